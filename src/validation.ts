@@ -1,0 +1,161 @@
+import type { Duration } from 'cdk8s';
+import type { ContainerResources } from 'cdk8s-plus-29';
+import { ValidationError } from './errors';
+
+/**
+ * One validator per kind of value. Each takes the name of the input it checks
+ * (a prop such as `clusterName`, or an environment variable such as
+ * `CLUSTER_NAME`) so the error tells the user exactly what to fix.
+ */
+
+function fail(input: string, value: unknown, accepted: string): never {
+  throw new ValidationError(`Invalid ${input} ${JSON.stringify(value)}: expected ${accepted}.`);
+}
+
+// EKS CreateCluster: 1-100 characters, starts with an alphanumeric character,
+// then alphanumerics, hyphens and underscores.
+const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
+
+/** Checks an EKS cluster name. */
+export function validateClusterName(input: string, value: string): string {
+  if (!CLUSTER_NAME.test(value)) {
+    fail(
+      input,
+      value,
+      'an EKS cluster name: 1 to 100 characters, starting with a letter or digit, then letters, digits, hyphens (-) and underscores (_)',
+    );
+  }
+  return value;
+}
+
+// Commercial, China, GovCloud, ISO and European Sovereign Cloud regions, e.g.
+// us-east-1, cn-north-1, us-gov-west-1, us-iso-east-1, us-isob-east-1, eusc-de-east-1.
+const REGION = /^[a-z]{2,4}(-(gov|iso|isob|isof|isoe))?-[a-z]+-\d{1,2}$/;
+
+/** Checks an AWS region code. */
+export function validateRegion(input: string, value: string): string {
+  if (!REGION.test(value)) {
+    fail(input, value, 'an AWS region code such as "us-east-1", "eu-central-1", "cn-north-1" or "us-gov-west-1"');
+  }
+  return value;
+}
+
+// IAM role ARN in any partition: arn:<partition>:iam::<12-digit account>:role/<optional path/>name.
+// Role names: 1-64 of [\w+=,.@-]; paths: "/" or "/segment/.../" of the same characters.
+const ROLE_ARN =
+  /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc):iam::(\d{12}):role\/((?:[\w+=,.@-]+\/)*)([\w+=,.@-]{1,64})$/;
+
+/** Checks an IAM role ARN, as used by IRSA's `eks.amazonaws.com/role-arn` annotation. */
+export function validateRoleArn(input: string, value: string): string {
+  const match = ROLE_ARN.exec(value);
+  if (!match || value.length > 2048) {
+    fail(
+      input,
+      value,
+      'an IAM role ARN "arn:<partition>:iam::<12-digit account id>:role/[<path>/]<name>" with partition aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f or aws-eusc',
+    );
+  }
+  return value;
+}
+
+// RFC 1123 label, as Kubernetes requires for namespace names.
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** Checks a Kubernetes DNS-1123 label (namespace names). */
+export function validateDnsLabel(input: string, value: string): string {
+  if (!DNS_LABEL.test(value)) {
+    fail(
+      input,
+      value,
+      'a DNS-1123 label: 1 to 63 lowercase letters, digits or hyphens (-), starting and ending with a letter or digit',
+    );
+  }
+  return value;
+}
+
+/** Checks a whole number within bounds (replicas, limits). */
+export function validateInteger(input: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    fail(input, value, `a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+// Container image reference: [registry[:port]/]path[:tag][@digest].
+const IMAGE =
+  /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+
+/** Checks a container image reference. */
+export function validateImage(input: string, value: string): string {
+  if (!IMAGE.test(value)) {
+    fail(input, value, 'a container image reference "[registry/]repository[:tag][@sha256:<digest>]"');
+  }
+  return value;
+}
+
+/** Checks that a cdk8s `Duration` is a positive whole number of milliseconds. */
+export function validateDuration(input: string, value: Duration): Duration {
+  const ms = whole(() => value.toMilliseconds());
+  if (!(ms > 0)) {
+    fail(input, `${value.toHumanString()}`, 'a positive duration of whole milliseconds, such as Duration.seconds(40)');
+  }
+  return value;
+}
+
+/** Runs a cdk8s unit conversion, which throws when the result is not whole; NaN then. */
+function whole(convert: () => number): number {
+  try {
+    return convert();
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Parses a Kubernetes CPU quantity ("1", "0.5", "250m") into millicores, or NaN. */
+function cpuMillis(amount: string): number {
+  const match = /^(\d+(?:\.\d+)?)(m?)$/.exec(amount);
+  if (!match) return Number.NaN;
+  return match[2] === 'm' ? Number(match[1]) : Number(match[1]) * 1000;
+}
+
+/**
+ * Checks container resources: positive CPU and memory quantities, and no
+ * request above its limit.
+ */
+export function validateResources(input: string, value: ContainerResources): ContainerResources {
+  const cpu = value.cpu;
+  const cpuValues = [
+    ['request', cpu?.request],
+    ['limit', cpu?.limit],
+  ] as const;
+  for (const [which, quantity] of cpuValues) {
+    if (quantity && !(cpuMillis(quantity.amount) > 0)) {
+      fail(`${input}.cpu.${which}`, quantity.amount, 'a positive CPU quantity such as Cpu.units(1) or Cpu.millis(250)');
+    }
+  }
+  if (cpu?.request && cpu.limit && cpuMillis(cpu.request.amount) > cpuMillis(cpu.limit.amount)) {
+    fail(`${input}.cpu.request`, cpu.request.amount, `at most the CPU limit (${cpu.limit.amount})`);
+  }
+  const memory = value.memory;
+  const memoryValues = [
+    ['request', memory?.request],
+    ['limit', memory?.limit],
+  ] as const;
+  for (const [which, size] of memoryValues) {
+    if (size && !(whole(() => size.toMebibytes()) >= 1)) {
+      fail(
+        `${input}.memory.${which}`,
+        `${size.toKibibytes()}Ki`,
+        'a whole, positive number of mebibytes such as Size.mebibytes(512)',
+      );
+    }
+  }
+  if (memory?.request && memory.limit && memory.request.toMebibytes() > memory.limit.toMebibytes()) {
+    fail(
+      `${input}.memory.request`,
+      `${memory.request.toMebibytes()}Mi`,
+      `at most the memory limit (${memory.limit.toMebibytes()}Mi)`,
+    );
+  }
+  return value;
+}
