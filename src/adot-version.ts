@@ -1,0 +1,145 @@
+import { ValidationError } from './errors';
+
+/** The component type of the metrics generation processor, which ADOT v0.42.0 renamed. */
+export type MetricsGenerationProcessorType = 'experimental_metricsgeneration' | 'metricsgeneration';
+
+/**
+ * What differs between ADOT collector releases in the components this library
+ * configures. Each row was checked against the component sources vendored in
+ * that aws-otel-collector release tag (`pkg/defaultcomponents/defaults.go` for
+ * the component list, each component's `config.go` / `factory.go` for keys and
+ * defaults).
+ */
+interface VersionTraits {
+  /** opentelemetry-collector-contrib version the release is built from. */
+  readonly contrib: string;
+  /** Component type of the metrics generation processor. */
+  readonly metricsGenerationProcessor: MetricsGenerationProcessorType;
+  /** Default `health_check` endpoint when none is configured. */
+  readonly healthCheckDefaultEndpoint: string;
+}
+
+// contrib <= v0.109: `experimental_metricsgeneration`, and `health_check` binds
+// 0.0.0.0:13133 unless the alpha gate component.UseLocalHostAsDefaultHost is on.
+const CONTRIB_0_102: VersionTraits = {
+  contrib: 'v0.102.0',
+  metricsGenerationProcessor: 'experimental_metricsgeneration',
+  healthCheckDefaultEndpoint: '0.0.0.0:13133',
+};
+const CONTRIB_0_109: VersionTraits = { ...CONTRIB_0_102, contrib: 'v0.109.0' };
+// contrib >= v0.115: the processor is `metricsgeneration`, and `health_check`
+// defaults to localhost:13133, which the kubelet cannot reach.
+const CONTRIB_0_115: VersionTraits = {
+  contrib: 'v0.115.0',
+  metricsGenerationProcessor: 'metricsgeneration',
+  healthCheckDefaultEndpoint: 'localhost:13133',
+};
+const from115 = (contrib: string): VersionTraits => ({ ...CONTRIB_0_115, contrib });
+
+/** Every ADOT collector release whose component configuration has been checked. Oldest first. */
+const RELEASES: ReadonlyArray<readonly [string, VersionTraits]> = [
+  ['v0.40.0', CONTRIB_0_102],
+  ['v0.40.1', CONTRIB_0_102],
+  ['v0.40.2', CONTRIB_0_102],
+  ['v0.41.0', CONTRIB_0_109],
+  ['v0.41.1', CONTRIB_0_109],
+  ['v0.41.2', CONTRIB_0_109],
+  ['v0.42.0', CONTRIB_0_115],
+  ['v0.43.0', from115('v0.117.0')],
+  ['v0.43.1', from115('v0.117.0')],
+  ['v0.43.2', from115('v0.117.0')],
+  ['v0.43.3', from115('v0.117.0')],
+  ['v0.44.0', from115('v0.130.0')],
+  ['v0.45.0', from115('v0.131.0')],
+  ['v0.45.1', from115('v0.131.0')],
+  ['v0.46.0', from115('v0.141.0')],
+  ['v0.47.0', from115('v0.143.0')],
+  ['v0.48.0', from115('v0.151.0')],
+  ['v0.49.0', from115('v0.156.0')],
+];
+
+const TRAITS = new Map(RELEASES);
+
+/** The public ECR repository AWS publishes the ADOT collector to. */
+export const ADOT_COLLECTOR_REPOSITORY = 'public.ecr.aws/aws-observability/aws-otel-collector';
+
+/**
+ * A released version of the AWS Distro for OpenTelemetry collector, and what
+ * the collector configuration must look like for it.
+ *
+ * @example
+ * AdotVersion.V0_49_0
+ * AdotVersion.of('v0.43.3')
+ */
+export class AdotVersion {
+  /** ADOT v0.40.0: the version the AWS reference manifest was written for. */
+  public static readonly V0_40_0 = AdotVersion.of('v0.40.0');
+  /** ADOT v0.41.2: the last release with `experimental_metricsgeneration`. */
+  public static readonly V0_41_2 = AdotVersion.of('v0.41.2');
+  /** ADOT v0.42.0: first release with `metricsgeneration`. */
+  public static readonly V0_42_0 = AdotVersion.of('v0.42.0');
+  /** ADOT v0.49.0 (opentelemetry-collector-contrib v0.156.0). */
+  public static readonly V0_49_0 = AdotVersion.of('v0.49.0');
+
+  /** The newest checked release, used when no version is given. */
+  public static readonly DEFAULT = AdotVersion.V0_49_0;
+
+  /** Every supported version tag, oldest first. */
+  public static readonly SUPPORTED: readonly string[] = RELEASES.map(([tag]) => tag);
+
+  /**
+   * Looks up a supported release by its tag. A leading `v` is optional.
+   *
+   * @param tag release tag such as `v0.49.0`
+   * @param input name of the prop or environment variable the tag came from, for the error message
+   * @throws ValidationError for `latest`, a malformed tag, or a release that has not been checked
+   */
+  public static of(tag: string, input = 'adotVersion'): AdotVersion {
+    const normalized = /^\d/.test(tag) ? `v${tag}` : tag;
+    const traits = TRAITS.get(normalized);
+    if (!traits) {
+      const why = /^v\d+\.\d+\.\d+$/.test(normalized)
+        ? 'is not a release whose component configuration this library has checked'
+        : 'is not a release tag "vMAJOR.MINOR.PATCH" (floating tags such as "latest" are not accepted: pin a version)';
+      throw new ValidationError(
+        `Invalid ${input} ${JSON.stringify(tag)}: it ${why}. Supported versions: ${RELEASES.map(([t]) => t).join(', ')}.`,
+      );
+    }
+    return new AdotVersion(normalized, traits);
+  }
+
+  private constructor(
+    /** The release tag, e.g. `v0.49.0`; also the image tag. */
+    public readonly tag: string,
+    private readonly traits: VersionTraits,
+  ) {}
+
+  /** opentelemetry-collector-contrib version this release is built from. */
+  public get contribVersion(): string {
+    return this.traits.contrib;
+  }
+
+  /** Component type of the metrics generation processor in this release. */
+  public get metricsGenerationProcessor(): MetricsGenerationProcessorType {
+    return this.traits.metricsGenerationProcessor;
+  }
+
+  /** Address the `health_check` extension listens on when none is configured. */
+  public get healthCheckDefaultEndpoint(): string {
+    return this.traits.healthCheckDefaultEndpoint;
+  }
+
+  /** The collector image for this release on Amazon ECR Public. */
+  public get image(): string {
+    return `${ADOT_COLLECTOR_REPOSITORY}:${this.tag}`;
+  }
+
+  /** Compares release order: negative if this is older than `other`. */
+  public compare(other: AdotVersion): number {
+    return AdotVersion.SUPPORTED.indexOf(this.tag) - AdotVersion.SUPPORTED.indexOf(other.tag);
+  }
+
+  public toString(): string {
+    return this.tag;
+  }
+}
