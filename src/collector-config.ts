@@ -1,0 +1,427 @@
+import type { AdotVersion } from './adot-version';
+import { type Dimension, type LabelMatchers, METRIC_CATALOG, type MetricDefinition } from './metric-catalog';
+
+/**
+ * The collector configuration as a typed object, built from the metric
+ * catalog and the ADOT version table. Field names are the collector's own
+ * configuration keys (checked against each component's `config.go`), so the
+ * object renders to the collector's YAML one to one. String values hold
+ * literal `$` characters; `renderCollectorConfig` escapes them.
+ */
+
+/** Where the collector reads the service account's credentials inside its pod. */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** Port of the `health_check` extension (its default). */
+export const HEALTH_CHECK_PORT = 13133;
+
+/** Prometheus relabel rule (`relabel_configs` / `metric_relabel_configs` entry). */
+export interface RelabelConfig {
+  readonly action?: 'replace' | 'keep' | 'drop' | 'labelmap' | 'hashmod';
+  readonly source_labels?: readonly string[];
+  readonly regex?: string;
+  readonly target_label?: string;
+  readonly replacement?: string;
+  readonly modulus?: number;
+}
+
+/** One Prometheus scrape job. */
+export interface ScrapeConfig {
+  readonly job_name: string;
+  readonly sample_limit: number;
+  readonly scheme: 'https';
+  readonly kubernetes_sd_configs: ReadonlyArray<{ readonly role: 'node' }>;
+  readonly tls_config: { readonly ca_file: string };
+  readonly authorization: { readonly credentials_file: string };
+  readonly relabel_configs: readonly RelabelConfig[];
+}
+
+/** The prometheus receiver: an embedded Prometheus scrape configuration. */
+export interface PrometheusReceiverConfig {
+  readonly config: {
+    readonly global: { readonly scrape_interval: string; readonly scrape_timeout: string };
+    readonly scrape_configs: readonly ScrapeConfig[];
+  };
+}
+
+/** A metricstransform label operation. */
+export type MetricsTransformOperation =
+  | { readonly action: 'update_label'; readonly label: string; readonly new_label: string }
+  | { readonly action: 'add_label'; readonly new_label: string; readonly new_value: string };
+
+/** A metricstransform transform. */
+export interface MetricsTransform {
+  readonly include: string;
+  readonly match_type: 'strict' | 'regexp';
+  readonly action: 'update' | 'insert';
+  readonly new_name?: string;
+  readonly experimental_match_labels?: LabelMatchers;
+  readonly operations?: readonly MetricsTransformOperation[];
+}
+
+export interface MetricsTransformProcessorConfig {
+  readonly transforms: readonly MetricsTransform[];
+}
+
+export interface FilterProcessorConfig {
+  readonly metrics: {
+    readonly include: { readonly match_type: 'strict' | 'regexp'; readonly metric_names: readonly string[] };
+  };
+}
+
+export interface CumulativeToDeltaProcessorConfig {
+  readonly include: { readonly metrics: readonly string[]; readonly match_type: 'strict' };
+}
+
+export interface DeltaToRateProcessorConfig {
+  readonly metrics: readonly string[];
+}
+
+/** A metricsgeneration rule. */
+export type MetricsGenerationRule =
+  | {
+      readonly name: string;
+      readonly unit: string;
+      readonly type: 'calculate';
+      readonly metric1: string;
+      readonly metric2: string;
+      readonly operation: string;
+    }
+  | {
+      readonly name: string;
+      readonly unit: string;
+      readonly type: 'scale';
+      readonly metric1: string;
+      readonly operation: string;
+      readonly scale_by: number;
+    };
+
+export interface MetricsGenerationProcessorConfig {
+  readonly rules: readonly MetricsGenerationRule[];
+}
+
+export interface ResourceDetectionProcessorConfig {
+  readonly detectors: readonly string[];
+}
+
+export interface BatchProcessorConfig {
+  readonly timeout: string;
+}
+
+export type ProcessorConfig =
+  | MetricsTransformProcessorConfig
+  | FilterProcessorConfig
+  | CumulativeToDeltaProcessorConfig
+  | DeltaToRateProcessorConfig
+  | MetricsGenerationProcessorConfig
+  | ResourceDetectionProcessorConfig
+  | BatchProcessorConfig;
+
+/** An awsemf metric declaration: which metrics become CloudWatch metrics, with which dimensions. */
+export interface MetricDeclaration {
+  readonly dimensions: ReadonlyArray<readonly string[]>;
+  readonly metric_name_selectors: readonly string[];
+}
+
+export interface AwsEmfExporterConfig {
+  readonly log_group_name: string;
+  readonly log_stream_name: string;
+  readonly namespace: string;
+  readonly region: string;
+  readonly resource_to_telemetry_conversion: { readonly enabled: boolean };
+  readonly eks_fargate_container_insights_enabled: boolean;
+  readonly parse_json_encoded_attr_values: readonly string[];
+  readonly dimension_rollup_option: 'NoDimensionRollup' | 'SingleDimensionRollupOnly' | 'ZeroAndSingleDimensionRollup';
+  readonly metric_declarations: readonly MetricDeclaration[];
+}
+
+export interface HealthCheckExtensionConfig {
+  readonly endpoint: string;
+}
+
+/** The whole collector configuration file. */
+export interface CollectorConfig {
+  readonly receivers: { readonly prometheus: PrometheusReceiverConfig };
+  readonly processors: Readonly<Record<string, ProcessorConfig>>;
+  readonly exporters: { readonly awsemf: AwsEmfExporterConfig };
+  readonly extensions: { readonly health_check: HealthCheckExtensionConfig };
+  readonly service: {
+    readonly pipelines: {
+      readonly metrics: {
+        readonly receivers: readonly string[];
+        readonly processors: readonly string[];
+        readonly exporters: readonly string[];
+      };
+    };
+    readonly extensions: readonly string[];
+  };
+}
+
+/** Inputs of the collector configuration. All values are assumed validated. */
+export interface CollectorConfigOptions {
+  readonly version: AdotVersion;
+  /** AWS region the awsemf exporter writes to. */
+  readonly region: string;
+  /** Prometheus scrape interval, in milliseconds. */
+  readonly scrapeIntervalMs: number;
+  /** Prometheus scrape timeout, in milliseconds. */
+  readonly scrapeTimeoutMs: number;
+  /** Metrics sent to CloudWatch as metrics (catalog names). */
+  readonly metrics: readonly string[];
+  /** Dimension sets of every metric sent to CloudWatch. */
+  readonly dimensionSets: ReadonlyArray<readonly Dimension[]>;
+}
+
+/**
+ * The name a metric has inside the pipeline. Container metrics are produced as
+ * `new_container_*` so that the filter can tell them from the raw cAdvisor
+ * `container_*` families; the last step renames them back.
+ */
+export function pipelineName(metric: MetricDefinition): string {
+  return metric.scope === 'container' ? `new_${metric.name}` : metric.name;
+}
+
+/** Prefix of the container metrics inside the pipeline. */
+const CONTAINER_PIPELINE_PREFIX = 'new_container_';
+
+/**
+ * Renders a duration the way Prometheus and the collector write them, with the
+ * largest unit that divides it exactly: 60000 -> "1m", 40000 -> "40s", 1500 -> "1500ms".
+ */
+export function formatDuration(ms: number): string {
+  const units: ReadonlyArray<readonly [string, number]> = [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1_000],
+  ];
+  for (const [suffix, size] of units) {
+    if (ms % size === 0) return `${ms / size}${suffix}`;
+  }
+  return `${ms}ms`;
+}
+
+/** How many metricsgeneration steps a metric is away from cAdvisor (0 for cAdvisor metrics). */
+function generationDepth(metric: MetricDefinition): number {
+  const { source } = metric;
+  if (source.kind === 'cadvisor') return 0;
+  const operands = source.kind === 'calculate' ? [source.metric1, source.metric2] : [source.metric1];
+  return 1 + Math.max(...operands.map((name) => generationDepth(catalogEntry(name))));
+}
+
+function catalogEntry(name: string): MetricDefinition {
+  const entry = METRIC_CATALOG.find((m) => m.name === name);
+  if (!entry) throw new Error(`metric catalog: "${name}" is used as an operand but is not in the catalog`);
+  return entry;
+}
+
+function prometheusReceiver(options: CollectorConfigOptions): PrometheusReceiverConfig {
+  return {
+    config: {
+      global: {
+        scrape_interval: formatDuration(options.scrapeIntervalMs),
+        scrape_timeout: formatDuration(options.scrapeTimeoutMs),
+      },
+      scrape_configs: [
+        {
+          job_name: 'kubelets-cadvisor-metrics',
+          sample_limit: 10000,
+          scheme: 'https',
+          // Every Fargate pod runs on its own node; discover them all.
+          kubernetes_sd_configs: [{ role: 'node' }],
+          // Authenticate to the API server with the pod's service-account token.
+          tls_config: { ca_file: `${SERVICE_ACCOUNT_DIR}/ca.crt` },
+          authorization: { credentials_file: `${SERVICE_ACCOUNT_DIR}/token` },
+          relabel_configs: [
+            // Node labels onto every series: kubernetes_io_hostname, eks_amazonaws_com_compute_type, ...
+            { action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' },
+            // Fargate nodes cannot be reached directly: scrape through the API server...
+            { target_label: '__address__', replacement: 'kubernetes.default.svc:443' },
+            // ...at the kubelet proxy path of each node's cAdvisor endpoint.
+            {
+              source_labels: ['__meta_kubernetes_node_name'],
+              regex: '(.+)',
+              target_label: '__metrics_path__',
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: a Prometheus capture group reference, not a template.
+              replacement: '/api/v1/nodes/${1}/proxy/metrics/cadvisor',
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+/** Renames labels used by every later step (cAdvisor/Prometheus names to Container Insights names). */
+function labelRenames(): MetricsTransformProcessorConfig {
+  return {
+    transforms: [
+      {
+        include: '.*',
+        match_type: 'regexp',
+        action: 'update',
+        operations: [
+          { action: 'update_label', label: 'name', new_label: 'container_id' },
+          { action: 'update_label', label: 'kubernetes_io_hostname', new_label: 'NodeName' },
+          { action: 'update_label', label: 'eks_amazonaws_com_compute_type', new_label: 'LaunchType' },
+        ],
+      },
+    ],
+  };
+}
+
+/** Copies each cAdvisor series the catalog uses into its Container Insights metric. */
+function metricRenames(cadvisor: readonly MetricDefinition[]): MetricsTransformProcessorConfig {
+  return {
+    transforms: cadvisor.map((metric) => {
+      if (metric.source.kind !== 'cadvisor') throw new Error(`not a cAdvisor metric: ${metric.name}`);
+      const { family, series, labels } = metric.source;
+      return {
+        include: family,
+        new_name: pipelineName(metric),
+        action: 'insert',
+        match_type: 'regexp',
+        experimental_match_labels: { ...series.labels, ...labels },
+      };
+    }),
+  };
+}
+
+function generationRule(metric: MetricDefinition): MetricsGenerationRule {
+  const { source } = metric;
+  switch (source.kind) {
+    case 'calculate':
+      return {
+        name: metric.name,
+        unit: metric.unit,
+        type: 'calculate',
+        metric1: source.metric1,
+        metric2: source.metric2,
+        operation: source.operation,
+      };
+    case 'scale':
+      return {
+        name: metric.name,
+        unit: metric.unit,
+        type: 'scale',
+        metric1: source.metric1,
+        operation: source.operation,
+        scale_by: source.scaleBy,
+      };
+    case 'cadvisor':
+      throw new Error(`not a generated metric: ${metric.name}`);
+  }
+}
+
+/** Adds the `Type` dimension, renames the label names Container Insights uses, and restores container metric names. */
+function finalRenames(): MetricsTransformProcessorConfig {
+  return {
+    transforms: [
+      {
+        include: 'pod_.*',
+        match_type: 'regexp',
+        action: 'update',
+        operations: [{ action: 'add_label', new_label: 'Type', new_value: 'Pod' }],
+      },
+      {
+        include: `${CONTAINER_PIPELINE_PREFIX}.*`,
+        match_type: 'regexp',
+        action: 'update',
+        operations: [{ action: 'add_label', new_label: 'Type', new_value: 'Container' }],
+      },
+      {
+        include: '.*',
+        match_type: 'regexp',
+        action: 'update',
+        operations: [
+          { action: 'update_label', label: 'namespace', new_label: 'Namespace' },
+          { action: 'update_label', label: 'pod', new_label: 'PodName' },
+        ],
+      },
+      {
+        include: `^${CONTAINER_PIPELINE_PREFIX}(.*)$`,
+        match_type: 'regexp',
+        action: 'update',
+        new_name: 'container_$1',
+      },
+    ],
+  };
+}
+
+/**
+ * Builds the collector configuration: scrape cAdvisor through the API server,
+ * reshape into Container Insights metrics, export as Embedded Metric Format.
+ */
+export function buildCollectorConfig(options: CollectorConfigOptions): CollectorConfig {
+  const cadvisor = METRIC_CATALOG.filter((m) => m.source.kind === 'cadvisor');
+  const rates = cadvisor.filter((m) => m.source.kind === 'cadvisor' && m.source.rate).map(pipelineName);
+
+  // One metricsgeneration processor per dependency level, so that a rule only
+  // reads metrics an earlier processor has already produced.
+  const generated = METRIC_CATALOG.filter((m) => m.source.kind !== 'cadvisor');
+  const levels = Math.max(0, ...generated.map(generationDepth));
+  const generation = Array.from({ length: levels }, (_, i) => ({
+    id: `${options.version.metricsGenerationProcessor}/${i + 1}`,
+    config: { rules: generated.filter((m) => generationDepth(m) === i + 1).map(generationRule) },
+  }));
+
+  const processors: Array<readonly [string, ProcessorConfig]> = [
+    ['metricstransform/label_1', labelRenames()],
+    // ClusterName comes from OTEL_RESOURCE_ATTRIBUTES. Only `env`: the `eks`
+    // detector reads EC2 instance metadata, which Fargate pods cannot reach.
+    ['resourcedetection', { detectors: ['env'] }],
+    ['metricstransform/rename', metricRenames(cadvisor)],
+    // Keep only the metrics renamed above; drop the raw cAdvisor families.
+    [
+      'filter',
+      {
+        metrics: {
+          include: { match_type: 'regexp', metric_names: [`${CONTAINER_PIPELINE_PREFIX}.*`, 'pod_.*'] },
+        },
+      },
+    ],
+    ['cumulativetodelta', { include: { metrics: rates, match_type: 'strict' } }],
+    ['deltatorate', { metrics: rates }],
+    ...generation.map(({ id, config }) => [id, config] as const),
+    ['metricstransform/label_2', finalRenames()],
+    ['batch', { timeout: '60s' }],
+  ];
+
+  return {
+    receivers: { prometheus: prometheusReceiver(options) },
+    processors: Object.fromEntries(processors),
+    exporters: {
+      awsemf: {
+        // {ClusterName} and {PodName} are filled in per metric by awsemf from its labels.
+        log_group_name: '/aws/containerinsights/{ClusterName}/performance',
+        log_stream_name: '{PodName}',
+        namespace: 'ContainerInsights',
+        region: options.region,
+        resource_to_telemetry_conversion: { enabled: true },
+        eks_fargate_container_insights_enabled: true,
+        parse_json_encoded_attr_values: ['kubernetes'],
+        dimension_rollup_option: 'NoDimensionRollup',
+        metric_declarations: [
+          {
+            dimensions: options.dimensionSets.map((set) => [...set]),
+            metric_name_selectors: [...options.metrics],
+          },
+        ],
+      },
+    },
+    extensions: {
+      // Bound on all interfaces on every version: from ADOT v0.42.0 the default
+      // is localhost, which kubelet probes cannot reach.
+      health_check: { endpoint: `0.0.0.0:${HEALTH_CHECK_PORT}` },
+    },
+    service: {
+      pipelines: {
+        metrics: {
+          receivers: ['prometheus'],
+          processors: processors.map(([id]) => id),
+          exporters: ['awsemf'],
+        },
+      },
+      extensions: ['health_check'],
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { stringify } from 'yaml';
+import type { CollectorConfig } from './collector-config';
+
+/**
+ * The one place that turns the collector configuration into the text the
+ * collector reads.
+ *
+ * The collector expands `${...}` in its configuration file as environment or
+ * provider references and reads `$$` as a literal `$`. The configuration model
+ * holds literal values (a Prometheus replacement `${1}`, a regular expression
+ * `^$`), so every `$` in a string value is written as `$$`. Nothing in the
+ * model is meant to be expanded by the collector.
+ */
+
+/** Escapes every `$` as `$$`, the collector's escape for a literal dollar sign. */
+export function escapeDollars(value: string): string {
+  return value.replaceAll('$', '$$$$');
+}
+
+function escapeStrings(value: unknown): unknown {
+  if (typeof value === 'string') return escapeDollars(value);
+  if (Array.isArray(value)) return value.map(escapeStrings);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, escapeStrings(inner)]));
+  }
+  return value;
+}
+
+/**
+ * Renders the collector configuration as YAML, with `$` escaped. Keys keep the
+ * order the model builds them in, so equal input gives byte-identical output.
+ */
+export function renderCollectorConfig(config: CollectorConfig): string {
+  return stringify(escapeStrings(config), { lineWidth: 0, indent: 2 });
+}
