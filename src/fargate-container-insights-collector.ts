@@ -1,0 +1,281 @@
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-29';
+import { Construct } from 'constructs';
+import { AdotVersion } from './adot-version';
+import { buildCollectorConfig, type CollectorConfig } from './collector-config';
+import { ValidationError } from './errors';
+import { DEFAULT_DIMENSION_SETS, DEFAULT_METRICS, type Dimension } from './metric-catalog';
+import { validateMetricSelection } from './metric-selection';
+import { renderCollectorConfig } from './render';
+import {
+  validateClusterName,
+  validateDnsLabel,
+  validateDuration,
+  validateImage,
+  validateRegion,
+  validateResources,
+  validateRoleArn,
+} from './validation';
+
+/** Namespace the collector runs in unless told otherwise. */
+export const DEFAULT_COLLECTOR_NAMESPACE = 'fargate-container-insights';
+
+/** Names of the objects the collector creates, as in the AWS reference manifest. */
+export const COLLECTOR_NAMES = {
+  serviceAccount: 'adot-collector',
+  clusterRole: 'adotcol-admin-role',
+  clusterRoleBinding: 'adotcol-admin-role-binding',
+  configMap: 'adot-collector-config',
+  service: 'adot-collector-service',
+  statefulSet: 'adot-collector',
+  container: 'adot-collector',
+} as const;
+
+/** Key of the collector configuration in the ConfigMap, and the file it is mounted as. */
+const CONFIG_KEY = 'adot-collector-config';
+const CONFIG_DIR = '/conf';
+const CONFIG_FILE = `${CONFIG_DIR}/${CONFIG_KEY}.yaml`;
+
+/** The collector's own telemetry (Prometheus metrics about the collector). */
+const TELEMETRY_PORT = 8888;
+
+/**
+ * The ADOT image runs as user `aoc` (uid and gid 4317, from the image's
+ * Dockerfile). A pod with `runAsNonRoot` needs the numeric id: the kubelet
+ * cannot verify that a user name is not root.
+ */
+const ADOT_IMAGE_USER = 4317;
+
+/** Pod labels; the StatefulSet's selector, which cannot change once created. */
+const POD_LABELS = { app: 'aws-adot', component: 'adot-collector' } as const;
+
+/** Properties of a {@link FargateContainerInsightsCollector}. */
+export interface FargateContainerInsightsCollectorProps {
+  /**
+   * Name of the EKS cluster. Becomes the `ClusterName` dimension and part of the
+   * log group `/aws/containerinsights/<clusterName>/performance`.
+   */
+  readonly clusterName: string;
+
+  /** AWS region of the cluster, where the metrics are sent, e.g. `us-east-1`. */
+  readonly region: string;
+
+  /**
+   * ARN of the IAM role the collector assumes through IAM Roles for Service
+   * Accounts (IRSA), set as the service account's `eks.amazonaws.com/role-arn`
+   * annotation. The role needs the `CloudWatchAgentServerPolicy` managed policy
+   * and a trust policy for this service account. (EKS Pod Identity is not
+   * available to Fargate pods.)
+   */
+  readonly serviceAccountRoleArn: string;
+
+  /**
+   * Namespace to create and run the collector in. Needs a Fargate profile.
+   *
+   * @default 'fargate-container-insights'
+   */
+  readonly namespace?: string;
+
+  /**
+   * ADOT collector release. Selects the image tag and the component names and
+   * settings that release expects.
+   *
+   * @default AdotVersion.DEFAULT (v0.49.0)
+   */
+  readonly adotVersion?: AdotVersion;
+
+  /**
+   * Collector image, for a mirror or a digest-pinned reference. The configuration
+   * still follows `adotVersion`, so keep the two in step.
+   *
+   * @default `public.ecr.aws/aws-observability/aws-otel-collector:<adotVersion>`
+   */
+  readonly image?: string;
+
+  /**
+   * How often every Fargate node's cAdvisor endpoint is scraped.
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly scrapeInterval?: Duration;
+
+  /**
+   * How long one scrape may take. Must be shorter than `scrapeInterval`.
+   *
+   * @default Duration.seconds(40)
+   */
+  readonly scrapeTimeout?: Duration;
+
+  /**
+   * CPU and memory of the collector container. Fargate sizes the pod from the
+   * requests.
+   *
+   * @default 1 vCPU and 2 GiB, as requests and limits
+   */
+  readonly resources?: kplus.ContainerResources;
+
+  /**
+   * Metrics sent to CloudWatch as metrics (each is a billed custom metric per
+   * dimension set). Names from `METRIC_CATALOG`. Every metric the pipeline
+   * computes is still written to the performance log group.
+   *
+   * @default the 8 pod metrics of the AWS reference manifest (`DEFAULT_METRICS`)
+   */
+  readonly metrics?: readonly string[];
+
+  /**
+   * Dimension sets attached to every metric in `metrics`.
+   *
+   * @default cluster, namespace and pod (`DEFAULT_DIMENSION_SETS`)
+   */
+  readonly dimensionSets?: ReadonlyArray<readonly Dimension[]>;
+}
+
+/**
+ * CloudWatch Container Insights for Amazon EKS on Fargate: one AWS Distro for
+ * OpenTelemetry collector, run as a StatefulSet, that scrapes every Fargate
+ * node's cAdvisor metrics through the Kubernetes API server proxy and sends
+ * pod and container metrics to CloudWatch as Embedded Metric Format.
+ *
+ * Creates a Namespace, a ServiceAccount for IRSA, a ClusterRole and its
+ * binding, the collector ConfigMap, a Service and the StatefulSet.
+ */
+export class FargateContainerInsightsCollector extends Construct {
+  /** The ADOT release the configuration is written for. */
+  public readonly adotVersion: AdotVersion;
+  /** The collector configuration, as an object. */
+  public readonly config: CollectorConfig;
+  /** The collector configuration file, as the collector reads it. */
+  public readonly configYaml: string;
+
+  public readonly namespace: kplus.Namespace;
+  public readonly serviceAccount: kplus.ServiceAccount;
+  public readonly clusterRole: kplus.ClusterRole;
+  public readonly clusterRoleBinding: kplus.ClusterRoleBinding;
+  public readonly configMap: kplus.ConfigMap;
+  public readonly service: kplus.Service;
+  public readonly statefulSet: kplus.StatefulSet;
+  /** The collector container of the StatefulSet's pod template. */
+  public readonly container: kplus.Container;
+
+  public constructor(scope: Construct, id: string, props: FargateContainerInsightsCollectorProps) {
+    super(scope, id);
+
+    // Validate everything before creating any object.
+    const clusterName = validateClusterName('clusterName', props.clusterName);
+    const region = validateRegion('region', props.region);
+    const roleArn = validateRoleArn('serviceAccountRoleArn', props.serviceAccountRoleArn);
+    const namespaceName = validateDnsLabel('namespace', props.namespace ?? DEFAULT_COLLECTOR_NAMESPACE);
+    this.adotVersion = props.adotVersion ?? AdotVersion.DEFAULT;
+    const image = validateImage('image', props.image ?? this.adotVersion.image);
+    const scrapeInterval = validateDuration('scrapeInterval', props.scrapeInterval ?? Duration.minutes(1));
+    const scrapeTimeout = validateDuration('scrapeTimeout', props.scrapeTimeout ?? Duration.seconds(40));
+    if (scrapeTimeout.toMilliseconds() >= scrapeInterval.toMilliseconds()) {
+      throw new ValidationError(
+        `Invalid scrapeTimeout ${scrapeTimeout.toMilliseconds()}ms: expected a duration shorter than scrapeInterval (${scrapeInterval.toMilliseconds()}ms).`,
+      );
+    }
+    const resources = validateResources(
+      'resources',
+      props.resources ?? {
+        cpu: { request: kplus.Cpu.units(1), limit: kplus.Cpu.units(1) },
+        memory: { request: Size.gibibytes(2), limit: Size.gibibytes(2) },
+      },
+    );
+    const metrics = props.metrics ?? DEFAULT_METRICS;
+    const dimensionSets = props.dimensionSets ?? DEFAULT_DIMENSION_SETS;
+    validateMetricSelection(metrics, dimensionSets);
+
+    this.config = buildCollectorConfig({
+      version: this.adotVersion,
+      region,
+      scrapeIntervalMs: scrapeInterval.toMilliseconds(),
+      scrapeTimeoutMs: scrapeTimeout.toMilliseconds(),
+      metrics,
+      dimensionSets,
+    });
+    this.configYaml = renderCollectorConfig(this.config);
+
+    const labels = { ...POD_LABELS };
+    const metadata = (name: string) => ({ name, namespace: namespaceName, labels });
+
+    this.namespace = new kplus.Namespace(this, 'Namespace', { metadata: { name: namespaceName } });
+
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata: {
+        name: COLLECTOR_NAMES.serviceAccount,
+        namespace: namespaceName,
+        annotations: { 'eks.amazonaws.com/role-arn': roleArn },
+      },
+    });
+
+    this.clusterRole = new kplus.ClusterRole(this, 'ClusterRole', {
+      metadata: { name: COLLECTOR_NAMES.clusterRole },
+    });
+    // The rules of the AWS reference manifest.
+    this.clusterRole.allow(
+      ['get', 'list', 'watch'],
+      kplus.ApiResource.NODES,
+      kplus.ApiResource.custom({ apiGroup: '', resourceType: 'nodes/proxy' }),
+      kplus.ApiResource.custom({ apiGroup: '', resourceType: 'nodes/metrics' }),
+      kplus.ApiResource.SERVICES,
+      kplus.ApiResource.ENDPOINTS,
+      kplus.ApiResource.PODS,
+      kplus.ApiResource.custom({ apiGroup: '', resourceType: 'pods/proxy' }),
+      kplus.NonApiResource.of('/metrics/cadvisor'),
+    );
+
+    this.clusterRoleBinding = new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', {
+      metadata: { name: COLLECTOR_NAMES.clusterRoleBinding },
+      role: this.clusterRole,
+    });
+    this.clusterRoleBinding.addSubjects(this.serviceAccount);
+
+    this.configMap = new kplus.ConfigMap(this, 'ConfigMap', {
+      metadata: { ...metadata(COLLECTOR_NAMES.configMap), labels: { app: 'aws-adot', component: CONFIG_KEY } },
+      data: { [CONFIG_KEY]: this.configYaml },
+    });
+
+    this.service = new kplus.Service(this, 'Service', {
+      metadata: metadata(COLLECTOR_NAMES.service),
+      type: kplus.ServiceType.CLUSTER_IP,
+      ports: [{ name: 'metrics', port: TELEMETRY_PORT }],
+    });
+    this.service.selectLabel('component', POD_LABELS.component);
+
+    this.statefulSet = new kplus.StatefulSet(this, 'StatefulSet', {
+      metadata: metadata(COLLECTOR_NAMES.statefulSet),
+      service: this.service,
+      replicas: 1,
+      select: false,
+      podMetadata: { labels },
+      serviceAccount: this.serviceAccount,
+      // The scrape authenticates to the API server with this token.
+      automountServiceAccountToken: true,
+      securityContext: { fsGroup: 65534, user: ADOT_IMAGE_USER, group: ADOT_IMAGE_USER },
+    });
+    this.statefulSet.select(kplus.LabelSelector.of({ labels }));
+
+    this.container = this.statefulSet.addContainer({
+      name: COLLECTOR_NAMES.container,
+      image,
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      command: ['/awscollector', `--config=${CONFIG_FILE}`],
+      envVariables: {
+        // Read by the resourcedetection `env` detector: the ClusterName dimension.
+        OTEL_RESOURCE_ATTRIBUTES: kplus.EnvValue.fromValue(`ClusterName=${clusterName}`),
+      },
+      resources,
+      securityContext: { user: ADOT_IMAGE_USER, group: ADOT_IMAGE_USER },
+    });
+    this.container.mount(
+      CONFIG_DIR,
+      kplus.Volume.fromConfigMap(this, 'ConfigVolume', this.configMap, {
+        name: 'adot-collector-config-volume',
+        items: { [CONFIG_KEY]: { path: `${CONFIG_KEY}.yaml` } },
+      }),
+    );
+    // The root filesystem is read-only; give the process a writable /tmp.
+    this.container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp'));
+  }
+}

@@ -1,0 +1,104 @@
+import { Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-29';
+import { Construct } from 'constructs';
+import { validateDnsLabel, validateImage, validateInteger, validateResources } from './validation';
+
+/** The sample image of the AWS Container Insights on Fargate walkthrough. */
+export const SAMPLE_GO_WEBAPP_IMAGE = 'public.ecr.aws/awsvijisarathy/prometheus-webapp:latest';
+
+/** Port the sample web application listens on, and serves `/metrics` on. */
+const WEBAPP_PORT = 3000;
+
+/**
+ * Runs the process as `nobody`: a numeric user lets the kubelet enforce
+ * `runAsNonRoot` whatever user the image declares.
+ */
+const NOBODY = 65534;
+
+/** Properties of a {@link SampleGoWebapp}. */
+export interface SampleGoWebappProps {
+  /**
+   * Namespace to create and run the application in. Needs a Fargate profile.
+   *
+   * @default 'golang'
+   */
+  readonly namespace?: string;
+
+  /**
+   * Number of pods. On Fargate each pod is a node, so each replica shows up as
+   * its own pod in Container Insights.
+   *
+   * @default 2
+   */
+  readonly replicas?: number;
+
+  /**
+   * Image of the application. Pin a digest (`...prometheus-webapp@sha256:...`)
+   * for repeatable deployments: the upstream sample publishes only `latest`.
+   *
+   * @default 'public.ecr.aws/awsvijisarathy/prometheus-webapp:latest'
+   */
+  readonly image?: string;
+
+  /**
+   * CPU and memory of the container. Fargate sizes (and bills) each pod by its
+   * requests.
+   *
+   * @default requests 256m CPU / 512 MiB, limits 512m CPU / 1024 MiB
+   */
+  readonly resources?: kplus.ContainerResources;
+}
+
+/**
+ * The sample Go web application of the AWS walkthrough, to see pod metrics
+ * reach Container Insights: namespace `golang`, Deployment `webapp`.
+ */
+export class SampleGoWebapp extends Construct {
+  public readonly namespace: kplus.Namespace;
+  public readonly deployment: kplus.Deployment;
+  /** The application container of the Deployment's pod template. */
+  public readonly container: kplus.Container;
+
+  public constructor(scope: Construct, id: string, props: SampleGoWebappProps = {}) {
+    super(scope, id);
+
+    const namespaceName = validateDnsLabel('namespace', props.namespace ?? 'golang');
+    const replicas = validateInteger('replicas', props.replicas ?? 2, 0, 1000);
+    const image = validateImage('image', props.image ?? SAMPLE_GO_WEBAPP_IMAGE);
+    const resources = validateResources(
+      'resources',
+      props.resources ?? {
+        cpu: { request: kplus.Cpu.millis(256), limit: kplus.Cpu.millis(512) },
+        memory: { request: Size.mebibytes(512), limit: Size.mebibytes(1024) },
+      },
+    );
+
+    const labels = { app: 'webapp', role: 'webapp-service' };
+
+    this.namespace = new kplus.Namespace(this, 'Namespace', { metadata: { name: namespaceName } });
+
+    this.deployment = new kplus.Deployment(this, 'Deployment', {
+      metadata: { name: 'webapp', namespace: namespaceName, labels },
+      replicas,
+      select: false,
+      podMetadata: {
+        labels,
+        annotations: {
+          'prometheus.io/scrape': 'true',
+          'prometheus.io/port': String(WEBAPP_PORT),
+          'prometheus.io/path': '/metrics',
+        },
+      },
+      securityContext: { user: NOBODY, group: NOBODY },
+    });
+    this.deployment.select(kplus.LabelSelector.of({ labels }));
+
+    this.container = this.deployment.addContainer({
+      name: 'go',
+      image,
+      portNumber: WEBAPP_PORT,
+      resources,
+      securityContext: { user: NOBODY, group: NOBODY },
+    });
+  }
+}
