@@ -1,0 +1,100 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { buildApp, DEMO_ENVIRONMENT, settingsFromEnvironment } from '../main';
+import { readManifests, validateManifest } from '../scripts/manifests';
+import { AdotVersion } from '../src';
+
+const ROOT = join(__dirname, '..');
+const ENV = {
+  CLUSTER_NAME: 'prod-eu',
+  AWS_REGION: 'eu-west-1',
+  COLLECTOR_ROLE_ARN: 'arn:aws:iam::123456789012:role/adot-collector',
+};
+
+describe('settingsFromEnvironment', () => {
+  test('with no variable set, the demo configuration', () => {
+    expect(settingsFromEnvironment({})).toStrictEqual({
+      clusterName: DEMO_ENVIRONMENT.CLUSTER_NAME,
+      region: DEMO_ENVIRONMENT.AWS_REGION,
+      collectorRoleArn: DEMO_ENVIRONMENT.COLLECTOR_ROLE_ARN,
+      adotVersion: AdotVersion.DEFAULT,
+      demo: true,
+    });
+  });
+
+  test('reads the cluster from the environment', () => {
+    const settings = settingsFromEnvironment({ ...ENV, ADOT_VERSION: 'v0.40.0', HOME: '/root' });
+    expect(settings).toMatchObject({
+      clusterName: 'prod-eu',
+      region: 'eu-west-1',
+      collectorRoleArn: ENV.COLLECTOR_ROLE_ARN,
+      demo: false,
+    });
+    expect(settings.adotVersion.tag).toBe('v0.40.0');
+  });
+
+  test.each<[string, Record<string, string>, string | RegExp]>([
+    [
+      'one variable missing',
+      { CLUSTER_NAME: 'a', AWS_REGION: 'us-east-1' },
+      'Missing environment variable COLLECTOR_ROLE_ARN: set CLUSTER_NAME, AWS_REGION and COLLECTOR_ROLE_ARN together',
+    ],
+    [
+      'only ADOT_VERSION',
+      { ADOT_VERSION: 'v0.49.0' },
+      'Missing environment variable CLUSTER_NAME, AWS_REGION, COLLECTOR_ROLE_ARN',
+    ],
+    ['an empty CLUSTER_NAME', { ...ENV, CLUSTER_NAME: '' }, 'Invalid CLUSTER_NAME "": expected an EKS cluster name'],
+    ['a bad AWS_REGION', { ...ENV, AWS_REGION: 'eu-west' }, 'Invalid AWS_REGION "eu-west"'],
+    [
+      'a bad COLLECTOR_ROLE_ARN',
+      { ...ENV, COLLECTOR_ROLE_ARN: 'arn:aws:iam::123456789012:policy/x' },
+      'Invalid COLLECTOR_ROLE_ARN "arn:aws:iam::123456789012:policy/x"',
+    ],
+    [
+      'ADOT_VERSION latest',
+      { ...ENV, ADOT_VERSION: 'latest' },
+      /^Invalid ADOT_VERSION "latest": .* Supported versions: v0\.40\.0/,
+    ],
+  ])('rejects %s', (_, env, message) => {
+    expect(() => settingsFromEnvironment(env)).toThrow(message);
+  });
+});
+
+describe('the app', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  function synthTo(env: Record<string, string>): string {
+    const dir = mkdtempSync(join(tmpdir(), 'app-'));
+    dirs.push(dir);
+    buildApp(settingsFromEnvironment(env), dir).synth();
+    return dir;
+  }
+  const files = (dir: string) =>
+    Object.fromEntries(
+      readdirSync(dir)
+        .sort()
+        .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
+    );
+
+  test('writes one file per chart, every object valid against the Kubernetes schema', () => {
+    const manifests = readManifests(synthTo(ENV));
+    expect(manifests.map((m) => m.file)).toStrictEqual([
+      'fargate-container-insights.k8s.yaml',
+      'sample-go-webapp.k8s.yaml',
+    ]);
+    for (const { objects } of manifests) for (const object of objects) validateManifest(object);
+  });
+
+  test('two synths are byte-identical', () => {
+    expect(files(synthTo(ENV))).toStrictEqual(files(synthTo(ENV)));
+  });
+
+  test('the committed dist/ is what the app synthesizes now (run `npm run synth` after a change)', () => {
+    expect(files(join(ROOT, 'dist'))).toStrictEqual(files(synthTo({})));
+  });
+});

@@ -1,0 +1,19 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+
+test('npm pack ships only the compiled library, its types and the README', () => {
+  const run = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts=false'], {
+    cwd: join(__dirname, '..'),
+    encoding: 'utf8',
+  });
+  expect(run.status, run.stderr).toBe(0);
+  const [pack] = JSON.parse(run.stdout) as Array<{ files: Array<{ path: string }> }>;
+  const paths = pack.files.map((f) => f.path).sort();
+  expect(paths).toContain('lib/index.js');
+  expect(paths).toContain('lib/index.d.ts');
+  expect(paths).toContain('lib/fargate-container-insights-collector.d.ts');
+  for (const path of paths) {
+    expect(path, path).toMatch(/^(lib\/[a-z-]+\.(js|d\.ts)|README\.md|LICENSE|package\.json)$/);
+  }
+});

@@ -1,0 +1,86 @@
+import { spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+
+/**
+ * `npm run synth` in a scratch copy of the project, so the real dist/ is never
+ * at risk: the copy shares node_modules and starts from the committed dist/.
+ */
+const ROOT = join(__dirname, '..');
+const scratch = mkdtempSync(join(tmpdir(), 'synth-script-'));
+for (const entry of ['cdk8s.yaml', 'main.ts', 'package.json', 'tsconfig.json', 'src', 'scripts', 'dist']) {
+  cpSync(join(ROOT, entry), join(scratch, entry), { recursive: true });
+}
+symlinkSync(join(ROOT, 'node_modules'), join(scratch, 'node_modules'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const snapshot = () =>
+  Object.fromEntries(
+    readdirSync(join(scratch, 'dist'))
+      .sort()
+      .map((f) => [f, readFileSync(join(scratch, 'dist', f))]),
+  );
+
+function npmRunSynth(env: Record<string, string>) {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !['CLUSTER_NAME', 'AWS_REGION', 'COLLECTOR_ROLE_ARN', 'ADOT_VERSION'].includes(k),
+    ),
+  );
+  return spawnSync('npm', ['run', '--silent', 'synth'], { cwd: scratch, env: { ...clean, ...env }, encoding: 'utf8' });
+}
+
+describe('npm run synth', () => {
+  test.each<[string, Record<string, string>, string]>([
+    [
+      'an invalid CLUSTER_NAME',
+      { CLUSTER_NAME: 'bad name', AWS_REGION: 'us-east-1', COLLECTOR_ROLE_ARN: 'arn:aws:iam::123456789012:role/r' },
+      'Invalid CLUSTER_NAME "bad name"',
+    ],
+    ['a missing variable', { CLUSTER_NAME: 'prod' }, 'Missing environment variable AWS_REGION, COLLECTOR_ROLE_ARN'],
+    [
+      'ADOT_VERSION=latest',
+      {
+        CLUSTER_NAME: 'prod',
+        AWS_REGION: 'us-east-1',
+        COLLECTOR_ROLE_ARN: 'arn:aws:iam::123456789012:role/r',
+        ADOT_VERSION: 'latest',
+      },
+      'Invalid ADOT_VERSION "latest"',
+    ],
+  ])('with %s exits non-zero with the message and leaves dist/ byte-identical', (_, env, message) => {
+    const before = snapshot();
+    const run = npmRunSynth(env);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).toContain('dist/ was left unchanged.');
+    expect(snapshot()).toStrictEqual(before);
+    expect(readdirSync(scratch).filter((f) => f.startsWith('.synth-'))).toStrictEqual([]);
+  });
+
+  test('on success replaces dist/ whole: stale files go, new manifests come', () => {
+    writeFileSync(join(scratch, 'dist', 'stale.k8s.yaml'), 'kind: Stale\n');
+    const run = npmRunSynth({
+      CLUSTER_NAME: 'prod-eu',
+      AWS_REGION: 'eu-west-1',
+      COLLECTOR_ROLE_ARN: 'arn:aws:iam::123456789012:role/adot-collector',
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(existsSync(join(scratch, 'dist', 'stale.k8s.yaml'))).toBe(false);
+    expect(Object.keys(snapshot())).toStrictEqual(['fargate-container-insights.k8s.yaml', 'sample-go-webapp.k8s.yaml']);
+    expect(readFileSync(join(scratch, 'dist', 'fargate-container-insights.k8s.yaml'), 'utf8')).toContain(
+      'ClusterName=prod-eu',
+    );
+  });
+});

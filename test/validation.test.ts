@@ -1,0 +1,171 @@
+import { Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-29';
+import { describe, expect, test } from 'vitest';
+import {
+  ValidationError,
+  validateClusterName,
+  validateDnsLabel,
+  validateDuration,
+  validateImage,
+  validateInteger,
+  validateRegion,
+  validateResources,
+  validateRoleArn,
+} from '../src';
+
+describe('validateClusterName', () => {
+  test.each(['demo', 'prod-eu_1', 'A', '9lives', 'a'.repeat(100)])('accepts %j', (name) => {
+    expect(validateClusterName('clusterName', name)).toBe(name);
+  });
+  test.each(['', 'bad name', '-leading', '_leading', 'dots.not.allowed', 'a'.repeat(101), 'ünïcode'])(
+    'rejects %j',
+    (name) => {
+      expect(() => validateClusterName('clusterName', name)).toThrow(ValidationError);
+      expect(() => validateClusterName('clusterName', name)).toThrow(
+        `Invalid clusterName ${JSON.stringify(name)}: expected an EKS cluster name: 1 to 100 characters`,
+      );
+    },
+  );
+});
+
+describe('validateRegion', () => {
+  test.each([
+    'us-east-1',
+    'eu-central-2',
+    'ap-southeast-5',
+    'cn-north-1',
+    'us-gov-west-1',
+    'us-iso-east-1',
+    'us-isob-east-1',
+    'eusc-de-east-1',
+    'ca-west-1',
+    'il-central-1',
+  ])('accepts %j', (region) => {
+    expect(validateRegion('region', region)).toBe(region);
+  });
+  test.each(['', 'us-east', 'US-EAST-1', 'us-east-1a', 'useast1', 'us_east_1', ' us-east-1', 'us-east-123'])(
+    'rejects %j',
+    (region) => {
+      expect(() => validateRegion('region', region)).toThrow(
+        `Invalid region ${JSON.stringify(region)}: expected an AWS region code such as "us-east-1"`,
+      );
+    },
+  );
+});
+
+describe('validateRoleArn', () => {
+  test.each([
+    'arn:aws:iam::123456789012:role/adot-collector',
+    'arn:aws:iam::123456789012:role/platform/observability/adot-collector',
+    'arn:aws-cn:iam::123456789012:role/adot',
+    'arn:aws-us-gov:iam::123456789012:role/adot',
+    'arn:aws-iso-b:iam::123456789012:role/adot',
+    'arn:aws:iam::123456789012:role/name+=,.@-_',
+  ])('accepts %j', (arn) => {
+    expect(validateRoleArn('serviceAccountRoleArn', arn)).toBe(arn);
+  });
+  test.each([
+    ['empty', ''],
+    ['a user, not a role', 'arn:aws:iam::123456789012:user/adot'],
+    ['an 11-digit account', 'arn:aws:iam::12345678901:role/adot'],
+    ['a 13-digit account', 'arn:aws:iam::1234567890123:role/adot'],
+    ['an unknown partition', 'arn:aws-mars:iam::123456789012:role/adot'],
+    ['another service', 'arn:aws:sts::123456789012:role/adot'],
+    ['a region in an IAM ARN', 'arn:aws:iam:us-east-1:123456789012:role/adot'],
+    ['no role name', 'arn:aws:iam::123456789012:role/'],
+    ['a role name over 64 characters', `arn:aws:iam::123456789012:role/${'r'.repeat(65)}`],
+    ['a space', 'arn:aws:iam::123456789012:role/my role'],
+    ['a plain role name', 'adot-collector'],
+  ])('rejects %s', (_, arn) => {
+    expect(() => validateRoleArn('serviceAccountRoleArn', arn)).toThrow(
+      `Invalid serviceAccountRoleArn ${JSON.stringify(arn)}: expected an IAM role ARN "arn:<partition>:iam::<12-digit account id>:role/[<path>/]<name>"`,
+    );
+  });
+});
+
+describe('validateDnsLabel', () => {
+  test.each(['golang', 'fargate-container-insights', 'a', 'a1', 'x'.repeat(63)])('accepts %j', (label) => {
+    expect(validateDnsLabel('namespace', label)).toBe(label);
+  });
+  test.each(['', 'Golang', 'with_underscore', '-start', 'end-', 'has.dot', 'x'.repeat(64)])('rejects %j', (label) => {
+    expect(() => validateDnsLabel('namespace', label)).toThrow(
+      `Invalid namespace ${JSON.stringify(label)}: expected a DNS-1123 label`,
+    );
+  });
+});
+
+describe('validateDuration', () => {
+  test('accepts positive whole milliseconds', () => {
+    expect(validateDuration('scrapeInterval', Duration.seconds(30)).toSeconds()).toBe(30);
+  });
+  test.each([
+    ['zero', Duration.seconds(0)],
+    ['a fraction of a millisecond', Duration.millis(0.5)],
+  ])('rejects %s', (_, duration) => {
+    expect(() => validateDuration('scrapeInterval', duration)).toThrow(
+      /^Invalid scrapeInterval ".*": expected a positive duration of whole milliseconds/,
+    );
+  });
+});
+
+describe('validateResources', () => {
+  test('accepts requests at or below limits', () => {
+    const resources = {
+      cpu: { request: Cpu.millis(250), limit: Cpu.units(1) },
+      memory: { request: Size.mebibytes(256) },
+    };
+    expect(validateResources('resources', resources)).toBe(resources);
+  });
+  test.each([
+    [
+      'a negative CPU',
+      { cpu: { request: Cpu.units(-1) } },
+      /Invalid resources.cpu.request "-1": expected a positive CPU quantity/,
+    ],
+    [
+      'zero CPU',
+      { cpu: { limit: Cpu.millis(0) } },
+      /Invalid resources.cpu.limit "0m": expected a positive CPU quantity/,
+    ],
+    [
+      'a CPU request above the limit',
+      { cpu: { request: Cpu.units(2), limit: Cpu.units(1) } },
+      /Invalid resources.cpu.request "2": expected at most the CPU limit \(1\)/,
+    ],
+    [
+      'zero memory',
+      { memory: { request: Size.mebibytes(0) } },
+      /Invalid resources.memory.request "0Ki": expected a whole, positive number of mebibytes/,
+    ],
+    [
+      'a fraction of a mebibyte',
+      { memory: { limit: Size.kibibytes(1536) } },
+      /Invalid resources.memory.limit "1536Ki"/,
+    ],
+    [
+      'a memory request above the limit',
+      { memory: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } },
+      /Invalid resources.memory.request "2048Mi": expected at most the memory limit \(1024Mi\)/,
+    ],
+  ])('rejects %s', (_, resources, message) => {
+    expect(() => validateResources('resources', resources)).toThrow(message);
+  });
+});
+
+describe('validateInteger and validateImage', () => {
+  test.each([-1, 1.5, Number.NaN, 1001])('replicas rejects %s', (n) => {
+    expect(() => validateInteger('replicas', n, 0, 1000)).toThrow('expected a whole number from 0 to 1000');
+  });
+  test.each([
+    'public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0',
+    `registry.example.com:5000/mirror/adot@sha256:${'a'.repeat(64)}`,
+    'busybox',
+  ])('image accepts %j', (image) => {
+    expect(validateImage('image', image)).toBe(image);
+  });
+  test.each(['', 'UPPER/case', 'repo:', 'repo:tag with space', 'repo@sha256:short'])('image rejects %j', (image) => {
+    expect(() => validateImage('image', image)).toThrow(
+      `Invalid image ${JSON.stringify(image)}: expected a container image reference`,
+    );
+  });
+});
