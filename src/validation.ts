@@ -30,7 +30,7 @@ export function validateClusterName(input: string, value: string): string {
 
 // Commercial, China, GovCloud, ISO and European Sovereign Cloud regions, e.g.
 // us-east-1, cn-north-1, us-gov-west-1, us-iso-east-1, us-isob-east-1, eusc-de-east-1.
-const REGION = /^[a-z]{2,4}(-(gov|iso|isob|isof|isoe))?-[a-z]+-\d{1,2}$/;
+const REGION = /^[a-z]{2,4}(-[a-z]+){1,2}-\d{1,2}$/;
 
 /** Checks an AWS region code. */
 export function validateRegion(input: string, value: string): string {
