@@ -1,0 +1,74 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Testing } from 'cdk8s';
+import { afterAll, describe, expect, test } from 'vitest';
+import { FargateContainerInsightsCollector } from '../src';
+
+/** The README's examples work as written: each `ts` block compiles and synthesizes. */
+const ROOT = join(__dirname, '..');
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const blocks = [...README.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+
+// Inside the project, so the examples resolve cdk8s from its node_modules.
+const work = join(ROOT, '.readme-examples');
+mkdirSync(work, { recursive: true });
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const files = blocks.map((code, i) => {
+  const file = join(work, `example-${i}.ts`);
+  // The package name resolves to this checkout's sources.
+  writeFileSync(file, code.replaceAll("from 'cdk8s-fargate-container-insights'", "from '../src'"));
+  return file;
+});
+
+describe('README', () => {
+  test('has TypeScript examples', () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('every example type-checks', () => {
+    const tsc = spawnSync(
+      'npx',
+      ['tsc', '--noEmit', '--strict', '--skipLibCheck', '--target', 'ES2022', '--module', 'Node16', ...files],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(tsc.status, tsc.stdout + tsc.stderr).toBe(0);
+  });
+
+  test.each(files.map((file, i) => [i, file]))('example %i synthesizes a valid collector', (_, file) => {
+    const outdir = mkdtempSync(join(tmpdir(), 'readme-'));
+    try {
+      const run = spawnSync('npx', ['tsx', file], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, CDK8S_OUTDIR: outdir },
+      });
+      expect(run.status, run.stderr).toBe(0);
+      const text = readdirSync(outdir)
+        .map((f) => readFileSync(join(outdir, f), 'utf8'))
+        .join('\n');
+      expect(text).toContain('kind: StatefulSet');
+      expect(text).toContain('eks.amazonaws.com/role-arn');
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('the error example is the message the library gives', () => {
+    const shown = /```text\n(ValidationError: .*)\n```/.exec(README)?.[1];
+    expect(shown).toBeDefined();
+    let message = '';
+    try {
+      new FargateContainerInsightsCollector(Testing.chart(), 'C', {
+        clusterName: 'prod-eu',
+        region: 'eu-west-1',
+        serviceAccountRoleArn: 'arn:aws:iam::123:role/x',
+      });
+    } catch (error) {
+      message = `${(error as Error).name}: ${(error as Error).message}`;
+    }
+    expect(message).toBe(shown);
+  });
+});
