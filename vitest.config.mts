@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // The synth tests spawn the app; give them room on a 2-core machine.
+    reporters: ['default', './test/support/summary-reporter.mts'],
+    // The synth and README tests spawn processes; give them room on a 2-core machine.
     testTimeout: 60_000,
   },
 });
