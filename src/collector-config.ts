@@ -251,20 +251,39 @@ function prometheusReceiver(options: CollectorConfigOptions): PrometheusReceiver
   };
 }
 
+/** A transform that renames labels on every metric. */
+function renameLabels(renames: Readonly<Record<string, string>>): MetricsTransform {
+  return {
+    include: '.*',
+    match_type: 'regexp',
+    action: 'update',
+    operations: Object.entries(renames).map(([label, newLabel]) => ({
+      action: 'update_label',
+      label,
+      new_label: newLabel,
+    })),
+  };
+}
+
+/** A transform that adds a label with a fixed value to the metrics matching `include`. */
+function addLabel(include: string, label: string, value: string): MetricsTransform {
+  return {
+    include,
+    match_type: 'regexp',
+    action: 'update',
+    operations: [{ action: 'add_label', new_label: label, new_value: value }],
+  };
+}
+
 /** Renames labels used by every later step (cAdvisor/Prometheus names to Container Insights names). */
 function labelRenames(): MetricsTransformProcessorConfig {
   return {
     transforms: [
-      {
-        include: '.*',
-        match_type: 'regexp',
-        action: 'update',
-        operations: [
-          { action: 'update_label', label: 'name', new_label: 'container_id' },
-          { action: 'update_label', label: 'kubernetes_io_hostname', new_label: 'NodeName' },
-          { action: 'update_label', label: 'eks_amazonaws_com_compute_type', new_label: 'LaunchType' },
-        ],
-      },
+      renameLabels({
+        name: 'container_id',
+        kubernetes_io_hostname: 'NodeName',
+        eks_amazonaws_com_compute_type: 'LaunchType',
+      }),
     ],
   };
 }
@@ -316,27 +335,9 @@ function generationRule(metric: MetricDefinition): MetricsGenerationRule {
 function finalRenames(): MetricsTransformProcessorConfig {
   return {
     transforms: [
-      {
-        include: 'pod_.*',
-        match_type: 'regexp',
-        action: 'update',
-        operations: [{ action: 'add_label', new_label: 'Type', new_value: 'Pod' }],
-      },
-      {
-        include: `${CONTAINER_PIPELINE_PREFIX}.*`,
-        match_type: 'regexp',
-        action: 'update',
-        operations: [{ action: 'add_label', new_label: 'Type', new_value: 'Container' }],
-      },
-      {
-        include: '.*',
-        match_type: 'regexp',
-        action: 'update',
-        operations: [
-          { action: 'update_label', label: 'namespace', new_label: 'Namespace' },
-          { action: 'update_label', label: 'pod', new_label: 'PodName' },
-        ],
-      },
+      addLabel('pod_.*', 'Type', 'Pod'),
+      addLabel(`${CONTAINER_PIPELINE_PREFIX}.*`, 'Type', 'Container'),
+      renameLabels({ namespace: 'Namespace', pod: 'PodName' }),
       {
         include: `^${CONTAINER_PIPELINE_PREFIX}(.*)$`,
         match_type: 'regexp',

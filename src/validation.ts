@@ -118,44 +118,47 @@ function cpuMillis(amount: string): number {
   return match[2] === 'm' ? Number(match[1]) : Number(match[1]) * 1000;
 }
 
+/** Checks a request/limit pair: both positive, the request no larger than the limit. */
+function validateRequestAndLimit<T>(
+  input: string,
+  what: string,
+  pair: { readonly request?: T; readonly limit?: T } | undefined,
+  amount: (quantity: T) => number,
+  show: (quantity: T) => string,
+  accepted: string,
+): void {
+  for (const which of ['request', 'limit'] as const) {
+    const quantity = pair?.[which];
+    if (quantity !== undefined && !(amount(quantity) > 0)) fail(`${input}.${which}`, show(quantity), accepted);
+  }
+  if (pair?.request !== undefined && pair.limit !== undefined && amount(pair.request) > amount(pair.limit)) {
+    fail(`${input}.request`, show(pair.request), `at most the ${what} limit (${show(pair.limit)})`);
+  }
+}
+
 /**
  * Checks container resources: positive CPU and memory quantities, and no
  * request above its limit.
  */
 export function validateResources(input: string, value: ContainerResources): ContainerResources {
-  const cpu = value.cpu;
-  const cpuValues = [
-    ['request', cpu?.request],
-    ['limit', cpu?.limit],
-  ] as const;
-  for (const [which, quantity] of cpuValues) {
-    if (quantity && !(cpuMillis(quantity.amount) > 0)) {
-      fail(`${input}.cpu.${which}`, quantity.amount, 'a positive CPU quantity such as Cpu.units(1) or Cpu.millis(250)');
-    }
-  }
-  if (cpu?.request && cpu.limit && cpuMillis(cpu.request.amount) > cpuMillis(cpu.limit.amount)) {
-    fail(`${input}.cpu.request`, cpu.request.amount, `at most the CPU limit (${cpu.limit.amount})`);
-  }
-  const memory = value.memory;
-  const memoryValues = [
-    ['request', memory?.request],
-    ['limit', memory?.limit],
-  ] as const;
-  for (const [which, size] of memoryValues) {
-    if (size && !(whole(() => size.toMebibytes()) >= 1)) {
-      fail(
-        `${input}.memory.${which}`,
-        `${size.toKibibytes()}Ki`,
-        'a whole, positive number of mebibytes such as Size.mebibytes(512)',
-      );
-    }
-  }
-  if (memory?.request && memory.limit && memory.request.toMebibytes() > memory.limit.toMebibytes()) {
-    fail(
-      `${input}.memory.request`,
-      `${memory.request.toMebibytes()}Mi`,
-      `at most the memory limit (${memory.limit.toMebibytes()}Mi)`,
-    );
-  }
+  validateRequestAndLimit(
+    `${input}.cpu`,
+    'CPU',
+    value.cpu,
+    (cpu) => cpuMillis(cpu.amount),
+    (cpu) => cpu.amount,
+    'a positive CPU quantity such as Cpu.units(1) or Cpu.millis(250)',
+  );
+  validateRequestAndLimit(
+    `${input}.memory`,
+    'memory',
+    value.memory,
+    (size) => whole(() => size.toMebibytes()),
+    (size) => {
+      const mebibytes = whole(() => size.toMebibytes());
+      return Number.isNaN(mebibytes) ? `${size.toKibibytes()}Ki` : `${mebibytes}Mi`;
+    },
+    'a whole, positive number of mebibytes such as Size.mebibytes(512)',
+  );
   return value;
 }

@@ -135,7 +135,7 @@ describe('validateResources', () => {
     [
       'zero memory',
       { memory: { request: Size.mebibytes(0) } },
-      /Invalid resources.memory.request "0Ki": expected a whole, positive number of mebibytes/,
+      /Invalid resources.memory.request "0Mi": expected a whole, positive number of mebibytes/,
     ],
     [
       'a fraction of a mebibyte',
