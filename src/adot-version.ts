@@ -139,6 +139,7 @@ export class AdotVersion {
     return AdotVersion.SUPPORTED.indexOf(this.tag) - AdotVersion.SUPPORTED.indexOf(other.tag);
   }
 
+  /** The release tag, e.g. `v0.49.0`. */
   public toString(): string {
     return this.tag;
   }

@@ -59,20 +59,24 @@ export interface MetricsTransform {
   readonly operations?: readonly MetricsTransformOperation[];
 }
 
+/** The `metricstransform` processor. */
 export interface MetricsTransformProcessorConfig {
   readonly transforms: readonly MetricsTransform[];
 }
 
+/** The `filter` processor, with its `metrics.include` name matching. */
 export interface FilterProcessorConfig {
   readonly metrics: {
     readonly include: { readonly match_type: 'strict' | 'regexp'; readonly metric_names: readonly string[] };
   };
 }
 
+/** The `cumulativetodelta` processor. */
 export interface CumulativeToDeltaProcessorConfig {
   readonly include: { readonly metrics: readonly string[]; readonly match_type: 'strict' };
 }
 
+/** The `deltatorate` processor. */
 export interface DeltaToRateProcessorConfig {
   readonly metrics: readonly string[];
 }
@@ -96,18 +100,22 @@ export type MetricsGenerationRule =
       readonly scale_by: number;
     };
 
+/** The `metricsgeneration` (`experimental_metricsgeneration` up to ADOT v0.41.x) processor. */
 export interface MetricsGenerationProcessorConfig {
   readonly rules: readonly MetricsGenerationRule[];
 }
 
+/** The `resourcedetection` processor. */
 export interface ResourceDetectionProcessorConfig {
   readonly detectors: readonly string[];
 }
 
+/** The `batch` processor. */
 export interface BatchProcessorConfig {
   readonly timeout: string;
 }
 
+/** Any processor of the pipeline. */
 export type ProcessorConfig =
   | MetricsTransformProcessorConfig
   | FilterProcessorConfig
@@ -123,6 +131,7 @@ export interface MetricDeclaration {
   readonly metric_name_selectors: readonly string[];
 }
 
+/** The `awsemf` exporter: Embedded Metric Format logs to CloudWatch. */
 export interface AwsEmfExporterConfig {
   readonly log_group_name: string;
   readonly log_stream_name: string;
@@ -135,6 +144,7 @@ export interface AwsEmfExporterConfig {
   readonly metric_declarations: readonly MetricDeclaration[];
 }
 
+/** The `health_check` extension. */
 export interface HealthCheckExtensionConfig {
   readonly endpoint: string;
 }

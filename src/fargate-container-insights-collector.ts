@@ -148,12 +148,19 @@ export class FargateContainerInsightsCollector extends Construct {
   /** The collector configuration file, as the collector reads it. */
   public readonly configYaml: string;
 
+  /** The namespace the collector runs in. */
   public readonly namespace: kplus.Namespace;
+  /** The collector's service account, annotated with the IRSA role. */
   public readonly serviceAccount: kplus.ServiceAccount;
+  /** What the collector may read through the Kubernetes API. */
   public readonly clusterRole: kplus.ClusterRole;
+  /** Binds `clusterRole` to `serviceAccount`. */
   public readonly clusterRoleBinding: kplus.ClusterRoleBinding;
+  /** Holds the collector configuration file. */
   public readonly configMap: kplus.ConfigMap;
+  /** The StatefulSet's governing Service, on the collector's telemetry port. */
   public readonly service: kplus.Service;
+  /** Runs the collector. */
   public readonly statefulSet: kplus.StatefulSet;
   /** The collector container of the StatefulSet's pod template. */
   public readonly container: kplus.Container;

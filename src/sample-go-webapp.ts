@@ -54,7 +54,9 @@ export interface SampleGoWebappProps {
  * reach Container Insights: namespace `golang`, Deployment `webapp`.
  */
 export class SampleGoWebapp extends Construct {
+  /** The namespace the application runs in. */
   public readonly namespace: kplus.Namespace;
+  /** Deployment `webapp`. */
   public readonly deployment: kplus.Deployment;
   /** The application container of the Deployment's pod template. */
   public readonly container: kplus.Container;
