@@ -1,5 +1,11 @@
 import type { AdotVersion } from './adot-version';
-import { type Dimension, type LabelMatchers, METRIC_CATALOG, type MetricDefinition } from './metric-catalog';
+import {
+  type Dimension,
+  findMetric,
+  type LabelMatchers,
+  METRIC_CATALOG,
+  type MetricDefinition,
+} from './metric-catalog';
 
 /**
  * The collector configuration as a typed object, built from the metric
@@ -219,7 +225,7 @@ function generationDepth(metric: MetricDefinition): number {
 }
 
 function catalogEntry(name: string): MetricDefinition {
-  const entry = METRIC_CATALOG.find((m) => m.name === name);
+  const entry = findMetric(name);
   if (!entry) throw new Error(`metric catalog: "${name}" is used as an operand but is not in the catalog`);
   return entry;
 }
