@@ -4,6 +4,27 @@ import { ValidationError } from './errors';
 export type MetricsGenerationProcessorType = 'experimental_metricsgeneration' | 'metricsgeneration';
 
 /**
+ * Flags of the collector's Prometheus endpoint for its own metrics that a
+ * release sets by default (they shape the metric names it serves).
+ */
+export interface TelemetryPrometheusFlags {
+  readonly without_units?: boolean;
+  readonly without_type_suffix?: boolean;
+  readonly without_scope_info?: boolean;
+}
+
+/**
+ * How a release configures the endpoint that serves the collector's own
+ * metrics (`service.telemetry.metrics`):
+ * - `address`: a `host:port` string, defaulting to `:8888` (all interfaces);
+ * - `readers`: a list of OpenTelemetry metric readers, whose default is a
+ *   Prometheus pull exporter on `localhost:8888` with these flags.
+ */
+export type TelemetryMetricsStyle =
+  | { readonly style: 'address' }
+  | { readonly style: 'readers'; readonly defaultFlags: TelemetryPrometheusFlags };
+
+/**
  * What differs between ADOT collector releases in the components this library
  * configures. Each row was checked against the component sources vendored in
  * that aws-otel-collector release tag (`pkg/defaultcomponents/defaults.go` for
@@ -17,24 +38,44 @@ interface VersionTraits {
   readonly metricsGenerationProcessor: MetricsGenerationProcessorType;
   /** Default `health_check` endpoint when none is configured. */
   readonly healthCheckDefaultEndpoint: string;
+  /** How `service.telemetry.metrics` is configured (collector core's telemetry factory). */
+  readonly telemetryMetrics: TelemetryMetricsStyle;
 }
 
-// contrib <= v0.109: `experimental_metricsgeneration`, and `health_check` binds
-// 0.0.0.0:13133 unless the alpha gate component.UseLocalHostAsDefaultHost is on.
+// contrib <= v0.109: `experimental_metricsgeneration`; `health_check` binds
+// 0.0.0.0:13133 unless the alpha gate component.UseLocalHostAsDefaultHost is
+// on; the collector's own metrics are served on `address: ":8888"`.
 const CONTRIB_0_102: VersionTraits = {
   contrib: 'v0.102.0',
   metricsGenerationProcessor: 'experimental_metricsgeneration',
   healthCheckDefaultEndpoint: '0.0.0.0:13133',
+  telemetryMetrics: { style: 'address' },
 };
 const CONTRIB_0_109: VersionTraits = { ...CONTRIB_0_102, contrib: 'v0.109.0' };
-// contrib >= v0.115: the processor is `metricsgeneration`, and `health_check`
-// defaults to localhost:13133, which the kubelet cannot reach.
+// contrib >= v0.115: the processor is `metricsgeneration`; `health_check`
+// defaults to localhost:13133 and the collector's own metrics to a reader on
+// localhost:8888 (beta gate telemetry.UseLocalHostAsDefaultMetricsAddress),
+// neither of which the kubelet or a Service can reach.
 const CONTRIB_0_115: VersionTraits = {
   contrib: 'v0.115.0',
   metricsGenerationProcessor: 'metricsgeneration',
   healthCheckDefaultEndpoint: 'localhost:13133',
+  telemetryMetrics: { style: 'readers', defaultFlags: {} },
 };
 const from115 = (contrib: string): VersionTraits => ({ ...CONTRIB_0_115, contrib });
+// contrib v0.130 adds without_units and without_type_suffix to the default
+// reader; v0.131 adds without_scope_info.
+const from130 = (contrib: string): VersionTraits => ({
+  ...from115(contrib),
+  telemetryMetrics: { style: 'readers', defaultFlags: { without_units: true, without_type_suffix: true } },
+});
+const from131 = (contrib: string): VersionTraits => ({
+  ...from115(contrib),
+  telemetryMetrics: {
+    style: 'readers',
+    defaultFlags: { without_scope_info: true, without_units: true, without_type_suffix: true },
+  },
+});
 
 /** Every ADOT collector release whose component configuration has been checked. Oldest first. */
 const RELEASES: ReadonlyArray<readonly [string, VersionTraits]> = [
@@ -49,13 +90,13 @@ const RELEASES: ReadonlyArray<readonly [string, VersionTraits]> = [
   ['v0.43.1', from115('v0.117.0')],
   ['v0.43.2', from115('v0.117.0')],
   ['v0.43.3', from115('v0.117.0')],
-  ['v0.44.0', from115('v0.130.0')],
-  ['v0.45.0', from115('v0.131.0')],
-  ['v0.45.1', from115('v0.131.0')],
-  ['v0.46.0', from115('v0.141.0')],
-  ['v0.47.0', from115('v0.143.0')],
-  ['v0.48.0', from115('v0.151.0')],
-  ['v0.49.0', from115('v0.156.0')],
+  ['v0.44.0', from130('v0.130.0')],
+  ['v0.45.0', from131('v0.131.0')],
+  ['v0.45.1', from131('v0.131.0')],
+  ['v0.46.0', from131('v0.141.0')],
+  ['v0.47.0', from131('v0.143.0')],
+  ['v0.48.0', from131('v0.151.0')],
+  ['v0.49.0', from131('v0.156.0')],
 ];
 
 const TRAITS = new Map(RELEASES);
@@ -127,6 +168,11 @@ export class AdotVersion {
   /** Address the `health_check` extension listens on when none is configured. */
   public get healthCheckDefaultEndpoint(): string {
     return this.traits.healthCheckDefaultEndpoint;
+  }
+
+  /** How this release configures the endpoint for the collector's own metrics. */
+  public get telemetryMetrics(): TelemetryMetricsStyle {
+    return this.traits.telemetryMetrics;
   }
 
   /** The collector image for this release on Amazon ECR Public. */

@@ -1,4 +1,4 @@
-import type { AdotVersion } from './adot-version';
+import type { AdotVersion, TelemetryPrometheusFlags } from './adot-version';
 import {
   type Dimension,
   findMetric,
@@ -20,6 +20,9 @@ export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccoun
 
 /** Port of the `health_check` extension (its default). */
 export const HEALTH_CHECK_PORT = 13133;
+
+/** Port of the collector's own metrics endpoint (its default). */
+export const TELEMETRY_PORT = 8888;
 
 /** Prometheus relabel rule (`relabel_configs` / `metric_relabel_configs` entry). */
 export interface RelabelConfig {
@@ -116,6 +119,15 @@ export interface ResourceDetectionProcessorConfig {
   readonly detectors: readonly string[];
 }
 
+/** The `memory_limiter` processor. */
+export interface MemoryLimiterProcessorConfig {
+  readonly check_interval: string;
+  /** Memory at which the collector refuses data and forces garbage collection (hard limit). */
+  readonly limit_mib: number;
+  /** Headroom below `limit_mib` where it starts refusing data (soft limit = limit_mib - spike_limit_mib). */
+  readonly spike_limit_mib: number;
+}
+
 /** The `batch` processor. */
 export interface BatchProcessorConfig {
   readonly timeout: string;
@@ -123,6 +135,7 @@ export interface BatchProcessorConfig {
 
 /** Any processor of the pipeline. */
 export type ProcessorConfig =
+  | MemoryLimiterProcessorConfig
   | MetricsTransformProcessorConfig
   | FilterProcessorConfig
   | CumulativeToDeltaProcessorConfig
@@ -155,6 +168,20 @@ export interface HealthCheckExtensionConfig {
   readonly endpoint: string;
 }
 
+/** A Prometheus pull exporter serving the collector's own metrics. */
+export interface TelemetryPrometheusReader {
+  readonly pull: {
+    readonly exporter: {
+      readonly prometheus: { readonly host: string; readonly port: number } & TelemetryPrometheusFlags;
+    };
+  };
+}
+
+/** `service.telemetry.metrics`, in the form the release reads. */
+export type TelemetryMetricsConfig =
+  | { readonly address: string }
+  | { readonly readers: readonly TelemetryPrometheusReader[] };
+
 /** The whole collector configuration file. */
 export interface CollectorConfig {
   readonly receivers: { readonly prometheus: PrometheusReceiverConfig };
@@ -170,6 +197,7 @@ export interface CollectorConfig {
       };
     };
     readonly extensions: readonly string[];
+    readonly telemetry: { readonly metrics: TelemetryMetricsConfig };
   };
 }
 
@@ -186,6 +214,36 @@ export interface CollectorConfigOptions {
   readonly metrics: readonly string[];
   /** Dimension sets of every metric sent to CloudWatch. */
   readonly dimensionSets: ReadonlyArray<readonly Dimension[]>;
+  /** Memory limit of the collector container, in mebibytes; sizes `memory_limiter`. */
+  readonly memoryLimitMiB: number;
+}
+
+/**
+ * The `memory_limiter` settings for a container with this memory limit: a
+ * hard limit at 80% of it, leaving the Go runtime and the page cache room
+ * below the point where the kernel kills the container, and a soft limit 20%
+ * below that (the processor's default spike), where it starts refusing data.
+ */
+export function memoryLimiterFor(memoryLimitMiB: number): MemoryLimiterProcessorConfig {
+  const limit = Math.floor(memoryLimitMiB * 0.8);
+  return { check_interval: '1s', limit_mib: limit, spike_limit_mib: Math.floor(limit * 0.2) };
+}
+
+/**
+ * The collector's own metrics, on all interfaces so that the Service (and a
+ * Prometheus that scrapes it) can reach them. Up to ADOT v0.41.x that is the
+ * `address` default already; from v0.42.0 the default reader listens on
+ * localhost only, so it is replaced by the same reader on 0.0.0.0, with the
+ * release's default flags so the metric names do not change.
+ */
+function telemetryMetrics(version: AdotVersion): TelemetryMetricsConfig {
+  const telemetry = version.telemetryMetrics;
+  if (telemetry.style === 'address') return { address: `0.0.0.0:${TELEMETRY_PORT}` };
+  return {
+    readers: [
+      { pull: { exporter: { prometheus: { host: '0.0.0.0', port: TELEMETRY_PORT, ...telemetry.defaultFlags } } } },
+    ],
+  };
 }
 
 /**
@@ -382,6 +440,9 @@ export function buildCollectorConfig(options: CollectorConfigOptions): Collector
   }));
 
   const processors: Array<readonly [string, ProcessorConfig]> = [
+    // First, so that under memory pressure the collector refuses scrapes
+    // instead of being killed by the kernel.
+    ['memory_limiter', memoryLimiterFor(options.memoryLimitMiB)],
     ['metricstransform/label_1', labelRenames()],
     // ClusterName comes from OTEL_RESOURCE_ATTRIBUTES. Only `env`: the `eks`
     // detector reads EC2 instance metadata, which Fargate pods cannot reach.
@@ -439,6 +500,7 @@ export function buildCollectorConfig(options: CollectorConfigOptions): Collector
         },
       },
       extensions: ['health_check'],
+      telemetry: { metrics: telemetryMetrics(options.version) },
     },
   };
 }

@@ -1,11 +1,29 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
+import { k8s } from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
 import { AdotVersion } from './adot-version';
-import { buildCollectorConfig, type CollectorConfig } from './collector-config';
+import {
+  buildCollectorConfig,
+  type CollectorConfig,
+  HEALTH_CHECK_PORT,
+  memoryLimiterFor,
+  TELEMETRY_PORT,
+} from './collector-config';
 import { ValidationError } from './errors';
+import type { FargatePodSize } from './fargate-size';
 import { DEFAULT_DIMENSION_SETS, DEFAULT_METRICS, type Dimension } from './metric-catalog';
 import { validateMetricSelection } from './metric-selection';
+import { claimNamespace } from './namespace-claims';
+import {
+  annotateConfigChecksum,
+  annotateFargateSize,
+  containerRequests,
+  fargatePodSizeOf,
+  RESTRICTED_NAMESPACE_LABELS,
+  restrictedSecurityContext,
+  validateFargateFit,
+} from './pod-template';
 import { renderCollectorConfig } from './render';
 import {
   validateClusterName,
@@ -29,15 +47,13 @@ export const COLLECTOR_NAMES = {
   service: 'adot-collector-service',
   statefulSet: 'adot-collector',
   container: 'adot-collector',
+  podDisruptionBudget: 'adot-collector',
 } as const;
 
 /** Key of the collector configuration in the ConfigMap, and the file it is mounted as. */
 const CONFIG_KEY = 'adot-collector-config';
 const CONFIG_DIR = '/conf';
 const CONFIG_FILE = `${CONFIG_DIR}/${CONFIG_KEY}.yaml`;
-
-/** The collector's own telemetry (Prometheus metrics about the collector). */
-const TELEMETRY_PORT = 8888;
 
 /**
  * The ADOT image runs as user `aoc` (uid and gid 4317, from the image's
@@ -48,6 +64,20 @@ const ADOT_IMAGE_USER = 4317;
 
 /** Pod labels; the StatefulSet's selector, which cannot change once created. */
 const POD_LABELS = { app: 'aws-adot', component: 'adot-collector' } as const;
+
+/**
+ * Default CPU and memory, as requests and limits (Fargate runs every pod with
+ * guaranteed QoS). Fargate bills the requests plus 256 MiB rounded up to its
+ * size table: 1 vCPU and 2816 MiB + 256 MiB fill exactly 1 vCPU and 3 GB, the
+ * size the AWS reference's 1 vCPU / 2 GiB is billed as too.
+ */
+const DEFAULT_RESOURCES: kplus.ContainerResources = {
+  cpu: { request: kplus.Cpu.units(1), limit: kplus.Cpu.units(1) },
+  memory: { request: Size.mebibytes(2816), limit: Size.mebibytes(2816) },
+};
+
+/** Below this memory limit the collector cannot hold one scrape of a small cluster. */
+const MIN_MEMORY_LIMIT_MIB = 128;
 
 /** Properties of a {@link FargateContainerInsightsCollector}. */
 export interface FargateContainerInsightsCollectorProps {
@@ -107,10 +137,13 @@ export interface FargateContainerInsightsCollectorProps {
   readonly scrapeTimeout?: Duration;
 
   /**
-   * CPU and memory of the collector container. Fargate sizes the pod from the
-   * requests.
+   * CPU and memory of the collector container. A memory limit of at least
+   * 128 MiB is required: the `memory_limiter` processor and `GOMEMLIMIT` are
+   * sized from it. Fargate sizes and bills the pod by its requests plus
+   * 256 MiB, rounded up to its size table (see `fargateSize`); set requests
+   * equal to limits.
    *
-   * @default 1 vCPU and 2 GiB, as requests and limits
+   * @default 1 vCPU and 2816 MiB, as requests and limits: Fargate size 1 vCPU 3 GB
    */
   readonly resources?: kplus.ContainerResources;
 
@@ -158,12 +191,17 @@ export class FargateContainerInsightsCollector extends Construct {
   public readonly clusterRoleBinding: kplus.ClusterRoleBinding;
   /** Holds the collector configuration file. */
   public readonly configMap: kplus.ConfigMap;
-  /** The StatefulSet's governing Service, on the collector's telemetry port. */
+  /** The StatefulSet's governing Service, on the collector's own metrics port. */
   public readonly service: kplus.Service;
   /** Runs the collector. */
   public readonly statefulSet: kplus.StatefulSet;
   /** The collector container of the StatefulSet's pod template. */
   public readonly container: kplus.Container;
+  /**
+   * Lets Fargate evict the collector pod for OS patching (one pod at a time),
+   * through the Eviction API rather than by deleting it after the deadline.
+   */
+  public readonly podDisruptionBudget: k8s.KubePodDisruptionBudget;
 
   public constructor(scope: Construct, id: string, props: FargateContainerInsightsCollectorProps) {
     super(scope, id);
@@ -182,16 +220,18 @@ export class FargateContainerInsightsCollector extends Construct {
         `Invalid scrapeTimeout ${scrapeTimeout.toMilliseconds()}ms: expected a duration shorter than scrapeInterval (${scrapeInterval.toMilliseconds()}ms).`,
       );
     }
-    const resources = validateResources(
-      'resources',
-      props.resources ?? {
-        cpu: { request: kplus.Cpu.units(1), limit: kplus.Cpu.units(1) },
-        memory: { request: Size.gibibytes(2), limit: Size.gibibytes(2) },
-      },
-    );
+    const resources = validateResources('resources', props.resources ?? DEFAULT_RESOURCES);
+    const memoryLimitMiB = resources.memory?.limit?.toMebibytes() ?? 0;
+    if (memoryLimitMiB < MIN_MEMORY_LIMIT_MIB) {
+      throw new ValidationError(
+        `Invalid resources.memory.limit "${memoryLimitMiB}Mi": expected at least ${MIN_MEMORY_LIMIT_MIB}Mi for the collector.`,
+      );
+    }
+    validateFargateFit('resources', containerRequests(resources));
     const metrics = props.metrics ?? DEFAULT_METRICS;
     const dimensionSets = props.dimensionSets ?? DEFAULT_DIMENSION_SETS;
     validateMetricSelection(metrics, dimensionSets);
+    claimNamespace(this, 'namespace', namespaceName);
 
     this.config = buildCollectorConfig({
       version: this.adotVersion,
@@ -200,13 +240,16 @@ export class FargateContainerInsightsCollector extends Construct {
       scrapeTimeoutMs: scrapeTimeout.toMilliseconds(),
       metrics,
       dimensionSets,
+      memoryLimitMiB,
     });
     this.configYaml = renderCollectorConfig(this.config);
 
     const labels = { ...POD_LABELS };
     const metadata = (name: string) => ({ name, namespace: namespaceName, labels });
 
-    this.namespace = new kplus.Namespace(this, 'Namespace', { metadata: { name: namespaceName } });
+    this.namespace = new kplus.Namespace(this, 'Namespace', {
+      metadata: { name: namespaceName, labels: { ...RESTRICTED_NAMESPACE_LABELS } },
+    });
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
       metadata: {
@@ -219,18 +262,17 @@ export class FargateContainerInsightsCollector extends Construct {
     this.clusterRole = new kplus.ClusterRole(this, 'ClusterRole', {
       metadata: { name: COLLECTOR_NAMES.clusterRole },
     });
-    // The rules of the AWS reference manifest.
-    this.clusterRole.allow(
-      ['get', 'list', 'watch'],
-      kplus.ApiResource.NODES,
-      kplus.ApiResource.custom({ apiGroup: '', resourceType: 'nodes/proxy' }),
-      kplus.ApiResource.custom({ apiGroup: '', resourceType: 'nodes/metrics' }),
-      kplus.ApiResource.SERVICES,
-      kplus.ApiResource.ENDPOINTS,
-      kplus.ApiResource.PODS,
-      kplus.ApiResource.custom({ apiGroup: '', resourceType: 'pods/proxy' }),
-      kplus.NonApiResource.of('/metrics/cadvisor'),
-    );
+    // Least privilege: only what the one scrape job uses. The AWS reference
+    // also grants pods, pods/proxy, services, endpoints, nodes/metrics and the
+    // /metrics/cadvisor URL, none of which the pipeline reads.
+    //
+    // The prometheus receiver's Kubernetes service discovery (role `node`)
+    // keeps a list of nodes with a list-then-watch informer.
+    this.clusterRole.allow(['list', 'watch'], kplus.ApiResource.NODES);
+    // Every Fargate pod is its own node, and its kubelet is not reachable from
+    // other pods: cAdvisor is read at /api/v1/nodes/<node>/proxy/metrics/cadvisor,
+    // which the API server authorizes as `get` on the `nodes/proxy` subresource.
+    this.clusterRole.allow(['get'], kplus.ApiResource.custom({ apiGroup: '', resourceType: 'nodes/proxy' }));
 
     this.clusterRoleBinding = new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', {
       metadata: { name: COLLECTOR_NAMES.clusterRoleBinding },
@@ -243,10 +285,12 @@ export class FargateContainerInsightsCollector extends Construct {
       data: { [CONFIG_KEY]: this.configYaml },
     });
 
+    // The collector's own metrics (received, refused and exported points,
+    // exporter errors), for a Prometheus that watches the collector.
     this.service = new kplus.Service(this, 'Service', {
       metadata: metadata(COLLECTOR_NAMES.service),
       type: kplus.ServiceType.CLUSTER_IP,
-      ports: [{ name: 'metrics', port: TELEMETRY_PORT }],
+      ports: [{ name: 'metrics', port: TELEMETRY_PORT, targetPort: TELEMETRY_PORT }],
     });
     this.service.selectLabel('component', POD_LABELS.component);
 
@@ -259,9 +303,15 @@ export class FargateContainerInsightsCollector extends Construct {
       serviceAccount: this.serviceAccount,
       // The scrape authenticates to the API server with this token.
       automountServiceAccountToken: true,
-      securityContext: { fsGroup: 65534, user: ADOT_IMAGE_USER, group: ADOT_IMAGE_USER },
+      securityContext: { fsGroup: 65534, user: ADOT_IMAGE_USER, group: ADOT_IMAGE_USER, ensureNonRoot: true },
     });
     this.statefulSet.select(kplus.LabelSelector.of({ labels }));
+    // A new configuration changes the pod template, so the StatefulSet rolls.
+    annotateConfigChecksum(this.statefulSet, this.configMap);
+    annotateFargateSize(this.statefulSet);
+
+    const healthCheck = (options: kplus.HttpGetProbeOptions) =>
+      kplus.Probe.fromHttpGet('/', { port: HEALTH_CHECK_PORT, timeoutSeconds: Duration.seconds(5), ...options });
 
     this.container = this.statefulSet.addContainer({
       name: COLLECTOR_NAMES.container,
@@ -271,9 +321,20 @@ export class FargateContainerInsightsCollector extends Construct {
       envVariables: {
         // Read by the resourcedetection `env` detector: the ClusterName dimension.
         OTEL_RESOURCE_ATTRIBUTES: kplus.EnvValue.fromValue(`ClusterName=${clusterName}`),
+        // The Go runtime collects garbage harder as the heap nears this soft
+        // limit: the memory_limiter's hard limit.
+        GOMEMLIMIT: kplus.EnvValue.fromValue(`${memoryLimiterFor(memoryLimitMiB).limit_mib}MiB`),
       },
+      ports: [
+        { name: 'health', number: HEALTH_CHECK_PORT },
+        { name: 'metrics', number: TELEMETRY_PORT },
+      ],
+      // The health_check extension answers 200 once the pipeline runs.
+      startup: healthCheck({ periodSeconds: Duration.seconds(5), failureThreshold: 24 }),
+      readiness: healthCheck({ periodSeconds: Duration.seconds(10), failureThreshold: 3 }),
+      liveness: healthCheck({ periodSeconds: Duration.seconds(30), failureThreshold: 3 }),
       resources,
-      securityContext: { user: ADOT_IMAGE_USER, group: ADOT_IMAGE_USER },
+      securityContext: restrictedSecurityContext(ADOT_IMAGE_USER),
     });
     this.container.mount(
       CONFIG_DIR,
@@ -284,5 +345,28 @@ export class FargateContainerInsightsCollector extends Construct {
     );
     // The root filesystem is read-only; give the process a writable /tmp.
     this.container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp'));
+
+    // Fargate recycles nodes to patch them, evicting pods through the Eviction
+    // API and respecting budgets whose minimum availability is below 100%.
+    // One pod down at a time; with one replica the eviction is allowed, and a
+    // pod that is not ready can always be evicted.
+    this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+      metadata: metadata(COLLECTOR_NAMES.podDisruptionBudget),
+      spec: {
+        maxUnavailable: k8s.IntOrString.fromNumber(1),
+        selector: { matchLabels: { ...POD_LABELS } },
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
+    });
+  }
+
+  /**
+   * The vCPU and memory Fargate provisions, and bills, for the collector pod:
+   * its containers' requests plus 256 MiB, rounded up to Fargate's size table.
+   * Also written to the pod template as the
+   * `fargate-container-insights/fargate-size` annotation.
+   */
+  public get fargateSize(): FargatePodSize {
+    return fargatePodSizeOf(this.statefulSet);
   }
 }

@@ -5,6 +5,7 @@ export * from './fargate-container-insights-collector';
 export * from './fargate-size';
 export * from './metric-catalog';
 export * from './metric-selection';
+export * from './pod-template';
 export * from './render';
 export * from './sample-go-webapp';
 export * from './validation';

@@ -1,6 +1,16 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
+import type { FargatePodSize } from './fargate-size';
+import { claimNamespace } from './namespace-claims';
+import {
+  annotateFargateSize,
+  containerRequests,
+  fargatePodSizeOf,
+  RESTRICTED_NAMESPACE_LABELS,
+  restrictedSecurityContext,
+  validateFargateFit,
+} from './pod-template';
 import { validateDnsLabel, validateImage, validateInteger, validateResources } from './validation';
 
 /** The sample image of the AWS Container Insights on Fargate walkthrough. */
@@ -14,6 +24,15 @@ const WEBAPP_PORT = 3000;
  * `runAsNonRoot` whatever user the image declares.
  */
 const NOBODY = 65534;
+
+/**
+ * Default CPU and memory, as requests and limits: 0.25 vCPU and 256 MiB, plus
+ * the 256 MiB Fargate adds, fill Fargate's smallest size, 0.25 vCPU 0.5 GB.
+ */
+const DEFAULT_RESOURCES: kplus.ContainerResources = {
+  cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.millis(250) },
+  memory: { request: Size.mebibytes(256), limit: Size.mebibytes(256) },
+};
 
 /** Properties of a {@link SampleGoWebapp}. */
 export interface SampleGoWebappProps {
@@ -41,10 +60,11 @@ export interface SampleGoWebappProps {
   readonly image?: string;
 
   /**
-   * CPU and memory of the container. Fargate sizes (and bills) each pod by its
-   * requests.
+   * CPU and memory of the container; a memory limit is required. Fargate sizes
+   * and bills each pod by its requests plus 256 MiB, rounded up to its size
+   * table (see `fargateSize`); set requests equal to limits.
    *
-   * @default requests 256m CPU / 512 MiB, limits 512m CPU / 1024 MiB
+   * @default 250m CPU and 256 MiB, as requests and limits: Fargate size 0.25 vCPU 0.5 GB
    */
   readonly resources?: kplus.ContainerResources;
 }
@@ -67,17 +87,15 @@ export class SampleGoWebapp extends Construct {
     const namespaceName = validateDnsLabel('namespace', props.namespace ?? 'golang');
     const replicas = validateInteger('replicas', props.replicas ?? 2, 0, 1000);
     const image = validateImage('image', props.image ?? SAMPLE_GO_WEBAPP_IMAGE);
-    const resources = validateResources(
-      'resources',
-      props.resources ?? {
-        cpu: { request: kplus.Cpu.millis(256), limit: kplus.Cpu.millis(512) },
-        memory: { request: Size.mebibytes(512), limit: Size.mebibytes(1024) },
-      },
-    );
+    const resources = validateResources('resources', props.resources ?? DEFAULT_RESOURCES);
+    validateFargateFit('resources', containerRequests(resources));
+    claimNamespace(this, 'namespace', namespaceName);
 
     const labels = { app: 'webapp', role: 'webapp-service' };
 
-    this.namespace = new kplus.Namespace(this, 'Namespace', { metadata: { name: namespaceName } });
+    this.namespace = new kplus.Namespace(this, 'Namespace', {
+      metadata: { name: namespaceName, labels: { ...RESTRICTED_NAMESPACE_LABELS } },
+    });
 
     this.deployment = new kplus.Deployment(this, 'Deployment', {
       metadata: { name: 'webapp', namespace: namespaceName, labels },
@@ -91,16 +109,30 @@ export class SampleGoWebapp extends Construct {
           'prometheus.io/path': '/metrics',
         },
       },
-      securityContext: { user: NOBODY, group: NOBODY },
+      securityContext: { user: NOBODY, group: NOBODY, ensureNonRoot: true },
     });
     this.deployment.select(kplus.LabelSelector.of({ labels }));
+    annotateFargateSize(this.deployment);
 
     this.container = this.deployment.addContainer({
       name: 'go',
       image,
       portNumber: WEBAPP_PORT,
+      // Started (the default startup probe) and still serving on its port.
+      readiness: kplus.Probe.fromTcpSocket({ port: WEBAPP_PORT }),
+      liveness: kplus.Probe.fromTcpSocket({ port: WEBAPP_PORT }),
       resources,
-      securityContext: { user: NOBODY, group: NOBODY },
+      securityContext: restrictedSecurityContext(NOBODY),
     });
+  }
+
+  /**
+   * The vCPU and memory Fargate provisions, and bills, for each pod: the
+   * containers' requests plus 256 MiB, rounded up to Fargate's size table.
+   * Also written to the pod template as the
+   * `fargate-container-insights/fargate-size` annotation.
+   */
+  public get fargateSize(): FargatePodSize {
+    return fargatePodSizeOf(this.deployment);
   }
 }

@@ -112,7 +112,7 @@ function whole(convert: () => number): number {
 }
 
 /** Parses a Kubernetes CPU quantity ("1", "0.5", "250m") into millicores, or NaN. */
-function cpuMillis(amount: string): number {
+export function cpuMillis(amount: string): number {
   const match = /^(\d+(?:\.\d+)?)(m?)$/.exec(amount);
   if (!match) return Number.NaN;
   return match[2] === 'm' ? Number(match[1]) : Number(match[1]) * 1000;
@@ -137,8 +137,9 @@ function validateRequestAndLimit<T>(
 }
 
 /**
- * Checks container resources: positive CPU and memory quantities, and no
- * request above its limit.
+ * Checks container resources: positive CPU and memory quantities, no request
+ * above its limit, and a memory limit (the Pod Security Standard "restricted"
+ * expects one, and the collector's memory_limiter is sized from it).
  */
 export function validateResources(input: string, value: ContainerResources): ContainerResources {
   validateRequestAndLimit(
@@ -160,5 +161,10 @@ export function validateResources(input: string, value: ContainerResources): Con
     },
     'a whole, positive number of mebibytes such as Size.mebibytes(512)',
   );
+  if (value.memory?.limit === undefined) {
+    throw new ValidationError(
+      `Invalid ${input}.memory.limit (not set): expected a memory limit such as Size.mebibytes(512); on Fargate, set it equal to the request.`,
+    );
+  }
   return value;
 }

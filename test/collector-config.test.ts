@@ -11,6 +11,7 @@ import {
   METRIC_CATALOG,
   type MetricsGenerationProcessorConfig,
   type MetricsTransformProcessorConfig,
+  memoryLimiterFor,
   pipelineName,
   renderCollectorConfig,
 } from '../src';
@@ -23,6 +24,7 @@ const options: CollectorConfigOptions = {
   scrapeTimeoutMs: 40_000,
   metrics: DEFAULT_METRICS,
   dimensionSets: DEFAULT_DIMENSION_SETS,
+  memoryLimitMiB: 2816,
 };
 
 function build(overrides: Partial<CollectorConfigOptions> = {}): CollectorConfig {
@@ -58,8 +60,9 @@ describe('pipeline wiring', () => {
     expect(Object.keys(config.extensions)).toStrictEqual(config.service.extensions);
   });
 
-  test('processors run in the order of the AWS reference manifest', () => {
+  test('memory_limiter first, then the processors in the order of the AWS reference manifest', () => {
     expect(metrics.processors).toStrictEqual([
+      'memory_limiter',
       'metricstransform/label_1',
       'resourcedetection',
       'metricstransform/rename',
@@ -155,6 +158,55 @@ describe('version-specific configuration', () => {
       expect(build({ version: AdotVersion.of(tag) }).extensions.health_check.endpoint).toBe('0.0.0.0:13133');
     }
   });
+
+  test.each(['v0.40.0', 'v0.40.2', 'v0.41.0', 'v0.41.2'])(
+    '%s serves its own metrics on all interfaces with the address key it reads',
+    (tag) => {
+      expect(build({ version: AdotVersion.of(tag) }).service.telemetry).toStrictEqual({
+        metrics: { address: '0.0.0.0:8888' },
+      });
+    },
+  );
+
+  test.each<[string, Record<string, boolean>]>([
+    ['v0.42.0', {}],
+    ['v0.43.3', {}],
+    ['v0.44.0', { without_units: true, without_type_suffix: true }],
+    ['v0.45.0', { without_scope_info: true, without_units: true, without_type_suffix: true }],
+    ['v0.49.0', { without_scope_info: true, without_units: true, without_type_suffix: true }],
+  ])('%s replaces its localhost-only metrics reader with one on 0.0.0.0 and the same flags', (tag, flags) => {
+    expect(build({ version: AdotVersion.of(tag) }).service.telemetry).toStrictEqual({
+      metrics: { readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: 8888, ...flags } } } }] },
+    });
+  });
+
+  test('every supported version has a telemetry style', () => {
+    for (const tag of AdotVersion.SUPPORTED) {
+      const { metrics } = build({ version: AdotVersion.of(tag) }).service.telemetry;
+      expect('address' in metrics || 'readers' in metrics, tag).toBe(true);
+    }
+  });
+});
+
+describe('memory_limiter', () => {
+  test.each([
+    [2816, 2252, 450],
+    [2048, 1638, 327],
+    [512, 409, 81],
+    [128, 102, 20],
+  ])('a %i MiB limit gives a hard limit of %i MiB and a spike of %i MiB', (limit, hard, spike) => {
+    expect(memoryLimiterFor(limit)).toStrictEqual({ check_interval: '1s', limit_mib: hard, spike_limit_mib: spike });
+    expect(build({ memoryLimitMiB: limit }).processors.memory_limiter).toStrictEqual(memoryLimiterFor(limit));
+  });
+
+  test('the soft limit stays positive and below the hard limit, which stays below the container limit', () => {
+    for (let limit = 128; limit <= 120 * 1024; limit += 128) {
+      const { limit_mib, spike_limit_mib } = memoryLimiterFor(limit);
+      expect(limit_mib).toBeLessThan(limit);
+      expect(spike_limit_mib).toBeGreaterThan(0);
+      expect(spike_limit_mib).toBeLessThan(limit_mib);
+    }
+  });
 });
 
 describe('options', () => {
@@ -203,8 +255,13 @@ describe.each([
       .filter(([id]) => id.includes('metricsgeneration'))
       .map(([id, p]) => [id, p]);
 
-  test('the same processors in the same order', () => {
-    expect(ours.service.pipelines).toStrictEqual(reference.service.pipelines);
+  test('the same processors in the same order, after memory_limiter', () => {
+    const [first, ...rest] = ours.service.pipelines.metrics.processors;
+    expect(first).toBe('memory_limiter');
+    expect(reference.service.pipelines.metrics.processors).not.toContain('memory_limiter');
+    expect({ metrics: { ...ours.service.pipelines.metrics, processors: rest } }).toStrictEqual(
+      reference.service.pipelines,
+    );
   });
 
   test('the same renames, label matchers, filter, rates and label steps', () => {

@@ -16,6 +16,7 @@ const config = buildCollectorConfig({
   scrapeTimeoutMs: 40_000,
   metrics: DEFAULT_METRICS,
   dimensionSets: DEFAULT_DIMENSION_SETS,
+  memoryLimitMiB: 2816,
 });
 
 describe('escapeDollars', () => {

@@ -1,4 +1,4 @@
-import { Size } from 'cdk8s';
+import { Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import { describe, expect, test } from 'vitest';
 import { validateManifest } from '../scripts/manifests';
@@ -22,17 +22,27 @@ describe('SampleGoWebapp', () => {
     for (const object of objects) expect(() => validateManifest(object)).not.toThrow();
   });
 
-  test('runs the sample image with resource requests, which Fargate sizes the pod by', () => {
+  test("runs the sample image with requests equal to limits that fill Fargate's smallest size", () => {
     expect(container.image).toBe('public.ecr.aws/awsvijisarathy/prometheus-webapp:latest');
     expect(container.resources).toStrictEqual({
-      requests: { cpu: '256m', memory: '512Mi' },
-      limits: { cpu: '512m', memory: '1024Mi' },
+      requests: { cpu: '250m', memory: '256Mi' },
+      limits: { cpu: '250m', memory: '256Mi' },
     });
+    expect(deployment.spec.template.metadata.annotations['fargate-container-insights/fargate-size']).toBe(
+      '0.25vCPU 0.5GB',
+    );
+    expect(new SampleGoWebapp(Testing.chart(), 'W').fargateSize).toStrictEqual({ vcpu: 0.25, memoryGiB: 0.5 });
+  });
+
+  test('probes the application port', () => {
+    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+      expect(container[probe], probe).toMatchObject({ tcpSocket: { port: 3000 } });
+    }
   });
 
   test('keeps the labels and Prometheus annotations of the AWS walkthrough', () => {
     expect(deployment.spec.selector).toStrictEqual({ matchLabels: { app: 'webapp', role: 'webapp-service' } });
-    expect(deployment.spec.template.metadata.annotations).toStrictEqual({
+    expect(deployment.spec.template.metadata.annotations).toMatchObject({
       'prometheus.io/scrape': 'true',
       'prometheus.io/port': '3000',
       'prometheus.io/path': '/metrics',
@@ -49,22 +59,20 @@ describe('SampleGoWebapp', () => {
       namespace: 'demo',
       replicas: 5,
       image: `public.ecr.aws/awsvijisarathy/prometheus-webapp@sha256:${'0'.repeat(64)}`,
-      resources: { cpu: { request: kplus.Cpu.millis(250) }, memory: { request: Size.mebibytes(256) } },
+      resources: { cpu: { request: kplus.Cpu.millis(500) }, memory: { limit: Size.mebibytes(1024) } },
     });
     const d = only(custom, 'Deployment');
     expect(only(custom, 'Namespace').metadata.name).toBe('demo');
     expect(d.metadata.namespace).toBe('demo');
     expect(d.spec.replicas).toBe(5);
     expect(d.spec.template.spec.containers[0].image).toMatch(/@sha256:0{64}$/);
-    expect(d.spec.template.spec.containers[0].resources).toStrictEqual({ requests: { cpu: '250m', memory: '256Mi' } });
+    expect(d.spec.template.spec.containers[0].resources).toStrictEqual({
+      requests: { cpu: '500m' },
+      limits: { memory: '1024Mi' },
+    });
+    // The memory request defaults to the limit: 1024 MiB + 256 MiB needs 2 GB.
+    expect(d.spec.template.metadata.annotations['fargate-container-insights/fargate-size']).toBe('0.5vCPU 2GB');
   });
 
-  test.each<[SampleGoWebappProps, string]>([
-    [{ namespace: 'Go_Lang' }, 'Invalid namespace "Go_Lang": expected a DNS-1123 label'],
-    [{ replicas: -1 }, 'Invalid replicas -1: expected a whole number from 0 to 1000.'],
-    [{ replicas: 2.5 }, 'Invalid replicas 2.5: expected a whole number from 0 to 1000.'],
-    [{ image: 'prometheus webapp' }, 'Invalid image "prometheus webapp"'],
-  ])('rejects %j', (props, message) => {
-    expect(() => webapp(props)).toThrow(message);
-  });
+  // Bad props: test/bad-input.test.ts.
 });

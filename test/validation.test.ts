@@ -112,7 +112,7 @@ describe('validateResources', () => {
   test('accepts requests at or below limits', () => {
     const resources = {
       cpu: { request: Cpu.millis(250), limit: Cpu.units(1) },
-      memory: { request: Size.mebibytes(256) },
+      memory: { request: Size.mebibytes(256), limit: Size.mebibytes(256) },
     };
     expect(validateResources('resources', resources)).toBe(resources);
   });
@@ -146,6 +146,11 @@ describe('validateResources', () => {
       'a memory request above the limit',
       { memory: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } },
       /Invalid resources.memory.request "2048Mi": expected at most the memory limit \(1024Mi\)/,
+    ],
+    [
+      'no memory limit',
+      { cpu: { request: Cpu.units(1), limit: Cpu.units(1) }, memory: { request: Size.mebibytes(512) } },
+      /Invalid resources.memory.limit \(not set\): expected a memory limit such as Size.mebibytes\(512\)/,
     ],
   ])('rejects %s', (_, resources, message) => {
     expect(() => validateResources('resources', resources)).toThrow(message);

@@ -1,0 +1,274 @@
+import { Chart, Duration, Size, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-29';
+import type { Construct } from 'constructs';
+import { describe, expect, test } from 'vitest';
+import { settingsFromEnvironment } from '../main';
+import {
+  AdotVersion,
+  type Dimension,
+  FargateContainerInsightsCollector,
+  type FargateContainerInsightsCollectorProps,
+  SampleGoWebapp,
+  type SampleGoWebappProps,
+  ValidationError,
+} from '../src';
+
+/**
+ * Every kind of bad input, through the public surface a user touches: the
+ * constructs' props and the app's environment variables. Each must fail with a
+ * ValidationError naming the input, echoing the value and saying what is
+ * accepted, before any object is added to the chart.
+ */
+
+const collectorProps: FargateContainerInsightsCollectorProps = {
+  clusterName: 'prod-eu',
+  region: 'eu-west-1',
+  serviceAccountRoleArn: 'arn:aws:iam::123456789012:role/adot-collector',
+};
+
+const ENV = {
+  CLUSTER_NAME: 'prod-eu',
+  AWS_REGION: 'eu-west-1',
+  COLLECTOR_ROLE_ARN: 'arn:aws:iam::123456789012:role/adot-collector',
+};
+
+type Build = (chart: Construct) => unknown;
+
+const collector =
+  (overrides: Partial<FargateContainerInsightsCollectorProps>): Build =>
+  (chart) =>
+    new FargateContainerInsightsCollector(chart, 'Collector', { ...collectorProps, ...overrides });
+const webapp =
+  (props: SampleGoWebappProps): Build =>
+  (chart) =>
+    new SampleGoWebapp(chart, 'Webapp', props);
+const env =
+  (vars: Record<string, string>): Build =>
+  () =>
+    settingsFromEnvironment(vars);
+
+const arn = (account: string, rest = 'role/adot') => `arn:aws:iam::${account}:${rest}`;
+const cpuAndMemory = (cpu: kplus.Cpu, memory: Size): kplus.ContainerResources => ({
+  cpu: { request: cpu, limit: cpu },
+  memory: { request: memory, limit: memory },
+});
+
+const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string | RegExp, setup?: Build]> = [
+  // clusterName / CLUSTER_NAME
+  ['empty clusterName', collector({ clusterName: '' }), 'Invalid clusterName "": expected an EKS cluster name'],
+  [
+    'clusterName over 100 characters',
+    collector({ clusterName: 'c'.repeat(101) }),
+    `Invalid clusterName "${'c'.repeat(101)}": expected an EKS cluster name: 1 to 100 characters`,
+  ],
+  ['clusterName with a space', collector({ clusterName: 'my cluster' }), 'Invalid clusterName "my cluster"'],
+  ['clusterName with a dot', collector({ clusterName: 'prod.eu' }), 'Invalid clusterName "prod.eu"'],
+  ['empty CLUSTER_NAME', env({ ...ENV, CLUSTER_NAME: '' }), 'Invalid CLUSTER_NAME "": expected an EKS cluster name'],
+  // region / AWS_REGION
+  ['region without its number', collector({ region: 'us-east' }), 'Invalid region "us-east": expected an AWS region'],
+  ['region in capitals', collector({ region: 'US-EAST-1' }), 'Invalid region "US-EAST-1"'],
+  ['an availability zone as region', collector({ region: 'us-east-1a' }), 'Invalid region "us-east-1a"'],
+  ['region with underscores', collector({ region: 'eu_west_1' }), 'Invalid region "eu_west_1"'],
+  ['empty AWS_REGION', env({ ...ENV, AWS_REGION: '' }), 'Invalid AWS_REGION "": expected an AWS region code'],
+  // serviceAccountRoleArn / COLLECTOR_ROLE_ARN
+  [
+    'an 11-digit account id',
+    collector({ serviceAccountRoleArn: arn('12345678901') }),
+    'Invalid serviceAccountRoleArn "arn:aws:iam::12345678901:role/adot": expected an IAM role ARN',
+  ],
+  [
+    'a 13-digit account id',
+    collector({ serviceAccountRoleArn: arn('1234567890123') }),
+    'Invalid serviceAccountRoleArn "arn:aws:iam::1234567890123:role/adot"',
+  ],
+  [
+    'a wrong partition',
+    collector({ serviceAccountRoleArn: 'arn:aws-mars:iam::123456789012:role/adot' }),
+    'Invalid serviceAccountRoleArn "arn:aws-mars:iam::123456789012:role/adot"',
+  ],
+  [
+    'a wrong service',
+    collector({ serviceAccountRoleArn: 'arn:aws:sts::123456789012:role/adot' }),
+    'Invalid serviceAccountRoleArn "arn:aws:sts::123456789012:role/adot"',
+  ],
+  [
+    'a user instead of a role',
+    collector({ serviceAccountRoleArn: arn('123456789012', 'user/adot') }),
+    'Invalid serviceAccountRoleArn "arn:aws:iam::123456789012:user/adot"',
+  ],
+  [
+    'a policy ARN in COLLECTOR_ROLE_ARN',
+    env({ ...ENV, COLLECTOR_ROLE_ARN: arn('123456789012', 'policy/x') }),
+    'Invalid COLLECTOR_ROLE_ARN "arn:aws:iam::123456789012:policy/x": expected an IAM role ARN',
+  ],
+  // namespace, for both constructs
+  [
+    'collector namespace in capitals',
+    collector({ namespace: 'Observability' }),
+    'Invalid namespace "Observability": expected a DNS-1123 label',
+  ],
+  [
+    'collector namespace over 63 characters',
+    collector({ namespace: 'n'.repeat(64) }),
+    `Invalid namespace "${'n'.repeat(64)}": expected a DNS-1123 label`,
+  ],
+  ['webapp namespace with an underscore', webapp({ namespace: 'go_lang' }), 'Invalid namespace "go_lang"'],
+  // adotVersion / ADOT_VERSION
+  [
+    'ADOT_VERSION latest',
+    env({ ...ENV, ADOT_VERSION: 'latest' }),
+    /^Invalid ADOT_VERSION "latest": it is not a release tag .*floating tags such as "latest" are not accepted.* Supported versions: v0\.40\.0, /,
+  ],
+  [
+    'an unchecked ADOT release',
+    env({ ...ENV, ADOT_VERSION: 'v0.39.0' }),
+    /^Invalid ADOT_VERSION "v0\.39\.0": it is not a release whose component configuration this library has checked/,
+  ],
+  [
+    'adotVersion latest',
+    (chart) => collector({ adotVersion: AdotVersion.of('latest') })(chart),
+    /^Invalid adotVersion "latest"/,
+  ],
+  // the environment as a whole
+  [
+    'only some environment variables',
+    env({ CLUSTER_NAME: 'prod-eu' }),
+    'Missing environment variable AWS_REGION, COLLECTOR_ROLE_ARN: set CLUSTER_NAME, AWS_REGION and COLLECTOR_ROLE_ARN together',
+  ],
+  [
+    'only ADOT_VERSION',
+    env({ ADOT_VERSION: 'v0.49.0' }),
+    'Missing environment variable CLUSTER_NAME, AWS_REGION, COLLECTOR_ROLE_ARN',
+  ],
+  // image
+  ['collector image with a space', collector({ image: 'aws otel' }), 'Invalid image "aws otel": expected a container'],
+  ['webapp image with an empty tag', webapp({ image: 'webapp:' }), 'Invalid image "webapp:"'],
+  // durations
+  [
+    'zero scrapeInterval',
+    collector({ scrapeInterval: Duration.seconds(0) }),
+    'Invalid scrapeInterval "0 seconds": expected a positive duration of whole milliseconds',
+  ],
+  [
+    'a fraction of a millisecond',
+    collector({ scrapeTimeout: Duration.millis(0.5) }),
+    /^Invalid scrapeTimeout .*: expected a positive duration of whole milliseconds/,
+  ],
+  [
+    'scrapeTimeout equal to scrapeInterval',
+    collector({ scrapeTimeout: Duration.minutes(1) }),
+    'Invalid scrapeTimeout 60000ms: expected a duration shorter than scrapeInterval (60000ms).',
+  ],
+  [
+    'scrapeTimeout above scrapeInterval',
+    collector({ scrapeInterval: Duration.seconds(30), scrapeTimeout: Duration.seconds(40) }),
+    'Invalid scrapeTimeout 40000ms: expected a duration shorter than scrapeInterval (30000ms).',
+  ],
+  // resources
+  [
+    'a negative CPU request',
+    collector({ resources: cpuAndMemory(kplus.Cpu.units(-1), Size.gibibytes(1)) }),
+    'Invalid resources.cpu.request "-1": expected a positive CPU quantity',
+  ],
+  [
+    'a memory request above the limit',
+    webapp({ resources: { memory: { request: Size.mebibytes(512), limit: Size.mebibytes(256) } } }),
+    'Invalid resources.memory.request "512Mi": expected at most the memory limit (256Mi).',
+  ],
+  [
+    'a fraction of a mebibyte',
+    collector({ resources: cpuAndMemory(kplus.Cpu.units(1), Size.kibibytes(1536)) }),
+    'Invalid resources.memory.request "1536Ki": expected a whole, positive number of mebibytes',
+  ],
+  [
+    'no memory limit',
+    webapp({ resources: { cpu: { request: kplus.Cpu.millis(250) }, memory: { request: Size.mebibytes(256) } } }),
+    'Invalid resources.memory.limit (not set): expected a memory limit',
+  ],
+  [
+    'a collector memory limit too small to run',
+    collector({ resources: cpuAndMemory(kplus.Cpu.units(1), Size.mebibytes(64)) }),
+    'Invalid resources.memory.limit "64Mi": expected at least 128Mi for the collector.',
+  ],
+  [
+    'more than Fargate offers',
+    collector({ resources: cpuAndMemory(kplus.Cpu.units(16), Size.gibibytes(120)) }),
+    'Invalid resources "16000m CPU, 122880Mi memory": expected requests that fit Fargate\'s largest pod, 16 vCPU and 120 GB',
+  ],
+  // replicas
+  ['negative replicas', webapp({ replicas: -1 }), 'Invalid replicas -1: expected a whole number from 0 to 1000.'],
+  ['fractional replicas', webapp({ replicas: 1.5 }), 'Invalid replicas 1.5: expected a whole number from 0 to 1000.'],
+  // metrics and dimension sets
+  ['no metrics', collector({ metrics: [] }), 'Invalid metrics []: expected at least one metric name'],
+  [
+    'an unknown metric',
+    collector({ metrics: ['pod_cpu_utilisation'] }),
+    'Invalid metrics ["pod_cpu_utilisation"]: the pipeline does not produce this metric. Expected names from METRIC_CATALOG:',
+  ],
+  [
+    'a raw cAdvisor family the pipeline consumes but does not produce',
+    collector({ metrics: ['container_memory_working_set_bytes'] }),
+    'Invalid metrics ["container_memory_working_set_bytes"]: the pipeline does not produce this metric.',
+  ],
+  [
+    'a duplicate metric',
+    collector({ metrics: ['pod_memory_working_set', 'pod_memory_working_set'] }),
+    'Invalid metrics ["pod_memory_working_set"]: each metric may be listed once.',
+  ],
+  [
+    'an unknown dimension',
+    collector({ dimensionSets: [['ClusterName', 'Pod' as Dimension]] }),
+    'Invalid dimensionSets entry ["ClusterName","Pod"]: expected 1 to 30 distinct dimensions from ClusterName',
+  ],
+  [
+    'a duplicate dimension set',
+    collector({
+      dimensionSets: [
+        ['ClusterName', 'Namespace'],
+        ['Namespace', 'ClusterName'],
+      ],
+    }),
+    'Invalid dimensionSets: the set [ClusterName,Namespace] is listed more than once',
+  ],
+  // two constructs claiming one namespace (set up first, then the clash)
+  [
+    'the webapp in the collector namespace',
+    webapp({ namespace: 'observability' }),
+    'Invalid namespace "observability": it is already created by test/Collector; expected a namespace that no other construct of this app creates.',
+    collector({ namespace: 'observability' }),
+  ],
+  [
+    'two collectors in one namespace, in different charts of one app',
+    collector({}),
+    'Invalid namespace "fargate-container-insights": it is already created by other/Collector;',
+    (chart) => collector({})(new Chart(chart.node.root, 'other')),
+  ],
+];
+
+describe('bad input', () => {
+  test('the table covers at least 30 cases', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(30);
+  });
+
+  const rows = CASES.map(([name, build, message, setup]) => ({ name, build, message, setup }));
+  test.each(rows)('$name', ({ build, message, setup }) => {
+    const chart = Testing.chart();
+    setup?.(chart);
+    const before = Testing.synth(chart);
+    let thrown: unknown;
+    try {
+      build(chart);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ValidationError);
+    if (typeof message === 'string') expect((thrown as Error).message).toContain(message);
+    else expect((thrown as Error).message).toMatch(message);
+    // Nothing of the failing construct reaches the chart.
+    expect(Testing.synth(chart)).toStrictEqual(before);
+  });
+
+  test('the same namespace in two apps is no clash', () => {
+    for (let i = 0; i < 2; i++) collector({})(Testing.chart());
+  });
+});
