@@ -24,11 +24,35 @@ export const HEALTH_CHECK_PORT = 13133;
 /** Port of the collector's own metrics endpoint (its default). */
 export const TELEMETRY_PORT = 8888;
 
+/**
+ * A value the collector fills in from its environment when it loads the
+ * configuration: rendered as `${env:NAME}`, the one `$` that is not escaped.
+ */
+export class EnvReference {
+  public constructor(
+    /** Name of the environment variable. */
+    public readonly name: string,
+  ) {}
+
+  /** The reference as the collector reads it. */
+  public toString(): string {
+    return `\${env:${this.name}}`;
+  }
+
+  /** The same text in JSON, so a JSON copy of the model reads like the rendered file. */
+  public toJSON(): string {
+    return this.toString();
+  }
+}
+
+/** Environment variable that holds the collector pod's shard number (its StatefulSet pod index). */
+export const SHARD_ENV = 'SHARD';
+
 /** Prometheus relabel rule (`relabel_configs` / `metric_relabel_configs` entry). */
 export interface RelabelConfig {
   readonly action?: 'replace' | 'keep' | 'drop' | 'labelmap' | 'hashmod';
   readonly source_labels?: readonly string[];
-  readonly regex?: string;
+  readonly regex?: string | EnvReference;
   readonly target_label?: string;
   readonly replacement?: string;
   readonly modulus?: number;
@@ -43,6 +67,7 @@ export interface ScrapeConfig {
   readonly tls_config: { readonly ca_file: string };
   readonly authorization: { readonly credentials_file: string };
   readonly relabel_configs: readonly RelabelConfig[];
+  readonly metric_relabel_configs: readonly RelabelConfig[];
 }
 
 /** The prometheus receiver: an embedded Prometheus scrape configuration. */
@@ -216,6 +241,53 @@ export interface CollectorConfigOptions {
   readonly dimensionSets: ReadonlyArray<readonly Dimension[]>;
   /** Memory limit of the collector container, in mebibytes; sizes `memory_limiter`. */
   readonly memoryLimitMiB: number;
+  /**
+   * Number of collector replicas sharing the nodes. Above 1, each replica
+   * scrapes the nodes whose name hashes to its shard (`${env:SHARD}`).
+   */
+  readonly shards: number;
+  /** Scrape only nodes labelled `eks.amazonaws.com/compute-type: fargate`. */
+  readonly fargateNodesOnly: boolean;
+}
+
+/** Every cAdvisor metric family the catalog's metrics are computed from, sorted. */
+export const CONSUMED_CADVISOR_FAMILIES: readonly string[] = [
+  ...new Set(METRIC_CATALOG.flatMap((m) => (m.source.kind === 'cadvisor' ? [m.source.family] : []))),
+].sort();
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A `metric_relabel_configs` rule that drops, at scrape time, every series the
+ * pipeline would drop later anyway. The `metricstransform` renames select
+ * families with unanchored regular expressions; Prometheus anchors its own, so
+ * each family is wrapped in `.*` to keep exactly the series the renames match.
+ */
+export function consumedFamiliesRule(): RelabelConfig {
+  return {
+    source_labels: ['__name__'],
+    regex: `.*(?:${CONSUMED_CADVISOR_FAMILIES.map(escapeRegExp).join('|')}).*`,
+    action: 'keep',
+  };
+}
+
+/** Label Prometheus sets on each discovered node from its `eks.amazonaws.com/compute-type` label. */
+const COMPUTE_TYPE_META_LABEL = '__meta_kubernetes_node_label_eks_amazonaws_com_compute_type';
+
+/** Temporary label holding a node's shard (labels starting with `__tmp` are never stored). */
+const SHARD_LABEL = '__tmp_shard';
+
+/**
+ * Rules that keep only the nodes of one shard: Prometheus hashes the node name
+ * (the last 8 bytes of its MD5, as a big-endian integer, modulo `shards`) and
+ * each replica keeps the nodes whose hash equals its own pod index.
+ */
+export function shardRules(shards: number): RelabelConfig[] {
+  if (shards <= 1) return [];
+  return [
+    { source_labels: ['__meta_kubernetes_node_name'], modulus: shards, target_label: SHARD_LABEL, action: 'hashmod' },
+    { source_labels: [SHARD_LABEL], regex: new EnvReference(SHARD_ENV), action: 'keep' },
+  ];
 }
 
 /**
@@ -306,6 +378,13 @@ function prometheusReceiver(options: CollectorConfigOptions): PrometheusReceiver
           tls_config: { ca_file: `${SERVICE_ACCOUNT_DIR}/ca.crt` },
           authorization: { credentials_file: `${SERVICE_ACCOUNT_DIR}/token` },
           relabel_configs: [
+            // In clusters with EC2 node groups too, only Fargate nodes: the
+            // pipeline keeps only series labelled LaunchType fargate anyway.
+            ...(options.fargateNodesOnly
+              ? [{ source_labels: [COMPUTE_TYPE_META_LABEL], regex: 'fargate', action: 'keep' } as const]
+              : []),
+            // With several replicas, only this replica's share of the nodes.
+            ...shardRules(options.shards),
             // Node labels onto every series: kubernetes_io_hostname, eks_amazonaws_com_compute_type, ...
             { action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' },
             // Fargate nodes cannot be reached directly: scrape through the API server...
@@ -319,6 +398,8 @@ function prometheusReceiver(options: CollectorConfigOptions): PrometheusReceiver
               replacement: '/api/v1/nodes/${1}/proxy/metrics/cadvisor',
             },
           ],
+          // Parse and transform only the cAdvisor families the catalog uses.
+          metric_relabel_configs: [consumedFamiliesRule()],
         },
       ],
     },

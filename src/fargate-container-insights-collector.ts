@@ -8,6 +8,7 @@ import {
   type CollectorConfig,
   HEALTH_CHECK_PORT,
   memoryLimiterFor,
+  SHARD_ENV,
   TELEMETRY_PORT,
 } from './collector-config';
 import { ValidationError } from './errors';
@@ -30,6 +31,7 @@ import {
   validateDnsLabel,
   validateDuration,
   validateImage,
+  validateInteger,
   validateRegion,
   validateResources,
   validateRoleArn,
@@ -148,6 +150,28 @@ export interface FargateContainerInsightsCollectorProps {
   readonly resources?: kplus.ContainerResources;
 
   /**
+   * Number of collector pods. With more than one, the pods split the nodes
+   * between them: each keeps the nodes whose name hashes (Prometheus
+   * `hashmod`) to its own StatefulSet pod index, read from the
+   * `apps.kubernetes.io/pod-index` label (Kubernetes 1.28 or later), so every
+   * node is scraped exactly once. Add replicas when one collector cannot scrape
+   * every node within `scrapeTimeout`.
+   *
+   * @default 1
+   */
+  readonly replicas?: number;
+
+  /**
+   * Scrape only the nodes labelled `eks.amazonaws.com/compute-type: fargate`.
+   * In clusters that also have EC2 nodes this spares the API server proxy
+   * requests whose series the pipeline would drop (it keeps only Fargate
+   * series either way).
+   *
+   * @default true
+   */
+  readonly fargateNodesOnly?: boolean;
+
+  /**
    * Metrics sent to CloudWatch as metrics (each is a billed custom metric per
    * dimension set). Names from `METRIC_CATALOG`. Every metric the pipeline
    * computes is still written to the performance log group.
@@ -228,6 +252,7 @@ export class FargateContainerInsightsCollector extends Construct {
       );
     }
     validateFargateFit('resources', containerRequests(resources));
+    const replicas = validateInteger('replicas', props.replicas ?? 1, 1, 100);
     const metrics = props.metrics ?? DEFAULT_METRICS;
     const dimensionSets = props.dimensionSets ?? DEFAULT_DIMENSION_SETS;
     validateMetricSelection(metrics, dimensionSets);
@@ -241,6 +266,8 @@ export class FargateContainerInsightsCollector extends Construct {
       metrics,
       dimensionSets,
       memoryLimitMiB,
+      shards: replicas,
+      fargateNodesOnly: props.fargateNodesOnly ?? true,
     });
     this.configYaml = renderCollectorConfig(this.config);
 
@@ -297,7 +324,7 @@ export class FargateContainerInsightsCollector extends Construct {
     this.statefulSet = new kplus.StatefulSet(this, 'StatefulSet', {
       metadata: metadata(COLLECTOR_NAMES.statefulSet),
       service: this.service,
-      replicas: 1,
+      replicas,
       select: false,
       podMetadata: { labels },
       serviceAccount: this.serviceAccount,
@@ -324,6 +351,14 @@ export class FargateContainerInsightsCollector extends Construct {
         // The Go runtime collects garbage harder as the heap nears this soft
         // limit: the memory_limiter's hard limit.
         GOMEMLIMIT: kplus.EnvValue.fromValue(`${memoryLimiterFor(memoryLimitMiB).limit_mib}MiB`),
+        // The shard this pod scrapes: its index in the StatefulSet (0, 1, ...).
+        ...(replicas > 1
+          ? {
+              [SHARD_ENV]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_LABEL, {
+                key: 'apps.kubernetes.io/pod-index',
+              }),
+            }
+          : {}),
       },
       ports: [
         { name: 'health', number: HEALTH_CHECK_PORT },

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import type { CollectorConfig } from './collector-config';
+import { type CollectorConfig, EnvReference } from './collector-config';
 
 /**
  * The one place that turns the collector configuration into the text the
@@ -8,8 +8,8 @@ import type { CollectorConfig } from './collector-config';
  * The collector expands `${...}` in its configuration file as environment or
  * provider references and reads `$$` as a literal `$`. The configuration model
  * holds literal values (a Prometheus replacement `${1}`, a regular expression
- * `^$`), so every `$` in a string value is written as `$$`. Nothing in the
- * model is meant to be expanded by the collector.
+ * `^$`), so every `$` in a string value is written as `$$`. The only values
+ * the collector expands are `EnvReference`s, written as `${env:NAME}`.
  */
 
 /** Escapes every `$` as `$$`, the collector's escape for a literal dollar sign. */
@@ -19,6 +19,7 @@ export function escapeDollars(value: string): string {
 
 function escapeStrings(value: unknown): unknown {
   if (typeof value === 'string') return escapeDollars(value);
+  if (value instanceof EnvReference) return value.toString();
   if (Array.isArray(value)) return value.map(escapeStrings);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, escapeStrings(inner)]));

@@ -196,6 +196,7 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
     'Invalid resources "16000m CPU, 122880Mi memory": expected requests that fit Fargate\'s largest pod, 16 vCPU and 120 GB',
   ],
   // replicas
+  ['zero collector replicas', collector({ replicas: 0 }), 'Invalid replicas 0: expected a whole number from 1 to 100.'],
   ['negative replicas', webapp({ replicas: -1 }), 'Invalid replicas -1: expected a whole number from 0 to 1000.'],
   ['fractional replicas', webapp({ replicas: 1.5 }), 'Invalid replicas 1.5: expected a whole number from 0 to 1000.'],
   // metrics and dimension sets

@@ -1,11 +1,15 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import {
   AdotVersion,
   buildCollectorConfig,
+  CONSUMED_CADVISOR_FAMILIES,
   type CollectorConfig,
   type CollectorConfigOptions,
+  consumedFamiliesRule,
   DEFAULT_DIMENSION_SETS,
   DEFAULT_METRICS,
+  EnvReference,
   type FilterProcessorConfig,
   formatDuration,
   METRIC_CATALOG,
@@ -13,7 +17,9 @@ import {
   type MetricsTransformProcessorConfig,
   memoryLimiterFor,
   pipelineName,
+  type RelabelConfig,
   renderCollectorConfig,
+  shardRules,
 } from '../src';
 import { loadCollectorConfig, loadReference } from './support/collector';
 
@@ -25,6 +31,8 @@ const options: CollectorConfigOptions = {
   metrics: DEFAULT_METRICS,
   dimensionSets: DEFAULT_DIMENSION_SETS,
   memoryLimitMiB: 2816,
+  shards: 1,
+  fargateNodesOnly: true,
 };
 
 function build(overrides: Partial<CollectorConfigOptions> = {}): CollectorConfig {
@@ -297,10 +305,183 @@ describe.each([
     const [job] = ours.receivers.prometheus.config.scrape_configs;
     const [refJob] = reference.receivers.prometheus.config.scrape_configs;
     expect(ours.receivers.prometheus.config.global).toStrictEqual(reference.receivers.prometheus.config.global);
-    expect(job.relabel_configs).toStrictEqual(refJob.relabel_configs);
+    // Ours starts with the Fargate-only node rule (tested below); the rest is the reference's.
+    expect(job.relabel_configs[0]).toStrictEqual({
+      source_labels: ['__meta_kubernetes_node_label_eks_amazonaws_com_compute_type'],
+      regex: 'fargate',
+      action: 'keep',
+    });
+    expect(job.relabel_configs.slice(1)).toStrictEqual(refJob.relabel_configs);
     for (const key of ['job_name', 'sample_limit', 'scheme', 'kubernetes_sd_configs', 'tls_config']) {
       expect(job[key], key).toStrictEqual(refJob[key]);
     }
     expect(job.authorization.credentials_file).toBe(refJob.bearer_token_file);
+  });
+});
+
+/** Metric families cAdvisor serves at /metrics/cadvisor (cAdvisor's Prometheus collector, kubelet build). */
+const CADVISOR_FAMILIES = [
+  'cadvisor_version_info',
+  'container_blkio_device_usage_total',
+  'container_cpu_cfs_periods_total',
+  'container_cpu_cfs_throttled_periods_total',
+  'container_cpu_cfs_throttled_seconds_total',
+  'container_cpu_load_average_10s',
+  'container_cpu_system_seconds_total',
+  'container_cpu_usage_seconds_total',
+  'container_cpu_user_seconds_total',
+  'container_file_descriptors',
+  'container_fs_inodes_free',
+  'container_fs_inodes_total',
+  'container_fs_io_current',
+  'container_fs_io_time_seconds_total',
+  'container_fs_io_time_weighted_seconds_total',
+  'container_fs_limit_bytes',
+  'container_fs_read_seconds_total',
+  'container_fs_reads_bytes_total',
+  'container_fs_reads_merged_total',
+  'container_fs_reads_total',
+  'container_fs_sector_reads_total',
+  'container_fs_sector_writes_total',
+  'container_fs_usage_bytes',
+  'container_fs_write_seconds_total',
+  'container_fs_writes_bytes_total',
+  'container_fs_writes_merged_total',
+  'container_fs_writes_total',
+  'container_last_seen',
+  'container_memory_cache',
+  'container_memory_failcnt',
+  'container_memory_failures_total',
+  'container_memory_kernel_usage',
+  'container_memory_mapped_file',
+  'container_memory_max_usage_bytes',
+  'container_memory_rss',
+  'container_memory_swap',
+  'container_memory_total_active_file_bytes',
+  'container_memory_total_inactive_file_bytes',
+  'container_memory_usage_bytes',
+  'container_memory_working_set_bytes',
+  'container_network_receive_bytes_total',
+  'container_network_receive_errors_total',
+  'container_network_receive_packets_dropped_total',
+  'container_network_receive_packets_total',
+  'container_network_transmit_bytes_total',
+  'container_network_transmit_errors_total',
+  'container_network_transmit_packets_dropped_total',
+  'container_network_transmit_packets_total',
+  'container_oom_events_total',
+  'container_processes',
+  'container_scrape_error',
+  'container_sockets',
+  'container_spec_cpu_period',
+  'container_spec_cpu_quota',
+  'container_spec_cpu_shares',
+  'container_spec_memory_limit_bytes',
+  'container_spec_memory_reservation_limit_bytes',
+  'container_spec_memory_swap_limit_bytes',
+  'container_start_time_seconds',
+  'container_tasks_state',
+  'container_threads',
+  'container_threads_max',
+  'container_ulimits_soft',
+  'machine_cpu_cores',
+  'machine_cpu_physical_cores',
+  'machine_cpu_sockets',
+  'machine_memory_bytes',
+  'machine_scrape_error',
+];
+
+describe('less data into the pipeline', () => {
+  const config = build();
+  const [job] = config.receivers.prometheus.config.scrape_configs;
+  const rename = config.processors['metricstransform/rename'] as MetricsTransformProcessorConfig;
+
+  test('metric_relabel_configs keeps exactly the families some rename reads, so the output is unchanged', () => {
+    expect(job.metric_relabel_configs).toStrictEqual([consumedFamiliesRule()]);
+    const [keep] = job.metric_relabel_configs;
+    // Prometheus anchors relabel regexes; metricstransform does not anchor `include`.
+    const kept = new RegExp(`^(?:${keep.regex})$`);
+    const read = (name: string) => rename.transforms.some((t) => new RegExp(t.include).test(name));
+    const keptNames = CADVISOR_FAMILIES.filter((name) => kept.test(name));
+    expect(keptNames).toStrictEqual(CADVISOR_FAMILIES.filter(read));
+    expect(keptNames).toStrictEqual([...CONSUMED_CADVISOR_FAMILIES]);
+    expect(keptNames.length).toBeLessThan(CADVISOR_FAMILIES.length / 3);
+  });
+
+  test('the kept families come from the catalog, not from a second list', () => {
+    const families = METRIC_CATALOG.flatMap((m) => (m.source.kind === 'cadvisor' ? [m.source.family] : []));
+    expect([...CONSUMED_CADVISOR_FAMILIES]).toStrictEqual([...new Set(families)].sort());
+  });
+
+  test('fargateNodesOnly keeps only Fargate nodes; off, every node is scraped', () => {
+    const rule = {
+      source_labels: ['__meta_kubernetes_node_label_eks_amazonaws_com_compute_type'],
+      regex: 'fargate',
+      action: 'keep',
+    };
+    expect(job.relabel_configs).toContainEqual(rule);
+    const all = build({ fargateNodesOnly: false }).receivers.prometheus.config.scrape_configs[0];
+    expect(all.relabel_configs).not.toContainEqual(rule);
+    expect(all.relabel_configs).toStrictEqual(job.relabel_configs.slice(1));
+  });
+});
+
+describe('sharding', () => {
+  test('one shard: no sharding rules', () => {
+    expect(shardRules(1)).toStrictEqual([]);
+    const [job] = build().receivers.prometheus.config.scrape_configs;
+    expect(job.relabel_configs.some((r) => r.action === 'hashmod')).toBe(false);
+  });
+
+  test('several shards: hash the node name, keep the shard from the environment', () => {
+    const [job] = build({ shards: 3 }).receivers.prometheus.config.scrape_configs;
+    expect(job.relabel_configs.slice(1, 3)).toStrictEqual(shardRules(3));
+    const text = renderCollectorConfig(build({ shards: 3 }));
+    expect(text).toContain('regex: ${env:SHARD}');
+    expect(text).toContain('modulus: 3');
+  });
+
+  /** Prometheus `hashmod`: the last 8 bytes of the MD5 of the value, big-endian, modulo the modulus. */
+  function prometheusHashmod(value: string, modulus: number): number {
+    const digest = createHash('md5').update(value).digest();
+    return Number(digest.readBigUInt64BE(8) % BigInt(modulus));
+  }
+
+  /** Applies the relabel rules the way Prometheus does, to one node, for the pod with this SHARD. */
+  function scrapedBy(node: string, rules: readonly RelabelConfig[], shard: string): boolean {
+    const labels: Record<string, string> = { __meta_kubernetes_node_name: node };
+    for (const rule of rules) {
+      const value = (rule.source_labels ?? []).map((l) => labels[l] ?? '').join(';');
+      const regex = rule.regex instanceof EnvReference ? shard : rule.regex;
+      if (rule.action === 'hashmod')
+        labels[rule.target_label as string] = String(prometheusHashmod(value, rule.modulus as number));
+      if (rule.action === 'keep' && !new RegExp(`^(?:${regex})$`).test(value)) return false;
+    }
+    return true;
+  }
+
+  test.each([2, 3, 5, 8])('%i shards scrape every node exactly once', (shards) => {
+    const nodes = Array.from(
+      { length: 2000 },
+      (_, i) => `fargate-ip-10-0-${i >> 8}-${i & 255}.eu-west-1.compute.internal`,
+    );
+    const rules = shardRules(shards);
+    const counts = Array.from({ length: shards }, () => 0);
+    for (const node of nodes) {
+      const owners = Array.from({ length: shards }, (_, shard) => shard).filter((shard) =>
+        scrapedBy(node, rules, String(shard)),
+      );
+      expect(owners, node).toHaveLength(1);
+      counts[owners[0]]++;
+    }
+    // And the split is even enough to be worth it: every shard within 20% of its share.
+    for (const count of counts)
+      expect(Math.abs(count - nodes.length / shards)).toBeLessThan(0.2 * (nodes.length / shards));
+  });
+
+  test('the hash is the one Prometheus computes', () => {
+    // The algorithm is the HashMod case of model/relabel/relabel.go, vendored in ADOT v0.40.0 and v0.49.0 alike.
+    // md5("") = d41d8cd98f00b204e9800998ecf8427e: its last 8 bytes, big-endian.
+    expect(prometheusHashmod('', 10)).toBe(Number(0xe9800998ecf8427en % 10n));
   });
 });

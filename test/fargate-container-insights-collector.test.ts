@@ -209,6 +209,29 @@ describe('FargateContainerInsightsCollector', () => {
   });
 });
 
+describe('sharding', () => {
+  test('one replica by default, with no shard variable', () => {
+    const statefulSet = only(collector(), 'StatefulSet');
+    expect(statefulSet.spec.replicas).toBe(1);
+    expect(statefulSet.spec.template.spec.containers[0].env.map((e: { name: string }) => e.name)).not.toContain(
+      'SHARD',
+    );
+  });
+
+  test('replicas split the nodes: each pod reads its shard from its StatefulSet pod index', () => {
+    const objects = collector({ replicas: 3 });
+    const statefulSet = only(objects, 'StatefulSet');
+    expect(statefulSet.spec.replicas).toBe(3);
+    expect(statefulSet.spec.template.spec.containers[0].env).toContainEqual({
+      name: 'SHARD',
+      valueFrom: { fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } },
+    });
+    const text = only(objects, 'ConfigMap').data['adot-collector-config'] as string;
+    expect(text).toContain('modulus: 3');
+    expect(text).toContain('regex: ${env:SHARD}');
+  });
+});
+
 describe('config checksum', () => {
   const checksum = (overrides: Partial<FargateContainerInsightsCollectorProps>) =>
     only(collector(overrides), 'StatefulSet').spec.template.metadata.annotations[

@@ -17,6 +17,8 @@ const config = buildCollectorConfig({
   metrics: DEFAULT_METRICS,
   dimensionSets: DEFAULT_DIMENSION_SETS,
   memoryLimitMiB: 2816,
+  shards: 1,
+  fargateNodesOnly: true,
 });
 
 describe('escapeDollars', () => {
