@@ -60,8 +60,14 @@ export function parseManifest(text: string): KubernetesObject[] {
   });
 }
 
+/** One manifest file: its name and its objects. */
+export interface ManifestFile {
+  readonly file: string;
+  readonly objects: KubernetesObject[];
+}
+
 /** Reads every `*.yaml` file of a folder (sorted), parsed. */
-export function readManifests(dir: string): Array<{ readonly file: string; readonly objects: KubernetesObject[] }> {
+export function readManifests(dir: string): ManifestFile[] {
   return readdirSync(dir)
     .filter((file) => file.endsWith('.yaml'))
     .sort()

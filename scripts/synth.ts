@@ -1,8 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
-import { readManifests, validateManifest } from './manifests';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { OUTPUT, OUTPUT_NAME, type Staged, stageSynthesis } from './stage';
 
 /**
  * `npm run synth`: synthesizes the app into a temporary folder, validates every
@@ -14,51 +11,32 @@ import { readManifests, validateManifest } from './manifests';
  * failing app leaves a GitOps folder empty.
  */
 
-const root = resolve(__dirname, '..');
-const settings = parse(readFileSync(join(root, 'cdk8s.yaml'), 'utf8')) as { app: string; output?: string };
-const output = join(root, settings.output ?? 'dist');
-const relativeOutput = settings.output ?? 'dist';
-
-function fail(message: string, staging?: string): never {
-  if (staging) rmSync(staging, { recursive: true, force: true });
+function fail(message: string): never {
   console.error(`error: ${message}`);
-  console.error(`${relativeOutput}/ was left unchanged.`);
+  console.error(`${OUTPUT_NAME}/ was left unchanged.`);
   process.exit(1);
 }
 
-// Stage next to the output folder so the final renames stay on one filesystem.
-const staging = mkdtempSync(join(root, '.synth-'));
-chmodSync(staging, 0o755); // mkdtemp creates it private; the output folder is not.
-const run = spawnSync(settings.app, {
-  cwd: root,
-  shell: true,
-  stdio: 'inherit',
-  env: { ...process.env, CDK8S_OUTDIR: staging },
-});
-if (run.error) fail(`could not run "${settings.app}": ${run.error.message}`, staging);
-if (run.status !== 0) fail(`synthesis failed: "${settings.app}" exited with ${run.status ?? run.signal}.`, staging);
-
-let files: ReturnType<typeof readManifests>;
+let staged: Staged;
 try {
-  files = readManifests(staging);
-  if (files.length === 0) throw new Error('the app wrote no manifests');
-  for (const { objects } of files) objects.forEach(validateManifest);
+  staged = stageSynthesis();
 } catch (error) {
-  fail((error as Error).message, staging);
+  fail((error as Error).message);
 }
 
 // Swap the folders: the old output is moved aside, the new one put in place,
 // and the old one removed only once the new one is there.
-const previous = existsSync(output) ? `${staging}-previous` : undefined;
-if (previous) renameSync(output, previous);
+const previous = existsSync(OUTPUT) ? `${staged.dir}-previous` : undefined;
+if (previous) renameSync(OUTPUT, previous);
 try {
-  renameSync(staging, output);
+  renameSync(staged.dir, OUTPUT);
 } catch (error) {
-  if (previous) renameSync(previous, output);
-  fail(`could not move the new manifests into place: ${(error as Error).message}`, staging);
+  if (previous) renameSync(previous, OUTPUT);
+  rmSync(staged.dir, { recursive: true, force: true });
+  fail(`could not move the new manifests into place: ${(error as Error).message}`);
 }
 if (previous) rmSync(previous, { recursive: true, force: true });
 
-for (const { file, objects } of files) {
-  console.log(`${relativeOutput}/${file}: ${objects.length} objects`);
+for (const { file, objects } of staged.files) {
+  console.log(`${OUTPUT_NAME}/${file}: ${objects.length} objects`);
 }

@@ -32,13 +32,13 @@ const snapshot = () =>
       .map((f) => [f, readFileSync(join(scratch, 'dist', f))]),
   );
 
-function npmRunSynth(env: Record<string, string>) {
+function npmRun(script: 'synth' | 'check', env: Record<string, string>) {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(
       ([k]) => !['CLUSTER_NAME', 'AWS_REGION', 'COLLECTOR_ROLE_ARN', 'ADOT_VERSION'].includes(k),
     ),
   );
-  return spawnSync('npm', ['run', '--silent', 'synth'], { cwd: scratch, env: { ...clean, ...env }, encoding: 'utf8' });
+  return spawnSync('npm', ['run', '--silent', script], { cwd: scratch, env: { ...clean, ...env }, encoding: 'utf8' });
 }
 
 describe('npm run synth', () => {
@@ -61,7 +61,7 @@ describe('npm run synth', () => {
     ],
   ])('with %s exits non-zero with the message and leaves dist/ byte-identical', (_, env, message) => {
     const before = snapshot();
-    const run = npmRunSynth(env);
+    const run = npmRun('synth', env);
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain(message);
     expect(run.stderr).toContain('dist/ was left unchanged.');
@@ -71,7 +71,7 @@ describe('npm run synth', () => {
 
   test('on success replaces dist/ whole: stale files go, new manifests come', () => {
     writeFileSync(join(scratch, 'dist', 'stale.k8s.yaml'), 'kind: Stale\n');
-    const run = npmRunSynth({
+    const run = npmRun('synth', {
       CLUSTER_NAME: 'prod-eu',
       AWS_REGION: 'eu-west-1',
       COLLECTOR_ROLE_ARN: 'arn:aws:iam::123456789012:role/adot-collector',
@@ -82,5 +82,49 @@ describe('npm run synth', () => {
     expect(readFileSync(join(scratch, 'dist', 'fargate-container-insights.k8s.yaml'), 'utf8')).toContain(
       'ClusterName=prod-eu',
     );
+  });
+});
+
+describe('npm run check', () => {
+  const PROD = {
+    CLUSTER_NAME: 'prod-eu',
+    AWS_REGION: 'eu-west-1',
+    COLLECTOR_ROLE_ARN: 'arn:aws:iam::123456789012:role/adot-collector',
+  };
+
+  test('exits 0 when dist/ is what the app synthesizes, and writes nothing', () => {
+    expect(npmRun('synth', PROD).status).toBe(0);
+    const before = snapshot();
+    const run = npmRun('check', PROD);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('dist/ is up to date (2 files).');
+    expect(snapshot()).toStrictEqual(before);
+    expect(readdirSync(scratch).filter((f) => f.startsWith('.synth-'))).toStrictEqual([]);
+  });
+
+  test('exits 1 with a unified diff when the input changed, and leaves dist/ alone', () => {
+    const before = snapshot();
+    const run = npmRun('check', { ...PROD, AWS_REGION: 'eu-central-1' });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('--- dist/fargate-container-insights.k8s.yaml\tcommitted');
+    expect(run.stdout).toContain('-        region: eu-west-1');
+    expect(run.stdout).toContain('+        region: eu-central-1');
+    expect(run.stdout).not.toContain('sample-go-webapp');
+    expect(run.stderr).toContain('dist/ is out of date: 1 file(s) differ');
+    expect(snapshot()).toStrictEqual(before);
+  });
+
+  test('reports files that only one side has', () => {
+    writeFileSync(join(scratch, 'dist', 'stale.k8s.yaml'), 'kind: Stale\n');
+    const run = npmRun('check', PROD);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('-kind: Stale');
+    rmSync(join(scratch, 'dist', 'stale.k8s.yaml'));
+  });
+
+  test('exits 2 when the app cannot be synthesized', () => {
+    const run = npmRun('check', { ...PROD, AWS_REGION: 'nowhere' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('Invalid AWS_REGION "nowhere"');
   });
 });
