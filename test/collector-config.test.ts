@@ -2,13 +2,9 @@ import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import {
   AdotVersion,
-  buildCollectorConfig,
   CONSUMED_CADVISOR_FAMILIES,
   type CollectorConfig,
-  type CollectorConfigOptions,
   consumedFamiliesRule,
-  DEFAULT_DIMENSION_SETS,
-  DEFAULT_METRICS,
   EnvReference,
   type FilterProcessorConfig,
   formatDuration,
@@ -21,23 +17,7 @@ import {
   renderCollectorConfig,
   shardRules,
 } from '../src';
-import { loadCollectorConfig, loadReference } from './support/collector';
-
-const options: CollectorConfigOptions = {
-  version: AdotVersion.DEFAULT,
-  region: 'us-east-1',
-  scrapeIntervalMs: 60_000,
-  scrapeTimeoutMs: 40_000,
-  metrics: DEFAULT_METRICS,
-  dimensionSets: DEFAULT_DIMENSION_SETS,
-  memoryLimitMiB: 2816,
-  shards: 1,
-  fargateNodesOnly: true,
-};
-
-function build(overrides: Partial<CollectorConfigOptions> = {}): CollectorConfig {
-  return buildCollectorConfig({ ...options, ...overrides });
-}
+import { buildConfig as build, loadCollectorConfig, loadReference } from './support/collector';
 
 function generationProcessors(config: CollectorConfig): Array<[string, MetricsGenerationProcessorConfig]> {
   return Object.entries(config.processors).filter(([id]) => id.includes('metricsgeneration')) as Array<

@@ -1,25 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import {
-  AdotVersion,
-  buildCollectorConfig,
-  DEFAULT_DIMENSION_SETS,
-  DEFAULT_METRICS,
-  escapeDollars,
-  renderCollectorConfig,
-} from '../src';
-import { loadCollectorConfig } from './support/collector';
+import { escapeDollars, renderCollectorConfig } from '../src';
+import { buildConfig, loadCollectorConfig } from './support/collector';
 
-const config = buildCollectorConfig({
-  version: AdotVersion.DEFAULT,
-  region: 'eu-west-1',
-  scrapeIntervalMs: 60_000,
-  scrapeTimeoutMs: 40_000,
-  metrics: DEFAULT_METRICS,
-  dimensionSets: DEFAULT_DIMENSION_SETS,
-  memoryLimitMiB: 2816,
-  shards: 1,
-  fargateNodesOnly: true,
-});
+const config = buildConfig();
 
 describe('escapeDollars', () => {
   test.each([

@@ -2,6 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parseManifest } from '../../scripts/manifests';
+import {
+  AdotVersion,
+  buildCollectorConfig,
+  type CollectorConfig,
+  type CollectorConfigOptions,
+  DEFAULT_DIMENSION_SETS,
+  DEFAULT_METRICS,
+} from '../../src';
 
 /** What the collector does to its configuration file: `$$` stands for a literal `$`. */
 export function collectorUnescape(value: unknown): unknown {
@@ -25,4 +33,22 @@ export function loadReference(file: string) {
   const objects = parseManifest(readFileSync(join(REFERENCE_DIR, file), 'utf8')).filter(Boolean);
   const configMap = objects.find((o) => o.kind === 'ConfigMap') as unknown as { data: Record<string, string> };
   return { objects, config: loadCollectorConfig(configMap.data['adot-collector-config']) };
+}
+
+/** The options the collector construct passes by default. */
+export const DEFAULT_CONFIG_OPTIONS: CollectorConfigOptions = {
+  version: AdotVersion.DEFAULT,
+  region: 'us-east-1',
+  scrapeIntervalMs: 60_000,
+  scrapeTimeoutMs: 40_000,
+  metrics: DEFAULT_METRICS,
+  dimensionSets: DEFAULT_DIMENSION_SETS,
+  memoryLimitMiB: 2816,
+  shards: 1,
+  fargateNodesOnly: true,
+};
+
+/** The collector configuration for the default options with some overridden. */
+export function buildConfig(overrides: Partial<CollectorConfigOptions> = {}): CollectorConfig {
+  return buildCollectorConfig({ ...DEFAULT_CONFIG_OPTIONS, ...overrides });
 }
