@@ -6,6 +6,7 @@ import { AdotVersion } from './adot-version';
 import {
   buildCollectorConfig,
   type CollectorConfig,
+  type CollectorConfigOptions,
   HEALTH_CHECK_PORT,
   memoryLimiterFor,
   SHARD_ENV,
@@ -80,6 +81,28 @@ const DEFAULT_RESOURCES: kplus.ContainerResources = {
 
 /** Below this memory limit the collector cannot hold one scrape of a small cluster. */
 const MIN_MEMORY_LIMIT_MIB = 128;
+
+/**
+ * Rendered configurations by their options. The configuration is a pure
+ * function of its options and does not contain the cluster name (that comes
+ * from an environment variable), so a fleet of clusters renders it once per
+ * distinct setting instead of once per cluster. Bounded, oldest out first.
+ */
+const renderedConfigs = new Map<string, string>();
+const RENDERED_CONFIGS_MAX = 64;
+
+function renderedConfig(options: CollectorConfigOptions, config: CollectorConfig): string {
+  const key = JSON.stringify({ ...options, version: options.version.tag });
+  let yaml = renderedConfigs.get(key);
+  if (yaml === undefined) {
+    yaml = renderCollectorConfig(config);
+    if (renderedConfigs.size >= RENDERED_CONFIGS_MAX) {
+      renderedConfigs.delete(renderedConfigs.keys().next().value as string);
+    }
+    renderedConfigs.set(key, yaml);
+  }
+  return yaml;
+}
 
 /** Properties of a {@link FargateContainerInsightsCollector}. */
 export interface FargateContainerInsightsCollectorProps {
@@ -258,7 +281,7 @@ export class FargateContainerInsightsCollector extends Construct {
     validateMetricSelection(metrics, dimensionSets);
     claimNamespace(this, 'namespace', namespaceName);
 
-    this.config = buildCollectorConfig({
+    const configOptions: CollectorConfigOptions = {
       version: this.adotVersion,
       region,
       scrapeIntervalMs: scrapeInterval.toMilliseconds(),
@@ -268,8 +291,9 @@ export class FargateContainerInsightsCollector extends Construct {
       memoryLimitMiB,
       shards: replicas,
       fargateNodesOnly: props.fargateNodesOnly ?? true,
-    });
-    this.configYaml = renderCollectorConfig(this.config);
+    };
+    this.config = buildCollectorConfig(configOptions);
+    this.configYaml = renderedConfig(configOptions, this.config);
 
     const labels = { ...POD_LABELS };
     const metadata = (name: string) => ({ name, namespace: namespaceName, labels });
