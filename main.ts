@@ -1,8 +1,9 @@
-import { App, Chart } from 'cdk8s';
+import { App } from 'cdk8s';
 import {
   AdotVersion,
-  FargateContainerInsightsCollector,
-  SampleGoWebapp,
+  addClusterCharts,
+  readFleetFile,
+  synthesizeFleet,
   ValidationError,
   validateClusterName,
   validateRegion,
@@ -10,9 +11,12 @@ import {
 } from './src';
 
 /**
- * This repository's own cdk8s app: the collector and the sample application
- * for one cluster, configured from the environment. `npm run synth` writes the
- * manifests to dist/.
+ * This repository's own cdk8s app, configured from the environment:
+ *
+ * - one cluster (the collector and the sample application) from
+ *   `CLUSTER_NAME`, `AWS_REGION` and `COLLECTOR_ROLE_ARN`, into dist/;
+ * - or a fleet from the clusters file `CLUSTERS_FILE`, into the file's output
+ *   folder, one folder per cluster.
  */
 
 /** What the app needs to know about the cluster. */
@@ -63,23 +67,41 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
   };
 }
 
-/** Builds the app: one chart (one file in dist/) per construct. */
+/**
+ * Builds the single-cluster app: one chart (one file in dist/) per construct,
+ * the same charts a fleet's cluster folder holds.
+ */
 export function buildApp(settings: AppSettings, outdir?: string): App {
   const app = new App(outdir === undefined ? {} : { outdir });
-  const insights = new Chart(app, 'fargate-container-insights');
-  new FargateContainerInsightsCollector(insights, 'Collector', {
-    clusterName: settings.clusterName,
+  addClusterCharts(app, {
+    name: settings.clusterName,
     region: settings.region,
     serviceAccountRoleArn: settings.collectorRoleArn,
-    adotVersion: settings.adotVersion,
+    adotVersion: settings.adotVersion.tag,
+    sampleApp: true,
   });
-  const webapp = new Chart(app, 'sample-go-webapp');
-  new SampleGoWebapp(webapp, 'Webapp');
   return app;
 }
 
-function main(): void {
+/** Synthesizes the fleet of a clusters file into `outdir`, or the file's output folder. */
+async function synthesizeFleetFile(file: string, outdir: string | undefined): Promise<void> {
+  const single = [...REQUIRED, 'ADOT_VERSION'].filter((name) => process.env[name] !== undefined);
+  if (single.length > 0) {
+    throw new ValidationError(
+      `Invalid environment: CLUSTERS_FILE and ${single.join(', ')} are both set; expected either a clusters file (CLUSTERS_FILE) or one cluster (CLUSTER_NAME, AWS_REGION, COLLECTOR_ROLE_ARN).`,
+    );
+  }
+  const { fleet, output } = readFleetFile(file);
+  await synthesizeFleet(fleet, outdir ?? output);
+}
+
+async function main(): Promise<void> {
   try {
+    const clustersFile = process.env.CLUSTERS_FILE;
+    if (clustersFile !== undefined) {
+      await synthesizeFleetFile(clustersFile, process.env.CDK8S_OUTDIR);
+      return;
+    }
     const settings = settingsFromEnvironment(process.env);
     if (settings.demo) {
       console.error(
@@ -94,4 +116,4 @@ function main(): void {
   }
 }
 
-if (require.main === module) main();
+if (require.main === module) void main();

@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { OUTPUT, OUTPUT_NAME, type Staged, stageSynthesis } from './stage';
+import { type Output, outputFolder, type Staged, stageSynthesis } from './stage';
 
 /**
  * `npm run check`: synthesizes into a temporary folder and compares it with
@@ -10,40 +10,50 @@ import { OUTPUT, OUTPUT_NAME, type Staged, stageSynthesis } from './stage';
  * app cannot be synthesized. Never writes to the output folder.
  */
 
-const listing = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).sort() : []);
+/** Every file under `dir`, as sorted paths relative to it; none if it does not exist. */
+function listing(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1))
+    .sort();
+}
+
 const read = (dir: string, file: string): string =>
   existsSync(join(dir, file)) ? readFileSync(join(dir, file), 'utf8') : '';
 
 /** The differences between the committed folder and a fresh synthesis, as unified diffs. */
-export function diffFolders(committed: string, fresh: string): string[] {
+export function diffFolders(committed: string, fresh: string, name = 'dist'): string[] {
   const files = [...new Set([...listing(committed), ...listing(fresh)])].sort();
   return files.flatMap((file) => {
     const before = read(committed, file);
     const after = read(fresh, file);
     if (before === after) return [];
-    const label = `${OUTPUT_NAME}/${file}`;
+    const label = `${name}/${file}`;
     return [createTwoFilesPatch(label, label, before, after, 'committed', 'synthesized now', { context: 3 })];
   });
 }
 
 if (require.main === module) {
+  let output: Output;
   let staged: Staged;
   try {
-    staged = stageSynthesis();
+    output = outputFolder();
+    staged = stageSynthesis(output);
   } catch (error) {
     console.error(`error: ${(error as Error).message}`);
     process.exit(2);
   }
   try {
-    const diffs = diffFolders(OUTPUT, staged.dir);
+    const diffs = diffFolders(output.path, staged.dir, output.name);
     if (diffs.length > 0) {
       process.stdout.write(diffs.join(''));
       console.error(
-        `${OUTPUT_NAME}/ is out of date: ${diffs.length} file(s) differ from what the app synthesizes now. Run \`npm run synth\` and commit ${OUTPUT_NAME}/.`,
+        `${output.name}/ is out of date: ${diffs.length} file(s) differ from what the app synthesizes now. Run \`npm run synth\` (with the same environment) and commit ${output.name}/.`,
       );
       process.exitCode = 1;
     } else {
-      console.log(`${OUTPUT_NAME}/ is up to date (${staged.files.length} files).`);
+      console.log(`${output.name}/ is up to date (${staged.files.length} files).`);
     }
   } finally {
     rmSync(staged.dir, { recursive: true, force: true });

@@ -1,18 +1,21 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Ajv from 'ajv';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ClusterRole, ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { ConfigMap, Namespace, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { parseAllDocuments } from 'yaml';
+import { GITOPS_SCHEMAS } from './gitops-schemas';
 
 /**
  * Reading and schema-validating synthesized manifests, shared by the safe
- * synth script and the tests. Schemas come from the `kubernetes-models`
- * package (the Kubernetes OpenAPI schemas), not from hand-written rules.
+ * synth script and the tests. Kubernetes schemas come from the
+ * `kubernetes-models` package (the Kubernetes OpenAPI schemas), not from
+ * hand-written rules; the GitOps objects' from their CRDs (gitops-schemas.ts).
  */
 
-/** A synthesized Kubernetes object. */
+/** A synthesized Kubernetes object (or a kustomization.yaml, which has no metadata). */
 export interface KubernetesObject {
   readonly apiVersion: string;
   readonly kind: string;
@@ -38,17 +41,32 @@ const MODELS: Readonly<Record<string, new (data: never) => Validatable>> = {
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding,
 };
 
-/** Validates one object against the Kubernetes schema of its kind; throws with the object and the schema error. */
-export function validateManifest(object: KubernetesObject): void {
+const ajv = new Ajv({ allErrors: true, strict: true });
+const GITOPS_VALIDATORS = new Map(Object.entries(GITOPS_SCHEMAS).map(([key, schema]) => [key, ajv.compile(schema)]));
+
+/**
+ * Validates one object against the schema of its kind; throws with the file,
+ * the object and the schema error.
+ *
+ * @param file where the object was read from, for the message
+ */
+export function validateManifest(object: KubernetesObject, file?: string): void {
   const key = `${object.apiVersion}/${object.kind}`;
+  const where = `${file === undefined ? '' : `${file}: `}${key} "${object.metadata?.name ?? ''}"`;
+  const validate = GITOPS_VALIDATORS.get(key);
+  if (validate) {
+    if (!validate(object)) {
+      const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+      throw new Error(`${where} does not match its CRD schema: ${errors}`);
+    }
+    return;
+  }
   const Model = MODELS[key];
-  if (!Model) throw new Error(`no schema known for ${key} (${object.metadata?.name}); add its kubernetes-models class`);
+  if (!Model) throw new Error(`no schema known for ${where}; add its kubernetes-models class or CRD schema`);
   try {
     new Model(object as never).validate();
   } catch (error) {
-    throw new Error(
-      `${key} "${object.metadata?.name}" does not match the Kubernetes schema: ${(error as Error).message}`,
-    );
+    throw new Error(`${where} does not match the Kubernetes schema: ${(error as Error).message}`);
   }
 }
 
@@ -66,10 +84,11 @@ export interface ManifestFile {
   readonly objects: KubernetesObject[];
 }
 
-/** Reads every `*.yaml` file of a folder (sorted), parsed. */
+/** Reads every `*.yaml` file under a folder, in subfolders too, sorted by path relative to it, parsed. */
 export function readManifests(dir: string): ManifestFile[] {
-  return readdirSync(dir)
-    .filter((file) => file.endsWith('.yaml'))
+  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.yaml'))
+    .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1))
     .sort()
     .map((file) => ({ file, objects: parseManifest(readFileSync(join(dir, file), 'utf8')) }));
 }

@@ -1,42 +1,44 @@
-import { existsSync, renameSync, rmSync } from 'node:fs';
-import { OUTPUT, OUTPUT_NAME, type Staged, stageSynthesis } from './stage';
+import { replaceFolder } from '../src/output';
+import { type Output, outputFolder, type Staged, stageSynthesis } from './stage';
 
 /**
- * `npm run synth`: synthesizes the app into a temporary folder, validates every
- * object against the Kubernetes schema, and only then replaces the output
- * folder. On any error the output folder is left byte-identical and the
- * command exits non-zero.
+ * `npm run synth`: synthesizes the app into a staging folder, validates every
+ * object against its schema, and only then replaces the output folder. On any
+ * error the output folder is left byte-identical and the command exits
+ * non-zero.
  *
  * Plain `cdk8s synth` empties the output folder before it runs the app, so a
  * failing app leaves a GitOps folder empty.
  */
 
-function fail(message: string): never {
+function fail(message: string, output?: Output): never {
   console.error(`error: ${message}`);
-  console.error(`${OUTPUT_NAME}/ was left unchanged.`);
+  console.error(output ? `${output.name}/ was left unchanged.` : 'Nothing was written.');
   process.exit(1);
 }
 
+let output: Output;
 let staged: Staged;
 try {
-  staged = stageSynthesis();
+  output = outputFolder();
 } catch (error) {
   fail((error as Error).message);
 }
-
-// Swap the folders: the old output is moved aside, the new one put in place,
-// and the old one removed only once the new one is there.
-const previous = existsSync(OUTPUT) ? `${staged.dir}-previous` : undefined;
-if (previous) renameSync(OUTPUT, previous);
 try {
-  renameSync(staged.dir, OUTPUT);
+  staged = stageSynthesis(output);
 } catch (error) {
-  if (previous) renameSync(previous, OUTPUT);
-  rmSync(staged.dir, { recursive: true, force: true });
-  fail(`could not move the new manifests into place: ${(error as Error).message}`);
+  fail((error as Error).message, output);
 }
-if (previous) rmSync(previous, { recursive: true, force: true });
 
-for (const { file, objects } of staged.files) {
-  console.log(`${OUTPUT_NAME}/${file}: ${objects.length} objects`);
+try {
+  replaceFolder(output.path, staged.dir);
+} catch (error) {
+  fail(`could not move the new manifests into place: ${(error as Error).message}`, output);
+}
+
+const objects = staged.files.reduce((sum, { objects }) => sum + objects.length, 0);
+if (staged.files.length <= 10) {
+  for (const { file, objects } of staged.files) console.log(`${output.name}/${file}: ${objects.length} objects`);
+} else {
+  console.log(`${output.name}/: ${staged.files.length} files, ${objects} objects`);
 }

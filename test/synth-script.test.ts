@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -19,7 +20,7 @@ import { afterAll, describe, expect, test } from 'vitest';
  */
 const ROOT = join(__dirname, '..');
 const scratch = mkdtempSync(join(tmpdir(), 'synth-script-'));
-for (const entry of ['cdk8s.yaml', 'main.ts', 'package.json', 'tsconfig.json', 'src', 'scripts', 'dist']) {
+for (const entry of ['cdk8s.yaml', 'main.ts', 'package.json', 'tsconfig.json', 'src', 'scripts', 'dist', 'examples']) {
   cpSync(join(ROOT, entry), join(scratch, entry), { recursive: true });
 }
 symlinkSync(join(ROOT, 'node_modules'), join(scratch, 'node_modules'));
@@ -35,7 +36,7 @@ const snapshot = () =>
 function npmRun(script: 'synth' | 'check', env: Record<string, string>) {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(
-      ([k]) => !['CLUSTER_NAME', 'AWS_REGION', 'COLLECTOR_ROLE_ARN', 'ADOT_VERSION'].includes(k),
+      ([k]) => !['CLUSTER_NAME', 'AWS_REGION', 'COLLECTOR_ROLE_ARN', 'ADOT_VERSION', 'CLUSTERS_FILE'].includes(k),
     ),
   );
   return spawnSync('npm', ['run', '--silent', script], { cwd: scratch, env: { ...clean, ...env }, encoding: 'utf8' });
@@ -126,5 +127,50 @@ describe('npm run check', () => {
     const run = npmRun('check', { ...PROD, AWS_REGION: 'nowhere' });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('Invalid AWS_REGION "nowhere"');
+  });
+});
+
+describe('with CLUSTERS_FILE (a fleet)', () => {
+  const FLEET = { CLUSTERS_FILE: 'examples/fleet/clusters.yaml' };
+  const output = join(scratch, 'examples', 'fleet', 'dist');
+  const fleetSnapshot = () =>
+    Object.fromEntries(
+      (readdirSync(output, { recursive: true }) as string[])
+        .sort()
+        .map((f) => [f, statSync(join(output, f)).isFile() ? readFileSync(join(output, f)) : '']),
+    );
+
+  test('npm run check: the committed example fleet is up to date', () => {
+    const run = npmRun('check', FLEET);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('examples/fleet/dist/ is up to date (11 files).');
+  });
+
+  test('npm run synth with an invalid clusters file exits 1 and leaves the fleet output byte-identical', () => {
+    const before = fleetSnapshot();
+    const file = join(scratch, 'examples', 'fleet', 'clusters.yaml');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace('region: us-east-1', 'region: us-east'));
+    try {
+      const run = npmRun('synth', FLEET);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain('examples/fleet/clusters.yaml:18:13: Invalid clusters[1].region "us-east"');
+      expect(fleetSnapshot()).toStrictEqual(before);
+      expect(readdirSync(join(scratch, 'examples', 'fleet')).filter((f) => f.startsWith('.synth-'))).toStrictEqual([]);
+    } finally {
+      writeFileSync(file, text);
+    }
+  });
+
+  test('npm run synth rewrites the fleet output and validates every object', () => {
+    const run = npmRun('synth', FLEET);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('examples/fleet/dist/: 11 files, 36 objects');
+  });
+
+  test('CLUSTERS_FILE and CLUSTER_NAME together are an error', () => {
+    const run = npmRun('synth', { ...FLEET, CLUSTER_NAME: 'x' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('Invalid environment: CLUSTERS_FILE and CLUSTER_NAME are both set');
   });
 });

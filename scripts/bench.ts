@@ -1,0 +1,137 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { AdotVersion } from '../src/adot-version';
+import { ROOT } from './stage';
+
+/**
+ * `npm run bench`: how long the compiled fleet command takes for 1, 100 and
+ * 1000 clusters, and how much memory it needs, against the targets:
+ *
+ * - 1000 clusters in at most 5 s;
+ * - t(1000) / t(100) at most 12 (linear, not quadratic, growth);
+ * - one cluster in at most 0.5 s.
+ *
+ * Each size runs `node lib/cli.js fleet <clusters.yaml>` (after `npm run
+ * build`) RUNS times in a fresh process and output folder; the wall time is
+ * the median, from spawn to exit, so it includes starting Node and loading
+ * the modules; peak memory is the largest maximum resident set size. The
+ * fleet has every option in use: Argo CD and Flux objects, every tenth
+ * cluster with the sample application, some with several replicas or an
+ * older ADOT version. Exits 1 when a target is missed.
+ */
+
+const SIZES = [1, 100, 1000] as const;
+const RUNS = 3;
+const TARGETS = { seconds1000: 5, ratio: 12, seconds1: 0.5 };
+
+function clustersFile(count: number): string {
+  const versions = AdotVersion.SUPPORTED;
+  const lines = [
+    'defaults:',
+    '  region: eu-west-1',
+    'clusters:',
+    ...Array.from({ length: count }, (_, i) => {
+      const name = `cluster-${String(i).padStart(4, '0')}`;
+      return [
+        `  - name: ${name}`,
+        `    serviceAccountRoleArn: arn:aws:iam::111122223333:role/${name}-adot-collector`,
+        ...(i % 10 === 0 ? ['    sampleApp: true'] : []),
+        ...(i % 7 === 0 ? [`    replicas: ${2 + (i % 3)}`] : []),
+        ...(i % 5 === 0 ? [`    adotVersion: ${versions[i % versions.length]}`] : []),
+        ...(i % 3 === 0 ? ['    region: us-east-1'] : []),
+      ].join('\n');
+    }),
+    'gitops:',
+    '  repoURL: https://github.com/example-org/platform-manifests.git',
+    '  path: dist',
+    '  argoCd: {}',
+    '  flux: {}',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+interface Measurement {
+  readonly clusters: number;
+  readonly seconds: number;
+  readonly peakMiB: number;
+  readonly files: string;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function measure(work: string, clusters: number): Measurement {
+  const file = join(work, `clusters-${clusters}.yaml`);
+  writeFileSync(file, clustersFile(clusters));
+  // Preloaded into the measured process: its peak resident set size, worker threads included.
+  const rssReport = join(work, 'rss.cjs');
+  const rssFile = join(work, 'rss.txt');
+  writeFileSync(
+    rssReport,
+    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`,
+  );
+  const seconds: number[] = [];
+  const peaks: number[] = [];
+  let summary = '';
+  for (let run = 0; run < RUNS; run++) {
+    const output = join(work, `out-${clusters}-${run}`);
+    const start = performance.now();
+    const child = spawnSync(
+      process.execPath,
+      ['--require', rssReport, join(ROOT, 'lib', 'cli.js'), 'fleet', file, '--output', output],
+      { encoding: 'utf8' },
+    );
+    seconds.push((performance.now() - start) / 1000);
+    if (child.status !== 0) throw new Error(`fleet of ${clusters} failed: ${child.stderr}`);
+    peaks.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
+    summary = child.stdout.trim();
+    rmSync(output, { recursive: true, force: true });
+  }
+  return { clusters, seconds: median(seconds), peakMiB: Math.max(...peaks), files: summary };
+}
+
+function main(): void {
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+
+  console.log(
+    `Node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB`,
+  );
+  console.log(`median of ${RUNS} runs of \`node lib/cli.js fleet <clusters.yaml>\`, from spawn to exit:\n`);
+  // In the project folder: the same file system users write their output to.
+  const work = mkdtempSync(join(ROOT, '.bench-'));
+  const results: Measurement[] = [];
+  try {
+    console.log('| clusters | wall time | peak memory (max RSS) | per cluster |');
+    console.log('| -------: | --------: | --------------------: | ----------: |');
+    for (const clusters of SIZES) {
+      const m = measure(work, clusters);
+      results.push(m);
+      console.log(
+        `| ${m.clusters} | ${m.seconds.toFixed(2)} s | ${Math.round(m.peakMiB)} MiB | ${((m.seconds / m.clusters) * 1000).toFixed(1)} ms |`,
+      );
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  const time = (n: number) => results.find((m) => m.clusters === n)?.seconds ?? Number.NaN;
+  const ratio = time(1000) / time(100);
+  const checks = [
+    [
+      `1000 clusters: ${time(1000).toFixed(2)} s (target ≤ ${TARGETS.seconds1000} s)`,
+      time(1000) <= TARGETS.seconds1000,
+    ],
+    [`t(1000) / t(100): ${ratio.toFixed(1)} (target ≤ ${TARGETS.ratio})`, ratio <= TARGETS.ratio],
+    [`1 cluster: ${time(1).toFixed(2)} s (target ≤ ${TARGETS.seconds1} s)`, time(1) <= TARGETS.seconds1],
+  ] as const;
+  console.log('');
+  for (const [line, ok] of checks) console.log(`${ok ? 'ok  ' : 'MISS'} ${line}`);
+  if (checks.some(([, ok]) => !ok)) process.exitCode = 1;
+}
+
+main();

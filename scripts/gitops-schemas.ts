@@ -1,0 +1,128 @@
+/**
+ * JSON schemas of the GitOps objects a fleet emits, for validating them like
+ * the Kubernetes objects. Each is the subset of its CRD (or, for kustomize,
+ * of the Kustomization file format) that we set: the same types, patterns,
+ * enums and required fields as the source below, and no other field
+ * (`additionalProperties: false`), so a misspelt or unsupported field fails.
+ *
+ * - ApplicationSet: argo-cd manifests/crds/applicationset-crd.yaml (argoproj.io/v1alpha1)
+ * - GitRepository: fluxcd/source-controller config/crd/bases/source.toolkit.fluxcd.io_gitrepositories.yaml (v1)
+ * - Kustomization: fluxcd/kustomize-controller config/crd/bases/kustomize.toolkit.fluxcd.io_kustomizations.yaml (v1)
+ * - kustomization.yaml: kustomize api/types/kustomization.go (kustomize.config.k8s.io/v1beta1)
+ */
+
+type Schema = Readonly<Record<string, unknown>>;
+
+const string: Schema = { type: 'string' };
+const boolean: Schema = { type: 'boolean' };
+const strings: Schema = { type: 'array', items: string };
+
+/** An object with exactly these properties allowed, and these required. */
+function object(properties: Readonly<Record<string, Schema>>, required: readonly string[] = []): Schema {
+  return { type: 'object', properties, required, additionalProperties: false };
+}
+
+/** metadata of a namespaced object: a DNS subdomain name and a namespace. */
+const metadata = object(
+  {
+    name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$' },
+    namespace: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$' },
+  },
+  ['name', 'namespace'],
+);
+
+function kind(apiVersion: string, name: string, spec: Schema): Schema {
+  return object({ apiVersion: { const: apiVersion }, kind: { const: name }, metadata, spec }, [
+    'apiVersion',
+    'kind',
+    'metadata',
+    'spec',
+  ]);
+}
+
+// Flux: "^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$" for interval and Kustomization timeout.
+const fluxDuration: Schema = { type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$' };
+
+/** Schemas by `apiVersion/kind`. */
+export const GITOPS_SCHEMAS: Readonly<Record<string, Schema>> = {
+  'argoproj.io/v1alpha1/ApplicationSet': kind(
+    'argoproj.io/v1alpha1',
+    'ApplicationSet',
+    object(
+      {
+        goTemplate: boolean,
+        goTemplateOptions: strings,
+        generators: {
+          type: 'array',
+          items: object({
+            git: object(
+              {
+                repoURL: string,
+                revision: string,
+                directories: { type: 'array', items: object({ path: string, exclude: boolean }, ['path']) },
+              },
+              ['repoURL', 'revision'],
+            ),
+          }),
+        },
+        template: object(
+          {
+            metadata: object({ name: string }),
+            spec: object(
+              {
+                project: string,
+                source: object({ repoURL: string, targetRevision: string, path: string }, ['repoURL']),
+                destination: object({ name: string, namespace: string, server: string }),
+                syncPolicy: object({ automated: object({ prune: boolean, selfHeal: boolean }) }),
+              },
+              ['destination', 'project'],
+            ),
+          },
+          ['metadata', 'spec'],
+        ),
+      },
+      ['generators', 'template'],
+    ),
+  ),
+  'source.toolkit.fluxcd.io/v1/GitRepository': kind(
+    'source.toolkit.fluxcd.io/v1',
+    'GitRepository',
+    object(
+      {
+        interval: fluxDuration,
+        url: { type: 'string', pattern: '^(http|https|ssh)://.*$' },
+        ref: object({ branch: string }),
+      },
+      ['interval', 'url'],
+    ),
+  ),
+  'kustomize.toolkit.fluxcd.io/v1/Kustomization': kind(
+    'kustomize.toolkit.fluxcd.io/v1',
+    'Kustomization',
+    object(
+      {
+        interval: fluxDuration,
+        path: string,
+        prune: boolean,
+        wait: boolean,
+        timeout: fluxDuration,
+        sourceRef: object(
+          {
+            kind: { type: 'string', enum: ['OCIRepository', 'GitRepository', 'Bucket', 'ExternalArtifact'] },
+            name: string,
+          },
+          ['kind', 'name'],
+        ),
+      },
+      ['interval', 'prune', 'sourceRef'],
+    ),
+  ),
+  'kustomize.config.k8s.io/v1beta1/Kustomization': object(
+    {
+      apiVersion: { const: 'kustomize.config.k8s.io/v1beta1' },
+      kind: { const: 'Kustomization' },
+      resources: { type: 'array', items: string, minItems: 1, uniqueItems: true },
+    },
+    ['apiVersion', 'kind', 'resources'],
+  ),
+};

@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+import { relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ValidationError } from './errors';
+import { synthesizeFleet } from './fleet';
+import { readFleetFile } from './fleet-spec';
+import { writeFolderSafely } from './output';
+
+/**
+ * The command-line entry point, `cdk8s-fargate-container-insights`:
+ *
+ *   cdk8s-fargate-container-insights fleet <clusters.yaml> [--output <dir>] [--workers <n>]
+ *
+ * synthesizes every cluster of a clusters file into `<dir>/<cluster>/`. The
+ * output folder is replaced only once everything succeeded.
+ */
+
+const USAGE = `Usage: cdk8s-fargate-container-insights fleet <clusters.yaml> [--output <dir>] [--workers <n>]
+
+Synthesizes every cluster of the clusters file into <dir>/<cluster>/ (one folder per
+cluster, each with a kustomization.yaml), plus the Argo CD and Flux objects the
+file's gitops section asks for under <dir>/_gitops/.
+
+  --output <dir>   output folder (default: the file's "output", else dist/ beside it)
+  --workers <n>    worker threads (default: 1 below 200 clusters, else one per CPU)
+  --help           show this text`;
+
+/** Runs the command; returns the exit code. */
+export async function run(argv: readonly string[]): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const [command, file, ...rest] = parsed.positionals;
+  if (command !== 'fleet' || file === undefined || rest.length > 0) {
+    console.error(USAGE);
+    return 2;
+  }
+  const workers = parsed.values.workers === undefined ? undefined : Number(parsed.values.workers);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 64)) {
+    console.error(
+      `error: Invalid --workers ${JSON.stringify(parsed.values.workers)}: expected a whole number from 1 to 64.`,
+    );
+    return 2;
+  }
+
+  let output: string | undefined;
+  try {
+    const fleetFile = readFleetFile(file);
+    output = parsed.values.output ?? fleetFile.output;
+    const start = performance.now();
+    const result = await writeFolderSafely(output, (staged) =>
+      synthesizeFleet(fleetFile.fleet, staged, workers === undefined ? {} : { workers }),
+    );
+    const seconds = ((performance.now() - start) / 1000).toFixed(2);
+    console.log(
+      `${shown(output)}/: ${fleetFile.fleet.clusters.length} clusters, ${result.files.length} files (${seconds} s, ${result.workers} worker${result.workers === 1 ? '' : 's'}).`,
+    );
+    return 0;
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    console.error(`error: ${error.message}`);
+    if (output !== undefined) console.error(`${shown(output)}/ was left unchanged.`);
+    else console.error('Nothing was written.');
+    return 1;
+  }
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      output: { type: 'string' },
+      workers: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+}
+
+function shown(path: string): string {
+  return relative(process.cwd(), path) || '.';
+}
+
+if (require.main === module) {
+  run(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,484 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { AdotVersion } from './adot-version';
+import { ValidationError } from './errors';
+import { argoCdNormalizedName, GITOPS_OBJECT_NAME } from './gitops';
+import { validateClusterName, validateDnsLabel, validateInteger, validateRegion, validateRoleArn } from './validation';
+
+/**
+ * A fleet of clusters, as described in a clusters file, and its validation.
+ * Plain data only (it crosses to worker threads): no constructs here.
+ *
+ * ```yaml
+ * defaults:                 # optional: any cluster field but name
+ *   region: eu-west-1
+ * clusters:
+ *   - name: prod-eu
+ *     serviceAccountRoleArn: arn:aws:iam::123456789012:role/prod-eu-adot-collector
+ * output: dist              # optional, relative to this file
+ * gitops:                   # optional
+ *   repoURL: https://github.com/example/platform.git
+ *   path: clusters/dist
+ *   argoCd: {}
+ *   flux: {}
+ * ```
+ */
+
+/** One cluster of a fleet: the collector props a clusters file can set. */
+export interface FleetCluster {
+  /** EKS cluster name: the `ClusterName` dimension and the name of the cluster's output folder. */
+  readonly name: string;
+  /** AWS region the metrics go to. */
+  readonly region: string;
+  /** IRSA role of the collector's service account. */
+  readonly serviceAccountRoleArn: string;
+  /**
+   * ADOT release tag, e.g. `v0.49.0`.
+   *
+   * @default the newest supported release (`AdotVersion.DEFAULT`)
+   */
+  readonly adotVersion?: string;
+  /**
+   * Namespace of the collector.
+   *
+   * @default 'fargate-container-insights'
+   */
+  readonly namespace?: string;
+  /**
+   * Collector replicas sharing the scrape (1-100).
+   *
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Scrape only Fargate nodes.
+   *
+   * @default true
+   */
+  readonly fargateNodesOnly?: boolean;
+  /**
+   * Also deploy the sample Go web application (namespace `golang`).
+   *
+   * @default false
+   */
+  readonly sampleApp?: boolean;
+}
+
+/** Emit an Argo CD ApplicationSet over the cluster folders. */
+export interface FleetArgoCd {
+  /**
+   * Namespace Argo CD runs in.
+   *
+   * @default 'argocd'
+   */
+  readonly namespace?: string;
+  /**
+   * Argo CD project of the generated Applications.
+   *
+   * @default 'default'
+   */
+  readonly project?: string;
+}
+
+/** Emit a Flux GitRepository and Kustomization for each cluster. */
+export interface FleetFlux {
+  /**
+   * Namespace Flux runs in.
+   *
+   * @default 'flux-system'
+   */
+  readonly namespace?: string;
+  /**
+   * How often Flux checks the repository and reconciles, a Go duration.
+   *
+   * @default '10m'
+   */
+  readonly interval?: string;
+}
+
+/** Where the fleet's output is committed, and which GitOps objects to emit. */
+export interface FleetGitOps {
+  /** Repository URL, `https://...` or `ssh://...`. */
+  readonly repoURL: string;
+  /**
+   * Branch the controllers follow.
+   *
+   * @default 'main'
+   */
+  readonly branch?: string;
+  /** Path of the output folder in the repository, e.g. `clusters/dist`. */
+  readonly path: string;
+  /**
+   * Emit `_gitops/argocd/applicationset.yaml`.
+   *
+   * @default - not emitted
+   */
+  readonly argoCd?: FleetArgoCd;
+  /**
+   * Emit `_gitops/flux/<cluster>.yaml` for each cluster.
+   *
+   * @default - not emitted
+   */
+  readonly flux?: FleetFlux;
+}
+
+/** A fleet: its clusters and, optionally, its GitOps wiring. */
+export interface Fleet {
+  /** The clusters, each synthesized into a folder of its own. */
+  readonly clusters: readonly FleetCluster[];
+  /**
+   * GitOps wiring.
+   *
+   * @default - none: only the cluster folders are written
+   */
+  readonly gitops?: FleetGitOps;
+}
+
+/** A clusters file, read and validated. */
+export interface FleetFile {
+  readonly fleet: Fleet;
+  /** Absolute path of the output folder (`output`, relative to the file; default `dist`). */
+  readonly output: string;
+}
+
+/** A location in the input, as keys and indexes: `['clusters', 2, 'region']`. */
+type Path = readonly (string | number)[];
+
+/** How a path reads in a message: `clusters[2].region`. */
+export function pathLabel(path: Path): string {
+  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
+}
+
+/** One problem with the input: where, and what. */
+interface Issue {
+  readonly path: Path;
+  readonly message: string;
+  /** Points at the key rather than its value (unknown fields). */
+  readonly atKey?: boolean;
+}
+
+type FieldType = 'string' | 'integer' | 'boolean' | 'object' | 'list';
+
+interface Field {
+  readonly type: FieldType;
+  readonly required?: boolean;
+  /** Throws a ValidationError naming `input` when the value is not accepted. */
+  readonly check?: (input: string, value: never) => unknown;
+}
+
+const TYPE_NAMES: Readonly<Record<FieldType, string>> = {
+  string: 'a string',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  object: 'a mapping of fields',
+  list: 'a list',
+};
+
+// Go durations as Flux's CRDs accept them: "10m", "1h30m", "90s".
+const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
+// The URL forms both Flux (http, https, ssh) and Argo CD accept; plain http is not offered.
+const REPO_URL = /^(https|ssh):\/\/[^\s/]+\/\S+$/;
+// A relative path in a repository or beside the clusters file: segments of safe characters, no `.` or `..`.
+const REPO_PATH = /^(?!.*(?:^|\/)\.\.?(?:\/|$))[\w.-]+(?:\/[\w.-]+)*$/;
+// A Git branch: letters, digits and . _ / + -, without the sequences git check-ref-format rejects.
+const BRANCH = /^(?!\/|.*(?:\/\/|\.\.|\/$|\.lock$|\.$))[\w./+-]+$/;
+
+function pattern(regex: RegExp, accepted: string) {
+  return (input: string, value: string) => {
+    if (!regex.test(value)) {
+      throw new ValidationError(`Invalid ${input} ${JSON.stringify(value)}: expected ${accepted}.`);
+    }
+  };
+}
+
+/** The fields of a cluster entry, in the order the documentation lists them. */
+const CLUSTER_FIELDS: Readonly<Record<keyof FleetCluster, Field>> = {
+  name: { type: 'string', required: true, check: validateClusterName },
+  region: { type: 'string', required: true, check: validateRegion },
+  serviceAccountRoleArn: { type: 'string', required: true, check: validateRoleArn },
+  adotVersion: { type: 'string', check: (input: string, value: string) => AdotVersion.of(value, input) },
+  namespace: { type: 'string', check: validateDnsLabel },
+  replicas: { type: 'integer', check: (input: string, value: number) => validateInteger(input, value, 1, 100) },
+  fargateNodesOnly: { type: 'boolean' },
+  sampleApp: { type: 'boolean' },
+};
+
+/** The fields of `defaults`: those of a cluster but its name, none required. */
+const DEFAULT_FIELDS: Readonly<Record<string, Field>> = Object.fromEntries(
+  Object.entries(CLUSTER_FIELDS)
+    .filter(([key]) => key !== 'name')
+    .map(([key, field]) => [key, { ...field, required: false }]),
+);
+
+const ARGOCD_FIELDS: Readonly<Record<keyof FleetArgoCd, Field>> = {
+  namespace: { type: 'string', check: validateDnsLabel },
+  project: { type: 'string', check: validateDnsLabel },
+};
+
+const FLUX_FIELDS: Readonly<Record<keyof FleetFlux, Field>> = {
+  namespace: { type: 'string', check: validateDnsLabel },
+  interval: { type: 'string', check: pattern(GO_DURATION, 'a Go duration such as "10m", "1h" or "90s"') },
+};
+
+const GITOPS_FIELDS: Readonly<Record<keyof FleetGitOps, Field>> = {
+  repoURL: {
+    type: 'string',
+    required: true,
+    check: pattern(
+      REPO_URL,
+      'a repository URL starting with https:// or ssh:// (Flux does not accept the scp-like "git@host:path" form)',
+    ),
+  },
+  branch: { type: 'string', check: pattern(BRANCH, 'a Git branch name such as "main"') },
+  path: {
+    type: 'string',
+    required: true,
+    check: pattern(
+      REPO_PATH,
+      'the path of the output folder in the repository, such as "clusters/dist": relative, without leading or trailing "/", "." or ".." segments',
+    ),
+  },
+  argoCd: { type: 'object' },
+  flux: { type: 'object' },
+};
+
+const FILE_FIELDS: Readonly<Record<'defaults' | 'clusters' | 'output' | 'gitops', Field>> = {
+  defaults: { type: 'object' },
+  clusters: { type: 'list', required: true },
+  output: {
+    type: 'string',
+    check: pattern(REPO_PATH, 'a folder relative to the clusters file, such as "dist", without "." or ".." segments'),
+  },
+  gitops: { type: 'object' },
+};
+
+function typeOf(value: unknown): FieldType | 'null' | 'other' {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return 'string';
+  if (typeof value === 'boolean') return 'boolean';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'other';
+  if (Array.isArray(value)) return 'list';
+  if (typeof value === 'object') return 'object';
+  return 'other';
+}
+
+/**
+ * Checks the fields of one mapping against their specification: unknown
+ * fields, missing required ones (unless `inherited` has them), types, and each
+ * field's own check. Returns the issues; never throws.
+ */
+function checkFields(
+  value: unknown,
+  path: Path,
+  fields: Readonly<Record<string, Field>>,
+  issues: Issue[],
+  inherited: Readonly<Record<string, unknown>> = {},
+): value is Record<string, unknown> {
+  if (typeOf(value) !== 'object') {
+    issues.push({
+      path,
+      message: `Invalid ${pathLabel(path)} ${JSON.stringify(value) ?? 'undefined'}: expected ${TYPE_NAMES.object} (${Object.keys(fields).join(', ')}).`,
+    });
+    return false;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!(key in fields)) {
+      issues.push({
+        path: [...path, key],
+        atKey: true,
+        message: `Unknown field ${pathLabel([...path, key])}: expected one of ${Object.keys(fields).join(', ')}.`,
+      });
+    }
+  }
+  for (const [key, field] of Object.entries(fields)) {
+    const fieldPath = [...path, key];
+    const input = pathLabel(fieldPath);
+    const fieldValue = record[key];
+    if (fieldValue === undefined || fieldValue === null) {
+      if (field.required && inherited[key] === undefined) {
+        issues.push({ path, message: `Missing field ${input}: expected ${TYPE_NAMES[field.type]}.` });
+      }
+      continue;
+    }
+    if (typeOf(fieldValue) !== field.type) {
+      issues.push({
+        path: fieldPath,
+        message: `Invalid ${input} ${JSON.stringify(fieldValue)}: expected ${TYPE_NAMES[field.type]}.`,
+      });
+      continue;
+    }
+    try {
+      field.check?.(input, fieldValue as never);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      issues.push({ path: fieldPath, message: error.message });
+    }
+  }
+  return true;
+}
+
+/**
+ * Validates a fleet given as plain data (read from a file or built in code),
+ * and fills in the defaults. Returns the fleet and every issue found.
+ */
+function checkFleet(input: unknown, issues: Issue[]): Fleet {
+  if (!checkFields(input, [], FILE_FIELDS, issues)) return { clusters: [] };
+  const defaults = (input.defaults ?? {}) as Record<string, unknown>;
+  if (input.defaults !== undefined) checkFields(input.defaults, ['defaults'], DEFAULT_FIELDS, issues);
+
+  const entries = Array.isArray(input.clusters) ? (input.clusters as unknown[]) : [];
+  if (Array.isArray(input.clusters) && entries.length === 0) {
+    issues.push({ path: ['clusters'], message: 'Invalid clusters []: expected at least one cluster.' });
+  }
+  const clusters: FleetCluster[] = [];
+  entries.forEach((entry, index) => {
+    if (checkFields(entry, ['clusters', index], CLUSTER_FIELDS, issues, defaults)) {
+      clusters.push({ ...defaults, ...withoutNulls(entry) } as unknown as FleetCluster);
+    }
+  });
+
+  // Folder names must differ on case-insensitive file systems too.
+  const seen = new Map<string, number>();
+  clusters.forEach((cluster, index) => {
+    if (typeof cluster.name !== 'string') return;
+    const key = cluster.name.toLowerCase();
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, index);
+    } else {
+      issues.push({
+        path: ['clusters', index, 'name'],
+        message: `Invalid ${pathLabel(['clusters', index, 'name'])} ${JSON.stringify(cluster.name)}: expected a name no other cluster has, ignoring case (clusters[${first}] is ${JSON.stringify(clusters[first]?.name)}); each cluster gets a folder of that name.`,
+      });
+    }
+  });
+
+  let gitops: FleetGitOps | undefined;
+  if (input.gitops !== undefined && checkFields(input.gitops, ['gitops'], GITOPS_FIELDS, issues)) {
+    gitops = withoutNulls(input.gitops) as unknown as FleetGitOps;
+    if (gitops.argoCd !== undefined) checkFields(gitops.argoCd, ['gitops', 'argoCd'], ARGOCD_FIELDS, issues);
+    if (gitops.flux !== undefined) checkFields(gitops.flux, ['gitops', 'flux'], FLUX_FIELDS, issues);
+    if (gitops.argoCd !== undefined) checkApplicationNames(clusters, issues);
+  }
+  return gitops === undefined ? { clusters } : { clusters, gitops };
+}
+
+/**
+ * Argo CD names each Application after its folder, normalized to a DNS name:
+ * two clusters must not end up with one name.
+ */
+function checkApplicationNames(clusters: readonly FleetCluster[], issues: Issue[]): void {
+  const seen = new Map<string, number>();
+  clusters.forEach((cluster, index) => {
+    if (typeof cluster.name !== 'string') return;
+    const application = `${GITOPS_OBJECT_NAME}-${argoCdNormalizedName(cluster.name)}`;
+    const first = seen.get(application);
+    if (first === undefined) {
+      seen.set(application, index);
+      return;
+    }
+    issues.push({
+      path: ['clusters', index, 'name'],
+      message: `Invalid ${pathLabel(['clusters', index, 'name'])} ${JSON.stringify(cluster.name)}: with gitops.argoCd set, expected a name whose Argo CD Application name (${application}) differs from that of clusters[${first}] ${JSON.stringify(clusters[first]?.name)}; Argo CD lower-cases names and replaces "_" with "-".`,
+    });
+  });
+}
+
+function withoutNulls(value: unknown): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== null));
+}
+
+function fail(issues: readonly Issue[], where: (issue: Issue) => string): never {
+  const shown = issues.slice(0, 20).map((issue) => `${where(issue)}${issue.message}`);
+  if (issues.length > shown.length) shown.push(`... and ${issues.length - shown.length} more.`);
+  const header = issues.length === 1 ? '' : `${issues.length} problems in the fleet:\n  `;
+  throw new ValidationError(`${header}${shown.join('\n  ')}`);
+}
+
+/**
+ * Validates a fleet built in code. Throws a ValidationError that lists every
+ * problem, each naming the entry and field (`clusters[2].region`).
+ */
+export function validateFleet(fleet: Fleet): Fleet {
+  const issues: Issue[] = [];
+  const checked = checkFleet(fleet, issues);
+  if (issues.length > 0) fail(issues, () => '');
+  return checked;
+}
+
+/**
+ * Parses and validates the text of a clusters file. Every problem is reported
+ * at once, each with its line and column, the entry and the field:
+ * `clusters.yaml:7:13: Invalid clusters[1].region "eu-west": expected ...`.
+ *
+ * @param text the YAML text
+ * @param file the file name shown in messages
+ */
+export function parseFleet(text: string, file: string): { readonly fleet: Fleet; readonly output: string } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  const at = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return `${file}:${line}:${col}: `;
+  };
+  if (doc.errors.length > 0) {
+    throw new ValidationError(
+      doc.errors.map((error) => `${at(error.pos[0])}Invalid YAML: ${error.message.split('\n')[0]}`).join('\n  '),
+    );
+  }
+  const issues: Issue[] = [];
+  const data: unknown = doc.toJS();
+  const fleet = checkFleet(data, issues);
+  if (issues.length > 0) {
+    // In the order of the file, as an editor lists them.
+    const located = issues.map((issue) => ({ issue, offset: offsetOf(doc.contents, issue) }));
+    located.sort((a, b) => a.offset - b.offset);
+    const offsets = new Map(located.map(({ issue, offset }) => [issue, offset]));
+    fail(
+      located.map(({ issue }) => issue),
+      (issue) => at(offsets.get(issue) ?? 0),
+    );
+  }
+  const output = (data as { output?: string }).output ?? 'dist';
+  return { fleet, output };
+}
+
+/** Where in the text an issue is: its value, or its key for an unknown field; else its nearest parent. */
+function offsetOf(root: Node | null, issue: Issue): number {
+  let node: unknown = root;
+  let offset = root?.range?.[0] ?? 0;
+  for (const [i, part] of issue.path.entries()) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && item.key.value === part);
+      if (!pair) break;
+      const last = i === issue.path.length - 1;
+      const target = last && issue.atKey ? pair.key : pair.value;
+      offset = (target as Node | null)?.range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof part === 'number') {
+      node = node.items[part];
+      offset = (node as Node | null)?.range?.[0] ?? offset;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}
+
+/**
+ * Reads and validates a clusters file. The output folder is resolved against
+ * the file's folder.
+ */
+export function readFleetFile(path: string): FleetFile {
+  const shown = isAbsolute(path) ? relative(process.cwd(), path) || path : path;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ValidationError(`Cannot read the clusters file ${shown}: ${(error as Error).message}`);
+  }
+  const { fleet, output } = parseFleet(text, shown);
+  return { fleet, output: resolve(dirname(path), output) };
+}

@@ -1,0 +1,20 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { ValidationError } from './errors';
+import { type FleetWorkerData, type FleetWorkerMessage, synthesizeClusters } from './fleet';
+
+/**
+ * Worker thread of `synthesizeFleet`: synthesizes one contiguous chunk of a
+ * fleet's clusters and answers with the files it wrote or the error.
+ */
+
+const data = workerData as FleetWorkerData;
+let message: FleetWorkerMessage;
+try {
+  message = { files: synthesizeClusters(data.clusters, data.outdir, data.first) };
+} catch (error) {
+  message = {
+    error: error instanceof Error ? error.message : String(error),
+    validation: error instanceof ValidationError,
+  };
+}
+parentPort?.postMessage(message);

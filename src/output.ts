@@ -1,0 +1,55 @@
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * Replacing an output folder without ever losing it: synthesize into a
+ * staging folder beside it, then swap the two with renames on one file
+ * system. A failed synthesis leaves the output folder byte-identical.
+ */
+
+/**
+ * Creates an empty staging folder beside `output` (so that the swap is a
+ * rename on one file system), named `.synth-<output name>-XXXXXX`.
+ */
+export function createStagingFolder(output: string): string {
+  mkdirSync(dirname(output), { recursive: true });
+  const dir = mkdtempSync(join(dirname(output), `.synth-${basename(output)}-`));
+  chmodSync(dir, 0o755); // mkdtemp creates it private; the output folder is not.
+  return dir;
+}
+
+/**
+ * Puts the staged folder in place of `output`. The old output is moved aside
+ * first and removed only once the new one is in place; if the second rename
+ * fails, the old output is moved back and the error rethrown.
+ */
+export function replaceFolder(output: string, staged: string): void {
+  const previous = existsSync(output) ? `${staged}-previous` : undefined;
+  if (previous) renameSync(output, previous);
+  try {
+    renameSync(staged, output);
+  } catch (error) {
+    if (previous) renameSync(previous, output);
+    rmSync(staged, { recursive: true, force: true });
+    throw error;
+  }
+  if (previous) rmSync(previous, { recursive: true, force: true });
+}
+
+/**
+ * Runs `fill` on a new staging folder and swaps the result in place of
+ * `output`; on any error removes the staging folder and rethrows, leaving
+ * `output` as it was.
+ */
+export async function writeFolderSafely<T>(output: string, fill: (staged: string) => Promise<T> | T): Promise<T> {
+  const staged = createStagingFolder(output);
+  let result: T;
+  try {
+    result = await fill(staged);
+  } catch (error) {
+    rmSync(staged, { recursive: true, force: true });
+    throw error;
+  }
+  replaceFolder(output, staged);
+  return result;
+}

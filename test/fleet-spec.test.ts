@@ -1,0 +1,303 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { parseFleet, pathLabel, readFleetFile, ValidationError, validateFleet } from '../src';
+
+const ROLE = 'arn:aws:iam::123456789012:role/adot-collector';
+
+/** A clusters file: the given lines, joined. */
+const file = (...lines: string[]) => `${lines.join('\n')}\n`;
+
+/** The ValidationError message of parsing `text`, or a failure if it parses. */
+function errorOf(text: string): string {
+  try {
+    parseFleet(text, 'clusters.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ValidationError');
+}
+
+describe('parseFleet', () => {
+  test('reads the clusters, fills in defaults and keeps what each cluster sets', () => {
+    const { fleet, output } = parseFleet(
+      file(
+        'defaults:',
+        '  region: eu-west-1',
+        '  replicas: 2',
+        'clusters:',
+        `  - name: a`,
+        `    serviceAccountRoleArn: ${ROLE}`,
+        `  - name: b`,
+        `    region: us-east-1`,
+        `    serviceAccountRoleArn: ${ROLE}`,
+        `    sampleApp: true`,
+      ),
+      'clusters.yaml',
+    );
+    expect(output).toBe('dist');
+    expect(fleet).toStrictEqual({
+      clusters: [
+        { region: 'eu-west-1', replicas: 2, name: 'a', serviceAccountRoleArn: ROLE },
+        { region: 'us-east-1', replicas: 2, name: 'b', serviceAccountRoleArn: ROLE, sampleApp: true },
+      ],
+    });
+  });
+
+  test('reads the gitops section and the output folder', () => {
+    const { fleet, output } = parseFleet(
+      file(
+        'output: manifests/eks',
+        'clusters:',
+        `  - { name: a, region: eu-west-1, serviceAccountRoleArn: "${ROLE}" }`,
+        'gitops:',
+        '  repoURL: ssh://git@github.com/example/platform.git',
+        '  path: manifests/eks',
+        '  argoCd: {}',
+        '  flux: { interval: 1h30m }',
+      ),
+      'clusters.yaml',
+    );
+    expect(output).toBe('manifests/eks');
+    expect(fleet.gitops).toStrictEqual({
+      repoURL: 'ssh://git@github.com/example/platform.git',
+      path: 'manifests/eks',
+      argoCd: {},
+      flux: { interval: '1h30m' },
+    });
+  });
+
+  const cluster = (extra: string) => file('clusters:', `  - name: prod`, `    serviceAccountRoleArn: ${ROLE}`, extra);
+
+  // [what, text, the message, at line:column]
+  test.each<[string, string, string]>([
+    [
+      'an invalid region',
+      cluster('    region: eu-west'),
+      'clusters.yaml:4:13: Invalid clusters[0].region "eu-west": expected an AWS region code',
+    ],
+    [
+      'a misspelt field, pointing at the key',
+      cluster('    regoin: eu-west-1'),
+      'clusters.yaml:4:5: Unknown field clusters[0].regoin: expected one of name, region, serviceAccountRoleArn, adotVersion, namespace, replicas, fargateNodesOnly, sampleApp.',
+    ],
+    [
+      'a missing required field, pointing at the entry',
+      file('clusters:', '  - name: prod', `    serviceAccountRoleArn: ${ROLE}`),
+      'clusters.yaml:2:5: Missing field clusters[0].region: expected a string.',
+    ],
+    [
+      'a value of the wrong type',
+      cluster('    region: eu-west-1\n    replicas: two'),
+      'clusters.yaml:5:15: Invalid clusters[0].replicas "two": expected a whole number.',
+    ],
+    [
+      'a boolean given as a string',
+      cluster('    region: eu-west-1\n    sampleApp: "yes"'),
+      'clusters.yaml:5:16: Invalid clusters[0].sampleApp "yes": expected true or false.',
+    ],
+    [
+      'too many replicas',
+      cluster('    region: eu-west-1\n    replicas: 101'),
+      'Invalid clusters[0].replicas 101: expected a whole number from 1 to 100.',
+    ],
+    [
+      'an unchecked ADOT version',
+      cluster('    region: eu-west-1\n    adotVersion: latest'),
+      'clusters.yaml:5:18: Invalid clusters[0].adotVersion "latest": it is not a release tag',
+    ],
+    [
+      'a bad role ARN',
+      file(
+        'clusters:',
+        '  - name: prod',
+        '    region: eu-west-1',
+        '    serviceAccountRoleArn: arn:aws:iam::123:role/x',
+      ),
+      'clusters.yaml:4:28: Invalid clusters[0].serviceAccountRoleArn "arn:aws:iam::123:role/x"',
+    ],
+    [
+      'a bad cluster name',
+      file('clusters:', '  - name: -prod', '    region: eu-west-1', `    serviceAccountRoleArn: ${ROLE}`),
+      'clusters.yaml:2:11: Invalid clusters[0].name "-prod": expected an EKS cluster name',
+    ],
+    [
+      'a bad namespace',
+      cluster('    region: eu-west-1\n    namespace: Insights'),
+      'clusters.yaml:5:16: Invalid clusters[0].namespace "Insights": expected a DNS-1123 label',
+    ],
+    [
+      'a bad default, reported once at the default',
+      file('defaults:', '  region: mars-1', 'clusters:', '  - name: a', `    serviceAccountRoleArn: ${ROLE}`),
+      'clusters.yaml:2:11: Invalid defaults.region "mars-1"',
+    ],
+    [
+      'a name in defaults',
+      file('defaults:', '  name: x', 'clusters:', '  - { name: a, region: eu-west-1, serviceAccountRoleArn: "r" }'),
+      'clusters.yaml:2:3: Unknown field defaults.name: expected one of region,',
+    ],
+    [
+      'two clusters whose names differ only in case',
+      file(
+        'defaults: { region: eu-west-1 }',
+        'clusters:',
+        `  - { name: prod, serviceAccountRoleArn: "${ROLE}" }`,
+        `  - { name: Prod, serviceAccountRoleArn: "${ROLE}" }`,
+      ),
+      'clusters.yaml:4:13: Invalid clusters[1].name "Prod": expected a name no other cluster has, ignoring case (clusters[0] is "prod")',
+    ],
+    ['no clusters', file('clusters: []'), 'clusters.yaml:1:11: Invalid clusters []: expected at least one cluster.'],
+    ['no clusters field', file('defaults: {}'), 'clusters.yaml:1:1: Missing field clusters: expected a list.'],
+    ['clusters not a list', file('clusters: prod'), 'clusters.yaml:1:11: Invalid clusters "prod": expected a list.'],
+    [
+      'an entry that is not a mapping',
+      file('clusters:', '  - prod'),
+      'clusters.yaml:2:5: Invalid clusters[0] "prod": expected a mapping of fields (name, region,',
+    ],
+    ['a file that is not a mapping', file('- prod'), 'clusters.yaml:1:1: Invalid  ["prod"]: expected a mapping'],
+    [
+      'an unknown top-level field',
+      file('cluster: []'),
+      'clusters.yaml:1:1: Unknown field cluster: expected one of defaults, clusters, output, gitops.',
+    ],
+    [
+      'an output folder outside the file folder',
+      file('output: ../elsewhere', 'clusters: []'),
+      'clusters.yaml:1:9: Invalid output "../elsewhere": expected a folder relative to the clusters file',
+    ],
+    ['invalid YAML', file('clusters:', '  - name: [a'), 'clusters.yaml:3:1: Invalid YAML:'],
+    [
+      'a duplicate key',
+      cluster('    region: eu-west-1\n    region: us-east-1'),
+      'clusters.yaml:5:5: Invalid YAML: Map keys must be unique',
+    ],
+  ])('rejects %s, naming the entry, the field and the place', (_, text, message) => {
+    expect(errorOf(text)).toContain(message);
+  });
+
+  const gitops = (...lines: string[]) =>
+    file(
+      'clusters:',
+      `  - { name: prod, region: eu-west-1, serviceAccountRoleArn: "${ROLE}" }`,
+      'gitops:',
+      ...lines.map((line) => `  ${line}`),
+    );
+
+  test.each<[string, string, string]>([
+    [
+      'an scp-like repository URL, which Flux does not accept',
+      gitops('repoURL: git@github.com:example/platform.git', 'path: dist'),
+      'clusters.yaml:4:12: Invalid gitops.repoURL "git@github.com:example/platform.git": expected a repository URL starting with https:// or ssh://',
+    ],
+    [
+      'an absolute path',
+      gitops('repoURL: https://github.com/example/platform.git', 'path: /dist'),
+      'Invalid gitops.path "/dist": expected the path of the output folder in the repository',
+    ],
+    [
+      'a path with a trailing slash',
+      gitops('repoURL: https://github.com/example/platform.git', 'path: dist/'),
+      'Invalid gitops.path "dist/"',
+    ],
+    [
+      'a missing path',
+      gitops('repoURL: https://github.com/example/platform.git'),
+      'clusters.yaml:4:3: Missing field gitops.path: expected a string.',
+    ],
+    [
+      'a bad branch',
+      gitops('repoURL: https://github.com/example/platform.git', 'path: dist', 'branch: "feature..x"'),
+      'Invalid gitops.branch "feature..x": expected a Git branch name',
+    ],
+    [
+      'a Flux interval that is not a Go duration',
+      gitops('repoURL: https://github.com/example/platform.git', 'path: dist', 'flux: { interval: 10 minutes }'),
+      'Invalid gitops.flux.interval "10 minutes": expected a Go duration such as "10m", "1h" or "90s".',
+    ],
+    [
+      'an unknown Argo CD field',
+      gitops('repoURL: https://github.com/example/platform.git', 'path: dist', 'argoCd: { projct: x }'),
+      'Unknown field gitops.argoCd.projct: expected one of namespace, project.',
+    ],
+  ])('rejects gitops with %s', (_, text, message) => {
+    expect(errorOf(text)).toContain(message);
+  });
+
+  test('with Argo CD, rejects clusters that would get one Application name', () => {
+    const text = file(
+      'defaults: { region: eu-west-1 }',
+      'clusters:',
+      `  - { name: prod_eu, serviceAccountRoleArn: "${ROLE}" }`,
+      `  - { name: prod-eu, serviceAccountRoleArn: "${ROLE}" }`,
+      'gitops: { repoURL: "https://github.com/example/platform.git", path: dist, argoCd: {} }',
+    );
+    expect(errorOf(text)).toContain(
+      'clusters.yaml:4:13: Invalid clusters[1].name "prod-eu": with gitops.argoCd set, expected a name whose Argo CD Application name (fargate-container-insights-prod-eu) differs from that of clusters[0] "prod_eu"',
+    );
+    // Without Argo CD the two folders can coexist.
+    expect(() => parseFleet(text.replace(', argoCd: {}', ''), 'clusters.yaml')).not.toThrow();
+  });
+
+  test('reports every problem at once, with their count', () => {
+    const message = errorOf(
+      file('clusters:', '  - name: a', '    region: x', '  - name: b', `    serviceAccountRoleArn: ${ROLE}`),
+    );
+    expect(message.split('\n')).toStrictEqual([
+      '3 problems in the fleet:',
+      expect.stringContaining('clusters.yaml:2:5: Missing field clusters[0].serviceAccountRoleArn'),
+      expect.stringContaining('clusters.yaml:3:13: Invalid clusters[0].region "x"'),
+      expect.stringContaining('clusters.yaml:4:5: Missing field clusters[1].region'),
+    ]);
+  });
+
+  test('lists the first 20 problems of a long file and counts the rest', () => {
+    const entries = Array.from(
+      { length: 30 },
+      (_, i) => `  - { name: c${i}, region: bad, serviceAccountRoleArn: "${ROLE}" }`,
+    );
+    const lines = errorOf(file('clusters:', ...entries)).split('\n');
+    expect(lines[0]).toBe('30 problems in the fleet:');
+    expect(lines).toHaveLength(22);
+    expect(lines[21]).toBe('  ... and 10 more.');
+  });
+});
+
+describe('validateFleet', () => {
+  test('validates a fleet built in code, naming the entry and field', () => {
+    expect(() =>
+      validateFleet({ clusters: [{ name: 'a', region: 'eu-west-1', serviceAccountRoleArn: ROLE, replicas: 0 }] }),
+    ).toThrow('Invalid clusters[0].replicas 0: expected a whole number from 1 to 100.');
+  });
+
+  test('returns a valid fleet as it is', () => {
+    const fleet = { clusters: [{ name: 'a', region: 'eu-west-1', serviceAccountRoleArn: ROLE }] };
+    expect(validateFleet(fleet)).toStrictEqual(fleet);
+  });
+});
+
+describe('readFleetFile', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fleet-spec-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('resolves the output folder against the file', () => {
+    const path = join(dir, 'clusters.yaml');
+    writeFileSync(
+      path,
+      file('output: out', 'clusters:', `  - { name: a, region: eu-west-1, serviceAccountRoleArn: "${ROLE}" }`),
+    );
+    expect(readFleetFile(path).output).toBe(join(dir, 'out'));
+  });
+
+  test('says when the file cannot be read', () => {
+    expect(() => readFleetFile(join(dir, 'missing.yaml'))).toThrow(
+      /^Cannot read the clusters file .*missing\.yaml: ENOENT/,
+    );
+  });
+});
+
+test('pathLabel writes paths as they read in JavaScript', () => {
+  expect(pathLabel(['clusters', 2, 'region'])).toBe('clusters[2].region');
+  expect(pathLabel(['gitops', 'flux', 'interval'])).toBe('gitops.flux.interval');
+});
