@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type Dirent, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { afterAll, describe, expect, test } from 'vitest';
-import { FargateContainerInsightsCollector } from '../src';
+import { FargateContainerInsightsCollector, parseFleet } from '../src';
 
 /** The README's examples work as written: each `ts` block compiles and synthesizes. */
 const ROOT = join(__dirname, '..');
@@ -46,8 +46,9 @@ describe('README', () => {
         env: { ...process.env, CDK8S_OUTDIR: outdir },
       });
       expect(run.status, run.stderr).toBe(0);
-      const text = readdirSync(outdir)
-        .map((f) => readFileSync(join(outdir, f), 'utf8'))
+      const text = (readdirSync(outdir, { recursive: true, withFileTypes: true }) as Dirent[])
+        .filter((entry) => entry.isFile())
+        .map((entry) => readFileSync(join(entry.parentPath, entry.name), 'utf8'))
         .join('\n');
       expect(text).toContain('kind: StatefulSet');
       expect(text).toContain('eks.amazonaws.com/role-arn');
@@ -70,5 +71,32 @@ describe('README', () => {
       message = `${(error as Error).name}: ${(error as Error).message}`;
     }
     expect(message).toBe(shown);
+  });
+});
+
+describe('README, fleets', () => {
+  test('the fleet error example is the message for its input', () => {
+    const shown = /```text\n(error: \d+ problems in the fleet:[\s\S]*?)\n[^\n]* was left unchanged\.\n```/.exec(
+      README,
+    )?.[1];
+    expect(shown).toBeDefined();
+    // The README's clusters file, with the two mistakes it describes on the second cluster.
+    const text = [
+      'defaults:',
+      '  region: eu-west-1',
+      'clusters:',
+      '  - name: prod-eu',
+      '    serviceAccountRoleArn: arn:aws:iam::111122223333:role/prod-eu-adot-collector',
+      '  - name: prod-us',
+      '    region: us-east',
+      '    serviceAccountRoleArn: arn:aws:iam::111122223333:role/prod-us-adot-collector',
+      '    replica: 2',
+    ].join('\n');
+    expect(() => parseFleet(text, 'clusters.yaml')).toThrow(shown?.replace(/^error: /, ''));
+  });
+
+  test('the benchmark table has the three sizes the bench script runs', () => {
+    const rows = [...README.matchAll(/^\| +(1|100|1000) \| +([\d.]+) s \| +(\d+) MiB/gm)].map((m) => m[1]);
+    expect(rows).toStrictEqual(['1', '100', '1000']);
   });
 });
