@@ -4,7 +4,14 @@ import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'y
 import { AdotVersion } from './adot-version';
 import { ValidationError } from './errors';
 import { argoCdNormalizedName, GITOPS_OBJECT_NAME } from './gitops';
-import { validateClusterName, validateDnsLabel, validateInteger, validateRegion, validateRoleArn } from './validation';
+import {
+  PATTERNS,
+  validateClusterName,
+  validateDnsLabel,
+  validateInteger,
+  validateRegion,
+  validateRoleArn,
+} from './validation';
 
 /**
  * A fleet of clusters, as described in a clusters file, and its validation.
@@ -163,8 +170,12 @@ type FieldType = 'string' | 'integer' | 'boolean' | 'object' | 'list';
 interface Field {
   readonly type: FieldType;
   readonly required?: boolean;
+  /** What the field means, for the JSON schema (editors show it). */
+  readonly description: string;
   /** Throws a ValidationError naming `input` when the value is not accepted. */
   readonly check?: (input: string, value: never) => unknown;
+  /** What `check` accepts, as far as a JSON schema can say it. */
+  readonly schema?: Readonly<Record<string, unknown>>;
 }
 
 const TYPE_NAMES: Readonly<Record<FieldType, string>> = {
@@ -192,16 +203,55 @@ function pattern(regex: RegExp, accepted: string) {
   };
 }
 
+/** A string field checked by `check`, whose values match `regex`. */
+function text(
+  description: string,
+  regex: RegExp,
+  check: (input: string, value: string) => unknown,
+  required = false,
+): Field {
+  return { type: 'string', description, required, check, schema: { pattern: regex.source } };
+}
+
+/** A string field checked against `regex`, with `accepted` in the error. */
+function matching(description: string, regex: RegExp, accepted: string, required = false): Field {
+  return text(description, regex, pattern(regex, accepted), required);
+}
+
 /** The fields of a cluster entry, in the order the documentation lists them. */
 const CLUSTER_FIELDS: Readonly<Record<keyof FleetCluster, Field>> = {
-  name: { type: 'string', required: true, check: validateClusterName },
-  region: { type: 'string', required: true, check: validateRegion },
-  serviceAccountRoleArn: { type: 'string', required: true, check: validateRoleArn },
-  adotVersion: { type: 'string', check: (input: string, value: string) => AdotVersion.of(value, input) },
-  namespace: { type: 'string', check: validateDnsLabel },
-  replicas: { type: 'integer', check: (input: string, value: number) => validateInteger(input, value, 1, 100) },
-  fargateNodesOnly: { type: 'boolean' },
-  sampleApp: { type: 'boolean' },
+  name: text(
+    "EKS cluster name: the ClusterName dimension and the name of the cluster's output folder.",
+    PATTERNS.clusterName,
+    validateClusterName,
+    true,
+  ),
+  region: text('AWS region the metrics go to, e.g. eu-west-1.', PATTERNS.region, validateRegion, true),
+  serviceAccountRoleArn: text(
+    "ARN of the collector's IAM role (IRSA), with CloudWatchAgentServerPolicy.",
+    PATTERNS.roleArn,
+    validateRoleArn,
+    true,
+  ),
+  adotVersion: {
+    type: 'string',
+    description: 'ADOT collector release. Default: the newest supported.',
+    check: (input: string, value: string) => AdotVersion.of(value, input),
+    schema: { enum: AdotVersion.SUPPORTED },
+  },
+  namespace: text(
+    'Namespace of the collector. Default: fargate-container-insights.',
+    PATTERNS.dnsLabel,
+    validateDnsLabel,
+  ),
+  replicas: {
+    type: 'integer',
+    description: 'Collector replicas sharing the scrape. Default: 1.',
+    check: (input: string, value: number) => validateInteger(input, value, 1, 100),
+    schema: { minimum: 1, maximum: 100 },
+  },
+  fargateNodesOnly: { type: 'boolean', description: 'Scrape only Fargate nodes. Default: true.' },
+  sampleApp: { type: 'boolean', description: 'Also deploy the sample Go web application. Default: false.' },
 };
 
 /** The fields of `defaults`: those of a cluster but its name, none required. */
@@ -212,45 +262,49 @@ const DEFAULT_FIELDS: Readonly<Record<string, Field>> = Object.fromEntries(
 );
 
 const ARGOCD_FIELDS: Readonly<Record<keyof FleetArgoCd, Field>> = {
-  namespace: { type: 'string', check: validateDnsLabel },
-  project: { type: 'string', check: validateDnsLabel },
+  namespace: text('Namespace Argo CD runs in. Default: argocd.', PATTERNS.dnsLabel, validateDnsLabel),
+  project: text('Argo CD project of the Applications. Default: default.', PATTERNS.dnsLabel, validateDnsLabel),
 };
 
 const FLUX_FIELDS: Readonly<Record<keyof FleetFlux, Field>> = {
-  namespace: { type: 'string', check: validateDnsLabel },
-  interval: { type: 'string', check: pattern(GO_DURATION, 'a Go duration such as "10m", "1h" or "90s"') },
+  namespace: text('Namespace Flux runs in. Default: flux-system.', PATTERNS.dnsLabel, validateDnsLabel),
+  interval: matching(
+    'How often Flux reconciles, a Go duration. Default: 10m.',
+    GO_DURATION,
+    'a Go duration such as "10m", "1h" or "90s"',
+  ),
 };
 
 const GITOPS_FIELDS: Readonly<Record<keyof FleetGitOps, Field>> = {
-  repoURL: {
-    type: 'string',
-    required: true,
-    check: pattern(
-      REPO_URL,
-      'a repository URL starting with https:// or ssh:// (Flux does not accept the scp-like "git@host:path" form)',
-    ),
-  },
-  branch: { type: 'string', check: pattern(BRANCH, 'a Git branch name such as "main"') },
-  path: {
-    type: 'string',
-    required: true,
-    check: pattern(
-      REPO_PATH,
-      'the path of the output folder in the repository, such as "clusters/dist": relative, without leading or trailing "/", "." or ".." segments',
-    ),
-  },
-  argoCd: { type: 'object' },
-  flux: { type: 'object' },
+  repoURL: matching(
+    'Repository the output is committed to: https://... or ssh://...',
+    REPO_URL,
+    'a repository URL starting with https:// or ssh:// (Flux does not accept the scp-like "git@host:path" form)',
+    true,
+  ),
+  branch: matching('Branch the controllers follow. Default: main.', BRANCH, 'a Git branch name such as "main"'),
+  path: matching(
+    'Path of the output folder in the repository, e.g. clusters/dist.',
+    REPO_PATH,
+    'the path of the output folder in the repository, such as "clusters/dist": relative, without leading or trailing "/", "." or ".." segments',
+    true,
+  ),
+  argoCd: { type: 'object', description: 'Emit an Argo CD ApplicationSet over the cluster folders ({} for defaults).' },
+  flux: { type: 'object', description: 'Emit a Flux GitRepository and Kustomization per cluster ({} for defaults).' },
 };
 
 const FILE_FIELDS: Readonly<Record<'defaults' | 'clusters' | 'output' | 'gitops', Field>> = {
-  defaults: { type: 'object' },
-  clusters: { type: 'list', required: true },
-  output: {
-    type: 'string',
-    check: pattern(REPO_PATH, 'a folder relative to the clusters file, such as "dist", without "." or ".." segments'),
+  defaults: {
+    type: 'object',
+    description: 'Fields every cluster gets unless it sets them: any cluster field but name.',
   },
-  gitops: { type: 'object' },
+  clusters: { type: 'list', required: true, description: 'The clusters: one output folder each.' },
+  output: matching(
+    'Output folder, relative to this file. Default: dist.',
+    REPO_PATH,
+    'a folder relative to the clusters file, such as "dist", without "." or ".." segments',
+  ),
+  gitops: { type: 'object', description: 'Where the output is committed, and which GitOps objects to emit.' },
 };
 
 function typeOf(value: unknown): FieldType | 'null' | 'other' {
@@ -481,4 +535,66 @@ export function readFleetFile(path: string): FleetFile {
   }
   const { fleet, output } = parseFleet(text, shown);
   return { fleet, output: resolve(dirname(path), output) };
+}
+
+const JSON_TYPES: Readonly<Record<FieldType, string>> = {
+  string: 'string',
+  integer: 'integer',
+  boolean: 'boolean',
+  object: 'object',
+  list: 'array',
+};
+
+/** A JSON schema object for a table of fields; `nested` gives the schema of object and list fields. */
+function objectSchema(
+  fields: Readonly<Record<string, Field>>,
+  nested: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {},
+  inherited: readonly string[] = [],
+): Record<string, unknown> {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: Object.entries(fields)
+      .filter(([key, field]) => field.required && !inherited.includes(key))
+      .map(([key]) => key),
+    properties: Object.fromEntries(
+      Object.entries(fields).map(([key, field]) => [
+        key,
+        { description: field.description, type: JSON_TYPES[field.type], ...field.schema, ...nested[key] },
+      ]),
+    ),
+  };
+}
+
+/**
+ * The JSON schema of a clusters file, built from the same field tables as
+ * the validation, for editors (`# yaml-language-server: $schema=...`). The
+ * validation checks more than it says: names unique ignoring case, Argo CD
+ * Application names, and each field's own rules.
+ */
+export function fleetJsonSchema(): Record<string, unknown> {
+  // Required cluster fields that `defaults` may give instead.
+  const inheritable = Object.keys(CLUSTER_FIELDS).filter(
+    (key) => CLUSTER_FIELDS[key as keyof FleetCluster].required && key in DEFAULT_FIELDS,
+  );
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'cdk8s-fargate-container-insights clusters file',
+    ...objectSchema(FILE_FIELDS, {
+      defaults: objectSchema(DEFAULT_FIELDS),
+      clusters: { minItems: 1, items: objectSchema(CLUSTER_FIELDS, {}, inheritable) },
+      gitops: objectSchema(GITOPS_FIELDS, {
+        argoCd: objectSchema(ARGOCD_FIELDS),
+        flux: objectSchema(FLUX_FIELDS),
+      }),
+    }),
+    // Each of those is required of every cluster unless defaults has it.
+    allOf: inheritable.map((key) => ({
+      if: {
+        not: { type: 'object', required: ['defaults'], properties: { defaults: { type: 'object', required: [key] } } },
+      },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword, never awaited.
+      then: { type: 'object', properties: { clusters: { type: 'array', items: { type: 'object', required: [key] } } } },
+    })),
+  };
 }

@@ -81,6 +81,17 @@ export function validateInteger(input: string, value: number, min: number, max: 
   return value;
 }
 
+/**
+ * The regular expressions of the validators above, for schemas that describe
+ * the same inputs (the clusters file's JSON schema).
+ */
+export const PATTERNS = {
+  clusterName: CLUSTER_NAME,
+  region: REGION,
+  roleArn: ROLE_ARN,
+  dnsLabel: DNS_LABEL,
+} as const;
+
 // Container image reference: [registry[:port]/]path[:tag][@digest].
 const IMAGE =
   /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;

@@ -1,8 +1,19 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Ajv from 'ajv';
 import { afterAll, describe, expect, test } from 'vitest';
-import { parseFleet, pathLabel, readFleetFile, ValidationError, validateFleet } from '../src';
+import { parse } from 'yaml';
+import { SCHEMA_FILE, schemaText } from '../scripts/schema';
+import {
+  type Fleet,
+  fleetJsonSchema,
+  parseFleet,
+  pathLabel,
+  readFleetFile,
+  ValidationError,
+  validateFleet,
+} from '../src';
 
 const ROLE = 'arn:aws:iam::123456789012:role/adot-collector';
 
@@ -300,4 +311,53 @@ describe('readFleetFile', () => {
 test('pathLabel writes paths as they read in JavaScript', () => {
   expect(pathLabel(['clusters', 2, 'region'])).toBe('clusters[2].region');
   expect(pathLabel(['gitops', 'flux', 'interval'])).toBe('gitops.flux.interval');
+});
+
+describe('clusters.schema.json, for editors', () => {
+  // strictRequired off: the allOf rules require fields the subschema itself does not declare.
+  const ajv = new Ajv({ strict: true, strictRequired: false, allErrors: true });
+  const validate = ajv.compile(fleetJsonSchema());
+
+  test('is what `npm run schema` writes from the field tables', () => {
+    expect(readFileSync(SCHEMA_FILE, 'utf8'), 'run `npm run schema` and commit clusters.schema.json').toBe(
+      schemaText(),
+    );
+  });
+
+  test('accepts the example clusters file, which refers to it', () => {
+    const text = readFileSync(join(__dirname, '..', 'examples', 'fleet', 'clusters.yaml'), 'utf8');
+    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../../clusters.schema.json');
+    expect(validate(parse(text)), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  const valid = { clusters: [{ name: 'a', region: 'eu-west-1', serviceAccountRoleArn: ROLE }] };
+  test.each<[string, unknown]>([
+    ['a misspelt field', { clusters: [{ ...valid.clusters[0], regoin: 'x' }] }],
+    ['a missing required field', { clusters: [{ name: 'a', region: 'eu-west-1' }] }],
+    ['an unknown ADOT version', { clusters: [{ ...valid.clusters[0], adotVersion: 'latest' }] }],
+    ['too many replicas', { clusters: [{ ...valid.clusters[0], replicas: 101 }] }],
+    ['a bad region', { clusters: [{ ...valid.clusters[0], region: 'eu-west' }] }],
+    ['no clusters', { clusters: [] }],
+    ['an scp-like repository URL', { ...valid, gitops: { repoURL: 'git@github.com:x/y.git', path: 'dist' } }],
+    ['a bad Flux interval', { ...valid, gitops: { repoURL: 'https://h/x', path: 'dist', flux: { interval: '10' } } }],
+  ])('rejects %s, as the validation does', (_, data) => {
+    expect(validate(data)).toBe(false);
+    expect(() => validateFleet(data as Fleet)).toThrow(ValidationError);
+  });
+
+  test.each<[string, object]>([
+    ['a plain fleet', valid],
+    [
+      'required fields given by defaults',
+      { defaults: { region: 'eu-west-1', serviceAccountRoleArn: ROLE }, clusters: [{ name: 'a' }] },
+    ],
+  ])('accepts %s, as the validation does', (_, data) => {
+    expect(validate(data), JSON.stringify(validate.errors)).toBe(true);
+    expect(() => validateFleet(data as Fleet)).not.toThrow();
+  });
+
+  test('requires a field of every cluster when defaults does not give it', () => {
+    expect(validate({ defaults: { region: 'eu-west-1' }, clusters: [{ name: 'a' }] })).toBe(false);
+    expect(validate.errors?.[0]?.params).toStrictEqual({ missingProperty: 'serviceAccountRoleArn' });
+  });
 });

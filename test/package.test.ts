@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 
-test('npm pack ships only the compiled library, its types and the README', () => {
+test('npm pack ships only the compiled library, its types, the clusters file schema and the README', () => {
   const run = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts=false'], {
     cwd: join(__dirname, '..'),
     encoding: 'utf8',
@@ -13,7 +13,11 @@ test('npm pack ships only the compiled library, its types and the README', () =>
   expect(paths).toContain('lib/index.js');
   expect(paths).toContain('lib/index.d.ts');
   expect(paths).toContain('lib/fargate-container-insights-collector.d.ts');
+  // The bin and the worker thread it starts.
+  expect(paths).toContain('lib/cli.js');
+  expect(paths).toContain('lib/fleet-worker.js');
+  expect(paths).toContain('clusters.schema.json');
   for (const path of paths) {
-    expect(path, path).toMatch(/^(lib\/[a-z-]+\.(js|d\.ts)|README\.md|LICENSE|package\.json)$/);
+    expect(path, path).toMatch(/^(lib\/[a-z-]+\.(js|d\.ts)|clusters\.schema\.json|README\.md|LICENSE|package\.json)$/);
   }
 });
