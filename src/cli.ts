@@ -4,7 +4,6 @@ import { parseArgs } from 'node:util';
 import { ValidationError } from './errors';
 import { synthesizeFleet } from './fleet';
 import { readFleetFile } from './fleet-spec';
-import { writeFolderSafely } from './output';
 
 /**
  * The command-line entry point, `cdk8s-fargate-container-insights`:
@@ -12,7 +11,7 @@ import { writeFolderSafely } from './output';
  *   cdk8s-fargate-container-insights fleet <clusters.yaml> [--output <dir>] [--workers <n>]
  *
  * synthesizes every cluster of a clusters file into `<dir>/<cluster>/`. The
- * output folder is replaced only once everything succeeded.
+ * output folder is replaced only once everything succeeded (`synthesizeFleet`).
  */
 
 const USAGE = `Usage: cdk8s-fargate-container-insights fleet <clusters.yaml> [--output <dir>] [--workers <n>]
@@ -56,9 +55,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     const fleetFile = readFleetFile(file);
     output = parsed.values.output ?? fleetFile.output;
     const start = performance.now();
-    const result = await writeFolderSafely(output, (staged) =>
-      synthesizeFleet(fleetFile.fleet, staged, workers === undefined ? {} : { workers }),
-    );
+    const result = await synthesizeFleet(fleetFile.fleet, output, workers === undefined ? {} : { workers });
     const seconds = ((performance.now() - start) / 1000).toFixed(2);
     console.log(
       `${shown(output)}/: ${fleetFile.fleet.clusters.length} clusters, ${result.files.length} files (${seconds} s, ${result.workers} worker${result.workers === 1 ? '' : 's'}).`,

@@ -16,6 +16,7 @@ import {
   KUSTOMIZATION_FILE,
   kustomization,
 } from './gitops';
+import { writeFolderSafely } from './output';
 import { SampleGoWebapp } from './sample-go-webapp';
 
 /**
@@ -136,40 +137,45 @@ function runWorker(data: FleetWorkerData): Promise<readonly string[]> {
 }
 
 /**
- * Synthesizes a fleet into `outdir`, which should be new or empty (the CLI
- * and `npm run synth` pass a staging folder and swap it in only once every
- * cluster succeeded). Validates the whole fleet first.
+ * Synthesizes a fleet into `outdir`, replacing the folder whole: stale
+ * cluster folders go, and nothing is lost on failure. The fleet is validated
+ * first; then every cluster is synthesized into a staging folder beside
+ * `outdir`, which takes its place only when all succeeded.
  *
  * Writes `<outdir>/<cluster>/` with the cluster's manifests and a
  * `kustomization.yaml`; with `gitops.argoCd`, `_gitops/argocd/applicationset.yaml`;
  * with `gitops.flux`, `_gitops/flux/<cluster>.yaml`.
  *
- * @throws ValidationError naming the entry and field of the first problem
+ * @throws ValidationError naming the entry and field of each problem; `outdir` is then unchanged
  */
 export async function synthesizeFleet(
   fleet: Fleet,
   outdir: string,
   options: FleetSynthOptions = {},
 ): Promise<FleetSynthResult> {
-  const { clusters, gitops } = validateFleet(fleet);
+  const valid = validateFleet(fleet);
   const workers = Math.max(
     1,
     Math.min(
-      clusters.length,
-      options.workers ?? (clusters.length < WORKER_THRESHOLD ? 1 : Math.min(availableParallelism(), 8)),
+      valid.clusters.length,
+      options.workers ?? (valid.clusters.length < WORKER_THRESHOLD ? 1 : Math.min(availableParallelism(), 8)),
     ),
   );
-  mkdirSync(outdir, { recursive: true });
+  const files = await writeFolderSafely(outdir, (staged) => writeFleet(valid, staged, workers));
+  return { files, workers };
+}
 
+/** Writes a validated fleet into the empty folder `dir`; returns the files, sorted. */
+async function writeFleet({ clusters, gitops }: Fleet, dir: string, workers: number): Promise<string[]> {
   let files: string[];
   if (workers === 1) {
-    files = synthesizeClusters(clusters, outdir);
+    files = synthesizeClusters(clusters, dir);
   } else {
     // Contiguous chunks, so that the first failing chunk holds the first failing cluster.
     const size = Math.ceil(clusters.length / workers);
     const chunks = Array.from({ length: workers }, (_, w) => ({
       clusters: clusters.slice(w * size, (w + 1) * size),
-      outdir,
+      outdir: dir,
       first: w * size,
     })).filter((chunk) => chunk.clusters.length > 0);
     const results = await Promise.allSettled(chunks.map(runWorker));
@@ -186,19 +192,19 @@ export async function synthesizeFleet(
         namespace: gitops.argoCd.namespace ?? 'argocd',
         project: gitops.argoCd.project ?? 'default',
       });
-      mkdirSync(join(outdir, GITOPS_FOLDER, 'argocd'), { recursive: true });
-      writeFileSync(join(outdir, file), Yaml.stringify(applicationSet));
+      mkdirSync(join(dir, GITOPS_FOLDER, 'argocd'), { recursive: true });
+      writeFileSync(join(dir, file), Yaml.stringify(applicationSet));
       files.push(file);
     }
     if (gitops.flux !== undefined) {
       const flux = { namespace: gitops.flux.namespace ?? 'flux-system', interval: gitops.flux.interval ?? '10m' };
-      mkdirSync(join(outdir, GITOPS_FOLDER, 'flux'), { recursive: true });
+      mkdirSync(join(dir, GITOPS_FOLDER, 'flux'), { recursive: true });
       for (const cluster of clusters) {
         const file = `${GITOPS_FOLDER}/flux/${cluster.name}.yaml`;
-        writeFileSync(join(outdir, file), Yaml.stringify(...fluxObjects(source, cluster.name, flux)));
+        writeFileSync(join(dir, file), Yaml.stringify(...fluxObjects(source, cluster.name, flux)));
         files.push(file);
       }
     }
   }
-  return { files: files.sort(), workers };
+  return files.sort();
 }

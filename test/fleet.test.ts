@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -203,14 +203,22 @@ describe('the example fleet', () => {
   });
 });
 
-describe('a stale folder', () => {
-  test('is not left behind by a fresh synthesis into an empty folder', async () => {
+describe('the output folder', () => {
+  test('is replaced whole: a cluster taken out of the fleet loses its folder', async () => {
     const dir = freshDir();
-    mkdirSync(join(dir, 'gone'), { recursive: true });
-    writeFileSync(join(dir, 'gone', 'kustomization.yaml'), 'resources: []\n');
-    // synthesizeFleet writes into what it is given; the CLI and npm run synth
-    // give it a fresh staging folder and swap it in (test/cli.test.ts).
+    await synthesizeFleet({ clusters: [cluster('a'), cluster('gone')] }, dir);
     await synthesizeFleet({ clusters: [cluster('a')] }, dir);
-    expect(readdirSync(dir).sort()).toStrictEqual(['a', 'gone']);
+    expect(readdirSync(dir)).toStrictEqual(['a']);
+  });
+
+  test('is left byte-identical when a cluster fails, with no staging folder left behind', async () => {
+    const parent = freshDir();
+    const dir = join(parent, 'out');
+    await synthesizeFleet({ clusters: [cluster('a'), cluster('b')] }, dir);
+    const before = tree(dir);
+    const broken = { clusters: [cluster('a'), cluster('c', { namespace: 'golang', sampleApp: true })] };
+    await expect(synthesizeFleet(broken, dir)).rejects.toThrow('clusters[1] (c): Invalid namespace "golang"');
+    expect(tree(dir)).toStrictEqual(before);
+    expect(readdirSync(parent)).toStrictEqual(['out']);
   });
 });
