@@ -2,12 +2,17 @@ import { App } from 'cdk8s';
 import {
   AdotVersion,
   addClusterCharts,
+  type ClusterPrerequisites,
+  type FleetCluster,
+  OIDC_ISSUER,
+  prerequisitesOf,
   readFleetFile,
   synthesizeFleet,
   ValidationError,
   validateClusterName,
   validateRegion,
   validateRoleArn,
+  writePrerequisites,
 } from './src';
 
 /**
@@ -25,6 +30,10 @@ export interface AppSettings {
   readonly region: string;
   readonly collectorRoleArn: string;
   readonly adotVersion: AdotVersion;
+  /** Emit the Fargate logging configuration (`FARGATE_LOGGING=true`). */
+  readonly fargateLogging: boolean;
+  /** The cluster's OIDC issuer (`OIDC_ISSUER`), for the collector role's trust policy. */
+  readonly oidcIssuer?: string;
   /** True when no environment variable was set and the demo values are used. */
   readonly demo: boolean;
 }
@@ -58,12 +67,37 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
     );
   }
   const adotVersion = env.ADOT_VERSION;
+  const logging = env.FARGATE_LOGGING;
+  if (logging !== undefined && logging !== 'true' && logging !== 'false') {
+    throw new ValidationError(`Invalid FARGATE_LOGGING ${JSON.stringify(logging)}: expected true or false.`);
+  }
+  const oidcIssuer = env.OIDC_ISSUER;
+  if (oidcIssuer !== undefined && !OIDC_ISSUER.test(oidcIssuer)) {
+    throw new ValidationError(
+      `Invalid OIDC_ISSUER ${JSON.stringify(oidcIssuer)}: expected an EKS OIDC issuer URL "https://oidc.eks.<region>.amazonaws.com/id/<32-character id>".`,
+    );
+  }
   return {
     clusterName: validateClusterName('CLUSTER_NAME', source.CLUSTER_NAME ?? ''),
     region: validateRegion('AWS_REGION', source.AWS_REGION ?? ''),
     collectorRoleArn: validateRoleArn('COLLECTOR_ROLE_ARN', source.COLLECTOR_ROLE_ARN ?? ''),
     adotVersion: adotVersion === undefined ? AdotVersion.DEFAULT : AdotVersion.of(adotVersion, 'ADOT_VERSION'),
+    fargateLogging: logging === 'true',
+    ...(oidcIssuer === undefined ? {} : { oidcIssuer }),
     demo,
+  };
+}
+
+/** The app's settings as a fleet cluster: the same charts a fleet's cluster folder holds. */
+function asCluster(settings: AppSettings): FleetCluster {
+  return {
+    name: settings.clusterName,
+    region: settings.region,
+    serviceAccountRoleArn: settings.collectorRoleArn,
+    adotVersion: settings.adotVersion.tag,
+    sampleApp: true,
+    fargateLogging: settings.fargateLogging,
+    ...(settings.oidcIssuer === undefined ? {} : { oidcIssuer: settings.oidcIssuer }),
   };
 }
 
@@ -72,27 +106,34 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
  * the same charts a fleet's cluster folder holds.
  */
 export function buildApp(settings: AppSettings, outdir?: string): App {
+  return buildCluster(settings, outdir).app;
+}
+
+/** {@link buildApp}, with the cluster's prerequisites derived from its constructs. */
+export function buildCluster(
+  settings: AppSettings,
+  outdir?: string,
+): { readonly app: App; readonly prerequisites: ClusterPrerequisites } {
   const app = new App(outdir === undefined ? {} : { outdir });
-  addClusterCharts(app, {
-    name: settings.clusterName,
-    region: settings.region,
-    serviceAccountRoleArn: settings.collectorRoleArn,
-    adotVersion: settings.adotVersion.tag,
-    sampleApp: true,
-  });
-  return app;
+  const cluster = asCluster(settings);
+  const constructs = addClusterCharts(app, cluster);
+  return { app, prerequisites: prerequisitesOf(constructs, cluster) };
 }
 
 /** Synthesizes the fleet of a clusters file into `outdir`, or the file's output folder. */
 async function synthesizeFleetFile(file: string, outdir: string | undefined): Promise<void> {
-  const single = [...REQUIRED, 'ADOT_VERSION'].filter((name) => process.env[name] !== undefined);
+  const single = [...REQUIRED, 'ADOT_VERSION', 'FARGATE_LOGGING', 'OIDC_ISSUER'].filter(
+    (name) => process.env[name] !== undefined,
+  );
   if (single.length > 0) {
     throw new ValidationError(
       `Invalid environment: CLUSTERS_FILE and ${single.join(', ')} are both set; expected either a clusters file (CLUSTERS_FILE) or one cluster (CLUSTER_NAME, AWS_REGION, COLLECTOR_ROLE_ARN).`,
     );
   }
-  const { fleet, output } = readFleetFile(file);
-  await synthesizeFleet(fleet, outdir ?? output);
+  const { fleet, output, prerequisites } = readFleetFile(file);
+  await synthesizeFleet(fleet, outdir ?? output, {
+    prerequisitesOutdir: process.env.PREREQUISITES_OUTDIR ?? prerequisites,
+  });
 }
 
 async function main(): Promise<void> {
@@ -108,7 +149,11 @@ async function main(): Promise<void> {
         `No CLUSTER_NAME, AWS_REGION or COLLECTOR_ROLE_ARN set: synthesizing the demo configuration (cluster "${settings.clusterName}" in ${settings.region}, role ${settings.collectorRoleArn}).`,
       );
     }
-    buildApp(settings).synth();
+    const { app, prerequisites } = buildCluster(settings);
+    app.synth();
+    // `npm run synth` stages the prerequisites here; plain `cdk8s synth` writes only manifests.
+    const prerequisitesDir = process.env.PREREQUISITES_OUTDIR;
+    if (prerequisitesDir !== undefined) writePrerequisites(prerequisites, prerequisitesDir);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     console.error(`error: ${error.message}`);

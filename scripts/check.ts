@@ -45,17 +45,23 @@ if (require.main === module) {
     process.exit(2);
   }
   try {
-    const diffs = diffFolders(output.path, staged.dir, output.name);
+    const diffs = [
+      ...diffFolders(output.path, staged.dir, output.name),
+      ...diffFolders(output.prerequisites.path, staged.prerequisitesDir, output.prerequisites.name),
+    ];
     if (diffs.length > 0) {
       process.stdout.write(diffs.join(''));
       console.error(
-        `${output.name}/ is out of date: ${diffs.length} file(s) differ from what the app synthesizes now. Run \`npm run synth\` (with the same environment) and commit ${output.name}/.`,
+        `${output.name}/ or ${output.prerequisites.name}/ is out of date: ${diffs.length} file(s) differ from what the app synthesizes now. Run \`npm run synth\` (with the same environment) and commit both.`,
       );
       process.exitCode = 1;
     } else {
-      console.log(`${output.name}/ is up to date (${staged.files.length} files).`);
+      console.log(
+        `${output.name}/ is up to date (${staged.files.length} files), and ${output.prerequisites.name}/ (${staged.prerequisites.length} files).`,
+      );
     }
   } finally {
     rmSync(staged.dir, { recursive: true, force: true });
+    rmSync(staged.prerequisitesDir, { recursive: true, force: true });
   }
 }

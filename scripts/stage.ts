@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { readFleetFile } from '../src/fleet-spec';
 import { createStagingFolder } from '../src/output';
 import { type ManifestFile, readManifests, validateManifest } from './manifests';
+import { validatePrerequisites } from './prerequisite-schemas';
 
 /**
  * Runs the app of cdk8s.yaml into a fresh staging folder beside the output
@@ -20,43 +21,54 @@ import { type ManifestFile, readManifests, validateManifest } from './manifests'
 export const ROOT = resolve(__dirname, '..');
 const settings = parse(readFileSync(join(ROOT, 'cdk8s.yaml'), 'utf8')) as { app: string; output?: string };
 
-/** The output folder: its absolute path, and its name relative to the project root for messages. */
-export interface Output {
+/** A folder the app writes: its absolute path, and its path relative to the project root for messages. */
+export interface Folder {
   readonly path: string;
   readonly name: string;
 }
 
+/** The folders the app writes: the manifests, and the prerequisites beside them. */
+export interface Output extends Folder {
+  readonly prerequisites: Folder;
+}
+
+const folder = (path: string): Folder => ({ path, name: relative(ROOT, path) || '.' });
+
 /**
- * The output folder for this environment. Reads the clusters file when
- * `CLUSTERS_FILE` is set, so it throws on an invalid file.
+ * The output folders for this environment: dist/ and prerequisites/, or,
+ * with `CLUSTERS_FILE` set, the clusters file's. Reads the clusters file, so
+ * it throws on an invalid file.
  */
 export function outputFolder(env: NodeJS.ProcessEnv = process.env): Output {
-  const path =
-    env.CLUSTERS_FILE === undefined
-      ? join(ROOT, settings.output ?? 'dist')
-      : readFleetFile(resolve(ROOT, env.CLUSTERS_FILE)).output;
-  return { path, name: relative(ROOT, path) || '.' };
+  if (env.CLUSTERS_FILE === undefined) {
+    return { ...folder(join(ROOT, settings.output ?? 'dist')), prerequisites: folder(join(ROOT, 'prerequisites')) };
+  }
+  const file = readFleetFile(resolve(ROOT, env.CLUSTERS_FILE));
+  return { ...folder(file.output), prerequisites: folder(file.prerequisites) };
 }
 
-/** A synthesis that succeeded: its folder and its manifests. */
+/** A synthesis that succeeded: its folders and its manifests. */
 export interface Staged {
   readonly dir: string;
+  readonly prerequisitesDir: string;
   readonly files: ManifestFile[];
+  readonly prerequisites: string[];
 }
 
 /**
- * Synthesizes into a new folder `.synth-*` beside the output folder. On
- * failure the folder is removed and the error says what went wrong.
+ * Synthesizes into new folders `.synth-*` beside the output folders. On
+ * failure the folders are removed and the error says what went wrong.
  */
 export function stageSynthesis(output: Output): Staged {
-  // Beside the output folder, so that a later rename stays on one filesystem.
+  // Beside the output folders, so that a later rename stays on one filesystem.
   const dir = createStagingFolder(output.path);
+  const prerequisitesDir = createStagingFolder(output.prerequisites.path);
   try {
     const run = spawnSync(settings.app, {
       cwd: ROOT,
       shell: true,
       stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, CDK8S_OUTDIR: dir },
+      env: { ...process.env, CDK8S_OUTDIR: dir, PREREQUISITES_OUTDIR: prerequisitesDir },
     });
     if (run.error) throw new Error(`could not run "${settings.app}": ${run.error.message}`);
     if (run.status !== 0)
@@ -66,9 +78,11 @@ export function stageSynthesis(output: Output): Staged {
     for (const { file, objects } of files) {
       for (const object of objects) validateManifest(object, file);
     }
-    return { dir, files };
+    const prerequisites = validatePrerequisites(prerequisitesDir);
+    return { dir, prerequisitesDir, files, prerequisites };
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
+    rmSync(prerequisitesDir, { recursive: true, force: true });
     throw error;
   }
 }

@@ -13,7 +13,9 @@ import { type Output, outputFolder, type Staged, stageSynthesis } from './stage'
 
 function fail(message: string, output?: Output): never {
   console.error(`error: ${message}`);
-  console.error(output ? `${output.name}/ was left unchanged.` : 'Nothing was written.');
+  console.error(
+    output ? `${output.name}/ and ${output.prerequisites.name}/ were left unchanged.` : 'Nothing was written.',
+  );
   process.exit(1);
 }
 
@@ -32,13 +34,16 @@ try {
 
 try {
   replaceFolder(output.path, staged.dir);
+  replaceFolder(output.prerequisites.path, staged.prerequisitesDir);
 } catch (error) {
-  fail(`could not move the new manifests into place: ${(error as Error).message}`, output);
+  fail(`could not move the new files into place: ${(error as Error).message}`, output);
 }
 
 const objects = staged.files.reduce((sum, { objects }) => sum + objects.length, 0);
 if (staged.files.length <= 10) {
   for (const { file, objects } of staged.files) console.log(`${output.name}/${file}: ${objects.length} objects`);
+  for (const file of staged.prerequisites) console.log(`${output.prerequisites.name}/${file}`);
 } else {
   console.log(`${output.name}/: ${staged.files.length} files, ${objects} objects`);
+  console.log(`${output.prerequisites.name}/: ${staged.prerequisites.length} files`);
 }

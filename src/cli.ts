@@ -8,21 +8,24 @@ import { readFleetFile } from './fleet-spec';
 /**
  * The command-line entry point, `cdk8s-fargate-container-insights`:
  *
- *   cdk8s-fargate-container-insights fleet <clusters.yaml> [--output <dir>] [--workers <n>]
+ *   cdk8s-fargate-container-insights fleet <clusters.yaml> [--output <dir>] [--prerequisites <dir>] [--workers <n>]
  *
- * synthesizes every cluster of a clusters file into `<dir>/<cluster>/`. The
- * output folder is replaced only once everything succeeded (`synthesizeFleet`).
+ * synthesizes every cluster of a clusters file into `<dir>/<cluster>/`, and
+ * its prerequisites into `<prerequisites>/<cluster>/`. The folders are
+ * replaced only once everything succeeded (`synthesizeFleet`).
  */
 
-const USAGE = `Usage: cdk8s-fargate-container-insights fleet <clusters.yaml> [--output <dir>] [--workers <n>]
+const USAGE = `Usage: cdk8s-fargate-container-insights fleet <clusters.yaml> [--output <dir>] [--prerequisites <dir>] [--workers <n>]
 
 Synthesizes every cluster of the clusters file into <dir>/<cluster>/ (one folder per
 cluster, each with a kustomization.yaml), plus the Argo CD and Flux objects the
-file's gitops section asks for under <dir>/_gitops/.
+file's gitops section asks for under <dir>/_gitops/, and each cluster's
+prerequisites (eksctl config fragment, IAM JSON) into <prerequisites>/<cluster>/.
 
-  --output <dir>   output folder (default: the file's "output", else dist/ beside it)
-  --workers <n>    worker threads (default: 1 below 200 clusters, else one per CPU)
-  --help           show this text`;
+  --output <dir>          output folder (default: the file's "output", else dist/ beside it)
+  --prerequisites <dir>   prerequisites folder (default: the file's "prerequisites", else prerequisites/ beside it)
+  --workers <n>           worker threads (default: 1 below 200 clusters, else one per CPU)
+  --help                  show this text`;
 
 /** Runs the command; returns the exit code. */
 export async function run(argv: readonly string[]): Promise<number> {
@@ -54,17 +57,21 @@ export async function run(argv: readonly string[]): Promise<number> {
   try {
     const fleetFile = readFleetFile(file);
     output = parsed.values.output ?? fleetFile.output;
+    const prerequisitesOutdir = parsed.values.prerequisites ?? fleetFile.prerequisites;
     const start = performance.now();
-    const result = await synthesizeFleet(fleetFile.fleet, output, workers === undefined ? {} : { workers });
+    const result = await synthesizeFleet(fleetFile.fleet, output, {
+      prerequisitesOutdir,
+      ...(workers === undefined ? {} : { workers }),
+    });
     const seconds = ((performance.now() - start) / 1000).toFixed(2);
     console.log(
-      `${shown(output)}/: ${fleetFile.fleet.clusters.length} clusters, ${result.files.length} files (${seconds} s, ${result.workers} worker${result.workers === 1 ? '' : 's'}).`,
+      `${shown(output)}/: ${fleetFile.fleet.clusters.length} clusters, ${result.files.length} files; ${shown(prerequisitesOutdir)}/: ${result.prerequisites.length} files (${seconds} s, ${result.workers} worker${result.workers === 1 ? '' : 's'}).`,
     );
     return 0;
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     console.error(`error: ${error.message}`);
-    if (output !== undefined) console.error(`${shown(output)}/ was left unchanged.`);
+    if (output !== undefined) console.error(`${shown(output)}/ and the prerequisites were left unchanged.`);
     else console.error('Nothing was written.');
     return 1;
   }
@@ -76,6 +83,7 @@ function parse(argv: readonly string[]) {
     allowPositionals: true,
     options: {
       output: { type: 'string' },
+      prerequisites: { type: 'string' },
       workers: { type: 'string' },
       help: { type: 'boolean' },
     },

@@ -221,6 +221,12 @@ export interface FargateContainerInsightsCollectorProps {
  * binding, the collector ConfigMap, a Service and the StatefulSet.
  */
 export class FargateContainerInsightsCollector extends Construct {
+  /** The EKS cluster's name, as validated. */
+  public readonly clusterName: string;
+  /** The AWS region the metrics go to. */
+  public readonly region: string;
+  /** The IRSA role of the collector's service account. */
+  public readonly serviceAccountRoleArn: string;
   /** The ADOT release the configuration is written for. */
   public readonly adotVersion: AdotVersion;
   /** The collector configuration, as an object. */
@@ -257,6 +263,9 @@ export class FargateContainerInsightsCollector extends Construct {
     const clusterName = validateClusterName('clusterName', props.clusterName);
     const region = validateRegion('region', props.region);
     const roleArn = validateRoleArn('serviceAccountRoleArn', props.serviceAccountRoleArn);
+    this.clusterName = clusterName;
+    this.region = region;
+    this.serviceAccountRoleArn = roleArn;
     const namespaceName = validateDnsLabel('namespace', props.namespace ?? DEFAULT_COLLECTOR_NAMESPACE);
     this.adotVersion = props.adotVersion ?? AdotVersion.DEFAULT;
     const image = validateImage('image', props.image ?? this.adotVersion.image);

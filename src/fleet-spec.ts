@@ -3,7 +3,9 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { AdotVersion } from './adot-version';
 import { ValidationError } from './errors';
+import { LOG_RETENTION_DAYS } from './fargate-logging';
 import { argoCdNormalizedName, GITOPS_OBJECT_NAME } from './gitops';
+import { OIDC_ISSUER } from './prerequisites';
 import {
   PATTERNS,
   validateClusterName,
@@ -70,6 +72,25 @@ export interface FleetCluster {
    * @default false
    */
   readonly sampleApp?: boolean;
+  /**
+   * Send every Fargate pod's container logs to CloudWatch Logs
+   * (`FargateLogging`, log group `/aws/containerinsights/<name>/application`).
+   *
+   * @default false
+   */
+  readonly fargateLogging?: boolean;
+  /**
+   * Retention of the container logs, in days, with `fargateLogging`.
+   *
+   * @default - the log group's own setting
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * The cluster's OIDC issuer URL, for the collector role's trust policy in the prerequisites.
+   *
+   * @default - no trust policy (eksctl writes one)
+   */
+  readonly oidcIssuer?: string;
 }
 
 /** Emit an Argo CD ApplicationSet over the cluster folders. */
@@ -147,6 +168,8 @@ export interface FleetFile {
   readonly fleet: Fleet;
   /** Absolute path of the output folder (`output`, relative to the file; default `dist`). */
   readonly output: string;
+  /** Absolute path of the prerequisites folder (`prerequisites`, relative to the file; default `prerequisites`). */
+  readonly prerequisites: string;
 }
 
 /** A location in the input, as keys and indexes: `['clusters', 2, 'region']`. */
@@ -252,6 +275,27 @@ const CLUSTER_FIELDS: Readonly<Record<keyof FleetCluster, Field>> = {
   },
   fargateNodesOnly: { type: 'boolean', description: 'Scrape only Fargate nodes. Default: true.' },
   sampleApp: { type: 'boolean', description: 'Also deploy the sample Go web application. Default: false.' },
+  fargateLogging: {
+    type: 'boolean',
+    description: "Send every Fargate pod's container logs to CloudWatch Logs. Default: false.",
+  },
+  logRetentionDays: {
+    type: 'integer',
+    description: 'Retention of the container logs, in days (with fargateLogging).',
+    check: (input: string, value: number) => {
+      if (!(LOG_RETENTION_DAYS as readonly number[]).includes(value)) {
+        throw new ValidationError(
+          `Invalid ${input} ${value}: expected one of the periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(', ')}.`,
+        );
+      }
+    },
+    schema: { enum: LOG_RETENTION_DAYS },
+  },
+  oidcIssuer: matching(
+    "The cluster's OIDC issuer URL, for the collector role's trust policy.",
+    OIDC_ISSUER,
+    'an EKS OIDC issuer URL "https://oidc.eks.<region>.amazonaws.com/id/<32-character id>"',
+  ),
 };
 
 /** The fields of `defaults`: those of a cluster but its name, none required. */
@@ -293,7 +337,7 @@ const GITOPS_FIELDS: Readonly<Record<keyof FleetGitOps, Field>> = {
   flux: { type: 'object', description: 'Emit a Flux GitRepository and Kustomization per cluster ({} for defaults).' },
 };
 
-const FILE_FIELDS: Readonly<Record<'defaults' | 'clusters' | 'output' | 'gitops', Field>> = {
+const FILE_FIELDS: Readonly<Record<'defaults' | 'clusters' | 'output' | 'prerequisites' | 'gitops', Field>> = {
   defaults: {
     type: 'object',
     description: 'Fields every cluster gets unless it sets them: any cluster field but name.',
@@ -303,6 +347,11 @@ const FILE_FIELDS: Readonly<Record<'defaults' | 'clusters' | 'output' | 'gitops'
     'Output folder, relative to this file. Default: dist.',
     REPO_PATH,
     'a folder relative to the clusters file, such as "dist", without "." or ".." segments',
+  ),
+  prerequisites: matching(
+    'Folder of the prerequisites (eksctl config, IAM JSON), relative to this file. Default: prerequisites.',
+    REPO_PATH,
+    'a folder relative to the clusters file, such as "prerequisites", without "." or ".." segments',
   ),
   gitops: { type: 'object', description: 'Where the output is committed, and which GitOps objects to emit.' },
 };
@@ -470,7 +519,10 @@ export function validateFleet(fleet: Fleet): Fleet {
  * @param text the YAML text
  * @param file the file name shown in messages
  */
-export function parseFleet(text: string, file: string): { readonly fleet: Fleet; readonly output: string } {
+export function parseFleet(
+  text: string,
+  file: string,
+): { readonly fleet: Fleet; readonly output: string; readonly prerequisites: string } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   const at = (offset: number) => {
@@ -495,8 +547,13 @@ export function parseFleet(text: string, file: string): { readonly fleet: Fleet;
       (issue) => at(offsets.get(issue) ?? 0),
     );
   }
-  const output = (data as { output?: string }).output ?? 'dist';
-  return { fleet, output };
+  const { output = 'dist', prerequisites = 'prerequisites' } = data as { output?: string; prerequisites?: string };
+  if (output === prerequisites) {
+    throw new ValidationError(
+      `${file}: Invalid prerequisites ${JSON.stringify(prerequisites)}: expected a folder other than output ("${output}"); the prerequisites are not Kubernetes objects.`,
+    );
+  }
+  return { fleet, output, prerequisites };
 }
 
 /** Where in the text an issue is: its value, or its key for an unknown field; else its nearest parent. */
@@ -533,8 +590,8 @@ export function readFleetFile(path: string): FleetFile {
   } catch (error) {
     throw new ValidationError(`Cannot read the clusters file ${shown}: ${(error as Error).message}`);
   }
-  const { fleet, output } = parseFleet(text, shown);
-  return { fleet, output: resolve(dirname(path), output) };
+  const { fleet, output, prerequisites } = parseFleet(text, shown);
+  return { fleet, output: resolve(dirname(path), output), prerequisites: resolve(dirname(path), prerequisites) };
 }
 
 const JSON_TYPES: Readonly<Record<FieldType, string>> = {

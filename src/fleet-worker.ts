@@ -10,7 +10,7 @@ import { type FleetWorkerData, type FleetWorkerMessage, synthesizeClusters } fro
 const data = workerData as FleetWorkerData;
 let message: FleetWorkerMessage;
 try {
-  message = { files: synthesizeClusters(data.clusters, data.outdir, data.first) };
+  message = { files: synthesizeClusters(data.clusters, data.outdir, data.first, data.prerequisitesDir) };
 } catch (error) {
   message = {
     error: error instanceof Error ? error.message : String(error),

@@ -6,6 +6,7 @@ import { App, Chart, Yaml } from 'cdk8s';
 import { AdotVersion } from './adot-version';
 import { ValidationError } from './errors';
 import { FargateContainerInsightsCollector } from './fargate-container-insights-collector';
+import { FargateLogging } from './fargate-logging';
 import { type Fleet, type FleetCluster, validateFleet } from './fleet-spec';
 import {
   addArgoCdSyncWaves,
@@ -16,7 +17,8 @@ import {
   KUSTOMIZATION_FILE,
   kustomization,
 } from './gitops';
-import { writeFolderSafely } from './output';
+import { writeFoldersSafely } from './output';
+import { type ClusterPrerequisites, clusterPrerequisites, writePrerequisites } from './prerequisites';
 import { SampleGoWebapp } from './sample-go-webapp';
 
 /**
@@ -33,15 +35,24 @@ import { SampleGoWebapp } from './sample-go-webapp';
 export const CLUSTER_CHARTS = {
   collector: 'fargate-container-insights',
   sampleApp: 'sample-go-webapp',
+  logging: 'fargate-logging',
 } as const;
+
+/** The constructs of one cluster, as {@link addClusterCharts} creates them. */
+export interface ClusterConstructs {
+  readonly collector: FargateContainerInsightsCollector;
+  readonly sampleApp?: SampleGoWebapp;
+  readonly logging?: FargateLogging;
+}
 
 /**
  * Adds one cluster's charts to an app: the collector and, with `sampleApp`,
- * the sample web application. This repository's single-cluster app uses it
- * too, so a fleet's cluster folder holds what a single-cluster synth writes.
+ * the sample web application; with `fargateLogging`, Fargate's log router
+ * configuration. This repository's single-cluster app uses it too, so a
+ * fleet's cluster folder holds what a single-cluster synth writes.
  */
-export function addClusterCharts(app: App, cluster: FleetCluster): void {
-  new FargateContainerInsightsCollector(new Chart(app, CLUSTER_CHARTS.collector), 'Collector', {
+export function addClusterCharts(app: App, cluster: FleetCluster): ClusterConstructs {
+  const collector = new FargateContainerInsightsCollector(new Chart(app, CLUSTER_CHARTS.collector), 'Collector', {
     clusterName: cluster.name,
     region: cluster.region,
     serviceAccountRoleArn: cluster.serviceAccountRoleArn,
@@ -50,31 +61,70 @@ export function addClusterCharts(app: App, cluster: FleetCluster): void {
     ...(cluster.replicas === undefined ? {} : { replicas: cluster.replicas }),
     ...(cluster.fargateNodesOnly === undefined ? {} : { fargateNodesOnly: cluster.fargateNodesOnly }),
   });
-  if (cluster.sampleApp) new SampleGoWebapp(new Chart(app, CLUSTER_CHARTS.sampleApp), 'Webapp');
+  const sampleApp = cluster.sampleApp
+    ? new SampleGoWebapp(new Chart(app, CLUSTER_CHARTS.sampleApp), 'Webapp')
+    : undefined;
+  const logging = cluster.fargateLogging
+    ? new FargateLogging(new Chart(app, CLUSTER_CHARTS.logging), 'Logging', {
+        clusterName: cluster.name,
+        region: cluster.region,
+        ...(cluster.logRetentionDays === undefined ? {} : { logRetentionDays: cluster.logRetentionDays }),
+      })
+    : undefined;
   addArgoCdSyncWaves(app);
+  return { collector, ...(sampleApp ? { sampleApp } : {}), ...(logging ? { logging } : {}) };
+}
+
+/** The prerequisites of a cluster built by {@link addClusterCharts}. */
+export function prerequisitesOf(constructs: ClusterConstructs, cluster: FleetCluster): ClusterPrerequisites {
+  return clusterPrerequisites({
+    collector: constructs.collector,
+    workloadNamespaces: constructs.sampleApp ? [constructs.sampleApp.namespace.name] : [],
+    ...(constructs.logging ? { logging: constructs.logging } : {}),
+    ...(cluster.oidcIssuer === undefined ? {} : { oidcIssuer: cluster.oidcIssuer }),
+  });
 }
 
 /**
- * Synthesizes clusters into `<outdir>/<name>/`, in this thread. Returns the
- * files written, relative to `outdir`.
+ * Synthesizes clusters into `<outdir>/<name>/`, in this thread, and their
+ * prerequisites into `<prerequisitesDir>/<name>/` when given. Returns the
+ * files written, relative to their folder.
  *
  * @param first index of `clusters[0]` in the fleet, for error messages
  */
-export function synthesizeClusters(clusters: readonly FleetCluster[], outdir: string, first = 0): string[] {
-  return clusters.flatMap((cluster, i) => {
+export function synthesizeClusters(
+  clusters: readonly FleetCluster[],
+  outdir: string,
+  first = 0,
+  prerequisitesDir?: string,
+): FleetFiles {
+  const manifests: string[] = [];
+  const prerequisites: string[] = [];
+  clusters.forEach((cluster, i) => {
     const dir = join(outdir, cluster.name);
     try {
       const app = new App({ outdir: dir });
-      addClusterCharts(app, cluster);
+      const constructs = addClusterCharts(app, cluster);
       app.synth();
+      if (prerequisitesDir !== undefined) {
+        const written = writePrerequisites(prerequisitesOf(constructs, cluster), join(prerequisitesDir, cluster.name));
+        prerequisites.push(...written.map((file) => `${cluster.name}/${file}`));
+      }
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       throw new ValidationError(`clusters[${first + i}] (${cluster.name}): ${error.message}`);
     }
-    const manifests = readdirSync(dir).sort();
-    writeFileSync(join(dir, KUSTOMIZATION_FILE), Yaml.stringify(kustomization(manifests)));
-    return [...manifests, KUSTOMIZATION_FILE].sort().map((file) => `${cluster.name}/${file}`);
+    const files = readdirSync(dir).sort();
+    writeFileSync(join(dir, KUSTOMIZATION_FILE), Yaml.stringify(kustomization(files)));
+    manifests.push(...[...files, KUSTOMIZATION_FILE].sort().map((file) => `${cluster.name}/${file}`));
   });
+  return { manifests, prerequisites };
+}
+
+/** Files written, relative to the output and the prerequisites folders. */
+export interface FleetFiles {
+  readonly manifests: readonly string[];
+  readonly prerequisites: readonly string[];
 }
 
 /** Fleets smaller than this are synthesized in the calling thread: starting a worker costs about 0.2 s. */
@@ -89,19 +139,28 @@ export interface FleetSynthOptions {
    * @default 1 below 200 clusters; else one per CPU, at most 8
    */
   readonly workers?: number;
+  /**
+   * Folder for each cluster's prerequisites (`<folder>/<cluster>/`: eksctl
+   * config, IAM JSON), replaced whole like the output folder.
+   *
+   * @default - no prerequisites are written
+   */
+  readonly prerequisitesOutdir?: string;
 }
 
 /** What {@link synthesizeFleet} wrote. */
 export interface FleetSynthResult {
   /** Every file written, relative to the output folder, sorted. */
   readonly files: readonly string[];
+  /** Every prerequisite file written, relative to the prerequisites folder, sorted. */
+  readonly prerequisites: readonly string[];
   /** Worker threads used (1: the calling thread). */
   readonly workers: number;
 }
 
 /** A worker's answer: the files it wrote, or why it could not. */
 export type FleetWorkerMessage =
-  | { readonly files: readonly string[] }
+  | { readonly files: FleetFiles }
   | { readonly error: string; readonly validation: boolean };
 
 /** What a worker is given. */
@@ -109,9 +168,10 @@ export interface FleetWorkerData {
   readonly clusters: readonly FleetCluster[];
   readonly outdir: string;
   readonly first: number;
+  readonly prerequisitesDir?: string;
 }
 
-function runWorker(data: FleetWorkerData): Promise<readonly string[]> {
+function runWorker(data: FleetWorkerData): Promise<FleetFiles> {
   // Compiled, the worker is fleet-worker.js beside this file. From source
   // (tests, `tsx main.ts`) it is fleet-worker.ts, loaded through tsx's
   // require hook, which a worker does not inherit.
@@ -161,27 +221,42 @@ export async function synthesizeFleet(
       options.workers ?? (valid.clusters.length < WORKER_THRESHOLD ? 1 : Math.min(availableParallelism(), 8)),
     ),
   );
-  const files = await writeFolderSafely(outdir, (staged) => writeFleet(valid, staged, workers));
-  return { files, workers };
+  const prerequisitesOutdir = options.prerequisitesOutdir;
+  const outputs = prerequisitesOutdir === undefined ? [outdir] : [outdir, prerequisitesOutdir];
+  const files = await writeFoldersSafely(outputs, ([staged = '', stagedPrerequisites]) =>
+    writeFleet(valid, staged, workers, stagedPrerequisites),
+  );
+  return { files: files.manifests, prerequisites: files.prerequisites, workers };
 }
 
 /** Writes a validated fleet into the empty folder `dir`; returns the files, sorted. */
-async function writeFleet({ clusters, gitops }: Fleet, dir: string, workers: number): Promise<string[]> {
-  let files: string[];
+async function writeFleet(
+  { clusters, gitops }: Fleet,
+  dir: string,
+  workers: number,
+  prerequisitesDir: string | undefined,
+): Promise<FleetFiles> {
+  let manifests: string[];
+  let prerequisites: string[];
   if (workers === 1) {
-    files = synthesizeClusters(clusters, dir);
+    const written = synthesizeClusters(clusters, dir, 0, prerequisitesDir);
+    manifests = [...written.manifests];
+    prerequisites = [...written.prerequisites];
   } else {
     // Contiguous chunks, so that the first failing chunk holds the first failing cluster.
     const size = Math.ceil(clusters.length / workers);
-    const chunks = Array.from({ length: workers }, (_, w) => ({
+    const chunks: FleetWorkerData[] = Array.from({ length: workers }, (_, w) => ({
       clusters: clusters.slice(w * size, (w + 1) * size),
       outdir: dir,
       first: w * size,
+      ...(prerequisitesDir === undefined ? {} : { prerequisitesDir }),
     })).filter((chunk) => chunk.clusters.length > 0);
     const results = await Promise.allSettled(chunks.map(runWorker));
     const failed = results.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
-    files = results.flatMap((result) => (result.status === 'fulfilled' ? [...result.value] : []));
+    const written = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    manifests = written.flatMap((w) => w.manifests);
+    prerequisites = written.flatMap((w) => w.prerequisites);
   }
 
   if (gitops !== undefined) {
@@ -194,7 +269,7 @@ async function writeFleet({ clusters, gitops }: Fleet, dir: string, workers: num
       });
       mkdirSync(join(dir, GITOPS_FOLDER, 'argocd'), { recursive: true });
       writeFileSync(join(dir, file), Yaml.stringify(applicationSet));
-      files.push(file);
+      manifests.push(file);
     }
     if (gitops.flux !== undefined) {
       const flux = { namespace: gitops.flux.namespace ?? 'flux-system', interval: gitops.flux.interval ?? '10m' };
@@ -202,9 +277,9 @@ async function writeFleet({ clusters, gitops }: Fleet, dir: string, workers: num
       for (const cluster of clusters) {
         const file = `${GITOPS_FOLDER}/flux/${cluster.name}.yaml`;
         writeFileSync(join(dir, file), Yaml.stringify(...fluxObjects(source, cluster.name, flux)));
-        files.push(file);
+        manifests.push(file);
       }
     }
   }
-  return files.sort();
+  return { manifests: manifests.sort(), prerequisites: prerequisites.sort() };
 }

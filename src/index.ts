@@ -11,6 +11,7 @@ export * from './gitops';
 export * from './metric-catalog';
 export * from './metric-selection';
 export * from './pod-template';
+export * from './prerequisites';
 export * from './render';
 export * from './sample-go-webapp';
 export * from './validation';

@@ -42,14 +42,28 @@ export function replaceFolder(output: string, staged: string): void {
  * `output` as it was.
  */
 export async function writeFolderSafely<T>(output: string, fill: (staged: string) => Promise<T> | T): Promise<T> {
-  const staged = createStagingFolder(output);
+  return writeFoldersSafely([output], ([staged]) => fill(staged ?? ''));
+}
+
+/**
+ * {@link writeFolderSafely} for several folders filled together: each gets a
+ * staging folder, and they are swapped in, in order, only once `fill`
+ * succeeded for all.
+ */
+export async function writeFoldersSafely<T>(
+  outputs: readonly string[],
+  fill: (staged: readonly string[]) => Promise<T> | T,
+): Promise<T> {
+  const staged = outputs.map(createStagingFolder);
   let result: T;
   try {
     result = await fill(staged);
   } catch (error) {
-    rmSync(staged, { recursive: true, force: true });
+    for (const dir of staged) rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  replaceFolder(output, staged);
+  outputs.forEach((output, i) => {
+    replaceFolder(output, staged[i] ?? '');
+  });
   return result;
 }

@@ -113,6 +113,17 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
     `Invalid namespace "${'n'.repeat(64)}": expected a DNS-1123 label`,
   ],
   ['webapp namespace with an underscore', webapp({ namespace: 'go_lang' }), 'Invalid namespace "go_lang"'],
+  // FARGATE_LOGGING, OIDC_ISSUER
+  [
+    'FARGATE_LOGGING yes',
+    env({ ...ENV, FARGATE_LOGGING: 'yes' }),
+    'Invalid FARGATE_LOGGING "yes": expected true or false.',
+  ],
+  [
+    'OIDC_ISSUER without its id',
+    env({ ...ENV, OIDC_ISSUER: 'https://oidc.eks.eu-west-1.amazonaws.com' }),
+    'Invalid OIDC_ISSUER "https://oidc.eks.eu-west-1.amazonaws.com": expected an EKS OIDC issuer URL',
+  ],
   // adotVersion / ADOT_VERSION
   [
     'ADOT_VERSION latest',

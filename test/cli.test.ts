@@ -42,7 +42,9 @@ describe('cdk8s-fargate-container-insights fleet', () => {
   test('writes the fleet to the output folder beside the file, and says what it wrote', async () => {
     expect(await run(['fleet', clustersFile(['a', 'b'])])).toBe(0);
     expect(readdirSync(out).sort()).toStrictEqual(['a', 'b']);
-    expect(printed(stdout)).toMatch(/dist\/: 2 clusters, 4 files \(\d+\.\d\d s, 1 worker\)\./);
+    expect(printed(stdout)).toMatch(
+      /dist\/: 2 clusters, 4 files; \S*prerequisites\/: 4 files \(\d+\.\d\d s, 1 worker\)\./,
+    );
   });
 
   test('replaces the folder whole: a cluster taken out of the file loses its folder', async () => {
@@ -63,7 +65,7 @@ describe('cdk8s-fargate-container-insights fleet', () => {
     const file = clustersFile(['a'], '    namespace: golang\n    sampleApp: true\n');
     expect(await run(['fleet', file])).toBe(1);
     expect(printed(stderr)).toContain('clusters[0] (a): Invalid namespace "golang"');
-    expect(printed(stderr)).toContain('dist/ was left unchanged.');
+    expect(printed(stderr)).toContain('dist/ and the prerequisites were left unchanged.');
     expect(snapshot(out)).toStrictEqual(before);
   });
 

@@ -92,7 +92,7 @@ describe('parseFleet', () => {
     [
       'a misspelt field, pointing at the key',
       cluster('    regoin: eu-west-1'),
-      'clusters.yaml:4:5: Unknown field clusters[0].regoin: expected one of name, region, serviceAccountRoleArn, adotVersion, namespace, replicas, fargateNodesOnly, sampleApp.',
+      'clusters.yaml:4:5: Unknown field clusters[0].regoin: expected one of name, region, serviceAccountRoleArn, adotVersion, namespace, replicas, fargateNodesOnly, sampleApp, fargateLogging, logRetentionDays, oidcIssuer.',
     ],
     [
       'a missing required field, pointing at the entry',
@@ -159,6 +159,26 @@ describe('parseFleet', () => {
       ),
       'clusters.yaml:4:13: Invalid clusters[1].name "Prod": expected a name no other cluster has, ignoring case (clusters[0] is "prod")',
     ],
+    [
+      'a retention CloudWatch does not offer',
+      cluster('    region: eu-west-1\n    logRetentionDays: 10'),
+      'clusters.yaml:5:23: Invalid clusters[0].logRetentionDays 10: expected one of the periods CloudWatch Logs accepts: 1, 3, 5,',
+    ],
+    [
+      'an OIDC issuer that is not EKS',
+      cluster('    region: eu-west-1\n    oidcIssuer: https://example.com'),
+      'clusters.yaml:5:17: Invalid clusters[0].oidcIssuer "https://example.com": expected an EKS OIDC issuer URL',
+    ],
+    [
+      'prerequisites in the output folder',
+      file(
+        'output: dist',
+        'prerequisites: dist',
+        'clusters:',
+        `  - { name: a, region: eu-west-1, serviceAccountRoleArn: "${ROLE}" }`,
+      ),
+      'clusters.yaml: Invalid prerequisites "dist": expected a folder other than output ("dist")',
+    ],
     ['no clusters', file('clusters: []'), 'clusters.yaml:1:11: Invalid clusters []: expected at least one cluster.'],
     ['no clusters field', file('defaults: {}'), 'clusters.yaml:1:1: Missing field clusters: expected a list.'],
     ['clusters not a list', file('clusters: prod'), 'clusters.yaml:1:11: Invalid clusters "prod": expected a list.'],
@@ -171,7 +191,7 @@ describe('parseFleet', () => {
     [
       'an unknown top-level field',
       file('cluster: []'),
-      'clusters.yaml:1:1: Unknown field cluster: expected one of defaults, clusters, output, gitops.',
+      'clusters.yaml:1:1: Unknown field cluster: expected one of defaults, clusters, output, prerequisites, gitops.',
     ],
     [
       'an output folder outside the file folder',

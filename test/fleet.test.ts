@@ -127,19 +127,42 @@ describe('synthesizeFleet', () => {
     expect(two).toBe(one.replaceAll('ClusterName=one', 'ClusterName=two').replaceAll('role/one-', 'role/two-'));
   });
 
-  test('worker threads write byte-identical output', async () => {
+  test('worker threads write byte-identical output and prerequisites', async () => {
     const fleet: Fleet = {
       clusters: Array.from({ length: 7 }, (_, i) =>
-        cluster(`c${i}`, { sampleApp: i % 2 === 0, replicas: 1 + (i % 3) }),
+        cluster(`c${i}`, { sampleApp: i % 2 === 0, replicas: 1 + (i % 3), fargateLogging: i % 3 === 0 }),
       ),
       gitops: GITOPS,
     };
-    const inThread = freshDir();
-    const inWorkers = freshDir();
-    expect((await synthesizeFleet(fleet, inThread, { workers: 1 })).workers).toBe(1);
-    const result = await synthesizeFleet(fleet, inWorkers, { workers: 3 });
+    const [inThread, inWorkers, prerequisitesInThread, prerequisitesInWorkers] = [
+      freshDir(),
+      freshDir(),
+      freshDir(),
+      freshDir(),
+    ];
+    const single = await synthesizeFleet(fleet, inThread, { workers: 1, prerequisitesOutdir: prerequisitesInThread });
+    expect(single.workers).toBe(1);
+    const result = await synthesizeFleet(fleet, inWorkers, { workers: 3, prerequisitesOutdir: prerequisitesInWorkers });
     expect(result.workers).toBe(3);
     expect(tree(inWorkers)).toStrictEqual(tree(inThread));
+    expect(tree(prerequisitesInWorkers)).toStrictEqual(tree(prerequisitesInThread));
+    expect(result.prerequisites).toStrictEqual(single.prerequisites);
+    expect(result.prerequisites.filter((f) => f.startsWith('c0/'))).toStrictEqual([
+      'c0/collector-role.json',
+      'c0/eksctl-cluster-config.yaml',
+      'c0/fargate-pod-execution-role-logging-policy.json',
+    ]);
+  });
+
+  test('with fargateLogging, a cluster folder also holds the aws-logging ConfigMap, applyable with the rest', async () => {
+    const dir = freshDir();
+    await synthesizeFleet({ clusters: [cluster('logs', { fargateLogging: true, logRetentionDays: 7 })] }, dir);
+    expect(readdirSync(join(dir, 'logs')).sort()).toStrictEqual([
+      'fargate-container-insights.k8s.yaml',
+      'fargate-logging.k8s.yaml',
+      'kustomization.yaml',
+    ]);
+    expect(applyabilityProblems(join(dir, 'logs'))).toStrictEqual([]);
   });
 
   test('rejects an invalid fleet before writing anything', async () => {
@@ -164,12 +187,13 @@ describe('synthesizeFleet', () => {
 describe('the example fleet', () => {
   const committed = join(ROOT, 'examples', 'fleet', 'dist');
 
-  test('its committed dist/ is what the clusters file synthesizes now', async () => {
-    const { fleet, output } = readFleetFile(EXAMPLE);
+  test('its committed dist/ and prerequisites/ are what the clusters file synthesizes now', async () => {
+    const { fleet, output, prerequisites } = readFleetFile(EXAMPLE);
     expect(output).toBe(committed);
-    const fresh = freshDir();
-    await synthesizeFleet(fleet, fresh);
+    const [fresh, freshPrerequisites] = [freshDir(), freshDir()];
+    await synthesizeFleet(fleet, fresh, { prerequisitesOutdir: freshPrerequisites });
     expect(diffFolders(committed, fresh, 'examples/fleet/dist')).toStrictEqual([]);
+    expect(diffFolders(prerequisites, freshPrerequisites, 'examples/fleet/prerequisites')).toStrictEqual([]);
   });
 
   test('every cluster folder is applyable on its own; every object is valid', () => {

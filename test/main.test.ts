@@ -20,6 +20,7 @@ describe('settingsFromEnvironment', () => {
       region: DEMO_ENVIRONMENT.AWS_REGION,
       collectorRoleArn: DEMO_ENVIRONMENT.COLLECTOR_ROLE_ARN,
       adotVersion: AdotVersion.DEFAULT,
+      fargateLogging: false,
       demo: true,
     });
   });

@@ -76,9 +76,10 @@ describe('README', () => {
 
 describe('README, fleets', () => {
   test('the fleet error example is the message for its input', () => {
-    const shown = /```text\n(error: \d+ problems in the fleet:[\s\S]*?)\n[^\n]* was left unchanged\.\n```/.exec(
-      README,
-    )?.[1];
+    const shown =
+      /```text\n(error: \d+ problems in the fleet:[\s\S]*?)\n[^\n]* (?:was|were) left unchanged\.\n```/.exec(
+        README,
+      )?.[1];
     expect(shown).toBeDefined();
     // The README's clusters file, with the two mistakes it describes on the second cluster.
     const text = [

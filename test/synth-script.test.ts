@@ -20,7 +20,17 @@ import { afterAll, describe, expect, test } from 'vitest';
  */
 const ROOT = join(__dirname, '..');
 const scratch = mkdtempSync(join(tmpdir(), 'synth-script-'));
-for (const entry of ['cdk8s.yaml', 'main.ts', 'package.json', 'tsconfig.json', 'src', 'scripts', 'dist', 'examples']) {
+for (const entry of [
+  'cdk8s.yaml',
+  'main.ts',
+  'package.json',
+  'tsconfig.json',
+  'src',
+  'scripts',
+  'dist',
+  'prerequisites',
+  'examples',
+]) {
   cpSync(join(ROOT, entry), join(scratch, entry), { recursive: true });
 }
 symlinkSync(join(ROOT, 'node_modules'), join(scratch, 'node_modules'));
@@ -31,6 +41,13 @@ const snapshot = () =>
     readdirSync(join(scratch, 'dist'))
       .sort()
       .map((f) => [f, readFileSync(join(scratch, 'dist', f))]),
+  );
+
+const prerequisitesSnapshot = () =>
+  Object.fromEntries(
+    readdirSync(join(scratch, 'prerequisites'))
+      .sort()
+      .map((f) => [f, readFileSync(join(scratch, 'prerequisites', f))]),
   );
 
 function npmRun(script: 'synth' | 'check', env: Record<string, string>) {
@@ -60,15 +77,20 @@ describe('npm run synth', () => {
       },
       'Invalid ADOT_VERSION "latest"',
     ],
-  ])('with %s exits non-zero with the message and leaves dist/ byte-identical', (_, env, message) => {
-    const before = snapshot();
-    const run = npmRun('synth', env);
-    expect(run.status).not.toBe(0);
-    expect(run.stderr).toContain(message);
-    expect(run.stderr).toContain('dist/ was left unchanged.');
-    expect(snapshot()).toStrictEqual(before);
-    expect(readdirSync(scratch).filter((f) => f.startsWith('.synth-'))).toStrictEqual([]);
-  });
+  ])(
+    'with %s exits non-zero with the message and leaves dist/ and prerequisites/ byte-identical',
+    (_, env, message) => {
+      const before = snapshot();
+      const prerequisitesBefore = prerequisitesSnapshot();
+      const run = npmRun('synth', env);
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain(message);
+      expect(run.stderr).toContain('dist/ and prerequisites/ were left unchanged.');
+      expect(snapshot()).toStrictEqual(before);
+      expect(prerequisitesSnapshot()).toStrictEqual(prerequisitesBefore);
+      expect(readdirSync(scratch).filter((f) => f.startsWith('.synth-'))).toStrictEqual([]);
+    },
+  );
 
   test('on success replaces dist/ whole: stale files go, new manifests come', () => {
     writeFileSync(join(scratch, 'dist', 'stale.k8s.yaml'), 'kind: Stale\n');
@@ -98,7 +120,7 @@ describe('npm run check', () => {
     const before = snapshot();
     const run = npmRun('check', PROD);
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toContain('dist/ is up to date (2 files).');
+    expect(run.stdout).toContain('dist/ is up to date (2 files), and prerequisites/ (2 files).');
     expect(snapshot()).toStrictEqual(before);
     expect(readdirSync(scratch).filter((f) => f.startsWith('.synth-'))).toStrictEqual([]);
   });
@@ -111,7 +133,10 @@ describe('npm run check', () => {
     expect(run.stdout).toContain('-        region: eu-west-1');
     expect(run.stdout).toContain('+        region: eu-central-1');
     expect(run.stdout).not.toContain('sample-go-webapp');
-    expect(run.stderr).toContain('dist/ is out of date: 1 file(s) differ');
+    // The eksctl fragment names the region too.
+    expect(run.stdout).toContain('+  region: eu-central-1');
+    expect(run.stdout).toContain('--- prerequisites/eksctl-cluster-config.yaml\tcommitted');
+    expect(run.stderr).toContain('dist/ or prerequisites/ is out of date: 2 file(s) differ');
     expect(snapshot()).toStrictEqual(before);
   });
 
@@ -143,7 +168,9 @@ describe('with CLUSTERS_FILE (a fleet)', () => {
   test('npm run check: the committed example fleet is up to date', () => {
     const run = npmRun('check', FLEET);
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toContain('examples/fleet/dist/ is up to date (11 files).');
+    expect(run.stdout).toContain(
+      'examples/fleet/dist/ is up to date (12 files), and examples/fleet/prerequisites/ (7 files).',
+    );
   });
 
   test('npm run synth with an invalid clusters file exits 1 and leaves the fleet output byte-identical', () => {
@@ -154,7 +181,7 @@ describe('with CLUSTERS_FILE (a fleet)', () => {
     try {
       const run = npmRun('synth', FLEET);
       expect(run.status).toBe(1);
-      expect(run.stderr).toContain('examples/fleet/clusters.yaml:19:13: Invalid clusters[1].region "us-east"');
+      expect(run.stderr).toContain('examples/fleet/clusters.yaml:25:13: Invalid clusters[1].region "us-east"');
       expect(fleetSnapshot()).toStrictEqual(before);
       expect(readdirSync(join(scratch, 'examples', 'fleet')).filter((f) => f.startsWith('.synth-'))).toStrictEqual([]);
     } finally {
@@ -165,7 +192,7 @@ describe('with CLUSTERS_FILE (a fleet)', () => {
   test('npm run synth rewrites the fleet output and validates every object', () => {
     const run = npmRun('synth', FLEET);
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toContain('examples/fleet/dist/: 11 files, 36 objects');
+    expect(run.stdout).toContain('examples/fleet/dist/: 12 files, 38 objects');
   });
 
   test('CLUSTERS_FILE and CLUSTER_NAME together are an error', () => {

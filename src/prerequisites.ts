@@ -1,0 +1,199 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Yaml } from 'cdk8s';
+import { ValidationError } from './errors';
+import type { FargateContainerInsightsCollector } from './fargate-container-insights-collector';
+import type { FargateLogging, IamPolicyDocument } from './fargate-logging';
+import { PATTERNS } from './validation';
+
+/**
+ * What a cluster needs before the manifests can run, derived from the
+ * constructs themselves so the names cannot drift between the cluster and
+ * the manifests:
+ *
+ * - `eksctl-cluster-config.yaml`: an eksctl ClusterConfig fragment with a
+ *   Fargate profile for each namespace that runs pods, the IAM OIDC provider,
+ *   and the collector's IRSA role (`roleOnly`: the manifests create the
+ *   service account);
+ * - `collector-role.json`: the collector role's name, managed policy and, given
+ *   the cluster's OIDC issuer, its trust policy;
+ * - `fargate-pod-execution-role-logging-policy.json`: with Fargate logging,
+ *   the policy the pod execution role needs to write the logs.
+ *
+ * None of them is a Kubernetes object: they are written outside the
+ * manifests folder (`prerequisites/`), for eksctl, the AWS CLI or an
+ * infrastructure-as-code tool.
+ */
+
+/** The AWS managed policy the collector's role needs for the awsemf exporter. */
+export const COLLECTOR_MANAGED_POLICY = 'CloudWatchAgentServerPolicy';
+
+/** The prerequisite files, by name. */
+export const PREREQUISITE_FILES = {
+  eksctl: 'eksctl-cluster-config.yaml',
+  collectorRole: 'collector-role.json',
+  loggingPolicy: 'fargate-pod-execution-role-logging-policy.json',
+} as const;
+
+/** What {@link clusterPrerequisites} derives the prerequisites from. */
+export interface ClusterPrerequisitesOptions {
+  /** The cluster's collector: cluster, region, namespace, service account and role. */
+  readonly collector: FargateContainerInsightsCollector;
+  /**
+   * Other namespaces this app runs pods in (the sample application's), each
+   * needing a Fargate profile.
+   *
+   * @default - none
+   */
+  readonly workloadNamespaces?: readonly string[];
+  /**
+   * The cluster's Fargate logging, for the pod execution role's policy.
+   *
+   * @default - no logging policy
+   */
+  readonly logging?: FargateLogging;
+  /**
+   * The cluster's OIDC issuer URL (`aws eks describe-cluster --query
+   * cluster.identity.oidc.issuer`), for the collector role's trust policy.
+   *
+   * @default - no trust policy in collector-role.json (eksctl writes one)
+   */
+  readonly oidcIssuer?: string;
+}
+
+/** An eksctl ClusterConfig (`eksctl.io/v1alpha5`), the fields we set. */
+export interface EksctlClusterConfig {
+  readonly apiVersion: 'eksctl.io/v1alpha5';
+  readonly kind: 'ClusterConfig';
+  readonly metadata: { readonly name: string; readonly region: string };
+  readonly iam: {
+    readonly withOIDC: true;
+    readonly serviceAccounts: ReadonlyArray<{
+      readonly metadata: { readonly name: string; readonly namespace: string };
+      readonly roleName: string;
+      readonly roleOnly: true;
+      readonly attachPolicyARNs: readonly string[];
+    }>;
+  };
+  readonly fargateProfiles: ReadonlyArray<{
+    readonly name: string;
+    readonly selectors: ReadonlyArray<{ readonly namespace: string }>;
+  }>;
+}
+
+/** The collector's IAM role, in CloudFormation `AWS::IAM::Role` property names. */
+export interface CollectorRole {
+  readonly RoleName: string;
+  readonly Path: string;
+  readonly ManagedPolicyArns: readonly string[];
+  readonly AssumeRolePolicyDocument?: {
+    readonly Version: '2012-10-17';
+    readonly Statement: ReadonlyArray<{
+      readonly Effect: 'Allow';
+      readonly Principal: { readonly Federated: string };
+      readonly Action: 'sts:AssumeRoleWithWebIdentity';
+      readonly Condition: { readonly StringEquals: Readonly<Record<string, string>> };
+    }>;
+  };
+}
+
+/** The prerequisites of one cluster, as objects. */
+export interface ClusterPrerequisites {
+  readonly eksctl: EksctlClusterConfig;
+  readonly collectorRole: CollectorRole;
+  readonly loggingPolicy?: IamPolicyDocument;
+}
+
+/** An EKS OIDC issuer URL: `https://oidc.eks.<region>.amazonaws.com[.cn]/id/<32-character id>`. */
+export const OIDC_ISSUER = /^https:\/\/(oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/id\/[0-9A-Z]{32})$/;
+
+/** Derives a cluster's prerequisites from its constructs. */
+export function clusterPrerequisites(options: ClusterPrerequisitesOptions): ClusterPrerequisites {
+  const { collector } = options;
+  const arn = PATTERNS.roleArn.exec(collector.serviceAccountRoleArn);
+  if (!arn)
+    throw new ValidationError(`Invalid serviceAccountRoleArn ${JSON.stringify(collector.serviceAccountRoleArn)}`);
+  const [, partition = 'aws', account = '', path = '', roleName = ''] = arn;
+  const namespace = collector.namespace.name;
+  const serviceAccount = collector.serviceAccount.name;
+  const managedPolicy = `arn:${partition}:iam::aws:policy/${COLLECTOR_MANAGED_POLICY}`;
+
+  let trust: CollectorRole['AssumeRolePolicyDocument'];
+  if (options.oidcIssuer !== undefined) {
+    const issuer = OIDC_ISSUER.exec(options.oidcIssuer);
+    if (!issuer?.[1] || issuer[2] !== collector.region) {
+      throw new ValidationError(
+        `Invalid oidcIssuer ${JSON.stringify(options.oidcIssuer)}: expected the cluster's OIDC issuer URL in ${collector.region}, "https://oidc.eks.${collector.region}.amazonaws.com/id/<32-character id>" (aws eks describe-cluster --name ${collector.clusterName} --query cluster.identity.oidc.issuer).`,
+      );
+    }
+    const provider = issuer[1];
+    trust = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Federated: `arn:${partition}:iam::${account}:oidc-provider/${provider}` },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: {
+            StringEquals: {
+              [`${provider}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+              [`${provider}:aud`]: 'sts.amazonaws.com',
+            },
+          },
+        },
+      ],
+    };
+  }
+
+  const podNamespaces = [namespace, ...(options.workloadNamespaces ?? [])];
+  return {
+    eksctl: {
+      apiVersion: 'eksctl.io/v1alpha5',
+      kind: 'ClusterConfig',
+      metadata: { name: collector.clusterName, region: collector.region },
+      iam: {
+        withOIDC: true,
+        serviceAccounts: [
+          {
+            metadata: { name: serviceAccount, namespace },
+            roleName,
+            roleOnly: true,
+            attachPolicyARNs: [managedPolicy],
+          },
+        ],
+      },
+      // One profile per namespace that runs pods, named after it. The
+      // aws-observability namespace holds only a ConfigMap and needs none.
+      fargateProfiles: [...new Set(podNamespaces)].map((name) => ({ name, selectors: [{ namespace: name }] })),
+    },
+    collectorRole: {
+      RoleName: roleName,
+      Path: `/${path}`,
+      ManagedPolicyArns: [managedPolicy],
+      ...(trust === undefined ? {} : { AssumeRolePolicyDocument: trust }),
+    },
+    ...(options.logging === undefined
+      ? {}
+      : { loggingPolicy: options.logging.podExecutionRolePolicy(account, partition) }),
+  };
+}
+
+/** The prerequisites as file contents, by file name. */
+export function prerequisiteFiles(prerequisites: ClusterPrerequisites): Record<string, string> {
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  return {
+    [PREREQUISITE_FILES.eksctl]: Yaml.stringify(prerequisites.eksctl),
+    [PREREQUISITE_FILES.collectorRole]: json(prerequisites.collectorRole),
+    ...(prerequisites.loggingPolicy === undefined
+      ? {}
+      : { [PREREQUISITE_FILES.loggingPolicy]: json(prerequisites.loggingPolicy) }),
+  };
+}
+
+/** Writes the prerequisite files into `dir`; returns their names, sorted. */
+export function writePrerequisites(prerequisites: ClusterPrerequisites, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const files = prerequisiteFiles(prerequisites);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return Object.keys(files).sort();
+}

@@ -1,0 +1,186 @@
+import { App, Testing } from 'cdk8s';
+import { describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
+import { validatePrerequisite } from '../scripts/prerequisite-schemas';
+import {
+  addClusterCharts,
+  clusterPrerequisites,
+  FargateContainerInsightsCollector,
+  type FleetCluster,
+  prerequisiteFiles,
+  prerequisitesOf,
+  SampleGoWebapp,
+} from '../src';
+
+const ISSUER = 'https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF';
+const CLUSTER: FleetCluster = {
+  name: 'prod-eu',
+  region: 'eu-west-1',
+  serviceAccountRoleArn: 'arn:aws:iam::123456789012:role/platform/prod-eu-adot-collector',
+  namespace: 'observability',
+  sampleApp: true,
+  fargateLogging: true,
+  logRetentionDays: 14,
+  oidcIssuer: ISSUER,
+};
+
+/** A cluster's manifests (objects) and prerequisites, built the way the app and the fleet build them. */
+function build(cluster: FleetCluster) {
+  const app = new App({ outdir: '/nonexistent' });
+  const constructs = addClusterCharts(app, cluster);
+  const objects = app.charts.flatMap((chart) => chart.toJson()) as any[];
+  return { objects, prerequisites: prerequisitesOf(constructs, cluster) };
+}
+
+describe('the prerequisites name what the manifests use', () => {
+  const { objects, prerequisites } = build(CLUSTER);
+  const serviceAccount = objects.find((o) => o.kind === 'ServiceAccount');
+  const roleArn: string = serviceAccount.metadata.annotations['eks.amazonaws.com/role-arn'];
+
+  test('a Fargate profile for exactly the namespaces that run pods', () => {
+    const podNamespaces = new Set(
+      objects.filter((o) => ['StatefulSet', 'Deployment'].includes(o.kind)).map((o) => o.metadata.namespace),
+    );
+    const profiles = prerequisites.eksctl.fargateProfiles;
+    expect(new Set(profiles.flatMap((p) => p.selectors.map((s) => s.namespace)))).toStrictEqual(podNamespaces);
+    expect(profiles.map((p) => p.name)).toStrictEqual(['observability', 'golang']);
+  });
+
+  test("the IRSA service account is the manifests' own, with the role its annotation names", () => {
+    expect(prerequisites.eksctl.metadata).toStrictEqual({ name: 'prod-eu', region: 'eu-west-1' });
+    const [account] = prerequisites.eksctl.iam.serviceAccounts;
+    expect(account?.metadata).toStrictEqual({
+      name: serviceAccount.metadata.name,
+      namespace: serviceAccount.metadata.namespace,
+    });
+    expect(roleArn.endsWith(`/${account?.roleName}`)).toBe(true);
+    expect(
+      `arn:aws:iam::123456789012:role${prerequisites.collectorRole.Path}${prerequisites.collectorRole.RoleName}`,
+    ).toBe(roleArn);
+    expect(account?.roleOnly).toBe(true);
+    expect(account?.attachPolicyARNs).toStrictEqual(['arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy']);
+  });
+
+  test('the trust policy lets exactly that service account assume the role, through the cluster OIDC provider', () => {
+    const statement = prerequisites.collectorRole.AssumeRolePolicyDocument?.Statement[0];
+    const provider = 'oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF';
+    expect(statement).toStrictEqual({
+      Effect: 'Allow',
+      Principal: { Federated: `arn:aws:iam::123456789012:oidc-provider/${provider}` },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: {
+        StringEquals: {
+          [`${provider}:sub`]: `system:serviceaccount:${serviceAccount.metadata.namespace}:${serviceAccount.metadata.name}`,
+          [`${provider}:aud`]: 'sts.amazonaws.com',
+        },
+      },
+    });
+  });
+
+  test('the pod execution role may write to the log group the aws-logging ConfigMap names, in its region', () => {
+    const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'aws-logging');
+    const output: string = configMap.data['output.conf'];
+    const logGroup = /log_group_name\s+(\S+)/.exec(output)?.[1];
+    expect(logGroup).toBe('/aws/containerinsights/prod-eu/application');
+    const statement = prerequisites.loggingPolicy?.Statement[0];
+    expect(statement?.Resource).toStrictEqual([
+      `arn:aws:logs:eu-west-1:123456789012:log-group:${logGroup}`,
+      `arn:aws:logs:eu-west-1:123456789012:log-group:${logGroup}:*`,
+    ]);
+    // log_retention_days is set, so Fluent Bit calls PutRetentionPolicy.
+    expect(output).toMatch(/log_retention_days\s+14/);
+    expect(statement?.Action).toContain('logs:PutRetentionPolicy');
+  });
+
+  test('every file matches its schema', () => {
+    const files = prerequisiteFiles(prerequisites);
+    expect(Object.keys(files).sort()).toStrictEqual([
+      'collector-role.json',
+      'eksctl-cluster-config.yaml',
+      'fargate-pod-execution-role-logging-policy.json',
+    ]);
+    for (const [file, text] of Object.entries(files)) expect(() => validatePrerequisite(file, text)).not.toThrow();
+    expect(parse(files['eksctl-cluster-config.yaml'] ?? '')).toStrictEqual(prerequisites.eksctl);
+  });
+});
+
+describe('clusterPrerequisites', () => {
+  const collector = (roleArn: string, region = 'cn-north-1') =>
+    new FargateContainerInsightsCollector(Testing.chart(), 'C', {
+      clusterName: 'c',
+      region,
+      serviceAccountRoleArn: roleArn,
+    });
+
+  test('follows the partition of the role', () => {
+    const p = clusterPrerequisites({ collector: collector('arn:aws-cn:iam::123456789012:role/r') });
+    expect(p.collectorRole.ManagedPolicyArns).toStrictEqual(['arn:aws-cn:iam::aws:policy/CloudWatchAgentServerPolicy']);
+    expect(p.collectorRole.Path).toBe('/');
+  });
+
+  test('without an OIDC issuer, has no trust policy (eksctl writes one); without logging, no logging policy', () => {
+    const p = clusterPrerequisites({ collector: collector('arn:aws:iam::123456789012:role/r', 'eu-west-1') });
+    expect(p.collectorRole.AssumeRolePolicyDocument).toBeUndefined();
+    expect(p.loggingPolicy).toBeUndefined();
+    expect(Object.keys(prerequisiteFiles(p)).sort()).toStrictEqual([
+      'collector-role.json',
+      'eksctl-cluster-config.yaml',
+    ]);
+  });
+
+  test('a sample application elsewhere gets its own profile; namespaces are listed once', () => {
+    const chart = Testing.chart();
+    const c = new FargateContainerInsightsCollector(chart, 'C', {
+      clusterName: 'c',
+      region: 'eu-west-1',
+      serviceAccountRoleArn: 'arn:aws:iam::123456789012:role/r',
+    });
+    const webapp = new SampleGoWebapp(chart, 'W', { namespace: 'demo' });
+    const p = clusterPrerequisites({ collector: c, workloadNamespaces: [webapp.namespace.name, 'demo'] });
+    expect(p.eksctl.fargateProfiles.map((f) => f.name)).toStrictEqual(['fargate-container-insights', 'demo']);
+  });
+
+  test.each([
+    ['another region', 'https://oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF'],
+    ['not an EKS issuer', 'https://token.actions.githubusercontent.com'],
+    ['no scheme', 'oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF'],
+  ])('rejects an OIDC issuer of %s', (_, issuer) => {
+    expect(() =>
+      clusterPrerequisites({
+        collector: collector('arn:aws:iam::123456789012:role/r', 'eu-west-1'),
+        oidcIssuer: issuer,
+      }),
+    ).toThrow(`Invalid oidcIssuer ${JSON.stringify(issuer)}: expected the cluster's OIDC issuer URL in eu-west-1`);
+  });
+});
+
+describe('the prerequisite schemas', () => {
+  const files = prerequisiteFiles(build(CLUSTER).prerequisites);
+  test.each<[string, string, (data: any) => void, string]>([
+    [
+      'a profile without selectors',
+      'eksctl-cluster-config.yaml',
+      (d) => (d.fargateProfiles[0].selectors = []),
+      '/fargateProfiles/0/selectors must NOT have fewer than 1 items',
+    ],
+    [
+      'a misspelt eksctl field',
+      'eksctl-cluster-config.yaml',
+      (d) => (d.iam.withOidc = true),
+      'must NOT have additional properties',
+    ],
+    ['a role name with a slash', 'collector-role.json', (d) => (d.RoleName = 'a/b'), '/RoleName must match pattern'],
+    [
+      'an action without a service',
+      'fargate-pod-execution-role-logging-policy.json',
+      (d) => (d.Statement[0].Action = ['PutLogEvents']),
+      '/Statement/0/Action/0 must match pattern',
+    ],
+  ])('catch %s', (_, file, breakIt, message) => {
+    const text = files[file] ?? '';
+    const data = file.endsWith('.json') ? JSON.parse(text) : parse(text);
+    breakIt(data);
+    // JSON is YAML too, so one serialization serves both kinds of file.
+    expect(() => validatePrerequisite(file, JSON.stringify(data))).toThrow(message);
+  });
+});
