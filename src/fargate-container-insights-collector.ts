@@ -1,86 +1,42 @@
-import { Duration, Size } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import { k8s } from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
-import { AdotVersion } from './adot-version';
+import type { AdotVersion } from './adot-version';
+import {
+  ADOT_IMAGE_USER,
+  COLLECTOR_NAMES,
+  collectorEnvironment,
+  createCollectorIdentity,
+  POD_INDEX_LABEL,
+  POD_LABELS,
+  resolveCollectorProps,
+} from './collector-base';
 import {
   buildCollectorConfig,
   type CollectorConfig,
   type CollectorConfigOptions,
   HEALTH_CHECK_PORT,
-  memoryLimiterFor,
   SHARD_ENV,
   TELEMETRY_PORT,
 } from './collector-config';
-import { ValidationError } from './errors';
 import type { FargatePodSize } from './fargate-size';
-import { DEFAULT_DIMENSION_SETS, DEFAULT_METRICS, type Dimension } from './metric-catalog';
-import { validateMetricSelection } from './metric-selection';
+import type { Dimension } from './metric-catalog';
 import { claimNamespace } from './namespace-claims';
 import {
   annotateConfigChecksum,
   annotateFargateSize,
-  containerRequests,
   fargatePodSizeOf,
-  RESTRICTED_NAMESPACE_LABELS,
   restrictedSecurityContext,
-  validateFargateFit,
 } from './pod-template';
 import { renderCollectorConfig } from './render';
-import {
-  validateClusterName,
-  validateDnsLabel,
-  validateDuration,
-  validateImage,
-  validateInteger,
-  validateRegion,
-  validateResources,
-  validateRoleArn,
-} from './validation';
 
-/** Namespace the collector runs in unless told otherwise. */
-export const DEFAULT_COLLECTOR_NAMESPACE = 'fargate-container-insights';
-
-/** Names of the objects the collector creates, as in the AWS reference manifest. */
-export const COLLECTOR_NAMES = {
-  serviceAccount: 'adot-collector',
-  clusterRole: 'adotcol-admin-role',
-  clusterRoleBinding: 'adotcol-admin-role-binding',
-  configMap: 'adot-collector-config',
-  service: 'adot-collector-service',
-  statefulSet: 'adot-collector',
-  container: 'adot-collector',
-  podDisruptionBudget: 'adot-collector',
-} as const;
+export { COLLECTOR_NAMES, DEFAULT_COLLECTOR_NAMESPACE } from './collector-base';
 
 /** Key of the collector configuration in the ConfigMap, and the file it is mounted as. */
 const CONFIG_KEY = 'adot-collector-config';
 const CONFIG_DIR = '/conf';
 const CONFIG_FILE = `${CONFIG_DIR}/${CONFIG_KEY}.yaml`;
-
-/**
- * The ADOT image runs as user `aoc` (uid and gid 4317, from the image's
- * Dockerfile). A pod with `runAsNonRoot` needs the numeric id: the kubelet
- * cannot verify that a user name is not root.
- */
-const ADOT_IMAGE_USER = 4317;
-
-/** Pod labels; the StatefulSet's selector, which cannot change once created. */
-const POD_LABELS = { app: 'aws-adot', component: 'adot-collector' } as const;
-
-/**
- * Default CPU and memory, as requests and limits (Fargate runs every pod with
- * guaranteed QoS). Fargate bills the requests plus 256 MiB rounded up to its
- * size table: 1 vCPU and 2816 MiB + 256 MiB fill exactly 1 vCPU and 3 GB, the
- * size the AWS reference's 1 vCPU / 2 GiB is billed as too.
- */
-const DEFAULT_RESOURCES: kplus.ContainerResources = {
-  cpu: { request: kplus.Cpu.units(1), limit: kplus.Cpu.units(1) },
-  memory: { request: Size.mebibytes(2816), limit: Size.mebibytes(2816) },
-};
-
-/** Below this memory limit the collector cannot hold one scrape of a small cluster. */
-const MIN_MEMORY_LIMIT_MIB = 128;
 
 /**
  * Rendered configurations by their options. The configuration is a pure
@@ -260,85 +216,26 @@ export class FargateContainerInsightsCollector extends Construct {
     super(scope, id);
 
     // Validate everything before creating any object.
-    const clusterName = validateClusterName('clusterName', props.clusterName);
-    const region = validateRegion('region', props.region);
-    const roleArn = validateRoleArn('serviceAccountRoleArn', props.serviceAccountRoleArn);
+    const resolved = resolveCollectorProps(props);
+    const { clusterName, namespaceName, image, resources, replicas, configOptions } = resolved;
     this.clusterName = clusterName;
-    this.region = region;
-    this.serviceAccountRoleArn = roleArn;
-    const namespaceName = validateDnsLabel('namespace', props.namespace ?? DEFAULT_COLLECTOR_NAMESPACE);
-    this.adotVersion = props.adotVersion ?? AdotVersion.DEFAULT;
-    const image = validateImage('image', props.image ?? this.adotVersion.image);
-    const scrapeInterval = validateDuration('scrapeInterval', props.scrapeInterval ?? Duration.minutes(1));
-    const scrapeTimeout = validateDuration('scrapeTimeout', props.scrapeTimeout ?? Duration.seconds(40));
-    if (scrapeTimeout.toMilliseconds() >= scrapeInterval.toMilliseconds()) {
-      throw new ValidationError(
-        `Invalid scrapeTimeout ${scrapeTimeout.toMilliseconds()}ms: expected a duration shorter than scrapeInterval (${scrapeInterval.toMilliseconds()}ms).`,
-      );
-    }
-    const resources = validateResources('resources', props.resources ?? DEFAULT_RESOURCES);
-    const memoryLimitMiB = resources.memory?.limit?.toMebibytes() ?? 0;
-    if (memoryLimitMiB < MIN_MEMORY_LIMIT_MIB) {
-      throw new ValidationError(
-        `Invalid resources.memory.limit "${memoryLimitMiB}Mi": expected at least ${MIN_MEMORY_LIMIT_MIB}Mi for the collector.`,
-      );
-    }
-    validateFargateFit('resources', containerRequests(resources));
-    const replicas = validateInteger('replicas', props.replicas ?? 1, 1, 100);
-    const metrics = props.metrics ?? DEFAULT_METRICS;
-    const dimensionSets = props.dimensionSets ?? DEFAULT_DIMENSION_SETS;
-    validateMetricSelection(metrics, dimensionSets);
+    this.region = resolved.region;
+    this.serviceAccountRoleArn = resolved.roleArn;
+    this.adotVersion = resolved.adotVersion;
     claimNamespace(this, 'namespace', namespaceName);
-
-    const configOptions: CollectorConfigOptions = {
-      version: this.adotVersion,
-      region,
-      scrapeIntervalMs: scrapeInterval.toMilliseconds(),
-      scrapeTimeoutMs: scrapeTimeout.toMilliseconds(),
-      metrics,
-      dimensionSets,
-      memoryLimitMiB,
-      shards: replicas,
-      fargateNodesOnly: props.fargateNodesOnly ?? true,
-    };
     this.config = buildCollectorConfig(configOptions);
     this.configYaml = renderedConfig(configOptions, this.config);
+    const environment = collectorEnvironment(resolved);
 
     const labels = { ...POD_LABELS };
     const metadata = (name: string) => ({ name, namespace: namespaceName, labels });
 
-    this.namespace = new kplus.Namespace(this, 'Namespace', {
-      metadata: { name: namespaceName, labels: { ...RESTRICTED_NAMESPACE_LABELS } },
-    });
-
-    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
-      metadata: {
-        name: COLLECTOR_NAMES.serviceAccount,
-        namespace: namespaceName,
-        annotations: { 'eks.amazonaws.com/role-arn': roleArn },
-      },
-    });
-
-    this.clusterRole = new kplus.ClusterRole(this, 'ClusterRole', {
-      metadata: { name: COLLECTOR_NAMES.clusterRole },
-    });
-    // Least privilege: only what the one scrape job uses. The AWS reference
-    // also grants pods, pods/proxy, services, endpoints, nodes/metrics and the
-    // /metrics/cadvisor URL, none of which the pipeline reads.
-    //
-    // The prometheus receiver's Kubernetes service discovery (role `node`)
-    // keeps a list of nodes with a list-then-watch informer.
-    this.clusterRole.allow(['list', 'watch'], kplus.ApiResource.NODES);
-    // Every Fargate pod is its own node, and its kubelet is not reachable from
-    // other pods: cAdvisor is read at /api/v1/nodes/<node>/proxy/metrics/cadvisor,
-    // which the API server authorizes as `get` on the `nodes/proxy` subresource.
-    this.clusterRole.allow(['get'], kplus.ApiResource.custom({ apiGroup: '', resourceType: 'nodes/proxy' }));
-
-    this.clusterRoleBinding = new kplus.ClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: { name: COLLECTOR_NAMES.clusterRoleBinding },
-      role: this.clusterRole,
-    });
-    this.clusterRoleBinding.addSubjects(this.serviceAccount);
+    ({
+      namespace: this.namespace,
+      serviceAccount: this.serviceAccount,
+      clusterRole: this.clusterRole,
+      clusterRoleBinding: this.clusterRoleBinding,
+    } = createCollectorIdentity(this, resolved));
 
     this.configMap = new kplus.ConfigMap(this, 'ConfigMap', {
       metadata: { ...metadata(COLLECTOR_NAMES.configMap), labels: { app: 'aws-adot', component: CONFIG_KEY } },
@@ -379,16 +276,13 @@ export class FargateContainerInsightsCollector extends Construct {
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       command: ['/awscollector', `--config=${CONFIG_FILE}`],
       envVariables: {
-        // Read by the resourcedetection `env` detector: the ClusterName dimension.
-        OTEL_RESOURCE_ATTRIBUTES: kplus.EnvValue.fromValue(`ClusterName=${clusterName}`),
-        // The Go runtime collects garbage harder as the heap nears this soft
-        // limit: the memory_limiter's hard limit.
-        GOMEMLIMIT: kplus.EnvValue.fromValue(`${memoryLimiterFor(memoryLimitMiB).limit_mib}MiB`),
+        OTEL_RESOURCE_ATTRIBUTES: kplus.EnvValue.fromValue(environment.OTEL_RESOURCE_ATTRIBUTES),
+        GOMEMLIMIT: kplus.EnvValue.fromValue(environment.GOMEMLIMIT),
         // The shard this pod scrapes: its index in the StatefulSet (0, 1, ...).
         ...(replicas > 1
           ? {
               [SHARD_ENV]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_LABEL, {
-                key: 'apps.kubernetes.io/pod-index',
+                key: POD_INDEX_LABEL,
               }),
             }
           : {}),

@@ -1,0 +1,192 @@
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-29';
+import type { Construct } from 'constructs';
+import { AdotVersion } from './adot-version';
+import { type CollectorConfigOptions, memoryLimiterFor } from './collector-config';
+import { ValidationError } from './errors';
+import type { FargateContainerInsightsCollectorProps } from './fargate-container-insights-collector';
+import { DEFAULT_DIMENSION_SETS, DEFAULT_METRICS } from './metric-catalog';
+import { validateMetricSelection } from './metric-selection';
+import { containerRequests, RESTRICTED_NAMESPACE_LABELS, validateFargateFit } from './pod-template';
+import {
+  validateClusterName,
+  validateDnsLabel,
+  validateDuration,
+  validateImage,
+  validateInteger,
+  validateRegion,
+  validateResources,
+  validateRoleArn,
+} from './validation';
+
+/**
+ * What both ways of running the collector share: the validation of their
+ * props, and the namespace, service account and RBAC they create. Not part of
+ * the public API; the constructs re-export the public names.
+ */
+
+/** Namespace the collector runs in unless told otherwise. */
+export const DEFAULT_COLLECTOR_NAMESPACE = 'fargate-container-insights';
+
+/** Names of the objects the collector creates, as in the AWS reference manifest. */
+export const COLLECTOR_NAMES = {
+  serviceAccount: 'adot-collector',
+  clusterRole: 'adotcol-admin-role',
+  clusterRoleBinding: 'adotcol-admin-role-binding',
+  configMap: 'adot-collector-config',
+  service: 'adot-collector-service',
+  statefulSet: 'adot-collector',
+  container: 'adot-collector',
+  podDisruptionBudget: 'adot-collector',
+} as const;
+
+/**
+ * The ADOT image runs as user `aoc` (uid and gid 4317, from the image's
+ * Dockerfile). A pod with `runAsNonRoot` needs the numeric id: the kubelet
+ * cannot verify that a user name is not root.
+ */
+export const ADOT_IMAGE_USER = 4317;
+
+/** Pod labels; the StatefulSet's selector, which cannot change once created. */
+export const POD_LABELS = { app: 'aws-adot', component: 'adot-collector' } as const;
+
+/**
+ * Default CPU and memory, as requests and limits (Fargate runs every pod with
+ * guaranteed QoS). Fargate bills the requests plus 256 MiB rounded up to its
+ * size table: 1 vCPU and 2816 MiB + 256 MiB fill exactly 1 vCPU and 3 GB, the
+ * size the AWS reference's 1 vCPU / 2 GiB is billed as too.
+ */
+const DEFAULT_RESOURCES: kplus.ContainerResources = {
+  cpu: { request: kplus.Cpu.units(1), limit: kplus.Cpu.units(1) },
+  memory: { request: Size.mebibytes(2816), limit: Size.mebibytes(2816) },
+};
+
+/** Below this memory limit the collector cannot hold one scrape of a small cluster. */
+const MIN_MEMORY_LIMIT_MIB = 128;
+
+/** The collector's props, validated, with defaults filled in. */
+export interface ResolvedCollectorProps {
+  readonly clusterName: string;
+  readonly region: string;
+  readonly roleArn: string;
+  readonly namespaceName: string;
+  readonly adotVersion: AdotVersion;
+  readonly image: string;
+  readonly resources: kplus.ContainerResources;
+  readonly memoryLimitMiB: number;
+  readonly replicas: number;
+  readonly configOptions: CollectorConfigOptions;
+}
+
+/** Validates the collector props; throws a ValidationError naming the first bad one. */
+export function resolveCollectorProps(props: FargateContainerInsightsCollectorProps): ResolvedCollectorProps {
+  const clusterName = validateClusterName('clusterName', props.clusterName);
+  const region = validateRegion('region', props.region);
+  const roleArn = validateRoleArn('serviceAccountRoleArn', props.serviceAccountRoleArn);
+  const namespaceName = validateDnsLabel('namespace', props.namespace ?? DEFAULT_COLLECTOR_NAMESPACE);
+  const adotVersion = props.adotVersion ?? AdotVersion.DEFAULT;
+  const image = validateImage('image', props.image ?? adotVersion.image);
+  const scrapeInterval = validateDuration('scrapeInterval', props.scrapeInterval ?? Duration.minutes(1));
+  const scrapeTimeout = validateDuration('scrapeTimeout', props.scrapeTimeout ?? Duration.seconds(40));
+  if (scrapeTimeout.toMilliseconds() >= scrapeInterval.toMilliseconds()) {
+    throw new ValidationError(
+      `Invalid scrapeTimeout ${scrapeTimeout.toMilliseconds()}ms: expected a duration shorter than scrapeInterval (${scrapeInterval.toMilliseconds()}ms).`,
+    );
+  }
+  const resources = validateResources('resources', props.resources ?? DEFAULT_RESOURCES);
+  const memoryLimitMiB = resources.memory?.limit?.toMebibytes() ?? 0;
+  if (memoryLimitMiB < MIN_MEMORY_LIMIT_MIB) {
+    throw new ValidationError(
+      `Invalid resources.memory.limit "${memoryLimitMiB}Mi": expected at least ${MIN_MEMORY_LIMIT_MIB}Mi for the collector.`,
+    );
+  }
+  validateFargateFit('resources', containerRequests(resources));
+  const replicas = validateInteger('replicas', props.replicas ?? 1, 1, 100);
+  const metrics = props.metrics ?? DEFAULT_METRICS;
+  const dimensionSets = props.dimensionSets ?? DEFAULT_DIMENSION_SETS;
+  validateMetricSelection(metrics, dimensionSets);
+  return {
+    clusterName,
+    region,
+    roleArn,
+    namespaceName,
+    adotVersion,
+    image,
+    resources,
+    memoryLimitMiB,
+    replicas,
+    configOptions: {
+      version: adotVersion,
+      region,
+      scrapeIntervalMs: scrapeInterval.toMilliseconds(),
+      scrapeTimeoutMs: scrapeTimeout.toMilliseconds(),
+      metrics,
+      dimensionSets,
+      memoryLimitMiB,
+      shards: replicas,
+      fargateNodesOnly: props.fargateNodesOnly ?? true,
+    },
+  };
+}
+
+/** The collector's environment: the values both modes set, by name. */
+export function collectorEnvironment(resolved: ResolvedCollectorProps): {
+  readonly OTEL_RESOURCE_ATTRIBUTES: string;
+  readonly GOMEMLIMIT: string;
+} {
+  return {
+    // Read by the resourcedetection `env` detector: the ClusterName dimension.
+    OTEL_RESOURCE_ATTRIBUTES: `ClusterName=${resolved.clusterName}`,
+    // The Go runtime collects garbage harder as the heap nears this soft
+    // limit: the memory_limiter's hard limit.
+    GOMEMLIMIT: `${memoryLimiterFor(resolved.memoryLimitMiB).limit_mib}MiB`,
+  };
+}
+
+/** The pod label holding a StatefulSet pod's index (Kubernetes 1.28 or later): the shard it scrapes. */
+export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
+
+/** The namespace, service account and RBAC of the collector. */
+export interface CollectorIdentity {
+  readonly namespace: kplus.Namespace;
+  readonly serviceAccount: kplus.ServiceAccount;
+  readonly clusterRole: kplus.ClusterRole;
+  readonly clusterRoleBinding: kplus.ClusterRoleBinding;
+}
+
+/** Creates the collector's namespace (Pod Security "restricted"), its IRSA service account and its RBAC. */
+export function createCollectorIdentity(scope: Construct, resolved: ResolvedCollectorProps): CollectorIdentity {
+  const namespace = new kplus.Namespace(scope, 'Namespace', {
+    metadata: { name: resolved.namespaceName, labels: { ...RESTRICTED_NAMESPACE_LABELS } },
+  });
+
+  const serviceAccount = new kplus.ServiceAccount(scope, 'ServiceAccount', {
+    metadata: {
+      name: COLLECTOR_NAMES.serviceAccount,
+      namespace: resolved.namespaceName,
+      annotations: { 'eks.amazonaws.com/role-arn': resolved.roleArn },
+    },
+  });
+
+  const clusterRole = new kplus.ClusterRole(scope, 'ClusterRole', {
+    metadata: { name: COLLECTOR_NAMES.clusterRole },
+  });
+  // Least privilege: only what the one scrape job uses. The AWS reference
+  // also grants pods, pods/proxy, services, endpoints, nodes/metrics and the
+  // /metrics/cadvisor URL, none of which the pipeline reads.
+  //
+  // The prometheus receiver's Kubernetes service discovery (role `node`)
+  // keeps a list of nodes with a list-then-watch informer.
+  clusterRole.allow(['list', 'watch'], kplus.ApiResource.NODES);
+  // Every Fargate pod is its own node, and its kubelet is not reachable from
+  // other pods: cAdvisor is read at /api/v1/nodes/<node>/proxy/metrics/cadvisor,
+  // which the API server authorizes as `get` on the `nodes/proxy` subresource.
+  clusterRole.allow(['get'], kplus.ApiResource.custom({ apiGroup: '', resourceType: 'nodes/proxy' }));
+
+  const clusterRoleBinding = new kplus.ClusterRoleBinding(scope, 'ClusterRoleBinding', {
+    metadata: { name: COLLECTOR_NAMES.clusterRoleBinding },
+    role: clusterRole,
+  });
+  clusterRoleBinding.addSubjects(serviceAccount);
+  return { namespace, serviceAccount, clusterRole, clusterRoleBinding };
+}
