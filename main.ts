@@ -30,6 +30,8 @@ export interface AppSettings {
   readonly region: string;
   readonly collectorRoleArn: string;
   readonly adotVersion: AdotVersion;
+  /** How the collector runs (`COLLECTOR_MODE`): manifests, or an OpenTelemetry Operator custom resource. */
+  readonly collectorMode: 'manifests' | 'operator';
   /** Emit the Fargate logging configuration (`FARGATE_LOGGING=true`). */
   readonly fargateLogging: boolean;
   /** The cluster's OIDC issuer (`OIDC_ISSUER`), for the collector role's trust policy. */
@@ -71,6 +73,10 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
   if (logging !== undefined && logging !== 'true' && logging !== 'false') {
     throw new ValidationError(`Invalid FARGATE_LOGGING ${JSON.stringify(logging)}: expected true or false.`);
   }
+  const mode = env.COLLECTOR_MODE;
+  if (mode !== undefined && mode !== 'manifests' && mode !== 'operator') {
+    throw new ValidationError(`Invalid COLLECTOR_MODE ${JSON.stringify(mode)}: expected manifests or operator.`);
+  }
   const oidcIssuer = env.OIDC_ISSUER;
   if (oidcIssuer !== undefined && !OIDC_ISSUER.test(oidcIssuer)) {
     throw new ValidationError(
@@ -82,6 +88,7 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
     region: validateRegion('AWS_REGION', source.AWS_REGION ?? ''),
     collectorRoleArn: validateRoleArn('COLLECTOR_ROLE_ARN', source.COLLECTOR_ROLE_ARN ?? ''),
     adotVersion: adotVersion === undefined ? AdotVersion.DEFAULT : AdotVersion.of(adotVersion, 'ADOT_VERSION'),
+    collectorMode: mode ?? 'manifests',
     fargateLogging: logging === 'true',
     ...(oidcIssuer === undefined ? {} : { oidcIssuer }),
     demo,
@@ -96,6 +103,7 @@ function asCluster(settings: AppSettings): FleetCluster {
     serviceAccountRoleArn: settings.collectorRoleArn,
     adotVersion: settings.adotVersion.tag,
     sampleApp: true,
+    collectorMode: settings.collectorMode,
     fargateLogging: settings.fargateLogging,
     ...(settings.oidcIssuer === undefined ? {} : { oidcIssuer: settings.oidcIssuer }),
   };
@@ -122,7 +130,7 @@ export function buildCluster(
 
 /** Synthesizes the fleet of a clusters file into `outdir`, or the file's output folder. */
 async function synthesizeFleetFile(file: string, outdir: string | undefined): Promise<void> {
-  const single = [...REQUIRED, 'ADOT_VERSION', 'FARGATE_LOGGING', 'OIDC_ISSUER'].filter(
+  const single = [...REQUIRED, 'ADOT_VERSION', 'COLLECTOR_MODE', 'FARGATE_LOGGING', 'OIDC_ISSUER'].filter(
     (name) => process.env[name] !== undefined,
   );
   if (single.length > 0) {

@@ -6,13 +6,13 @@ import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ClusterRole, ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { ConfigMap, Namespace, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { parseAllDocuments } from 'yaml';
-import { GITOPS_SCHEMAS } from './gitops-schemas';
+import { CRD_SCHEMAS } from './crd-schemas';
 
 /**
  * Reading and schema-validating synthesized manifests, shared by the safe
  * synth script and the tests. Kubernetes schemas come from the
  * `kubernetes-models` package (the Kubernetes OpenAPI schemas), not from
- * hand-written rules; the GitOps objects' from their CRDs (gitops-schemas.ts).
+ * hand-written rules; the custom resources' from their CRDs (crd-schemas.ts).
  */
 
 /** A synthesized Kubernetes object (or a kustomization.yaml, which has no metadata). */
@@ -42,7 +42,7 @@ const MODELS: Readonly<Record<string, new (data: never) => Validatable>> = {
 };
 
 const ajv = new Ajv({ allErrors: true, strict: true });
-const GITOPS_VALIDATORS = new Map(Object.entries(GITOPS_SCHEMAS).map(([key, schema]) => [key, ajv.compile(schema)]));
+const CRD_VALIDATORS = new Map(Object.entries(CRD_SCHEMAS).map(([key, schema]) => [key, ajv.compile(schema)]));
 
 /**
  * Validates one object against the schema of its kind; throws with the file,
@@ -53,7 +53,7 @@ const GITOPS_VALIDATORS = new Map(Object.entries(GITOPS_SCHEMAS).map(([key, sche
 export function validateManifest(object: KubernetesObject, file?: string): void {
   const key = `${object.apiVersion}/${object.kind}`;
   const where = `${file === undefined ? '' : `${file}: `}${key} "${object.metadata?.name ?? ''}"`;
-  const validate = GITOPS_VALIDATORS.get(key);
+  const validate = CRD_VALIDATORS.get(key);
   if (validate) {
     if (!validate(object)) {
       const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');

@@ -73,6 +73,14 @@ export interface FleetCluster {
    */
   readonly sampleApp?: boolean;
   /**
+   * How the collector runs: `manifests`, a StatefulSet and its ConfigMap and
+   * Service; or `operator`, an `OpenTelemetryCollector` custom resource for the
+   * OpenTelemetry Operator (the ADOT EKS add-on).
+   *
+   * @default 'manifests'
+   */
+  readonly collectorMode?: 'manifests' | 'operator';
+  /**
    * Send every Fargate pod's container logs to CloudWatch Logs
    * (`FargateLogging`, log group `/aws/containerinsights/<name>/application`).
    *
@@ -241,6 +249,8 @@ function matching(description: string, regex: RegExp, accepted: string, required
   return text(description, regex, pattern(regex, accepted), required);
 }
 
+const COLLECTOR_MODES: readonly string[] = ['manifests', 'operator'];
+
 /** The fields of a cluster entry, in the order the documentation lists them. */
 const CLUSTER_FIELDS: Readonly<Record<keyof FleetCluster, Field>> = {
   name: text(
@@ -275,6 +285,19 @@ const CLUSTER_FIELDS: Readonly<Record<keyof FleetCluster, Field>> = {
   },
   fargateNodesOnly: { type: 'boolean', description: 'Scrape only Fargate nodes. Default: true.' },
   sampleApp: { type: 'boolean', description: 'Also deploy the sample Go web application. Default: false.' },
+  collectorMode: {
+    type: 'string',
+    description:
+      'manifests: a StatefulSet, ConfigMap and Service; operator: an OpenTelemetryCollector for the OpenTelemetry Operator (ADOT add-on). Default: manifests.',
+    check: (input: string, value: string) => {
+      if (!COLLECTOR_MODES.includes(value)) {
+        throw new ValidationError(
+          `Invalid ${input} ${JSON.stringify(value)}: expected one of ${COLLECTOR_MODES.join(', ')}.`,
+        );
+      }
+    },
+    schema: { enum: ['manifests', 'operator'] },
+  },
   fargateLogging: {
     type: 'boolean',
     description: "Send every Fargate pod's container logs to CloudWatch Logs. Default: false.",

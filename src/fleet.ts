@@ -6,6 +6,7 @@ import { App, Chart, Yaml } from 'cdk8s';
 import { AdotVersion } from './adot-version';
 import { ValidationError } from './errors';
 import { FargateContainerInsightsCollector } from './fargate-container-insights-collector';
+import { FargateContainerInsightsOperatorCollector } from './fargate-container-insights-operator-collector';
 import { FargateLogging } from './fargate-logging';
 import { type Fleet, type FleetCluster, validateFleet } from './fleet-spec';
 import {
@@ -40,19 +41,20 @@ export const CLUSTER_CHARTS = {
 
 /** The constructs of one cluster, as {@link addClusterCharts} creates them. */
 export interface ClusterConstructs {
-  readonly collector: FargateContainerInsightsCollector;
+  readonly collector: FargateContainerInsightsCollector | FargateContainerInsightsOperatorCollector;
   readonly sampleApp?: SampleGoWebapp;
   readonly logging?: FargateLogging;
 }
 
 /**
- * Adds one cluster's charts to an app: the collector and, with `sampleApp`,
+ * Adds one cluster's charts to an app: the collector (as manifests, or as an
+ * operator custom resource with `collectorMode: 'operator'`) and, with `sampleApp`,
  * the sample web application; with `fargateLogging`, Fargate's log router
  * configuration. This repository's single-cluster app uses it too, so a
  * fleet's cluster folder holds what a single-cluster synth writes.
  */
 export function addClusterCharts(app: App, cluster: FleetCluster): ClusterConstructs {
-  const collector = new FargateContainerInsightsCollector(new Chart(app, CLUSTER_CHARTS.collector), 'Collector', {
+  const props = {
     clusterName: cluster.name,
     region: cluster.region,
     serviceAccountRoleArn: cluster.serviceAccountRoleArn,
@@ -60,7 +62,12 @@ export function addClusterCharts(app: App, cluster: FleetCluster): ClusterConstr
     ...(cluster.namespace === undefined ? {} : { namespace: cluster.namespace }),
     ...(cluster.replicas === undefined ? {} : { replicas: cluster.replicas }),
     ...(cluster.fargateNodesOnly === undefined ? {} : { fargateNodesOnly: cluster.fargateNodesOnly }),
-  });
+  };
+  const chart = new Chart(app, CLUSTER_CHARTS.collector);
+  const collector =
+    cluster.collectorMode === 'operator'
+      ? new FargateContainerInsightsOperatorCollector(chart, 'Collector', props)
+      : new FargateContainerInsightsCollector(chart, 'Collector', props);
   const sampleApp = cluster.sampleApp
     ? new SampleGoWebapp(new Chart(app, CLUSTER_CHARTS.sampleApp), 'Webapp')
     : undefined;

@@ -2,6 +2,7 @@ export * from './adot-version';
 export * from './collector-config';
 export * from './errors';
 export * from './fargate-container-insights-collector';
+export * from './fargate-container-insights-operator-collector';
 export * from './fargate-logging';
 export * from './fargate-size';
 export * from './fleet';

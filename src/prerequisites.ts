@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Yaml } from 'cdk8s';
+import type * as kplus from 'cdk8s-plus-29';
 import { ValidationError } from './errors';
-import type { FargateContainerInsightsCollector } from './fargate-container-insights-collector';
 import type { FargateLogging, IamPolicyDocument } from './fargate-logging';
 import { PATTERNS } from './validation';
 
@@ -35,10 +35,22 @@ export const PREREQUISITE_FILES = {
   loggingPolicy: 'fargate-pod-execution-role-logging-policy.json',
 } as const;
 
+/**
+ * What the prerequisites need of a collector: `FargateContainerInsightsCollector`
+ * and `FargateContainerInsightsOperatorCollector` both have it.
+ */
+export interface PrerequisiteCollector {
+  readonly clusterName: string;
+  readonly region: string;
+  readonly serviceAccountRoleArn: string;
+  readonly namespace: kplus.Namespace;
+  readonly serviceAccount: kplus.ServiceAccount;
+}
+
 /** What {@link clusterPrerequisites} derives the prerequisites from. */
 export interface ClusterPrerequisitesOptions {
   /** The cluster's collector: cluster, region, namespace, service account and role. */
-  readonly collector: FargateContainerInsightsCollector;
+  readonly collector: PrerequisiteCollector;
   /**
    * Other namespaces this app runs pods in (the sample application's), each
    * needing a Fargate profile.

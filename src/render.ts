@@ -34,3 +34,12 @@ function escapeStrings(value: unknown): unknown {
 export function renderCollectorConfig(config: CollectorConfig): string {
   return stringify(escapeStrings(config), { lineWidth: 0, indent: 2 });
 }
+
+/**
+ * The configuration as the object the collector reads, with `$` escaped as in
+ * {@link renderCollectorConfig}: for the OpenTelemetry Operator's
+ * `spec.config`, which the operator writes to the collector's file as is.
+ */
+export function escapedCollectorConfig(config: CollectorConfig): Record<string, unknown> {
+  return escapeStrings(config) as Record<string, unknown>;
+}

@@ -113,7 +113,12 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
     `Invalid namespace "${'n'.repeat(64)}": expected a DNS-1123 label`,
   ],
   ['webapp namespace with an underscore', webapp({ namespace: 'go_lang' }), 'Invalid namespace "go_lang"'],
-  // FARGATE_LOGGING, OIDC_ISSUER
+  // COLLECTOR_MODE, FARGATE_LOGGING, OIDC_ISSUER
+  [
+    'COLLECTOR_MODE helm',
+    env({ ...ENV, COLLECTOR_MODE: 'helm' }),
+    'Invalid COLLECTOR_MODE "helm": expected manifests or operator.',
+  ],
   [
     'FARGATE_LOGGING yes',
     env({ ...ENV, FARGATE_LOGGING: 'yes' }),

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { buildApp, DEMO_ENVIRONMENT, settingsFromEnvironment } from '../main';
+import { buildApp, buildCluster, DEMO_ENVIRONMENT, settingsFromEnvironment } from '../main';
 import { readManifests, validateManifest } from '../scripts/manifests';
 import { AdotVersion } from '../src';
 
@@ -20,6 +20,7 @@ describe('settingsFromEnvironment', () => {
       region: DEMO_ENVIRONMENT.AWS_REGION,
       collectorRoleArn: DEMO_ENVIRONMENT.COLLECTOR_ROLE_ARN,
       adotVersion: AdotVersion.DEFAULT,
+      collectorMode: 'manifests',
       fargateLogging: false,
       demo: true,
     });
@@ -64,6 +65,39 @@ describe('the app', () => {
       'sample-go-webapp.k8s.yaml',
     ]);
     for (const { objects } of manifests) for (const object of objects) validateManifest(object);
+  });
+
+  test('with COLLECTOR_MODE=operator and FARGATE_LOGGING=true, emits the custom resource and the logging ConfigMap', () => {
+    const manifests = readManifests(synthTo({ ...ENV, COLLECTOR_MODE: 'operator', FARGATE_LOGGING: 'true' }));
+    expect(manifests.map((m) => m.file)).toStrictEqual([
+      'fargate-container-insights.k8s.yaml',
+      'fargate-logging.k8s.yaml',
+      'sample-go-webapp.k8s.yaml',
+    ]);
+    const kinds = manifests.flatMap(({ objects }) => objects.map((o) => o.kind));
+    expect(kinds).toContain('OpenTelemetryCollector');
+    expect(kinds).not.toContain('StatefulSet');
+    expect(manifests[1]?.objects.map((o) => `${o.kind} ${o.metadata.name}`)).toStrictEqual([
+      'Namespace aws-observability',
+      'ConfigMap aws-logging',
+    ]);
+    for (const { objects } of manifests) for (const object of objects) validateManifest(object);
+  });
+
+  test('derives the prerequisites from the same constructs', () => {
+    const { prerequisites } = buildCluster(
+      settingsFromEnvironment({
+        ...ENV,
+        FARGATE_LOGGING: 'true',
+        OIDC_ISSUER: 'https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF',
+      }),
+    );
+    expect(prerequisites.eksctl.fargateProfiles.map((p) => p.name)).toStrictEqual([
+      'fargate-container-insights',
+      'golang',
+    ]);
+    expect(prerequisites.collectorRole.AssumeRolePolicyDocument).toBeDefined();
+    expect(prerequisites.loggingPolicy).toBeDefined();
   });
 
   test('two synths are byte-identical', () => {

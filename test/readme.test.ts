@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { afterAll, describe, expect, test } from 'vitest';
+import { parseManifest, validateManifest } from '../scripts/manifests';
 import { FargateContainerInsightsCollector, parseFleet } from '../src';
 
 /** The README's examples work as written: each `ts` block compiles and synthesizes. */
@@ -49,9 +50,11 @@ describe('README', () => {
       const text = (readdirSync(outdir, { recursive: true, withFileTypes: true }) as Dirent[])
         .filter((entry) => entry.isFile())
         .map((entry) => readFileSync(join(entry.parentPath, entry.name), 'utf8'))
-        .join('\n');
-      expect(text).toContain('kind: StatefulSet');
+        .join('---\n');
+      // A collector in either mode, with its IRSA service account; every object valid.
+      expect(text).toMatch(/kind: (StatefulSet|OpenTelemetryCollector)\n/);
       expect(text).toContain('eks.amazonaws.com/role-arn');
+      for (const object of parseManifest(text)) validateManifest(object);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }

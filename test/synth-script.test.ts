@@ -192,7 +192,7 @@ describe('with CLUSTERS_FILE (a fleet)', () => {
   test('npm run synth rewrites the fleet output and validates every object', () => {
     const run = npmRun('synth', FLEET);
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toContain('examples/fleet/dist/: 12 files, 38 objects');
+    expect(run.stdout).toContain('examples/fleet/dist/: 12 files, 35 objects');
   });
 
   test('CLUSTERS_FILE and CLUSTER_NAME together are an error', () => {

@@ -47,6 +47,8 @@ export function applyabilityProblems(dir: string): string[] {
         if (v.configMap) need(what, 'ConfigMap', v.configMap.name, o.metadata.namespace);
     }
     if (o.kind === 'StatefulSet') need(what, 'Service', o.spec.serviceName, o.metadata.namespace);
+    // The operator runs the collector with this service account; it creates none.
+    if (o.kind === 'OpenTelemetryCollector') need(what, 'ServiceAccount', o.spec.serviceAccount, o.metadata.namespace);
     if (o.kind === 'PodDisruptionBudget') {
       const selector = o.spec.selector.matchLabels as Record<string, string>;
       const selects = objects.some(

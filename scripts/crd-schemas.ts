@@ -1,10 +1,12 @@
 /**
- * JSON schemas of the GitOps objects a fleet emits, for validating them like
+ * JSON schemas of the custom resources we emit (the GitOps objects and the
+ * OpenTelemetryCollector) and of kustomization.yaml, for validating them like
  * the Kubernetes objects. Each is the subset of its CRD (or, for kustomize,
  * of the Kustomization file format) that we set: the same types, patterns,
  * enums and required fields as the source below, and no other field
  * (`additionalProperties: false`), so a misspelt or unsupported field fails.
  *
+ * - OpenTelemetryCollector: opentelemetry-operator config/crd/bases/opentelemetry.io_opentelemetrycollectors.yaml (v1beta1)
  * - ApplicationSet: argo-cd manifests/crds/applicationset-crd.yaml (argoproj.io/v1alpha1)
  * - GitRepository: fluxcd/source-controller config/crd/bases/source.toolkit.fluxcd.io_gitrepositories.yaml (v1)
  * - Kustomization: fluxcd/kustomize-controller config/crd/bases/kustomize.toolkit.fluxcd.io_kustomizations.yaml (v1)
@@ -27,6 +29,8 @@ const metadata = object(
   {
     name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$' },
     namespace: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$' },
+    labels: { type: 'object', additionalProperties: { type: 'string' } },
+    annotations: { type: 'object', additionalProperties: { type: 'string' } },
   },
   ['name', 'namespace'],
 );
@@ -43,8 +47,92 @@ function kind(apiVersion: string, name: string, spec: Schema): Schema {
 // Flux: "^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$" for interval and Kustomization timeout.
 const fluxDuration: Schema = { type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$' };
 
+// Kubernetes quantities, as the CRDs take them (int-or-string with this pattern).
+const quantity: Schema = {
+  type: 'string',
+  pattern:
+    '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$',
+};
+const quantities: Schema = { type: 'object', additionalProperties: quantity };
+const positive: Schema = { type: 'integer', minimum: 1 };
+const probe = object({ periodSeconds: positive, failureThreshold: positive, timeoutSeconds: positive });
+// The collector configuration: the CRD requires these sections and keeps what is in them.
+const collectorSection: Schema = { type: 'object' };
+
 /** Schemas by `apiVersion/kind`. */
-export const GITOPS_SCHEMAS: Readonly<Record<string, Schema>> = {
+export const CRD_SCHEMAS: Readonly<Record<string, Schema>> = {
+  'opentelemetry.io/v1beta1/OpenTelemetryCollector': kind(
+    'opentelemetry.io/v1beta1',
+    'OpenTelemetryCollector',
+    object(
+      {
+        mode: { enum: ['daemonset', 'deployment', 'sidecar', 'statefulset'] },
+        image: string,
+        imagePullPolicy: { enum: ['Always', 'IfNotPresent', 'Never'] },
+        replicas: { type: 'integer', minimum: 0 },
+        serviceAccount: string,
+        upgradeStrategy: { enum: ['automatic', 'none'] },
+        config: {
+          type: 'object',
+          required: ['exporters', 'receivers', 'service'],
+          properties: {
+            connectors: collectorSection,
+            exporters: collectorSection,
+            extensions: collectorSection,
+            processors: collectorSection,
+            receivers: collectorSection,
+            service: collectorSection,
+          },
+          additionalProperties: false,
+        },
+        env: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['name'],
+            additionalProperties: false,
+            properties: {
+              name: string,
+              value: string,
+              valueFrom: object({ fieldRef: object({ fieldPath: string }) }),
+            },
+          },
+        },
+        resources: object({ requests: quantities, limits: quantities }, []),
+        podSecurityContext: object(
+          {
+            runAsNonRoot: boolean,
+            runAsUser: { type: 'integer' },
+            runAsGroup: { type: 'integer' },
+            fsGroup: { type: 'integer' },
+            seccompProfile: object({ type: { enum: ['Localhost', 'RuntimeDefault', 'Unconfined'] } }),
+          },
+          [],
+        ),
+        securityContext: object(
+          {
+            allowPrivilegeEscalation: boolean,
+            privileged: boolean,
+            readOnlyRootFilesystem: boolean,
+            runAsNonRoot: boolean,
+            runAsUser: { type: 'integer' },
+            runAsGroup: { type: 'integer' },
+            capabilities: object({ drop: strings }),
+            seccompProfile: object({ type: { enum: ['Localhost', 'RuntimeDefault', 'Unconfined'] } }),
+          },
+          [],
+        ),
+        volumes: { type: 'array', items: object({ name: string, emptyDir: object({}, []) }, ['name']) },
+        volumeMounts: { type: 'array', items: object({ name: string, mountPath: string }) },
+        podAnnotations: { type: 'object', additionalProperties: string },
+        podDisruptionBudget: object({ maxUnavailable: { anyOf: [{ type: 'integer' }, { type: 'string' }] } }, []),
+        startupProbe: probe,
+        readinessProbe: probe,
+        livenessProbe: probe,
+      },
+      ['config'],
+    ),
+  ),
   'argoproj.io/v1alpha1/ApplicationSet': kind(
     'argoproj.io/v1alpha1',
     'ApplicationSet',
