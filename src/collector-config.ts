@@ -258,6 +258,17 @@ export const CONSUMED_CADVISOR_FAMILIES: readonly string[] = [
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
+ * An awsemf `metric_name_selectors` entry that matches exactly one metric
+ * name. awsemf matches each selector as an unanchored regular expression
+ * (`regexp.MatchString`), so the bare name `pod_cpu_limit`, as the AWS
+ * reference writes it, also selects `pod_cpu_limit_raw`, and every metric
+ * selected is a billed custom metric per dimension set.
+ */
+export function exactNameSelector(metric: string): string {
+  return `^${escapeRegExp(metric)}$`;
+}
+
+/**
  * A `metric_relabel_configs` rule that drops, at scrape time, every series the
  * pipeline would drop later anyway. The `metricstransform` renames select
  * families with unanchored regular expressions; Prometheus anchors its own, so
@@ -562,7 +573,7 @@ export function buildCollectorConfig(options: CollectorConfigOptions): Collector
         metric_declarations: [
           {
             dimensions: options.dimensionSets.map((set) => [...set]),
-            metric_name_selectors: [...options.metrics],
+            metric_name_selectors: options.metrics.map(exactNameSelector),
           },
         ],
       },

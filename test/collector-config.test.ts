@@ -5,6 +5,7 @@ import {
   CONSUMED_CADVISOR_FAMILIES,
   type CollectorConfig,
   consumedFamiliesRule,
+  DEFAULT_METRICS,
   EnvReference,
   type FilterProcessorConfig,
   formatDuration,
@@ -17,7 +18,7 @@ import {
   renderCollectorConfig,
   shardRules,
 } from '../src';
-import { buildConfig as build, loadCollectorConfig, loadReference } from './support/collector';
+import { buildConfig as build, loadCollectorConfig, loadReference, withAnchoredSelectors } from './support/collector';
 
 function generationProcessors(config: CollectorConfig): Array<[string, MetricsGenerationProcessorConfig]> {
   return Object.entries(config.processors).filter(([id]) => id.includes('metricsgeneration')) as Array<
@@ -95,9 +96,35 @@ describe('metrics come from the catalog', () => {
 
   test('every metric sent to CloudWatch is produced by the pipeline', () => {
     const [declaration] = config.exporters.awsemf.metric_declarations;
-    for (const name of declaration.metric_name_selectors) {
-      expect(produced.has(name), name).toBe(true);
+    for (const selector of declaration.metric_name_selectors) {
+      expect(
+        [...produced.keys()].some((name) => new RegExp(selector).test(name)),
+        selector,
+      ).toBe(true);
     }
+  });
+
+  // awsemf matches selectors with Go's regexp.MatchString: unanchored. These
+  // selectors use only syntax Go and JavaScript read alike (^, $, \.).
+  const selected = (selectors: readonly string[]) =>
+    METRIC_CATALOG.map((m) => m.name).filter((name) => selectors.some((s) => new RegExp(s).test(name)));
+
+  test('each selector selects exactly its metric of all the pipeline sends to awsemf, so nothing else is billed', () => {
+    const everything = build({ metrics: METRIC_CATALOG.map((m) => m.name) });
+    const [declaration] = everything.exporters.awsemf.metric_declarations;
+    for (const [i, selector] of declaration.metric_name_selectors.entries()) {
+      expect(selected([selector]), selector).toStrictEqual([METRIC_CATALOG[i]?.name]);
+    }
+    expect(selected(config.exporters.awsemf.metric_declarations[0].metric_name_selectors)).toStrictEqual(
+      [...DEFAULT_METRICS].sort(
+        (a, b) => METRIC_CATALOG.findIndex((m) => m.name === a) - METRIC_CATALOG.findIndex((m) => m.name === b),
+      ),
+    );
+  });
+
+  test("the reference's bare names select more than they name: pod_cpu_limit also bills pod_cpu_limit_raw", () => {
+    expect(selected(['pod_cpu_limit'])).toStrictEqual(['pod_cpu_limit_raw', 'pod_cpu_limit']);
+    expect(selected(DEFAULT_METRICS)).toHaveLength(DEFAULT_METRICS.length + 1);
   });
 
   test('the filter keeps every renamed metric and drops the raw cAdvisor families', () => {
@@ -226,7 +253,7 @@ describe('options', () => {
     expect(config.exporters.awsemf.metric_declarations).toStrictEqual([
       {
         dimensions: [['ClusterName', 'Namespace', 'PodName']],
-        metric_name_selectors: ['pod_memory_working_set', 'container_memory_working_set'],
+        metric_name_selectors: ['^pod_memory_working_set$', '^container_memory_working_set$'],
       },
     ]);
   });
@@ -277,8 +304,8 @@ describe.each([
     expect(sortedRules(ours)).toStrictEqual(sortedRules(reference));
   });
 
-  test('the same exporter settings', () => {
-    expect(ours.exporters).toStrictEqual(reference.exporters);
+  test('the same exporter settings, with each metric name selector anchored to its whole name', () => {
+    expect(ours.exporters).toStrictEqual(withAnchoredSelectors(reference.exporters));
   });
 
   test('the same scrape target discovery and path rewriting', () => {

@@ -9,7 +9,7 @@ import {
   type FargateContainerInsightsCollectorProps,
   fargatePodSize,
 } from '../src';
-import { loadCollectorConfig, loadReference } from './support/collector';
+import { loadCollectorConfig, loadReference, withAnchoredSelectors } from './support/collector';
 import { only, synth } from './support/synth';
 
 const props: FargateContainerInsightsCollectorProps = {
@@ -308,7 +308,7 @@ describe('props', () => {
   test('metrics and dimension sets', () => {
     const objects = collector({ metrics: ['pod_memory_working_set'], dimensionSets: [['ClusterName', 'Namespace']] });
     expect(configOf(objects).exporters.awsemf.metric_declarations).toStrictEqual([
-      { dimensions: [['ClusterName', 'Namespace']], metric_name_selectors: ['pod_memory_working_set'] },
+      { dimensions: [['ClusterName', 'Namespace']], metric_name_selectors: ['^pod_memory_working_set$'] },
     ]);
   });
 });
@@ -346,7 +346,7 @@ describe('defaults do what the AWS reference manifest does', () => {
     ).toBe('1vCPU 3GB');
   });
 
-  test('same exporter configuration', () => {
-    expect(configOf(ours).exporters).toStrictEqual(reference.config.exporters);
+  test('same exporter configuration, with each metric name selector anchored to its whole name', () => {
+    expect(configOf(ours).exporters).toStrictEqual(withAnchoredSelectors(reference.config.exporters));
   });
 });

@@ -52,3 +52,22 @@ export const DEFAULT_CONFIG_OPTIONS: CollectorConfigOptions = {
 export function buildConfig(overrides: Partial<CollectorConfigOptions> = {}): CollectorConfig {
   return buildCollectorConfig({ ...DEFAULT_CONFIG_OPTIONS, ...overrides });
 }
+
+/**
+ * The reference's exporters with each `metric_name_selectors` entry anchored
+ * (`^name$`): the one way ours differ, so that a selector bills only its metric.
+ */
+export function withAnchoredSelectors(exporters: any): any {
+  return {
+    ...exporters,
+    awsemf: {
+      ...exporters.awsemf,
+      metric_declarations: exporters.awsemf.metric_declarations.map(
+        (declaration: { metric_name_selectors: string[] }) => ({
+          ...declaration,
+          metric_name_selectors: declaration.metric_name_selectors.map((name) => `^${name}$`),
+        }),
+      ),
+    },
+  };
+}
