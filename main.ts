@@ -2,8 +2,11 @@ import { App } from 'cdk8s';
 import {
   AdotVersion,
   addClusterCharts,
+  type ClusterConstructs,
   type ClusterPrerequisites,
+  estimateCustomMetrics,
   type FleetCluster,
+  formatEstimate,
   OIDC_ISSUER,
   prerequisitesOf,
   readFleetFile,
@@ -32,6 +35,8 @@ export interface AppSettings {
   readonly adotVersion: AdotVersion;
   /** How the collector runs (`COLLECTOR_MODE`): manifests, or an OpenTelemetry Operator custom resource. */
   readonly collectorMode: 'manifests' | 'operator';
+  /** Namespaces and pods to estimate the custom metrics for (`EXPECTED_NAMESPACES`, `EXPECTED_PODS`). */
+  readonly expected: { readonly namespaces: number; readonly pods: number };
   /** Emit the Fargate logging configuration (`FARGATE_LOGGING=true`). */
   readonly fargateLogging: boolean;
   /** The cluster's OIDC issuer (`OIDC_ISSUER`), for the collector role's trust policy. */
@@ -77,6 +82,8 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
   if (mode !== undefined && mode !== 'manifests' && mode !== 'operator') {
     throw new ValidationError(`Invalid COLLECTOR_MODE ${JSON.stringify(mode)}: expected manifests or operator.`);
   }
+  const pods = wholeNumber(env, 'EXPECTED_PODS', 100, 1);
+  const namespaces = wholeNumber(env, 'EXPECTED_NAMESPACES', Math.min(10, pods), 1, pods);
   const oidcIssuer = env.OIDC_ISSUER;
   if (oidcIssuer !== undefined && !OIDC_ISSUER.test(oidcIssuer)) {
     throw new ValidationError(
@@ -90,9 +97,28 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
     adotVersion: adotVersion === undefined ? AdotVersion.DEFAULT : AdotVersion.of(adotVersion, 'ADOT_VERSION'),
     collectorMode: mode ?? 'manifests',
     fargateLogging: logging === 'true',
+    expected: { namespaces, pods },
     ...(oidcIssuer === undefined ? {} : { oidcIssuer }),
     demo,
   };
+}
+
+/** A whole-number environment variable within bounds, or its default. */
+function wholeNumber(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  const text = env[name];
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    const upper = max === Number.MAX_SAFE_INTEGER ? '' : ` to ${max}`;
+    throw new ValidationError(`Invalid ${name} ${JSON.stringify(text)}: expected a whole number from ${min}${upper}.`);
+  }
+  return value;
 }
 
 /** The app's settings as a fleet cluster: the same charts a fleet's cluster folder holds. */
@@ -121,18 +147,28 @@ export function buildApp(settings: AppSettings, outdir?: string): App {
 export function buildCluster(
   settings: AppSettings,
   outdir?: string,
-): { readonly app: App; readonly prerequisites: ClusterPrerequisites } {
+): {
+  readonly app: App;
+  readonly prerequisites: ClusterPrerequisites;
+  readonly collector: ClusterConstructs['collector'];
+} {
   const app = new App(outdir === undefined ? {} : { outdir });
   const cluster = asCluster(settings);
   const constructs = addClusterCharts(app, cluster);
-  return { app, prerequisites: prerequisitesOf(constructs, cluster) };
+  return { app, prerequisites: prerequisitesOf(constructs, cluster), collector: constructs.collector };
 }
 
 /** Synthesizes the fleet of a clusters file into `outdir`, or the file's output folder. */
 async function synthesizeFleetFile(file: string, outdir: string | undefined): Promise<void> {
-  const single = [...REQUIRED, 'ADOT_VERSION', 'COLLECTOR_MODE', 'FARGATE_LOGGING', 'OIDC_ISSUER'].filter(
-    (name) => process.env[name] !== undefined,
-  );
+  const single = [
+    ...REQUIRED,
+    'ADOT_VERSION',
+    'COLLECTOR_MODE',
+    'FARGATE_LOGGING',
+    'OIDC_ISSUER',
+    'EXPECTED_NAMESPACES',
+    'EXPECTED_PODS',
+  ].filter((name) => process.env[name] !== undefined);
   if (single.length > 0) {
     throw new ValidationError(
       `Invalid environment: CLUSTERS_FILE and ${single.join(', ')} are both set; expected either a clusters file (CLUSTERS_FILE) or one cluster (CLUSTER_NAME, AWS_REGION, COLLECTOR_ROLE_ARN).`,
@@ -157,8 +193,12 @@ async function main(): Promise<void> {
         `No CLUSTER_NAME, AWS_REGION or COLLECTOR_ROLE_ARN set: synthesizing the demo configuration (cluster "${settings.clusterName}" in ${settings.region}, role ${settings.collectorRoleArn}).`,
       );
     }
-    const { app, prerequisites } = buildCluster(settings);
+    const { app, prerequisites, collector } = buildCluster(settings);
     app.synth();
+    const input = { metrics: collector.metrics, dimensionSets: collector.dimensionSets, ...settings.expected };
+    console.error(
+      `${formatEstimate(input, estimateCustomMetrics(input))} Set EXPECTED_NAMESPACES and EXPECTED_PODS for your cluster.`,
+    );
     // `npm run synth` stages the prerequisites here; plain `cdk8s synth` writes only manifests.
     const prerequisitesDir = process.env.PREREQUISITES_OUTDIR;
     if (prerequisitesDir !== undefined) writePrerequisites(prerequisites, prerequisitesDir);

@@ -185,6 +185,10 @@ export class FargateContainerInsightsCollector extends Construct {
   public readonly serviceAccountRoleArn: string;
   /** The ADOT release the configuration is written for. */
   public readonly adotVersion: AdotVersion;
+  /** The metrics sent to CloudWatch as metrics. */
+  public readonly metrics: readonly string[];
+  /** Their dimension sets. */
+  public readonly dimensionSets: ReadonlyArray<readonly Dimension[]>;
   /** The collector configuration, as an object. */
   public readonly config: CollectorConfig;
   /** The collector configuration file, as the collector reads it. */
@@ -222,6 +226,8 @@ export class FargateContainerInsightsCollector extends Construct {
     this.region = resolved.region;
     this.serviceAccountRoleArn = resolved.roleArn;
     this.adotVersion = resolved.adotVersion;
+    this.metrics = configOptions.metrics;
+    this.dimensionSets = configOptions.dimensionSets;
     claimNamespace(this, 'namespace', namespaceName);
     this.config = buildCollectorConfig(configOptions);
     this.configYaml = renderedConfig(configOptions, this.config);

@@ -13,6 +13,7 @@ import {
 import { buildCollectorConfig, type CollectorConfig, SHARD_ENV } from './collector-config';
 import type { FargateContainerInsightsCollectorProps } from './fargate-container-insights-collector';
 import { type FargatePodSize, formatFargatePodSize } from './fargate-size';
+import type { Dimension } from './metric-catalog';
 import { claimNamespace } from './namespace-claims';
 import { containerRequests, FARGATE_SIZE_ANNOTATION, validateFargateFit } from './pod-template';
 import { escapedCollectorConfig } from './render';
@@ -117,6 +118,10 @@ export class FargateContainerInsightsOperatorCollector extends Construct {
   public readonly serviceAccountRoleArn: string;
   /** The ADOT release the configuration is written for. */
   public readonly adotVersion: AdotVersion;
+  /** The metrics sent to CloudWatch as metrics. */
+  public readonly metrics: readonly string[];
+  /** Their dimension sets. */
+  public readonly dimensionSets: ReadonlyArray<readonly Dimension[]>;
   /** The collector configuration, as an object. */
   public readonly config: CollectorConfig;
   /** The namespace the collector runs in. */
@@ -144,6 +149,8 @@ export class FargateContainerInsightsOperatorCollector extends Construct {
     this.region = resolved.region;
     this.serviceAccountRoleArn = resolved.roleArn;
     this.adotVersion = resolved.adotVersion;
+    this.metrics = resolved.configOptions.metrics;
+    this.dimensionSets = resolved.configOptions.dimensionSets;
     claimNamespace(this, 'namespace', resolved.namespaceName);
     this.config = buildCollectorConfig(resolved.configOptions);
 

@@ -1,5 +1,6 @@
 export * from './adot-version';
 export * from './collector-config';
+export * from './cost-estimate';
 export * from './errors';
 export * from './fargate-container-insights-collector';
 export * from './fargate-container-insights-operator-collector';

@@ -113,6 +113,18 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
     `Invalid namespace "${'n'.repeat(64)}": expected a DNS-1123 label`,
   ],
   ['webapp namespace with an underscore', webapp({ namespace: 'go_lang' }), 'Invalid namespace "go_lang"'],
+  // EXPECTED_PODS, EXPECTED_NAMESPACES (the custom metrics estimate)
+  [
+    'EXPECTED_PODS 0',
+    env({ ...ENV, EXPECTED_PODS: '0' }),
+    'Invalid EXPECTED_PODS "0": expected a whole number from 1.',
+  ],
+  [
+    'more EXPECTED_NAMESPACES than pods',
+    env({ ...ENV, EXPECTED_PODS: '5', EXPECTED_NAMESPACES: '6' }),
+    'Invalid EXPECTED_NAMESPACES "6": expected a whole number from 1 to 5.',
+  ],
+  ['EXPECTED_PODS 1e3', env({ ...ENV, EXPECTED_PODS: '1e3' }), 'Invalid EXPECTED_PODS "1e3"'],
   // COLLECTOR_MODE, FARGATE_LOGGING, OIDC_ISSUER
   [
     'COLLECTOR_MODE helm',

@@ -22,6 +22,7 @@ describe('settingsFromEnvironment', () => {
       adotVersion: AdotVersion.DEFAULT,
       collectorMode: 'manifests',
       fargateLogging: false,
+      expected: { namespaces: 10, pods: 100 },
       demo: true,
     });
   });

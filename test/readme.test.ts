@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseManifest, validateManifest } from '../scripts/manifests';
-import { FargateContainerInsightsCollector, parseFleet } from '../src';
+import {
+  DEFAULT_DIMENSION_SETS,
+  DEFAULT_METRICS,
+  estimateCustomMetrics,
+  FargateContainerInsightsCollector,
+  parseFleet,
+} from '../src';
 
 /** The README's examples work as written: each `ts` block compiles and synthesizes. */
 const ROOT = join(__dirname, '..');
@@ -102,5 +108,22 @@ describe('README, fleets', () => {
   test('the benchmark table has the three sizes the bench script runs', () => {
     const rows = [...README.matchAll(/^\| +(1|100|1000) \| +([\d.]+) s \| +(\d+) MiB/gm)].map((m) => m[1]);
     expect(rows).toStrictEqual(['1', '100', '1000']);
+  });
+});
+
+describe('README, metric costs', () => {
+  test('the cost table is what estimateCustomMetrics gives for the default selection', () => {
+    const rows = [...README.matchAll(/^\| +(\d+) \((\d+)\) +\| +([\d,]+) \| +\$([\d,.]+) \|$/gm)];
+    expect(rows).toHaveLength(3);
+    for (const [, pods, namespaces, count, usd] of rows) {
+      const estimate = estimateCustomMetrics({
+        metrics: DEFAULT_METRICS,
+        dimensionSets: DEFAULT_DIMENSION_SETS,
+        namespaces: Number(namespaces),
+        pods: Number(pods),
+      });
+      expect(estimate.customMetrics).toBe(Number(count?.replaceAll(',', '')));
+      expect(estimate.monthlyUsd.toFixed(2)).toBe(usd?.replaceAll(',', ''));
+    }
   });
 });

@@ -101,6 +101,9 @@ describe('npm run synth', () => {
     });
     expect(run.status, run.stderr).toBe(0);
     expect(existsSync(join(scratch, 'dist', 'stale.k8s.yaml'))).toBe(false);
+    expect(run.stderr).toContain(
+      'CloudWatch custom metrics for 10 namespaces and 100 pods: 8 metrics × 3 dimension sets = 8 + 80 + 800 = 888, about $266.40 a month',
+    );
     expect(Object.keys(snapshot())).toStrictEqual(['fargate-container-insights.k8s.yaml', 'sample-go-webapp.k8s.yaml']);
     expect(readFileSync(join(scratch, 'dist', 'fargate-container-insights.k8s.yaml'), 'utf8')).toContain(
       'ClusterName=prod-eu',

@@ -1,0 +1,108 @@
+import { ValidationError } from './errors';
+import type { Dimension } from './metric-catalog';
+
+/**
+ * How many CloudWatch custom metrics a metric selection creates, and what they
+ * cost a month. Every metric named in `metrics` is one custom metric per
+ * dimension set per distinct combination of dimension values:
+ *
+ * - `[ClusterName, LaunchType]`: one per cluster;
+ * - with `Namespace`: one per namespace that has pods;
+ * - with `PodName` or `NodeName`: one per pod (on Fargate every pod runs on a
+ *   node of its own, so a node name is as many as the pods).
+ *
+ * custom metrics = Σ over dimension sets of (metrics × values of that set).
+ * CloudWatch bills custom metrics per month in tiers, prorated by the hour:
+ * a pod that runs a week costs a quarter of a metric-month per metric and set.
+ */
+
+/** One price tier: the metrics up to `upTo` (in total) cost `usdPerMetricMonth` each. */
+export interface MetricPriceTier {
+  readonly upTo: number;
+  readonly usdPerMetricMonth: number;
+}
+
+/** CloudWatch custom metric prices in us-east-1, per metric-month, by tier. */
+export const CLOUDWATCH_METRIC_PRICES_US_EAST_1: readonly MetricPriceTier[] = [
+  { upTo: 10_000, usdPerMetricMonth: 0.3 },
+  { upTo: 250_000, usdPerMetricMonth: 0.1 },
+  { upTo: 1_000_000, usdPerMetricMonth: 0.05 },
+  { upTo: Number.POSITIVE_INFINITY, usdPerMetricMonth: 0.02 },
+];
+
+/** What an estimate is for. */
+export interface CustomMetricsEstimateInput {
+  /** The metrics sent to CloudWatch as metrics. */
+  readonly metrics: readonly string[];
+  /** Their dimension sets. */
+  readonly dimensionSets: ReadonlyArray<readonly Dimension[]>;
+  /** Namespaces with Fargate pods, the collector's included. */
+  readonly namespaces: number;
+  /** Fargate pods running at the same time, the collector's included. */
+  readonly pods: number;
+}
+
+/** An estimate: the custom metrics, by dimension set and in total, and their monthly price. */
+export interface CustomMetricsEstimate {
+  readonly perDimensionSet: ReadonlyArray<{ readonly dimensions: readonly Dimension[]; readonly metrics: number }>;
+  readonly customMetrics: number;
+  readonly monthlyUsd: number;
+}
+
+/** How many distinct value combinations a dimension set takes. */
+export function dimensionSetValues(set: readonly Dimension[], namespaces: number, pods: number): number {
+  if (set.includes('PodName') || set.includes('NodeName')) return pods;
+  if (set.includes('Namespace')) return namespaces;
+  return 1;
+}
+
+/** The monthly price of `count` custom metrics under `tiers`. */
+export function customMetricsMonthlyUsd(
+  count: number,
+  tiers: readonly MetricPriceTier[] = CLOUDWATCH_METRIC_PRICES_US_EAST_1,
+): number {
+  let remaining = count;
+  let from = 0;
+  let usd = 0;
+  for (const tier of tiers) {
+    const inTier = Math.min(remaining, tier.upTo - from);
+    usd += inTier * tier.usdPerMetricMonth;
+    remaining -= inTier;
+    from = tier.upTo;
+    if (remaining <= 0) break;
+  }
+  return Math.round(usd * 100) / 100;
+}
+
+/**
+ * Estimates the custom metrics of a selection for a number of namespaces and
+ * pods, and their monthly price (us-east-1 unless other tiers are given).
+ *
+ * @throws ValidationError when the counts are not whole numbers with 1 ≤ namespaces ≤ pods
+ */
+export function estimateCustomMetrics(
+  input: CustomMetricsEstimateInput,
+  tiers: readonly MetricPriceTier[] = CLOUDWATCH_METRIC_PRICES_US_EAST_1,
+): CustomMetricsEstimate {
+  const { namespaces, pods } = input;
+  if (!Number.isInteger(pods) || pods < 1) {
+    throw new ValidationError(`Invalid pods ${JSON.stringify(pods)}: expected a whole number of at least 1.`);
+  }
+  if (!Number.isInteger(namespaces) || namespaces < 1 || namespaces > pods) {
+    throw new ValidationError(
+      `Invalid namespaces ${JSON.stringify(namespaces)}: expected a whole number from 1 to pods (${pods}); a namespace without pods sends no metrics.`,
+    );
+  }
+  const perDimensionSet = input.dimensionSets.map((dimensions) => ({
+    dimensions,
+    metrics: input.metrics.length * dimensionSetValues(dimensions, namespaces, pods),
+  }));
+  const customMetrics = perDimensionSet.reduce((sum, s) => sum + s.metrics, 0);
+  return { perDimensionSet, customMetrics, monthlyUsd: customMetricsMonthlyUsd(customMetrics, tiers) };
+}
+
+/** One line for a person: the count, how it is made up, and the price. */
+export function formatEstimate(input: CustomMetricsEstimateInput, estimate: CustomMetricsEstimate): string {
+  const parts = estimate.perDimensionSet.map((s) => s.metrics).join(' + ');
+  return `CloudWatch custom metrics for ${input.namespaces} namespaces and ${input.pods} pods: ${input.metrics.length} metrics × ${input.dimensionSets.length} dimension sets = ${parts} = ${estimate.customMetrics}, about $${estimate.monthlyUsd.toFixed(2)} a month (us-east-1 prices).`;
+}

@@ -1,0 +1,87 @@
+import { describe, expect, test } from 'vitest';
+import {
+  customMetricsMonthlyUsd,
+  DEFAULT_DIMENSION_SETS,
+  DEFAULT_METRICS,
+  type Dimension,
+  dimensionSetValues,
+  estimateCustomMetrics,
+  formatEstimate,
+  METRIC_CATALOG,
+  ValidationError,
+} from '../src';
+import { buildConfig } from './support/collector';
+
+describe('dimensionSetValues', () => {
+  test.each<[Dimension[], number]>([
+    [['ClusterName', 'LaunchType'], 1],
+    [['ClusterName', 'Namespace', 'LaunchType'], 7],
+    [['ClusterName', 'Namespace', 'PodName', 'LaunchType'], 40],
+    // On Fargate each pod is a node of its own.
+    [['ClusterName', 'NodeName'], 40],
+    [['Namespace'], 7],
+  ])('%j takes %i values for 7 namespaces and 40 pods', (set, values) => {
+    expect(dimensionSetValues(set, 7, 40)).toBe(values);
+  });
+});
+
+describe('customMetricsMonthlyUsd (us-east-1 tiers)', () => {
+  test.each([
+    [0, 0],
+    [1, 0.3],
+    [10_000, 3_000],
+    [10_001, 3_000.1],
+    [250_000, 3_000 + 24_000],
+    [1_000_000, 3_000 + 24_000 + 37_500],
+    [1_000_001, 3_000 + 24_000 + 37_500 + 0.02],
+  ])('%i metrics cost $%d a month', (count, usd) => {
+    expect(customMetricsMonthlyUsd(count)).toBeCloseTo(usd, 2);
+  });
+
+  test('other tiers can be given', () => {
+    expect(customMetricsMonthlyUsd(5, [{ upTo: Number.POSITIVE_INFINITY, usdPerMetricMonth: 1 }])).toBe(5);
+  });
+});
+
+describe('estimateCustomMetrics', () => {
+  const reference = (namespaces: number, pods: number) =>
+    estimateCustomMetrics({ metrics: DEFAULT_METRICS, dimensionSets: DEFAULT_DIMENSION_SETS, namespaces, pods });
+
+  // metrics × (1 cluster + namespaces + pods), priced by tier.
+  test.each([
+    [2, 10, 8 * (1 + 2 + 10), 31.2],
+    [10, 100, 8 * (1 + 10 + 100), 266.4],
+    [50, 1000, 8 * (1 + 50 + 1000), 2522.4],
+    [100, 2000, 8 * (1 + 100 + 2000), 3000 + (8 * 2101 - 10_000) * 0.1],
+  ])('the default selection for %i namespaces and %i pods: %i custom metrics, $%d a month', (ns, pods, count, usd) => {
+    const estimate = reference(ns, pods);
+    expect(estimate.customMetrics).toBe(count);
+    expect(estimate.monthlyUsd).toBeCloseTo(usd, 2);
+    expect(estimate.perDimensionSet.map((s) => s.metrics)).toStrictEqual([8, 8 * ns, 8 * pods]);
+  });
+
+  test("counts the metrics the exporter's selectors select, no more", () => {
+    const selectors = buildConfig().exporters.awsemf.metric_declarations[0]?.metric_name_selectors ?? [];
+    const selected = METRIC_CATALOG.filter((m) => selectors.some((s) => new RegExp(s).test(m.name)));
+    expect(selected).toHaveLength(reference(1, 1).perDimensionSet[0]?.metrics ?? 0);
+  });
+
+  test.each([
+    [{ namespaces: 1, pods: 0 }, 'Invalid pods 0: expected a whole number of at least 1.'],
+    [{ namespaces: 1, pods: 2.5 }, 'Invalid pods 2.5'],
+    [{ namespaces: 0, pods: 10 }, 'Invalid namespaces 0: expected a whole number from 1 to pods (10)'],
+    [{ namespaces: 11, pods: 10 }, 'Invalid namespaces 11'],
+  ])('rejects %j', (counts, message) => {
+    const run = () =>
+      estimateCustomMetrics({ metrics: DEFAULT_METRICS, dimensionSets: DEFAULT_DIMENSION_SETS, ...counts });
+    expect(run).toThrow(ValidationError);
+    expect(run).toThrow(message);
+  });
+
+  test('formatEstimate says how the number is made up', () => {
+    const input = { metrics: DEFAULT_METRICS, dimensionSets: DEFAULT_DIMENSION_SETS, namespaces: 10, pods: 100 };
+    expect(formatEstimate(input, estimateCustomMetrics(input))).toBe(
+      'CloudWatch custom metrics for 10 namespaces and 100 pods: 8 metrics × 3 dimension sets = 8 + 80 + 800 = 888, about $266.40 a month (us-east-1 prices).',
+    );
+  });
+});
