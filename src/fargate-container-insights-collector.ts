@@ -1,28 +1,19 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import { k8s } from 'cdk8s-plus-29';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import type { AdotVersion } from './adot-version';
+import { ADOT_IMAGE_USER, COLLECTOR_NAMES, collectorEnvironment, POD_INDEX_LABEL, POD_LABELS } from './collector-base';
 import {
-  ADOT_IMAGE_USER,
-  COLLECTOR_NAMES,
-  collectorEnvironment,
-  createCollectorIdentity,
-  POD_INDEX_LABEL,
-  POD_LABELS,
-  resolveCollectorProps,
-} from './collector-base';
-import {
-  buildCollectorConfig,
   type CollectorConfig,
   type CollectorConfigOptions,
   HEALTH_CHECK_PORT,
   SHARD_ENV,
   TELEMETRY_PORT,
 } from './collector-config';
+import { ContainerInsightsCollectorBase } from './collector-construct';
 import type { FargatePodSize } from './fargate-size';
 import type { Dimension } from './metric-catalog';
-import { claimNamespace } from './namespace-claims';
 import {
   annotateConfigChecksum,
   annotateFargateSize,
@@ -176,32 +167,10 @@ export interface FargateContainerInsightsCollectorProps {
  * Creates a Namespace, a ServiceAccount for IRSA, a ClusterRole and its
  * binding, the collector ConfigMap, a Service and the StatefulSet.
  */
-export class FargateContainerInsightsCollector extends Construct {
-  /** The EKS cluster's name, as validated. */
-  public readonly clusterName: string;
-  /** The AWS region the metrics go to. */
-  public readonly region: string;
-  /** The IRSA role of the collector's service account. */
-  public readonly serviceAccountRoleArn: string;
-  /** The ADOT release the configuration is written for. */
-  public readonly adotVersion: AdotVersion;
-  /** The metrics sent to CloudWatch as metrics. */
-  public readonly metrics: readonly string[];
-  /** Their dimension sets. */
-  public readonly dimensionSets: ReadonlyArray<readonly Dimension[]>;
-  /** The collector configuration, as an object. */
-  public readonly config: CollectorConfig;
+export class FargateContainerInsightsCollector extends ContainerInsightsCollectorBase {
   /** The collector configuration file, as the collector reads it. */
   public readonly configYaml: string;
 
-  /** The namespace the collector runs in. */
-  public readonly namespace: kplus.Namespace;
-  /** The collector's service account, annotated with the IRSA role. */
-  public readonly serviceAccount: kplus.ServiceAccount;
-  /** What the collector may read through the Kubernetes API. */
-  public readonly clusterRole: kplus.ClusterRole;
-  /** Binds `clusterRole` to `serviceAccount`. */
-  public readonly clusterRoleBinding: kplus.ClusterRoleBinding;
   /** Holds the collector configuration file. */
   public readonly configMap: kplus.ConfigMap;
   /** The StatefulSet's governing Service, on the collector's own metrics port. */
@@ -217,31 +186,14 @@ export class FargateContainerInsightsCollector extends Construct {
   public readonly podDisruptionBudget: k8s.KubePodDisruptionBudget;
 
   public constructor(scope: Construct, id: string, props: FargateContainerInsightsCollectorProps) {
-    super(scope, id);
-
-    // Validate everything before creating any object.
-    const resolved = resolveCollectorProps(props);
-    const { clusterName, namespaceName, image, resources, replicas, configOptions } = resolved;
-    this.clusterName = clusterName;
-    this.region = resolved.region;
-    this.serviceAccountRoleArn = resolved.roleArn;
-    this.adotVersion = resolved.adotVersion;
-    this.metrics = configOptions.metrics;
-    this.dimensionSets = configOptions.dimensionSets;
-    claimNamespace(this, 'namespace', namespaceName);
-    this.config = buildCollectorConfig(configOptions);
+    super(scope, id, props);
+    const { resolved } = this;
+    const { namespaceName, image, resources, replicas, configOptions } = resolved;
     this.configYaml = renderedConfig(configOptions, this.config);
     const environment = collectorEnvironment(resolved);
 
     const labels = { ...POD_LABELS };
     const metadata = (name: string) => ({ name, namespace: namespaceName, labels });
-
-    ({
-      namespace: this.namespace,
-      serviceAccount: this.serviceAccount,
-      clusterRole: this.clusterRole,
-      clusterRoleBinding: this.clusterRoleBinding,
-    } = createCollectorIdentity(this, resolved));
 
     this.configMap = new kplus.ConfigMap(this, 'ConfigMap', {
       metadata: { ...metadata(COLLECTOR_NAMES.configMap), labels: { app: 'aws-adot', component: CONFIG_KEY } },

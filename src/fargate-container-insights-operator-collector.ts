@@ -1,20 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-29';
-import { Construct } from 'constructs';
-import type { AdotVersion } from './adot-version';
-import {
-  ADOT_IMAGE_USER,
-  COLLECTOR_NAMES,
-  collectorEnvironment,
-  createCollectorIdentity,
-  POD_INDEX_LABEL,
-  resolveCollectorProps,
-} from './collector-base';
-import { buildCollectorConfig, type CollectorConfig, SHARD_ENV } from './collector-config';
+import type { Construct } from 'constructs';
+import { ADOT_IMAGE_USER, COLLECTOR_NAMES, collectorEnvironment, POD_INDEX_LABEL } from './collector-base';
+import { SHARD_ENV } from './collector-config';
+import { ContainerInsightsCollectorBase } from './collector-construct';
 import type { FargateContainerInsightsCollectorProps } from './fargate-container-insights-collector';
 import { type FargatePodSize, formatFargatePodSize } from './fargate-size';
-import type { Dimension } from './metric-catalog';
-import { claimNamespace } from './namespace-claims';
 import { containerRequests, FARGATE_SIZE_ANNOTATION, validateFargateFit } from './pod-template';
 import { escapedCollectorConfig } from './render';
 
@@ -109,29 +100,7 @@ export interface FargateContainerInsightsOperatorCollectorProps extends FargateC
  * Needs an operator that reconciles `opentelemetry.io/v1beta1` (OpenTelemetry
  * Operator 0.99.0 or later), such as the one the ADOT EKS add-on installs.
  */
-export class FargateContainerInsightsOperatorCollector extends Construct {
-  /** The EKS cluster's name, as validated. */
-  public readonly clusterName: string;
-  /** The AWS region the metrics go to. */
-  public readonly region: string;
-  /** The IRSA role of the collector's service account. */
-  public readonly serviceAccountRoleArn: string;
-  /** The ADOT release the configuration is written for. */
-  public readonly adotVersion: AdotVersion;
-  /** The metrics sent to CloudWatch as metrics. */
-  public readonly metrics: readonly string[];
-  /** Their dimension sets. */
-  public readonly dimensionSets: ReadonlyArray<readonly Dimension[]>;
-  /** The collector configuration, as an object. */
-  public readonly config: CollectorConfig;
-  /** The namespace the collector runs in. */
-  public readonly namespace: kplus.Namespace;
-  /** The collector's service account, annotated with the IRSA role. */
-  public readonly serviceAccount: kplus.ServiceAccount;
-  /** What the collector may read through the Kubernetes API. */
-  public readonly clusterRole: kplus.ClusterRole;
-  /** Binds `clusterRole` to `serviceAccount`. */
-  public readonly clusterRoleBinding: kplus.ClusterRoleBinding;
+export class FargateContainerInsightsOperatorCollector extends ContainerInsightsCollectorBase {
   /** The `OpenTelemetryCollector` custom resource. */
   public readonly collector: ApiObject;
   /** The custom resource's `spec`, as emitted. */
@@ -140,26 +109,9 @@ export class FargateContainerInsightsOperatorCollector extends Construct {
   public readonly fargateSize: FargatePodSize;
 
   public constructor(scope: Construct, id: string, props: FargateContainerInsightsOperatorCollectorProps) {
-    super(scope, id);
-
-    // Validate everything before creating any object.
-    const resolved = resolveCollectorProps(props);
+    super(scope, id, props);
+    const { resolved } = this;
     this.fargateSize = validateFargateFit('resources', containerRequests(resolved.resources));
-    this.clusterName = resolved.clusterName;
-    this.region = resolved.region;
-    this.serviceAccountRoleArn = resolved.roleArn;
-    this.adotVersion = resolved.adotVersion;
-    this.metrics = resolved.configOptions.metrics;
-    this.dimensionSets = resolved.configOptions.dimensionSets;
-    claimNamespace(this, 'namespace', resolved.namespaceName);
-    this.config = buildCollectorConfig(resolved.configOptions);
-
-    ({
-      namespace: this.namespace,
-      serviceAccount: this.serviceAccount,
-      clusterRole: this.clusterRole,
-      clusterRoleBinding: this.clusterRoleBinding,
-    } = createCollectorIdentity(this, resolved));
 
     const environment = collectorEnvironment(resolved);
     const probe = (periodSeconds: number, failureThreshold: number): OperatorProbe => ({

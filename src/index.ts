@@ -1,5 +1,6 @@
 export * from './adot-version';
 export * from './collector-config';
+export * from './collector-construct';
 export * from './cost-estimate';
 export * from './errors';
 export * from './fargate-container-insights-collector';

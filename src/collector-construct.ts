@@ -1,0 +1,68 @@
+import type * as kplus from 'cdk8s-plus-29';
+import { Construct } from 'constructs';
+import type { AdotVersion } from './adot-version';
+import { createCollectorIdentity, type ResolvedCollectorProps, resolveCollectorProps } from './collector-base';
+import { buildCollectorConfig, type CollectorConfig } from './collector-config';
+import type { FargateContainerInsightsCollectorProps } from './fargate-container-insights-collector';
+import type { Dimension } from './metric-catalog';
+import { claimNamespace } from './namespace-claims';
+
+/**
+ * What both ways of running the Container Insights collector have: validated
+ * props, the collector configuration, and the namespace, IRSA service account
+ * and least-privilege RBAC. {@link FargateContainerInsightsCollector} adds the
+ * StatefulSet and its ConfigMap, Service and PodDisruptionBudget;
+ * {@link FargateContainerInsightsOperatorCollector} adds an
+ * `OpenTelemetryCollector` for the OpenTelemetry Operator.
+ */
+export abstract class ContainerInsightsCollectorBase extends Construct {
+  /** The EKS cluster's name, as validated. */
+  public readonly clusterName: string;
+  /** The AWS region the metrics go to. */
+  public readonly region: string;
+  /** The IRSA role of the collector's service account. */
+  public readonly serviceAccountRoleArn: string;
+  /** The ADOT release the configuration is written for. */
+  public readonly adotVersion: AdotVersion;
+  /** The metrics sent to CloudWatch as metrics. */
+  public readonly metrics: readonly string[];
+  /** Their dimension sets. */
+  public readonly dimensionSets: ReadonlyArray<readonly Dimension[]>;
+  /** The collector configuration, as an object. */
+  public readonly config: CollectorConfig;
+  /** The namespace the collector runs in. */
+  public readonly namespace: kplus.Namespace;
+  /** The collector's service account, annotated with the IRSA role. */
+  public readonly serviceAccount: kplus.ServiceAccount;
+  /** What the collector may read through the Kubernetes API. */
+  public readonly clusterRole: kplus.ClusterRole;
+  /** Binds `clusterRole` to `serviceAccount`. */
+  public readonly clusterRoleBinding: kplus.ClusterRoleBinding;
+
+  /** The props, validated, with their defaults. */
+  protected readonly resolved: ResolvedCollectorProps;
+
+  /**
+   * Validates every prop before creating any object, then creates the
+   * namespace, service account and RBAC.
+   */
+  protected constructor(scope: Construct, id: string, props: FargateContainerInsightsCollectorProps) {
+    super(scope, id);
+    const resolved = resolveCollectorProps(props);
+    this.resolved = resolved;
+    this.clusterName = resolved.clusterName;
+    this.region = resolved.region;
+    this.serviceAccountRoleArn = resolved.roleArn;
+    this.adotVersion = resolved.adotVersion;
+    this.metrics = resolved.configOptions.metrics;
+    this.dimensionSets = resolved.configOptions.dimensionSets;
+    claimNamespace(this, 'namespace', resolved.namespaceName);
+    this.config = buildCollectorConfig(resolved.configOptions);
+    ({
+      namespace: this.namespace,
+      serviceAccount: this.serviceAccount,
+      clusterRole: this.clusterRole,
+      clusterRoleBinding: this.clusterRoleBinding,
+    } = createCollectorIdentity(this, resolved));
+  }
+}
