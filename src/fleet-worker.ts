@@ -8,13 +8,11 @@ import { type FleetWorkerData, type FleetWorkerMessage, synthesizeClusters } fro
  */
 
 const data = workerData as FleetWorkerData;
-let message: FleetWorkerMessage;
-try {
-  message = { files: synthesizeClusters(data.clusters, data.outdir, data.first, data.prerequisitesDir) };
-} catch (error) {
-  message = {
-    error: error instanceof Error ? error.message : String(error),
-    validation: error instanceof ValidationError,
-  };
-}
-parentPort?.postMessage(message);
+synthesizeClusters(data.clusters, data.outdir, data.first, data.prerequisitesDir).then(
+  (files): void => parentPort?.postMessage({ files } satisfies FleetWorkerMessage),
+  (error: unknown): void =>
+    parentPort?.postMessage({
+      error: error instanceof Error ? error.message : String(error),
+      validation: error instanceof ValidationError,
+    } satisfies FleetWorkerMessage),
+);

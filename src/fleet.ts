@@ -18,8 +18,8 @@ import {
   KUSTOMIZATION_FILE,
   kustomization,
 } from './gitops';
-import { writeFoldersSafely } from './output';
-import { type ClusterPrerequisites, clusterPrerequisites, writePrerequisites } from './prerequisites';
+import { FileBatch, writeFoldersSafely } from './output';
+import { type ClusterPrerequisites, clusterPrerequisites, queuePrerequisites } from './prerequisites';
 import { SampleGoWebapp } from './sample-go-webapp';
 
 /**
@@ -99,14 +99,16 @@ export function prerequisitesOf(constructs: ClusterConstructs, cluster: FleetClu
  *
  * @param first index of `clusters[0]` in the fleet, for error messages
  */
-export function synthesizeClusters(
+export async function synthesizeClusters(
   clusters: readonly FleetCluster[],
   outdir: string,
   first = 0,
   prerequisitesDir?: string,
-): FleetFiles {
+): Promise<FleetFiles> {
   const manifests: string[] = [];
   const prerequisites: string[] = [];
+  // cdk8s writes the manifests as it synthesizes; our own files go out together.
+  const batch = new FileBatch();
   clusters.forEach((cluster, i) => {
     const dir = join(outdir, cluster.name);
     try {
@@ -114,7 +116,8 @@ export function synthesizeClusters(
       const constructs = addClusterCharts(app, cluster);
       app.synth();
       if (prerequisitesDir !== undefined) {
-        const written = writePrerequisites(prerequisitesOf(constructs, cluster), join(prerequisitesDir, cluster.name));
+        const dir = join(prerequisitesDir, cluster.name);
+        const written = queuePrerequisites(prerequisitesOf(constructs, cluster), dir, batch);
         prerequisites.push(...written.map((file) => `${cluster.name}/${file}`));
       }
     } catch (error) {
@@ -122,9 +125,10 @@ export function synthesizeClusters(
       throw new ValidationError(`clusters[${first + i}] (${cluster.name}): ${error.message}`);
     }
     const files = readdirSync(dir).sort();
-    writeFileSync(join(dir, KUSTOMIZATION_FILE), Yaml.stringify(kustomization(files)));
+    batch.add(join(dir, KUSTOMIZATION_FILE), Yaml.stringify(kustomization(files)));
     manifests.push(...[...files, KUSTOMIZATION_FILE].sort().map((file) => `${cluster.name}/${file}`));
   });
+  await batch.write();
   return { manifests, prerequisites };
 }
 
@@ -246,7 +250,7 @@ async function writeFleet(
   let manifests: string[];
   let prerequisites: string[];
   if (workers === 1) {
-    const written = synthesizeClusters(clusters, dir, 0, prerequisitesDir);
+    const written = await synthesizeClusters(clusters, dir, 0, prerequisitesDir);
     manifests = [...written.manifests];
     prerequisites = [...written.prerequisites];
   } else {
@@ -280,12 +284,13 @@ async function writeFleet(
     }
     if (gitops.flux !== undefined) {
       const flux = { namespace: gitops.flux.namespace ?? 'flux-system', interval: gitops.flux.interval ?? '10m' };
-      mkdirSync(join(dir, GITOPS_FOLDER, 'flux'), { recursive: true });
+      const batch = new FileBatch();
       for (const cluster of clusters) {
         const file = `${GITOPS_FOLDER}/flux/${cluster.name}.yaml`;
-        writeFileSync(join(dir, file), Yaml.stringify(...fluxObjects(source, cluster.name, flux)));
+        batch.add(join(dir, file), Yaml.stringify(...fluxObjects(source, cluster.name, flux)));
         manifests.push(file);
       }
+      await batch.write();
     }
   }
   return { manifests: manifests.sort(), prerequisites: prerequisites.sort() };

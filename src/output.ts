@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -66,4 +67,32 @@ export async function writeFoldersSafely<T>(
     replaceFolder(output, staged[i] ?? '');
   });
   return result;
+}
+
+/**
+ * Collects files and writes them concurrently. On a disk where every file
+ * creation waits for the device, a few writes in flight at once finish several
+ * times sooner than one after the other.
+ */
+export class FileBatch {
+  private readonly files: Array<readonly [string, string]> = [];
+
+  /** Queues `text` to be written to `path`. */
+  public add(path: string, text: string): void {
+    this.files.push([path, text]);
+  }
+
+  /** Writes every queued file (creating their folders), at most `concurrency` at a time. */
+  public async write(concurrency = 16): Promise<void> {
+    for (const folder of new Set(this.files.map(([path]) => dirname(path)))) mkdirSync(folder, { recursive: true });
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < this.files.length) {
+        const [path, text] = this.files[next++] ?? ['', ''];
+        await writeFile(path, text);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, this.files.length) }, worker));
+    this.files.length = 0;
+  }
 }

@@ -209,3 +209,14 @@ export function writePrerequisites(prerequisites: ClusterPrerequisites, dir: str
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return Object.keys(files).sort();
 }
+
+/** Queues the prerequisite files of `dir` on `batch`; returns their names, sorted. */
+export function queuePrerequisites(
+  prerequisites: ClusterPrerequisites,
+  dir: string,
+  batch: { add(path: string, text: string): void },
+): string[] {
+  const files = prerequisiteFiles(prerequisites);
+  for (const [name, text] of Object.entries(files)) batch.add(join(dir, name), text);
+  return Object.keys(files).sort();
+}
