@@ -7,7 +7,9 @@ import {
   estimateCustomMetrics,
   type FleetCluster,
   formatEstimate,
+  invalidInput,
   OIDC_ISSUER,
+  OIDC_ISSUER_FORM,
   prerequisitesOf,
   readFleetFile,
   synthesizeFleet,
@@ -76,20 +78,17 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
   const adotVersion = env.ADOT_VERSION;
   const logging = env.FARGATE_LOGGING;
   if (logging !== undefined && logging !== 'true' && logging !== 'false') {
-    throw new ValidationError(`Invalid FARGATE_LOGGING ${JSON.stringify(logging)}: expected true or false.`);
+    invalidInput('FARGATE_LOGGING', logging, 'true or false');
   }
   const mode = env.COLLECTOR_MODE;
   if (mode !== undefined && mode !== 'manifests' && mode !== 'operator') {
-    throw new ValidationError(`Invalid COLLECTOR_MODE ${JSON.stringify(mode)}: expected manifests or operator.`);
+    invalidInput('COLLECTOR_MODE', mode, 'manifests or operator');
   }
   const pods = wholeNumber(env, 'EXPECTED_PODS', 100, 1);
   const namespaces = wholeNumber(env, 'EXPECTED_NAMESPACES', Math.min(10, pods), 1, pods);
   const oidcIssuer = env.OIDC_ISSUER;
-  if (oidcIssuer !== undefined && !OIDC_ISSUER.test(oidcIssuer)) {
-    throw new ValidationError(
-      `Invalid OIDC_ISSUER ${JSON.stringify(oidcIssuer)}: expected an EKS OIDC issuer URL "https://oidc.eks.<region>.amazonaws.com/id/<32-character id>".`,
-    );
-  }
+  if (oidcIssuer !== undefined && !OIDC_ISSUER.test(oidcIssuer))
+    invalidInput('OIDC_ISSUER', oidcIssuer, OIDC_ISSUER_FORM);
   return {
     clusterName: validateClusterName('CLUSTER_NAME', source.CLUSTER_NAME ?? ''),
     region: validateRegion('AWS_REGION', source.AWS_REGION ?? ''),
@@ -116,7 +115,7 @@ function wholeNumber(
   const value = Number(text);
   if (!/^\d+$/.test(text) || value < min || value > max) {
     const upper = max === Number.MAX_SAFE_INTEGER ? '' : ` to ${max}`;
-    throw new ValidationError(`Invalid ${name} ${JSON.stringify(text)}: expected a whole number from ${min}${upper}.`);
+    invalidInput(name, text, `a whole number from ${min}${upper}`);
   }
   return value;
 }

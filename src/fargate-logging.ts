@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
-import { ValidationError } from './errors';
+import { invalidInput as invalid, ValidationError } from './errors';
 import {
   configMapCharacters,
   FARGATE_LOGGING_MAX_CHARACTERS,
@@ -295,8 +295,4 @@ export interface IamPolicyDocument {
     readonly Action: readonly string[];
     readonly Resource: readonly string[];
   }>;
-}
-
-function invalid(input: string, value: unknown, accepted: string): never {
-  throw new ValidationError(`Invalid ${input} ${JSON.stringify(value)}: expected ${accepted}.`);
 }

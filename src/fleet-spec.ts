@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { AdotVersion } from './adot-version';
-import { ValidationError } from './errors';
+import { invalidInput, ValidationError } from './errors';
 import { LOG_RETENTION_DAYS } from './fargate-logging';
 import { argoCdNormalizedName, GITOPS_OBJECT_NAME } from './gitops';
-import { OIDC_ISSUER } from './prerequisites';
+import { OIDC_ISSUER, OIDC_ISSUER_FORM } from './prerequisites';
 import {
   PATTERNS,
   validateClusterName,
@@ -228,10 +228,21 @@ const BRANCH = /^(?!\/|.*(?:\/\/|\.\.|\/$|\.lock$|\.$))[\w./+-]+$/;
 
 function pattern(regex: RegExp, accepted: string) {
   return (input: string, value: string) => {
-    if (!regex.test(value)) {
-      throw new ValidationError(`Invalid ${input} ${JSON.stringify(value)}: expected ${accepted}.`);
-    }
+    if (!regex.test(value)) invalidInput(input, value, accepted);
   };
+}
+
+/** A field that takes one of `values`. */
+function oneOf(
+  type: 'string' | 'integer',
+  description: string,
+  values: readonly (string | number)[],
+  accepted: string,
+): Field {
+  const check = (input: string, value: string | number) => {
+    if (!values.includes(value)) invalidInput(input, value, accepted);
+  };
+  return { type, description, check, schema: { enum: values } };
 }
 
 /** A string field checked by `check`, whose values match `regex`. */
@@ -248,8 +259,6 @@ function text(
 function matching(description: string, regex: RegExp, accepted: string, required = false): Field {
   return text(description, regex, pattern(regex, accepted), required);
 }
-
-const COLLECTOR_MODES: readonly string[] = ['manifests', 'operator'];
 
 /** The fields of a cluster entry, in the order the documentation lists them. */
 const CLUSTER_FIELDS: Readonly<Record<keyof FleetCluster, Field>> = {
@@ -285,39 +294,26 @@ const CLUSTER_FIELDS: Readonly<Record<keyof FleetCluster, Field>> = {
   },
   fargateNodesOnly: { type: 'boolean', description: 'Scrape only Fargate nodes. Default: true.' },
   sampleApp: { type: 'boolean', description: 'Also deploy the sample Go web application. Default: false.' },
-  collectorMode: {
-    type: 'string',
-    description:
-      'manifests: a StatefulSet, ConfigMap and Service; operator: an OpenTelemetryCollector for the OpenTelemetry Operator (ADOT add-on). Default: manifests.',
-    check: (input: string, value: string) => {
-      if (!COLLECTOR_MODES.includes(value)) {
-        throw new ValidationError(
-          `Invalid ${input} ${JSON.stringify(value)}: expected one of ${COLLECTOR_MODES.join(', ')}.`,
-        );
-      }
-    },
-    schema: { enum: ['manifests', 'operator'] },
-  },
+  collectorMode: oneOf(
+    'string',
+    'manifests: a StatefulSet, ConfigMap and Service; operator: an OpenTelemetryCollector for the OpenTelemetry Operator (ADOT add-on). Default: manifests.',
+    ['manifests', 'operator'],
+    'one of manifests, operator',
+  ),
   fargateLogging: {
     type: 'boolean',
     description: "Send every Fargate pod's container logs to CloudWatch Logs. Default: false.",
   },
-  logRetentionDays: {
-    type: 'integer',
-    description: 'Retention of the container logs, in days (with fargateLogging).',
-    check: (input: string, value: number) => {
-      if (!(LOG_RETENTION_DAYS as readonly number[]).includes(value)) {
-        throw new ValidationError(
-          `Invalid ${input} ${value}: expected one of the periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(', ')}.`,
-        );
-      }
-    },
-    schema: { enum: LOG_RETENTION_DAYS },
-  },
+  logRetentionDays: oneOf(
+    'integer',
+    'Retention of the container logs, in days (with fargateLogging).',
+    LOG_RETENTION_DAYS,
+    `one of the periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(', ')}`,
+  ),
   oidcIssuer: matching(
     "The cluster's OIDC issuer URL, for the collector role's trust policy.",
     OIDC_ISSUER,
-    'an EKS OIDC issuer URL "https://oidc.eks.<region>.amazonaws.com/id/<32-character id>"',
+    OIDC_ISSUER_FORM,
   ),
 };
 

@@ -1,4 +1,4 @@
-import { ValidationError } from './errors';
+import { invalidInput as fail } from './errors';
 
 /**
  * Fluent Bit classic-mode configuration for the log router Fargate runs
@@ -112,10 +112,6 @@ export function renderParsers(parsers: readonly FluentBitParser[]): string {
 // Keys: letters, digits, `_`, `-` and `.` (K8S-Logging.Parser); values: one line, no `${`.
 const KEY = /^[A-Za-z][\w.-]*$/;
 const PARSER_FORMATS = ['json', 'regex', 'ltsv', 'logfmt'];
-
-function fail(input: string, value: unknown, accepted: string): never {
-  throw new ValidationError(`Invalid ${input} ${JSON.stringify(value)}: expected ${accepted}.`);
-}
 
 function checkPairs(
   input: string,

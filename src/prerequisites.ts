@@ -116,6 +116,9 @@ export interface ClusterPrerequisites {
   readonly loggingPolicy?: IamPolicyDocument;
 }
 
+/** How an EKS OIDC issuer URL looks, for error messages. */
+export const OIDC_ISSUER_FORM = 'an EKS OIDC issuer URL "https://oidc.eks.<region>.amazonaws.com/id/<32-character id>"';
+
 /** An EKS OIDC issuer URL: `https://oidc.eks.<region>.amazonaws.com[.cn]/id/<32-character id>`. */
 export const OIDC_ISSUER = /^https:\/\/(oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/id\/[0-9A-Z]{32})$/;
 

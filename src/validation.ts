@@ -1,16 +1,12 @@
 import type { Duration } from 'cdk8s';
 import type { ContainerResources } from 'cdk8s-plus-29';
-import { ValidationError } from './errors';
+import { invalidInput as fail, ValidationError } from './errors';
 
 /**
  * One validator per kind of value. Each takes the name of the input it checks
  * (a prop such as `clusterName`, or an environment variable such as
  * `CLUSTER_NAME`) so the error tells the user exactly what to fix.
  */
-
-function fail(input: string, value: unknown, accepted: string): never {
-  throw new ValidationError(`Invalid ${input} ${JSON.stringify(value)}: expected ${accepted}.`);
-}
 
 // EKS CreateCluster: 1-100 characters, starts with an alphanumeric character,
 // then alphanumerics, hyphens and underscores.
