@@ -1,6 +1,7 @@
-import { type Dirent, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
+import { listFiles } from './manifests';
 import { type Output, outputFolder, type Staged, stageSynthesis } from './stage';
 
 /**
@@ -10,21 +11,12 @@ import { type Output, outputFolder, type Staged, stageSynthesis } from './stage'
  * app cannot be synthesized. Never writes to the output folder.
  */
 
-/** Every file under `dir`, as sorted paths relative to it; none if it does not exist. */
-function listing(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1))
-    .sort();
-}
-
 const read = (dir: string, file: string): string =>
   existsSync(join(dir, file)) ? readFileSync(join(dir, file), 'utf8') : '';
 
 /** The differences between the committed folder and a fresh synthesis, as unified diffs. */
 export function diffFolders(committed: string, fresh: string, name = 'dist'): string[] {
-  const files = [...new Set([...listing(committed), ...listing(fresh)])].sort();
+  const files = [...new Set([...listFiles(committed), ...listFiles(fresh)])].sort();
   return files.flatMap((file) => {
     const before = read(committed, file);
     const after = read(fresh, file);

@@ -1,4 +1,4 @@
-import { type Dirent, readdirSync, readFileSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
@@ -84,11 +84,23 @@ export interface ManifestFile {
   readonly objects: KubernetesObject[];
 }
 
+/** Every file under `dir`, in subfolders too, as sorted paths relative to it; none if `dir` does not exist. */
+export function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1))
+    .sort();
+}
+
+/** Every file under `dir` with its text, by sorted path relative to it. */
+export function readTree(dir: string): Record<string, string> {
+  return Object.fromEntries(listFiles(dir).map((file) => [file, readFileSync(join(dir, file), 'utf8')]));
+}
+
 /** Reads every `*.yaml` file under a folder, in subfolders too, sorted by path relative to it, parsed. */
 export function readManifests(dir: string): ManifestFile[] {
-  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.yaml'))
-    .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1))
-    .sort()
+  return listFiles(dir)
+    .filter((file) => file.endsWith('.yaml'))
     .map((file) => ({ file, objects: parseManifest(readFileSync(join(dir, file), 'utf8')) }));
 }

@@ -1,8 +1,9 @@
-import { type Dirent, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { PREREQUISITE_FILES } from '../src/prerequisites';
+import { listFiles } from './manifests';
 
 /**
  * Schemas of the prerequisite files, for validating them like the manifests.
@@ -113,10 +114,7 @@ export function validatePrerequisite(file: string, text: string): void {
 
 /** Validates every file under a prerequisites folder; returns their paths relative to it, sorted. */
 export function validatePrerequisites(dir: string): string[] {
-  const files = (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1))
-    .sort();
+  const files = listFiles(dir);
   for (const file of files) validatePrerequisite(file, readFileSync(join(dir, file), 'utf8'));
   return files;
 }

@@ -1,7 +1,8 @@
-import { type Dirent, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, type MockInstance, test, vi } from 'vitest';
+import { readTree } from '../scripts/manifests';
 import { run } from '../src/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-'));
@@ -18,14 +19,7 @@ const clustersFile = (names: string[], extra = '') => {
 };
 
 /** Every file under the output folder with its text. */
-const snapshot = (out: string) =>
-  Object.fromEntries(
-    (readdirSync(out, { recursive: true, withFileTypes: true }) as Dirent[])
-      .filter((entry) => entry.isFile())
-      .map((entry) => join(entry.parentPath, entry.name))
-      .sort()
-      .map((path) => [path, readFileSync(path, 'utf8')]),
-  );
+const snapshot = readTree;
 
 let stdout: MockInstance;
 let stderr: MockInstance;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { buildApp, settingsFromEnvironment } from '../main';
 import { diffFolders } from '../scripts/check';
-import { readManifests, validateManifest } from '../scripts/manifests';
+import { readManifests, readTree, validateManifest } from '../scripts/manifests';
 import { type Fleet, type FleetCluster, readFleetFile, synthesizeFleet, ValidationError } from '../src';
 import { applyabilityProblems } from './support/applyable';
 
@@ -17,14 +17,7 @@ let count = 0;
 const freshDir = () => join(scratch, `out-${count++}`);
 
 /** Every file under `dir` with its text, by path relative to it. */
-function tree(dir: string): Record<string, string> {
-  return Object.fromEntries(
-    (readdirSync(dir, { recursive: true }) as string[])
-      .filter((path) => path.endsWith('.yaml'))
-      .sort()
-      .map((path) => [path, readFileSync(join(dir, path), 'utf8')]),
-  );
-}
+const tree = readTree;
 
 const cluster = (name: string, extra: Partial<FleetCluster> = {}): FleetCluster => ({
   name,

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { type Dirent, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { afterAll, describe, expect, test } from 'vitest';
-import { parseManifest, validateManifest } from '../scripts/manifests';
+import { parseManifest, readTree, validateManifest } from '../scripts/manifests';
 import {
   DEFAULT_DIMENSION_SETS,
   DEFAULT_METRICS,
@@ -53,10 +53,7 @@ describe('README', () => {
         env: { ...process.env, CDK8S_OUTDIR: outdir },
       });
       expect(run.status, run.stderr).toBe(0);
-      const text = (readdirSync(outdir, { recursive: true, withFileTypes: true }) as Dirent[])
-        .filter((entry) => entry.isFile())
-        .map((entry) => readFileSync(join(entry.parentPath, entry.name), 'utf8'))
-        .join('---\n');
+      const text = Object.values(readTree(outdir)).join('---\n');
       // A collector in either mode, with its IRSA service account; every object valid.
       expect(text).toMatch(/kind: (StatefulSet|OpenTelemetryCollector)\n/);
       expect(text).toContain('eks.amazonaws.com/role-arn');

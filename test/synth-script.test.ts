@@ -6,13 +6,13 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { readTree } from '../scripts/manifests';
 
 /**
  * `npm run synth` in a scratch copy of the project, so the real dist/ is never
@@ -36,19 +36,8 @@ for (const entry of [
 symlinkSync(join(ROOT, 'node_modules'), join(scratch, 'node_modules'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const snapshot = () =>
-  Object.fromEntries(
-    readdirSync(join(scratch, 'dist'))
-      .sort()
-      .map((f) => [f, readFileSync(join(scratch, 'dist', f))]),
-  );
-
-const prerequisitesSnapshot = () =>
-  Object.fromEntries(
-    readdirSync(join(scratch, 'prerequisites'))
-      .sort()
-      .map((f) => [f, readFileSync(join(scratch, 'prerequisites', f))]),
-  );
+const snapshot = () => readTree(join(scratch, 'dist'));
+const prerequisitesSnapshot = () => readTree(join(scratch, 'prerequisites'));
 
 function npmRun(script: 'synth' | 'check', env: Record<string, string>) {
   const clean = Object.fromEntries(
@@ -161,12 +150,7 @@ describe('npm run check', () => {
 describe('with CLUSTERS_FILE (a fleet)', () => {
   const FLEET = { CLUSTERS_FILE: 'examples/fleet/clusters.yaml' };
   const output = join(scratch, 'examples', 'fleet', 'dist');
-  const fleetSnapshot = () =>
-    Object.fromEntries(
-      (readdirSync(output, { recursive: true }) as string[])
-        .sort()
-        .map((f) => [f, statSync(join(output, f)).isFile() ? readFileSync(join(output, f)) : '']),
-    );
+  const fleetSnapshot = () => readTree(output);
 
   test('npm run check: the committed example fleet is up to date', () => {
     const run = npmRun('check', FLEET);
