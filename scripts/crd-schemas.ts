@@ -1,3 +1,5 @@
+import { object, type Schema } from './json-schema';
+
 /**
  * JSON schemas of the custom resources we emit (the GitOps objects and the
  * OpenTelemetryCollector) and of kustomization.yaml, for validating them like
@@ -13,16 +15,9 @@
  * - kustomization.yaml: kustomize api/types/kustomization.go (kustomize.config.k8s.io/v1beta1)
  */
 
-type Schema = Readonly<Record<string, unknown>>;
-
 const string: Schema = { type: 'string' };
 const boolean: Schema = { type: 'boolean' };
 const strings: Schema = { type: 'array', items: string };
-
-/** An object with exactly these properties allowed, and these required. */
-function object(properties: Readonly<Record<string, Schema>>, required: readonly string[] = []): Schema {
-  return { type: 'object', properties, required, additionalProperties: false };
-}
 
 /** metadata of a namespaced object: a DNS subdomain name and a namespace. */
 const metadata = object(

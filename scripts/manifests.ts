@@ -1,12 +1,12 @@
 import { type Dirent, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ClusterRole, ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { ConfigMap, Namespace, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { parseAllDocuments } from 'yaml';
 import { CRD_SCHEMAS } from './crd-schemas';
+import { schemaCheck } from './json-schema';
 
 /**
  * Reading and schema-validating synthesized manifests, shared by the safe
@@ -41,8 +41,7 @@ const MODELS: Readonly<Record<string, new (data: never) => Validatable>> = {
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding,
 };
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-const CRD_VALIDATORS = new Map(Object.entries(CRD_SCHEMAS).map(([key, schema]) => [key, ajv.compile(schema)]));
+const CRD_CHECKS = new Map(Object.entries(CRD_SCHEMAS).map(([key, schema]) => [key, schemaCheck(schema)]));
 
 /**
  * Validates one object against the schema of its kind; throws with the file,
@@ -53,12 +52,10 @@ const CRD_VALIDATORS = new Map(Object.entries(CRD_SCHEMAS).map(([key, schema]) =
 export function validateManifest(object: KubernetesObject, file?: string): void {
   const key = `${object.apiVersion}/${object.kind}`;
   const where = `${file === undefined ? '' : `${file}: `}${key} "${object.metadata?.name ?? ''}"`;
-  const validate = CRD_VALIDATORS.get(key);
-  if (validate) {
-    if (!validate(object)) {
-      const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
-      throw new Error(`${where} does not match its CRD schema: ${errors}`);
-    }
+  const check = CRD_CHECKS.get(key);
+  if (check) {
+    const errors = check(object);
+    if (errors !== undefined) throw new Error(`${where} does not match its CRD schema: ${errors}`);
     return;
   }
   const Model = MODELS[key];

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { PREREQUISITE_FILES } from '../src/prerequisites';
+import { object, type Schema, schemaCheck } from './json-schema';
 import { listFiles } from './manifests';
 
 /**
@@ -14,29 +14,21 @@ import { listFiles } from './manifests';
  * follow the IAM policy grammar for the elements we use.
  */
 
-type Schema = Readonly<Record<string, unknown>>;
+/** A closed object whose every property is required: most of what we write. */
+const closed = (properties: Readonly<Record<string, Schema>>): Schema => object(properties, 'all');
 const string: Schema = { type: 'string', minLength: 1 };
 const strings: Schema = { type: 'array', items: string, minItems: 1 };
-const object = (
-  properties: Readonly<Record<string, Schema>>,
-  required: readonly string[] = Object.keys(properties),
-) => ({
-  type: 'object',
-  properties,
-  required,
-  additionalProperties: false,
-});
 
-const eksctl = object({
+const eksctl = closed({
   apiVersion: { const: 'eksctl.io/v1alpha5' },
   kind: { const: 'ClusterConfig' },
-  metadata: object({ name: string, region: string }),
-  iam: object({
+  metadata: closed({ name: string, region: string }),
+  iam: closed({
     withOIDC: { type: 'boolean' },
     serviceAccounts: {
       type: 'array',
-      items: object({
-        metadata: object({ name: string, namespace: string }),
+      items: closed({
+        metadata: closed({ name: string, namespace: string }),
         roleName: string,
         roleOnly: { type: 'boolean' },
         attachPolicyARNs: strings,
@@ -46,16 +38,16 @@ const eksctl = object({
   fargateProfiles: {
     type: 'array',
     minItems: 1,
-    items: object({
+    items: closed({
       // Fargate profile names: 1-100 letters, digits, "-" and "_".
       name: { type: 'string', pattern: '^[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}$' },
-      selectors: { type: 'array', minItems: 1, maxItems: 5, items: object({ namespace: string }) },
+      selectors: { type: 'array', minItems: 1, maxItems: 5, items: closed({ namespace: string }) },
     }),
   },
 });
 
 const version = { const: '2012-10-17' };
-const policy = object({
+const policy = closed({
   Version: version,
   Statement: {
     type: 'array',
@@ -77,16 +69,16 @@ const role = object(
     RoleName: { type: 'string', pattern: '^[\\w+=,.@-]{1,64}$' },
     Path: { type: 'string', pattern: '^/([\\w+=,.@-]+/)*$' },
     ManagedPolicyArns: strings,
-    AssumeRolePolicyDocument: object({
+    AssumeRolePolicyDocument: closed({
       Version: version,
       Statement: {
         type: 'array',
         minItems: 1,
-        items: object({
+        items: closed({
           Effect: { const: 'Allow' },
-          Principal: object({ Federated: { type: 'string', pattern: '^arn:[a-z-]+:iam::\\d{12}:oidc-provider/' } }),
+          Principal: closed({ Federated: { type: 'string', pattern: '^arn:[a-z-]+:iam::\\d{12}:oidc-provider/' } }),
           Action: { const: 'sts:AssumeRoleWithWebIdentity' },
-          Condition: object({ StringEquals: { type: 'object', additionalProperties: string, minProperties: 2 } }),
+          Condition: closed({ StringEquals: { type: 'object', additionalProperties: string, minProperties: 2 } }),
         }),
       },
     }),
@@ -94,22 +86,18 @@ const role = object(
   ['RoleName', 'Path', 'ManagedPolicyArns'],
 );
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-const VALIDATORS: Readonly<Record<string, ReturnType<typeof ajv.compile>>> = {
-  [PREREQUISITE_FILES.eksctl]: ajv.compile(eksctl),
-  [PREREQUISITE_FILES.collectorRole]: ajv.compile(role),
-  [PREREQUISITE_FILES.loggingPolicy]: ajv.compile(policy),
+const CHECKS: Readonly<Record<string, (data: unknown) => string | undefined>> = {
+  [PREREQUISITE_FILES.eksctl]: schemaCheck(eksctl),
+  [PREREQUISITE_FILES.collectorRole]: schemaCheck(role),
+  [PREREQUISITE_FILES.loggingPolicy]: schemaCheck(policy),
 };
 
 /** Validates one prerequisite file by its name; throws with the file and the schema errors. */
 export function validatePrerequisite(file: string, text: string): void {
-  const validate = VALIDATORS[basename(file)];
-  if (!validate) throw new Error(`${file}: not a known prerequisite file; add its schema`);
-  const data: unknown = file.endsWith('.json') ? JSON.parse(text) : parse(text);
-  if (!validate(data)) {
-    const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
-    throw new Error(`${file} does not match its schema: ${errors}`);
-  }
+  const check = CHECKS[basename(file)];
+  if (!check) throw new Error(`${file}: not a known prerequisite file; add its schema`);
+  const errors = check(file.endsWith('.json') ? JSON.parse(text) : parse(text));
+  if (errors !== undefined) throw new Error(`${file} does not match its schema: ${errors}`);
 }
 
 /** Validates every file under a prerequisites folder; returns their paths relative to it, sorted. */

@@ -208,9 +208,7 @@ export function prerequisiteFiles(prerequisites: ClusterPrerequisites): Record<s
 /** Writes the prerequisite files into `dir`; returns their names, sorted. */
 export function writePrerequisites(prerequisites: ClusterPrerequisites, dir: string): string[] {
   mkdirSync(dir, { recursive: true });
-  const files = prerequisiteFiles(prerequisites);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return Object.keys(files).sort();
+  return queuePrerequisites(prerequisites, dir, { add: (path, text) => writeFileSync(path, text) });
 }
 
 /** Queues the prerequisite files of `dir` on `batch`; returns their names, sorted. */
