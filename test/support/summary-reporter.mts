@@ -2,7 +2,8 @@ import type { Reporter, TestModule } from 'vitest/node';
 
 /**
  * Prints one plain closing line, "Tests: N passed, N failed, N skipped", that
- * CI systems reading test output recognise whatever the runner.
+ * CI systems reading test output recognise whatever the runner, and how many
+ * test files failed to run at all.
  */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
@@ -15,6 +16,10 @@ export default class SummaryReporter implements Reporter {
         else counts.skipped++;
       }
     }
-    console.log(`Tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+    // A file that fails to load (a missing fixture, a syntax error) has no
+    // tests to count; say so rather than print "0 failed".
+    const broken = testModules.filter((module) => module.errors().length > 0).length;
+    const files = broken === 0 ? '' : `, ${broken} test file(s) failed to run`;
+    console.log(`Tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped${files}`);
   }
 }
