@@ -50,6 +50,16 @@ export interface AppSettings {
 /** The required environment variables. */
 const REQUIRED = ['CLUSTER_NAME', 'AWS_REGION', 'COLLECTOR_ROLE_ARN'] as const;
 
+/** The optional variables of the single-cluster app; none of them may accompany CLUSTERS_FILE. */
+const OPTIONAL = [
+  'ADOT_VERSION',
+  'COLLECTOR_MODE',
+  'FARGATE_LOGGING',
+  'OIDC_ISSUER',
+  'EXPECTED_NAMESPACES',
+  'EXPECTED_PODS',
+] as const;
+
 /**
  * The demo configuration, synthesized when none of the environment variables
  * is set. 111122223333 is the account id AWS documentation uses for examples.
@@ -62,8 +72,9 @@ export const DEMO_ENVIRONMENT = {
 
 /**
  * Reads the app settings from environment variables: `CLUSTER_NAME`,
- * `AWS_REGION`, `COLLECTOR_ROLE_ARN` (required together) and `ADOT_VERSION`
- * (optional). With none of them set, the demo configuration is used.
+ * `AWS_REGION`, `COLLECTOR_ROLE_ARN` (required together) and the optional
+ * ones ({@link OPTIONAL}). With none of the three and no `ADOT_VERSION`, the
+ * demo configuration is used.
  */
 export function settingsFromEnvironment(env: Readonly<Record<string, string | undefined>>): AppSettings {
   const given = [...REQUIRED, 'ADOT_VERSION'].filter((name) => env[name] !== undefined);
@@ -159,15 +170,7 @@ export function buildCluster(
 
 /** Synthesizes the fleet of a clusters file into `outdir`, or the file's output folder. */
 async function synthesizeFleetFile(file: string, outdir: string | undefined): Promise<void> {
-  const single = [
-    ...REQUIRED,
-    'ADOT_VERSION',
-    'COLLECTOR_MODE',
-    'FARGATE_LOGGING',
-    'OIDC_ISSUER',
-    'EXPECTED_NAMESPACES',
-    'EXPECTED_PODS',
-  ].filter((name) => process.env[name] !== undefined);
+  const single = [...REQUIRED, ...OPTIONAL].filter((name) => process.env[name] !== undefined);
   if (single.length > 0) {
     throw new ValidationError(
       `Invalid environment: CLUSTERS_FILE and ${single.join(', ')} are both set; expected either a clusters file (CLUSTERS_FILE) or one cluster (CLUSTER_NAME, AWS_REGION, COLLECTOR_ROLE_ARN).`,
