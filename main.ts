@@ -8,6 +8,8 @@ import {
   type FleetCluster,
   formatEstimate,
   invalidInput,
+  METRIC_PROFILES,
+  type MetricProfile,
   OIDC_ISSUER,
   OIDC_ISSUER_FORM,
   prerequisitesOf,
@@ -37,6 +39,8 @@ export interface AppSettings {
   readonly adotVersion: AdotVersion;
   /** How the collector runs (`COLLECTOR_MODE`): manifests, or an OpenTelemetry Operator custom resource. */
   readonly collectorMode: 'manifests' | 'operator';
+  /** Which metrics become CloudWatch metrics (`METRIC_PROFILE`). */
+  readonly metricProfile: MetricProfile;
   /** Namespaces and pods to estimate the custom metrics for (`EXPECTED_NAMESPACES`, `EXPECTED_PODS`). */
   readonly expected: { readonly namespaces: number; readonly pods: number };
   /** Emit the Fargate logging configuration (`FARGATE_LOGGING=true`). */
@@ -54,6 +58,7 @@ const REQUIRED = ['CLUSTER_NAME', 'AWS_REGION', 'COLLECTOR_ROLE_ARN'] as const;
 const OPTIONAL = [
   'ADOT_VERSION',
   'COLLECTOR_MODE',
+  'METRIC_PROFILE',
   'FARGATE_LOGGING',
   'OIDC_ISSUER',
   'EXPECTED_NAMESPACES',
@@ -95,6 +100,10 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
   if (mode !== undefined && mode !== 'manifests' && mode !== 'operator') {
     invalidInput('COLLECTOR_MODE', mode, 'manifests or operator');
   }
+  const profile = env.METRIC_PROFILE;
+  if (profile !== undefined && !(METRIC_PROFILES as readonly string[]).includes(profile)) {
+    invalidInput('METRIC_PROFILE', profile, `one of ${METRIC_PROFILES.join(', ')}`);
+  }
   const pods = wholeNumber(env, 'EXPECTED_PODS', 100, 1);
   const namespaces = wholeNumber(env, 'EXPECTED_NAMESPACES', Math.min(10, pods), 1, pods);
   const oidcIssuer = env.OIDC_ISSUER;
@@ -106,6 +115,7 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
     collectorRoleArn: validateRoleArn('COLLECTOR_ROLE_ARN', source.COLLECTOR_ROLE_ARN ?? ''),
     adotVersion: adotVersion === undefined ? AdotVersion.DEFAULT : AdotVersion.of(adotVersion, 'ADOT_VERSION'),
     collectorMode: mode ?? 'manifests',
+    metricProfile: (profile as MetricProfile | undefined) ?? 'reference',
     fargateLogging: logging === 'true',
     expected: { namespaces, pods },
     ...(oidcIssuer === undefined ? {} : { oidcIssuer }),
@@ -140,6 +150,7 @@ function asCluster(settings: AppSettings): FleetCluster {
     adotVersion: settings.adotVersion.tag,
     sampleApp: true,
     collectorMode: settings.collectorMode,
+    ...(settings.metricProfile === 'reference' ? {} : { metricProfile: settings.metricProfile }),
     fargateLogging: settings.fargateLogging,
     ...(settings.oidcIssuer === undefined ? {} : { oidcIssuer: settings.oidcIssuer }),
   };
@@ -197,7 +208,7 @@ async function main(): Promise<void> {
     }
     const { app, prerequisites, collector } = buildCluster(settings);
     app.synth();
-    const input = { metrics: collector.metrics, dimensionSets: collector.dimensionSets, ...settings.expected };
+    const input = { declarations: collector.metricDeclarations, ...settings.expected };
     console.error(
       `${formatEstimate(input, estimateCustomMetrics(input))} Set EXPECTED_NAMESPACES and EXPECTED_PODS for your cluster.`,
     );

@@ -5,8 +5,7 @@ import { AdotVersion } from './adot-version';
 import { type CollectorConfigOptions, memoryLimiterFor } from './collector-config';
 import { ValidationError } from './errors';
 import type { FargateContainerInsightsCollectorProps } from './fargate-container-insights-collector';
-import { DEFAULT_DIMENSION_SETS, DEFAULT_METRICS } from './metric-catalog';
-import { validateMetricSelection } from './metric-selection';
+import { resolveMetricDeclarations } from './metric-selection';
 import { containerRequests, RESTRICTED_NAMESPACE_LABELS, validateFargateFit } from './pod-template';
 import {
   validateClusterName,
@@ -102,9 +101,7 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
   }
   validateFargateFit('resources', containerRequests(resources));
   const replicas = validateInteger('replicas', props.replicas ?? 1, 1, 100);
-  const metrics = props.metrics ?? DEFAULT_METRICS;
-  const dimensionSets = props.dimensionSets ?? DEFAULT_DIMENSION_SETS;
-  validateMetricSelection(metrics, dimensionSets);
+  const declarations = resolveMetricDeclarations(props);
   return {
     clusterName,
     region,
@@ -120,8 +117,7 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
       region,
       scrapeIntervalMs: scrapeInterval.toMilliseconds(),
       scrapeTimeoutMs: scrapeTimeout.toMilliseconds(),
-      metrics,
-      dimensionSets,
+      declarations,
       memoryLimitMiB,
       shards: replicas,
       fargateNodesOnly: props.fargateNodesOnly ?? true,

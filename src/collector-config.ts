@@ -1,10 +1,11 @@
 import type { AdotVersion, TelemetryPrometheusFlags } from './adot-version';
 import {
-  type Dimension,
   findMetric,
   type LabelMatchers,
   METRIC_CATALOG,
+  type MetricDeclarationSpec,
   type MetricDefinition,
+  type MetricScope,
 } from './metric-catalog';
 
 /**
@@ -81,14 +82,22 @@ export interface PrometheusReceiverConfig {
 /** A metricstransform label operation. */
 export type MetricsTransformOperation =
   | { readonly action: 'update_label'; readonly label: string; readonly new_label: string }
-  | { readonly action: 'add_label'; readonly new_label: string; readonly new_value: string };
+  | { readonly action: 'add_label'; readonly new_label: string; readonly new_value: string }
+  | {
+      /** Keep only `label_set`, merging the data points that then share their labels. */
+      readonly action: 'aggregate_labels';
+      readonly label_set: readonly string[];
+      readonly aggregation_type: 'sum' | 'max';
+    };
 
 /** A metricstransform transform. */
 export interface MetricsTransform {
   readonly include: string;
   readonly match_type: 'strict' | 'regexp';
-  readonly action: 'update' | 'insert';
+  /** `combine` merges every matching metric into `new_name`, data points with equal labels by `aggregation_type`. */
+  readonly action: 'update' | 'insert' | 'combine';
   readonly new_name?: string;
+  readonly aggregation_type?: 'max';
   readonly experimental_match_labels?: LabelMatchers;
   readonly operations?: readonly MetricsTransformOperation[];
 }
@@ -103,6 +112,15 @@ export interface FilterProcessorConfig {
   readonly metrics: {
     readonly include: { readonly match_type: 'strict' | 'regexp'; readonly metric_names: readonly string[] };
   };
+}
+
+/**
+ * The `filter` processor with OTTL conditions: a data point is dropped when
+ * any condition is true. The processor refuses to mix them with `include`.
+ */
+export interface FilterConditionsProcessorConfig {
+  readonly error_mode: 'ignore' | 'propagate';
+  readonly metrics: { readonly datapoint: readonly string[] };
 }
 
 /** The `cumulativetodelta` processor. */
@@ -163,6 +181,7 @@ export type ProcessorConfig =
   | MemoryLimiterProcessorConfig
   | MetricsTransformProcessorConfig
   | FilterProcessorConfig
+  | FilterConditionsProcessorConfig
   | CumulativeToDeltaProcessorConfig
   | DeltaToRateProcessorConfig
   | MetricsGenerationProcessorConfig
@@ -235,10 +254,8 @@ export interface CollectorConfigOptions {
   readonly scrapeIntervalMs: number;
   /** Prometheus scrape timeout, in milliseconds. */
   readonly scrapeTimeoutMs: number;
-  /** Metrics sent to CloudWatch as metrics (catalog names). */
-  readonly metrics: readonly string[];
-  /** Dimension sets of every metric sent to CloudWatch. */
-  readonly dimensionSets: ReadonlyArray<readonly Dimension[]>;
+  /** Metrics sent to CloudWatch as metrics, each with its dimension sets (catalog names). */
+  readonly declarations: readonly MetricDeclarationSpec[];
   /** Memory limit of the collector container, in mebibytes; sizes `memory_limiter`. */
   readonly memoryLimitMiB: number;
   /**
@@ -341,6 +358,13 @@ export function pipelineName(metric: MetricDefinition): string {
 /** Prefix of the container metrics inside the pipeline. */
 const CONTAINER_PIPELINE_PREFIX = 'new_container_';
 
+/** Prefix of each scope's metrics inside the pipeline, and the value of their `Type` dimension. */
+const SCOPE_PIPELINE: Readonly<Record<MetricScope, { readonly prefix: string; readonly type: string }>> = {
+  container: { prefix: CONTAINER_PIPELINE_PREFIX, type: 'Container' },
+  pod: { prefix: 'pod_', type: 'Pod' },
+  node: { prefix: 'node_', type: 'Node' },
+};
+
 /**
  * Renders a duration the way Prometheus and the collector write them, with the
  * largest unit that divides it exactly: 60000 -> "1m", 40000 -> "40s", 1500 -> "1500ms".
@@ -361,7 +385,7 @@ export function formatDuration(ms: number): string {
 function generationDepth(metric: MetricDefinition): number {
   const { source } = metric;
   if (source.kind === 'cadvisor') return 0;
-  const operands = source.kind === 'calculate' ? [source.metric1, source.metric2] : [source.metric1];
+  const operands = source.kind === 'scale' ? [source.metric1] : [source.metric1, source.metric2];
   return 1 + Math.max(...operands.map((name) => generationDepth(catalogEntry(name))));
 }
 
@@ -461,7 +485,10 @@ function metricRenames(cadvisor: readonly MetricDefinition[]): MetricsTransformP
       if (metric.source.kind !== 'cadvisor') throw new Error(`not a cAdvisor metric: ${metric.name}`);
       const { family, series, labels } = metric.source;
       return {
-        include: family,
+        // Anchored: an unanchored family name would also match the copies
+        // earlier transforms of this processor made (`new_container_*`
+        // contains `container_*`), and the pod sums read the same container series.
+        include: `^${escapeRegExp(family)}$`,
         new_name: pipelineName(metric),
         action: 'insert',
         match_type: 'regexp',
@@ -493,16 +520,73 @@ function generationRule(metric: MetricDefinition): MetricsGenerationRule {
         scale_by: source.scaleBy,
       };
     case 'cadvisor':
-      throw new Error(`not a generated metric: ${metric.name}`);
+    case 'greatest':
+      throw new Error(`not a metricsgeneration metric: ${metric.name}`);
   }
+}
+
+/**
+ * The transforms that make a `greatest` metric: a copy of each operand under
+ * the new name, then `combine` with `max`, which merges the copies' data
+ * points that share their labels into the greater one. When one operand is
+ * absent the other passes through alone.
+ */
+function greatestTransforms(metric: MetricDefinition): MetricsTransform[] {
+  const { source } = metric;
+  if (source.kind !== 'greatest') throw new Error(`not a greatest metric: ${metric.name}`);
+  return [
+    ...[source.metric1, source.metric2].map(
+      (operand): MetricsTransform => ({
+        include: operand,
+        match_type: 'strict',
+        action: 'insert',
+        new_name: metric.name,
+      }),
+    ),
+    { include: metric.name, match_type: 'strict', action: 'combine', new_name: metric.name, aggregation_type: 'max' },
+  ];
+}
+
+/**
+ * Sums each `sumBy` metric's data points per distinct value of its labels
+ * (after the rates): one transform per label set, matching its metrics by
+ * their exact names. `aggregate_labels` works on each matched metric alone.
+ */
+function sums(cadvisor: readonly MetricDefinition[]): MetricsTransformProcessorConfig {
+  const byLabels = new Map<string, { labels: readonly string[]; names: string[] }>();
+  for (const metric of cadvisor) {
+    if (metric.source.kind !== 'cadvisor' || !metric.source.sumBy) continue;
+    const key = metric.source.sumBy.join(',');
+    const group = byLabels.get(key) ?? { labels: metric.source.sumBy, names: [] };
+    group.names.push(pipelineName(metric));
+    byLabels.set(key, group);
+  }
+  return {
+    transforms: [...byLabels.values()].map(({ labels, names }) => ({
+      include: `^(?:${names.map(escapeRegExp).join('|')})$`,
+      match_type: 'regexp',
+      action: 'update',
+      operations: [{ action: 'aggregate_labels', label_set: labels, aggregation_type: 'sum' }],
+    })),
+  };
+}
+
+/** OTTL conditions that drop the data points of metrics with a `dropAtOrBelow` threshold. */
+function dropConditions(cadvisor: readonly MetricDefinition[]): string[] {
+  return cadvisor.flatMap((metric) =>
+    metric.source.kind === 'cadvisor' && metric.source.dropAtOrBelow !== undefined
+      ? [`metric.name == "${pipelineName(metric)}" and value_double <= ${metric.source.dropAtOrBelow}`]
+      : [],
+  );
 }
 
 /** Adds the `Type` dimension, renames the label names Container Insights uses, and restores container metric names. */
 function finalRenames(): MetricsTransformProcessorConfig {
   return {
     transforms: [
-      addLabel('pod_.*', 'Type', 'Pod'),
-      addLabel(`${CONTAINER_PIPELINE_PREFIX}.*`, 'Type', 'Container'),
+      ...(['pod', 'container', 'node'] as const).map((scope) =>
+        addLabel(`${SCOPE_PIPELINE[scope].prefix}.*`, 'Type', SCOPE_PIPELINE[scope].type),
+      ),
       renameLabels({ namespace: 'Namespace', pod: 'PodName' }),
       {
         include: `^${CONTAINER_PIPELINE_PREFIX}(.*)$`,
@@ -521,15 +605,22 @@ function finalRenames(): MetricsTransformProcessorConfig {
 export function buildCollectorConfig(options: CollectorConfigOptions): CollectorConfig {
   const cadvisor = METRIC_CATALOG.filter((m) => m.source.kind === 'cadvisor');
   const rates = cadvisor.filter((m) => m.source.kind === 'cadvisor' && m.source.rate).map(pipelineName);
+  const drops = dropConditions(cadvisor);
 
-  // One metricsgeneration processor per dependency level, so that a rule only
-  // reads metrics an earlier processor has already produced.
-  const generated = METRIC_CATALOG.filter((m) => m.source.kind !== 'cadvisor');
-  const levels = Math.max(0, ...generated.map(generationDepth));
-  const generation = Array.from({ length: levels }, (_, i) => ({
-    id: `${options.version.metricsGenerationProcessor}/${i + 1}`,
-    config: { rules: generated.filter((m) => generationDepth(m) === i + 1).map(generationRule) },
-  }));
+  // Each dependency level runs after the one before, so that a rule only reads
+  // metrics an earlier processor has already produced: first its
+  // metricsgeneration rules, then its `greatest` combinations.
+  const derived = METRIC_CATALOG.filter((m) => m.source.kind !== 'cadvisor');
+  const levels = Math.max(0, ...derived.map(generationDepth));
+  const generation = Array.from({ length: levels }, (_, i) => {
+    const atLevel = derived.filter((m) => generationDepth(m) === i + 1);
+    const rules = atLevel.filter((m) => m.source.kind !== 'greatest').map(generationRule);
+    const greatest = atLevel.filter((m) => m.source.kind === 'greatest').flatMap(greatestTransforms);
+    return [
+      ...(rules.length > 0 ? [[`${options.version.metricsGenerationProcessor}/${i + 1}`, { rules }] as const] : []),
+      ...(greatest.length > 0 ? [[`metricstransform/greatest_${i + 1}`, { transforms: greatest }] as const] : []),
+    ];
+  }).flat();
 
   const processors: Array<readonly [string, ProcessorConfig]> = [
     // First, so that under memory pressure the collector refuses scrapes
@@ -545,13 +636,17 @@ export function buildCollectorConfig(options: CollectorConfigOptions): Collector
       'filter',
       {
         metrics: {
-          include: { match_type: 'regexp', metric_names: [`${CONTAINER_PIPELINE_PREFIX}.*`, 'pod_.*'] },
+          include: { match_type: 'regexp', metric_names: Object.values(SCOPE_PIPELINE).map((s) => `${s.prefix}.*`) },
         },
       },
     ],
+    // Values cAdvisor reports for settings that are absent (2 CPU shares for no CPU request).
+    ...(drops.length > 0 ? [['filter/unset', { error_mode: 'ignore', metrics: { datapoint: drops } }] as const] : []),
     ['cumulativetodelta', { include: { metrics: rates, match_type: 'strict' } }],
     ['deltatorate', { metrics: rates }],
-    ...generation.map(({ id, config }) => [id, config] as const),
+    // Pod totals: containers (the pause container is not one) and interfaces summed per pod.
+    ['metricstransform/sum', sums(cadvisor)],
+    ...generation,
     ['metricstransform/label_2', finalRenames()],
     ['batch', { timeout: '60s' }],
   ];
@@ -570,12 +665,10 @@ export function buildCollectorConfig(options: CollectorConfigOptions): Collector
         eks_fargate_container_insights_enabled: true,
         parse_json_encoded_attr_values: ['kubernetes'],
         dimension_rollup_option: 'NoDimensionRollup',
-        metric_declarations: [
-          {
-            dimensions: options.dimensionSets.map((set) => [...set]),
-            metric_name_selectors: options.metrics.map(exactNameSelector),
-          },
-        ],
+        metric_declarations: options.declarations.map((declaration) => ({
+          dimensions: declaration.dimensionSets.map((set) => [...set]),
+          metric_name_selectors: declaration.metrics.map(exactNameSelector),
+        })),
       },
     },
     extensions: {

@@ -4,7 +4,8 @@ import type { AdotVersion } from './adot-version';
 import { createCollectorIdentity, type ResolvedCollectorProps, resolveCollectorProps } from './collector-base';
 import { buildCollectorConfig, type CollectorConfig } from './collector-config';
 import type { FargateContainerInsightsCollectorProps } from './fargate-container-insights-collector';
-import type { Dimension } from './metric-catalog';
+import type { MetricDeclarationSpec } from './metric-catalog';
+import { declaredMetrics } from './metric-selection';
 import { claimNamespace } from './namespace-claims';
 
 /**
@@ -24,10 +25,10 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
   public readonly serviceAccountRoleArn: string;
   /** The ADOT release the configuration is written for. */
   public readonly adotVersion: AdotVersion;
-  /** The metrics sent to CloudWatch as metrics. */
+  /** The metrics sent to CloudWatch as metrics, each once. */
   public readonly metrics: readonly string[];
-  /** Their dimension sets. */
-  public readonly dimensionSets: ReadonlyArray<readonly Dimension[]>;
+  /** The metrics sent to CloudWatch with their dimension sets, one entry per awsemf metric declaration. */
+  public readonly metricDeclarations: readonly MetricDeclarationSpec[];
   /** The collector configuration, as an object. */
   public readonly config: CollectorConfig;
   /** The namespace the collector runs in. */
@@ -54,8 +55,8 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
     this.region = resolved.region;
     this.serviceAccountRoleArn = resolved.roleArn;
     this.adotVersion = resolved.adotVersion;
-    this.metrics = resolved.configOptions.metrics;
-    this.dimensionSets = resolved.configOptions.dimensionSets;
+    this.metricDeclarations = resolved.configOptions.declarations;
+    this.metrics = declaredMetrics(this.metricDeclarations);
     claimNamespace(this, 'namespace', resolved.namespaceName);
     this.config = buildCollectorConfig(resolved.configOptions);
     ({

@@ -1,17 +1,20 @@
 import { ValidationError } from './errors';
-import type { Dimension } from './metric-catalog';
+import type { Dimension, MetricDeclarationSpec } from './metric-catalog';
 
 /**
  * How many CloudWatch custom metrics a metric selection creates, and what they
- * cost a month. Every metric named in `metrics` is one custom metric per
- * dimension set per distinct combination of dimension values:
+ * cost a month. Every metric of a declaration is one custom metric per
+ * dimension set of the declaration per distinct combination of dimension values:
  *
- * - `[ClusterName, LaunchType]`: one per cluster;
+ * - `[ClusterName]` or `[ClusterName, LaunchType]`: one per cluster (node
+ *   metrics in `[ClusterName]` too: CloudWatch aggregates every node's values
+ *   into the one metric);
  * - with `Namespace`: one per namespace that has pods;
  * - with `PodName` or `NodeName`: one per pod (on Fargate every pod runs on a
  *   node of its own, so a node name is as many as the pods).
  *
- * custom metrics = Σ over dimension sets of (metrics × values of that set).
+ * custom metrics = Σ over declarations, Σ over their dimension sets of
+ *                  (metrics × values of that set).
  * CloudWatch bills custom metrics per month in tiers, prorated by the hour:
  * a pod that runs a week costs a quarter of a metric-month per metric and set.
  */
@@ -32,19 +35,23 @@ export const CLOUDWATCH_METRIC_PRICES_US_EAST_1: readonly MetricPriceTier[] = [
 
 /** What an estimate is for. */
 export interface CustomMetricsEstimateInput {
-  /** The metrics sent to CloudWatch as metrics. */
-  readonly metrics: readonly string[];
-  /** Their dimension sets. */
-  readonly dimensionSets: ReadonlyArray<readonly Dimension[]>;
+  /** The metrics sent to CloudWatch as metrics, with their dimension sets (a collector's `metricDeclarations`). */
+  readonly declarations: readonly MetricDeclarationSpec[];
   /** Namespaces with Fargate pods, the collector's included. */
   readonly namespaces: number;
   /** Fargate pods running at the same time, the collector's included. */
   readonly pods: number;
 }
 
-/** An estimate: the custom metrics, by dimension set and in total, and their monthly price. */
+/** An estimate: the custom metrics, by declaration and dimension set and in total, and their monthly price. */
 export interface CustomMetricsEstimate {
-  readonly perDimensionSet: ReadonlyArray<{ readonly dimensions: readonly Dimension[]; readonly metrics: number }>;
+  readonly perDimensionSet: ReadonlyArray<{
+    /** Index of the declaration in the input. */
+    readonly declaration: number;
+    readonly dimensions: readonly Dimension[];
+    /** Custom metrics of this declaration in this set: its metrics × the values the set takes. */
+    readonly metrics: number;
+  }>;
   readonly customMetrics: number;
   readonly monthlyUsd: number;
 }
@@ -93,16 +100,24 @@ export function estimateCustomMetrics(
       `Invalid namespaces ${JSON.stringify(namespaces)}: expected a whole number from 1 to pods (${pods}); a namespace without pods sends no metrics.`,
     );
   }
-  const perDimensionSet = input.dimensionSets.map((dimensions) => ({
-    dimensions,
-    metrics: input.metrics.length * dimensionSetValues(dimensions, namespaces, pods),
-  }));
+  const perDimensionSet = input.declarations.flatMap((declaration, index) =>
+    declaration.dimensionSets.map((dimensions) => ({
+      declaration: index,
+      dimensions,
+      metrics: declaration.metrics.length * dimensionSetValues(dimensions, namespaces, pods),
+    })),
+  );
   const customMetrics = perDimensionSet.reduce((sum, s) => sum + s.metrics, 0);
   return { perDimensionSet, customMetrics, monthlyUsd: customMetricsMonthlyUsd(customMetrics, tiers) };
 }
 
+const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 /** One line for a person: the count, how it is made up, and the price. */
 export function formatEstimate(input: CustomMetricsEstimateInput, estimate: CustomMetricsEstimate): string {
   const parts = estimate.perDimensionSet.map((s) => s.metrics).join(' + ');
-  return `CloudWatch custom metrics for ${input.namespaces} namespaces and ${input.pods} pods: ${input.metrics.length} metrics × ${input.dimensionSets.length} dimension sets = ${parts} = ${estimate.customMetrics}, about $${estimate.monthlyUsd.toFixed(2)} a month (us-east-1 prices).`;
+  const shape = input.declarations
+    .map((d) => `${plural(d.metrics.length, 'metric')} × ${plural(d.dimensionSets.length, 'dimension set')}`)
+    .join(', ');
+  return `CloudWatch custom metrics for ${input.namespaces} namespaces and ${input.pods} pods: ${shape} = ${parts} = ${estimate.customMetrics}, about $${estimate.monthlyUsd.toFixed(2)} a month (us-east-1 prices).`;
 }

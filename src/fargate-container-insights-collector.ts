@@ -13,7 +13,7 @@ import {
 } from './collector-config';
 import { ContainerInsightsCollectorBase } from './collector-construct';
 import type { FargatePodSize } from './fargate-size';
-import type { Dimension } from './metric-catalog';
+import type { Dimension, MetricDeclarationSpec, MetricProfile } from './metric-catalog';
 import {
   annotateConfigChecksum,
   annotateFargateSize,
@@ -142,18 +142,38 @@ export interface FargateContainerInsightsCollectorProps {
   readonly fargateNodesOnly?: boolean;
 
   /**
-   * Metrics sent to CloudWatch as metrics (each is a billed custom metric per
-   * dimension set). Names from `METRIC_CATALOG`. Every metric the pipeline
-   * computes is still written to the performance log group.
+   * Which metrics become CloudWatch metrics, by profile: `reference` (the AWS
+   * reference manifest's 8 pod metrics in 3 dimension sets with `LaunchType`)
+   * or `console` (those, plus the names and dimension sets the Container
+   * Insights console reads, as far as Fargate can give them). Every metric the
+   * pipeline computes is still written to the performance log group. Set at
+   * most one of `metricProfile`, `metricDeclarations` and `metrics`/`dimensionSets`.
    *
-   * @default the 8 pod metrics of the AWS reference manifest (`DEFAULT_METRICS`)
+   * @default 'reference'
+   */
+  readonly metricProfile?: MetricProfile;
+
+  /**
+   * Your own choice of CloudWatch metrics: groups of catalog metrics, each sent
+   * with its dimension sets (one awsemf `metric_declarations` entry each). Each
+   * metric in each set is a billed custom metric per value of the set.
+   *
+   * @default the declarations of `metricProfile`
+   */
+  readonly metricDeclarations?: readonly MetricDeclarationSpec[];
+
+  /**
+   * Shorthand for a single declaration: metrics sent to CloudWatch as metrics,
+   * names from `METRIC_CATALOG`, each with every set in `dimensionSets`.
+   *
+   * @default the 8 pod metrics of the AWS reference manifest (`DEFAULT_METRICS`) when `dimensionSets` is set, otherwise the `metricProfile`'s
    */
   readonly metrics?: readonly string[];
 
   /**
    * Dimension sets attached to every metric in `metrics`.
    *
-   * @default cluster, namespace and pod (`DEFAULT_DIMENSION_SETS`)
+   * @default cluster, namespace and pod (`DEFAULT_DIMENSION_SETS`) when `metrics` is set, otherwise the `metricProfile`'s
    */
   readonly dimensionSets?: ReadonlyArray<readonly Dimension[]>;
 }

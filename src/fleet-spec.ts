@@ -5,6 +5,7 @@ import { AdotVersion } from './adot-version';
 import { invalidInput, ValidationError } from './errors';
 import { LOG_RETENTION_DAYS } from './fargate-logging';
 import { argoCdNormalizedName, GITOPS_OBJECT_NAME } from './gitops';
+import { METRIC_PROFILES, type MetricProfile } from './metric-catalog';
 import { OIDC_ISSUER, OIDC_ISSUER_FORM } from './prerequisites';
 import {
   PATTERNS,
@@ -80,6 +81,14 @@ export interface FleetCluster {
    * @default 'manifests'
    */
   readonly collectorMode?: 'manifests' | 'operator';
+  /**
+   * Which metrics become CloudWatch metrics: `reference` (the AWS reference
+   * manifest's) or `console` (those plus what the Container Insights console
+   * reads, as far as Fargate can give it).
+   *
+   * @default 'reference'
+   */
+  readonly metricProfile?: MetricProfile;
   /**
    * Send every Fargate pod's container logs to CloudWatch Logs
    * (`FargateLogging`, log group `/aws/containerinsights/<name>/application`).
@@ -299,6 +308,12 @@ const CLUSTER_FIELDS: Readonly<Record<keyof FleetCluster, Field>> = {
     'manifests: a StatefulSet, ConfigMap and Service; operator: an OpenTelemetryCollector for the OpenTelemetry Operator (ADOT add-on). Default: manifests.',
     ['manifests', 'operator'],
     'one of manifests, operator',
+  ),
+  metricProfile: oneOf(
+    'string',
+    "reference: the AWS reference manifest's 8 pod metrics; console: those plus the metrics and dimension sets the Container Insights console reads, as far as Fargate can give them. Default: reference.",
+    METRIC_PROFILES,
+    `one of ${METRIC_PROFILES.join(', ')}`,
   ),
   fargateLogging: {
     type: 'boolean',

@@ -62,6 +62,7 @@ export function addClusterCharts(app: App, cluster: FleetCluster): ClusterConstr
     ...(cluster.namespace === undefined ? {} : { namespace: cluster.namespace }),
     ...(cluster.replicas === undefined ? {} : { replicas: cluster.replicas }),
     ...(cluster.fargateNodesOnly === undefined ? {} : { fargateNodesOnly: cluster.fargateNodesOnly }),
+    ...(cluster.metricProfile === undefined ? {} : { metricProfile: cluster.metricProfile }),
   };
   const chart = new Chart(app, CLUSTER_CHARTS.collector);
   const collector =

@@ -1,5 +1,19 @@
 import { ValidationError } from './errors';
-import { DIMENSIONS, type Dimension, METRIC_CATALOG } from './metric-catalog';
+import {
+  DEFAULT_DIMENSION_SETS,
+  DEFAULT_METRICS,
+  DIMENSIONS,
+  type Dimension,
+  findMetric,
+  METRIC_CATALOG,
+  METRIC_PROFILES,
+  type MetricDeclarationSpec,
+  type MetricProfile,
+  NOT_PRODUCED_DIMENSIONS,
+  NOT_PRODUCED_METRICS,
+  PROFILE_DECLARATIONS,
+  SCOPE_DIMENSIONS,
+} from './metric-catalog';
 
 /** CloudWatch accepts at most 30 dimensions on a metric. */
 const MAX_DIMENSIONS = 30;
@@ -8,45 +22,157 @@ function duplicatesOf(values: readonly string[]): string[] {
   return [...new Set(values.filter((value, i) => values.indexOf(value) !== i))];
 }
 
+/** A dimension set as an order-free key. */
+const setKey = (set: readonly string[]): string => [...set].sort().join(',');
+
 /**
- * Checks the metrics and dimension sets sent to CloudWatch: every metric must
- * be one the pipeline produces and every dimension one it sets.
+ * Checks the metrics and dimension sets of one declaration: every metric must
+ * be one the pipeline produces, every dimension one it sets, and every
+ * metric must carry every dimension of every set (awsemf silently skips a set
+ * a metric lacks a label of). `path` prefixes the property names in messages.
  */
 export function validateMetricSelection(
   metrics: readonly string[],
   dimensionSets: ReadonlyArray<readonly string[]>,
+  path = '',
 ): asserts dimensionSets is ReadonlyArray<readonly Dimension[]> {
+  const metricsProp = `${path}metrics`;
+  const setsProp = `${path}dimensionSets`;
   const known = METRIC_CATALOG.map((m) => m.name);
   if (metrics.length === 0) {
-    throw new ValidationError('Invalid metrics []: expected at least one metric name from METRIC_CATALOG.');
+    throw new ValidationError(`Invalid ${metricsProp} []: expected at least one metric name from METRIC_CATALOG.`);
+  }
+  const notProduced = metrics.find((name) => name in NOT_PRODUCED_METRICS);
+  if (notProduced) {
+    throw new ValidationError(
+      `Invalid ${metricsProp} entry "${notProduced}": the pipeline cannot produce this Container Insights metric on Fargate: ${NOT_PRODUCED_METRICS[notProduced]}.`,
+    );
   }
   const unknown = metrics.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
     throw new ValidationError(
-      `Invalid metrics ${JSON.stringify(unknown)}: the pipeline does not produce ${unknown.length === 1 ? 'this metric' : 'these metrics'}. Expected names from METRIC_CATALOG: ${known.join(', ')}.`,
+      `Invalid ${metricsProp} ${JSON.stringify(unknown)}: the pipeline does not produce ${unknown.length === 1 ? 'this metric' : 'these metrics'}. Expected names from METRIC_CATALOG: ${known.join(', ')}.`,
     );
   }
   const repeated = duplicatesOf(metrics);
   if (repeated.length > 0) {
-    throw new ValidationError(`Invalid metrics ${JSON.stringify(repeated)}: each metric may be listed once.`);
+    throw new ValidationError(`Invalid ${metricsProp} ${JSON.stringify(repeated)}: each metric may be listed once.`);
   }
 
   if (dimensionSets.length === 0) {
-    throw new ValidationError('Invalid dimensionSets []: expected at least one set of dimensions.');
+    throw new ValidationError(`Invalid ${setsProp} []: expected at least one set of dimensions.`);
   }
   for (const set of dimensionSets) {
+    const unavailable = set.find((d) => d in NOT_PRODUCED_DIMENSIONS);
+    if (unavailable) {
+      throw new ValidationError(
+        `Invalid ${setsProp} entry ${JSON.stringify(set)}: the pipeline cannot set the dimension ${unavailable} on Fargate: ${NOT_PRODUCED_DIMENSIONS[unavailable]}.`,
+      );
+    }
     const bad = set.filter((d) => !(DIMENSIONS as readonly string[]).includes(d));
     if (set.length === 0 || set.length > MAX_DIMENSIONS || bad.length > 0 || duplicatesOf(set).length > 0) {
       throw new ValidationError(
-        `Invalid dimensionSets entry ${JSON.stringify(set)}: expected 1 to ${MAX_DIMENSIONS} distinct dimensions from ${DIMENSIONS.join(', ')}.`,
+        `Invalid ${setsProp} entry ${JSON.stringify(set)}: expected 1 to ${MAX_DIMENSIONS} distinct dimensions from ${DIMENSIONS.join(', ')}.`,
       );
     }
   }
-  const keys = dimensionSets.map((set) => [...set].sort().join(','));
-  const repeatedSets = duplicatesOf(keys);
+  const repeatedSets = duplicatesOf(dimensionSets.map(setKey));
   if (repeatedSets.length > 0) {
     throw new ValidationError(
-      `Invalid dimensionSets: the set [${repeatedSets[0]}] is listed more than once (order within a set does not matter).`,
+      `Invalid ${setsProp}: the set [${repeatedSets[0]}] is listed more than once (order within a set does not matter).`,
     );
   }
+  for (const name of metrics) {
+    const metric = findMetric(name);
+    if (!metric) continue;
+    const carried: readonly string[] = SCOPE_DIMENSIONS[metric.scope];
+    for (const set of dimensionSets) {
+      const missing = set.filter((d) => !carried.includes(d));
+      if (missing.length > 0) {
+        throw new ValidationError(
+          `Invalid ${setsProp} entry ${JSON.stringify(set)} for ${metricsProp} entry "${name}": ${metric.scope} metrics carry only ${carried.join(', ')}, not ${missing.join(', ')}.`,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Checks a list of declarations: each as `validateMetricSelection`, and no
+ * metric in the same dimension set twice (awsemf would send it once, so the
+ * cost estimate would count it twice).
+ */
+export function validateMetricDeclarations(
+  declarations: readonly MetricDeclarationSpec[],
+  prop = 'metricDeclarations',
+): void {
+  if (declarations.length === 0) {
+    throw new ValidationError(`Invalid ${prop} []: expected at least one declaration of metrics and dimensionSets.`);
+  }
+  const seen = new Map<string, number>();
+  declarations.forEach((declaration, i) => {
+    validateMetricSelection(declaration.metrics, declaration.dimensionSets, `${prop}[${i}].`);
+    for (const metric of declaration.metrics) {
+      for (const set of declaration.dimensionSets) {
+        const key = `${metric} [${setKey(set)}]`;
+        const earlier = seen.get(key);
+        if (earlier !== undefined) {
+          throw new ValidationError(
+            `Invalid ${prop}[${i}]: ${key} is already declared in ${prop}[${earlier}]; declare each metric in a dimension set once.`,
+          );
+        }
+        seen.set(key, i);
+      }
+    }
+  });
+}
+
+/** The ways a user can say which metrics CloudWatch gets. */
+export interface MetricChoice {
+  readonly metricProfile?: MetricProfile;
+  readonly metricDeclarations?: readonly MetricDeclarationSpec[];
+  readonly metrics?: readonly string[];
+  readonly dimensionSets?: ReadonlyArray<readonly Dimension[]>;
+}
+
+/**
+ * Resolves the one way the metrics were chosen into declarations: a profile
+ * (default `reference`), declarations of your own, or the `metrics` and
+ * `dimensionSets` shorthand for a single declaration.
+ */
+export function resolveMetricDeclarations(choice: MetricChoice): readonly MetricDeclarationSpec[] {
+  const given = [
+    ...(choice.metricProfile !== undefined ? ['metricProfile'] : []),
+    ...(choice.metricDeclarations !== undefined ? ['metricDeclarations'] : []),
+    ...(choice.metrics !== undefined || choice.dimensionSets !== undefined ? ['metrics/dimensionSets'] : []),
+  ];
+  if (given.length > 1) {
+    throw new ValidationError(
+      `Invalid metric selection: ${given.join(' and ')} are both set; expected one of metricProfile, metricDeclarations, or metrics with dimensionSets.`,
+    );
+  }
+  if (choice.metricDeclarations !== undefined) {
+    validateMetricDeclarations(choice.metricDeclarations);
+    return choice.metricDeclarations;
+  }
+  if (choice.metrics !== undefined || choice.dimensionSets !== undefined) {
+    const declaration = {
+      metrics: choice.metrics ?? DEFAULT_METRICS,
+      dimensionSets: choice.dimensionSets ?? DEFAULT_DIMENSION_SETS,
+    };
+    validateMetricSelection(declaration.metrics, declaration.dimensionSets);
+    return [declaration];
+  }
+  const profile = choice.metricProfile ?? 'reference';
+  if (!METRIC_PROFILES.includes(profile)) {
+    throw new ValidationError(
+      `Invalid metricProfile ${JSON.stringify(profile)}: expected one of ${METRIC_PROFILES.join(', ')}.`,
+    );
+  }
+  return PROFILE_DECLARATIONS[profile];
+}
+
+/** Every metric the declarations send, each once, in declaration order. */
+export function declaredMetrics(declarations: readonly MetricDeclarationSpec[]): readonly string[] {
+  return [...new Set(declarations.flatMap((d) => d.metrics))];
 }

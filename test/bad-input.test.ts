@@ -132,6 +132,11 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
     'Invalid COLLECTOR_MODE "helm": expected manifests or operator.',
   ],
   [
+    'METRIC_PROFILE full',
+    env({ ...ENV, METRIC_PROFILE: 'full' }),
+    'Invalid METRIC_PROFILE "full": expected one of reference, console.',
+  ],
+  [
     'FARGATE_LOGGING yes',
     env({ ...ENV, FARGATE_LOGGING: 'yes' }),
     'Invalid FARGATE_LOGGING "yes": expected true or false.',

@@ -8,6 +8,7 @@ import {
   DEFAULT_METRICS,
   EnvReference,
   type FilterProcessorConfig,
+  findMetric,
   formatDuration,
   METRIC_CATALOG,
   type MetricsGenerationProcessorConfig,
@@ -26,6 +27,12 @@ function generationProcessors(config: CollectorConfig): Array<[string, MetricsGe
   >;
 }
 
+function greatestProcessors(config: CollectorConfig): Array<[string, MetricsTransformProcessorConfig]> {
+  return Object.entries(config.processors).filter(([id]) => id.startsWith('metricstransform/greatest_')) as Array<
+    [string, MetricsTransformProcessorConfig]
+  >;
+}
+
 /** Which pipeline step produces each metric (pipeline name), by processor index. */
 function producers(config: CollectorConfig): Map<string, number> {
   const order = config.service.pipelines.metrics.processors;
@@ -34,6 +41,10 @@ function producers(config: CollectorConfig): Map<string, number> {
   for (const t of rename.transforms) produced.set(t.new_name as string, order.indexOf('metricstransform/rename'));
   for (const [id, { rules }] of generationProcessors(config)) {
     for (const rule of rules) produced.set(rule.name, order.indexOf(id));
+  }
+  for (const [id, { transforms }] of greatestProcessors(config)) {
+    for (const t of transforms.filter((t) => t.action === 'combine'))
+      produced.set(t.new_name as string, order.indexOf(id));
   }
   return produced;
 }
@@ -49,20 +60,75 @@ describe('pipeline wiring', () => {
     expect(Object.keys(config.extensions)).toStrictEqual(config.service.extensions);
   });
 
-  test('memory_limiter first, then the processors in the order of the AWS reference manifest', () => {
+  test("memory_limiter first, then the AWS reference manifest's processors, with the corrections between them", () => {
     expect(metrics.processors).toStrictEqual([
       'memory_limiter',
       'metricstransform/label_1',
       'resourcedetection',
       'metricstransform/rename',
       'filter',
+      'filter/unset',
       'cumulativetodelta',
       'deltatorate',
+      'metricstransform/sum',
       'metricsgeneration/1',
       'metricsgeneration/2',
+      'metricstransform/greatest_2',
+      'metricsgeneration/3',
       'metricstransform/label_2',
       'batch',
     ]);
+  });
+
+  test('pod sums keep the pod labels and add up the rest; they run after the rates, on per-container series', () => {
+    const sum = config.processors['metricstransform/sum'] as MetricsTransformProcessorConfig;
+    const summed = METRIC_CATALOG.filter((m) => m.source.kind === 'cadvisor' && m.source.sumBy).map(pipelineName);
+    expect(sum.transforms).toHaveLength(1);
+    const [transform] = sum.transforms;
+    expect(transform).toMatchObject({ match_type: 'regexp', action: 'update' });
+    expect(transform?.operations).toStrictEqual([
+      {
+        action: 'aggregate_labels',
+        label_set: ['namespace', 'pod', 'NodeName', 'LaunchType'],
+        aggregation_type: 'sum',
+      },
+    ]);
+    const include = new RegExp(transform?.include ?? '');
+    expect(METRIC_CATALOG.map(pipelineName).filter((name) => include.test(name))).toStrictEqual(summed);
+    expect(summed).toContain('pod_cpu_usage_seconds_total');
+    expect(summed).toContain('pod_network_rx_bytes');
+    expect(metrics.processors.indexOf('metricstransform/sum')).toBeGreaterThan(
+      metrics.processors.indexOf('deltatorate'),
+    );
+  });
+
+  test('the CPU denominator is the greater of limit and request: copies of both, combined with max', () => {
+    expect(
+      (config.processors['metricstransform/greatest_2'] as MetricsTransformProcessorConfig).transforms,
+    ).toStrictEqual([
+      { include: 'pod_cpu_limit', match_type: 'strict', action: 'insert', new_name: 'pod_cpu_limit_or_request' },
+      { include: 'pod_cpu_request', match_type: 'strict', action: 'insert', new_name: 'pod_cpu_limit_or_request' },
+      {
+        include: 'pod_cpu_limit_or_request',
+        match_type: 'strict',
+        action: 'combine',
+        new_name: 'pod_cpu_limit_or_request',
+        aggregation_type: 'max',
+      },
+    ]);
+  });
+
+  test('2 CPU shares (no request) are dropped before anything reads them, with OTTL conditions alone', () => {
+    expect(config.processors['filter/unset']).toStrictEqual({
+      error_mode: 'ignore',
+      metrics: {
+        datapoint: [
+          'metric.name == "new_container_cpu_request_raw" and value_double <= 2',
+          'metric.name == "pod_cpu_request_raw" and value_double <= 2',
+        ],
+      },
+    });
+    expect(metrics.processors.indexOf('filter/unset')).toBeLessThan(metrics.processors.indexOf('metricsgeneration/1'));
   });
 
   test('resource detection uses only the env detector (no instance metadata on Fargate)', () => {
@@ -80,7 +146,8 @@ describe('metrics come from the catalog', () => {
     expect(names).toStrictEqual(METRIC_CATALOG.map(pipelineName).sort());
     const rename = config.processors['metricstransform/rename'] as MetricsTransformProcessorConfig;
     const rules = generationProcessors(config).flatMap(([, c]) => c.rules);
-    expect(rename.transforms.length + rules.length).toBe(METRIC_CATALOG.length);
+    const combines = greatestProcessors(config).flatMap(([, c]) => c.transforms.filter((t) => t.action === 'combine'));
+    expect(rename.transforms.length + rules.length + combines.length).toBe(METRIC_CATALOG.length);
   });
 
   test('a generated metric is computed only after the metrics it reads', () => {
@@ -90,6 +157,11 @@ describe('metrics come from the catalog', () => {
         for (const operand of operands) {
           expect(produced.get(operand), `${rule.name} reads ${operand}`).toBeLessThan(order.indexOf(id));
         }
+      }
+    }
+    for (const [id, { transforms }] of greatestProcessors(config)) {
+      for (const t of transforms.filter((t) => t.action === 'insert')) {
+        expect(produced.get(t.include), `${t.new_name} reads ${t.include}`).toBeLessThan(order.indexOf(id));
       }
     }
   });
@@ -110,7 +182,9 @@ describe('metrics come from the catalog', () => {
     METRIC_CATALOG.map((m) => m.name).filter((name) => selectors.some((s) => new RegExp(s).test(name)));
 
   test('each selector selects exactly its metric of all the pipeline sends to awsemf, so nothing else is billed', () => {
-    const everything = build({ metrics: METRIC_CATALOG.map((m) => m.name) });
+    const everything = build({
+      declarations: [{ metrics: METRIC_CATALOG.map((m) => m.name), dimensionSets: [['ClusterName']] }],
+    });
     const [declaration] = everything.exporters.awsemf.metric_declarations;
     for (const [i, selector] of declaration.metric_name_selectors.entries()) {
       expect(selected([selector]), selector).toStrictEqual([METRIC_CATALOG[i]?.name]);
@@ -123,8 +197,12 @@ describe('metrics come from the catalog', () => {
   });
 
   test("the reference's bare names select more than they name: pod_cpu_limit also bills pod_cpu_limit_raw", () => {
-    expect(selected(['pod_cpu_limit'])).toStrictEqual(['pod_cpu_limit_raw', 'pod_cpu_limit']);
-    expect(selected(DEFAULT_METRICS)).toHaveLength(DEFAULT_METRICS.length + 1);
+    expect(selected(['pod_cpu_limit'])).toStrictEqual([
+      'pod_cpu_limit_raw',
+      'pod_cpu_limit',
+      'pod_cpu_limit_or_request',
+    ]);
+    expect(selected(DEFAULT_METRICS)).toHaveLength(DEFAULT_METRICS.length + 2);
   });
 
   test('the filter keeps every renamed metric and drops the raw cAdvisor families', () => {
@@ -138,7 +216,7 @@ describe('metrics come from the catalog', () => {
 
   test('exactly the cumulative metrics become rates', () => {
     const rates = METRIC_CATALOG.filter((m) => m.source.kind === 'cadvisor' && m.source.rate).map(pipelineName);
-    expect(rates.length).toBe(18);
+    expect(rates.length).toBe(19);
     expect(config.processors.cumulativetodelta).toStrictEqual({ include: { metrics: rates, match_type: 'strict' } });
     expect(config.processors.deltatorate).toStrictEqual({ metrics: rates });
   });
@@ -161,7 +239,7 @@ describe('version-specific configuration', () => {
     ['v0.49.0', 'metricsgeneration'],
   ])('%s uses %s in the processors and the pipeline', (tag, type) => {
     const config = build({ version: AdotVersion.of(tag) });
-    const ids = [`${type}/1`, `${type}/2`];
+    const ids = [`${type}/1`, `${type}/2`, `${type}/3`];
     for (const id of ids) expect(config.processors).toHaveProperty([id]);
     expect(config.service.pipelines.metrics.processors.filter((p) => p.includes('metricsgeneration'))).toStrictEqual(
       ids,
@@ -246,8 +324,12 @@ describe('options', () => {
   test('region, metrics and dimension sets go to the awsemf exporter', () => {
     const config = build({
       region: 'ap-southeast-2',
-      metrics: ['pod_memory_working_set', 'container_memory_working_set'],
-      dimensionSets: [['ClusterName', 'Namespace', 'PodName']],
+      declarations: [
+        {
+          metrics: ['pod_memory_working_set', 'container_memory_working_set'],
+          dimensionSets: [['ClusterName', 'Namespace', 'PodName']],
+        },
+      ],
     });
     expect(config.exporters.awsemf.region).toBe('ap-southeast-2');
     expect(config.exporters.awsemf.metric_declarations).toStrictEqual([
@@ -265,43 +347,98 @@ describe.each([
 ])('equivalence with the AWS reference %s', (file, version) => {
   const reference = loadReference(file).config;
   const ours = loadCollectorConfig(renderCollectorConfig(build({ version })));
-  const sortedRules = (c: Record<string, any>) =>
-    Object.entries(c.processors)
-      .filter(([id]) => id.includes('metricsgeneration'))
-      .map(([id, p]) => [id, p]);
 
-  test('the same processors in the same order, after memory_limiter', () => {
-    const [first, ...rest] = ours.service.pipelines.metrics.processors;
-    expect(first).toBe('memory_limiter');
+  // What this pipeline adds to the reference's, each tested in 'pipeline wiring' and 'the corrections'.
+  const added = ['memory_limiter', 'filter/unset', 'metricstransform/sum', 'metricstransform/greatest_2'];
+  const generation = version.metricsGenerationProcessor;
+
+  test('the same processors in the same order, with memory_limiter first and the corrections between them', () => {
+    const processors: string[] = ours.service.pipelines.metrics.processors;
+    expect(processors[0]).toBe('memory_limiter');
     expect(reference.service.pipelines.metrics.processors).not.toContain('memory_limiter');
-    expect({ metrics: { ...ours.service.pipelines.metrics, processors: rest } }).toStrictEqual(
+    const theirs = processors.filter((id) => !added.includes(id) && id !== `${generation}/3`);
+    expect({ metrics: { ...ours.service.pipelines.metrics, processors: theirs } }).toStrictEqual(
       reference.service.pipelines,
     );
   });
 
-  test('the same renames, label matchers, filter, rates and label steps', () => {
-    for (const id of [
-      'metricstransform/label_1',
-      'metricstransform/rename',
-      'filter',
-      'metricstransform/label_2',
-      'batch',
-    ]) {
+  test('the same label steps and batch; the filter and Type labels add node metrics', () => {
+    for (const id of ['metricstransform/label_1', 'batch']) {
       expect(ours.processors[id], id).toStrictEqual(reference.processors[id]);
     }
-    for (const id of ['deltatorate']) {
-      expect([...ours.processors[id].metrics].sort()).toStrictEqual([...reference.processors[id].metrics].sort());
+    expect([...ours.processors.filter.metrics.include.metric_names].sort()).toStrictEqual(
+      [...reference.processors.filter.metrics.include.metric_names, 'node_.*'].sort(),
+    );
+    const label2 = ours.processors['metricstransform/label_2'].transforms;
+    expect(label2.filter((t: { include: string }) => t.include !== 'node_.*')).toStrictEqual(
+      reference.processors['metricstransform/label_2'].transforms,
+    );
+  });
+
+  test('the same renames, anchored, but pod usage from the containers and CPU shares named *_cpu_request_raw', () => {
+    const theirs = reference.processors['metricstransform/rename'].transforms as any[];
+    const mine = ours.processors['metricstransform/rename'].transforms as any[];
+    const named = (name: string) => name.replace(/_cpu_request$/, '_cpu_request_raw');
+    for (const t of theirs) {
+      const match = mine.find((m) => m.new_name === named(t.new_name));
+      expect(match, t.new_name).toBeDefined();
+      const metric = findMetric(named(t.new_name).replace(/^new_/, ''));
+      const fromContainers =
+        metric?.scope === 'pod' && metric.source.kind === 'cadvisor' && metric.source.series.name === 'container';
+      if (fromContainers) {
+        // The reference reads the pod cgroup, which also holds the pause container.
+        expect(t.experimental_match_labels, t.new_name).toMatchObject({ container: '^$', image: '^$' });
+        expect(match.experimental_match_labels, t.new_name).toStrictEqual({
+          container: '\\S',
+          LaunchType: 'fargate',
+          ...(metric.source.kind === 'cadvisor' ? metric.source.labels : {}),
+        });
+        expect({ ...match, experimental_match_labels: undefined }).toStrictEqual({
+          ...t,
+          include: `^${t.include}$`,
+          experimental_match_labels: undefined,
+        });
+      } else {
+        // Anchored, so that a family name does not also match the copies made before it.
+        expect(match, t.new_name).toStrictEqual({ ...t, include: `^${t.include}$`, new_name: named(t.new_name) });
+      }
     }
+    expect(mine.filter((m) => !m.new_name.startsWith('node_'))).toHaveLength(theirs.length);
+  });
+
+  test('the same rates, plus the node CPU', () => {
+    expect([...ours.processors.deltatorate.metrics].sort()).toStrictEqual(
+      [...reference.processors.deltatorate.metrics, 'node_cpu_usage_seconds_total'].sort(),
+    );
     expect([...ours.processors.cumulativetodelta.include.metrics].sort()).toStrictEqual(
-      [...reference.processors.cumulativetodelta.include.metrics].sort(),
+      [...reference.processors.cumulativetodelta.include.metrics, 'node_cpu_usage_seconds_total'].sort(),
     );
     expect(ours.processors.cumulativetodelta.include.match_type).toBe(
       reference.processors.cumulativetodelta.include.match_type,
     );
   });
 
-  test('the same metricsgeneration rules', () => {
-    expect(sortedRules(ours)).toStrictEqual(sortedRules(reference));
+  test("the reference's metricsgeneration rules, but CPU utilization over the limit or request", () => {
+    const rules = (config: Record<string, any>) =>
+      Object.entries(config.processors)
+        .filter(([id]) => id.includes('metricsgeneration'))
+        .flatMap(([, p]) => (p as { rules: any[] }).rules);
+    const mine = rules(ours);
+    for (const rule of rules(reference)) {
+      const expected =
+        rule.name === 'pod_cpu_utilization_over_pod_limit' ? { ...rule, metric2: 'pod_cpu_limit_or_request' } : rule;
+      expect(mine.find((r) => r.name === rule.name)).toStrictEqual(expected);
+    }
+    expect(
+      rules(reference)
+        .map((r) => r.name)
+        .sort(),
+    ).toStrictEqual(
+      mine
+        .filter((r) => r.name.startsWith('pod_') && r.name !== 'pod_cpu_request')
+        .map((r) => r.name)
+        .sort(),
+    );
   });
 
   test('the same exporter settings, with each metric name selector anchored to its whole name', () => {
@@ -412,7 +549,7 @@ describe('less data into the pipeline', () => {
     const keptNames = CADVISOR_FAMILIES.filter((name) => kept.test(name));
     expect(keptNames).toStrictEqual(CADVISOR_FAMILIES.filter(read));
     expect(keptNames).toStrictEqual([...CONSUMED_CADVISOR_FAMILIES]);
-    expect(keptNames.length).toBeLessThan(CADVISOR_FAMILIES.length / 3);
+    expect(keptNames.length).toBeLessThan(CADVISOR_FAMILIES.length / 2);
   });
 
   test('the kept families come from the catalog, not from a second list', () => {

@@ -1,13 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import {
   customMetricsMonthlyUsd,
-  DEFAULT_DIMENSION_SETS,
-  DEFAULT_METRICS,
   type Dimension,
   dimensionSetValues,
   estimateCustomMetrics,
   formatEstimate,
   METRIC_CATALOG,
+  PROFILE_DECLARATIONS,
+  REFERENCE_DECLARATIONS,
   ValidationError,
 } from '../src';
 import { buildConfig } from './support/collector';
@@ -45,7 +45,7 @@ describe('customMetricsMonthlyUsd (us-east-1 tiers)', () => {
 
 describe('estimateCustomMetrics', () => {
   const reference = (namespaces: number, pods: number) =>
-    estimateCustomMetrics({ metrics: DEFAULT_METRICS, dimensionSets: DEFAULT_DIMENSION_SETS, namespaces, pods });
+    estimateCustomMetrics({ declarations: REFERENCE_DECLARATIONS, namespaces, pods });
 
   // metrics × (1 cluster + namespaces + pods), priced by tier.
   test.each([
@@ -72,16 +72,34 @@ describe('estimateCustomMetrics', () => {
     [{ namespaces: 0, pods: 10 }, 'Invalid namespaces 0: expected a whole number from 1 to pods (10)'],
     [{ namespaces: 11, pods: 10 }, 'Invalid namespaces 11'],
   ])('rejects %j', (counts, message) => {
-    const run = () =>
-      estimateCustomMetrics({ metrics: DEFAULT_METRICS, dimensionSets: DEFAULT_DIMENSION_SETS, ...counts });
+    const run = () => estimateCustomMetrics({ declarations: REFERENCE_DECLARATIONS, ...counts });
     expect(run).toThrow(ValidationError);
     expect(run).toThrow(message);
   });
 
   test('formatEstimate says how the number is made up', () => {
-    const input = { metrics: DEFAULT_METRICS, dimensionSets: DEFAULT_DIMENSION_SETS, namespaces: 10, pods: 100 };
+    const input = { declarations: REFERENCE_DECLARATIONS, namespaces: 10, pods: 100 };
     expect(formatEstimate(input, estimateCustomMetrics(input))).toBe(
       'CloudWatch custom metrics for 10 namespaces and 100 pods: 8 metrics × 3 dimension sets = 8 + 80 + 800 = 888, about $266.40 a month (us-east-1 prices).',
+    );
+  });
+
+  test('console: the reference, plus 4 pod metrics in 3 sets and 6 node metrics for the cluster', () => {
+    for (const [namespaces, pods] of [
+      [2, 10],
+      [10, 100],
+      [50, 1000],
+    ] as const) {
+      const estimate = estimateCustomMetrics({ declarations: PROFILE_DECLARATIONS.console, namespaces, pods });
+      expect(estimate.customMetrics).toBe(12 * (1 + namespaces + pods) + 6);
+      expect(estimate.perDimensionSet.map((s) => s.declaration)).toStrictEqual([0, 0, 0, 1, 1, 1, 2]);
+    }
+  });
+
+  test('formatEstimate names each declaration', () => {
+    const input = { declarations: PROFILE_DECLARATIONS.console, namespaces: 10, pods: 100 };
+    expect(formatEstimate(input, estimateCustomMetrics(input))).toBe(
+      'CloudWatch custom metrics for 10 namespaces and 100 pods: 8 metrics × 3 dimension sets, 4 metrics × 3 dimension sets, 6 metrics × 1 dimension set = 8 + 80 + 800 + 400 + 40 + 4 + 6 = 1338, about $401.40 a month (us-east-1 prices).',
     );
   });
 });

@@ -92,7 +92,7 @@ describe('parseFleet', () => {
     [
       'a misspelt field, pointing at the key',
       cluster('    regoin: eu-west-1'),
-      'clusters.yaml:4:5: Unknown field clusters[0].regoin: expected one of name, region, serviceAccountRoleArn, adotVersion, namespace, replicas, fargateNodesOnly, sampleApp, collectorMode, fargateLogging, logRetentionDays, oidcIssuer.',
+      'clusters.yaml:4:5: Unknown field clusters[0].regoin: expected one of name, region, serviceAccountRoleArn, adotVersion, namespace, replicas, fargateNodesOnly, sampleApp, collectorMode, metricProfile, fargateLogging, logRetentionDays, oidcIssuer.',
     ],
     [
       'a missing required field, pointing at the entry',
@@ -158,6 +158,11 @@ describe('parseFleet', () => {
         `  - { name: Prod, serviceAccountRoleArn: "${ROLE}" }`,
       ),
       'clusters.yaml:4:13: Invalid clusters[1].name "Prod": expected a name no other cluster has, ignoring case (clusters[0] is "prod")',
+    ],
+    [
+      'an unknown metric profile',
+      cluster('    region: eu-west-1\n    metricProfile: full'),
+      'clusters.yaml:5:20: Invalid clusters[0].metricProfile "full": expected one of reference, console.',
     ],
     [
       'an unknown collector mode',

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { buildApp, buildCluster, DEMO_ENVIRONMENT, settingsFromEnvironment } from '../main';
 import { readManifests, validateManifest } from '../scripts/manifests';
-import { AdotVersion } from '../src';
+import { AdotVersion, PROFILE_DECLARATIONS } from '../src';
+import { loadCollectorConfig } from './support/collector';
 
 const ROOT = join(__dirname, '..');
 const ENV = {
@@ -21,6 +22,7 @@ describe('settingsFromEnvironment', () => {
       collectorRoleArn: DEMO_ENVIRONMENT.COLLECTOR_ROLE_ARN,
       adotVersion: AdotVersion.DEFAULT,
       collectorMode: 'manifests',
+      metricProfile: 'reference',
       fargateLogging: false,
       expected: { namespaces: 10, pods: 100 },
       demo: true,
@@ -66,6 +68,17 @@ describe('the app', () => {
       'sample-go-webapp.k8s.yaml',
     ]);
     for (const { objects } of manifests) for (const object of objects) validateManifest(object);
+  });
+
+  test('with METRIC_PROFILE=console, the collector sends the console declarations', () => {
+    const config = readManifests(synthTo({ ...ENV, METRIC_PROFILE: 'console' }))
+      .flatMap((m) => m.objects)
+      .find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'adot-collector-config');
+    const data = (config?.data ?? {}) as Record<string, string>;
+    const declarations = loadCollectorConfig(data['adot-collector-config'] ?? '').exporters.awsemf.metric_declarations;
+    expect(declarations.map((d: { dimensions: string[][] }) => d.dimensions)).toStrictEqual(
+      PROFILE_DECLARATIONS.console.map((d) => d.dimensionSets),
+    );
   });
 
   test('with COLLECTOR_MODE=operator and FARGATE_LOGGING=true, emits the custom resource and the logging ConfigMap', () => {

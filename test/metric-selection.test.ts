@@ -3,6 +3,10 @@ import {
   DEFAULT_DIMENSION_SETS,
   DEFAULT_METRICS,
   METRIC_CATALOG,
+  type MetricChoice,
+  type MetricProfile,
+  PROFILE_DECLARATIONS,
+  resolveMetricDeclarations,
   ValidationError,
   validateMetricSelection,
 } from '../src';
@@ -22,9 +26,39 @@ describe('validateMetricSelection', () => {
     ['no metrics', [], [['ClusterName']], 'Invalid metrics []: expected at least one metric name from METRIC_CATALOG.'],
     [
       'an unknown metric',
+      ['pod_cpu_usage'],
+      [['ClusterName']],
+      /^Invalid metrics \["pod_cpu_usage"\]: the pipeline does not produce this metric\. Expected names from METRIC_CATALOG: .*pod_cpu_utilization_over_pod_limit/,
+    ],
+    [
+      'a Container Insights metric that cannot be produced on Fargate, with the reason',
       ['pod_cpu_utilization'],
       [['ClusterName']],
-      /^Invalid metrics \["pod_cpu_utilization"\]: the pipeline does not produce this metric\. Expected names from METRIC_CATALOG: .*pod_cpu_utilization_over_pod_limit/,
+      /^Invalid metrics entry "pod_cpu_utilization": the pipeline cannot produce this Container Insights metric on Fargate: it is defined against the node's capacity, and a Fargate node's capacity is unrelated to the pod's Fargate size/,
+    ],
+    [
+      'a Container Insights count that comes from the Kubernetes API',
+      ['pod_number_of_container_restarts'],
+      [['ClusterName']],
+      'Invalid metrics entry "pod_number_of_container_restarts": the pipeline cannot produce this Container Insights metric on Fargate: restart counts are in the pod status',
+    ],
+    [
+      'the Service dimension',
+      ['pod_cpu_limit'],
+      [['Service', 'Namespace', 'ClusterName']],
+      'Invalid dimensionSets entry ["Service","Namespace","ClusterName"]: the pipeline cannot set the dimension Service on Fargate',
+    ],
+    [
+      'the InstanceId dimension',
+      ['node_cpu_utilization'],
+      [['NodeName', 'ClusterName', 'InstanceId']],
+      'cannot set the dimension InstanceId on Fargate: Fargate nodes are not EC2 instances.',
+    ],
+    [
+      'a pod dimension on a node metric',
+      ['pod_cpu_limit', 'node_cpu_utilization'],
+      [['ClusterName'], ['PodName', 'ClusterName']],
+      'Invalid dimensionSets entry ["PodName","ClusterName"] for metrics entry "node_cpu_utilization": node metrics carry only ClusterName, LaunchType, NodeName, not PodName.',
     ],
     [
       'a raw cAdvisor family',
@@ -75,5 +109,62 @@ describe('validateMetricSelection', () => {
   ])('rejects %s', (_, metrics, sets, message) => {
     expect(() => validateMetricSelection(metrics, sets)).toThrow(ValidationError);
     expect(() => validateMetricSelection(metrics, sets)).toThrow(message);
+  });
+});
+
+describe('resolveMetricDeclarations', () => {
+  test('the reference profile by default; console adds to it', () => {
+    expect(resolveMetricDeclarations({})).toStrictEqual(PROFILE_DECLARATIONS.reference);
+    expect(resolveMetricDeclarations({ metricProfile: 'console' })).toStrictEqual(PROFILE_DECLARATIONS.console);
+  });
+
+  test('metrics and dimensionSets make one declaration, each defaulting to the reference', () => {
+    expect(resolveMetricDeclarations({ metrics: ['pod_cpu_limit'] })).toStrictEqual([
+      { metrics: ['pod_cpu_limit'], dimensionSets: DEFAULT_DIMENSION_SETS },
+    ]);
+    expect(resolveMetricDeclarations({ dimensionSets: [['ClusterName']] })).toStrictEqual([
+      { metrics: DEFAULT_METRICS, dimensionSets: [['ClusterName']] },
+    ]);
+  });
+
+  test.each<[string, MetricChoice, string]>([
+    [
+      'a profile and metrics',
+      { metricProfile: 'console', metrics: ['pod_cpu_limit'] },
+      'Invalid metric selection: metricProfile and metrics/dimensionSets are both set; expected one of metricProfile, metricDeclarations, or metrics with dimensionSets.',
+    ],
+    [
+      'an unknown profile',
+      { metricProfile: 'full' as MetricProfile },
+      'Invalid metricProfile "full": expected one of reference, console.',
+    ],
+    [
+      'no declarations',
+      { metricDeclarations: [] },
+      'Invalid metricDeclarations []: expected at least one declaration of metrics and dimensionSets.',
+    ],
+    [
+      'a bad declaration, by its index',
+      {
+        metricDeclarations: [
+          { metrics: ['pod_cpu_limit'], dimensionSets: [['ClusterName']] },
+          { metrics: [], dimensionSets: [] },
+        ],
+      },
+      'Invalid metricDeclarations[1].metrics []',
+    ],
+    [
+      'a metric declared twice in one set',
+      {
+        metricDeclarations: [
+          { metrics: ['pod_cpu_limit'], dimensionSets: [['ClusterName', 'Namespace']] },
+          { metrics: ['pod_memory_limit', 'pod_cpu_limit'], dimensionSets: [['Namespace', 'ClusterName']] },
+        ],
+      },
+      'Invalid metricDeclarations[1]: pod_cpu_limit [ClusterName,Namespace] is already declared in metricDeclarations[0]',
+    ],
+  ])('rejects %s', (_, choice, message) => {
+    expect(() => resolveMetricDeclarations(choice)).toThrow(ValidationError);
+    expect(() => resolveMetricDeclarations(choice)).toThrow(message);
   });
 });

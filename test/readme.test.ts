@@ -6,10 +6,11 @@ import { Testing } from 'cdk8s';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseManifest, readTree, validateManifest } from '../scripts/manifests';
 import {
-  DEFAULT_DIMENSION_SETS,
-  DEFAULT_METRICS,
+  CONSOLE_DECLARATIONS,
   estimateCustomMetrics,
   FargateContainerInsightsCollector,
+  formatEstimate,
+  PROFILE_DECLARATIONS,
   parseFleet,
 } from '../src';
 
@@ -111,18 +112,24 @@ describe('README, fleets', () => {
 });
 
 describe('README, metric costs', () => {
-  test('the cost table is what estimateCustomMetrics gives for the default selection', () => {
-    const rows = [...README.matchAll(/^\| +(\d+) \((\d+)\) +\| +([\d,]+) \| +\$([\d,.]+) \|$/gm)];
-    expect(rows).toHaveLength(3);
-    for (const [, pods, namespaces, count, usd] of rows) {
-      const estimate = estimateCustomMetrics({
-        metrics: DEFAULT_METRICS,
-        dimensionSets: DEFAULT_DIMENSION_SETS,
-        namespaces: Number(namespaces),
-        pods: Number(pods),
+  test('the cost table is what estimateCustomMetrics gives for each profile and the console declarations alone', () => {
+    const cell = ' +([\\d,]+) / \\$([\\d,.]+) +';
+    const rows = [
+      ...README.matchAll(new RegExp(`^\\| +(\\d+) \\((\\d+)\\) +\\|${cell}\\|${cell}\\|${cell}\\|$`, 'gm')),
+    ];
+    expect(rows.map((r) => r[1])).toStrictEqual(['10', '100', '1000']);
+    const columns = [PROFILE_DECLARATIONS.reference, PROFILE_DECLARATIONS.console, CONSOLE_DECLARATIONS];
+    for (const [, pods, namespaces, ...cells] of rows) {
+      columns.forEach((declarations, i) => {
+        const estimate = estimateCustomMetrics({ declarations, namespaces: Number(namespaces), pods: Number(pods) });
+        expect(estimate.customMetrics).toBe(Number(cells[2 * i]?.replaceAll(',', '')));
+        expect(estimate.monthlyUsd.toFixed(2)).toBe(cells[2 * i + 1]?.replaceAll(',', ''));
       });
-      expect(estimate.customMetrics).toBe(Number(count?.replaceAll(',', '')));
-      expect(estimate.monthlyUsd.toFixed(2)).toBe(usd?.replaceAll(',', ''));
     }
+  });
+
+  test('the estimate line is what formatEstimate prints for the default app', () => {
+    const input = { declarations: PROFILE_DECLARATIONS.reference, namespaces: 10, pods: 100 };
+    expect(README).toContain(formatEstimate(input, estimateCustomMetrics(input)));
   });
 });

@@ -7,8 +7,7 @@ import {
   buildCollectorConfig,
   type CollectorConfig,
   type CollectorConfigOptions,
-  DEFAULT_DIMENSION_SETS,
-  DEFAULT_METRICS,
+  REFERENCE_DECLARATIONS,
 } from '../../src';
 
 /** What the collector does to its configuration file: `$$` stands for a literal `$`. */
@@ -41,8 +40,7 @@ export const DEFAULT_CONFIG_OPTIONS: CollectorConfigOptions = {
   region: 'us-east-1',
   scrapeIntervalMs: 60_000,
   scrapeTimeoutMs: 40_000,
-  metrics: DEFAULT_METRICS,
-  dimensionSets: DEFAULT_DIMENSION_SETS,
+  declarations: REFERENCE_DECLARATIONS,
   memoryLimitMiB: 2816,
   shards: 1,
   fargateNodesOnly: true,
