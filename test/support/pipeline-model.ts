@@ -89,6 +89,15 @@ function metricsTransform(metrics: Metric[], config: MetricsTransformProcessorCo
     } else if (t.action === 'combine') {
       const matched = out.filter((m) => nameMatches(t, m.name));
       if (matched.length === 0) continue;
+      // canBeCombined: the same attribute keys on every metric, or the collector logs a warning and skips.
+      const keys = new Set(
+        matched.map((m) =>
+          Object.keys(m.points[0]?.attrs ?? {})
+            .sort()
+            .join(','),
+        ),
+      );
+      if (keys.size > 1) continue;
       out = out.filter((m) => !matched.includes(m));
       out.push({
         name: t.new_name ?? '',
