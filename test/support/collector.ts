@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parseManifest } from '../../scripts/manifests';
@@ -25,11 +25,18 @@ export function loadCollectorConfig(text: string): Record<string, any> {
   return collectorUnescape(parse(text)) as Record<string, any>;
 }
 
-export const REFERENCE_DIR = join(__dirname, '..', '..', '..', 'shared', 'reference');
+/** The AWS reference manifests: `AWS_REFERENCE_DIR`, or `../shared/reference` beside the repository. */
+export const REFERENCE_DIR = process.env.AWS_REFERENCE_DIR ?? join(__dirname, '..', '..', '..', 'shared', 'reference');
 
 /** The AWS reference manifest's objects and its collector configuration, as the collector sees it. */
 export function loadReference(file: string) {
-  const objects = parseManifest(readFileSync(join(REFERENCE_DIR, file), 'utf8')).filter(Boolean);
+  const path = join(REFERENCE_DIR, file);
+  if (!existsSync(path)) {
+    throw new Error(
+      `The equivalence tests compare with the AWS reference manifest ${file}, not found in ${REFERENCE_DIR}: put the reference manifests in ../shared/reference beside the repository, or set AWS_REFERENCE_DIR.`,
+    );
+  }
+  const objects = parseManifest(readFileSync(path, 'utf8')).filter(Boolean);
   const configMap = objects.find((o) => o.kind === 'ConfigMap') as unknown as { data: Record<string, string> };
   return { objects, config: loadCollectorConfig(configMap.data['adot-collector-config']) };
 }
