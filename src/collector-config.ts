@@ -6,6 +6,7 @@ import {
   type MetricDeclarationSpec,
   type MetricDefinition,
   type MetricScope,
+  operandsOf,
 } from './metric-catalog';
 
 /**
@@ -385,8 +386,7 @@ export function formatDuration(ms: number): string {
 function generationDepth(metric: MetricDefinition): number {
   const { source } = metric;
   if (source.kind === 'cadvisor') return 0;
-  const operands = source.kind === 'scale' ? [source.metric1] : [source.metric1, source.metric2];
-  return 1 + Math.max(...operands.map((name) => generationDepth(catalogEntry(name))));
+  return 1 + Math.max(...operandsOf(source).map((name) => generationDepth(catalogEntry(name))));
 }
 
 function catalogEntry(name: string): MetricDefinition {

@@ -140,6 +140,19 @@ export interface GreatestMetricSource {
 /** Where a metric's values come from. */
 export type MetricSource = CadvisorMetricSource | CalculatedMetricSource | ScaledMetricSource | GreatestMetricSource;
 
+/** The metrics a derived metric reads (none for a cAdvisor metric). */
+export function operandsOf(source: MetricSource): readonly string[] {
+  switch (source.kind) {
+    case 'cadvisor':
+      return [];
+    case 'scale':
+      return [source.metric1];
+    case 'calculate':
+    case 'greatest':
+      return [source.metric1, source.metric2];
+  }
+}
+
 /** One metric the collector produces. */
 export interface MetricDefinition {
   /** Name of the metric as it reaches CloudWatch, e.g. `pod_memory_working_set`. */

@@ -7,6 +7,7 @@ import {
   METRIC_CATALOG,
   NOT_PRODUCED_DIMENSIONS,
   NOT_PRODUCED_METRICS,
+  operandsOf,
   PROFILE_DECLARATIONS,
   pipelineName,
   REFERENCE_DECLARATIONS,
@@ -68,8 +69,7 @@ describe('METRIC_CATALOG', () => {
     for (const metric of METRIC_CATALOG) {
       const { source } = metric;
       if (source.kind === 'cadvisor') continue;
-      const operands = source.kind === 'scale' ? [source.metric1] : [source.metric1, source.metric2];
-      for (const operand of operands) {
+      for (const operand of operandsOf(source)) {
         expect(names, `${metric.name} reads ${operand}`).toContain(operand);
         expect(operand).not.toBe(metric.name);
       }
