@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { AdotVersion } from '../src/adot-version';
+import { AdotVersion } from '../src/config/adot-version';
 import { ROOT } from './stage';
 
 /**

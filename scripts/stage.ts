@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { readFleetFile } from '../src/fleet-spec';
-import { createStagingFolder } from '../src/output';
-import { type ManifestFile, readManifests, validateManifest } from './manifests';
-import { validatePrerequisites } from './prerequisite-schemas';
+import { createStagingFolder } from '../src/core/output';
+import { readFleetFile } from '../src/fleet/fleet-spec';
+import { type ManifestFile, readManifests, validateManifest } from '../tools/manifests';
+import { validatePrerequisites } from '../tools/prerequisite-schemas';
 
 /**
  * Runs the app of cdk8s.yaml into a fresh staging folder beside the output

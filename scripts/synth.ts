@@ -1,4 +1,4 @@
-import { replaceFolder } from '../src/output';
+import { replaceFolder } from '../src/core/output';
 import { type Output, outputFolder, type Staged, stageSynthesis } from './stage';
 
 /**

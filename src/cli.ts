@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ValidationError } from './errors';
-import { synthesizeFleet } from './fleet';
-import { readFleetFile } from './fleet-spec';
+import { ValidationError } from './core/errors';
+import { synthesizeFleet } from './fleet/fleet';
+import { readFleetFile } from './fleet/fleet-spec';
 
 /**
  * The command-line entry point, `cdk8s-fargate-container-insights`:

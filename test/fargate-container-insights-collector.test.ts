@@ -1,7 +1,6 @@
 import { ApiObject, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import { describe, expect, test } from 'vitest';
-import { validateManifest } from '../scripts/manifests';
 import {
   AdotVersion,
   configMapChecksum,
@@ -9,6 +8,7 @@ import {
   type FargateContainerInsightsCollectorProps,
   fargatePodSize,
 } from '../src';
+import { validateManifest } from '../tools/manifests';
 import { loadCollectorConfig, loadReference, withAnchoredSelectors } from './support/collector';
 import { only, synth } from './support/synth';
 

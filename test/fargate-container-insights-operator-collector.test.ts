@@ -1,7 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { validateManifest } from '../scripts/manifests';
 import {
   AdotVersion,
   FargateContainerInsightsCollector,
@@ -9,6 +8,7 @@ import {
   FargateContainerInsightsOperatorCollector,
   ValidationError,
 } from '../src';
+import { validateManifest } from '../tools/manifests';
 import { restrictedViolations } from './support/pod-security';
 import { only, synth } from './support/synth';
 

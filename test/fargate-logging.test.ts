@@ -1,6 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
-import { validateManifest } from '../scripts/manifests';
 import {
   FARGATE_FILTER_PLUGINS,
   FARGATE_LOGGING_MAX_CHARACTERS,
@@ -10,6 +9,7 @@ import {
   SampleGoWebapp,
   ValidationError,
 } from '../src';
+import { validateManifest } from '../tools/manifests';
 import { only, synth } from './support/synth';
 
 const PROPS: FargateLoggingProps = { clusterName: 'prod-eu', region: 'eu-west-1' };

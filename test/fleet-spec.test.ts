@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { SCHEMA_FILE, schemaText } from '../scripts/schema';
 import {
   type Fleet,
   fleetJsonSchema,
@@ -14,6 +13,7 @@ import {
   ValidationError,
   validateFleet,
 } from '../src';
+import { SCHEMA_FILE, schemaText } from '../tools/clusters-schema';
 
 const ROLE = 'arn:aws:iam::123456789012:role/adot-collector';
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { buildApp, settingsFromEnvironment } from '../main';
-import { diffFolders } from '../scripts/check';
-import { readManifests, readTree, validateManifest } from '../scripts/manifests';
 import { type Fleet, type FleetCluster, readFleetFile, synthesizeFleet, ValidationError } from '../src';
+import { diffFolders, readTree } from '../tools/folders';
+import { readManifests, validateManifest } from '../tools/manifests';
 import { applyabilityProblems } from './support/applyable';
 
 const ROOT = join(__dirname, '..');

@@ -1,7 +1,6 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
 import { buildApp, settingsFromEnvironment } from '../main';
-import { type KubernetesObject, validateManifest } from '../scripts/manifests';
 import {
   ARGOCD_SYNC_WAVE_ANNOTATION,
   addArgoCdSyncWaves,
@@ -12,6 +11,7 @@ import {
   kustomization,
   SYNC_WAVES,
 } from '../src';
+import { type KubernetesObject, validateManifest } from '../tools/manifests';
 
 const SOURCE = { repoURL: 'https://github.com/example/platform.git', branch: 'main', path: 'clusters/dist' };
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { buildApp, buildCluster, DEMO_ENVIRONMENT, settingsFromEnvironment } from '../main';
-import { readManifests, validateManifest } from '../scripts/manifests';
 import { AdotVersion, PROFILE_DECLARATIONS } from '../src';
+import { readManifests, validateManifest } from '../tools/manifests';
 import { loadCollectorConfig } from './support/collector';
 
 const ROOT = join(__dirname, '..');

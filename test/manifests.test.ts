@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseManifest, validateManifest } from '../scripts/manifests';
+import { parseManifest, validateManifest } from '../tools/manifests';
 
 describe('validateManifest', () => {
   const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ok' } };

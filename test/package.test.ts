@@ -12,12 +12,14 @@ test('npm pack ships only the compiled library, its types, the clusters file sch
   const paths = pack.files.map((f) => f.path).sort();
   expect(paths).toContain('lib/index.js');
   expect(paths).toContain('lib/index.d.ts');
-  expect(paths).toContain('lib/fargate-container-insights-collector.d.ts');
+  expect(paths).toContain('lib/collector/fargate-container-insights-collector.d.ts');
   // The bin and the worker thread it starts.
   expect(paths).toContain('lib/cli.js');
-  expect(paths).toContain('lib/fleet-worker.js');
+  expect(paths).toContain('lib/fleet/fleet-worker.js');
   expect(paths).toContain('clusters.schema.json');
   for (const path of paths) {
-    expect(path, path).toMatch(/^(lib\/[a-z-]+\.(js|d\.ts)|clusters\.schema\.json|README\.md|LICENSE|package\.json)$/);
+    expect(path, path).toMatch(
+      /^(lib\/([a-z-]+\/)?[a-z-]+\.(js|d\.ts)|clusters\.schema\.json|README\.md|LICENSE|package\.json)$/,
+    );
   }
 });

@@ -5,7 +5,6 @@ import { Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import { afterAll, describe, expect, test } from 'vitest';
 import { buildApp, settingsFromEnvironment } from '../main';
-import { type KubernetesObject, readManifests } from '../scripts/manifests';
 import {
   AdotVersion,
   configMapChecksum,
@@ -15,6 +14,7 @@ import {
   restrictedSecurityContext,
   SampleGoWebapp,
 } from '../src';
+import { type KubernetesObject, readManifests } from '../tools/manifests';
 import { RESTRICTED_RULES, restrictedViolations } from './support/pod-security';
 
 const collectorProps = {

@@ -1,7 +1,6 @@
 import { App, Testing } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { validatePrerequisite } from '../scripts/prerequisite-schemas';
 import {
   addClusterCharts,
   clusterPrerequisites,
@@ -11,6 +10,7 @@ import {
   prerequisitesOf,
   SampleGoWebapp,
 } from '../src';
+import { validatePrerequisite } from '../tools/prerequisite-schemas';
 
 const ISSUER = 'https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF';
 const CLUSTER: FleetCluster = {

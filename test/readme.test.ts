@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { afterAll, describe, expect, test } from 'vitest';
-import { parseManifest, readTree, validateManifest } from '../scripts/manifests';
 import {
   CONSOLE_DECLARATIONS,
   estimateCustomMetrics,
@@ -13,6 +12,8 @@ import {
   PROFILE_DECLARATIONS,
   parseFleet,
 } from '../src';
+import { readTree } from '../tools/folders';
+import { parseManifest, validateManifest } from '../tools/manifests';
 
 /** The README's examples work as written: each `ts` block compiles and synthesizes. */
 const ROOT = join(__dirname, '..');

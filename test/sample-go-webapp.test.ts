@@ -1,8 +1,8 @@
 import { Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import { describe, expect, test } from 'vitest';
-import { validateManifest } from '../scripts/manifests';
 import { SampleGoWebapp, type SampleGoWebappProps } from '../src';
+import { validateManifest } from '../tools/manifests';
 import { only, synth } from './support/synth';
 
 const webapp = (props?: SampleGoWebappProps) => synth((chart) => new SampleGoWebapp(chart, 'Webapp', props));

@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { readTree } from '../scripts/manifests';
+import { readTree } from '../tools/folders';
 
 /**
  * `npm run synth` in a scratch copy of the project, so the real dist/ is never
@@ -27,6 +27,7 @@ for (const entry of [
   'tsconfig.json',
   'src',
   'scripts',
+  'tools',
   'dist',
   'prerequisites',
   'examples',

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { readManifests } from '../../scripts/manifests';
+import { readManifests } from '../../tools/manifests';
 
 /**
  * What `kubectl apply -k <folder>` needs from a folder to work on an empty

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { parseManifest } from '../../scripts/manifests';
 import {
   AdotVersion,
   buildCollectorConfig,
@@ -9,6 +8,7 @@ import {
   type CollectorConfigOptions,
   REFERENCE_DECLARATIONS,
 } from '../../src';
+import { parseManifest } from '../../tools/manifests';
 
 /** What the collector does to its configuration file: `$$` stands for a literal `$`. */
 export function collectorUnescape(value: unknown): unknown {

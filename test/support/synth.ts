@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { KubernetesObject } from '../../scripts/manifests';
+import type { KubernetesObject } from '../../tools/manifests';
 
 /** Synthesizes what `build` adds to a fresh test chart. */
 export function synth(build: (chart: Construct) => void): KubernetesObject[] {

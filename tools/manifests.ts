@@ -1,4 +1,4 @@
-import { type Dirent, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
@@ -6,11 +6,12 @@ import { ClusterRole, ClusterRoleBinding } from 'kubernetes-models/rbac.authoriz
 import { ConfigMap, Namespace, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { parseAllDocuments } from 'yaml';
 import { CRD_SCHEMAS } from './crd-schemas';
+import { listFiles } from './folders';
 import { schemaCheck } from './json-schema';
 
 /**
  * Reading and schema-validating synthesized manifests, shared by the safe
- * synth script and the tests. Kubernetes schemas come from the
+ * synth and check scripts and the tests. Kubernetes schemas come from the
  * `kubernetes-models` package (the Kubernetes OpenAPI schemas), not from
  * hand-written rules; the custom resources' from their CRDs (crd-schemas.ts).
  */
@@ -79,20 +80,6 @@ export function parseManifest(text: string): KubernetesObject[] {
 export interface ManifestFile {
   readonly file: string;
   readonly objects: KubernetesObject[];
-}
-
-/** Every file under `dir`, in subfolders too, as sorted paths relative to it; none if `dir` does not exist. */
-export function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1))
-    .sort();
-}
-
-/** Every file under `dir` with its text, by sorted path relative to it. */
-export function readTree(dir: string): Record<string, string> {
-  return Object.fromEntries(listFiles(dir).map((file) => [file, readFileSync(join(dir, file), 'utf8')]));
 }
 
 /** Reads every `*.yaml` file under a folder, in subfolders too, sorted by path relative to it, parsed. */

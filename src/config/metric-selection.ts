@@ -1,4 +1,4 @@
-import { ValidationError } from './errors';
+import { ValidationError } from '../core/errors';
 import {
   DEFAULT_DIMENSION_SETS,
   DEFAULT_METRICS,

@@ -1,12 +1,10 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import type { Construct } from 'constructs';
-import { AdotVersion } from './adot-version';
-import { type CollectorConfigOptions, memoryLimiterFor } from './collector-config';
-import { ValidationError } from './errors';
-import type { FargateContainerInsightsCollectorProps } from './fargate-container-insights-collector';
-import { resolveMetricDeclarations } from './metric-selection';
-import { containerRequests, RESTRICTED_NAMESPACE_LABELS, validateFargateFit } from './pod-template';
+import { AdotVersion } from '../config/adot-version';
+import { type CollectorConfigOptions, memoryLimiterFor } from '../config/collector-config';
+import { resolveMetricDeclarations } from '../config/metric-selection';
+import { ValidationError } from '../core/errors';
 import {
   validateClusterName,
   validateDnsLabel,
@@ -16,7 +14,9 @@ import {
   validateRegion,
   validateResources,
   validateRoleArn,
-} from './validation';
+} from '../core/validation';
+import { containerRequests, RESTRICTED_NAMESPACE_LABELS, validateFargateFit } from '../fargate/pod-template';
+import type { FargateContainerInsightsCollectorProps } from './collector-props';
 
 /**
  * What both ways of running the collector share: the validation of their

@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import { AdotVersion } from './adot-version';
-import { invalidInput, ValidationError } from './errors';
-import { LOG_RETENTION_DAYS } from './fargate-logging';
-import { argoCdNormalizedName, GITOPS_OBJECT_NAME } from './gitops';
-import { METRIC_PROFILES, type MetricProfile } from './metric-catalog';
-import { OIDC_ISSUER, OIDC_ISSUER_FORM } from './prerequisites';
+import { AdotVersion } from '../config/adot-version';
+import { METRIC_PROFILES, type MetricProfile } from '../config/metric-catalog';
+import { invalidInput, ValidationError } from '../core/errors';
 import {
   PATTERNS,
   validateClusterName,
@@ -14,7 +11,10 @@ import {
   validateInteger,
   validateRegion,
   validateRoleArn,
-} from './validation';
+} from '../core/validation';
+import { LOG_RETENTION_DAYS } from '../logging/fargate-logging';
+import { OIDC_ISSUER, OIDC_ISSUER_FORM } from '../prerequisites/prerequisites';
+import { argoCdNormalizedName, GITOPS_OBJECT_NAME } from './gitops';
 
 /**
  * A fleet of clusters, as described in a clusters file, and its validation.

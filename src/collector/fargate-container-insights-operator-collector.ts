@@ -1,13 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-29';
 import type { Construct } from 'constructs';
+import { SHARD_ENV } from '../config/collector-config';
+import { escapedCollectorConfig } from '../config/render';
+import { type FargatePodSize, formatFargatePodSize } from '../fargate/fargate-size';
+import { containerRequests, FARGATE_SIZE_ANNOTATION, validateFargateFit } from '../fargate/pod-template';
 import { ADOT_IMAGE_USER, COLLECTOR_NAMES, collectorEnvironment, POD_INDEX_LABEL } from './collector-base';
-import { SHARD_ENV } from './collector-config';
 import { ContainerInsightsCollectorBase } from './collector-construct';
-import type { FargateContainerInsightsCollectorProps } from './fargate-container-insights-collector';
-import { type FargatePodSize, formatFargatePodSize } from './fargate-size';
-import { containerRequests, FARGATE_SIZE_ANNOTATION, validateFargateFit } from './pod-template';
-import { escapedCollectorConfig } from './render';
+import type { FargateContainerInsightsCollectorProps } from './collector-props';
 
 /**
  * The same collector as {@link FargateContainerInsightsCollector}, for

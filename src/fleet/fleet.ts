@@ -3,11 +3,14 @@ import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { App, Chart, Yaml } from 'cdk8s';
-import { AdotVersion } from './adot-version';
-import { ValidationError } from './errors';
-import { FargateContainerInsightsCollector } from './fargate-container-insights-collector';
-import { FargateContainerInsightsOperatorCollector } from './fargate-container-insights-operator-collector';
-import { FargateLogging } from './fargate-logging';
+import { FargateContainerInsightsCollector } from '../collector/fargate-container-insights-collector';
+import { FargateContainerInsightsOperatorCollector } from '../collector/fargate-container-insights-operator-collector';
+import { AdotVersion } from '../config/adot-version';
+import { ValidationError } from '../core/errors';
+import { FileBatch, writeFoldersSafely } from '../core/output';
+import { FargateLogging } from '../logging/fargate-logging';
+import { type ClusterPrerequisites, clusterPrerequisites, queuePrerequisites } from '../prerequisites/prerequisites';
+import { SampleGoWebapp } from '../sample/sample-go-webapp';
 import { type Fleet, type FleetCluster, validateFleet } from './fleet-spec';
 import {
   addArgoCdSyncWaves,
@@ -18,9 +21,6 @@ import {
   KUSTOMIZATION_FILE,
   kustomization,
 } from './gitops';
-import { FileBatch, writeFoldersSafely } from './output';
-import { type ClusterPrerequisites, clusterPrerequisites, queuePrerequisites } from './prerequisites';
-import { SampleGoWebapp } from './sample-go-webapp';
 
 /**
  * Synthesizes a fleet: one folder per cluster under the output folder, each

@@ -1,12 +1,12 @@
 import type * as kplus from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
-import type { AdotVersion } from './adot-version';
+import type { AdotVersion } from '../config/adot-version';
+import { buildCollectorConfig, type CollectorConfig } from '../config/collector-config';
+import type { MetricDeclarationSpec } from '../config/metric-catalog';
+import { declaredMetrics } from '../config/metric-selection';
+import { claimNamespace } from '../core/namespace-claims';
 import { createCollectorIdentity, type ResolvedCollectorProps, resolveCollectorProps } from './collector-base';
-import { buildCollectorConfig, type CollectorConfig } from './collector-config';
-import type { FargateContainerInsightsCollectorProps } from './fargate-container-insights-collector';
-import type { MetricDeclarationSpec } from './metric-catalog';
-import { declaredMetrics } from './metric-selection';
-import { claimNamespace } from './namespace-claims';
+import type { FargateContainerInsightsCollectorProps } from './collector-props';
 
 /**
  * What both ways of running the Container Insights collector have: validated

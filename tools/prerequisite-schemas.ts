@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
-import { PREREQUISITE_FILES } from '../src/prerequisites';
+import { PREREQUISITE_FILES } from '../src/prerequisites/prerequisites';
+import { listFiles } from './folders';
 import { object, type Schema, schemaCheck } from './json-schema';
-import { listFiles } from './manifests';
 
 /**
  * Schemas of the prerequisite files, for validating them like the manifests.

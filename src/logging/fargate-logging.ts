@@ -1,6 +1,8 @@
 import * as kplus from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
-import { invalidInput as invalid, ValidationError } from './errors';
+import { invalidInput as invalid, ValidationError } from '../core/errors';
+import { claimNamespace } from '../core/namespace-claims';
+import { validateClusterName, validateRegion } from '../core/validation';
 import {
   configMapCharacters,
   FARGATE_LOGGING_MAX_CHARACTERS,
@@ -14,8 +16,6 @@ import {
   validateOutputs,
   validateParsers,
 } from './fluent-bit';
-import { claimNamespace } from './namespace-claims';
-import { validateClusterName, validateRegion } from './validation';
 
 /** The namespace and ConfigMap Fargate's log router reads; the names are fixed by EKS. */
 export const FARGATE_LOGGING_NAMES = { namespace: 'aws-observability', configMap: 'aws-logging' } as const;

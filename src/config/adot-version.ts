@@ -1,4 +1,4 @@
-import { ValidationError } from './errors';
+import { ValidationError } from '../core/errors';
 
 /** The component type of the metrics generation processor, which ADOT v0.42.0 renamed. */
 export type MetricsGenerationProcessorType = 'experimental_metricsgeneration' | 'metricsgeneration';

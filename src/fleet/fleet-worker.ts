@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { ValidationError } from './errors';
+import { ValidationError } from '../core/errors';
 import { type FleetWorkerData, type FleetWorkerMessage, synthesizeClusters } from './fleet';
 
 /**

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Lazy, type Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
-import { ValidationError } from './errors';
+import { ValidationError } from '../core/errors';
+import { cpuMillis } from '../core/validation';
 import {
   FARGATE_POD_OVERHEAD_MIB,
   type FargatePodSize,
@@ -10,7 +11,6 @@ import {
   type PodRequests,
   podRequests,
 } from './fargate-size';
-import { cpuMillis } from './validation';
 
 /**
  * What every pod template of this library shares: the Pod Security Standard

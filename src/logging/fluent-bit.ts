@@ -1,4 +1,4 @@
-import { invalidInput as fail } from './errors';
+import { invalidInput as fail } from '../core/errors';
 
 /**
  * Fluent Bit classic-mode configuration for the log router Fargate runs

@@ -1,8 +1,9 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
-import type { FargatePodSize } from './fargate-size';
-import { claimNamespace } from './namespace-claims';
+import { claimNamespace } from '../core/namespace-claims';
+import { validateDnsLabel, validateImage, validateInteger, validateResources } from '../core/validation';
+import type { FargatePodSize } from '../fargate/fargate-size';
 import {
   annotateFargateSize,
   containerRequests,
@@ -10,8 +11,7 @@ import {
   RESTRICTED_NAMESPACE_LABELS,
   restrictedSecurityContext,
   validateFargateFit,
-} from './pod-template';
-import { validateDnsLabel, validateImage, validateInteger, validateResources } from './validation';
+} from '../fargate/pod-template';
 
 /** The sample image of the AWS Container Insights on Fargate walkthrough. */
 export const SAMPLE_GO_WEBAPP_IMAGE = 'public.ecr.aws/awsvijisarathy/prometheus-webapp:latest';

@@ -2,25 +2,24 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import { k8s } from 'cdk8s-plus-29';
 import type { Construct } from 'constructs';
-import type { AdotVersion } from './adot-version';
-import { ADOT_IMAGE_USER, COLLECTOR_NAMES, collectorEnvironment, POD_INDEX_LABEL, POD_LABELS } from './collector-base';
 import {
   type CollectorConfig,
   type CollectorConfigOptions,
   HEALTH_CHECK_PORT,
   SHARD_ENV,
   TELEMETRY_PORT,
-} from './collector-config';
-import { ContainerInsightsCollectorBase } from './collector-construct';
-import type { FargatePodSize } from './fargate-size';
-import type { Dimension, MetricDeclarationSpec, MetricProfile } from './metric-catalog';
+} from '../config/collector-config';
+import { renderCollectorConfig } from '../config/render';
+import type { FargatePodSize } from '../fargate/fargate-size';
 import {
   annotateConfigChecksum,
   annotateFargateSize,
   fargatePodSizeOf,
   restrictedSecurityContext,
-} from './pod-template';
-import { renderCollectorConfig } from './render';
+} from '../fargate/pod-template';
+import { ADOT_IMAGE_USER, COLLECTOR_NAMES, collectorEnvironment, POD_INDEX_LABEL, POD_LABELS } from './collector-base';
+import { ContainerInsightsCollectorBase } from './collector-construct';
+import type { FargateContainerInsightsCollectorProps } from './collector-props';
 
 export { COLLECTOR_NAMES, DEFAULT_COLLECTOR_NAMESPACE } from './collector-base';
 
@@ -49,133 +48,6 @@ function renderedConfig(options: CollectorConfigOptions, config: CollectorConfig
     renderedConfigs.set(key, yaml);
   }
   return yaml;
-}
-
-/** Properties of a {@link FargateContainerInsightsCollector}. */
-export interface FargateContainerInsightsCollectorProps {
-  /**
-   * Name of the EKS cluster. Becomes the `ClusterName` dimension and part of the
-   * log group `/aws/containerinsights/<clusterName>/performance`.
-   */
-  readonly clusterName: string;
-
-  /** AWS region of the cluster, where the metrics are sent, e.g. `us-east-1`. */
-  readonly region: string;
-
-  /**
-   * ARN of the IAM role the collector assumes through IAM Roles for Service
-   * Accounts (IRSA), set as the service account's `eks.amazonaws.com/role-arn`
-   * annotation. The role needs the `CloudWatchAgentServerPolicy` managed policy
-   * and a trust policy for this service account. (EKS Pod Identity is not
-   * available to Fargate pods.)
-   */
-  readonly serviceAccountRoleArn: string;
-
-  /**
-   * Namespace to create and run the collector in. Needs a Fargate profile.
-   *
-   * @default 'fargate-container-insights'
-   */
-  readonly namespace?: string;
-
-  /**
-   * ADOT collector release. Selects the image tag and the component names and
-   * settings that release expects.
-   *
-   * @default AdotVersion.DEFAULT (v0.49.0)
-   */
-  readonly adotVersion?: AdotVersion;
-
-  /**
-   * Collector image, for a mirror or a digest-pinned reference. The configuration
-   * still follows `adotVersion`, so keep the two in step.
-   *
-   * @default `public.ecr.aws/aws-observability/aws-otel-collector:<adotVersion>`
-   */
-  readonly image?: string;
-
-  /**
-   * How often every Fargate node's cAdvisor endpoint is scraped.
-   *
-   * @default Duration.minutes(1)
-   */
-  readonly scrapeInterval?: Duration;
-
-  /**
-   * How long one scrape may take. Must be shorter than `scrapeInterval`.
-   *
-   * @default Duration.seconds(40)
-   */
-  readonly scrapeTimeout?: Duration;
-
-  /**
-   * CPU and memory of the collector container. A memory limit of at least
-   * 128 MiB is required: the `memory_limiter` processor and `GOMEMLIMIT` are
-   * sized from it. Fargate sizes and bills the pod by its requests plus
-   * 256 MiB, rounded up to its size table (see `fargateSize`); set requests
-   * equal to limits.
-   *
-   * @default 1 vCPU and 2816 MiB, as requests and limits: Fargate size 1 vCPU 3 GB
-   */
-  readonly resources?: kplus.ContainerResources;
-
-  /**
-   * Number of collector pods. With more than one, the pods split the nodes
-   * between them: each keeps the nodes whose name hashes (Prometheus
-   * `hashmod`) to its own StatefulSet pod index, read from the
-   * `apps.kubernetes.io/pod-index` label (Kubernetes 1.28 or later), so every
-   * node is scraped exactly once. Add replicas when one collector cannot scrape
-   * every node within `scrapeTimeout`.
-   *
-   * @default 1
-   */
-  readonly replicas?: number;
-
-  /**
-   * Scrape only the nodes labelled `eks.amazonaws.com/compute-type: fargate`.
-   * In clusters that also have EC2 nodes this spares the API server proxy
-   * requests whose series the pipeline would drop (it keeps only Fargate
-   * series either way).
-   *
-   * @default true
-   */
-  readonly fargateNodesOnly?: boolean;
-
-  /**
-   * Which metrics become CloudWatch metrics, by profile: `reference` (the AWS
-   * reference manifest's 8 pod metrics in 3 dimension sets with `LaunchType`)
-   * or `console` (those, plus the names and dimension sets the Container
-   * Insights console reads, as far as Fargate can give them). Every metric the
-   * pipeline computes is still written to the performance log group. Set at
-   * most one of `metricProfile`, `metricDeclarations` and `metrics`/`dimensionSets`.
-   *
-   * @default 'reference'
-   */
-  readonly metricProfile?: MetricProfile;
-
-  /**
-   * Your own choice of CloudWatch metrics: groups of catalog metrics, each sent
-   * with its dimension sets (one awsemf `metric_declarations` entry each). Each
-   * metric in each set is a billed custom metric per value of the set.
-   *
-   * @default the declarations of `metricProfile`
-   */
-  readonly metricDeclarations?: readonly MetricDeclarationSpec[];
-
-  /**
-   * Shorthand for a single declaration: metrics sent to CloudWatch as metrics,
-   * names from `METRIC_CATALOG`, each with every set in `dimensionSets`.
-   *
-   * @default the 8 pod metrics of the AWS reference manifest (`DEFAULT_METRICS`) when `dimensionSets` is set, otherwise the `metricProfile`'s
-   */
-  readonly metrics?: readonly string[];
-
-  /**
-   * Dimension sets attached to every metric in `metrics`.
-   *
-   * @default cluster, namespace and pod (`DEFAULT_DIMENSION_SETS`) when `metrics` is set, otherwise the `metricProfile`'s
-   */
-  readonly dimensionSets?: ReadonlyArray<readonly Dimension[]>;
 }
 
 /**

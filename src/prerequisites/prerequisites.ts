@@ -2,9 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Yaml } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-29';
-import { ValidationError } from './errors';
-import type { FargateLogging, IamPolicyDocument } from './fargate-logging';
-import { PATTERNS } from './validation';
+import { ValidationError } from '../core/errors';
+import { PATTERNS } from '../core/validation';
+import type { FargateLogging, IamPolicyDocument } from '../logging/fargate-logging';
 
 /**
  * What a cluster needs before the manifests can run, derived from the

@@ -1,0 +1,164 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, test } from 'vitest';
+
+/**
+ * The shape of the code: which module may import which. Every relative import
+ * counts, `import type` too (a cycle through a type still ties the files
+ * together for a reader), read with TypeScript's own import scanner.
+ */
+const ROOT = join(__dirname, '..');
+const SRC = join(ROOT, 'src');
+
+/** Every `.ts` file under a folder, relative to the project root. */
+function sources(folder: string): string[] {
+  return (readdirSync(join(ROOT, folder), { recursive: true }) as string[])
+    .filter((file) => /\.m?ts$/.test(file))
+    .map((file) => join(folder, file))
+    .sort();
+}
+
+/** The files a file imports by relative path, relative to the project root, without extension. */
+function relativeImports(file: string): string[] {
+  const { importedFiles } = ts.preProcessFile(readFileSync(join(ROOT, file), 'utf8'), true, true);
+  return importedFiles
+    .map((imported) => imported.fileName)
+    .filter((name) => name.startsWith('.'))
+    .map((name) => relative(ROOT, resolve(ROOT, dirname(file), name)));
+}
+
+const withoutExtension = (file: string) => file.replace(/\.m?ts$/, '');
+
+/** The import graph of `src/`: module → the modules it imports. */
+function sourceGraph(): Map<string, string[]> {
+  return new Map(sources('src').map((file) => [withoutExtension(file), relativeImports(file)]));
+}
+
+/** Every cycle's members, one list per strongly connected component of more than one module (or a self-import). */
+function cycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  // Tarjan's algorithm.
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (node: string): void => {
+    index.set(node, index.size);
+    low.set(node, index.get(node) as number);
+    stack.push(node);
+    onStack.add(node);
+    for (const next of graph.get(node) ?? []) {
+      if (!graph.has(next)) continue;
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node) as number, low.get(next) as number));
+      } else if (onStack.has(next)) {
+        low.set(node, Math.min(low.get(node) as number, index.get(next) as number));
+      }
+    }
+    if (low.get(node) === index.get(node)) {
+      const component: string[] = [];
+      let member: string | undefined;
+      do {
+        member = stack.pop() as string;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== node);
+      if (component.length > 1 || graph.get(node)?.includes(node)) found.push(component.sort());
+    }
+  };
+  for (const node of [...graph.keys()].sort()) if (!index.has(node)) visit(node);
+  return found;
+}
+
+/**
+ * The folders of `src/` and the folders each may import from. Arrows point one
+ * way: from the fleet down to the constructs, from the constructs to the
+ * configuration model and Fargate's rules, and from everything to core.
+ */
+const LAYERS: Readonly<Record<string, readonly string[]>> = {
+  core: [],
+  config: ['core'],
+  fargate: ['core'],
+  logging: ['core'],
+  collector: ['core', 'config', 'fargate'],
+  sample: ['core', 'fargate'],
+  prerequisites: ['core', 'logging'],
+  fleet: ['core', 'config', 'collector', 'logging', 'prerequisites', 'sample'],
+};
+
+/** The top-level folder of `src/` a module is in (for index and cli, at the top, their own name). */
+const layerOf = (module: string) => relative('src', module).split('/')[0] as string;
+
+describe('architecture', () => {
+  const graph = sourceGraph();
+
+  test('reads the imports it checks', () => {
+    expect(graph.get('src/collector/fargate-container-insights-collector')).toContain(
+      'src/collector/collector-construct',
+    );
+    expect(
+      cycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['a']],
+          ['c', ['a']],
+        ]),
+      ),
+    ).toStrictEqual([['a', 'b']]);
+  });
+
+  test('src/ has no import cycle', () => {
+    expect(cycles(graph)).toStrictEqual([]);
+  });
+
+  test('each folder of src/ imports only from the folders below it', () => {
+    const unexpected: string[] = [];
+    for (const [module, imports] of graph) {
+      const from = layerOf(module);
+      const allowed = LAYERS[from];
+      if (allowed === undefined) continue; // index.ts and cli.ts, at the top
+      for (const target of imports) {
+        const to = layerOf(target);
+        if (to !== from && !allowed.includes(to)) unexpected.push(`${module} -> ${target}`);
+      }
+    }
+    expect(unexpected).toStrictEqual([]);
+    expect(Object.keys(LAYERS).sort()).toStrictEqual(
+      [...new Set([...graph.keys()].filter((module) => relative('src', module).includes('/')).map(layerOf))].sort(),
+    );
+  });
+
+  test('the configuration model is plain data and functions: no cdk8s, no constructs', () => {
+    for (const file of [...sources('src/config'), 'src/core/errors.ts', 'src/core/output.ts']) {
+      const { importedFiles } = ts.preProcessFile(readFileSync(join(ROOT, file), 'utf8'), true, true);
+      const packages = importedFiles.map((imported) => imported.fileName).filter((name) => !name.startsWith('.'));
+      expect(
+        packages.filter((name) => /^(cdk8s|cdk8s-plus-29|constructs)$/.test(name)),
+        file,
+      ).toStrictEqual([]);
+    }
+  });
+
+  test('src/index.ts only re-exports', () => {
+    const statements = readFileSync(join(SRC, 'index.ts'), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '' && !line.startsWith('//'));
+    for (const line of statements) expect(line).toMatch(/^export \* from '\.\/[a-z-]+\/[a-z-]+';$/);
+  });
+
+  test('neither the library nor the tests import from scripts/: shared helpers live in tools/', () => {
+    const offenders = [...sources('src'), ...sources('test'), ...sources('tools')].filter((file) =>
+      relativeImports(file).some((target) => target.startsWith('scripts/') || target === 'scripts'),
+    );
+    expect(offenders).toStrictEqual([]);
+  });
+
+  test('the library does not import from tools/, test/ or scripts/', () => {
+    const offenders = sources('src').filter((file) =>
+      relativeImports(file).some((target) => !target.startsWith('src/')),
+    );
+    expect(offenders).toStrictEqual([]);
+  });
+});
