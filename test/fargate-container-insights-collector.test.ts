@@ -6,10 +6,9 @@ import {
   configMapChecksum,
   FargateContainerInsightsCollector,
   type FargateContainerInsightsCollectorProps,
-  fargatePodSize,
 } from '../src';
 import { validateManifest } from '../tools/manifests';
-import { loadCollectorConfig, loadReference, withAnchoredSelectors } from './support/collector';
+import { loadCollectorConfig } from './support/collector';
 import { only, synth } from './support/synth';
 
 const props: FargateContainerInsightsCollectorProps = {
@@ -310,43 +309,5 @@ describe('props', () => {
     expect(configOf(objects).exporters.awsemf.metric_declarations).toStrictEqual([
       { dimensions: [['ClusterName', 'Namespace']], metric_name_selectors: ['^pod_memory_working_set$'] },
     ]);
-  });
-});
-
-describe('defaults do what the AWS reference manifest does', () => {
-  const reference = loadReference('otel-fargate-container-insights.2026-07.yaml');
-  const ours = collector({ clusterName: 'YOUR-EKS-CLUSTER-NAME', region: 'us-east-1' });
-
-  test('same object names', () => {
-    const names = (objects: Array<{ kind: string; metadata: { name: string } }>) =>
-      objects.map((o) => `${o.kind}/${o.metadata.name}`);
-    expect(names(ours)).toStrictEqual(expect.arrayContaining(names(reference.objects)));
-  });
-
-  test('same StatefulSet selector, so an existing reference install can be updated in place', () => {
-    expect(only(ours, 'StatefulSet').spec.selector).toStrictEqual(only(reference.objects, 'StatefulSet').spec.selector);
-  });
-
-  test('same collector environment and resources', () => {
-    const ourContainer = only(ours, 'StatefulSet').spec.template.spec.containers[0];
-    const refContainer = only(reference.objects, 'StatefulSet').spec.template.spec.containers[0];
-    expect(ourContainer.env).toStrictEqual(expect.arrayContaining(refContainer.env));
-    expect(ourContainer.command).toStrictEqual(refContainer.command);
-    expect(kplus.Cpu.units(Number(refContainer.resources.requests.cpu)).amount).toBe(
-      ourContainer.resources.requests.cpu,
-    );
-  });
-
-  test('the same Fargate size as the reference, so the same bill', () => {
-    const refRequests = only(reference.objects, 'StatefulSet').spec.template.spec.containers[0].resources.requests;
-    expect(refRequests).toStrictEqual({ cpu: 1, memory: '2Gi' });
-    expect(fargatePodSize({ cpuMillis: 1000, memoryMiB: 2048 })).toStrictEqual({ vcpu: 1, memoryGiB: 3 });
-    expect(
-      only(ours, 'StatefulSet').spec.template.metadata.annotations['fargate-container-insights/fargate-size'],
-    ).toBe('1vCPU 3GB');
-  });
-
-  test('same exporter configuration, with each metric name selector anchored to its whole name', () => {
-    expect(configOf(ours).exporters).toStrictEqual(withAnchoredSelectors(reference.config.exporters));
   });
 });

@@ -1,0 +1,227 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as kplus from 'cdk8s-plus-29';
+import { describe, expect, test } from 'vitest';
+import {
+  AdotVersion,
+  FargateContainerInsightsCollector,
+  fargatePodSize,
+  findMetric,
+  renderCollectorConfig,
+} from '../../src';
+import { parseManifest } from '../../tools/manifests';
+import { buildConfig as build, loadCollectorConfig } from '../support/collector';
+import { conformanceDescribe } from '../support/conformance';
+import { only, synth } from '../support/synth';
+
+/**
+ * Conformance with the AWS reference manifests (`otel-fargate-container-insights.v0.40.0.yaml`, as at ADOT v0.40.0,
+ * and `.2026-07.yaml`), side by side. Optional: it runs when `AWS_REFERENCE_DIR` names their folder or
+ * `../shared/reference` is beside the repository, and is reported as skipped otherwise. The facts our output relies
+ * on are also asserted, as our own expectations, in collector-config.test.ts and
+ * fargate-container-insights-collector.test.ts, which run in any clone.
+ */
+const REFERENCE = {
+  what: 'the AWS reference manifests',
+  variable: 'AWS_REFERENCE_DIR',
+  fallback: '../shared/reference',
+} as const;
+
+/** A reference manifest's objects and its collector configuration, as the collector sees it. */
+function loadReference(dir: string, file: string) {
+  const objects = parseManifest(readFileSync(join(dir, file), 'utf8')).filter(Boolean);
+  const configMap = objects.find((o) => o.kind === 'ConfigMap') as unknown as { data: Record<string, string> };
+  return { objects, config: loadCollectorConfig(configMap.data['adot-collector-config']) };
+}
+
+/**
+ * The reference's exporters with each `metric_name_selectors` entry anchored
+ * (`^name$`): the one way ours differ, so that a selector bills only its metric.
+ */
+function withAnchoredSelectors(exporters: any): any {
+  return {
+    ...exporters,
+    awsemf: {
+      ...exporters.awsemf,
+      metric_declarations: exporters.awsemf.metric_declarations.map(
+        (declaration: { metric_name_selectors: string[] }) => ({
+          ...declaration,
+          metric_name_selectors: declaration.metric_name_selectors.map((name) => `^${name}$`),
+        }),
+      ),
+    },
+  };
+}
+
+conformanceDescribe('AWS reference manifests', REFERENCE, (dir) => {
+  describe.each([
+    ['otel-fargate-container-insights.v0.40.0.yaml', AdotVersion.V0_40_0],
+    ['otel-fargate-container-insights.2026-07.yaml', AdotVersion.DEFAULT],
+  ])('equivalence with the AWS reference %s', (file, version) => {
+    const reference = loadReference(dir, file).config;
+    const ours = loadCollectorConfig(renderCollectorConfig(build({ version })));
+
+    // What this pipeline adds to the reference's, each tested in 'pipeline wiring' and 'the corrections'.
+    const added = ['memory_limiter', 'filter/unset', 'metricstransform/sum', 'metricstransform/greatest_2'];
+    const generation = version.metricsGenerationProcessor;
+
+    test('the same processors in the same order, with memory_limiter first and the corrections between them', () => {
+      const processors: string[] = ours.service.pipelines.metrics.processors;
+      expect(processors[0]).toBe('memory_limiter');
+      expect(reference.service.pipelines.metrics.processors).not.toContain('memory_limiter');
+      const theirs = processors.filter((id) => !added.includes(id) && id !== `${generation}/3`);
+      expect({ metrics: { ...ours.service.pipelines.metrics, processors: theirs } }).toStrictEqual(
+        reference.service.pipelines,
+      );
+    });
+
+    test('the same label steps and batch; the filter and Type labels add node metrics', () => {
+      for (const id of ['metricstransform/label_1', 'batch']) {
+        expect(ours.processors[id], id).toStrictEqual(reference.processors[id]);
+      }
+      expect([...ours.processors.filter.metrics.include.metric_names].sort()).toStrictEqual(
+        [...reference.processors.filter.metrics.include.metric_names, 'node_.*'].sort(),
+      );
+      const label2 = ours.processors['metricstransform/label_2'].transforms;
+      expect(label2.filter((t: { include: string }) => t.include !== 'node_.*')).toStrictEqual(
+        reference.processors['metricstransform/label_2'].transforms,
+      );
+    });
+
+    test('the same renames, anchored, but pod usage from the containers and CPU shares named *_cpu_request_raw', () => {
+      const theirs = reference.processors['metricstransform/rename'].transforms as any[];
+      const mine = ours.processors['metricstransform/rename'].transforms as any[];
+      const named = (name: string) => name.replace(/_cpu_request$/, '_cpu_request_raw');
+      for (const t of theirs) {
+        const match = mine.find((m) => m.new_name === named(t.new_name));
+        expect(match, t.new_name).toBeDefined();
+        const metric = findMetric(named(t.new_name).replace(/^new_/, ''));
+        const fromContainers =
+          metric?.scope === 'pod' && metric.source.kind === 'cadvisor' && metric.source.series.name === 'container';
+        if (fromContainers) {
+          // The reference reads the pod cgroup, which also holds the pause container.
+          expect(t.experimental_match_labels, t.new_name).toMatchObject({ container: '^$', image: '^$' });
+          expect(match.experimental_match_labels, t.new_name).toStrictEqual({
+            container: '\\S',
+            LaunchType: 'fargate',
+            ...(metric.source.kind === 'cadvisor' ? metric.source.labels : {}),
+          });
+          expect({ ...match, experimental_match_labels: undefined }).toStrictEqual({
+            ...t,
+            include: `^${t.include}$`,
+            experimental_match_labels: undefined,
+          });
+        } else {
+          // Anchored, so that a family name does not also match the copies made before it.
+          expect(match, t.new_name).toStrictEqual({ ...t, include: `^${t.include}$`, new_name: named(t.new_name) });
+        }
+      }
+      expect(mine.filter((m) => !m.new_name.startsWith('node_'))).toHaveLength(theirs.length);
+    });
+
+    test('the same rates, plus the node CPU', () => {
+      expect([...ours.processors.deltatorate.metrics].sort()).toStrictEqual(
+        [...reference.processors.deltatorate.metrics, 'node_cpu_usage_seconds_total'].sort(),
+      );
+      expect([...ours.processors.cumulativetodelta.include.metrics].sort()).toStrictEqual(
+        [...reference.processors.cumulativetodelta.include.metrics, 'node_cpu_usage_seconds_total'].sort(),
+      );
+      expect(ours.processors.cumulativetodelta.include.match_type).toBe(
+        reference.processors.cumulativetodelta.include.match_type,
+      );
+    });
+
+    test("the reference's metricsgeneration rules, but CPU utilization over the limit or request", () => {
+      const rules = (config: Record<string, any>) =>
+        Object.entries(config.processors)
+          .filter(([id]) => id.includes('metricsgeneration'))
+          .flatMap(([, p]) => (p as { rules: any[] }).rules);
+      const mine = rules(ours);
+      for (const rule of rules(reference)) {
+        const expected =
+          rule.name === 'pod_cpu_utilization_over_pod_limit' ? { ...rule, metric2: 'pod_cpu_limit_or_request' } : rule;
+        expect(mine.find((r) => r.name === rule.name)).toStrictEqual(expected);
+      }
+      expect(
+        rules(reference)
+          .map((r) => r.name)
+          .sort(),
+      ).toStrictEqual(
+        mine
+          .filter((r) => r.name.startsWith('pod_') && r.name !== 'pod_cpu_request')
+          .map((r) => r.name)
+          .sort(),
+      );
+    });
+
+    test('the same exporter settings, with each metric name selector anchored to its whole name', () => {
+      expect(ours.exporters).toStrictEqual(withAnchoredSelectors(reference.exporters));
+    });
+
+    test('the same scrape target discovery and path rewriting', () => {
+      const [job] = ours.receivers.prometheus.config.scrape_configs;
+      const [refJob] = reference.receivers.prometheus.config.scrape_configs;
+      expect(ours.receivers.prometheus.config.global).toStrictEqual(reference.receivers.prometheus.config.global);
+      // Ours starts with the Fargate-only node rule (tested below); the rest is the reference's.
+      expect(job.relabel_configs[0]).toStrictEqual({
+        source_labels: ['__meta_kubernetes_node_label_eks_amazonaws_com_compute_type'],
+        regex: 'fargate',
+        action: 'keep',
+      });
+      expect(job.relabel_configs.slice(1)).toStrictEqual(refJob.relabel_configs);
+      for (const key of ['job_name', 'sample_limit', 'scheme', 'kubernetes_sd_configs', 'tls_config']) {
+        expect(job[key], key).toStrictEqual(refJob[key]);
+      }
+      expect(job.authorization.credentials_file).toBe(refJob.bearer_token_file);
+    });
+  });
+
+  describe('defaults do what the AWS reference manifest does', () => {
+    const reference = loadReference(dir, 'otel-fargate-container-insights.2026-07.yaml');
+    const ours = synth(
+      (chart) =>
+        new FargateContainerInsightsCollector(chart, 'Collector', {
+          clusterName: 'YOUR-EKS-CLUSTER-NAME',
+          region: 'us-east-1',
+          serviceAccountRoleArn: 'arn:aws:iam::123456789012:role/adot-collector',
+        }),
+    );
+
+    test('same object names', () => {
+      const names = (objects: Array<{ kind: string; metadata: { name: string } }>) =>
+        objects.map((o) => `${o.kind}/${o.metadata.name}`);
+      expect(names(ours)).toStrictEqual(expect.arrayContaining(names(reference.objects)));
+    });
+
+    test('same StatefulSet selector, so an existing reference install can be updated in place', () => {
+      expect(only(ours, 'StatefulSet').spec.selector).toStrictEqual(
+        only(reference.objects, 'StatefulSet').spec.selector,
+      );
+    });
+
+    test('same collector environment and resources', () => {
+      const ourContainer = only(ours, 'StatefulSet').spec.template.spec.containers[0];
+      const refContainer = only(reference.objects, 'StatefulSet').spec.template.spec.containers[0];
+      expect(ourContainer.env).toStrictEqual(expect.arrayContaining(refContainer.env));
+      expect(ourContainer.command).toStrictEqual(refContainer.command);
+      expect(kplus.Cpu.units(Number(refContainer.resources.requests.cpu)).amount).toBe(
+        ourContainer.resources.requests.cpu,
+      );
+    });
+
+    test('the same Fargate size as the reference, so the same bill', () => {
+      const refRequests = only(reference.objects, 'StatefulSet').spec.template.spec.containers[0].resources.requests;
+      expect(refRequests).toStrictEqual({ cpu: 1, memory: '2Gi' });
+      expect(fargatePodSize({ cpuMillis: 1000, memoryMiB: 2048 })).toStrictEqual({ vcpu: 1, memoryGiB: 3 });
+      expect(
+        only(ours, 'StatefulSet').spec.template.metadata.annotations['fargate-container-insights/fargate-size'],
+      ).toBe('1vCPU 3GB');
+    });
+
+    test('same exporter configuration, with each metric name selector anchored to its whole name', () => {
+      expect(loadCollectorConfig(only(ours, 'ConfigMap').data['adot-collector-config']).exporters).toStrictEqual(
+        withAnchoredSelectors(reference.config.exporters),
+      );
+    });
+  });
+});
