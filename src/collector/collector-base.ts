@@ -29,13 +29,21 @@ export const DEFAULT_COLLECTOR_NAMESPACE = 'fargate-container-insights';
 
 /** Names of the objects the collector creates, as in the AWS reference manifest. */
 export const COLLECTOR_NAMES = {
+  /** The collector's ServiceAccount. */
   serviceAccount: 'adot-collector',
+  /** The ClusterRole of the scrape. */
   clusterRole: 'adotcol-admin-role',
+  /** Its binding to the service account. */
   clusterRoleBinding: 'adotcol-admin-role-binding',
+  /** The ConfigMap holding the collector configuration. */
   configMap: 'adot-collector-config',
+  /** The StatefulSet's governing Service. */
   service: 'adot-collector-service',
+  /** The StatefulSet. */
   statefulSet: 'adot-collector',
+  /** The collector container. */
   container: 'adot-collector',
+  /** The PodDisruptionBudget. */
   podDisruptionBudget: 'adot-collector',
 } as const;
 

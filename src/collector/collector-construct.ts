@@ -40,7 +40,11 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
   /** Binds `clusterRole` to `serviceAccount`. */
   public readonly clusterRoleBinding: kplus.ClusterRoleBinding;
 
-  /** The props, validated, with their defaults. */
+  /**
+   * The props, validated, with their defaults.
+   *
+   * @internal
+   */
   protected readonly resolved: ResolvedCollectorProps;
 
   /**

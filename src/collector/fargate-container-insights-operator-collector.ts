@@ -20,16 +20,82 @@ import type { FargateContainerInsightsCollectorProps } from './collector-props';
 /** The custom resource's name; the operator names what it creates `<name>-collector`, so the StatefulSet is `adot-collector`. */
 export const OPERATOR_COLLECTOR_NAME = 'adot';
 
+/** A container environment variable with a literal value. */
+export interface OperatorEnvValue {
+  /** The variable's name. */
+  readonly name: string;
+  /** Its value. */
+  readonly value: string;
+}
+
+/** A container environment variable read from a field of the pod. */
+export interface OperatorEnvFieldRef {
+  /** The variable's name. */
+  readonly name: string;
+  /** Where its value comes from. */
+  readonly valueFrom: {
+    /** A field of the pod. */
+    readonly fieldRef: {
+      /** The field's path, e.g. `metadata.labels['apps.kubernetes.io/pod-index']`. */
+      readonly fieldPath: string;
+    };
+  };
+}
+
 /** A container environment variable, as the CRD's `spec.env` takes it. */
-export type OperatorEnvVar =
-  | { readonly name: string; readonly value: string }
-  | { readonly name: string; readonly valueFrom: { readonly fieldRef: { readonly fieldPath: string } } };
+export type OperatorEnvVar = OperatorEnvValue | OperatorEnvFieldRef;
 
 /** Probe timings; the operator points the probes at the `health_check` extension itself. */
 export interface OperatorProbe {
+  /** Seconds between probes. */
   readonly periodSeconds: number;
+  /** Failed probes in a row before the container is restarted (liveness, startup) or unready (readiness). */
   readonly failureThreshold: number;
+  /** Seconds a probe may take. */
   readonly timeoutSeconds: number;
+}
+
+/** The `seccompProfile` of a security context. */
+export interface OperatorSeccompProfile {
+  /** The container runtime's default system-call filter. */
+  readonly type: 'RuntimeDefault';
+}
+
+/** The pod's security context: a numeric non-root user, Pod Security "restricted". */
+export interface OperatorPodSecurityContext {
+  /** The kubelet refuses to start a container as root. */
+  readonly runAsNonRoot: true;
+  /** The user id, the ADOT image's own. */
+  readonly runAsUser: number;
+  /** The group id. */
+  readonly runAsGroup: number;
+  /** The group that owns mounted volumes. */
+  readonly fsGroup: number;
+  /** The system-call filter. */
+  readonly seccompProfile: OperatorSeccompProfile;
+}
+
+/** The collector container's security context: Pod Security "restricted", read-only root filesystem. */
+export interface OperatorContainerSecurityContext {
+  /** No setuid path to more privileges. */
+  readonly allowPrivilegeEscalation: false;
+  /** Not privileged. */
+  readonly privileged: false;
+  /** The collector writes only to its `/tmp` volume. */
+  readonly readOnlyRootFilesystem: true;
+  /** The kubelet refuses to start the container as root. */
+  readonly runAsNonRoot: true;
+  /** The user id, the ADOT image's own. */
+  readonly runAsUser: number;
+  /** The group id. */
+  readonly runAsGroup: number;
+  /** Linux capabilities. */
+  readonly capabilities: {
+    /** Every capability dropped. */
+    readonly drop: readonly ['ALL'];
+  };
+  /** The system-call filter. */
+  readonly seccompProfile: OperatorSeccompProfile;
 }
 
 /**
@@ -38,43 +104,59 @@ export interface OperatorProbe {
  * (config/crd/bases/opentelemetry.io_opentelemetrycollectors.yaml).
  */
 export interface OpenTelemetryCollectorSpec {
+  /** The operator runs the collector as a StatefulSet. */
   readonly mode: 'statefulset';
+  /** The collector image, pinned to the ADOT release. */
   readonly image: string;
+  /** Pull the pinned image only when the node does not have it. */
   readonly imagePullPolicy: 'IfNotPresent';
+  /** Collector pods; more than one share the nodes between them. */
   readonly replicas: number;
   /** The service account we create, with the IRSA annotation; the operator creates none. */
   readonly serviceAccount: string;
   /** `none`: the operator must not rewrite a configuration written for a pinned release. */
   readonly upgradeStrategy: 'none';
+  /** The collector configuration, `$` escaped as in the ConfigMap of the StatefulSet mode. */
   readonly config: Record<string, unknown>;
+  /** The collector container's environment. */
   readonly env: readonly OperatorEnvVar[];
+  /** The collector container's CPU and memory. */
   readonly resources: {
+    /** Requests, which Fargate sizes the pod by. */
     readonly requests: Readonly<Record<string, string>>;
+    /** Limits, equal to the requests. */
     readonly limits: Readonly<Record<string, string>>;
   };
-  readonly podSecurityContext: {
-    readonly runAsNonRoot: true;
-    readonly runAsUser: number;
-    readonly runAsGroup: number;
-    readonly fsGroup: number;
-    readonly seccompProfile: { readonly type: 'RuntimeDefault' };
-  };
-  readonly securityContext: {
-    readonly allowPrivilegeEscalation: false;
-    readonly privileged: false;
-    readonly readOnlyRootFilesystem: true;
-    readonly runAsNonRoot: true;
-    readonly runAsUser: number;
-    readonly runAsGroup: number;
-    readonly capabilities: { readonly drop: readonly ['ALL'] };
-    readonly seccompProfile: { readonly type: 'RuntimeDefault' };
-  };
-  readonly volumes: ReadonlyArray<{ readonly name: string; readonly emptyDir: Record<string, never> }>;
-  readonly volumeMounts: ReadonlyArray<{ readonly name: string; readonly mountPath: string }>;
+  /** The pod's security context. */
+  readonly podSecurityContext: OperatorPodSecurityContext;
+  /** The collector container's security context. */
+  readonly securityContext: OperatorContainerSecurityContext;
+  /** The pod's volumes: an `emptyDir` for `/tmp`. */
+  readonly volumes: ReadonlyArray<{
+    /** The volume's name. */
+    readonly name: string;
+    /** An empty folder that lives as long as the pod. */
+    readonly emptyDir: Record<string, never>;
+  }>;
+  /** Where the volumes are mounted in the collector container. */
+  readonly volumeMounts: ReadonlyArray<{
+    /** The volume's name. */
+    readonly name: string;
+    /** The path it is mounted at. */
+    readonly mountPath: string;
+  }>;
+  /** Annotations of the pods: the computed Fargate size. */
   readonly podAnnotations: Readonly<Record<string, string>>;
-  readonly podDisruptionBudget: { readonly maxUnavailable: number };
+  /** The PodDisruptionBudget the operator creates. */
+  readonly podDisruptionBudget: {
+    /** Pods that may be evicted at once. */
+    readonly maxUnavailable: number;
+  };
+  /** Gives the collector time to start before liveness applies. */
   readonly startupProbe: OperatorProbe;
+  /** Takes the pod out of its Service while it cannot serve. */
   readonly readinessProbe: OperatorProbe;
+  /** Restarts a collector that stopped answering. */
   readonly livenessProbe: OperatorProbe;
 }
 

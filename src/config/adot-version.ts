@@ -8,8 +8,11 @@ export type MetricsGenerationProcessorType = 'experimental_metricsgeneration' | 
  * release sets by default (they shape the metric names it serves).
  */
 export interface TelemetryPrometheusFlags {
+  /** Leave the unit out of metric names. */
   readonly without_units?: boolean;
+  /** Leave the type suffix (`_total`) out of metric names. */
   readonly without_type_suffix?: boolean;
+  /** Leave out the `otel_scope_info` metric. */
   readonly without_scope_info?: boolean;
 }
 
@@ -21,8 +24,16 @@ export interface TelemetryPrometheusFlags {
  *   Prometheus pull exporter on `localhost:8888` with these flags.
  */
 export type TelemetryMetricsStyle =
-  | { readonly style: 'address' }
-  | { readonly style: 'readers'; readonly defaultFlags: TelemetryPrometheusFlags };
+  | {
+      /** One `address` to listen on. */
+      readonly style: 'address';
+    }
+  | {
+      /** A list of metric `readers`. */
+      readonly style: 'readers';
+      /** The flags the release's own default reader sets, repeated on ours. */
+      readonly defaultFlags: TelemetryPrometheusFlags;
+    };
 
 /**
  * What differs between ADOT collector releases in the components this library

@@ -52,66 +52,136 @@ export const SHARD_ENV = 'SHARD';
 
 /** Prometheus relabel rule (`relabel_configs` / `metric_relabel_configs` entry). */
 export interface RelabelConfig {
+  /** What the rule does; Prometheus' default is `replace`. */
   readonly action?: 'replace' | 'keep' | 'drop' | 'labelmap' | 'hashmod';
+  /** Labels whose values, joined with `;`, the rule reads. */
   readonly source_labels?: readonly string[];
+  /** Regular expression matched (anchored) against the joined source values, or the value of an environment variable. */
   readonly regex?: string | EnvReference;
+  /** Label the rule writes. */
   readonly target_label?: string;
+  /** Value written to `target_label`; may refer to `regex` groups as `${1}`. */
   readonly replacement?: string;
+  /** For `hashmod`: the modulus of the hash written to `target_label`. */
   readonly modulus?: number;
+}
+
+/** The Kubernetes service discovery of a scrape job: every object of one role. */
+export interface KubernetesSdConfig {
+  /** Which objects become targets: `node`, every node of the cluster. */
+  readonly role: 'node';
 }
 
 /** One Prometheus scrape job. */
 export interface ScrapeConfig {
+  /** Name of the job, the `job` label of its series. */
   readonly job_name: string;
+  /** A scrape with more samples than this fails whole. */
   readonly sample_limit: number;
+  /** Protocol of the scrape: the API server proxy is HTTPS. */
   readonly scheme: 'https';
-  readonly kubernetes_sd_configs: ReadonlyArray<{ readonly role: 'node' }>;
-  readonly tls_config: { readonly ca_file: string };
-  readonly authorization: { readonly credentials_file: string };
+  /** How the targets are found: Kubernetes service discovery. */
+  readonly kubernetes_sd_configs: readonly KubernetesSdConfig[];
+  /** The CA that signs the API server's certificate. */
+  readonly tls_config: {
+    /** Path of the CA bundle, the service account's `ca.crt`. */
+    readonly ca_file: string;
+  };
+  /** The credentials sent with each scrape. */
+  readonly authorization: {
+    /** Path of the bearer token, the service account's `token`, read again at every scrape. */
+    readonly credentials_file: string;
+  };
+  /** Rules applied to each discovered target before the scrape: which nodes, and the proxy path. */
   readonly relabel_configs: readonly RelabelConfig[];
+  /** Rules applied to each scraped series: which metric families are kept. */
   readonly metric_relabel_configs: readonly RelabelConfig[];
 }
 
 /** The prometheus receiver: an embedded Prometheus scrape configuration. */
 export interface PrometheusReceiverConfig {
+  /** The Prometheus configuration, as Prometheus reads it. */
   readonly config: {
-    readonly global: { readonly scrape_interval: string; readonly scrape_timeout: string };
+    /** Settings of every scrape job. */
+    readonly global: {
+      /** How often each target is scraped, as a Prometheus duration. */
+      readonly scrape_interval: string;
+      /** How long a scrape may take, as a Prometheus duration. */
+      readonly scrape_timeout: string;
+    };
+    /** The scrape jobs. */
     readonly scrape_configs: readonly ScrapeConfig[];
   };
 }
 
+/** A metricstransform label operation that renames a label. */
+export interface UpdateLabelOperation {
+  /** The operation. */
+  readonly action: 'update_label';
+  /** The label to rename. */
+  readonly label: string;
+  /** Its new name. */
+  readonly new_label: string;
+}
+
+/** A metricstransform label operation that adds a label with a fixed value. */
+export interface AddLabelOperation {
+  /** The operation. */
+  readonly action: 'add_label';
+  /** The label to add. */
+  readonly new_label: string;
+  /** Its value. */
+  readonly new_value: string;
+}
+
+/** A metricstransform label operation that keeps only some labels, merging the data points that then share them. */
+export interface AggregateLabelsOperation {
+  /** Keep only `label_set`, merging the data points that then share their labels. */
+  readonly action: 'aggregate_labels';
+  /** The labels kept. */
+  readonly label_set: readonly string[];
+  /** How merged data points combine. */
+  readonly aggregation_type: 'sum' | 'max';
+}
+
 /** A metricstransform label operation. */
-export type MetricsTransformOperation =
-  | { readonly action: 'update_label'; readonly label: string; readonly new_label: string }
-  | { readonly action: 'add_label'; readonly new_label: string; readonly new_value: string }
-  | {
-      /** Keep only `label_set`, merging the data points that then share their labels. */
-      readonly action: 'aggregate_labels';
-      readonly label_set: readonly string[];
-      readonly aggregation_type: 'sum' | 'max';
-    };
+export type MetricsTransformOperation = UpdateLabelOperation | AddLabelOperation | AggregateLabelsOperation;
 
 /** A metricstransform transform. */
 export interface MetricsTransform {
+  /** The metric name, or with `match_type: regexp` an (unanchored) regular expression, the transform applies to. */
   readonly include: string;
+  /** How `include` is matched. */
   readonly match_type: 'strict' | 'regexp';
   /** `combine` merges every matching metric into `new_name`, data points with equal labels by `aggregation_type`. */
   readonly action: 'update' | 'insert' | 'combine';
+  /** The metric's new name (`update`), the copy's name (`insert`) or the merged metric's name (`combine`). */
   readonly new_name?: string;
+  /** For `combine`: how data points with equal labels merge. */
   readonly aggregation_type?: 'max';
+  /** Only data points whose labels match these regular expressions are transformed. */
   readonly experimental_match_labels?: LabelMatchers;
+  /** Label operations applied to the matched metrics. */
   readonly operations?: readonly MetricsTransformOperation[];
 }
 
 /** The `metricstransform` processor. */
 export interface MetricsTransformProcessorConfig {
+  /** The transforms, applied in order. */
   readonly transforms: readonly MetricsTransform[];
 }
 
 /** The `filter` processor, with its `metrics.include` name matching. */
 export interface FilterProcessorConfig {
+  /** Which metrics pass. */
   readonly metrics: {
-    readonly include: { readonly match_type: 'strict' | 'regexp'; readonly metric_names: readonly string[] };
+    /** Only metrics whose name matches pass. */
+    readonly include: {
+      /** How `metric_names` are matched. */
+      readonly match_type: 'strict' | 'regexp';
+      /** The names, or regular expressions, of the metrics kept. */
+      readonly metric_names: readonly string[];
+    };
   };
 }
 
@@ -120,51 +190,82 @@ export interface FilterProcessorConfig {
  * any condition is true. The processor refuses to mix them with `include`.
  */
 export interface FilterConditionsProcessorConfig {
+  /** What the processor does with a condition that fails to evaluate: `ignore` logs it and goes on. */
   readonly error_mode: 'ignore' | 'propagate';
-  readonly metrics: { readonly datapoint: readonly string[] };
+  /** The conditions, by the kind of item they drop. */
+  readonly metrics: {
+    /** OTTL conditions on data points. */
+    readonly datapoint: readonly string[];
+  };
 }
 
 /** The `cumulativetodelta` processor. */
 export interface CumulativeToDeltaProcessorConfig {
-  readonly include: { readonly metrics: readonly string[]; readonly match_type: 'strict' };
+  /** The metrics converted. */
+  readonly include: {
+    /** Their names. */
+    readonly metrics: readonly string[];
+    /** How the names are matched. */
+    readonly match_type: 'strict';
+  };
 }
 
 /** The `deltatorate` processor. */
 export interface DeltaToRateProcessorConfig {
+  /** Names of the delta metrics turned into per-second rates. */
   readonly metrics: readonly string[];
 }
 
+/** A metricsgeneration rule that computes a metric from two others. */
+export interface CalculateRule {
+  /** Name of the new metric. */
+  readonly name: string;
+  /** Its unit. */
+  readonly unit: string;
+  /** The kind of rule. */
+  readonly type: 'calculate';
+  /** The first operand's metric name. */
+  readonly metric1: string;
+  /** The second operand's metric name (its first data point is used). */
+  readonly metric2: string;
+  /** The arithmetic: `add`, `subtract`, `multiply`, `divide` or `percent`. */
+  readonly operation: string;
+}
+
+/** A metricsgeneration rule that scales a metric by a constant. */
+export interface ScaleRule {
+  /** Name of the new metric. */
+  readonly name: string;
+  /** Its unit. */
+  readonly unit: string;
+  /** The kind of rule. */
+  readonly type: 'scale';
+  /** The metric scaled. */
+  readonly metric1: string;
+  /** The arithmetic: `multiply` or `divide`. */
+  readonly operation: string;
+  /** The constant. */
+  readonly scale_by: number;
+}
+
 /** A metricsgeneration rule. */
-export type MetricsGenerationRule =
-  | {
-      readonly name: string;
-      readonly unit: string;
-      readonly type: 'calculate';
-      readonly metric1: string;
-      readonly metric2: string;
-      readonly operation: string;
-    }
-  | {
-      readonly name: string;
-      readonly unit: string;
-      readonly type: 'scale';
-      readonly metric1: string;
-      readonly operation: string;
-      readonly scale_by: number;
-    };
+export type MetricsGenerationRule = CalculateRule | ScaleRule;
 
 /** The `metricsgeneration` (`experimental_metricsgeneration` up to ADOT v0.41.x) processor. */
 export interface MetricsGenerationProcessorConfig {
+  /** The rules, applied in order. */
   readonly rules: readonly MetricsGenerationRule[];
 }
 
 /** The `resourcedetection` processor. */
 export interface ResourceDetectionProcessorConfig {
+  /** The detectors run: `env` reads `OTEL_RESOURCE_ATTRIBUTES`. */
   readonly detectors: readonly string[];
 }
 
 /** The `memory_limiter` processor. */
 export interface MemoryLimiterProcessorConfig {
+  /** How often memory use is measured. */
   readonly check_interval: string;
   /** Memory at which the collector refuses data and forces garbage collection (hard limit). */
   readonly limit_mib: number;
@@ -174,6 +275,7 @@ export interface MemoryLimiterProcessorConfig {
 
 /** The `batch` processor. */
 export interface BatchProcessorConfig {
+  /** How long data is held before a batch is sent. */
   readonly timeout: string;
 }
 
@@ -191,63 +293,130 @@ export type ProcessorConfig =
 
 /** An awsemf metric declaration: which metrics become CloudWatch metrics, with which dimensions. */
 export interface MetricDeclaration {
+  /** The dimension sets: each selected metric becomes a CloudWatch metric in each set. */
   readonly dimensions: ReadonlyArray<readonly string[]>;
+  /** Regular expressions (unanchored, as awsemf reads them) selecting the metrics by name. */
   readonly metric_name_selectors: readonly string[];
 }
 
 /** The `awsemf` exporter: Embedded Metric Format logs to CloudWatch. */
 export interface AwsEmfExporterConfig {
+  /** The log group, with `{ClusterName}` filled in from the resource attribute. */
   readonly log_group_name: string;
+  /** The log stream, with `{PodName}` filled in from the data point's label. */
   readonly log_stream_name: string;
+  /** The CloudWatch metric namespace. */
   readonly namespace: string;
+  /** The region the logs are sent to. */
   readonly region: string;
-  readonly resource_to_telemetry_conversion: { readonly enabled: boolean };
+  /** Copies resource attributes (such as `ClusterName`) onto every data point. */
+  readonly resource_to_telemetry_conversion: {
+    /** Whether they are copied. */
+    readonly enabled: boolean;
+  };
+  /** The exporter's Container Insights handling for EKS on Fargate. */
   readonly eks_fargate_container_insights_enabled: boolean;
+  /** Attributes whose JSON-encoded values are written as JSON objects. */
   readonly parse_json_encoded_attr_values: readonly string[];
+  /** Which dimension sets the exporter adds on its own: none, with `NoDimensionRollup`. */
   readonly dimension_rollup_option: 'NoDimensionRollup' | 'SingleDimensionRollupOnly' | 'ZeroAndSingleDimensionRollup';
+  /** Which metrics become CloudWatch metrics; the rest stay log fields. */
   readonly metric_declarations: readonly MetricDeclaration[];
 }
 
 /** The `health_check` extension. */
 export interface HealthCheckExtensionConfig {
+  /** The address the extension listens on, `host:port`. */
   readonly endpoint: string;
+}
+
+/** The Prometheus exporter of the collector's own metrics. */
+export interface TelemetryPrometheusExporter extends TelemetryPrometheusFlags {
+  /** The address it listens on. */
+  readonly host: string;
+  /** The port it listens on. */
+  readonly port: number;
 }
 
 /** A Prometheus pull exporter serving the collector's own metrics. */
 export interface TelemetryPrometheusReader {
+  /** A reader that is scraped. */
   readonly pull: {
+    /** How the metrics are exported. */
     readonly exporter: {
-      readonly prometheus: { readonly host: string; readonly port: number } & TelemetryPrometheusFlags;
+      /** As Prometheus text. */
+      readonly prometheus: TelemetryPrometheusExporter;
     };
   };
 }
 
+/** `service.telemetry.metrics` up to ADOT v0.41.x: one address. */
+export interface TelemetryMetricsAddress {
+  /** The address the collector's own metrics are served on. */
+  readonly address: string;
+}
+
+/** `service.telemetry.metrics` from ADOT v0.42.0: metric readers. */
+export interface TelemetryMetricsReaders {
+  /** The readers. */
+  readonly readers: readonly TelemetryPrometheusReader[];
+}
+
 /** `service.telemetry.metrics`, in the form the release reads. */
-export type TelemetryMetricsConfig =
-  | { readonly address: string }
-  | { readonly readers: readonly TelemetryPrometheusReader[] };
+export type TelemetryMetricsConfig = TelemetryMetricsAddress | TelemetryMetricsReaders;
+
+/** The one metrics pipeline: component ids, in order. */
+export interface MetricsPipelineConfig {
+  /** The receivers. */
+  readonly receivers: readonly string[];
+  /** The processors, in the order data passes through them. */
+  readonly processors: readonly string[];
+  /** The exporters. */
+  readonly exporters: readonly string[];
+}
+
+/** The `service` section: what runs. */
+export interface ServiceConfig {
+  /** The pipelines, by signal. */
+  readonly pipelines: {
+    /** The metrics pipeline. */
+    readonly metrics: MetricsPipelineConfig;
+  };
+  /** The extensions started. */
+  readonly extensions: readonly string[];
+  /** The collector's own telemetry. */
+  readonly telemetry: {
+    /** Its own metrics. */
+    readonly metrics: TelemetryMetricsConfig;
+  };
+}
 
 /** The whole collector configuration file. */
 export interface CollectorConfig {
-  readonly receivers: { readonly prometheus: PrometheusReceiverConfig };
-  readonly processors: Readonly<Record<string, ProcessorConfig>>;
-  readonly exporters: { readonly awsemf: AwsEmfExporterConfig };
-  readonly extensions: { readonly health_check: HealthCheckExtensionConfig };
-  readonly service: {
-    readonly pipelines: {
-      readonly metrics: {
-        readonly receivers: readonly string[];
-        readonly processors: readonly string[];
-        readonly exporters: readonly string[];
-      };
-    };
-    readonly extensions: readonly string[];
-    readonly telemetry: { readonly metrics: TelemetryMetricsConfig };
+  /** The receivers, by id. */
+  readonly receivers: {
+    /** The cAdvisor scrape. */
+    readonly prometheus: PrometheusReceiverConfig;
   };
+  /** The processors, by id, in pipeline order. */
+  readonly processors: Readonly<Record<string, ProcessorConfig>>;
+  /** The exporters, by id. */
+  readonly exporters: {
+    /** Embedded Metric Format to CloudWatch Logs. */
+    readonly awsemf: AwsEmfExporterConfig;
+  };
+  /** The extensions, by id. */
+  readonly extensions: {
+    /** The health endpoint the probes read. */
+    readonly health_check: HealthCheckExtensionConfig;
+  };
+  /** What runs. */
+  readonly service: ServiceConfig;
 }
 
 /** Inputs of the collector configuration. All values are assumed validated. */
 export interface CollectorConfigOptions {
+  /** The ADOT release the configuration is written for. */
   readonly version: AdotVersion;
   /** AWS region the awsemf exporter writes to. */
   readonly region: string;

@@ -21,7 +21,9 @@ import type { Dimension, MetricDeclarationSpec } from './metric-catalog';
 
 /** One price tier: the metrics up to `upTo` (in total) cost `usdPerMetricMonth` each. */
 export interface MetricPriceTier {
+  /** The tier covers the metrics up to this count, from the previous tier's. */
   readonly upTo: number;
+  /** The price of one metric for a month, in US dollars. */
   readonly usdPerMetricMonth: number;
 }
 
@@ -45,14 +47,18 @@ export interface CustomMetricsEstimateInput {
 
 /** An estimate: the custom metrics, by declaration and dimension set and in total, and their monthly price. */
 export interface CustomMetricsEstimate {
+  /** The custom metrics of each declaration in each of its dimension sets. */
   readonly perDimensionSet: ReadonlyArray<{
     /** Index of the declaration in the input. */
     readonly declaration: number;
+    /** The dimension set. */
     readonly dimensions: readonly Dimension[];
     /** Custom metrics of this declaration in this set: its metrics × the values the set takes. */
     readonly metrics: number;
   }>;
+  /** The custom metrics in all. */
   readonly customMetrics: number;
+  /** Their monthly price, in US dollars, by the tiers. */
   readonly monthlyUsd: number;
 }
 

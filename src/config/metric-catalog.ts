@@ -83,6 +83,7 @@ export const POD_LABELS: readonly string[] = ['namespace', 'pod', 'NodeName', 'L
 
 /** A metric renamed from a cAdvisor series. */
 export interface CadvisorMetricSource {
+  /** Read from a cAdvisor family. */
   readonly kind: 'cadvisor';
   /** cAdvisor metric family, e.g. `container_memory_working_set_bytes`. */
   readonly family: string;
@@ -113,17 +114,25 @@ export type CalculateOperation = 'add' | 'subtract' | 'multiply' | 'divide' | 'p
 
 /** A metric computed from two others (metricsgeneration rule type `calculate`). */
 export interface CalculatedMetricSource {
+  /** Computed from two metrics. */
   readonly kind: 'calculate';
+  /** The first operand. */
   readonly metric1: string;
+  /** The second operand. */
   readonly metric2: string;
+  /** The arithmetic. */
   readonly operation: CalculateOperation;
 }
 
 /** A metric computed by scaling another (metricsgeneration rule type `scale`). */
 export interface ScaledMetricSource {
+  /** Another metric, scaled. */
   readonly kind: 'scale';
+  /** The metric scaled. */
   readonly metric1: string;
+  /** Multiply or divide it. */
   readonly operation: 'multiply' | 'divide';
+  /** By this constant. */
   readonly scaleBy: number;
 }
 
@@ -132,8 +141,11 @@ export interface ScaledMetricSource {
  * `aggregation_type: max`); only one of them when the other is absent.
  */
 export interface GreatestMetricSource {
+  /** The greater of two metrics. */
   readonly kind: 'greatest';
+  /** The first. */
   readonly metric1: string;
+  /** The second. */
   readonly metric2: string;
 }
 
@@ -157,10 +169,13 @@ export function operandsOf(source: MetricSource): readonly string[] {
 export interface MetricDefinition {
   /** Name of the metric as it reaches CloudWatch, e.g. `pod_memory_working_set`. */
   readonly name: string;
+  /** What the metric describes: a pod, a container or a Fargate node. */
   readonly scope: MetricScope;
   /** Unit of the values (CloudWatch unit names; `Millicore` as Container Insights uses it). */
   readonly unit: string;
+  /** What the metric is, and how it is computed. */
   readonly description: string;
+  /** Where its values come from. */
   readonly source: MetricSource;
 }
 

@@ -129,9 +129,13 @@ export function validateMetricDeclarations(
 
 /** The ways a user can say which metrics CloudWatch gets. */
 export interface MetricChoice {
+  /** A profile: `reference` or `console`. */
   readonly metricProfile?: MetricProfile;
+  /** Declarations of one's own. */
   readonly metricDeclarations?: readonly MetricDeclarationSpec[];
+  /** The metrics of a single declaration. */
   readonly metrics?: readonly string[];
+  /** The dimension sets of that declaration. */
   readonly dimensionSets?: ReadonlyArray<readonly Dimension[]>;
 }
 

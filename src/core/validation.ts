@@ -82,9 +82,13 @@ export function validateInteger(input: string, value: number, min: number, max: 
  * the same inputs (the clusters file's JSON schema).
  */
 export const PATTERNS = {
+  /** An EKS cluster name. */
   clusterName: CLUSTER_NAME,
+  /** An AWS region code. */
   region: REGION,
+  /** An IAM role ARN, in any partition. */
   roleArn: ROLE_ARN,
+  /** A DNS-1123 label (a namespace name). */
   dnsLabel: DNS_LABEL,
 } as const;
 

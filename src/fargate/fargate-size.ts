@@ -36,7 +36,12 @@ const range = (from: number, to: number, step: number): number[] =>
   Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
 
 /** Every vCPU value with the memory values Fargate offers with it, smallest first. */
-export const FARGATE_POD_SIZES: ReadonlyArray<{ readonly vcpu: number; readonly memoryGiB: readonly number[] }> = [
+export const FARGATE_POD_SIZES: ReadonlyArray<{
+  /** The vCPU of the size. */
+  readonly vcpu: number;
+  /** The memory sizes, in GB, that go with it. */
+  readonly memoryGiB: readonly number[];
+}> = [
   { vcpu: 0.25, memoryGiB: [0.5, 1, 2] },
   { vcpu: 0.5, memoryGiB: range(1, 4, 1) },
   { vcpu: 1, memoryGiB: range(2, 8, 1) },

@@ -182,6 +182,7 @@ export interface Fleet {
 
 /** A clusters file, read and validated. */
 export interface FleetFile {
+  /** The fleet, validated. */
   readonly fleet: Fleet;
   /** Absolute path of the output folder (`output`, relative to the file; default `dist`). */
   readonly output: string;
@@ -190,16 +191,16 @@ export interface FleetFile {
 }
 
 /** A location in the input, as keys and indexes: `['clusters', 2, 'region']`. */
-type Path = readonly (string | number)[];
+export type InputPath = readonly (string | number)[];
 
 /** How a path reads in a message: `clusters[2].region`. */
-export function pathLabel(path: Path): string {
+export function pathLabel(path: InputPath): string {
   return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`)).join('');
 }
 
 /** One problem with the input: where, and what. */
 interface Issue {
-  readonly path: Path;
+  readonly path: InputPath;
   readonly message: string;
   /** Points at the key rather than its value (unknown fields). */
   readonly atKey?: boolean;
@@ -407,7 +408,7 @@ function typeOf(value: unknown): FieldType | 'null' | 'other' {
  */
 function checkFields(
   value: unknown,
-  path: Path,
+  path: InputPath,
   fields: Readonly<Record<string, Field>>,
   issues: Issue[],
   inherited: Readonly<Record<string, unknown>> = {},
@@ -556,7 +557,14 @@ export function validateFleet(fleet: Fleet): Fleet {
 export function parseFleet(
   text: string,
   file: string,
-): { readonly fleet: Fleet; readonly output: string; readonly prerequisites: string } {
+): {
+  /** The fleet, validated. */
+  readonly fleet: Fleet;
+  /** The `output` field, as written (default `dist`). */
+  readonly output: string;
+  /** The `prerequisites` field, as written (default `prerequisites`). */
+  readonly prerequisites: string;
+} {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   const at = (offset: number) => {

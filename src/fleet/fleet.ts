@@ -34,15 +34,21 @@ import {
 
 /** The chart (and file) names of one cluster's output. */
 export const CLUSTER_CHARTS = {
+  /** The collector's chart. */
   collector: 'fargate-container-insights',
+  /** The sample application's chart. */
   sampleApp: 'sample-go-webapp',
+  /** The Fargate logging chart. */
   logging: 'fargate-logging',
 } as const;
 
 /** The constructs of one cluster, as {@link addClusterCharts} creates them. */
 export interface ClusterConstructs {
+  /** The collector, in the cluster's mode. */
   readonly collector: FargateContainerInsightsCollector | FargateContainerInsightsOperatorCollector;
+  /** The sample application, with `sampleApp`. */
   readonly sampleApp?: SampleGoWebapp;
+  /** The Fargate logging, with `fargateLogging`. */
   readonly logging?: FargateLogging;
 }
 
@@ -135,7 +141,9 @@ export async function synthesizeClusters(
 
 /** Files written, relative to the output and the prerequisites folders. */
 export interface FleetFiles {
+  /** The manifests and kustomization files, relative to the output folder. */
   readonly manifests: readonly string[];
+  /** The prerequisite files, relative to the prerequisites folder. */
   readonly prerequisites: readonly string[];
 }
 
@@ -170,16 +178,36 @@ export interface FleetSynthResult {
   readonly workers: number;
 }
 
-/** A worker's answer: the files it wrote, or why it could not. */
+/**
+ * A worker's answer: the files it wrote, or why it could not.
+ *
+ * @internal
+ */
 export type FleetWorkerMessage =
-  | { readonly files: FleetFiles }
-  | { readonly error: string; readonly validation: boolean };
+  | {
+      /** The files it wrote. */
+      readonly files: FleetFiles;
+    }
+  | {
+      /** The error's message. */
+      readonly error: string;
+      /** Whether it was a ValidationError (bad input) rather than a failure. */
+      readonly validation: boolean;
+    };
 
-/** What a worker is given. */
+/**
+ * What a worker is given.
+ *
+ * @internal
+ */
 export interface FleetWorkerData {
+  /** The clusters of its chunk. */
   readonly clusters: readonly FleetCluster[];
+  /** The staging output folder. */
   readonly outdir: string;
+  /** The index of its first cluster in the fleet. */
   readonly first: number;
+  /** The staging prerequisites folder, if any. */
   readonly prerequisitesDir?: string;
 }
 

@@ -51,7 +51,9 @@ export const KUSTOMIZATION_FILE = 'kustomization.yaml';
 
 /** A kustomize `kustomization.yaml` that lists a folder's manifests. */
 export interface KustomizeKustomization {
+  /** The kustomize file format. */
   readonly apiVersion: 'kustomize.config.k8s.io/v1beta1';
+  /** The kind of file. */
   readonly kind: 'Kustomization';
   /** Manifest files of the folder, relative to it. */
   readonly resources: readonly string[];
@@ -68,33 +70,77 @@ export function kustomization(files: readonly string[]): KustomizeKustomization 
 
 /** Metadata of the namespaced GitOps objects. */
 export interface ObjectMeta {
+  /** The object's name. */
   readonly name: string;
+  /** The namespace of the controller that reads it. */
   readonly namespace: string;
 }
 
 /** Argo CD ApplicationSet with a git directory generator (the fields we set). */
 export interface ArgoCdApplicationSet {
+  /** The Argo CD API version. */
   readonly apiVersion: 'argoproj.io/v1alpha1';
+  /** The kind. */
   readonly kind: 'ApplicationSet';
+  /** Name and namespace (Argo CD's). */
   readonly metadata: ObjectMeta;
+  /** What the ApplicationSet generates. */
   readonly spec: {
+    /** Templates are Go templates. */
     readonly goTemplate: true;
+    /** Options of the Go templates: `missingkey=error`. */
     readonly goTemplateOptions: readonly string[];
+    /** Where the Applications come from: one per cluster folder. */
     readonly generators: ReadonlyArray<{
+      /** A git directory generator. */
       readonly git: {
+        /** The repository. */
         readonly repoURL: string;
+        /** The revision followed. */
         readonly revision: string;
-        readonly directories: ReadonlyArray<{ readonly path: string; readonly exclude?: boolean }>;
+        /** The folders that become Applications (`path`, a glob) or are left out (`exclude`). */
+        readonly directories: ReadonlyArray<{
+          /** A folder glob, relative to the repository's root. */
+          readonly path: string;
+          /** Leave the folders `path` matches out. */
+          readonly exclude?: boolean;
+        }>;
       };
     }>;
+    /** The Application made for each folder. */
     readonly template: {
-      readonly metadata: { readonly name: string };
+      /** The Application's metadata: its name. */
+      readonly metadata: {
+        /** The Application's name, a Go template. */
+        readonly name: string;
+      };
+      /** The Application's spec. */
       readonly spec: {
+        /** The Argo CD project. */
         readonly project: string;
-        readonly source: { readonly repoURL: string; readonly targetRevision: string; readonly path: string };
-        readonly destination: { readonly name: string };
+        /** The folder in Git that is synced. */
+        readonly source: {
+          /** The repository. */
+          readonly repoURL: string;
+          /** The revision synced. */
+          readonly targetRevision: string;
+          /** The folder, a Go template. */
+          readonly path: string;
+        };
+        /** The cluster it is synced to, by its name in Argo CD. */
+        readonly destination: {
+          /** The cluster's name in Argo CD, a Go template. */
+          readonly name: string;
+        };
+        /** How it is synced. */
         readonly syncPolicy: {
-          readonly automated: { readonly prune: boolean; readonly selfHeal: boolean };
+          /** Automatically, deleting what is gone (`prune`) and undoing changes made by hand (`selfHeal`). */
+          readonly automated: {
+            /** Delete what is no longer in the folder. */
+            readonly prune: boolean;
+            /** Undo changes made in the cluster by hand. */
+            readonly selfHeal: boolean;
+          };
         };
       };
     };
@@ -103,28 +149,53 @@ export interface ArgoCdApplicationSet {
 
 /** Flux source-controller GitRepository (the fields we set). */
 export interface FluxGitRepository {
+  /** The Flux source API version. */
   readonly apiVersion: 'source.toolkit.fluxcd.io/v1';
+  /** The kind. */
   readonly kind: 'GitRepository';
+  /** Name and namespace (Flux's). */
   readonly metadata: ObjectMeta;
+  /** Where and how often Flux fetches. */
   readonly spec: {
+    /** How often Flux fetches, as a Go duration. */
     readonly interval: string;
+    /** The repository URL. */
     readonly url: string;
-    readonly ref: { readonly branch: string };
+    /** The branch fetched. */
+    readonly ref: {
+      /** The branch. */
+      readonly branch: string;
+    };
   };
 }
 
 /** Flux kustomize-controller Kustomization (the fields we set). */
 export interface FluxKustomization {
+  /** The Flux kustomize API version. */
   readonly apiVersion: 'kustomize.toolkit.fluxcd.io/v1';
+  /** The kind. */
   readonly kind: 'Kustomization';
+  /** Name and namespace (Flux's). */
   readonly metadata: ObjectMeta;
+  /** What Flux applies, and how. */
   readonly spec: {
+    /** How often Flux reconciles, as a Go duration. */
     readonly interval: string;
+    /** The cluster's folder in the repository. */
     readonly path: string;
+    /** Delete what is no longer in the folder. */
     readonly prune: boolean;
+    /** Wait until what was applied is ready. */
     readonly wait: boolean;
+    /** How long a reconciliation may take. */
     readonly timeout: string;
-    readonly sourceRef: { readonly kind: 'GitRepository'; readonly name: string };
+    /** The GitRepository the folder is read from. */
+    readonly sourceRef: {
+      /** The source's kind. */
+      readonly kind: 'GitRepository';
+      /** The source's name, in the Kustomization's namespace. */
+      readonly name: string;
+    };
   };
 }
 

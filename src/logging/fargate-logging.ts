@@ -18,7 +18,12 @@ import {
 } from './fluent-bit';
 
 /** The namespace and ConfigMap Fargate's log router reads; the names are fixed by EKS. */
-export const FARGATE_LOGGING_NAMES = { namespace: 'aws-observability', configMap: 'aws-logging' } as const;
+export const FARGATE_LOGGING_NAMES = {
+  /** The namespace Fargate reads its logging configuration from. */
+  namespace: 'aws-observability',
+  /** The ConfigMap it reads. */
+  configMap: 'aws-logging',
+} as const;
 
 /** Retention periods CloudWatch Logs accepts, in days. */
 export const LOG_RETENTION_DAYS = [
@@ -288,11 +293,17 @@ export class FargateLogging extends Construct {
 
 /** An IAM policy document. */
 export interface IamPolicyDocument {
+  /** The policy language version. */
   readonly Version: '2012-10-17';
+  /** The statements. */
   readonly Statement: ReadonlyArray<{
+    /** The statement's id. */
     readonly Sid?: string;
+    /** Allow or deny. */
     readonly Effect: 'Allow' | 'Deny';
+    /** The actions. */
     readonly Action: readonly string[];
+    /** The resources, by ARN. */
     readonly Resource: readonly string[];
   }>;
 }

@@ -30,8 +30,11 @@ export const COLLECTOR_MANAGED_POLICY = 'CloudWatchAgentServerPolicy';
 
 /** The prerequisite files, by name. */
 export const PREREQUISITE_FILES = {
+  /** The eksctl ClusterConfig fragment. */
   eksctl: 'eksctl-cluster-config.yaml',
+  /** The collector's IAM role. */
   collectorRole: 'collector-role.json',
+  /** The Fargate pod execution role's logging policy. */
   loggingPolicy: 'fargate-pod-execution-role-logging-policy.json',
 } as const;
 
@@ -40,10 +43,15 @@ export const PREREQUISITE_FILES = {
  * and `FargateContainerInsightsOperatorCollector` both have it.
  */
 export interface PrerequisiteCollector {
+  /** The EKS cluster's name. */
   readonly clusterName: string;
+  /** The cluster's region. */
   readonly region: string;
+  /** The collector's IRSA role. */
   readonly serviceAccountRoleArn: string;
+  /** The collector's namespace, which needs a Fargate profile. */
   readonly namespace: kplus.Namespace;
+  /** The collector's service account, which the role trusts. */
   readonly serviceAccount: kplus.ServiceAccount;
 }
 
@@ -75,44 +83,89 @@ export interface ClusterPrerequisitesOptions {
 
 /** An eksctl ClusterConfig (`eksctl.io/v1alpha5`), the fields we set. */
 export interface EksctlClusterConfig {
+  /** The eksctl config version. */
   readonly apiVersion: 'eksctl.io/v1alpha5';
+  /** The kind. */
   readonly kind: 'ClusterConfig';
-  readonly metadata: { readonly name: string; readonly region: string };
+  /** The cluster. */
+  readonly metadata: {
+    /** Its name. */
+    readonly name: string;
+    /** Its region. */
+    readonly region: string;
+  };
+  /** IAM: the OIDC provider and the IRSA roles. */
   readonly iam: {
+    /** Associate the cluster's IAM OIDC provider. */
     readonly withOIDC: true;
+    /** The IRSA roles, one per service account. */
     readonly serviceAccounts: ReadonlyArray<{
-      readonly metadata: { readonly name: string; readonly namespace: string };
+      /** The service account the role is for. */
+      readonly metadata: {
+        /** Its name. */
+        readonly name: string;
+        /** Its namespace. */
+        readonly namespace: string;
+      };
+      /** The role's name. */
       readonly roleName: string;
+      /** Create only the role: the manifests create the service account. */
       readonly roleOnly: true;
+      /** The role's managed policies. */
       readonly attachPolicyARNs: readonly string[];
     }>;
   };
+  /** The Fargate profiles, one per namespace that runs pods. */
   readonly fargateProfiles: ReadonlyArray<{
+    /** The profile's name. */
     readonly name: string;
-    readonly selectors: ReadonlyArray<{ readonly namespace: string }>;
+    /** The pods it runs on Fargate. */
+    readonly selectors: ReadonlyArray<{
+      /** Every pod of this namespace. */
+      readonly namespace: string;
+    }>;
   }>;
 }
 
 /** The collector's IAM role, in CloudFormation `AWS::IAM::Role` property names. */
 export interface CollectorRole {
+  /** The role's name. */
   readonly RoleName: string;
+  /** The role's path. */
   readonly Path: string;
+  /** The managed policies attached to it. */
   readonly ManagedPolicyArns: readonly string[];
+  /** Who may assume it: the collector's service account, through the cluster's OIDC provider. */
   readonly AssumeRolePolicyDocument?: {
+    /** The policy language version. */
     readonly Version: '2012-10-17';
+    /** The one statement. */
     readonly Statement: ReadonlyArray<{
+      /** Allow. */
       readonly Effect: 'Allow';
-      readonly Principal: { readonly Federated: string };
+      /** The principal. */
+      readonly Principal: {
+        /** The ARN of the cluster's IAM OIDC provider. */
+        readonly Federated: string;
+      };
+      /** The action IRSA uses. */
       readonly Action: 'sts:AssumeRoleWithWebIdentity';
-      readonly Condition: { readonly StringEquals: Readonly<Record<string, string>> };
+      /** Only for this audience and this service account. */
+      readonly Condition: {
+        /** `<issuer>:aud` is `sts.amazonaws.com`, `<issuer>:sub` is `system:serviceaccount:<namespace>:<name>`. */
+        readonly StringEquals: Readonly<Record<string, string>>;
+      };
     }>;
   };
 }
 
 /** The prerequisites of one cluster, as objects. */
 export interface ClusterPrerequisites {
+  /** The eksctl ClusterConfig fragment. */
   readonly eksctl: EksctlClusterConfig;
+  /** The collector's IAM role. */
   readonly collectorRole: CollectorRole;
+  /** With Fargate logging: the pod execution role's policy. */
   readonly loggingPolicy?: IamPolicyDocument;
 }
 
