@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 
-test('npm pack ships only the compiled library, its types, the clusters file schema and the README', () => {
+test('npm pack ships only the compiled library, its types, the clusters file schema, the README, the guides and the licence', () => {
   const run = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts=false'], {
     cwd: join(__dirname, '..'),
     encoding: 'utf8',
@@ -17,9 +17,12 @@ test('npm pack ships only the compiled library, its types, the clusters file sch
   expect(paths).toContain('lib/cli.js');
   expect(paths).toContain('lib/fleet/fleet-worker.js');
   expect(paths).toContain('clusters.schema.json');
+  // The README links to the guides and the API reference, and the licence ships with the code.
+  expect(paths).toContain('docs/API.md');
+  expect(paths).toContain('LICENSE');
   for (const path of paths) {
     expect(path, path).toMatch(
-      /^(lib\/([a-z-]+\/)?[a-z-]+\.(js|d\.ts)|clusters\.schema\.json|README\.md|LICENSE|package\.json)$/,
+      /^(lib\/([a-z-]+\/)?[a-z-]+\.(js|d\.ts)|clusters\.schema\.json|README\.md|docs\/[a-zA-Z-]+\.md|LICENSE|package\.json)$/,
     );
   }
 });

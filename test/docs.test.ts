@@ -1,0 +1,238 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, normalize } from 'node:path';
+import { Testing } from 'cdk8s';
+import { afterAll, describe, expect, test } from 'vitest';
+import {
+  CONSOLE_DECLARATIONS,
+  estimateCustomMetrics,
+  FargateContainerInsightsCollector,
+  formatEstimate,
+  PROFILE_DECLARATIONS,
+  parseFleet,
+} from '../src';
+import { readTree } from '../tools/folders';
+import { parseManifest, validateManifest } from '../tools/manifests';
+
+/**
+ * The README, the guides under docs/ and CONTRIBUTING.md are true: each `ts`
+ * block compiles and synthesizes, each shown message and table is what the
+ * code gives, each `npm run` names a script, and each relative link and
+ * anchor exists. docs/API.md is generated (api-docs.test.ts checks it); its
+ * anchors are link targets here.
+ */
+const ROOT = join(__dirname, '..');
+const GUIDES = readdirSync(join(ROOT, 'docs'))
+  .filter((file) => file.endsWith('.md') && file !== 'API.md')
+  .sort()
+  .map((file) => `docs/${file}`);
+const DOCS = ['README.md', 'CONTRIBUTING.md', ...GUIDES];
+const text = (file: string) => readFileSync(join(ROOT, file), 'utf8');
+const README = text('README.md');
+/** Every document, one after the other, for the checks that look for a block wherever it is. */
+const ALL = DOCS.map(text).join('\n');
+const blocks = DOCS.flatMap((file) =>
+  [...text(file).matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => ({ file, code: m[1] as string })),
+);
+
+// Inside the project, so the examples resolve cdk8s from its node_modules.
+const work = join(ROOT, '.readme-examples');
+mkdirSync(work, { recursive: true });
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const files = blocks.map(({ file, code }, i) => {
+  const path = join(work, `example-${i}.ts`);
+  // The package name resolves to this checkout's sources.
+  writeFileSync(path, code.replaceAll("from 'cdk8s-fargate-container-insights'", "from '../src'"));
+  return { doc: file, path };
+});
+
+describe('code examples', () => {
+  test('the README and the guides have TypeScript examples', () => {
+    expect(blocks.filter((b) => b.file === 'README.md').length).toBeGreaterThanOrEqual(2);
+    expect(blocks.length).toBeGreaterThanOrEqual(5);
+  });
+
+  test('every example type-checks', () => {
+    const tsc = spawnSync(
+      'npx',
+      [
+        'tsc',
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        '--target',
+        'ES2022',
+        '--module',
+        'Node16',
+        ...files.map((f) => f.path),
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    expect(tsc.status, tsc.stdout + tsc.stderr).toBe(0);
+  });
+
+  test.each(files.map(({ doc, path }, i) => [i, doc, path]))(
+    'example %i (%s) synthesizes a valid collector',
+    (_, _doc, file) => {
+      const outdir = mkdtempSync(join(tmpdir(), 'readme-'));
+      try {
+        const run = spawnSync('npx', ['tsx', file], {
+          cwd: ROOT,
+          encoding: 'utf8',
+          env: { ...process.env, CDK8S_OUTDIR: outdir },
+        });
+        expect(run.status, run.stderr).toBe(0);
+        const text = Object.values(readTree(outdir)).join('---\n');
+        // A collector in either mode, with its IRSA service account; every object valid.
+        expect(text).toMatch(/kind: (StatefulSet|OpenTelemetryCollector)\n/);
+        expect(text).toContain('eks.amazonaws.com/role-arn');
+        for (const object of parseManifest(text)) validateManifest(object);
+      } finally {
+        rmSync(outdir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  test('the error example is the message the library gives', () => {
+    const shown = /```text\n(ValidationError: .*)\n```/.exec(README)?.[1];
+    expect(shown).toBeDefined();
+    let message = '';
+    try {
+      new FargateContainerInsightsCollector(Testing.chart(), 'C', {
+        clusterName: 'prod-eu',
+        region: 'eu-west-1',
+        serviceAccountRoleArn: 'arn:aws:iam::123:role/x',
+      });
+    } catch (error) {
+      message = `${(error as Error).name}: ${(error as Error).message}`;
+    }
+    expect(message).toBe(shown);
+  });
+});
+
+describe('shown output', () => {
+  test('the fleet error example is the message for its input', () => {
+    const shown =
+      /```text\n(error: \d+ problems in the fleet:[\s\S]*?)\n[^\n]* (?:was|were) left unchanged\.\n```/.exec(ALL)?.[1];
+    expect(shown).toBeDefined();
+    // The guide's clusters file, with the two mistakes it describes on the second cluster.
+    const text = [
+      'defaults:',
+      '  region: eu-west-1',
+      'clusters:',
+      '  - name: prod-eu',
+      '    serviceAccountRoleArn: arn:aws:iam::111122223333:role/prod-eu-adot-collector',
+      '  - name: prod-us',
+      '    region: us-east',
+      '    serviceAccountRoleArn: arn:aws:iam::111122223333:role/prod-us-adot-collector',
+      '    replica: 2',
+    ].join('\n');
+    expect(() => parseFleet(text, 'clusters.yaml')).toThrow(shown?.replace(/^error: /, ''));
+  });
+
+  test('the benchmark table has the three sizes the bench script runs', () => {
+    const rows = [...ALL.matchAll(/^\| +(1|100|1000) \| +([\d.]+) s \| +[\d.]+ - [\d.]+ s \| +(\d+) MiB/gm)].map(
+      (m) => m[1],
+    );
+    expect(rows).toStrictEqual(['1', '100', '1000']);
+  });
+});
+
+describe('metric costs', () => {
+  test('the cost table is what estimateCustomMetrics gives for each profile and the console declarations alone', () => {
+    const cell = ' +([\\d,]+) / \\$([\\d,.]+) +';
+    const rows = [...ALL.matchAll(new RegExp(`^\\| +(\\d+) \\((\\d+)\\) +\\|${cell}\\|${cell}\\|${cell}\\|$`, 'gm'))];
+    expect(rows.map((r) => r[1])).toStrictEqual(['10', '100', '1000']);
+    const columns = [PROFILE_DECLARATIONS.reference, PROFILE_DECLARATIONS.console, CONSOLE_DECLARATIONS];
+    for (const [, pods, namespaces, ...cells] of rows) {
+      columns.forEach((declarations, i) => {
+        const estimate = estimateCustomMetrics({ declarations, namespaces: Number(namespaces), pods: Number(pods) });
+        expect(estimate.customMetrics).toBe(Number(cells[2 * i]?.replaceAll(',', '')));
+        expect(estimate.monthlyUsd.toFixed(2)).toBe(cells[2 * i + 1]?.replaceAll(',', ''));
+      });
+    }
+  });
+
+  test('the estimate line is what formatEstimate prints for the default app', () => {
+    const input = { declarations: PROFILE_DECLARATIONS.reference, namespaces: 10, pods: 100 };
+    expect(ALL).toContain(formatEstimate(input, estimateCustomMetrics(input)));
+  });
+});
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
+function slug(heading: string): string {
+  return heading
+    .replace(/\\(.)/g, '$1')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, '')
+    .replace(/ /g, '-');
+}
+
+/** The anchors a Markdown file has: its headings' slugs (numbered when repeated) and its `<a id>`s. */
+function anchors(file: string): Set<string> {
+  const found = new Set<string>();
+  const counts = new Map<string, number>();
+  const body = text(file).replace(/```[\s\S]*?```/g, '');
+  for (const [, heading] of body.matchAll(/^#{1,6} (.+)$/gm)) {
+    const base = slug(heading as string);
+    const n = counts.get(base) ?? 0;
+    counts.set(base, n + 1);
+    found.add(n === 0 ? base : `${base}-${n}`);
+  }
+  for (const [, id] of body.matchAll(/<a id="([^"]+)"><\/a>/g)) found.add(id as string);
+  return found;
+}
+
+describe('documents', () => {
+  test('README.md is a front page: at most 20,000 characters', () => {
+    expect(README.length).toBeLessThanOrEqual(20_000);
+  });
+
+  test('the README maps every guide, and the API reference', () => {
+    for (const guide of [...GUIDES, 'docs/API.md']) expect(README, guide).toContain(`](${guide})`);
+  });
+
+  test.each(DOCS)('%s: every relative link and anchor exists', (file) => {
+    const body = text(file).replace(/```[\s\S]*?```/g, '');
+    const broken: string[] = [];
+    for (const [, target] of body.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/.test(target as string)) continue; // https:, mailto:
+      const [path, anchor] = (target as string).split('#') as [string, string | undefined];
+      const linked = path === '' ? file : normalize(join(dirname(file), path));
+      if (!existsSync(join(ROOT, linked))) broken.push(`${target}: no ${linked}`);
+      else if (anchor !== undefined && linked.endsWith('.md') && !anchors(linked).has(anchor)) {
+        broken.push(`${target}: no heading #${anchor} in ${linked}`);
+      }
+    }
+    expect(broken).toStrictEqual([]);
+  });
+
+  test.each(DOCS)('%s: every `npm run` names a script of package.json', (file) => {
+    const scripts = Object.keys(JSON.parse(text('package.json')).scripts as Record<string, string>);
+    const named = [...text(file).matchAll(/npm run(?: -s| --silent)? ([a-z:-]+)/g)].map((m) => m[1] as string);
+    for (const name of named) expect(scripts, `npm run ${name}`).toContain(name);
+  });
+
+  test.each(DOCS)('%s: every variable a shell example sets is one the app, the scripts or the tests read', (file) => {
+    const readers = [
+      'main.ts',
+      ...['scripts', 'tools', 'test/support', 'test/conformance'].flatMap((dir) =>
+        readdirSync(join(ROOT, dir)).map((f) => `${dir}/${f}`),
+      ),
+    ]
+      .map(text)
+      .join('\n');
+    const shell = [...text(file).matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]).join('\n');
+    for (const [, name] of shell.matchAll(/(?:^|[\s\\])([A-Z][A-Z0-9_]+)=/gm)) {
+      expect(readers, `${file} sets ${name}`).toContain(name as string);
+    }
+  });
+
+  test('the anchors are read as GitHub writes them', () => {
+    expect(slug('`npm run synth` and `cdk8s synth`')).toBe('npm-run-synth-and-cdk8s-synth');
+    expect(slug('Operator mode (ADOT EKS add-on)')).toBe('operator-mode-adot-eks-add-on');
+    expect(slug('V0\\_40\\_0')).toBe('v0_40_0');
+  });
+});
