@@ -421,7 +421,7 @@ describe('the AWS reference behaviour, as our own expectations', () => {
     expect(config.processors.batch).toStrictEqual({ timeout: '60s' });
     expect(config.exporters.awsemf).toMatchObject({
       log_group_name: '/aws/containerinsights/{ClusterName}/performance',
-      log_stream_name: '{PodName}',
+      log_stream_name: '{NodeName}',
       namespace: 'ContainerInsights',
       region: 'us-east-1',
       resource_to_telemetry_conversion: { enabled: true },

@@ -72,7 +72,7 @@ function run(shape: PodShape, version = AdotVersion.DEFAULT, declarations = PROF
     expect(points, name).toHaveLength(1);
     return points[0]?.value ?? Number.NaN;
   };
-  return { metrics, values, value, emitted: model.emitted(metrics) };
+  return { metrics, values, value, emitted: model.emitted(metrics), streams: model.logStreams(metrics) };
 }
 
 const LIMITED: PodShape = { quota: { app: 50_000, sidecar: 50_000 }, shares: { app: 256, sidecar: 256 } };
@@ -122,6 +122,34 @@ describe.each([AdotVersion.V0_40_0, AdotVersion.DEFAULT])('pod arithmetic on ADO
     expect(value('node_cpu_limit')).toBe(2000);
     expect(value('node_cpu_utilization')).toBeCloseTo(15, 6);
     expect(value('node_memory_utilization')).toBeCloseTo((900 / 4096) * 100, 6);
+  });
+});
+
+describe('the log streams of the performance log group', () => {
+  test.each([
+    ['limits', LIMITED],
+    ['request only', REQUEST_ONLY],
+    ['neither', BEST_EFFORT],
+  ])('%s: every event, pod, container and node alike, goes to the stream of its node', (_, shape) => {
+    const { streams, metrics } = run(shape);
+    expect(streams.length).toBeGreaterThan(0);
+    expect([...new Set(streams.map((s) => s.stream))]).toStrictEqual([NODE.kubernetes_io_hostname]);
+    // Node metrics too, which carry no pod: {PodName} named their stream "undefined".
+    expect(metrics.some((m) => m.name.startsWith('node_'))).toBe(true);
+  });
+
+  test('with the reference stream name, the node events would land in a stream named undefined', () => {
+    const model = new PipelineModel(
+      {
+        ...buildConfig({}),
+        exporters: { awsemf: { ...buildConfig({}).exporters.awsemf, log_stream_name: '{PodName}' } },
+      },
+      { ClusterName: 'demo' },
+    );
+    model.scrape(scrape(0, LIMITED), NODE);
+    const streams = model.logStreams(model.scrape(scrape(1, LIMITED), NODE));
+    expect(streams.filter((s) => s.stream === 'undefined').map((s) => s.metric)).toContain('node_cpu_utilization');
+    expect(streams.find((s) => s.metric === 'pod_cpu_usage_total')?.stream).toBe('web');
   });
 });
 

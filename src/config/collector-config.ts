@@ -303,7 +303,7 @@ export interface MetricDeclaration {
 export interface AwsEmfExporterConfig {
   /** The log group, with `{ClusterName}` filled in from the resource attribute. */
   readonly log_group_name: string;
-  /** The log stream, with `{PodName}` filled in from the data point's label. */
+  /** The log stream, with `{NodeName}` filled in from the data point's label. */
   readonly log_stream_name: string;
   /** The CloudWatch metric namespace. */
   readonly namespace: string;
@@ -825,9 +825,14 @@ export function buildCollectorConfig(options: CollectorConfigOptions): Collector
     processors: Object.fromEntries(processors),
     exporters: {
       awsemf: {
-        // {ClusterName} and {PodName} are filled in per metric by awsemf from its labels.
+        // awsemf fills {ClusterName} and {NodeName} in from the resource
+        // attributes, or else from each data point's labels. Every series
+        // carries NodeName (the node's kubernetes.io/hostname label, renamed
+        // by metricstransform/label_1), pod and node metrics alike, and on
+        // Fargate a node runs one pod: one stream per pod's node, never one
+        // named "undefined" (which {PodName} gave the node metrics).
         log_group_name: '/aws/containerinsights/{ClusterName}/performance',
-        log_stream_name: '{PodName}',
+        log_stream_name: '{NodeName}',
         namespace: 'ContainerInsights',
         region: options.region,
         resource_to_telemetry_conversion: { enabled: true },

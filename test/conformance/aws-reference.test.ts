@@ -35,14 +35,18 @@ function loadReference(dir: string, file: string) {
 }
 
 /**
- * The reference's exporters with each `metric_name_selectors` entry anchored
- * (`^name$`): the one way ours differ, so that a selector bills only its metric.
+ * The reference's exporters with our two corrections: each
+ * `metric_name_selectors` entry anchored (`^name$`), so that a selector bills
+ * only its metric, and the log stream named after the node rather than the
+ * pod, so that node events do not land in a stream named `undefined`.
  */
-function withAnchoredSelectors(exporters: any): any {
+function withOurCorrections(exporters: any): any {
+  expect(exporters.awsemf.log_stream_name).toBe('{PodName}');
   return {
     ...exporters,
     awsemf: {
       ...exporters.awsemf,
+      log_stream_name: '{NodeName}',
       metric_declarations: exporters.awsemf.metric_declarations.map(
         (declaration: { metric_name_selectors: string[] }) => ({
           ...declaration,
@@ -154,8 +158,8 @@ conformanceDescribe('AWS reference manifests', REFERENCE, (dir) => {
       );
     });
 
-    test('the same exporter settings, with each metric name selector anchored to its whole name', () => {
-      expect(ours.exporters).toStrictEqual(withAnchoredSelectors(reference.exporters));
+    test('the same exporter settings, with each metric name selector anchored and the stream named by node', () => {
+      expect(ours.exporters).toStrictEqual(withOurCorrections(reference.exporters));
     });
 
     test('the same scrape target discovery and path rewriting', () => {
@@ -218,9 +222,9 @@ conformanceDescribe('AWS reference manifests', REFERENCE, (dir) => {
       ).toBe('1vCPU 3GB');
     });
 
-    test('same exporter configuration, with each metric name selector anchored to its whole name', () => {
+    test('same exporter configuration, with each selector anchored and the stream named by node', () => {
       expect(loadCollectorConfig(only(ours, 'ConfigMap').data['adot-collector-config']).exporters).toStrictEqual(
-        withAnchoredSelectors(reference.config.exporters),
+        withOurCorrections(reference.config.exporters),
       );
     });
   });

@@ -175,6 +175,17 @@ function generate(metrics: Metric[], config: MetricsGenerationProcessorConfig, l
   return out;
 }
 
+/** The resource attribute awsemf also reads for each placeholder of a log group or stream name. */
+const PATTERN_ATTRIBUTES: Readonly<Record<string, string>> = {
+  ClusterName: 'aws.ecs.cluster.name',
+  TaskId: 'aws.ecs.task.id',
+  NodeName: 'k8s.node.name',
+  PodName: 'pod',
+  ServiceName: 'service.name',
+  ContainerInstanceId: 'aws.ecs.container.instance.id',
+  TaskDefinitionFamily: 'aws.ecs.task.family',
+};
+
 /** Runs scrapes of one node through the configured pipeline; returns what awsemf sends from the last. */
 export class PipelineModel {
   private readonly previous = new Map<string, number>();
@@ -234,6 +245,29 @@ export class PipelineModel {
       }
     }
     return metrics;
+  }
+
+  /**
+   * The log stream of each data point, as awsemf names it: the placeholders
+   * of `log_stream_name` filled in from the resource attributes or, where one
+   * is missing there, from the data point's labels; `undefined` where neither
+   * has it (`replacePatterns` and `addToGroupedMetric`, identical at the ADOT
+   * releases we target).
+   */
+  public logStreams(metrics: readonly Metric[]): Array<{ readonly metric: string; readonly stream: string }> {
+    const template = this.config.exporters.awsemf.log_stream_name;
+    const fill = (attrs: Readonly<Record<string, string>>) =>
+      template.replace(/\{(\w+)\}/g, (_, key: string) => {
+        const value = attrs[key] ?? attrs[PATTERN_ATTRIBUTES[key] ?? ''];
+        return value === undefined || value === '' ? 'undefined' : value;
+      });
+    return metrics.flatMap((metric) =>
+      metric.points.map((point) => {
+        const fromResource = fill(this.resource);
+        const stream = fromResource.includes('undefined') ? fill({ ...this.resource, ...point.attrs }) : fromResource;
+        return { metric: metric.name, stream };
+      }),
+    );
   }
 
   /** What awsemf turns into CloudWatch metrics, from the metrics of a scrape. */
