@@ -17,6 +17,8 @@ import {
   synthesizeFleet,
   ValidationError,
   validateClusterName,
+  validateEmfLogRetention,
+  validateLogGroupTags,
   validateRegion,
   validateRoleArn,
   writePrerequisites,
@@ -45,6 +47,10 @@ export interface AppSettings {
   readonly expected: { readonly namespaces: number; readonly pods: number };
   /** Emit the Fargate logging configuration (`FARGATE_LOGGING=true`). */
   readonly fargateLogging: boolean;
+  /** Retention of the performance log group, in days (`PERFORMANCE_LOG_RETENTION_DAYS`; 0: never expire). */
+  readonly performanceLogRetentionDays?: number;
+  /** Tags of the performance log group (`PERFORMANCE_LOG_GROUP_TAGS`, a JSON object). */
+  readonly performanceLogGroupTags?: Readonly<Record<string, string>>;
   /** The cluster's OIDC issuer (`OIDC_ISSUER`), for the collector role's trust policy. */
   readonly oidcIssuer?: string;
   /** True when no environment variable was set and the demo values are used. */
@@ -61,6 +67,8 @@ const OPTIONAL = [
   'METRIC_PROFILE',
   'FARGATE_LOGGING',
   'OIDC_ISSUER',
+  'PERFORMANCE_LOG_RETENTION_DAYS',
+  'PERFORMANCE_LOG_GROUP_TAGS',
   'EXPECTED_NAMESPACES',
   'EXPECTED_PODS',
 ] as const;
@@ -106,6 +114,10 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
   }
   const pods = wholeNumber(env, 'EXPECTED_PODS', 100, 1);
   const namespaces = wholeNumber(env, 'EXPECTED_NAMESPACES', Math.min(10, pods), 1, pods);
+  const retention = env.PERFORMANCE_LOG_RETENTION_DAYS;
+  const retentionDays =
+    retention === undefined ? undefined : validateEmfLogRetention('PERFORMANCE_LOG_RETENTION_DAYS', retention);
+  const tags = logGroupTags(env.PERFORMANCE_LOG_GROUP_TAGS);
   const oidcIssuer = env.OIDC_ISSUER;
   if (oidcIssuer !== undefined && !OIDC_ISSUER.test(oidcIssuer))
     invalidInput('OIDC_ISSUER', oidcIssuer, OIDC_ISSUER_FORM);
@@ -118,9 +130,26 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
     metricProfile: (profile as MetricProfile | undefined) ?? 'reference',
     fargateLogging: logging === 'true',
     expected: { namespaces, pods },
+    ...(retentionDays === undefined ? {} : { performanceLogRetentionDays: retentionDays }),
+    ...(tags === undefined ? {} : { performanceLogGroupTags: tags }),
     ...(oidcIssuer === undefined ? {} : { oidcIssuer }),
     demo,
   };
+}
+
+/** `PERFORMANCE_LOG_GROUP_TAGS`: a JSON object of string values, checked by CloudWatch Logs' tag rules. */
+function logGroupTags(text: string | undefined): Readonly<Record<string, string>> | undefined {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    invalidInput('PERFORMANCE_LOG_GROUP_TAGS', text, 'a JSON object of tags, e.g. {"team":"platform"}');
+  }
+  return validateLogGroupTags('PERFORMANCE_LOG_GROUP_TAGS', value as Record<string, string>);
 }
 
 /** A whole-number environment variable within bounds, or its default. */
@@ -152,6 +181,12 @@ function asCluster(settings: AppSettings): FleetCluster {
     collectorMode: settings.collectorMode,
     ...(settings.metricProfile === 'reference' ? {} : { metricProfile: settings.metricProfile }),
     fargateLogging: settings.fargateLogging,
+    ...(settings.performanceLogRetentionDays === undefined
+      ? {}
+      : { performanceLogRetentionDays: settings.performanceLogRetentionDays }),
+    ...(settings.performanceLogGroupTags === undefined
+      ? {}
+      : { performanceLogGroupTags: settings.performanceLogGroupTags }),
     ...(settings.oidcIssuer === undefined ? {} : { oidcIssuer: settings.oidcIssuer }),
   };
 }

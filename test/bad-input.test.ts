@@ -125,6 +125,54 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
     'Invalid EXPECTED_NAMESPACES "6": expected a whole number from 1 to 5.',
   ],
   ['EXPECTED_PODS 1e3', env({ ...ENV, EXPECTED_PODS: '1e3' }), 'Invalid EXPECTED_PODS "1e3"'],
+  // performanceLogRetentionDays / PERFORMANCE_LOG_RETENTION_DAYS
+  [
+    'a retention CloudWatch takes but the exporter refuses (1096)',
+    collector({ performanceLogRetentionDays: 1096 }),
+    'Invalid performanceLogRetentionDays 1096: expected 0 (never expire) or one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 2192, 2557, 2922, 3288, 3653 days.',
+  ],
+  ['a negative retention', collector({ performanceLogRetentionDays: -1 }), 'Invalid performanceLogRetentionDays -1'],
+  [
+    'PERFORMANCE_LOG_RETENTION_DAYS a month',
+    env({ ...ENV, PERFORMANCE_LOG_RETENTION_DAYS: 'a month' }),
+    'Invalid PERFORMANCE_LOG_RETENTION_DAYS "a month": expected 0 (never expire) or one of 1, 3,',
+  ],
+  // performanceLogGroupTags / PERFORMANCE_LOG_GROUP_TAGS
+  [
+    'a tag key AWS reserves',
+    collector({ performanceLogGroupTags: { 'aws:team': 'platform' } }),
+    'Invalid performanceLogGroupTags key "aws:team": expected at most 50 tags',
+  ],
+  [
+    'a tag value with a comma',
+    collector({ performanceLogGroupTags: { team: 'a,b' } }),
+    'Invalid performanceLogGroupTags.team "a,b": expected at most 50 tags, keys of 1 to 128 and values of 1 to 256 letters, spaces, digits or "_ . : / = + - @", no key starting with "aws:".',
+  ],
+  [
+    'an empty tag value',
+    collector({ performanceLogGroupTags: { team: '' } }),
+    'Invalid performanceLogGroupTags.team ""',
+  ],
+  [
+    'a tag key over 128 bytes',
+    collector({ performanceLogGroupTags: { ['k'.repeat(129)]: 'v' } }),
+    `Invalid performanceLogGroupTags key "${'k'.repeat(129)}"`,
+  ],
+  [
+    '51 tags',
+    collector({ performanceLogGroupTags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`t${i}`, 'v'])) }),
+    'Invalid performanceLogGroupTags "51 tags": expected at most 50 tags',
+  ],
+  [
+    'PERFORMANCE_LOG_GROUP_TAGS not JSON',
+    env({ ...ENV, PERFORMANCE_LOG_GROUP_TAGS: 'team=platform' }),
+    'Invalid PERFORMANCE_LOG_GROUP_TAGS "team=platform": expected a JSON object of tags, e.g. {"team":"platform"}.',
+  ],
+  [
+    'PERFORMANCE_LOG_GROUP_TAGS with a number',
+    env({ ...ENV, PERFORMANCE_LOG_GROUP_TAGS: '{"cost-center":1234}' }),
+    'Invalid PERFORMANCE_LOG_GROUP_TAGS.cost-center 1234',
+  ],
   // COLLECTOR_MODE, FARGATE_LOGGING, OIDC_ISSUER
   [
     'COLLECTOR_MODE helm',

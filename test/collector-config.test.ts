@@ -6,13 +6,17 @@ import {
   type CollectorConfig,
   consumedFamiliesRule,
   DEFAULT_METRICS,
+  EMF_UNITS,
   EnvReference,
   type FilterProcessorConfig,
+  findMetric,
   formatDuration,
   METRIC_CATALOG,
   type MetricsGenerationProcessorConfig,
   type MetricsTransformProcessorConfig,
   memoryLimiterFor,
+  metricDescriptors,
+  PROFILE_DECLARATIONS,
   pipelineName,
   type RelabelConfig,
   renderCollectorConfig,
@@ -640,5 +644,69 @@ describe('sharding', () => {
     // The algorithm is the HashMod case of model/relabel/relabel.go, vendored in ADOT v0.40.0 and v0.49.0 alike.
     // md5("") = d41d8cd98f00b204e9800998ecf8427e: its last 8 bytes, big-endian.
     expect(prometheusHashmod('', 10)).toBe(Number(0xe9800998ecf8427en % 10n));
+  });
+});
+
+describe('units', () => {
+  /** The unit each metricsgeneration rule gives its metric, by metric name. */
+  const ruleUnits = (config: CollectorConfig) =>
+    new Map(
+      Object.entries(config.processors)
+        .filter(([id]) => id.includes('metricsgeneration'))
+        .flatMap(([, p]) => (p as MetricsGenerationProcessorConfig).rules.map((r) => [r.name, r.unit] as const)),
+    );
+
+  test.each(Object.keys(PROFILE_DECLARATIONS) as Array<keyof typeof PROFILE_DECLARATIONS>)(
+    '%s: every declared metric reaches CloudWatch with its catalog unit',
+    (profile) => {
+      const config = build({ declarations: PROFILE_DECLARATIONS[profile] });
+      const descriptors = new Map(config.exporters.awsemf.metric_descriptors.map((d) => [d.metric_name, d]));
+      const rules = ruleUnits(config);
+      for (const name of new Set(PROFILE_DECLARATIONS[profile].flatMap((d) => d.metrics))) {
+        const unit = findMetric(name)?.unit;
+        const descriptor = descriptors.get(name);
+        if (descriptor) expect(descriptor, name).toStrictEqual({ metric_name: name, unit, overwrite: true });
+        // No descriptor: a unit CloudWatch does not define, set by the rule that makes the metric.
+        else expect([name, rules.get(name)]).toStrictEqual([name, 'Millicore']);
+      }
+    },
+  );
+
+  test('bytes, byte rates, packet and error rates and percentages carry their CloudWatch units', () => {
+    const everything = build({
+      declarations: [{ metrics: METRIC_CATALOG.map((m) => m.name), dimensionSets: [['ClusterName']] }],
+    });
+    const unitOf = (name: string) =>
+      everything.exporters.awsemf.metric_descriptors.find((d) => d.metric_name === name)?.unit;
+    expect(unitOf('pod_memory_working_set')).toBe('Bytes');
+    expect(unitOf('pod_network_rx_bytes')).toBe('Bytes/Second');
+    expect(unitOf('pod_network_rx_errors')).toBe('Count/Second');
+    expect(unitOf('pod_network_tx_packets')).toBe('Count/Second');
+    expect(unitOf('pod_cpu_utilization_over_pod_limit')).toBe('Percent');
+    expect(unitOf('pod_cpu_usage_total')).toBeUndefined();
+    for (const { unit } of everything.exporters.awsemf.metric_descriptors) expect(EMF_UNITS).toContain(unit);
+  });
+
+  test('only declared metrics get a descriptor, once each, in catalog order', () => {
+    expect(metricDescriptors([]).length).toBe(0);
+    const twice = metricDescriptors([
+      { metrics: ['pod_memory_limit', 'pod_network_rx_bytes'], dimensionSets: [['ClusterName']] },
+      { metrics: ['pod_network_rx_bytes'], dimensionSets: [['ClusterName', 'Namespace']] },
+    ]);
+    expect(twice.map((d) => d.metric_name)).toStrictEqual(['pod_memory_limit', 'pod_network_rx_bytes']);
+  });
+});
+
+describe('the performance log group', () => {
+  test('retention in days when awsemf creates the group; 0 writes none (never expire)', () => {
+    expect(build().exporters.awsemf.log_retention).toBe(30);
+    expect(build({ logRetentionDays: 400 }).exporters.awsemf.log_retention).toBe(400);
+    expect(build({ logRetentionDays: 0 }).exporters.awsemf).not.toHaveProperty('log_retention');
+  });
+
+  test('tags when there are any (the exporter refuses an empty map)', () => {
+    expect(build().exporters.awsemf).not.toHaveProperty('tags');
+    const text = renderCollectorConfig(build({ logGroupTags: { 'cost-center': '1234', team: 'platform' } }));
+    expect(loadCollectorConfig(text).exporters.awsemf.tags).toStrictEqual({ 'cost-center': '1234', team: 'platform' });
   });
 });

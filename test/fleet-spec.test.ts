@@ -92,7 +92,7 @@ describe('parseFleet', () => {
     [
       'a misspelt field, pointing at the key',
       cluster('    regoin: eu-west-1'),
-      'clusters.yaml:4:5: Unknown field clusters[0].regoin: expected one of name, region, serviceAccountRoleArn, adotVersion, namespace, replicas, fargateNodesOnly, sampleApp, collectorMode, metricProfile, fargateLogging, logRetentionDays, oidcIssuer.',
+      'clusters.yaml:4:5: Unknown field clusters[0].regoin: expected one of name, region, serviceAccountRoleArn, adotVersion, namespace, replicas, fargateNodesOnly, sampleApp, collectorMode, metricProfile, fargateLogging, logRetentionDays, performanceLogRetentionDays, performanceLogGroupTags, oidcIssuer.',
     ],
     [
       'a missing required field, pointing at the entry',
@@ -173,6 +173,16 @@ describe('parseFleet', () => {
       'a retention CloudWatch does not offer',
       cluster('    region: eu-west-1\n    logRetentionDays: 10'),
       'clusters.yaml:5:23: Invalid clusters[0].logRetentionDays 10: expected one of the periods CloudWatch Logs accepts: 1, 3, 5,',
+    ],
+    [
+      'a performance log retention the exporter refuses',
+      cluster('    region: eu-west-1\n    performanceLogRetentionDays: 1096'),
+      'clusters.yaml:5:34: Invalid clusters[0].performanceLogRetentionDays 1096: expected 0 (never expire) or one of 1, 3,',
+    ],
+    [
+      'a performance log group tag AWS reserves',
+      cluster('    region: eu-west-1\n    performanceLogGroupTags: { "aws:team": platform }'),
+      'clusters.yaml:5:30: Invalid clusters[0].performanceLogGroupTags key "aws:team"',
     ],
     [
       'an OIDC issuer that is not EKS',
@@ -369,6 +379,19 @@ describe('clusters.schema.json, for editors', () => {
     ['a bad region', { clusters: [{ ...valid.clusters[0], region: 'eu-west' }] }],
     ['no clusters', { clusters: [] }],
     ['an scp-like repository URL', { ...valid, gitops: { repoURL: 'git@github.com:x/y.git', path: 'dist' } }],
+    ['a retention the exporter refuses', { clusters: [{ ...valid.clusters[0], performanceLogRetentionDays: 1096 }] }],
+    [
+      '51 tags',
+      {
+        clusters: [
+          {
+            ...valid.clusters[0],
+            performanceLogGroupTags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`t${i}`, 'v'])),
+          },
+        ],
+      },
+    ],
+    ['a tag with no value', { clusters: [{ ...valid.clusters[0], performanceLogGroupTags: { team: '' } }] }],
     ['a bad Flux interval', { ...valid, gitops: { repoURL: 'https://h/x', path: 'dist', flux: { interval: '10' } } }],
   ])('rejects %s, as the validation does', (_, data) => {
     expect(validate(data)).toBe(false);
@@ -380,6 +403,14 @@ describe('clusters.schema.json, for editors', () => {
     [
       'required fields given by defaults',
       { defaults: { region: 'eu-west-1', serviceAccountRoleArn: ROLE }, clusters: [{ name: 'a' }] },
+    ],
+    [
+      'a retention of 0 (never expire) and tags',
+      {
+        clusters: [
+          { ...valid.clusters[0], performanceLogRetentionDays: 0, performanceLogGroupTags: { team: 'platform' } },
+        ],
+      },
     ],
   ])('accepts %s, as the validation does', (_, data) => {
     expect(validate(data), JSON.stringify(validate.errors)).toBe(true);

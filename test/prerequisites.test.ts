@@ -128,6 +128,39 @@ describe('clusterPrerequisites', () => {
     ]);
   });
 
+  test('the managed policy covers retention; tags add logs:TagResource on the performance log group alone', () => {
+    const untagged = clusterPrerequisites({ collector: collector('arn:aws:iam::123456789012:role/r', 'eu-west-1') });
+    expect(untagged.collectorRole.Policies).toBeUndefined();
+    expect(untagged.eksctl.iam.serviceAccounts[0]?.attachPolicy).toBeUndefined();
+
+    const tagged = new FargateContainerInsightsCollector(Testing.chart(), 'C', {
+      clusterName: 'prod-eu',
+      region: 'eu-west-1',
+      serviceAccountRoleArn: 'arn:aws:iam::123456789012:role/r',
+      performanceLogGroupTags: { team: 'platform' },
+    });
+    const p = clusterPrerequisites({ collector: tagged });
+    const group = 'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/containerinsights/prod-eu/performance';
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'TagPerformanceLogGroup',
+          Effect: 'Allow',
+          Action: ['logs:TagResource'],
+          Resource: [group, `${group}:*`],
+        },
+      ],
+    };
+    expect(p.collectorRole.Policies).toStrictEqual([
+      { PolicyName: 'container-insights-log-group-tags', PolicyDocument: policy },
+    ]);
+    expect(p.eksctl.iam.serviceAccounts[0]?.attachPolicy).toStrictEqual(policy);
+    for (const [file, text] of Object.entries(prerequisiteFiles(p))) {
+      expect(() => validatePrerequisite(file, text), file).not.toThrow();
+    }
+  });
+
   test('a sample application elsewhere gets its own profile; namespaces are listed once', () => {
     const chart = Testing.chart();
     const c = new FargateContainerInsightsCollector(chart, 'C', {

@@ -9,7 +9,7 @@ import { object, type Schema, schemaCheck } from './json-schema';
  * Schemas of the prerequisite files, for validating them like the manifests.
  * The eksctl ClusterConfig schema is the subset of eksctl's own
  * (pkg/apis/eksctl.io/v1alpha5/assets/schema.json: ClusterConfig, ClusterMeta,
- * ClusterIAM, ClusterIAMServiceAccount, FargateProfile, FargateProfileSelector)
+ * ClusterIAM, ClusterIAMServiceAccount with its InlineDocument, FargateProfile, FargateProfileSelector)
  * that we set, with its required fields and no others; the IAM documents
  * follow the IAM policy grammar for the elements we use.
  */
@@ -18,33 +18,6 @@ import { object, type Schema, schemaCheck } from './json-schema';
 const closed = (properties: Readonly<Record<string, Schema>>): Schema => object(properties, 'all');
 const string: Schema = { type: 'string', minLength: 1 };
 const strings: Schema = { type: 'array', items: string, minItems: 1 };
-
-const eksctl = closed({
-  apiVersion: { const: 'eksctl.io/v1alpha5' },
-  kind: { const: 'ClusterConfig' },
-  metadata: closed({ name: string, region: string }),
-  iam: closed({
-    withOIDC: { type: 'boolean' },
-    serviceAccounts: {
-      type: 'array',
-      items: closed({
-        metadata: closed({ name: string, namespace: string }),
-        roleName: string,
-        roleOnly: { type: 'boolean' },
-        attachPolicyARNs: strings,
-      }),
-    },
-  }),
-  fargateProfiles: {
-    type: 'array',
-    minItems: 1,
-    items: closed({
-      // Fargate profile names: 1-100 letters, digits, "-" and "_".
-      name: { type: 'string', pattern: '^[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}$' },
-      selectors: { type: 'array', minItems: 1, maxItems: 5, items: closed({ namespace: string }) },
-    }),
-  },
-});
 
 const version = { const: '2012-10-17' };
 const policy = closed({
@@ -64,11 +37,48 @@ const policy = closed({
   },
 });
 
+const eksctl = closed({
+  apiVersion: { const: 'eksctl.io/v1alpha5' },
+  kind: { const: 'ClusterConfig' },
+  metadata: closed({ name: string, region: string }),
+  iam: closed({
+    withOIDC: { type: 'boolean' },
+    serviceAccounts: {
+      type: 'array',
+      items: object(
+        {
+          metadata: closed({ name: string, namespace: string }),
+          roleName: string,
+          roleOnly: { type: 'boolean' },
+          attachPolicyARNs: strings,
+          // eksctl's InlineDocument: an IAM policy document.
+          attachPolicy: policy,
+        },
+        ['metadata', 'roleName', 'roleOnly', 'attachPolicyARNs'],
+      ),
+    },
+  }),
+  fargateProfiles: {
+    type: 'array',
+    minItems: 1,
+    items: closed({
+      // Fargate profile names: 1-100 letters, digits, "-" and "_".
+      name: { type: 'string', pattern: '^[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}$' },
+      selectors: { type: 'array', minItems: 1, maxItems: 5, items: closed({ namespace: string }) },
+    }),
+  },
+});
+
 const role = object(
   {
     RoleName: { type: 'string', pattern: '^[\\w+=,.@-]{1,64}$' },
     Path: { type: 'string', pattern: '^/([\\w+=,.@-]+/)*$' },
     ManagedPolicyArns: strings,
+    Policies: {
+      type: 'array',
+      minItems: 1,
+      items: closed({ PolicyName: { type: 'string', pattern: '^[\\w+=,.@-]{1,128}$' }, PolicyDocument: policy }),
+    },
     AssumeRolePolicyDocument: closed({
       Version: version,
       Statement: {

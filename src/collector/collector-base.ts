@@ -9,8 +9,10 @@ import {
   validateClusterName,
   validateDnsLabel,
   validateDuration,
+  validateEmfLogRetention,
   validateImage,
   validateInteger,
+  validateLogGroupTags,
   validateRegion,
   validateResources,
   validateRoleArn,
@@ -68,6 +70,14 @@ const DEFAULT_RESOURCES: kplus.ContainerResources = {
   memory: { request: Size.mebibytes(2816), limit: Size.mebibytes(2816) },
 };
 
+/**
+ * Retention of the performance log group unless told otherwise: a month of
+ * per-pod detail for Logs Insights, while the extracted CloudWatch metrics
+ * stay for 15 months regardless (docs/fargate-sizing-and-cost.md has the
+ * storage cost).
+ */
+export const DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS = 30;
+
 /** Below this memory limit the collector cannot hold one scrape of a small cluster. */
 const MIN_MEMORY_LIMIT_MIB = 128;
 
@@ -110,6 +120,11 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
   validateFargateFit('resources', containerRequests(resources));
   const replicas = validateInteger('replicas', props.replicas ?? 1, 1, 100);
   const declarations = resolveMetricDeclarations(props);
+  const logRetentionDays = validateEmfLogRetention(
+    'performanceLogRetentionDays',
+    props.performanceLogRetentionDays ?? DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
+  );
+  const logGroupTags = validateLogGroupTags('performanceLogGroupTags', props.performanceLogGroupTags ?? {});
   return {
     clusterName,
     region,
@@ -129,6 +144,8 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
       memoryLimitMiB,
       shards: replicas,
       fargateNodesOnly: props.fargateNodesOnly ?? true,
+      logRetentionDays,
+      logGroupTags,
     },
   };
 }

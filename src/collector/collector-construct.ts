@@ -31,6 +31,12 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
   public readonly metricDeclarations: readonly MetricDeclarationSpec[];
   /** The collector configuration, as an object. */
   public readonly config: CollectorConfig;
+  /** The log group the collector writes its Embedded Metric Format events to. */
+  public readonly performanceLogGroupName: string;
+  /** Its retention in days, set when the collector creates it; 0: never expire. */
+  public readonly performanceLogRetentionDays: number;
+  /** Its tags, set when the collector creates it. */
+  public readonly performanceLogGroupTags: Readonly<Record<string, string>>;
   /** The namespace the collector runs in. */
   public readonly namespace: kplus.Namespace;
   /** The collector's service account, annotated with the IRSA role. */
@@ -61,6 +67,9 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
     this.adotVersion = resolved.adotVersion;
     this.metricDeclarations = resolved.configOptions.declarations;
     this.metrics = declaredMetrics(this.metricDeclarations);
+    this.performanceLogGroupName = `/aws/containerinsights/${resolved.clusterName}/performance`;
+    this.performanceLogRetentionDays = resolved.configOptions.logRetentionDays;
+    this.performanceLogGroupTags = resolved.configOptions.logGroupTags;
     claimNamespace(this, 'namespace', resolved.namespaceName);
     this.config = buildCollectorConfig(resolved.configOptions);
     ({

@@ -128,4 +128,27 @@ export interface FargateContainerInsightsCollectorProps {
    * @default cluster, namespace and pod (`DEFAULT_DIMENSION_SETS`) when `metrics` is set, otherwise the `metricProfile`'s
    */
   readonly dimensionSets?: ReadonlyArray<readonly Dimension[]>;
+
+  /**
+   * Retention, in days, of the performance log group
+   * `/aws/containerinsights/<clusterName>/performance`, which the collector
+   * creates on its first write. One of the periods the awsemf exporter
+   * accepts (`EMF_LOG_RETENTION_DAYS`); `0` keeps the events forever. The
+   * CloudWatch metrics extracted from them are kept for 15 months either way.
+   * Applied only when the exporter creates the group: an existing group keeps
+   * its own retention.
+   *
+   * @default 30
+   */
+  readonly performanceLogRetentionDays?: number;
+
+  /**
+   * Tags of the performance log group, for cost allocation, set when the
+   * collector creates it. At most 50; keys of 1 to 128 and values of 1 to 256
+   * letters, spaces, digits or `_ . : / = + - @`; no key starting with `aws:`.
+   * The prerequisites' role then also allows `logs:TagResource` on that group.
+   *
+   * @default - no tags
+   */
+  readonly performanceLogGroupTags?: Readonly<Record<string, string>>;
 }

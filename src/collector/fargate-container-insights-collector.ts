@@ -21,7 +21,11 @@ import { ADOT_IMAGE_USER, COLLECTOR_NAMES, collectorEnvironment, POD_INDEX_LABEL
 import { ContainerInsightsCollectorBase } from './collector-construct';
 import type { FargateContainerInsightsCollectorProps } from './collector-props';
 
-export { COLLECTOR_NAMES, DEFAULT_COLLECTOR_NAMESPACE } from './collector-base';
+export {
+  COLLECTOR_NAMES,
+  DEFAULT_COLLECTOR_NAMESPACE,
+  DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
+} from './collector-base';
 
 /** Key of the collector configuration in the ConfigMap, and the file it is mounted as. */
 const CONFIG_KEY = 'adot-collector-config';

@@ -299,6 +299,16 @@ export interface MetricDeclaration {
   readonly metric_name_selectors: readonly string[];
 }
 
+/** An awsemf metric descriptor: the unit a metric is written with. */
+export interface MetricDescriptorConfig {
+  /** The metric's name. */
+  readonly metric_name: string;
+  /** Its CloudWatch unit, one of {@link EMF_UNITS}. */
+  readonly unit: string;
+  /** Replace the unit the metric already has, not only an empty one. */
+  readonly overwrite: boolean;
+}
+
 /** The `awsemf` exporter: Embedded Metric Format logs to CloudWatch. */
 export interface AwsEmfExporterConfig {
   /** The log group, with `{ClusterName}` filled in from the resource attribute. */
@@ -309,6 +319,10 @@ export interface AwsEmfExporterConfig {
   readonly namespace: string;
   /** The region the logs are sent to. */
   readonly region: string;
+  /** Retention, in days, set when the exporter creates the log group; absent: never expire. */
+  readonly log_retention?: number;
+  /** Tags set when the exporter creates the log group. */
+  readonly tags?: Readonly<Record<string, string>>;
   /** Copies resource attributes (such as `ClusterName`) onto every data point. */
   readonly resource_to_telemetry_conversion: {
     /** Whether they are copied. */
@@ -322,6 +336,8 @@ export interface AwsEmfExporterConfig {
   readonly dimension_rollup_option: 'NoDimensionRollup' | 'SingleDimensionRollupOnly' | 'ZeroAndSingleDimensionRollup';
   /** Which metrics become CloudWatch metrics; the rest stay log fields. */
   readonly metric_declarations: readonly MetricDeclaration[];
+  /** The units of the declared metrics. */
+  readonly metric_descriptors: readonly MetricDescriptorConfig[];
 }
 
 /** The `health_check` extension. */
@@ -435,6 +451,60 @@ export interface CollectorConfigOptions {
   readonly shards: number;
   /** Scrape only nodes labelled `eks.amazonaws.com/compute-type: fargate`. */
   readonly fargateNodesOnly: boolean;
+  /** Retention of the performance log group, in days, when awsemf creates it; 0 keeps the events forever. */
+  readonly logRetentionDays: number;
+  /** Tags of the performance log group, when awsemf creates it; none when empty. */
+  readonly logGroupTags: Readonly<Record<string, string>>;
+}
+
+/**
+ * The units the awsemf exporter accepts in `metric_descriptors`
+ * (`eMFSupportedUnits`, the CloudWatch `MetricDatum` units, the same list at
+ * every supported ADOT release). It drops a descriptor with any other unit,
+ * such as Container Insights' `Millicore`.
+ */
+export const EMF_UNITS: readonly string[] = [
+  'Seconds',
+  'Microseconds',
+  'Milliseconds',
+  'Bytes',
+  'Kilobytes',
+  'Megabytes',
+  'Gigabytes',
+  'Terabytes',
+  'Bits',
+  'Kilobits',
+  'Megabits',
+  'Gigabits',
+  'Terabits',
+  'Percent',
+  'Count',
+  'Bytes/Second',
+  'Kilobytes/Second',
+  'Megabytes/Second',
+  'Gigabytes/Second',
+  'Terabytes/Second',
+  'Bits/Second',
+  'Kilobits/Second',
+  'Megabits/Second',
+  'Gigabits/Second',
+  'Terabits/Second',
+  'Count/Second',
+  'None',
+];
+
+/**
+ * The awsemf `metric_descriptors` that give each declared metric its
+ * catalog unit in the EMF it writes, overriding whatever the pipeline left
+ * (cAdvisor's text format carries no units). Metrics whose unit CloudWatch
+ * does not define (`Millicore`) or that have none (`None`) get no descriptor:
+ * the millicore metrics keep the unit their metricsgeneration rule sets.
+ */
+export function metricDescriptors(declarations: readonly MetricDeclarationSpec[]): MetricDescriptorConfig[] {
+  const declared = new Set(declarations.flatMap((d) => d.metrics));
+  return METRIC_CATALOG.filter((m) => declared.has(m.name) && m.unit !== 'None' && EMF_UNITS.includes(m.unit)).map(
+    (m) => ({ metric_name: m.name, unit: m.unit, overwrite: true }),
+  );
 }
 
 /** Every cAdvisor metric family the catalog's metrics are computed from, sorted. */
@@ -835,6 +905,10 @@ export function buildCollectorConfig(options: CollectorConfigOptions): Collector
         log_stream_name: '{NodeName}',
         namespace: 'ContainerInsights',
         region: options.region,
+        // Set when the exporter creates the log group (PutRetentionPolicy,
+        // and CreateLogGroup with tags); an existing group keeps its own.
+        ...(options.logRetentionDays === 0 ? {} : { log_retention: options.logRetentionDays }),
+        ...(Object.keys(options.logGroupTags).length === 0 ? {} : { tags: { ...options.logGroupTags } }),
         resource_to_telemetry_conversion: { enabled: true },
         eks_fargate_container_insights_enabled: true,
         parse_json_encoded_attr_values: ['kubernetes'],
@@ -843,6 +917,7 @@ export function buildCollectorConfig(options: CollectorConfigOptions): Collector
           dimensions: declaration.dimensionSets.map((set) => [...set]),
           metric_name_selectors: declaration.metrics.map(exactNameSelector),
         })),
+        metric_descriptors: metricDescriptors(options.declarations),
       },
     },
     extensions: {

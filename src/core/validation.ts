@@ -179,3 +179,61 @@ export function validateResources(input: string, value: ContainerResources): Con
   }
   return value;
 }
+
+/**
+ * Log retention periods, in days, that the awsemf exporter accepts for
+ * `log_retention` (`ValidateRetentionValue` in its `cwlogs` package, the same
+ * list at every supported ADOT release); 0 keeps the events forever
+ * ("Never expire"). CloudWatch Logs itself also takes 1096, which the
+ * exporter refuses, so it is left out here.
+ */
+export const EMF_LOG_RETENTION_DAYS = [
+  0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/**
+ * Checks a performance log group retention: one of
+ * {@link EMF_LOG_RETENTION_DAYS}, as a number or (from an environment
+ * variable) its digits.
+ */
+export function validateEmfLogRetention(input: string, value: number | string): number {
+  const days = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(EMF_LOG_RETENTION_DAYS as readonly number[]).includes(days)) {
+    fail(input, value, `0 (never expire) or one of ${EMF_LOG_RETENTION_DAYS.slice(1).join(', ')} days`);
+  }
+  return days;
+}
+
+// CloudWatch Logs tag keys and values (CreateLogGroup, TagResource): letters,
+// spaces, digits and _ . : / = + - @. The exporter checks the same patterns.
+const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u;
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u;
+
+/**
+ * Checks the tags of a log group, by CloudWatch Logs' rules and the awsemf
+ * exporter's (`ValidateTagsInput`): at most 50; keys 1 to 128 and values 1 to
+ * 256 bytes (the exporter counts bytes, so characters for ASCII) of letters,
+ * spaces, digits and `_ . : / = + - @`; no key starting with `aws:`, which AWS
+ * reserves. Returns them sorted by key, so the output does not depend on the
+ * order they were written in.
+ */
+export function validateLogGroupTags(
+  input: string,
+  value: Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> {
+  const entries = Object.entries(value);
+  const form =
+    'at most 50 tags, keys of 1 to 128 and values of 1 to 256 letters, spaces, digits or "_ . : / = + - @", no key starting with "aws:"';
+  if (entries.length > 50) fail(input, `${entries.length} tags`, form);
+  for (const [key, tag] of entries) {
+    const bytes = Buffer.byteLength(key);
+    if (bytes < 1 || bytes > 128 || !TAG_KEY.test(key) || key.toLowerCase().startsWith('aws:')) {
+      fail(`${input} key`, key, form);
+    }
+    const size = typeof tag === 'string' ? Buffer.byteLength(tag) : 0;
+    if (typeof tag !== 'string' || size < 1 || size > 256 || !TAG_VALUE.test(tag)) {
+      fail(`${input}.${key}`, tag, form);
+    }
+  }
+  return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

@@ -5,10 +5,12 @@ import { AdotVersion } from '../config/adot-version';
 import { METRIC_PROFILES, type MetricProfile } from '../config/metric-catalog';
 import { invalidInput, ValidationError } from '../core/errors';
 import {
+  EMF_LOG_RETENTION_DAYS,
   PATTERNS,
   validateClusterName,
   validateDnsLabel,
   validateInteger,
+  validateLogGroupTags,
   validateRegion,
   validateRoleArn,
 } from '../core/validation';
@@ -102,6 +104,18 @@ export interface FleetCluster {
    * @default - the log group's own setting
    */
   readonly logRetentionDays?: number;
+  /**
+   * Retention of the performance log group, in days (`0`: never expire).
+   *
+   * @default 30
+   */
+  readonly performanceLogRetentionDays?: number;
+  /**
+   * Tags of the performance log group, for cost allocation.
+   *
+   * @default - no tags
+   */
+  readonly performanceLogGroupTags?: Readonly<Record<string, string>>;
   /**
    * The cluster's OIDC issuer URL, for the collector role's trust policy in the prerequisites.
    *
@@ -326,6 +340,23 @@ const CLUSTER_FIELDS: Readonly<Record<keyof FleetCluster, Field>> = {
     LOG_RETENTION_DAYS,
     `one of the periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(', ')}`,
   ),
+  performanceLogRetentionDays: oneOf(
+    'integer',
+    'Retention of the performance log group /aws/containerinsights/<name>/performance, in days; 0: never expire. Default: 30.',
+    EMF_LOG_RETENTION_DAYS,
+    `0 (never expire) or one of ${EMF_LOG_RETENTION_DAYS.slice(1).join(', ')} days`,
+  ),
+  performanceLogGroupTags: {
+    type: 'object',
+    description:
+      'Tags of the performance log group, for cost allocation: at most 50, keys of 1 to 128 and values of 1 to 256 letters, spaces, digits or _ . : / = + - @.',
+    check: (input: string, value: Readonly<Record<string, string>>) => validateLogGroupTags(input, value),
+    schema: {
+      maxProperties: 50,
+      propertyNames: { minLength: 1, maxLength: 128 },
+      additionalProperties: { type: 'string', minLength: 1, maxLength: 256 },
+    },
+  },
   oidcIssuer: matching(
     "The cluster's OIDC issuer URL, for the collector role's trust policy.",
     OIDC_ISSUER,

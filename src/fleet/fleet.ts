@@ -69,6 +69,12 @@ export function addClusterCharts(app: App, cluster: FleetCluster): ClusterConstr
     ...(cluster.replicas === undefined ? {} : { replicas: cluster.replicas }),
     ...(cluster.fargateNodesOnly === undefined ? {} : { fargateNodesOnly: cluster.fargateNodesOnly }),
     ...(cluster.metricProfile === undefined ? {} : { metricProfile: cluster.metricProfile }),
+    ...(cluster.performanceLogRetentionDays === undefined
+      ? {}
+      : { performanceLogRetentionDays: cluster.performanceLogRetentionDays }),
+    ...(cluster.performanceLogGroupTags === undefined
+      ? {}
+      : { performanceLogGroupTags: cluster.performanceLogGroupTags }),
   };
   const chart = new Chart(app, CLUSTER_CHARTS.collector);
   const collector =

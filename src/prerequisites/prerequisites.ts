@@ -53,6 +53,10 @@ export interface PrerequisiteCollector {
   readonly namespace: kplus.Namespace;
   /** The collector's service account, which the role trusts. */
   readonly serviceAccount: kplus.ServiceAccount;
+  /** The log group the collector writes to. */
+  readonly performanceLogGroupName: string;
+  /** The tags the collector creates that log group with; with any, the role may tag it. */
+  readonly performanceLogGroupTags: Readonly<Record<string, string>>;
 }
 
 /** What {@link clusterPrerequisites} derives the prerequisites from. */
@@ -113,6 +117,8 @@ export interface EksctlClusterConfig {
       readonly roleOnly: true;
       /** The role's managed policies. */
       readonly attachPolicyARNs: readonly string[];
+      /** The role's inline policy, when it needs more than the managed ones. */
+      readonly attachPolicy?: IamPolicyDocument;
     }>;
   };
   /** The Fargate profiles, one per namespace that runs pods. */
@@ -135,6 +141,13 @@ export interface CollectorRole {
   readonly Path: string;
   /** The managed policies attached to it. */
   readonly ManagedPolicyArns: readonly string[];
+  /** Its inline policies, when it needs more than the managed ones. */
+  readonly Policies?: ReadonlyArray<{
+    /** The inline policy's name. */
+    readonly PolicyName: string;
+    /** What it allows. */
+    readonly PolicyDocument: IamPolicyDocument;
+  }>;
   /** Who may assume it: the collector's service account, through the cluster's OIDC provider. */
   readonly AssumeRolePolicyDocument?: {
     /** The policy language version. */
@@ -213,6 +226,26 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
     };
   }
 
+  // CloudWatchAgentServerPolicy covers CreateLogGroup, CreateLogStream,
+  // PutLogEvents and PutRetentionPolicy (log_retention), but not tagging:
+  // CreateLogGroup with tags also needs logs:TagResource (or the older
+  // logs:TagLogGroup) on the group.
+  const logGroupArn = `arn:${partition}:logs:${collector.region}:${account}:log-group:${collector.performanceLogGroupName}`;
+  const inlinePolicy: IamPolicyDocument | undefined =
+    Object.keys(collector.performanceLogGroupTags).length === 0
+      ? undefined
+      : {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'TagPerformanceLogGroup',
+              Effect: 'Allow',
+              Action: ['logs:TagResource'],
+              Resource: [logGroupArn, `${logGroupArn}:*`],
+            },
+          ],
+        };
+
   const podNamespaces = [namespace, ...(options.workloadNamespaces ?? [])];
   return {
     eksctl: {
@@ -227,6 +260,7 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
             roleName,
             roleOnly: true,
             attachPolicyARNs: [managedPolicy],
+            ...(inlinePolicy === undefined ? {} : { attachPolicy: inlinePolicy }),
           },
         ],
       },
@@ -238,6 +272,9 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
       RoleName: roleName,
       Path: `/${path}`,
       ManagedPolicyArns: [managedPolicy],
+      ...(inlinePolicy === undefined
+        ? {}
+        : { Policies: [{ PolicyName: 'container-insights-log-group-tags', PolicyDocument: inlinePolicy }] }),
       ...(trust === undefined ? {} : { AssumeRolePolicyDocument: trust }),
     },
     ...(options.logging === undefined

@@ -4,9 +4,12 @@ import * as kplus from 'cdk8s-plus-29';
 import { describe, expect, test } from 'vitest';
 import {
   AdotVersion,
+  DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
   FargateContainerInsightsCollector,
   fargatePodSize,
   findMetric,
+  metricDescriptors,
+  REFERENCE_DECLARATIONS,
   renderCollectorConfig,
 } from '../../src';
 import { parseManifest } from '../../tools/manifests';
@@ -35,24 +38,28 @@ function loadReference(dir: string, file: string) {
 }
 
 /**
- * The reference's exporters with our two corrections: each
+ * The reference's exporters with our corrections and additions: each
  * `metric_name_selectors` entry anchored (`^name$`), so that a selector bills
- * only its metric, and the log stream named after the node rather than the
- * pod, so that node events do not land in a stream named `undefined`.
+ * only its metric; the log stream named after the node rather than the pod,
+ * so that node events do not land in a stream named `undefined`; a finite
+ * retention for the log group; and the units of the declared metrics.
  */
 function withOurCorrections(exporters: any): any {
   expect(exporters.awsemf.log_stream_name).toBe('{PodName}');
+  expect(exporters.awsemf.log_retention).toBeUndefined();
+  expect(exporters.awsemf.metric_descriptors).toBeUndefined();
+  const { metric_declarations, ...settings } = exporters.awsemf;
   return {
     ...exporters,
     awsemf: {
-      ...exporters.awsemf,
+      ...settings,
       log_stream_name: '{NodeName}',
-      metric_declarations: exporters.awsemf.metric_declarations.map(
-        (declaration: { metric_name_selectors: string[] }) => ({
-          ...declaration,
-          metric_name_selectors: declaration.metric_name_selectors.map((name) => `^${name}$`),
-        }),
-      ),
+      log_retention: DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
+      metric_declarations: metric_declarations.map((declaration: { metric_name_selectors: string[] }) => ({
+        ...declaration,
+        metric_name_selectors: declaration.metric_name_selectors.map((name) => `^${name}$`),
+      })),
+      metric_descriptors: metricDescriptors(REFERENCE_DECLARATIONS),
     },
   };
 }
@@ -158,7 +165,7 @@ conformanceDescribe('AWS reference manifests', REFERENCE, (dir) => {
       );
     });
 
-    test('the same exporter settings, with each metric name selector anchored and the stream named by node', () => {
+    test('the same exporter settings, with selectors anchored, the stream named by node, a retention and units', () => {
       expect(ours.exporters).toStrictEqual(withOurCorrections(reference.exporters));
     });
 
@@ -222,7 +229,7 @@ conformanceDescribe('AWS reference manifests', REFERENCE, (dir) => {
       ).toBe('1vCPU 3GB');
     });
 
-    test('same exporter configuration, with each selector anchored and the stream named by node', () => {
+    test('same exporter configuration, with selectors anchored, the stream named by node, a retention and units', () => {
       expect(loadCollectorConfig(only(ours, 'ConfigMap').data['adot-collector-config']).exporters).toStrictEqual(
         withOurCorrections(reference.config.exporters),
       );

@@ -32,6 +32,8 @@ export const DEFAULT_CONFIG_OPTIONS: CollectorConfigOptions = {
   memoryLimitMiB: 2816,
   shards: 1,
   fargateNodesOnly: true,
+  logRetentionDays: 30,
+  logGroupTags: {},
 };
 
 /** The collector configuration for the default options with some overridden. */
