@@ -4,9 +4,13 @@ import {
   addClusterCharts,
   type ClusterConstructs,
   type ClusterPrerequisites,
+  DEFAULT_SCRAPE_INTERVAL,
   estimateCustomMetrics,
   type FleetCluster,
+  fleetCollectors,
+  formatCollectorSizing,
   formatEstimate,
+  formatFleetCollectors,
   invalidInput,
   METRIC_PROFILES,
   type MetricProfile,
@@ -43,7 +47,7 @@ export interface AppSettings {
   readonly collectorMode: 'manifests' | 'operator';
   /** Which metrics become CloudWatch metrics (`METRIC_PROFILE`). */
   readonly metricProfile: MetricProfile;
-  /** Namespaces and pods to estimate the custom metrics for (`EXPECTED_NAMESPACES`, `EXPECTED_PODS`). */
+  /** Namespaces and pods to estimate the custom metrics for and size the collector by (`EXPECTED_NAMESPACES`, `EXPECTED_PODS`). */
   readonly expected: { readonly namespaces: number; readonly pods: number };
   /** Emit the Fargate logging configuration (`FARGATE_LOGGING=true`). */
   readonly fargateLogging: boolean;
@@ -181,6 +185,7 @@ function asCluster(settings: AppSettings): FleetCluster {
     collectorMode: settings.collectorMode,
     ...(settings.metricProfile === 'reference' ? {} : { metricProfile: settings.metricProfile }),
     fargateLogging: settings.fargateLogging,
+    expectedPods: settings.expected.pods,
     ...(settings.performanceLogRetentionDays === undefined
       ? {}
       : { performanceLogRetentionDays: settings.performanceLogRetentionDays }),
@@ -226,6 +231,7 @@ async function synthesizeFleetFile(file: string, outdir: string | undefined): Pr
   await synthesizeFleet(fleet, outdir ?? output, {
     prerequisitesOutdir: process.env.PREREQUISITES_OUTDIR ?? prerequisites,
   });
+  console.error(formatFleetCollectors(fleet, fleetCollectors(fleet)));
 }
 
 async function main(): Promise<void> {
@@ -247,6 +253,12 @@ async function main(): Promise<void> {
     console.error(
       `${formatEstimate(input, estimateCustomMetrics(input))} Set EXPECTED_NAMESPACES and EXPECTED_PODS for your cluster.`,
     );
+    const sizingInput = {
+      expectedPods: settings.expected.pods,
+      replicas: 1,
+      scrapeIntervalSeconds: DEFAULT_SCRAPE_INTERVAL.toSeconds(),
+    };
+    console.error(formatCollectorSizing(sizingInput, collector.sizing));
     // `npm run synth` stages the prerequisites here; plain `cdk8s synth` writes only manifests.
     const prerequisitesDir = process.env.PREREQUISITES_OUTDIR;
     if (prerequisitesDir !== undefined) writePrerequisites(prerequisites, prerequisitesDir);

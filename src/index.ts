@@ -15,6 +15,7 @@ export * from './config/metric-selection';
 export * from './config/render';
 export * from './core/errors';
 export * from './core/validation';
+export * from './fargate/collector-sizing';
 export * from './fargate/fargate-size';
 export * from './fargate/pod-template';
 export * from './fleet/fleet';

@@ -85,7 +85,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   collector: ['core', 'config', 'fargate'],
   sample: ['core', 'fargate'],
   prerequisites: ['core', 'logging'],
-  fleet: ['core', 'config', 'collector', 'logging', 'prerequisites', 'sample'],
+  fleet: ['core', 'config', 'fargate', 'collector', 'logging', 'prerequisites', 'sample'],
 };
 
 /** The top-level folder of `src/` a module is in (for index and cli, at the top, their own name). */

@@ -125,6 +125,13 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
     'Invalid EXPECTED_NAMESPACES "6": expected a whole number from 1 to 5.',
   ],
   ['EXPECTED_PODS 1e3', env({ ...ENV, EXPECTED_PODS: '1e3' }), 'Invalid EXPECTED_PODS "1e3"'],
+  // expectedPods
+  [
+    'no expected pods',
+    collector({ expectedPods: 0 }),
+    'Invalid expectedPods 0: expected a whole number from 1 to 1000000.',
+  ],
+  ['a fraction of a pod', collector({ expectedPods: 2.5 }), 'Invalid expectedPods 2.5'],
   // performanceLogRetentionDays / PERFORMANCE_LOG_RETENTION_DAYS
   [
     'a retention CloudWatch takes but the exporter refuses (1096)',

@@ -8,9 +8,14 @@ import {
   CONSOLE_DECLARATIONS,
   estimateCustomMetrics,
   FargateContainerInsightsCollector,
+  fleetCollectors,
+  formatCollectorSizing,
   formatEstimate,
+  formatFleetCollectors,
   PROFILE_DECLARATIONS,
   parseFleet,
+  readFleetFile,
+  sizeCollector,
 } from '../src';
 import { readTree } from '../tools/folders';
 import { parseManifest, validateManifest } from '../tools/manifests';
@@ -184,6 +189,35 @@ function anchors(file: string): Set<string> {
   for (const [, id] of body.matchAll(/<a id="([^"]+)"><\/a>/g)) found.add(id as string);
   return found;
 }
+
+describe('collector sizing', () => {
+  test('the sizing table is what sizeCollector gives at 60 s scrapes', () => {
+    const rows = [
+      ...ALL.matchAll(
+        /^\| +(\d+) \((\d+)\) \| +(\d+) \| ([\d.]+) vCPU, (\d+) GB +\| (\d+)m, (\d+) MiB +\| +\$([\d.]+) \|$/gm,
+      ),
+    ];
+    expect(rows.map((r) => r[1])).toStrictEqual(['10', '100', '500', '1000', '3000']);
+    for (const [, pods, replicas, each, vcpu, gb, millis, mib, usd] of rows) {
+      const sizing = sizeCollector({
+        expectedPods: Number(pods),
+        replicas: Number(replicas),
+        scrapeIntervalSeconds: 60,
+      });
+      expect(sizing.nodesPerReplica).toBe(Number(each));
+      expect(sizing.fargateSize).toStrictEqual({ vcpu: Number(vcpu), memoryGiB: Number(gb) });
+      expect([sizing.cpuMillis, sizing.memoryMiB]).toStrictEqual([Number(millis), Number(mib)]);
+      expect(sizing.monthlyUsd.toFixed(2)).toBe(usd);
+    }
+  });
+
+  test('the lines npm run synth prints are the ones the guide shows', () => {
+    const input = { expectedPods: 100, replicas: 1, scrapeIntervalSeconds: 60 };
+    expect(ALL).toContain(formatCollectorSizing(input, sizeCollector(input)));
+    const { fleet } = readFleetFile(join(ROOT, 'examples', 'fleet', 'clusters.yaml'));
+    expect(ALL).toContain(formatFleetCollectors(fleet, fleetCollectors(fleet)));
+  });
+});
 
 describe('documents', () => {
   test('README.md is a front page: at most 20,000 characters', () => {

@@ -112,17 +112,37 @@ describe('FargateContainerInsightsCollector', () => {
     expect(container.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 4317, runAsGroup: 4317 });
   });
 
-  test('requests equal limits and fill the Fargate size of the reference, 1 vCPU 3 GB', () => {
+  test('sized for 100 pods: requests equal limits and fill the smallest Fargate size that holds, 0.25 vCPU 1 GB', () => {
     expect(container.resources).toStrictEqual({
-      requests: { cpu: '1', memory: '2816Mi' },
-      limits: { cpu: '1', memory: '2816Mi' },
+      requests: { cpu: '250m', memory: '768Mi' },
+      limits: { cpu: '250m', memory: '768Mi' },
     });
-    const chart = Testing.chart();
-    expect(new FargateContainerInsightsCollector(chart, 'C', props).fargateSize).toStrictEqual({
-      vcpu: 1,
-      memoryGiB: 3,
-    });
-    expect(statefulSet.spec.template.metadata.annotations['fargate-container-insights/fargate-size']).toBe('1vCPU 3GB');
+    const collector = new FargateContainerInsightsCollector(Testing.chart(), 'C', props);
+    expect(collector.fargateSize).toStrictEqual({ vcpu: 0.25, memoryGiB: 1 });
+    expect(collector.sizing).toMatchObject({ nodesPerReplica: 100, fargateSize: collector.fargateSize });
+    expect(statefulSet.spec.template.metadata.annotations['fargate-container-insights/fargate-size']).toBe(
+      '0.25vCPU 1GB',
+    );
+  });
+
+  test.each<[string, Partial<FargateContainerInsightsCollectorProps>, object, string]>([
+    ['1,000 pods', { expectedPods: 1000 }, { cpu: '500m', memory: '3840Mi' }, '0.5vCPU 4GB'],
+    [
+      '1,000 pods on 3 replicas',
+      { expectedPods: 1000, replicas: 3 },
+      { cpu: '250m', memory: '1792Mi' },
+      '0.25vCPU 2GB',
+    ],
+    [
+      'explicit resources, which win',
+      { expectedPods: 1000, resources: { memory: { request: Size.mebibytes(512), limit: Size.mebibytes(512) } } },
+      { memory: '512Mi' },
+      '0.25vCPU 1GB',
+    ],
+  ])('%s', (_, overrides, resources, size) => {
+    const sized = only(collector(overrides), 'StatefulSet').spec.template;
+    expect(sized.spec.containers[0].resources.requests).toStrictEqual(resources);
+    expect(sized.metadata.annotations['fargate-container-insights/fargate-size']).toBe(size);
   });
 
   test('memory_limiter comes first and GOMEMLIMIT matches its hard limit, both sized from the memory limit', () => {
@@ -130,10 +150,10 @@ describe('FargateContainerInsightsCollector', () => {
     expect(config.service.pipelines.metrics.processors[0]).toBe('memory_limiter');
     expect(config.processors.memory_limiter).toStrictEqual({
       check_interval: '1s',
-      limit_mib: 2252,
-      spike_limit_mib: 450,
+      limit_mib: 614,
+      spike_limit_mib: 122,
     });
-    expect(container.env).toContainEqual({ name: 'GOMEMLIMIT', value: '2252MiB' });
+    expect(container.env).toContainEqual({ name: 'GOMEMLIMIT', value: '614MiB' });
   });
 
   test('the kubelet probes the health_check extension, which listens on all interfaces', () => {

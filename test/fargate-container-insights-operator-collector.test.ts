@@ -77,7 +77,7 @@ describe('FargateContainerInsightsOperatorCollector', () => {
     expect(cr.spec.env).toStrictEqual(container.env);
     expect(cr.spec.resources).toStrictEqual(container.resources);
     expect(cr.spec.securityContext).toMatchObject(container.securityContext);
-    expect(cr.spec.podAnnotations).toStrictEqual({ 'fargate-container-insights/fargate-size': '1vCPU 3GB' });
+    expect(cr.spec.podAnnotations).toStrictEqual({ 'fargate-container-insights/fargate-size': '0.25vCPU 1GB' });
   });
 
   test('the pod it describes meets Pod Security "restricted"', () => {
@@ -101,7 +101,8 @@ describe('FargateContainerInsightsOperatorCollector', () => {
 
   test('exposes its size, settings and objects', () => {
     const collector = new FargateContainerInsightsOperatorCollector(Testing.chart(), 'C', PROPS);
-    expect(collector.fargateSize).toStrictEqual({ vcpu: 1, memoryGiB: 3 });
+    expect(collector.fargateSize).toStrictEqual({ vcpu: 0.25, memoryGiB: 1 });
+    expect(collector.sizing.fargateSize).toStrictEqual(collector.fargateSize);
     expect(collector.clusterName).toBe('prod-eu');
     expect(collector.serviceAccount.name).toBe('adot-collector');
     expect(collector.spec.mode).toBe('statefulset');

@@ -17,6 +17,7 @@ import {
   validateResources,
   validateRoleArn,
 } from '../core/validation';
+import { type CollectorSizing, sizeCollector } from '../fargate/collector-sizing';
 import { containerRequests, RESTRICTED_NAMESPACE_LABELS, validateFargateFit } from '../fargate/pod-template';
 import type { FargateContainerInsightsCollectorProps } from './collector-props';
 
@@ -59,16 +60,21 @@ export const ADOT_IMAGE_USER = 4317;
 /** Pod labels; the StatefulSet's selector, which cannot change once created. */
 export const POD_LABELS = { app: 'aws-adot', component: 'adot-collector' } as const;
 
+/** How often each node is scraped unless told otherwise. */
+export const DEFAULT_SCRAPE_INTERVAL = Duration.minutes(1);
+
+/** The Fargate pods a cluster is expected to run unless told otherwise: the cost estimate's default too. */
+export const DEFAULT_EXPECTED_PODS = 100;
+
 /**
- * Default CPU and memory, as requests and limits (Fargate runs every pod with
- * guaranteed QoS). Fargate bills the requests plus 256 MiB rounded up to its
- * size table: 1 vCPU and 2816 MiB + 256 MiB fill exactly 1 vCPU and 3 GB, the
- * size the AWS reference's 1 vCPU / 2 GiB is billed as too.
+ * CPU and memory from the sizing, as requests and limits (Fargate runs every
+ * pod with guaranteed QoS) that fill the chosen Fargate size exactly.
  */
-const DEFAULT_RESOURCES: kplus.ContainerResources = {
-  cpu: { request: kplus.Cpu.units(1), limit: kplus.Cpu.units(1) },
-  memory: { request: Size.mebibytes(2816), limit: Size.mebibytes(2816) },
-};
+function sizedResources(sizing: CollectorSizing): kplus.ContainerResources {
+  const cpu = kplus.Cpu.millis(sizing.cpuMillis);
+  const memory = Size.mebibytes(sizing.memoryMiB);
+  return { cpu: { request: cpu, limit: cpu }, memory: { request: memory, limit: memory } };
+}
 
 /**
  * Retention of the performance log group unless told otherwise: a month of
@@ -92,6 +98,7 @@ export interface ResolvedCollectorProps {
   readonly resources: kplus.ContainerResources;
   readonly memoryLimitMiB: number;
   readonly replicas: number;
+  readonly sizing: CollectorSizing;
   readonly configOptions: CollectorConfigOptions;
 }
 
@@ -103,14 +110,17 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
   const namespaceName = validateDnsLabel('namespace', props.namespace ?? DEFAULT_COLLECTOR_NAMESPACE);
   const adotVersion = props.adotVersion ?? AdotVersion.DEFAULT;
   const image = validateImage('image', props.image ?? adotVersion.image);
-  const scrapeInterval = validateDuration('scrapeInterval', props.scrapeInterval ?? Duration.minutes(1));
+  const scrapeInterval = validateDuration('scrapeInterval', props.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL);
   const scrapeTimeout = validateDuration('scrapeTimeout', props.scrapeTimeout ?? Duration.seconds(40));
   if (scrapeTimeout.toMilliseconds() >= scrapeInterval.toMilliseconds()) {
     throw new ValidationError(
       `Invalid scrapeTimeout ${scrapeTimeout.toMilliseconds()}ms: expected a duration shorter than scrapeInterval (${scrapeInterval.toMilliseconds()}ms).`,
     );
   }
-  const resources = validateResources('resources', props.resources ?? DEFAULT_RESOURCES);
+  const replicas = validateInteger('replicas', props.replicas ?? 1, 1, 100);
+  const expectedPods = validateInteger('expectedPods', props.expectedPods ?? DEFAULT_EXPECTED_PODS, 1, 1_000_000);
+  const sizing = sizeCollector({ expectedPods, replicas, scrapeIntervalSeconds: scrapeInterval.toSeconds() });
+  const resources = validateResources('resources', props.resources ?? sizedResources(sizing));
   const memoryLimitMiB = resources.memory?.limit?.toMebibytes() ?? 0;
   if (memoryLimitMiB < MIN_MEMORY_LIMIT_MIB) {
     throw new ValidationError(
@@ -118,7 +128,6 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
     );
   }
   validateFargateFit('resources', containerRequests(resources));
-  const replicas = validateInteger('replicas', props.replicas ?? 1, 1, 100);
   const declarations = resolveMetricDeclarations(props);
   const logRetentionDays = validateEmfLogRetention(
     'performanceLogRetentionDays',
@@ -135,6 +144,7 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
     resources,
     memoryLimitMiB,
     replicas,
+    sizing,
     configOptions: {
       version: adotVersion,
       region,

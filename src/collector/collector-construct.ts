@@ -5,6 +5,7 @@ import { buildCollectorConfig, type CollectorConfig } from '../config/collector-
 import type { MetricDeclarationSpec } from '../config/metric-catalog';
 import { declaredMetrics } from '../config/metric-selection';
 import { claimNamespace } from '../core/namespace-claims';
+import type { CollectorSizing } from '../fargate/collector-sizing';
 import { createCollectorIdentity, type ResolvedCollectorProps, resolveCollectorProps } from './collector-base';
 import type { FargateContainerInsightsCollectorProps } from './collector-props';
 
@@ -31,6 +32,12 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
   public readonly metricDeclarations: readonly MetricDeclarationSpec[];
   /** The collector configuration, as an object. */
   public readonly config: CollectorConfig;
+  /**
+   * The size the model recommends for `expectedPods`, `replicas` and
+   * `scrapeInterval`: the resources unless `resources` was given, its Fargate
+   * size and price, and the replicas it recommends.
+   */
+  public readonly sizing: CollectorSizing;
   /** The log group the collector writes its Embedded Metric Format events to. */
   public readonly performanceLogGroupName: string;
   /** Its retention in days, set when the collector creates it; 0: never expire. */
@@ -67,6 +74,7 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
     this.adotVersion = resolved.adotVersion;
     this.metricDeclarations = resolved.configOptions.declarations;
     this.metrics = declaredMetrics(this.metricDeclarations);
+    this.sizing = resolved.sizing;
     this.performanceLogGroupName = `/aws/containerinsights/${resolved.clusterName}/performance`;
     this.performanceLogRetentionDays = resolved.configOptions.logRetentionDays;
     this.performanceLogGroupTags = resolved.configOptions.logGroupTags;

@@ -61,13 +61,26 @@ export interface FargateContainerInsightsCollectorProps {
   readonly scrapeTimeout?: Duration;
 
   /**
+   * Fargate pods the cluster is expected to run, the collector's own
+   * included. Every Fargate pod is a node the collector scrapes, so this
+   * sizes the collector (see `sizeCollector`): the smallest Fargate size with
+   * at least twice the CPU and memory the measured model expects for
+   * `expectedPods / replicas` nodes at `scrapeInterval`. `resources`, when
+   * set, wins. Past 1,000 pods per replica, add replicas
+   * (`sizing.recommendedReplicas`).
+   *
+   * @default 100
+   */
+  readonly expectedPods?: number;
+
+  /**
    * CPU and memory of the collector container. A memory limit of at least
    * 128 MiB is required: the `memory_limiter` processor and `GOMEMLIMIT` are
    * sized from it. Fargate sizes and bills the pod by its requests plus
    * 256 MiB, rounded up to its size table (see `fargateSize`); set requests
    * equal to limits.
    *
-   * @default 1 vCPU and 2816 MiB, as requests and limits: Fargate size 1 vCPU 3 GB
+   * @default sized for `expectedPods` (100 pods: 0.25 vCPU and 768 MiB, as requests and limits: Fargate size 0.25 vCPU 1 GB)
    */
   readonly resources?: kplus.ContainerResources;
 

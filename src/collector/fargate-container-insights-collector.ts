@@ -24,7 +24,9 @@ import type { FargateContainerInsightsCollectorProps } from './collector-props';
 export {
   COLLECTOR_NAMES,
   DEFAULT_COLLECTOR_NAMESPACE,
+  DEFAULT_EXPECTED_PODS,
   DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
+  DEFAULT_SCRAPE_INTERVAL,
 } from './collector-base';
 
 /** Key of the collector configuration in the ConfigMap, and the file it is mounted as. */

@@ -105,6 +105,12 @@ export interface FleetCluster {
    */
   readonly logRetentionDays?: number;
   /**
+   * Fargate pods the cluster is expected to run: sizes the collector.
+   *
+   * @default 100
+   */
+  readonly expectedPods?: number;
+  /**
    * Retention of the performance log group, in days (`0`: never expire).
    *
    * @default 30
@@ -340,6 +346,12 @@ const CLUSTER_FIELDS: Readonly<Record<keyof FleetCluster, Field>> = {
     LOG_RETENTION_DAYS,
     `one of the periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(', ')}`,
   ),
+  expectedPods: {
+    type: 'integer',
+    description: 'Fargate pods the cluster is expected to run, the collector sized for them. Default: 100.',
+    check: (input: string, value: number) => validateInteger(input, value, 1, 1_000_000),
+    schema: { minimum: 1, maximum: 1_000_000 },
+  },
   performanceLogRetentionDays: oneOf(
     'integer',
     'Retention of the performance log group /aws/containerinsights/<name>/performance, in days; 0: never expire. Default: 30.',

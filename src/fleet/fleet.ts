@@ -3,11 +3,13 @@ import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { App, Chart, Yaml } from 'cdk8s';
+import { DEFAULT_EXPECTED_PODS, DEFAULT_SCRAPE_INTERVAL } from '../collector/collector-base';
 import { FargateContainerInsightsCollector } from '../collector/fargate-container-insights-collector';
 import { FargateContainerInsightsOperatorCollector } from '../collector/fargate-container-insights-operator-collector';
 import { AdotVersion } from '../config/adot-version';
 import { ValidationError } from '../core/errors';
 import { FileBatch, writeFoldersSafely } from '../core/output';
+import { sizeCollector } from '../fargate/collector-sizing';
 import { FargateLogging } from '../logging/fargate-logging';
 import { type ClusterPrerequisites, clusterPrerequisites, queuePrerequisites } from '../prerequisites/prerequisites';
 import { SampleGoWebapp } from '../sample/sample-go-webapp';
@@ -69,6 +71,7 @@ export function addClusterCharts(app: App, cluster: FleetCluster): ClusterConstr
     ...(cluster.replicas === undefined ? {} : { replicas: cluster.replicas }),
     ...(cluster.fargateNodesOnly === undefined ? {} : { fargateNodesOnly: cluster.fargateNodesOnly }),
     ...(cluster.metricProfile === undefined ? {} : { metricProfile: cluster.metricProfile }),
+    ...(cluster.expectedPods === undefined ? {} : { expectedPods: cluster.expectedPods }),
     ...(cluster.performanceLogRetentionDays === undefined
       ? {}
       : { performanceLogRetentionDays: cluster.performanceLogRetentionDays }),
@@ -240,6 +243,48 @@ function runWorker(data: FleetWorkerData): Promise<FleetFiles> {
       if (code !== 0) reject(new Error(`fleet worker exited with code ${code}`));
     });
   });
+}
+
+/** The collectors of a fleet, each sized as {@link addClusterCharts} sizes it, summed. */
+export interface FleetCollectors {
+  /** Collector pods in all: the replicas of every cluster. */
+  readonly pods: number;
+  /** Their monthly Fargate price, us-east-1 on-demand. */
+  readonly monthlyUsd: number;
+  /** The clusters whose expected pods call for more replicas, with the number recommended. */
+  readonly needMoreReplicas: ReadonlyArray<{
+    /** The cluster. */
+    readonly name: string;
+    /** The replicas recommended. */
+    readonly replicas: number;
+  }>;
+}
+
+/** Sizes every cluster's collector and adds them up. */
+export function fleetCollectors(fleet: Fleet): FleetCollectors {
+  let pods = 0;
+  let monthlyUsd = 0;
+  const needMoreReplicas: Array<{ name: string; replicas: number }> = [];
+  for (const cluster of fleet.clusters) {
+    const replicas = cluster.replicas ?? 1;
+    const sizing = sizeCollector({
+      expectedPods: cluster.expectedPods ?? DEFAULT_EXPECTED_PODS,
+      replicas,
+      scrapeIntervalSeconds: DEFAULT_SCRAPE_INTERVAL.toSeconds(),
+    });
+    pods += replicas;
+    monthlyUsd += sizing.monthlyUsd;
+    if (sizing.recommendedReplicas > replicas) {
+      needMoreReplicas.push({ name: cluster.name, replicas: sizing.recommendedReplicas });
+    }
+  }
+  return { pods, monthlyUsd, needMoreReplicas };
+}
+
+/** One line for a person: the fleet's collectors and their monthly price. */
+export function formatFleetCollectors(fleet: Fleet, collectors: FleetCollectors): string {
+  const more = collectors.needMoreReplicas.map((c) => `${c.name} (${c.replicas})`).join(', ');
+  return `Collectors: ${collectors.pods} pod(s) for ${fleet.clusters.length} cluster(s), about $${collectors.monthlyUsd.toFixed(2)} a month on Fargate (us-east-1).${more === '' ? '' : ` More replicas recommended: ${more}.`}`;
 }
 
 /**

@@ -1,0 +1,111 @@
+import { describe, expect, test } from 'vitest';
+import {
+  COLLECTOR_HEADROOM,
+  type Fleet,
+  fleetCollectors,
+  formatCollectorSizing,
+  formatFleetCollectors,
+  MAX_NODES_PER_REPLICA,
+  memoryLimiterFor,
+  sizeCollector,
+  ValidationError,
+} from '../src';
+
+/** The real ADOT collector (v0.42.0) on a simulated Fargate cluster: 10 s scrapes, 5 s batches. */
+const MEASURED = [
+  { nodes: 20, cpuMsPerScrape: 7.3, peakRssMiB: 114 },
+  { nodes: 100, cpuMsPerScrape: 6.4, peakRssMiB: 159 },
+  { nodes: 300, cpuMsPerScrape: 5.8, peakRssMiB: 273 },
+];
+
+describe('sizeCollector', () => {
+  test.each(MEASURED)(
+    'holds at least twice what was measured at $nodes nodes',
+    ({ nodes, cpuMsPerScrape, peakRssMiB }) => {
+      const sizing = sizeCollector({ expectedPods: nodes, replicas: 1, scrapeIntervalSeconds: 10 });
+      const usedCores = (nodes * cpuMsPerScrape) / 1000 / 10;
+      expect(sizing.cpuMillis / 1000).toBeGreaterThanOrEqual(COLLECTOR_HEADROOM * usedCores);
+      // The memory_limiter refuses data at 80% of the limit: that is what must hold twice the peak.
+      expect(memoryLimiterFor(sizing.memoryMiB).limit_mib).toBeGreaterThanOrEqual(COLLECTOR_HEADROOM * peakRssMiB);
+    },
+  );
+
+  test.each([
+    [10, { vcpu: 0.25, memoryGiB: 1 }, 250, 768],
+    [100, { vcpu: 0.25, memoryGiB: 1 }, 250, 768],
+    [500, { vcpu: 0.25, memoryGiB: 2 }, 250, 1792],
+    [1000, { vcpu: 0.5, memoryGiB: 4 }, 500, 3840],
+  ])('%i pods on one replica at 60 s: %j, the container filling it', (pods, size, cpuMillis, memoryMiB) => {
+    const sizing = sizeCollector({ expectedPods: pods, replicas: 1, scrapeIntervalSeconds: 60 });
+    expect(sizing.fargateSize).toStrictEqual(size);
+    expect({ cpuMillis: sizing.cpuMillis, memoryMiB: sizing.memoryMiB }).toStrictEqual({ cpuMillis, memoryMiB });
+    // Requests plus Fargate's 256 MiB fill the size exactly: nothing paid for is left unused.
+    expect(sizing.memoryMiB + 256).toBe(size.memoryGiB * 1024);
+  });
+
+  test('replicas share the pods, and each is priced', () => {
+    const one = sizeCollector({ expectedPods: 1000, replicas: 1, scrapeIntervalSeconds: 60 });
+    const three = sizeCollector({ expectedPods: 1000, replicas: 3, scrapeIntervalSeconds: 60 });
+    expect(three.nodesPerReplica).toBe(334);
+    expect(three.fargateSize.memoryGiB).toBeLessThan(one.fargateSize.memoryGiB);
+    expect(three.monthlyUsd).toBeCloseTo(
+      3 * sizeCollector({ expectedPods: 334, replicas: 1, scrapeIntervalSeconds: 60 }).monthlyUsd,
+      6,
+    );
+  });
+
+  test(`recommends a replica per ${MAX_NODES_PER_REPLICA} pods`, () => {
+    expect(sizeCollector({ expectedPods: 1000, replicas: 1, scrapeIntervalSeconds: 60 }).recommendedReplicas).toBe(1);
+    expect(sizeCollector({ expectedPods: 2500, replicas: 1, scrapeIntervalSeconds: 60 }).recommendedReplicas).toBe(3);
+    expect(sizeCollector({ expectedPods: 2500, replicas: 4, scrapeIntervalSeconds: 60 }).recommendedReplicas).toBe(4);
+  });
+
+  test('shorter scrape intervals need more CPU', () => {
+    const slow = sizeCollector({ expectedPods: 1000, replicas: 1, scrapeIntervalSeconds: 60 });
+    const fast = sizeCollector({ expectedPods: 1000, replicas: 1, scrapeIntervalSeconds: 5 });
+    expect(fast.expectedCpuCores).toBeCloseTo(12 * slow.expectedCpuCores, 6);
+    expect(fast.cpuMillis).toBeGreaterThan(slow.cpuMillis);
+  });
+
+  test.each([0, 1.5, -3])('rejects %d expected pods by name', (pods) => {
+    expect(() => sizeCollector({ expectedPods: pods, replicas: 1, scrapeIntervalSeconds: 60 })).toThrow(
+      ValidationError,
+    );
+    expect(() => sizeCollector({ expectedPods: pods, replicas: 1, scrapeIntervalSeconds: 60 })).toThrow(
+      `Invalid expectedPods ${pods}: expected a whole number of pods, at least 1.`,
+    );
+  });
+
+  test('what npm run synth prints, with the advice when a replica has too many pods', () => {
+    const input = { expectedPods: 100, replicas: 1, scrapeIntervalSeconds: 60 };
+    expect(formatCollectorSizing(input, sizeCollector(input))).toBe(
+      'Collector: 1 × 0.25 vCPU 1 GB on Fargate, about $10.63 a month (us-east-1), sized for 100 pods (100 per replica) scraped every 60 s.',
+    );
+    const big = { expectedPods: 2500, replicas: 1, scrapeIntervalSeconds: 60 };
+    expect(formatCollectorSizing(big, sizeCollector(big))).toMatch(/Above 1000 pods per replica: set replicas to 3\.$/);
+  });
+});
+
+describe('fleetCollectors', () => {
+  const ROLE = 'arn:aws:iam::111122223333:role/r';
+  const fleet: Fleet = {
+    clusters: [
+      { name: 'small', region: 'eu-west-1', serviceAccountRoleArn: ROLE },
+      { name: 'big', region: 'eu-west-1', serviceAccountRoleArn: ROLE, expectedPods: 2500, replicas: 2 },
+    ],
+  };
+
+  test('adds up every cluster, sized as its construct sizes it, and names those that need replicas', () => {
+    const collectors = fleetCollectors(fleet);
+    const small = sizeCollector({ expectedPods: 100, replicas: 1, scrapeIntervalSeconds: 60 });
+    const big = sizeCollector({ expectedPods: 2500, replicas: 2, scrapeIntervalSeconds: 60 });
+    expect(collectors).toStrictEqual({
+      pods: 3,
+      monthlyUsd: small.monthlyUsd + big.monthlyUsd,
+      needMoreReplicas: [{ name: 'big', replicas: 3 }],
+    });
+    expect(formatFleetCollectors(fleet, collectors)).toBe(
+      `Collectors: 3 pod(s) for 2 cluster(s), about $${(small.monthlyUsd + big.monthlyUsd).toFixed(2)} a month on Fargate (us-east-1). More replicas recommended: big (3).`,
+    );
+  });
+});
