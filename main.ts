@@ -6,14 +6,19 @@ import {
   type ClusterPrerequisites,
   DEFAULT_SCRAPE_INTERVAL,
   estimateCustomMetrics,
+  estimatePerformanceLogs,
   type FleetCluster,
+  fleetBill,
   fleetCollectors,
   formatCollectorSizing,
   formatEstimate,
+  formatFleetBill,
   formatFleetCollectors,
+  formatMonthlyBill,
   invalidInput,
   METRIC_PROFILES,
   type MetricProfile,
+  monthlyBill,
   OIDC_ISSUER,
   OIDC_ISSUER_FORM,
   prerequisitesOf,
@@ -232,6 +237,7 @@ async function synthesizeFleetFile(file: string, outdir: string | undefined): Pr
     prerequisitesOutdir: process.env.PREREQUISITES_OUTDIR ?? prerequisites,
   });
   console.error(formatFleetCollectors(fleet, fleetCollectors(fleet)));
+  console.error(formatFleetBill(fleet, fleetBill(fleet)));
 }
 
 async function main(): Promise<void> {
@@ -250,15 +256,17 @@ async function main(): Promise<void> {
     const { app, prerequisites, collector } = buildCluster(settings);
     app.synth();
     const input = { declarations: collector.metricDeclarations, ...settings.expected };
-    console.error(
-      `${formatEstimate(input, estimateCustomMetrics(input))} Set EXPECTED_NAMESPACES and EXPECTED_PODS for your cluster.`,
-    );
-    const sizingInput = {
-      expectedPods: settings.expected.pods,
-      replicas: 1,
-      scrapeIntervalSeconds: DEFAULT_SCRAPE_INTERVAL.toSeconds(),
-    };
+    const metrics = estimateCustomMetrics(input);
+    console.error(`${formatEstimate(input, metrics)} Set EXPECTED_NAMESPACES and EXPECTED_PODS for your cluster.`);
+    const scrapeIntervalSeconds = DEFAULT_SCRAPE_INTERVAL.toSeconds();
+    const sizingInput = { expectedPods: settings.expected.pods, replicas: 1, scrapeIntervalSeconds };
     console.error(formatCollectorSizing(sizingInput, collector.sizing));
+    const logs = estimatePerformanceLogs({
+      pods: settings.expected.pods,
+      scrapeIntervalSeconds,
+      retentionDays: collector.performanceLogRetentionDays,
+    });
+    console.error(formatMonthlyBill(monthlyBill(metrics, logs, collector.sizing.monthlyUsd), logs));
     // `npm run synth` stages the prerequisites here; plain `cdk8s synth` writes only manifests.
     const prerequisitesDir = process.env.PREREQUISITES_OUTDIR;
     if (prerequisitesDir !== undefined) writePrerequisites(prerequisites, prerequisitesDir);

@@ -2,7 +2,7 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ValidationError } from './core/errors';
-import { fleetCollectors, formatFleetCollectors, synthesizeFleet } from './fleet/fleet';
+import { fleetBill, fleetCollectors, formatFleetBill, formatFleetCollectors, synthesizeFleet } from './fleet/fleet';
 import { readFleetFile } from './fleet/fleet-spec';
 
 /**
@@ -68,6 +68,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       `${shown(output)}/: ${fleetFile.fleet.clusters.length} clusters, ${result.files.length} files; ${shown(prerequisitesOutdir)}/: ${result.prerequisites.length} files (${seconds} s, ${result.workers} worker${result.workers === 1 ? '' : 's'}).`,
     );
     console.log(formatFleetCollectors(fleetFile.fleet, fleetCollectors(fleetFile.fleet)));
+    console.log(formatFleetBill(fleetFile.fleet, fleetBill(fleetFile.fleet)));
     return 0;
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;

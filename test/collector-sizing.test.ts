@@ -1,12 +1,17 @@
 import { describe, expect, test } from 'vitest';
 import {
   COLLECTOR_HEADROOM,
+  estimateCustomMetrics,
+  estimatePerformanceLogs,
   type Fleet,
+  fleetBill,
   fleetCollectors,
   formatCollectorSizing,
   formatFleetCollectors,
   MAX_NODES_PER_REPLICA,
   memoryLimiterFor,
+  monthlyBill,
+  PROFILE_DECLARATIONS,
   sizeCollector,
   ValidationError,
 } from '../src';
@@ -104,6 +109,16 @@ describe('fleetCollectors', () => {
       monthlyUsd: small.monthlyUsd + big.monthlyUsd,
       needMoreReplicas: [{ name: 'big', replicas: 3 }],
     });
+    const bill = fleetBill(fleet);
+    const part = (pods: number, replicas: number) =>
+      monthlyBill(
+        estimateCustomMetrics({ declarations: PROFILE_DECLARATIONS.reference, namespaces: Math.min(10, pods), pods }),
+        estimatePerformanceLogs({ pods, scrapeIntervalSeconds: 60, retentionDays: 30 }),
+        sizeCollector({ expectedPods: pods, replicas, scrapeIntervalSeconds: 60 }).monthlyUsd,
+      );
+    const [a, b] = [part(100, 1), part(2500, 2)];
+    expect(bill.totalUsd).toBeCloseTo(a.totalUsd + b.totalUsd, 9);
+    expect(bill.collectorUsd).toBeCloseTo(collectors.monthlyUsd, 9);
     expect(formatFleetCollectors(fleet, collectors)).toBe(
       `Collectors: 3 pod(s) for 2 cluster(s), about $${(small.monthlyUsd + big.monthlyUsd).toFixed(2)} a month on Fargate (us-east-1). More replicas recommended: big (3).`,
     );

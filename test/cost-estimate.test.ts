@@ -4,8 +4,11 @@ import {
   type Dimension,
   dimensionSetValues,
   estimateCustomMetrics,
+  estimatePerformanceLogs,
   formatEstimate,
+  formatMonthlyBill,
   METRIC_CATALOG,
+  monthlyBill,
   PROFILE_DECLARATIONS,
   REFERENCE_DECLARATIONS,
   ValidationError,
@@ -100,6 +103,38 @@ describe('estimateCustomMetrics', () => {
     const input = { declarations: PROFILE_DECLARATIONS.console, namespaces: 10, pods: 100 };
     expect(formatEstimate(input, estimateCustomMetrics(input))).toBe(
       'CloudWatch custom metrics for 10 namespaces and 100 pods: 8 metrics × 3 dimension sets, 4 metrics × 3 dimension sets, 6 metrics × 1 dimension set = 8 + 80 + 800 + 400 + 40 + 4 + 6 = 1338, about $401.40 a month (us-east-1 prices).',
+    );
+  });
+});
+
+describe('the performance log group', () => {
+  test('14.1 KB per pod per scrape: about 0.62 GB per pod a month at 60 s, $0.50 per GB to ingest', () => {
+    const logs = estimatePerformanceLogs({ pods: 1, scrapeIntervalSeconds: 60, retentionDays: 30 });
+    // 14,100 bytes × 1,440 scrapes a day × 30.4375 days.
+    expect(logs.ingestedGb).toBeCloseTo((14_100 * 1440 * 30.4375) / 1e9, 9);
+    expect(logs.ingestionUsd).toBeCloseTo(logs.ingestedGb * 0.5, 9);
+    expect(logs.storedGb).toBeCloseTo((logs.ingestedGb * 30) / 30.4375, 9);
+    expect(logs.storageUsd).toBeCloseTo(logs.storedGb * 0.03, 9);
+  });
+
+  test('grows with the pods and the scrape rate; storage with the retention, a year of it when events never expire', () => {
+    const base = estimatePerformanceLogs({ pods: 100, scrapeIntervalSeconds: 60, retentionDays: 30 });
+    expect(estimatePerformanceLogs({ pods: 100, scrapeIntervalSeconds: 30, retentionDays: 30 }).ingestedGb).toBeCloseTo(
+      2 * base.ingestedGb,
+      9,
+    );
+    const forever = estimatePerformanceLogs({ pods: 100, scrapeIntervalSeconds: 60, retentionDays: 0 });
+    expect(forever.ingestionUsd).toBeCloseTo(base.ingestionUsd, 9);
+    expect(forever.storedGb).toBeCloseTo(12 * base.ingestedGb, 9);
+  });
+
+  test('the bill is the sum of its parts', () => {
+    const metrics = estimateCustomMetrics({ declarations: REFERENCE_DECLARATIONS, namespaces: 10, pods: 100 });
+    const logs = estimatePerformanceLogs({ pods: 100, scrapeIntervalSeconds: 60, retentionDays: 30 });
+    const bill = monthlyBill(metrics, logs, 10.63);
+    expect(bill.totalUsd).toBeCloseTo(metrics.monthlyUsd + logs.ingestionUsd + logs.storageUsd + 10.63, 9);
+    expect(formatMonthlyBill(bill, logs)).toMatch(
+      /^Monthly estimate \(us-east-1\): \$309\.\d\d = custom metrics \$266\.40 \+ performance logs \$32\.\d\d \(61\.8 GB ingested, at most 60\.9 GB stored\) \+ collector \$10\.63\.$/,
     );
   });
 });

@@ -7,11 +7,14 @@ import { afterAll, describe, expect, test } from 'vitest';
 import {
   CONSOLE_DECLARATIONS,
   estimateCustomMetrics,
+  estimatePerformanceLogs,
   FargateContainerInsightsCollector,
   fleetCollectors,
   formatCollectorSizing,
   formatEstimate,
   formatFleetCollectors,
+  formatMonthlyBill,
+  monthlyBill,
   PROFILE_DECLARATIONS,
   parseFleet,
   readFleetFile,
@@ -216,6 +219,37 @@ describe('collector sizing', () => {
     expect(ALL).toContain(formatCollectorSizing(input, sizeCollector(input)));
     const { fleet } = readFleetFile(join(ROOT, 'examples', 'fleet', 'clusters.yaml'));
     expect(ALL).toContain(formatFleetCollectors(fleet, fleetCollectors(fleet)));
+  });
+});
+
+describe('the whole bill', () => {
+  test('the table is what the estimates give for the reference profile, 30-day retention and one replica', () => {
+    const money = ' +\\$([\\d,.]+) +';
+    const rows = [
+      ...ALL.matchAll(new RegExp(`^\\| +(\\d+) \\((\\d+)\\) +\\|${money}\\|${money}\\|${money}\\|${money}\\|$`, 'gm')),
+    ];
+    expect(rows.map((r) => r[1])).toStrictEqual(['10', '100', '1000']);
+    for (const [, pods, namespaces, ...cells] of rows) {
+      const metrics = estimateCustomMetrics({
+        declarations: PROFILE_DECLARATIONS.reference,
+        namespaces: Number(namespaces),
+        pods: Number(pods),
+      });
+      const logs = estimatePerformanceLogs({ pods: Number(pods), scrapeIntervalSeconds: 60, retentionDays: 30 });
+      const sizing = sizeCollector({ expectedPods: Number(pods), replicas: 1, scrapeIntervalSeconds: 60 });
+      const bill = monthlyBill(metrics, logs, sizing.monthlyUsd);
+      const shown = cells.map((c) => c.replaceAll(',', ''));
+      expect(shown).toStrictEqual(
+        [bill.metricsUsd, bill.logsUsd, bill.collectorUsd, bill.totalUsd].map((n) => n.toFixed(2)),
+      );
+    }
+  });
+
+  test('the line npm run synth prints for the default app is the one the guide shows', () => {
+    const metrics = estimateCustomMetrics({ declarations: PROFILE_DECLARATIONS.reference, namespaces: 10, pods: 100 });
+    const logs = estimatePerformanceLogs({ pods: 100, scrapeIntervalSeconds: 60, retentionDays: 30 });
+    const sizing = sizeCollector({ expectedPods: 100, replicas: 1, scrapeIntervalSeconds: 60 });
+    expect(ALL).toContain(formatMonthlyBill(monthlyBill(metrics, logs, sizing.monthlyUsd), logs));
   });
 });
 

@@ -3,10 +3,16 @@ import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { App, Chart, Yaml } from 'cdk8s';
-import { DEFAULT_EXPECTED_PODS, DEFAULT_SCRAPE_INTERVAL } from '../collector/collector-base';
+import {
+  DEFAULT_EXPECTED_PODS,
+  DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
+  DEFAULT_SCRAPE_INTERVAL,
+} from '../collector/collector-base';
 import { FargateContainerInsightsCollector } from '../collector/fargate-container-insights-collector';
 import { FargateContainerInsightsOperatorCollector } from '../collector/fargate-container-insights-operator-collector';
 import { AdotVersion } from '../config/adot-version';
+import { estimateCustomMetrics, estimatePerformanceLogs, type MonthlyBill, monthlyBill } from '../config/cost-estimate';
+import { PROFILE_DECLARATIONS } from '../config/metric-catalog';
 import { ValidationError } from '../core/errors';
 import { FileBatch, writeFoldersSafely } from '../core/output';
 import { sizeCollector } from '../fargate/collector-sizing';
@@ -279,6 +285,44 @@ export function fleetCollectors(fleet: Fleet): FleetCollectors {
     }
   }
   return { pods, monthlyUsd, needMoreReplicas };
+}
+
+/**
+ * The fleet's whole monthly bill, summed over its clusters: each cluster's
+ * custom metrics (its profile, for its expected pods in at most 10
+ * namespaces, as the app assumes), its performance logs (at its retention)
+ * and its collectors.
+ */
+export function fleetBill(fleet: Fleet): MonthlyBill {
+  let metricsUsd = 0;
+  let logsUsd = 0;
+  let collectorUsd = 0;
+  for (const cluster of fleet.clusters) {
+    const pods = cluster.expectedPods ?? DEFAULT_EXPECTED_PODS;
+    const scrapeIntervalSeconds = DEFAULT_SCRAPE_INTERVAL.toSeconds();
+    const metrics = estimateCustomMetrics({
+      declarations: PROFILE_DECLARATIONS[cluster.metricProfile ?? 'reference'],
+      namespaces: Math.min(10, pods),
+      pods,
+    });
+    const logs = estimatePerformanceLogs({
+      pods,
+      scrapeIntervalSeconds,
+      retentionDays: cluster.performanceLogRetentionDays ?? DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
+    });
+    const sizing = sizeCollector({ expectedPods: pods, replicas: cluster.replicas ?? 1, scrapeIntervalSeconds });
+    const bill = monthlyBill(metrics, logs, sizing.monthlyUsd);
+    metricsUsd += bill.metricsUsd;
+    logsUsd += bill.logsUsd;
+    collectorUsd += bill.collectorUsd;
+  }
+  return { metricsUsd, logsUsd, collectorUsd, totalUsd: metricsUsd + logsUsd + collectorUsd };
+}
+
+/** One line for a person: the fleet's monthly bill and its parts. */
+export function formatFleetBill(fleet: Fleet, bill: MonthlyBill): string {
+  const usd = (n: number) => `$${n.toFixed(2)}`;
+  return `Monthly estimate for ${fleet.clusters.length} cluster(s) (us-east-1): ${usd(bill.totalUsd)} = custom metrics ${usd(bill.metricsUsd)} + performance logs ${usd(bill.logsUsd)} + collectors ${usd(bill.collectorUsd)}.`;
 }
 
 /** One line for a person: the fleet's collectors and their monthly price. */
