@@ -6,10 +6,9 @@ import {
   type ClusterPrerequisites,
   DEFAULT_SCRAPE_INTERVAL,
   estimateCustomMetrics,
+  estimateFleet,
   estimatePerformanceLogs,
   type FleetCluster,
-  fleetBill,
-  fleetCollectors,
   formatCollectorSizing,
   formatEstimate,
   formatFleetBill,
@@ -236,8 +235,9 @@ async function synthesizeFleetFile(file: string, outdir: string | undefined): Pr
   await synthesizeFleet(fleet, outdir ?? output, {
     prerequisitesOutdir: process.env.PREREQUISITES_OUTDIR ?? prerequisites,
   });
-  console.error(formatFleetCollectors(fleet, fleetCollectors(fleet)));
-  console.error(formatFleetBill(fleet, fleetBill(fleet)));
+  const estimate = estimateFleet(fleet);
+  console.error(formatFleetCollectors(fleet, estimate));
+  console.error(formatFleetBill(fleet, estimate));
 }
 
 async function main(): Promise<void> {

@@ -2,7 +2,7 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ValidationError } from './core/errors';
-import { fleetBill, fleetCollectors, formatFleetBill, formatFleetCollectors, synthesizeFleet } from './fleet/fleet';
+import { estimateFleet, formatFleetBill, formatFleetCollectors, synthesizeFleet } from './fleet/fleet';
 import { readFleetFile } from './fleet/fleet-spec';
 
 /**
@@ -67,8 +67,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     console.log(
       `${shown(output)}/: ${fleetFile.fleet.clusters.length} clusters, ${result.files.length} files; ${shown(prerequisitesOutdir)}/: ${result.prerequisites.length} files (${seconds} s, ${result.workers} worker${result.workers === 1 ? '' : 's'}).`,
     );
-    console.log(formatFleetCollectors(fleetFile.fleet, fleetCollectors(fleetFile.fleet)));
-    console.log(formatFleetBill(fleetFile.fleet, fleetBill(fleetFile.fleet)));
+    const estimate = estimateFleet(fleetFile.fleet);
+    console.log(formatFleetCollectors(fleetFile.fleet, estimate));
+    console.log(formatFleetBill(fleetFile.fleet, estimate));
     return 0;
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;

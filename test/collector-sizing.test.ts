@@ -2,11 +2,11 @@ import { describe, expect, test } from 'vitest';
 import {
   COLLECTOR_HEADROOM,
   estimateCustomMetrics,
+  estimateFleet,
   estimatePerformanceLogs,
   type Fleet,
-  fleetBill,
-  fleetCollectors,
   formatCollectorSizing,
+  formatFleetBill,
   formatFleetCollectors,
   MAX_NODES_PER_REPLICA,
   memoryLimiterFor,
@@ -91,7 +91,7 @@ describe('sizeCollector', () => {
   });
 });
 
-describe('fleetCollectors', () => {
+describe('estimateFleet', () => {
   const ROLE = 'arn:aws:iam::111122223333:role/r';
   const fleet: Fleet = {
     clusters: [
@@ -99,28 +99,27 @@ describe('fleetCollectors', () => {
       { name: 'big', region: 'eu-west-1', serviceAccountRoleArn: ROLE, expectedPods: 2500, replicas: 2 },
     ],
   };
+  /** One cluster's bill, as its construct sizes it and the app estimates it. */
+  const cluster = (pods: number, replicas: number) =>
+    monthlyBill(
+      estimateCustomMetrics({ declarations: PROFILE_DECLARATIONS.reference, namespaces: Math.min(10, pods), pods }),
+      estimatePerformanceLogs({ pods, scrapeIntervalSeconds: 60, retentionDays: 30 }),
+      sizeCollector({ expectedPods: pods, replicas, scrapeIntervalSeconds: 60 }).monthlyUsd,
+    );
 
-  test('adds up every cluster, sized as its construct sizes it, and names those that need replicas', () => {
-    const collectors = fleetCollectors(fleet);
-    const small = sizeCollector({ expectedPods: 100, replicas: 1, scrapeIntervalSeconds: 60 });
-    const big = sizeCollector({ expectedPods: 2500, replicas: 2, scrapeIntervalSeconds: 60 });
-    expect(collectors).toStrictEqual({
-      pods: 3,
-      monthlyUsd: small.monthlyUsd + big.monthlyUsd,
-      needMoreReplicas: [{ name: 'big', replicas: 3 }],
-    });
-    const bill = fleetBill(fleet);
-    const part = (pods: number, replicas: number) =>
-      monthlyBill(
-        estimateCustomMetrics({ declarations: PROFILE_DECLARATIONS.reference, namespaces: Math.min(10, pods), pods }),
-        estimatePerformanceLogs({ pods, scrapeIntervalSeconds: 60, retentionDays: 30 }),
-        sizeCollector({ expectedPods: pods, replicas, scrapeIntervalSeconds: 60 }).monthlyUsd,
-      );
-    const [a, b] = [part(100, 1), part(2500, 2)];
-    expect(bill.totalUsd).toBeCloseTo(a.totalUsd + b.totalUsd, 9);
-    expect(bill.collectorUsd).toBeCloseTo(collectors.monthlyUsd, 9);
-    expect(formatFleetCollectors(fleet, collectors)).toBe(
-      `Collectors: 3 pod(s) for 2 cluster(s), about $${(small.monthlyUsd + big.monthlyUsd).toFixed(2)} a month on Fargate (us-east-1). More replicas recommended: big (3).`,
+  test('adds up every cluster and names those that need replicas', () => {
+    const estimate = estimateFleet(fleet);
+    const [small, big] = [cluster(100, 1), cluster(2500, 2)];
+    expect(estimate.pods).toBe(3);
+    expect(estimate.needMoreReplicas).toStrictEqual([{ name: 'big', replicas: 3 }]);
+    for (const key of ['metricsUsd', 'logsUsd', 'collectorUsd', 'totalUsd'] as const) {
+      expect(estimate.bill[key], key).toBeCloseTo(small[key] + big[key], 9);
+    }
+    expect(formatFleetCollectors(fleet, estimate)).toBe(
+      `Collectors: 3 pod(s) for 2 cluster(s), about $${(small.collectorUsd + big.collectorUsd).toFixed(2)} a month on Fargate (us-east-1). More replicas recommended: big (3).`,
+    );
+    expect(formatFleetBill(fleet, estimate)).toMatch(
+      /^Monthly estimate for 2 cluster\(s\) \(us-east-1\): \$[\d.]+ = custom metrics/,
     );
   });
 });

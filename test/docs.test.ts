@@ -7,9 +7,9 @@ import { afterAll, describe, expect, test } from 'vitest';
 import {
   CONSOLE_DECLARATIONS,
   estimateCustomMetrics,
+  estimateFleet,
   estimatePerformanceLogs,
   FargateContainerInsightsCollector,
-  fleetCollectors,
   formatCollectorSizing,
   formatEstimate,
   formatFleetCollectors,
@@ -218,7 +218,7 @@ describe('collector sizing', () => {
     const input = { expectedPods: 100, replicas: 1, scrapeIntervalSeconds: 60 };
     expect(ALL).toContain(formatCollectorSizing(input, sizeCollector(input)));
     const { fleet } = readFleetFile(join(ROOT, 'examples', 'fleet', 'clusters.yaml'));
-    expect(ALL).toContain(formatFleetCollectors(fleet, fleetCollectors(fleet)));
+    expect(ALL).toContain(formatFleetCollectors(fleet, estimateFleet(fleet)));
   });
 });
 

@@ -251,12 +251,10 @@ function runWorker(data: FleetWorkerData): Promise<FleetFiles> {
   });
 }
 
-/** The collectors of a fleet, each sized as {@link addClusterCharts} sizes it, summed. */
-export interface FleetCollectors {
+/** A fleet's collectors and monthly bill, each cluster estimated as {@link addClusterCharts} builds it, summed. */
+export interface FleetEstimate {
   /** Collector pods in all: the replicas of every cluster. */
   readonly pods: number;
-  /** Their monthly Fargate price, us-east-1 on-demand. */
-  readonly monthlyUsd: number;
   /** The clusters whose expected pods call for more replicas, with the number recommended. */
   readonly needMoreReplicas: ReadonlyArray<{
     /** The cluster. */
@@ -264,71 +262,55 @@ export interface FleetCollectors {
     /** The replicas recommended. */
     readonly replicas: number;
   }>;
+  /**
+   * The fleet's monthly bill: each cluster's custom metrics (its profile, for
+   * its expected pods in at most 10 namespaces, as the app assumes), its
+   * performance logs (at its retention) and its collectors.
+   */
+  readonly bill: MonthlyBill;
 }
 
-/** Sizes every cluster's collector and adds them up. */
-export function fleetCollectors(fleet: Fleet): FleetCollectors {
+/** Sizes every cluster's collector and estimates its bill, and adds them up. */
+export function estimateFleet(fleet: Fleet): FleetEstimate {
   let pods = 0;
-  let monthlyUsd = 0;
   const needMoreReplicas: Array<{ name: string; replicas: number }> = [];
+  const total = { metricsUsd: 0, logsUsd: 0, collectorUsd: 0, totalUsd: 0 };
+  const scrapeIntervalSeconds = DEFAULT_SCRAPE_INTERVAL.toSeconds();
   for (const cluster of fleet.clusters) {
+    const expectedPods = cluster.expectedPods ?? DEFAULT_EXPECTED_PODS;
     const replicas = cluster.replicas ?? 1;
-    const sizing = sizeCollector({
-      expectedPods: cluster.expectedPods ?? DEFAULT_EXPECTED_PODS,
-      replicas,
-      scrapeIntervalSeconds: DEFAULT_SCRAPE_INTERVAL.toSeconds(),
-    });
+    const sizing = sizeCollector({ expectedPods, replicas, scrapeIntervalSeconds });
     pods += replicas;
-    monthlyUsd += sizing.monthlyUsd;
     if (sizing.recommendedReplicas > replicas) {
       needMoreReplicas.push({ name: cluster.name, replicas: sizing.recommendedReplicas });
     }
-  }
-  return { pods, monthlyUsd, needMoreReplicas };
-}
-
-/**
- * The fleet's whole monthly bill, summed over its clusters: each cluster's
- * custom metrics (its profile, for its expected pods in at most 10
- * namespaces, as the app assumes), its performance logs (at its retention)
- * and its collectors.
- */
-export function fleetBill(fleet: Fleet): MonthlyBill {
-  let metricsUsd = 0;
-  let logsUsd = 0;
-  let collectorUsd = 0;
-  for (const cluster of fleet.clusters) {
-    const pods = cluster.expectedPods ?? DEFAULT_EXPECTED_PODS;
-    const scrapeIntervalSeconds = DEFAULT_SCRAPE_INTERVAL.toSeconds();
     const metrics = estimateCustomMetrics({
       declarations: PROFILE_DECLARATIONS[cluster.metricProfile ?? 'reference'],
-      namespaces: Math.min(10, pods),
-      pods,
+      namespaces: Math.min(10, expectedPods),
+      pods: expectedPods,
     });
     const logs = estimatePerformanceLogs({
-      pods,
+      pods: expectedPods,
       scrapeIntervalSeconds,
       retentionDays: cluster.performanceLogRetentionDays ?? DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
     });
-    const sizing = sizeCollector({ expectedPods: pods, replicas: cluster.replicas ?? 1, scrapeIntervalSeconds });
     const bill = monthlyBill(metrics, logs, sizing.monthlyUsd);
-    metricsUsd += bill.metricsUsd;
-    logsUsd += bill.logsUsd;
-    collectorUsd += bill.collectorUsd;
+    for (const key of ['metricsUsd', 'logsUsd', 'collectorUsd', 'totalUsd'] as const) total[key] += bill[key];
   }
-  return { metricsUsd, logsUsd, collectorUsd, totalUsd: metricsUsd + logsUsd + collectorUsd };
-}
-
-/** One line for a person: the fleet's monthly bill and its parts. */
-export function formatFleetBill(fleet: Fleet, bill: MonthlyBill): string {
-  const usd = (n: number) => `$${n.toFixed(2)}`;
-  return `Monthly estimate for ${fleet.clusters.length} cluster(s) (us-east-1): ${usd(bill.totalUsd)} = custom metrics ${usd(bill.metricsUsd)} + performance logs ${usd(bill.logsUsd)} + collectors ${usd(bill.collectorUsd)}.`;
+  return { pods, needMoreReplicas, bill: total };
 }
 
 /** One line for a person: the fleet's collectors and their monthly price. */
-export function formatFleetCollectors(fleet: Fleet, collectors: FleetCollectors): string {
-  const more = collectors.needMoreReplicas.map((c) => `${c.name} (${c.replicas})`).join(', ');
-  return `Collectors: ${collectors.pods} pod(s) for ${fleet.clusters.length} cluster(s), about $${collectors.monthlyUsd.toFixed(2)} a month on Fargate (us-east-1).${more === '' ? '' : ` More replicas recommended: ${more}.`}`;
+export function formatFleetCollectors(fleet: Fleet, estimate: FleetEstimate): string {
+  const more = estimate.needMoreReplicas.map((c) => `${c.name} (${c.replicas})`).join(', ');
+  return `Collectors: ${estimate.pods} pod(s) for ${fleet.clusters.length} cluster(s), about $${estimate.bill.collectorUsd.toFixed(2)} a month on Fargate (us-east-1).${more === '' ? '' : ` More replicas recommended: ${more}.`}`;
+}
+
+/** One line for a person: the fleet's monthly bill and its parts. */
+export function formatFleetBill(fleet: Fleet, estimate: FleetEstimate): string {
+  const usd = (n: number) => `$${n.toFixed(2)}`;
+  const { bill } = estimate;
+  return `Monthly estimate for ${fleet.clusters.length} cluster(s) (us-east-1): ${usd(bill.totalUsd)} = custom metrics ${usd(bill.metricsUsd)} + performance logs ${usd(bill.logsUsd)} + collectors ${usd(bill.collectorUsd)}.`;
 }
 
 /**
