@@ -20,6 +20,7 @@ import {
   monthlyBill,
   OIDC_ISSUER,
   OIDC_ISSUER_FORM,
+  OperatorVersion,
   prerequisitesOf,
   readFleetFile,
   synthesizeFleet,
@@ -49,6 +50,8 @@ export interface AppSettings {
   readonly adotVersion: AdotVersion;
   /** How the collector runs (`COLLECTOR_MODE`): manifests, or an OpenTelemetry Operator custom resource. */
   readonly collectorMode: 'manifests' | 'operator';
+  /** The OpenTelemetry Operator release installed (`OPERATOR_VERSION`), for `COLLECTOR_MODE=operator`. */
+  readonly operatorVersion?: string;
   /** Which metrics become CloudWatch metrics (`METRIC_PROFILE`). */
   readonly metricProfile: MetricProfile;
   /** Namespaces and pods to estimate the custom metrics for and size the collector by (`EXPECTED_NAMESPACES`, `EXPECTED_PODS`). */
@@ -72,6 +75,7 @@ const REQUIRED = ['CLUSTER_NAME', 'AWS_REGION', 'COLLECTOR_ROLE_ARN'] as const;
 const OPTIONAL = [
   'ADOT_VERSION',
   'COLLECTOR_MODE',
+  'OPERATOR_VERSION',
   'METRIC_PROFILE',
   'FARGATE_LOGGING',
   'OIDC_ISSUER',
@@ -116,6 +120,8 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
   if (mode !== undefined && mode !== 'manifests' && mode !== 'operator') {
     invalidInput('COLLECTOR_MODE', mode, 'manifests or operator');
   }
+  const operatorVersion = env.OPERATOR_VERSION;
+  if (operatorVersion !== undefined) OperatorVersion.of(operatorVersion, 'OPERATOR_VERSION');
   const profile = env.METRIC_PROFILE;
   if (profile !== undefined && !(METRIC_PROFILES as readonly string[]).includes(profile)) {
     invalidInput('METRIC_PROFILE', profile, `one of ${METRIC_PROFILES.join(', ')}`);
@@ -135,6 +141,7 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
     collectorRoleArn: validateRoleArn('COLLECTOR_ROLE_ARN', source.COLLECTOR_ROLE_ARN ?? ''),
     adotVersion: adotVersion === undefined ? AdotVersion.DEFAULT : AdotVersion.of(adotVersion, 'ADOT_VERSION'),
     collectorMode: mode ?? 'manifests',
+    ...(operatorVersion === undefined ? {} : { operatorVersion }),
     metricProfile: (profile as MetricProfile | undefined) ?? 'reference',
     fargateLogging: logging === 'true',
     expected: { namespaces, pods },
@@ -187,6 +194,7 @@ function asCluster(settings: AppSettings): FleetCluster {
     adotVersion: settings.adotVersion.tag,
     sampleApp: true,
     collectorMode: settings.collectorMode,
+    ...(settings.operatorVersion === undefined ? {} : { operatorVersion: settings.operatorVersion }),
     ...(settings.metricProfile === 'reference' ? {} : { metricProfile: settings.metricProfile }),
     fargateLogging: settings.fargateLogging,
     expectedPods: settings.expected.pods,

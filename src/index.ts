@@ -7,6 +7,7 @@ export * from './collector/collector-construct';
 export * from './collector/collector-props';
 export * from './collector/fargate-container-insights-collector';
 export * from './collector/fargate-container-insights-operator-collector';
+export * from './collector/operator-version';
 export * from './config/adot-version';
 export * from './config/collector-config';
 export * from './config/cost-estimate';

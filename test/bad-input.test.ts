@@ -180,6 +180,17 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
     env({ ...ENV, PERFORMANCE_LOG_GROUP_TAGS: '{"cost-center":1234}' }),
     'Invalid PERFORMANCE_LOG_GROUP_TAGS.cost-center 1234',
   ],
+  // OPERATOR_VERSION
+  [
+    'OPERATOR_VERSION before v1beta1',
+    env({ ...ENV, COLLECTOR_MODE: 'operator', OPERATOR_VERSION: 'v0.98.0' }),
+    'Invalid OPERATOR_VERSION "v0.98.0": expected an OpenTelemetry Operator release from v0.99.0',
+  ],
+  [
+    'OPERATOR_VERSION without its v',
+    env({ ...ENV, COLLECTOR_MODE: 'operator', OPERATOR_VERSION: '0.137.0' }),
+    'Invalid OPERATOR_VERSION "0.137.0": expected an OpenTelemetry Operator release tag such as "v0.102.0"',
+  ],
   // COLLECTOR_MODE, FARGATE_LOGGING, OIDC_ISSUER
   [
     'COLLECTOR_MODE helm',

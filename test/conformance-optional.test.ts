@@ -28,22 +28,23 @@ describe('locateConformanceFolder', () => {
   });
 });
 
-test('with the reference folder hidden, the conformance suite passes and reports its skip with the reason', () => {
-  const empty = mkdtempSync(join(tmpdir(), 'no-reference-'));
-  const hidden = join(empty, 'reference');
+test('with their folders hidden, the conformance suites pass and report their skips with the reasons', () => {
+  const empty = mkdtempSync(join(tmpdir(), 'no-conformance-'));
+  const hidden = { reference: join(empty, 'reference'), crds: join(empty, 'crds') };
   try {
     const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST')));
-    const run = spawnSync('npx', ['vitest', 'run', 'test/conformance/aws-reference.test.ts'], {
+    const run = spawnSync('npx', ['vitest', 'run', 'test/conformance/'], {
       cwd: ROOT,
       encoding: 'utf8',
-      env: { ...env, AWS_REFERENCE_DIR: hidden },
+      env: { ...env, AWS_REFERENCE_DIR: hidden.reference, OPERATOR_CRD_DIR: hidden.crds },
     });
     expect(run.status, run.stdout + run.stderr).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines.at(-1)).toBe('Tests: 0 passed, 0 failed, 1 skipped');
-    expect(lines.at(-2)).toBe(
-      `Skipped: test/conformance/aws-reference.test.ts > AWS reference manifests > runs when its files are there: the AWS reference manifests not found: AWS_REFERENCE_DIR=${hidden} does not exist`,
-    );
+    expect(lines.at(-1)).toBe('Tests: 0 passed, 0 failed, 2 skipped');
+    expect(lines.slice(-3, -1).sort()).toStrictEqual([
+      `Skipped: test/conformance/aws-reference.test.ts > AWS reference manifests > runs when its files are there: the AWS reference manifests not found: AWS_REFERENCE_DIR=${hidden.reference} does not exist`,
+      `Skipped: test/conformance/operator-crds.test.ts > OpenTelemetry Operator CRDs > runs when its files are there: the OpenTelemetry Operator CRDs not found: OPERATOR_CRD_DIR=${hidden.crds} does not exist`,
+    ]);
   } finally {
     rmSync(empty, { recursive: true, force: true });
   }

@@ -92,7 +92,7 @@ describe('parseFleet', () => {
     [
       'a misspelt field, pointing at the key',
       cluster('    regoin: eu-west-1'),
-      'clusters.yaml:4:5: Unknown field clusters[0].regoin: expected one of name, region, serviceAccountRoleArn, adotVersion, namespace, replicas, fargateNodesOnly, sampleApp, collectorMode, metricProfile, fargateLogging, logRetentionDays, expectedPods, performanceLogRetentionDays, performanceLogGroupTags, oidcIssuer.',
+      'clusters.yaml:4:5: Unknown field clusters[0].regoin: expected one of name, region, serviceAccountRoleArn, adotVersion, namespace, replicas, fargateNodesOnly, sampleApp, collectorMode, operatorVersion, metricProfile, fargateLogging, logRetentionDays, expectedPods, performanceLogRetentionDays, performanceLogGroupTags, oidcIssuer.',
     ],
     [
       'a missing required field, pointing at the entry',
@@ -173,6 +173,11 @@ describe('parseFleet', () => {
       'a retention CloudWatch does not offer',
       cluster('    region: eu-west-1\n    logRetentionDays: 10'),
       'clusters.yaml:5:23: Invalid clusters[0].logRetentionDays 10: expected one of the periods CloudWatch Logs accepts: 1, 3, 5,',
+    ],
+    [
+      'an operator release before v1beta1',
+      cluster('    region: eu-west-1\n    collectorMode: operator\n    operatorVersion: v0.98.0'),
+      'Invalid clusters[0].operatorVersion "v0.98.0": expected an OpenTelemetry Operator release from v0.99.0',
     ],
     [
       'a performance log retention the exporter refuses',

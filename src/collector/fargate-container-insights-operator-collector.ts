@@ -8,6 +8,7 @@ import { containerRequests, FARGATE_SIZE_ANNOTATION, validateFargateFit } from '
 import { ADOT_IMAGE_USER, COLLECTOR_NAMES, collectorEnvironment, POD_INDEX_LABEL } from './collector-base';
 import { ContainerInsightsCollectorBase } from './collector-construct';
 import type { FargateContainerInsightsCollectorProps } from './collector-props';
+import { OperatorVersion } from './operator-version';
 
 /**
  * The same collector as {@link FargateContainerInsightsCollector}, for
@@ -152,10 +153,10 @@ export interface OpenTelemetryCollectorSpec {
     /** Pods that may be evicted at once. */
     readonly maxUnavailable: number;
   };
-  /** Gives the collector time to start before liveness applies. */
-  readonly startupProbe: OperatorProbe;
-  /** Takes the pod out of its Service while it cannot serve. */
-  readonly readinessProbe: OperatorProbe;
+  /** Gives the collector time to start before liveness applies (operator v0.137.0 or later). */
+  readonly startupProbe?: OperatorProbe;
+  /** Takes the pod out of its Service while it cannot serve (operator v0.102.0 or later). */
+  readonly readinessProbe?: OperatorProbe;
   /** Restarts a collector that stopped answering. */
   readonly livenessProbe: OperatorProbe;
 }
@@ -171,7 +172,18 @@ function quantities(resources: kplus.ContainerResources, side: 'request' | 'limi
 }
 
 /** Properties of a {@link FargateContainerInsightsOperatorCollector}: the same as the StatefulSet mode's. */
-export interface FargateContainerInsightsOperatorCollectorProps extends FargateContainerInsightsCollectorProps {}
+export interface FargateContainerInsightsOperatorCollectorProps extends FargateContainerInsightsCollectorProps {
+  /**
+   * The OpenTelemetry Operator release installed in the cluster. The custom
+   * resource carries only the `spec` fields its CRD accepts
+   * (`OPERATOR_SPEC_FIELDS`): before v0.137.0 no `startupProbe`, before
+   * v0.102.0 no `readinessProbe`. From v0.99.0, the first release that
+   * reconciles `opentelemetry.io/v1beta1`.
+   *
+   * @default OperatorVersion.DEFAULT (v0.156.0, what the ADOT EKS add-on installs)
+   */
+  readonly operatorVersion?: OperatorVersion;
+}
 
 /**
  * The Container Insights collector as an OpenTelemetry Operator custom
@@ -180,7 +192,9 @@ export interface FargateContainerInsightsOperatorCollectorProps extends FargateC
  * {@link FargateContainerInsightsCollector} renders, from the same props.
  *
  * Needs an operator that reconciles `opentelemetry.io/v1beta1` (OpenTelemetry
- * Operator 0.99.0 or later), such as the one the ADOT EKS add-on installs.
+ * Operator v0.99.0 or later), such as the one the ADOT EKS add-on installs;
+ * `operatorVersion` says which, so the resource carries only what its CRD
+ * accepts.
  */
 export class FargateContainerInsightsOperatorCollector extends ContainerInsightsCollectorBase {
   /** The `OpenTelemetryCollector` custom resource. */
@@ -189,10 +203,14 @@ export class FargateContainerInsightsOperatorCollector extends ContainerInsights
   public readonly spec: OpenTelemetryCollectorSpec;
   /** The vCPU and memory Fargate provisions, and bills, for each collector pod. */
   public readonly fargateSize: FargatePodSize;
+  /** The operator release the custom resource is written for. */
+  public readonly operatorVersion: OperatorVersion;
 
   public constructor(scope: Construct, id: string, props: FargateContainerInsightsOperatorCollectorProps) {
     super(scope, id, props);
     const { resolved } = this;
+    const operator = props.operatorVersion ?? OperatorVersion.DEFAULT;
+    this.operatorVersion = operator;
     this.fargateSize = validateFargateFit('resources', containerRequests(resolved.resources));
 
     const environment = collectorEnvironment(resolved);
@@ -243,8 +261,10 @@ export class FargateContainerInsightsOperatorCollector extends ContainerInsights
       volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
       podAnnotations: { [FARGATE_SIZE_ANNOTATION]: formatFargatePodSize(this.fargateSize) },
       podDisruptionBudget: { maxUnavailable: 1 },
-      startupProbe: probe(5, 24),
-      readinessProbe: probe(10, 3),
+      // Only what the installed operator's CRD accepts: strict validation
+      // would reject the whole object for one unknown field.
+      ...(operator.accepts('startupProbe') ? { startupProbe: probe(5, 24) } : {}),
+      ...(operator.accepts('readinessProbe') ? { readinessProbe: probe(10, 3) } : {}),
       livenessProbe: probe(30, 3),
     };
     this.collector = new ApiObject(this, 'Collector', {

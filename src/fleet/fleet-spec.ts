@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { OPERATOR_V1BETA1_MINIMUM, OperatorVersion } from '../collector/operator-version';
 import { AdotVersion } from '../config/adot-version';
 import { METRIC_PROFILES, type MetricProfile } from '../config/metric-catalog';
 import { invalidInput, ValidationError } from '../core/errors';
@@ -83,6 +84,13 @@ export interface FleetCluster {
    * @default 'manifests'
    */
   readonly collectorMode?: 'manifests' | 'operator';
+  /**
+   * The OpenTelemetry Operator release installed, with `collectorMode: operator`:
+   * the custom resource carries only the fields its CRD accepts.
+   *
+   * @default 'v0.156.0', what the ADOT EKS add-on installs
+   */
+  readonly operatorVersion?: string;
   /**
    * Which metrics become CloudWatch metrics: `reference` (the AWS reference
    * manifest's) or `console` (those plus what the Container Insights console
@@ -330,6 +338,12 @@ const CLUSTER_FIELDS: Readonly<Record<keyof FleetCluster, Field>> = {
     ['manifests', 'operator'],
     'one of manifests, operator',
   ),
+  operatorVersion: {
+    type: 'string',
+    description: `OpenTelemetry Operator release installed, with collectorMode operator (${OPERATOR_V1BETA1_MINIMUM} or later). Default: ${OperatorVersion.DEFAULT.tag}.`,
+    check: (input: string, value: string) => OperatorVersion.of(value, input),
+    schema: { pattern: '^v(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$' },
+  },
   metricProfile: oneOf(
     'string',
     "reference: the AWS reference manifest's 8 pod metrics; console: those plus the metrics and dimension sets the Container Insights console reads, as far as Fargate can give them. Default: reference.",

@@ -10,6 +10,7 @@ import {
 } from '../collector/collector-base';
 import { FargateContainerInsightsCollector } from '../collector/fargate-container-insights-collector';
 import { FargateContainerInsightsOperatorCollector } from '../collector/fargate-container-insights-operator-collector';
+import { OperatorVersion } from '../collector/operator-version';
 import { AdotVersion } from '../config/adot-version';
 import { estimateCustomMetrics, estimatePerformanceLogs, type MonthlyBill, monthlyBill } from '../config/cost-estimate';
 import { PROFILE_DECLARATIONS } from '../config/metric-catalog';
@@ -88,7 +89,12 @@ export function addClusterCharts(app: App, cluster: FleetCluster): ClusterConstr
   const chart = new Chart(app, CLUSTER_CHARTS.collector);
   const collector =
     cluster.collectorMode === 'operator'
-      ? new FargateContainerInsightsOperatorCollector(chart, 'Collector', props)
+      ? new FargateContainerInsightsOperatorCollector(chart, 'Collector', {
+          ...props,
+          ...(cluster.operatorVersion === undefined
+            ? {}
+            : { operatorVersion: OperatorVersion.of(cluster.operatorVersion) }),
+        })
       : new FargateContainerInsightsCollector(chart, 'Collector', props);
   const sampleApp = cluster.sampleApp
     ? new SampleGoWebapp(new Chart(app, CLUSTER_CHARTS.sampleApp), 'Webapp')
