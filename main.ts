@@ -4,7 +4,6 @@ import {
   addClusterCharts,
   type ClusterConstructs,
   type ClusterPrerequisites,
-  DEFAULT_SCRAPE_INTERVAL,
   estimateCustomMetrics,
   estimateFleet,
   estimatePerformanceLogs,
@@ -266,12 +265,10 @@ async function main(): Promise<void> {
     const input = { declarations: collector.metricDeclarations, ...settings.expected };
     const metrics = estimateCustomMetrics(input);
     console.error(`${formatEstimate(input, metrics)} Set EXPECTED_NAMESPACES and EXPECTED_PODS for your cluster.`);
-    const scrapeIntervalSeconds = DEFAULT_SCRAPE_INTERVAL.toSeconds();
-    const sizingInput = { expectedPods: settings.expected.pods, replicas: 1, scrapeIntervalSeconds };
-    console.error(formatCollectorSizing(sizingInput, collector.sizing));
+    console.error(formatCollectorSizing(collector.sizing));
     const logs = estimatePerformanceLogs({
       pods: settings.expected.pods,
-      scrapeIntervalSeconds,
+      scrapeIntervalSeconds: collector.sizing.input.scrapeIntervalSeconds,
       retentionDays: collector.performanceLogRetentionDays,
     });
     console.error(formatMonthlyBill(monthlyBill(metrics, logs, collector.sizing.monthlyUsd), logs));

@@ -83,11 +83,11 @@ describe('sizeCollector', () => {
 
   test('what npm run synth prints, with the advice when a replica has too many pods', () => {
     const input = { expectedPods: 100, replicas: 1, scrapeIntervalSeconds: 60 };
-    expect(formatCollectorSizing(input, sizeCollector(input))).toBe(
+    expect(formatCollectorSizing(sizeCollector(input))).toBe(
       'Collector: 1 × 0.25 vCPU 1 GB on Fargate, about $10.63 a month (us-east-1), sized for 100 pods (100 per replica) scraped every 60 s.',
     );
     const big = { expectedPods: 2500, replicas: 1, scrapeIntervalSeconds: 60 };
-    expect(formatCollectorSizing(big, sizeCollector(big))).toMatch(/Above 1000 pods per replica: set replicas to 3\.$/);
+    expect(formatCollectorSizing(sizeCollector(big))).toMatch(/Above 1000 pods per replica: set replicas to 3\.$/);
   });
 });
 

@@ -216,7 +216,7 @@ describe('collector sizing', () => {
 
   test('the lines npm run synth prints are the ones the guide shows', () => {
     const input = { expectedPods: 100, replicas: 1, scrapeIntervalSeconds: 60 };
-    expect(ALL).toContain(formatCollectorSizing(input, sizeCollector(input)));
+    expect(ALL).toContain(formatCollectorSizing(sizeCollector(input)));
     const { fleet } = readFleetFile(join(ROOT, 'examples', 'fleet', 'clusters.yaml'));
     expect(ALL).toContain(formatFleetCollectors(fleet, estimateFleet(fleet)));
   });

@@ -54,6 +54,8 @@ export interface CollectorSizingInput {
 
 /** The collector's size for a cluster. */
 export interface CollectorSizing {
+  /** What it was sized for. */
+  readonly input: CollectorSizingInput;
   /** Nodes each replica scrapes, rounded up. */
   readonly nodesPerReplica: number;
   /** CPU the model expects one replica to use, in cores. */
@@ -101,6 +103,7 @@ export function sizeCollector(input: CollectorSizingInput): CollectorSizing {
     );
   }
   return {
+    input,
     nodesPerReplica,
     expectedCpuCores,
     expectedMemoryMiB,
@@ -113,7 +116,8 @@ export function sizeCollector(input: CollectorSizingInput): CollectorSizing {
 }
 
 /** One line for a person: the collector's size and price, and a recommendation when it needs more replicas. */
-export function formatCollectorSizing(input: CollectorSizingInput, sizing: CollectorSizing): string {
+export function formatCollectorSizing(sizing: CollectorSizing): string {
+  const { input } = sizing;
   const size = `${sizing.fargateSize.vcpu} vCPU ${sizing.fargateSize.memoryGiB} GB`;
   const line = `Collector: ${input.replicas} × ${size} on Fargate, about $${sizing.monthlyUsd.toFixed(2)} a month (us-east-1), sized for ${input.expectedPods} pods (${sizing.nodesPerReplica} per replica) scraped every ${input.scrapeIntervalSeconds} s.`;
   return sizing.recommendedReplicas > input.replicas
