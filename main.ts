@@ -1,13 +1,16 @@
 import { App } from 'cdk8s';
 import {
   AdotVersion,
+  type ApplicationMetrics,
   addClusterCharts,
   type ClusterConstructs,
   type ClusterPrerequisites,
+  estimateApplicationMetrics,
   estimateCustomMetrics,
   estimateFleet,
   estimatePerformanceLogs,
   type FleetCluster,
+  formatApplicationEstimate,
   formatCollectorSizing,
   formatEstimate,
   formatFleetBill,
@@ -20,11 +23,15 @@ import {
   OIDC_ISSUER,
   OIDC_ISSUER_FORM,
   OperatorVersion,
+  parseRemoteWriteUrl,
   prerequisitesOf,
   readFleetFile,
+  SAMPLE_GO_WEBAPP_DECLARATIONS,
+  type SampleGoWebapp,
   synthesizeFleet,
   ValidationError,
   validateClusterName,
+  validateDnsLabel,
   validateEmfLogRetention,
   validateLogGroupTags,
   validateRegion,
@@ -63,6 +70,11 @@ export interface AppSettings {
   readonly performanceLogGroupTags?: Readonly<Record<string, string>>;
   /** The cluster's OIDC issuer (`OIDC_ISSUER`), for the collector role's trust policy. */
   readonly oidcIssuer?: string;
+  /**
+   * The sample application's metrics (`APPLICATION_METRICS`, `AMP_REMOTE_WRITE_URL`,
+   * `APPLICATION_METRICS_NAMESPACES`); absent with `APPLICATION_METRICS=none`.
+   */
+  readonly applicationMetrics?: ApplicationMetrics;
   /** True when no environment variable was set and the demo values are used. */
   readonly demo: boolean;
 }
@@ -82,7 +94,15 @@ const OPTIONAL = [
   'PERFORMANCE_LOG_GROUP_TAGS',
   'EXPECTED_NAMESPACES',
   'EXPECTED_PODS',
+  'APPLICATION_METRICS',
+  'APPLICATION_METRICS_NAMESPACES',
+  'AMP_REMOTE_WRITE_URL',
 ] as const;
+
+/** The values of `APPLICATION_METRICS`: a comma-separated list of destinations, or `none`. */
+const APPLICATION_METRICS_VALUES = ['cloudwatch', 'managed-prometheus'] as const;
+const APPLICATION_METRICS_FORM =
+  'none, or a comma-separated list of destinations: cloudwatch, managed-prometheus (the latter with AMP_REMOTE_WRITE_URL)';
 
 /**
  * The demo configuration, synthesized when none of the environment variables
@@ -134,6 +154,7 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
   const oidcIssuer = env.OIDC_ISSUER;
   if (oidcIssuer !== undefined && !OIDC_ISSUER.test(oidcIssuer))
     invalidInput('OIDC_ISSUER', oidcIssuer, OIDC_ISSUER_FORM);
+  const applicationMetrics = applicationMetricsFromEnvironment(env);
   return {
     clusterName: validateClusterName('CLUSTER_NAME', source.CLUSTER_NAME ?? ''),
     region: validateRegion('AWS_REGION', source.AWS_REGION ?? ''),
@@ -147,7 +168,63 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
     ...(retentionDays === undefined ? {} : { performanceLogRetentionDays: retentionDays }),
     ...(tags === undefined ? {} : { performanceLogGroupTags: tags }),
     ...(oidcIssuer === undefined ? {} : { oidcIssuer }),
+    ...(applicationMetrics === undefined ? {} : { applicationMetrics }),
     demo,
+  };
+}
+
+/**
+ * The sample application's metrics from `APPLICATION_METRICS` (default
+ * `cloudwatch`: the sample's declared metrics to CloudWatch),
+ * `AMP_REMOTE_WRITE_URL` and `APPLICATION_METRICS_NAMESPACES` (default:
+ * every namespace).
+ */
+function applicationMetricsFromEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+): ApplicationMetrics | undefined {
+  const text = env.APPLICATION_METRICS ?? 'cloudwatch';
+  const url = env.AMP_REMOTE_WRITE_URL;
+  const namespaces = env.APPLICATION_METRICS_NAMESPACES;
+  if (text === 'none') {
+    const stray =
+      url !== undefined
+        ? 'AMP_REMOTE_WRITE_URL'
+        : namespaces !== undefined
+          ? 'APPLICATION_METRICS_NAMESPACES'
+          : undefined;
+    if (stray !== undefined) {
+      throw new ValidationError(
+        `Invalid ${stray} with APPLICATION_METRICS=none: set a destination in APPLICATION_METRICS, or unset ${stray}.`,
+      );
+    }
+    return undefined;
+  }
+  const destinations = text.split(',').map((d) => d.trim());
+  if (
+    destinations.some((d) => !(APPLICATION_METRICS_VALUES as readonly string[]).includes(d)) ||
+    new Set(destinations).size !== destinations.length
+  ) {
+    invalidInput('APPLICATION_METRICS', text, APPLICATION_METRICS_FORM);
+  }
+  const prometheus = destinations.includes('managed-prometheus');
+  if (prometheus && url === undefined) {
+    throw new ValidationError(
+      `Missing environment variable AMP_REMOTE_WRITE_URL: APPLICATION_METRICS=${text} sends to Amazon Managed Service for Prometheus, which needs the workspace's remote write URL.`,
+    );
+  }
+  if (!prometheus && url !== undefined) {
+    throw new ValidationError(
+      `Invalid AMP_REMOTE_WRITE_URL with APPLICATION_METRICS=${text}: add managed-prometheus to APPLICATION_METRICS, or unset AMP_REMOTE_WRITE_URL.`,
+    );
+  }
+  return {
+    ...(namespaces === undefined
+      ? {}
+      : { namespaces: namespaces.split(',').map((n) => validateDnsLabel('APPLICATION_METRICS_NAMESPACES', n.trim())) }),
+    ...(destinations.includes('cloudwatch') ? { cloudWatch: { declarations: SAMPLE_GO_WEBAPP_DECLARATIONS } } : {}),
+    ...(prometheus && url !== undefined
+      ? { managedPrometheus: { remoteWriteUrl: parseRemoteWriteUrl('AMP_REMOTE_WRITE_URL', url).remoteWriteUrl } }
+      : {}),
   };
 }
 
@@ -204,6 +281,7 @@ function asCluster(settings: AppSettings): FleetCluster {
       ? {}
       : { performanceLogGroupTags: settings.performanceLogGroupTags }),
     ...(settings.oidcIssuer === undefined ? {} : { oidcIssuer: settings.oidcIssuer }),
+    ...(settings.applicationMetrics === undefined ? {} : { applicationMetrics: settings.applicationMetrics }),
   };
 }
 
@@ -223,11 +301,14 @@ export function buildCluster(
   readonly app: App;
   readonly prerequisites: ClusterPrerequisites;
   readonly collector: ClusterConstructs['collector'];
+  readonly sampleApp: SampleGoWebapp;
 } {
   const app = new App(outdir === undefined ? {} : { outdir });
   const cluster = asCluster(settings);
   const constructs = addClusterCharts(app, cluster);
-  return { app, prerequisites: prerequisitesOf(constructs, cluster), collector: constructs.collector };
+  const { collector, sampleApp } = constructs;
+  if (sampleApp === undefined) throw new Error('the app always deploys the sample application');
+  return { app, prerequisites: prerequisitesOf(constructs, cluster), collector, sampleApp };
 }
 
 /** Synthesizes the fleet of a clusters file into `outdir`, or the file's output folder. */
@@ -260,7 +341,7 @@ async function main(): Promise<void> {
         `No CLUSTER_NAME, AWS_REGION or COLLECTOR_ROLE_ARN set: synthesizing the demo configuration (cluster "${settings.clusterName}" in ${settings.region}, role ${settings.collectorRoleArn}).`,
       );
     }
-    const { app, prerequisites, collector } = buildCluster(settings);
+    const { app, prerequisites, collector, sampleApp } = buildCluster(settings);
     app.synth();
     const input = { declarations: collector.metricDeclarations, ...settings.expected };
     const metrics = estimateCustomMetrics(input);
@@ -272,6 +353,12 @@ async function main(): Promise<void> {
       retentionDays: collector.performanceLogRetentionDays,
     });
     console.error(formatMonthlyBill(monthlyBill(metrics, logs, collector.sizing.monthlyUsd), logs));
+    const cloudWatch = collector.applicationMetrics?.cloudWatch;
+    if (cloudWatch !== undefined) {
+      // The sample is the one annotated workload: its pods, in one namespace, of one app.
+      const sample = { declarations: cloudWatch.declarations, namespaces: 1, apps: 1, pods: sampleApp.replicas };
+      console.error(formatApplicationEstimate(sample, estimateApplicationMetrics(sample)));
+    }
     // `npm run synth` stages the prerequisites here; plain `cdk8s synth` writes only manifests.
     const prerequisitesDir = process.env.PREREQUISITES_OUTDIR;
     if (prerequisitesDir !== undefined) writePrerequisites(prerequisites, prerequisitesDir);

@@ -9,6 +9,7 @@ export * from './collector/fargate-container-insights-collector';
 export * from './collector/fargate-container-insights-operator-collector';
 export * from './collector/operator-version';
 export * from './config/adot-version';
+export * from './config/application-metrics';
 export * from './config/collector-config';
 export * from './config/cost-estimate';
 export * from './config/metric-catalog';

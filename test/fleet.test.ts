@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { buildApp, settingsFromEnvironment } from '../main';
-import { type Fleet, type FleetCluster, readFleetFile, synthesizeFleet, ValidationError } from '../src';
+import {
+  type Fleet,
+  type FleetCluster,
+  readFleetFile,
+  SAMPLE_GO_WEBAPP_DECLARATIONS,
+  synthesizeFleet,
+  ValidationError,
+} from '../src';
 import { diffFolders, readTree } from '../tools/folders';
 import { readManifests, validateManifest } from '../tools/manifests';
 import { applyabilityProblems } from './support/applyable';
@@ -100,6 +107,8 @@ describe('synthesizeFleet', () => {
             serviceAccountRoleArn: env.COLLECTOR_ROLE_ARN,
             adotVersion: env.ADOT_VERSION,
             sampleApp: true,
+            // What the app turns on for its sample unless APPLICATION_METRICS=none.
+            applicationMetrics: { cloudWatch: { declarations: SAMPLE_GO_WEBAPP_DECLARATIONS } },
           },
         ],
       },

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { buildApp, buildCluster, DEMO_ENVIRONMENT, settingsFromEnvironment } from '../main';
-import { AdotVersion, PROFILE_DECLARATIONS } from '../src';
+import { AdotVersion, PROFILE_DECLARATIONS, SAMPLE_GO_WEBAPP_DECLARATIONS } from '../src';
 import { readManifests, validateManifest } from '../tools/manifests';
 import { loadCollectorConfig } from './support/collector';
 
@@ -25,6 +25,7 @@ describe('settingsFromEnvironment', () => {
       metricProfile: 'reference',
       fargateLogging: false,
       expected: { namespaces: 10, pods: 100 },
+      applicationMetrics: { cloudWatch: { declarations: SAMPLE_GO_WEBAPP_DECLARATIONS } },
       demo: true,
     });
   });

@@ -2,7 +2,12 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import type { Construct } from 'constructs';
 import { AdotVersion } from '../config/adot-version';
-import { type CollectorConfigOptions, memoryLimiterFor } from '../config/collector-config';
+import {
+  type ApplicationMetricsConfigOptions,
+  requireApplicationMetricsComponents,
+  resolveApplicationMetrics,
+} from '../config/application-metrics';
+import { CLUSTER_NAME_ENV, type CollectorConfigOptions, memoryLimiterFor } from '../config/collector-config';
 import { resolveMetricDeclarations } from '../config/metric-selection';
 import { ValidationError } from '../core/errors';
 import {
@@ -48,6 +53,8 @@ export const COLLECTOR_NAMES = {
   container: 'adot-collector',
   /** The PodDisruptionBudget. */
   podDisruptionBudget: 'adot-collector',
+  /** With application metrics in listed namespaces: the Role (and RoleBinding) in each. */
+  applicationRole: 'adotcol-application-metrics',
 } as const;
 
 /**
@@ -134,6 +141,11 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
     props.performanceLogRetentionDays ?? DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
   );
   const logGroupTags = validateLogGroupTags('performanceLogGroupTags', props.performanceLogGroupTags ?? {});
+  const applicationMetrics =
+    props.applicationMetrics === undefined
+      ? undefined
+      : resolveApplicationMetrics('applicationMetrics', props.applicationMetrics);
+  if (applicationMetrics) requireApplicationMetricsComponents('applicationMetrics', adotVersion, applicationMetrics);
   return {
     clusterName,
     region,
@@ -156,21 +168,23 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
       fargateNodesOnly: props.fargateNodesOnly ?? true,
       logRetentionDays,
       logGroupTags,
+      ...(applicationMetrics === undefined ? {} : { applicationMetrics }),
     },
   };
 }
 
 /** The collector's environment: the values both modes set, by name. */
-export function collectorEnvironment(resolved: ResolvedCollectorProps): {
-  readonly OTEL_RESOURCE_ATTRIBUTES: string;
-  readonly GOMEMLIMIT: string;
-} {
+export function collectorEnvironment(resolved: ResolvedCollectorProps): Readonly<Record<string, string>> {
   return {
     // Read by the resourcedetection `env` detector: the ClusterName dimension.
     OTEL_RESOURCE_ATTRIBUTES: `ClusterName=${resolved.clusterName}`,
     // The Go runtime collects garbage harder as the heap nears this soft
     // limit: the memory_limiter's hard limit.
     GOMEMLIMIT: `${memoryLimiterFor(resolved.memoryLimitMiB).limit_mib}MiB`,
+    // The `cluster` label of the series remote-written to Amazon Managed Service for Prometheus.
+    ...(resolved.configOptions.applicationMetrics?.managedPrometheus
+      ? { [CLUSTER_NAME_ENV]: resolved.clusterName }
+      : {}),
   };
 }
 
@@ -183,6 +197,38 @@ export interface CollectorIdentity {
   readonly serviceAccount: kplus.ServiceAccount;
   readonly clusterRole: kplus.ClusterRole;
   readonly clusterRoleBinding: kplus.ClusterRoleBinding;
+  readonly applicationRoles: readonly kplus.Role[];
+}
+
+/**
+ * The rights the application scrape needs: the prometheus receiver's pod
+ * discovery lists and watches pods (and gets them). Cluster-wide when every
+ * namespace is scraped; otherwise a Role and RoleBinding in each listed
+ * namespace, which must exist when the manifests are applied.
+ */
+function allowApplicationScrape(
+  scope: Construct,
+  app: ApplicationMetricsConfigOptions,
+  clusterRole: kplus.ClusterRole,
+  serviceAccount: kplus.ServiceAccount,
+): kplus.Role[] {
+  const verbs = ['get', 'list', 'watch'];
+  if (app.namespaces.length === 0) {
+    clusterRole.allow(verbs, kplus.ApiResource.PODS);
+    return [];
+  }
+  return app.namespaces.map((namespace) => {
+    const role = new kplus.Role(scope, `ApplicationRole-${namespace}`, {
+      metadata: { name: COLLECTOR_NAMES.applicationRole, namespace },
+    });
+    role.allow(verbs, kplus.ApiResource.PODS);
+    const binding = new kplus.RoleBinding(scope, `ApplicationRoleBinding-${namespace}`, {
+      metadata: { name: COLLECTOR_NAMES.applicationRole, namespace },
+      role,
+    });
+    binding.addSubjects(serviceAccount);
+    return role;
+  });
 }
 
 /** Creates the collector's namespace (Pod Security "restricted"), its IRSA service account and its RBAC. */
@@ -219,5 +265,7 @@ export function createCollectorIdentity(scope: Construct, resolved: ResolvedColl
     role: clusterRole,
   });
   clusterRoleBinding.addSubjects(serviceAccount);
-  return { namespace, serviceAccount, clusterRole, clusterRoleBinding };
+  const app = resolved.configOptions.applicationMetrics;
+  const applicationRoles = app ? allowApplicationScrape(scope, app, clusterRole, serviceAccount) : [];
+  return { namespace, serviceAccount, clusterRole, clusterRoleBinding, applicationRoles };
 }

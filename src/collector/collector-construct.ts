@@ -1,6 +1,7 @@
 import type * as kplus from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
 import type { AdotVersion } from '../config/adot-version';
+import type { ApplicationMetricsConfigOptions } from '../config/application-metrics';
 import { buildCollectorConfig, type CollectorConfig } from '../config/collector-config';
 import type { MetricDeclarationSpec } from '../config/metric-catalog';
 import { declaredMetrics } from '../config/metric-selection';
@@ -52,6 +53,16 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
   public readonly clusterRole: kplus.ClusterRole;
   /** Binds `clusterRole` to `serviceAccount`. */
   public readonly clusterRoleBinding: kplus.ClusterRoleBinding;
+  /**
+   * With application metrics in listed namespaces: the Role in each that lets
+   * the collector discover its pods (each bound to `serviceAccount`).
+   */
+  public readonly applicationRoles: readonly kplus.Role[];
+  /**
+   * The application metrics, validated, with their defaults; the CloudWatch
+   * log group with the cluster's name filled in.
+   */
+  public readonly applicationMetrics?: ApplicationMetricsConfigOptions;
 
   /**
    * The props, validated, with their defaults.
@@ -85,6 +96,19 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
       serviceAccount: this.serviceAccount,
       clusterRole: this.clusterRole,
       clusterRoleBinding: this.clusterRoleBinding,
+      applicationRoles: this.applicationRoles,
     } = createCollectorIdentity(this, resolved));
+    const app = resolved.configOptions.applicationMetrics;
+    if (app) {
+      this.applicationMetrics = app.cloudWatch
+        ? {
+            ...app,
+            cloudWatch: {
+              ...app.cloudWatch,
+              logGroupName: app.cloudWatch.logGroupName.replaceAll('{ClusterName}', resolved.clusterName),
+            },
+          }
+        : app;
+    }
   }
 }

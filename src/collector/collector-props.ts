@@ -1,6 +1,7 @@
 import type { Duration } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-29';
 import type { AdotVersion } from '../config/adot-version';
+import type { ApplicationMetrics } from '../config/application-metrics';
 import type { Dimension, MetricDeclarationSpec, MetricProfile } from '../config/metric-catalog';
 
 /** Properties of a {@link FargateContainerInsightsCollector}. */
@@ -164,4 +165,18 @@ export interface FargateContainerInsightsCollectorProps {
    * @default - no tags
    */
   readonly performanceLogGroupTags?: Readonly<Record<string, string>>;
+
+  /**
+   * Also scrape the Prometheus metrics of the pods annotated
+   * `prometheus.io/scrape: "true"` (honouring `prometheus.io/port`, `/path`
+   * and `/scheme`) over the pod network, in pipelines of their own, and send
+   * them to CloudWatch (only the declared metrics become custom metrics)
+   * and/or Amazon Managed Service for Prometheus. The Container Insights
+   * pipeline, its metrics and their cost do not change. Adds pods
+   * get/list/watch to the collector's RBAC (a Role per namespace when
+   * `namespaces` is set).
+   *
+   * @default - no application metrics
+   */
+  readonly applicationMetrics?: ApplicationMetrics;
 }

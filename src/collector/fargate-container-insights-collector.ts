@@ -132,8 +132,9 @@ export class FargateContainerInsightsCollector extends ContainerInsightsCollecto
       imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       command: ['/awscollector', `--config=${CONFIG_FILE}`],
       envVariables: {
-        OTEL_RESOURCE_ATTRIBUTES: kplus.EnvValue.fromValue(environment.OTEL_RESOURCE_ATTRIBUTES),
-        GOMEMLIMIT: kplus.EnvValue.fromValue(environment.GOMEMLIMIT),
+        ...Object.fromEntries(
+          Object.entries(environment).map(([name, value]) => [name, kplus.EnvValue.fromValue(value)]),
+        ),
         // The shard this pod scrapes: its index in the StatefulSet (0, 1, ...).
         ...(replicas > 1
           ? {

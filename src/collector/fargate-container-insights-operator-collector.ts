@@ -228,8 +228,7 @@ export class FargateContainerInsightsOperatorCollector extends ContainerInsights
       upgradeStrategy: 'none',
       config: escapedCollectorConfig(this.config),
       env: [
-        { name: 'OTEL_RESOURCE_ATTRIBUTES', value: environment.OTEL_RESOURCE_ATTRIBUTES },
-        { name: 'GOMEMLIMIT', value: environment.GOMEMLIMIT },
+        ...Object.entries(environment).map(([name, value]) => ({ name, value })),
         // The shard this pod scrapes: its index in the StatefulSet (0, 1, ...).
         ...(resolved.replicas > 1
           ? [{ name: SHARD_ENV, valueFrom: { fieldRef: { fieldPath: `metadata.labels['${POD_INDEX_LABEL}']` } } }]

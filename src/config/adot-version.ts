@@ -51,7 +51,36 @@ interface VersionTraits {
   readonly healthCheckDefaultEndpoint: string;
   /** How `service.telemetry.metrics` is configured (collector core's telemetry factory). */
   readonly telemetryMetrics: TelemetryMetricsStyle;
+  /**
+   * The component types this library may configure that the release ships
+   * (its `defaults.go` registers their factories). The metrics generation
+   * processor is not listed: its type is `metricsGenerationProcessor`.
+   */
+  readonly components: ReadonlySet<string>;
 }
+
+/**
+ * Components registered by every release from v0.40.0 to v0.49.0, patch
+ * releases included: receiver prometheus; processors memory_limiter,
+ * metricstransform, resourcedetection, filter, cumulativetodelta,
+ * deltatorate, batch; exporters awsemf, prometheusremotewrite, otlphttp;
+ * extensions health_check, sigv4auth.
+ */
+const SHIPPED_BY_ALL: ReadonlySet<string> = new Set([
+  'prometheus',
+  'memory_limiter',
+  'metricstransform',
+  'resourcedetection',
+  'filter',
+  'cumulativetodelta',
+  'deltatorate',
+  'batch',
+  'awsemf',
+  'prometheusremotewrite',
+  'otlphttp',
+  'health_check',
+  'sigv4auth',
+]);
 
 // contrib <= v0.109: `experimental_metricsgeneration`; `health_check` binds
 // 0.0.0.0:13133 unless the alpha gate component.UseLocalHostAsDefaultHost is
@@ -61,6 +90,7 @@ const CONTRIB_0_102: VersionTraits = {
   metricsGenerationProcessor: 'experimental_metricsgeneration',
   healthCheckDefaultEndpoint: '0.0.0.0:13133',
   telemetryMetrics: { style: 'address' },
+  components: SHIPPED_BY_ALL,
 };
 const CONTRIB_0_109: VersionTraits = { ...CONTRIB_0_102, contrib: 'v0.109.0' };
 // contrib >= v0.115: the processor is `metricsgeneration`; `health_check`
@@ -72,6 +102,7 @@ const CONTRIB_0_115: VersionTraits = {
   metricsGenerationProcessor: 'metricsgeneration',
   healthCheckDefaultEndpoint: 'localhost:13133',
   telemetryMetrics: { style: 'readers', defaultFlags: {} },
+  components: SHIPPED_BY_ALL,
 };
 const from115 = (contrib: string): VersionTraits => ({ ...CONTRIB_0_115, contrib });
 // contrib v0.130 adds without_units and without_type_suffix to the default
@@ -184,6 +215,19 @@ export class AdotVersion {
   /** How this release configures the endpoint for the collector's own metrics. */
   public get telemetryMetrics(): TelemetryMetricsStyle {
     return this.traits.telemetryMetrics;
+  }
+
+  /**
+   * Whether this release ships a component, by the type name the
+   * configuration uses (`sigv4auth`, `prometheusremotewrite`, ...).
+   */
+  public ships(component: string): boolean {
+    return this.traits.components.has(component);
+  }
+
+  /** The supported releases that ship every one of `components`, oldest first. */
+  public static releasesShipping(components: readonly string[]): string[] {
+    return RELEASES.filter(([, traits]) => components.every((c) => traits.components.has(c))).map(([tag]) => tag);
   }
 
   /** The collector image for this release on Amazon ECR Public. */

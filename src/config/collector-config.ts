@@ -1,5 +1,10 @@
 import type { AdotVersion, TelemetryPrometheusFlags } from './adot-version';
 import {
+  APPLICATION_CLUSTER_LABEL,
+  APPLICATION_LABELS,
+  type ApplicationMetricsConfigOptions,
+} from './application-metrics';
+import {
   findMetric,
   type LabelMatchers,
   METRIC_CATALOG,
@@ -96,6 +101,47 @@ export interface ScrapeConfig {
   readonly relabel_configs: readonly RelabelConfig[];
   /** Rules applied to each scraped series: which metric families are kept. */
   readonly metric_relabel_configs: readonly RelabelConfig[];
+}
+
+/** The Kubernetes service discovery of the application scrape: every pod, of some namespaces or all. */
+export interface PodSdConfig {
+  /** Which objects become targets: `pod`, each pod (one target per declared container port). */
+  readonly role: 'pod';
+  /** Only these namespaces; absent: every namespace. */
+  readonly namespaces?: {
+    /** The namespace names. */
+    readonly names: readonly string[];
+  };
+}
+
+/** The scrape job of the pods annotated `prometheus.io/scrape: "true"`, over the pod network. */
+export interface PodScrapeConfig {
+  /** Name of the job, the `job` label of its series. */
+  readonly job_name: string;
+  /** A scrape with more samples than this fails whole. */
+  readonly sample_limit: number;
+  /** How the targets are found: Kubernetes service discovery of pods. */
+  readonly kubernetes_sd_configs: readonly PodSdConfig[];
+  /** Rules applied to each discovered pod: which pods, their address, path and scheme, and their labels. */
+  readonly relabel_configs: readonly RelabelConfig[];
+  /** Rules applied to each scraped series: with CloudWatch the only destination, the declared metrics are kept. */
+  readonly metric_relabel_configs?: readonly RelabelConfig[];
+}
+
+/** The prometheus receiver of the application metrics. */
+export interface ApplicationPrometheusReceiverConfig {
+  /** The Prometheus configuration, as Prometheus reads it. */
+  readonly config: {
+    /** Settings of every scrape job: the same interval and timeout as the cAdvisor scrape. */
+    readonly global: {
+      /** How often each target is scraped, as a Prometheus duration. */
+      readonly scrape_interval: string;
+      /** How long a scrape may take, as a Prometheus duration. */
+      readonly scrape_timeout: string;
+    };
+    /** The one scrape job. */
+    readonly scrape_configs: readonly PodScrapeConfig[];
+  };
 }
 
 /** The prometheus receiver: an embedded Prometheus scrape configuration. */
@@ -340,6 +386,52 @@ export interface AwsEmfExporterConfig {
   readonly metric_descriptors: readonly MetricDescriptorConfig[];
 }
 
+/** The `awsemf` exporter of the application metrics: their own log group and metric namespace. */
+export interface AwsEmfApplicationExporterConfig {
+  /** The log group, with `{ClusterName}` filled in from the resource attribute. */
+  readonly log_group_name: string;
+  /** The log stream: one per pod, from each data point's `pod` label. */
+  readonly log_stream_name: string;
+  /** The CloudWatch metric namespace. */
+  readonly namespace: string;
+  /** The region the logs are sent to. */
+  readonly region: string;
+  /** Retention, in days, set when the exporter creates the log group; absent: never expire. */
+  readonly log_retention?: number;
+  /** Tags set when the exporter creates the log group. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Copies resource attributes (such as `ClusterName`) onto every data point. */
+  readonly resource_to_telemetry_conversion: {
+    /** Whether they are copied. */
+    readonly enabled: boolean;
+  };
+  /** Which dimension sets the exporter adds on its own: none. */
+  readonly dimension_rollup_option: 'NoDimensionRollup';
+  /** Which metrics become CloudWatch metrics. */
+  readonly metric_declarations: readonly MetricDeclaration[];
+}
+
+/** The `prometheusremotewrite` exporter: Prometheus remote write to Amazon Managed Service for Prometheus. */
+export interface PrometheusRemoteWriteExporterConfig {
+  /** The workspace's remote write URL. */
+  readonly endpoint: string;
+  /** The request signer. */
+  readonly auth: {
+    /** The id of the `sigv4auth` extension that signs each request. */
+    readonly authenticator: string;
+  };
+  /** Labels added to every series sent. */
+  readonly external_labels: Readonly<Record<string, string | EnvReference>>;
+}
+
+/** The `sigv4auth` extension: signs requests with the collector's AWS credentials (IRSA). */
+export interface SigV4AuthExtensionConfig {
+  /** The region the requests are signed for. */
+  readonly region: string;
+  /** The AWS service the requests are signed for. */
+  readonly service: string;
+}
+
 /** The `health_check` extension. */
 export interface HealthCheckExtensionConfig {
   /** The address the extension listens on, `host:port`. */
@@ -393,10 +485,14 @@ export interface MetricsPipelineConfig {
 
 /** The `service` section: what runs. */
 export interface ServiceConfig {
-  /** The pipelines, by signal. */
+  /** The pipelines, by id. */
   readonly pipelines: {
-    /** The metrics pipeline. */
+    /** The Container Insights pipeline. */
     readonly metrics: MetricsPipelineConfig;
+    /** With application metrics to CloudWatch: the declared metrics, as EMF. */
+    readonly 'metrics/application_cloudwatch'?: MetricsPipelineConfig;
+    /** With application metrics to Amazon Managed Service for Prometheus: every scraped metric, by remote write. */
+    readonly 'metrics/application_prometheus'?: MetricsPipelineConfig;
   };
   /** The extensions started. */
   readonly extensions: readonly string[];
@@ -413,6 +509,8 @@ export interface CollectorConfig {
   readonly receivers: {
     /** The cAdvisor scrape. */
     readonly prometheus: PrometheusReceiverConfig;
+    /** With application metrics: the scrape of the annotated pods. */
+    readonly 'prometheus/application'?: ApplicationPrometheusReceiverConfig;
   };
   /** The processors, by id, in pipeline order. */
   readonly processors: Readonly<Record<string, ProcessorConfig>>;
@@ -420,11 +518,17 @@ export interface CollectorConfig {
   readonly exporters: {
     /** Embedded Metric Format to CloudWatch Logs. */
     readonly awsemf: AwsEmfExporterConfig;
+    /** With application metrics to CloudWatch: their Embedded Metric Format. */
+    readonly 'awsemf/application'?: AwsEmfApplicationExporterConfig;
+    /** With application metrics to Amazon Managed Service for Prometheus: remote write. */
+    readonly 'prometheusremotewrite/application'?: PrometheusRemoteWriteExporterConfig;
   };
   /** The extensions, by id. */
   readonly extensions: {
     /** The health endpoint the probes read. */
     readonly health_check: HealthCheckExtensionConfig;
+    /** With application metrics to Amazon Managed Service for Prometheus: the request signer. */
+    readonly 'sigv4auth/application'?: SigV4AuthExtensionConfig;
   };
   /** What runs. */
   readonly service: ServiceConfig;
@@ -455,6 +559,8 @@ export interface CollectorConfigOptions {
   readonly logRetentionDays: number;
   /** Tags of the performance log group, when awsemf creates it; none when empty. */
   readonly logGroupTags: Readonly<Record<string, string>>;
+  /** Scrape the annotated pods too, into pipelines of their own; absent: no application metrics. */
+  readonly applicationMetrics?: ApplicationMetricsConfigOptions;
 }
 
 /**
@@ -546,14 +652,18 @@ const COMPUTE_TYPE_META_LABEL = '__meta_kubernetes_node_label_eks_amazonaws_com_
 const SHARD_LABEL = '__tmp_shard';
 
 /**
- * Rules that keep only the nodes of one shard: Prometheus hashes the node name
- * (the last 8 bytes of its MD5, as a big-endian integer, modulo `shards`) and
- * each replica keeps the nodes whose hash equals its own pod index.
+ * Rules that keep only the targets of one shard: Prometheus hashes the node
+ * name, or the other `sourceLabels` joined with `;` (the last 8 bytes of
+ * their MD5, as a big-endian integer, modulo `shards`), and each replica
+ * keeps the targets whose hash equals its own pod index.
  */
-export function shardRules(shards: number): RelabelConfig[] {
+export function shardRules(
+  shards: number,
+  sourceLabels: readonly string[] = ['__meta_kubernetes_node_name'],
+): RelabelConfig[] {
   if (shards <= 1) return [];
   return [
-    { source_labels: ['__meta_kubernetes_node_name'], modulus: shards, target_label: SHARD_LABEL, action: 'hashmod' },
+    { source_labels: [...sourceLabels], modulus: shards, target_label: SHARD_LABEL, action: 'hashmod' },
     { source_labels: [SHARD_LABEL], regex: new EnvReference(SHARD_ENV), action: 'keep' },
   ];
 }
@@ -837,6 +947,191 @@ function finalRenames(): MetricsTransformProcessorConfig {
   };
 }
 
+/** Environment variable that holds the cluster's name, for the `cluster` label of remote-written series. */
+export const CLUSTER_NAME_ENV = 'CLUSTER_NAME';
+
+/** Label Prometheus sets on each discovered pod from one of its `prometheus.io/*` annotations. */
+const podAnnotation = (name: 'scrape' | 'scheme' | 'path' | 'port'): string =>
+  `__meta_kubernetes_pod_annotation_prometheus_io_${name}`;
+
+/**
+ * The relabel rules of the application scrape: keep the running pods
+ * annotated `prometheus.io/scrape: "true"` (of this replica's shard), honour
+ * `prometheus.io/scheme`, `prometheus.io/path` and `prometheus.io/port`, and
+ * label each series with the pod's namespace, name and application.
+ */
+export function podRelabelRules(shards: number): RelabelConfig[] {
+  return [
+    // Only the pods that ask to be scraped...
+    { source_labels: [podAnnotation('scrape')], regex: 'true', action: 'keep' },
+    // ...and are running: a pending or finished pod serves nothing.
+    { source_labels: ['__meta_kubernetes_pod_phase'], regex: 'Pending|Succeeded|Failed|Unknown', action: 'drop' },
+    // With several replicas, only this replica's share of the pods.
+    ...shardRules(shards, ['__meta_kubernetes_namespace', '__meta_kubernetes_pod_name']),
+    { source_labels: [podAnnotation('scheme')], regex: '(https?)', target_label: '__scheme__' },
+    { source_labels: [podAnnotation('path')], regex: '(.+)', target_label: '__metrics_path__' },
+    // prometheus.io/port: the pod's IP at that port; an IPv6 address in brackets.
+    {
+      source_labels: ['__meta_kubernetes_pod_ip', podAnnotation('port')],
+      regex: '([^:;]+);(\\d+)',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Prometheus capture group references, not a template.
+      replacement: '${1}:${2}',
+      target_label: '__address__',
+    },
+    {
+      source_labels: ['__meta_kubernetes_pod_ip', podAnnotation('port')],
+      regex: '([^;]*:[^;]*);(\\d+)',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Prometheus capture group references, not a template.
+      replacement: '[${1}]:${2}',
+      target_label: '__address__',
+    },
+    // The dimensions users filter on.
+    { source_labels: ['__meta_kubernetes_namespace'], target_label: APPLICATION_LABELS.namespace },
+    { source_labels: ['__meta_kubernetes_pod_name'], target_label: APPLICATION_LABELS.pod },
+    // The pod's app label, or its app.kubernetes.io/name label when it has one.
+    { source_labels: ['__meta_kubernetes_pod_label_app'], regex: '(.+)', target_label: APPLICATION_LABELS.app },
+    {
+      source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'],
+      regex: '(.+)',
+      target_label: APPLICATION_LABELS.app,
+    },
+  ];
+}
+
+/** Every metric name the CloudWatch destination declares, each once, in declaration order. */
+export function declaredApplicationMetrics(app: ApplicationMetricsConfigOptions): string[] {
+  return [...new Set((app.cloudWatch?.declarations ?? []).flatMap((d) => d.metrics))];
+}
+
+/**
+ * A `metric_relabel_configs` rule that keeps, at scrape time, the series of
+ * the declared metrics: a histogram or summary family by its `_bucket`,
+ * `_sum` and `_count` series too.
+ */
+export function declaredSeriesRule(metrics: readonly string[]): RelabelConfig {
+  return {
+    source_labels: ['__name__'],
+    regex: `(?:${metrics.map(escapeRegExp).join('|')})(?:_bucket|_sum|_count)?`,
+    action: 'keep',
+  };
+}
+
+function applicationReceiver(
+  options: CollectorConfigOptions,
+  app: ApplicationMetricsConfigOptions,
+): ApplicationPrometheusReceiverConfig {
+  // With CloudWatch the only destination, what it does not declare is dropped
+  // before it is parsed into the pipeline; remote write takes everything.
+  const keepDeclared = app.cloudWatch !== undefined && app.managedPrometheus === undefined;
+  return {
+    config: {
+      global: {
+        scrape_interval: formatDuration(options.scrapeIntervalMs),
+        scrape_timeout: formatDuration(options.scrapeTimeoutMs),
+      },
+      scrape_configs: [
+        {
+          job_name: 'annotated-pods',
+          sample_limit: 10000,
+          kubernetes_sd_configs: [
+            { role: 'pod', ...(app.namespaces.length === 0 ? {} : { namespaces: { names: [...app.namespaces] } }) },
+          ],
+          relabel_configs: podRelabelRules(options.shards),
+          ...(keepDeclared ? { metric_relabel_configs: [declaredSeriesRule(declaredApplicationMetrics(app))] } : {}),
+        },
+      ],
+    },
+  };
+}
+
+/** The receivers, processors, exporters, extensions and pipelines the application metrics add. */
+interface ApplicationSection {
+  readonly receivers: Pick<CollectorConfig['receivers'], 'prometheus/application'>;
+  readonly processors: ReadonlyArray<readonly [string, ProcessorConfig]>;
+  readonly exporters: Pick<CollectorConfig['exporters'], 'awsemf/application' | 'prometheusremotewrite/application'>;
+  readonly extensions: Pick<CollectorConfig['extensions'], 'sigv4auth/application'>;
+  readonly pipelines: Pick<
+    ServiceConfig['pipelines'],
+    'metrics/application_cloudwatch' | 'metrics/application_prometheus'
+  >;
+}
+
+function applicationSection(options: CollectorConfigOptions, app: ApplicationMetricsConfigOptions): ApplicationSection {
+  const receiver = 'prometheus/application';
+  const batch = 'batch/application';
+  const filter = 'filter/application_cloudwatch';
+  const { cloudWatch, managedPrometheus } = app;
+  const processors: Array<readonly [string, ProcessorConfig]> = [
+    [batch, { timeout: '60s' }],
+    ...(cloudWatch
+      ? [
+          [
+            filter,
+            { metrics: { include: { match_type: 'strict', metric_names: declaredApplicationMetrics(app) } } },
+          ] as const,
+        ]
+      : []),
+  ];
+  return {
+    receivers: { [receiver]: applicationReceiver(options, app) },
+    processors,
+    exporters: {
+      ...(cloudWatch
+        ? {
+            'awsemf/application': {
+              log_group_name: cloudWatch.logGroupName,
+              // Every series carries the pod it came from.
+              log_stream_name: `{${APPLICATION_LABELS.pod}}`,
+              namespace: cloudWatch.namespace,
+              region: options.region,
+              ...(options.logRetentionDays === 0 ? {} : { log_retention: options.logRetentionDays }),
+              ...(Object.keys(options.logGroupTags).length === 0 ? {} : { tags: { ...options.logGroupTags } }),
+              resource_to_telemetry_conversion: { enabled: true },
+              dimension_rollup_option: 'NoDimensionRollup',
+              metric_declarations: cloudWatch.declarations.map((declaration) => ({
+                dimensions: declaration.dimensionSets.map((set) => [...set]),
+                metric_name_selectors: declaration.metrics.map(exactNameSelector),
+              })),
+            },
+          }
+        : {}),
+      ...(managedPrometheus
+        ? {
+            'prometheusremotewrite/application': {
+              endpoint: managedPrometheus.remoteWriteUrl,
+              auth: { authenticator: 'sigv4auth/application' },
+              external_labels: { [APPLICATION_CLUSTER_LABEL]: new EnvReference(CLUSTER_NAME_ENV) },
+            },
+          }
+        : {}),
+    },
+    extensions: managedPrometheus
+      ? { 'sigv4auth/application': { region: managedPrometheus.region, service: 'aps' } }
+      : {},
+    pipelines: {
+      ...(cloudWatch
+        ? {
+            'metrics/application_cloudwatch': {
+              receivers: [receiver],
+              // ClusterName for the log group and the dimensions, as in the first pipeline.
+              processors: ['memory_limiter', filter, 'resourcedetection', batch],
+              exporters: ['awsemf/application'],
+            },
+          }
+        : {}),
+      ...(managedPrometheus
+        ? {
+            'metrics/application_prometheus': {
+              receivers: [receiver],
+              processors: ['memory_limiter', batch],
+              exporters: ['prometheusremotewrite/application'],
+            },
+          }
+        : {}),
+    },
+  };
+}
+
 /**
  * Builds the collector configuration: scrape cAdvisor through the API server,
  * reshape into Container Insights metrics, export as Embedded Metric Format.
@@ -890,9 +1185,11 @@ export function buildCollectorConfig(options: CollectorConfigOptions): Collector
     ['batch', { timeout: '60s' }],
   ];
 
+  const app = options.applicationMetrics && applicationSection(options, options.applicationMetrics);
+
   return {
-    receivers: { prometheus: prometheusReceiver(options) },
-    processors: Object.fromEntries(processors),
+    receivers: { prometheus: prometheusReceiver(options), ...app?.receivers },
+    processors: Object.fromEntries([...processors, ...(app?.processors ?? [])]),
     exporters: {
       awsemf: {
         // awsemf fills {ClusterName} and {NodeName} in from the resource
@@ -919,11 +1216,13 @@ export function buildCollectorConfig(options: CollectorConfigOptions): Collector
         })),
         metric_descriptors: metricDescriptors(options.declarations),
       },
+      ...app?.exporters,
     },
     extensions: {
       // Bound on all interfaces on every version: from ADOT v0.42.0 the default
       // is localhost, which kubelet probes cannot reach.
       health_check: { endpoint: `0.0.0.0:${HEALTH_CHECK_PORT}` },
+      ...app?.extensions,
     },
     service: {
       pipelines: {
@@ -932,8 +1231,9 @@ export function buildCollectorConfig(options: CollectorConfigOptions): Collector
           processors: processors.map(([id]) => id),
           exporters: ['awsemf'],
         },
+        ...app?.pipelines,
       },
-      extensions: ['health_check'],
+      extensions: ['health_check', ...Object.keys(app?.extensions ?? {})],
       telemetry: { metrics: telemetryMetrics(options.version) },
     },
   };

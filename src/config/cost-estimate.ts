@@ -221,3 +221,107 @@ export function formatMonthlyBill(bill: MonthlyBill, logs: PerformanceLogsEstima
   const usd = (n: number) => `$${n.toFixed(2)}`;
   return `Monthly estimate (us-east-1): ${usd(bill.totalUsd)} = custom metrics ${usd(bill.metricsUsd)} + performance logs ${usd(bill.logsUsd)} (${logs.ingestedGb.toFixed(1)} GB ingested, at most ${logs.storedGb.toFixed(1)} GB stored) + collector ${usd(bill.collectorUsd)}.`;
 }
+
+/** What the estimate of the application metrics sent to CloudWatch is for. */
+export interface ApplicationMetricsEstimateInput {
+  /** The declarations of the CloudWatch destination. */
+  readonly declarations: ReadonlyArray<{
+    /** Metric names. */
+    readonly metrics: readonly string[];
+    /** Dimension sets. */
+    readonly dimensionSets: ReadonlyArray<readonly string[]>;
+  }>;
+  /** Namespaces with scraped pods. */
+  readonly namespaces: number;
+  /** Distinct `app` label values among the scraped pods. */
+  readonly apps: number;
+  /** Scraped pods running at the same time. */
+  readonly pods: number;
+}
+
+/** The application metrics' custom metrics, by declaration and dimension set and in total, and their monthly price. */
+export interface ApplicationMetricsEstimate {
+  /** The custom metrics of each declaration in each of its dimension sets. */
+  readonly perDimensionSet: ReadonlyArray<{
+    /** Index of the declaration in the input. */
+    readonly declaration: number;
+    /** The dimension set. */
+    readonly dimensions: readonly string[];
+    /** Custom metrics of this declaration in this set. */
+    readonly metrics: number;
+  }>;
+  /** The custom metrics in all. */
+  readonly customMetrics: number;
+  /** Their monthly price, in US dollars, by the tiers. */
+  readonly monthlyUsd: number;
+}
+
+/**
+ * How many values an application dimension set takes: one per pod with
+ * `pod`, else one per application with `app`, else one per namespace with
+ * `namespace`, else one. A label of the application's own counts once: the
+ * estimate is then a lower bound (multiply by that label's values).
+ */
+export function applicationDimensionSetValues(
+  set: readonly string[],
+  input: Pick<ApplicationMetricsEstimateInput, 'namespaces' | 'apps' | 'pods'>,
+): number {
+  if (set.includes('pod')) return input.pods;
+  if (set.includes('app')) return input.apps;
+  if (set.includes('namespace')) return input.namespaces;
+  return 1;
+}
+
+/** Labels an application dimension set has beyond those the estimate knows the values of. */
+export function ownLabels(set: readonly string[]): string[] {
+  return set.filter((label) => !['ClusterName', 'namespace', 'app', 'pod'].includes(label));
+}
+
+/**
+ * Estimates the custom metrics the application metrics' declarations create
+ * in CloudWatch, and their monthly price on their own (us-east-1 unless other
+ * tiers are given). Undeclared metrics are not sent, so they cost nothing.
+ *
+ * @throws ValidationError when the counts are not whole numbers with 1 ≤ namespaces, apps ≤ pods
+ */
+export function estimateApplicationMetrics(
+  input: ApplicationMetricsEstimateInput,
+  tiers: readonly MetricPriceTier[] = CLOUDWATCH_METRIC_PRICES_US_EAST_1,
+): ApplicationMetricsEstimate {
+  const { pods, namespaces, apps } = input;
+  if (!Number.isInteger(pods) || pods < 1) {
+    throw new ValidationError(`Invalid pods ${JSON.stringify(pods)}: expected a whole number of at least 1.`);
+  }
+  for (const [name, value] of [
+    ['namespaces', namespaces],
+    ['apps', apps],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1 || value > pods) {
+      throw new ValidationError(
+        `Invalid ${name} ${JSON.stringify(value)}: expected a whole number from 1 to pods (${pods}).`,
+      );
+    }
+  }
+  const perDimensionSet = input.declarations.flatMap((declaration, index) =>
+    declaration.dimensionSets.map((dimensions) => ({
+      declaration: index,
+      dimensions,
+      metrics: declaration.metrics.length * applicationDimensionSetValues(dimensions, input),
+    })),
+  );
+  const customMetrics = perDimensionSet.reduce((sum, s) => sum + s.metrics, 0);
+  return { perDimensionSet, customMetrics, monthlyUsd: customMetricsMonthlyUsd(customMetrics, tiers) };
+}
+
+/** One line for a person: the application metrics' custom metrics and price. */
+export function formatApplicationEstimate(
+  input: ApplicationMetricsEstimateInput,
+  estimate: ApplicationMetricsEstimate,
+): string {
+  const own = [...new Set(input.declarations.flatMap((d) => d.dimensionSets.flatMap(ownLabels)))];
+  const shape = input.declarations
+    .map((d) => `${plural(d.metrics.length, 'metric')} × ${plural(d.dimensionSets.length, 'dimension set')}`)
+    .join(', ');
+  const bound = own.length === 0 ? '' : ` at least (times the values of ${own.join(', ')})`;
+  return `Application metrics to CloudWatch for ${plural(input.namespaces, 'namespace')}, ${plural(input.apps, 'app')} and ${plural(input.pods, 'pod')}: ${shape} = ${estimate.customMetrics} custom metrics${bound}, about $${estimate.monthlyUsd.toFixed(2)} a month (us-east-1 prices).`;
+}

@@ -3,6 +3,13 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { OPERATOR_V1BETA1_MINIMUM, OperatorVersion } from '../collector/operator-version';
 import { AdotVersion } from '../config/adot-version';
+import {
+  APPLICATION_METRICS_DESTINATIONS,
+  type ApplicationMetrics,
+  DEFAULT_APPLICATION_LOG_GROUP,
+  DEFAULT_APPLICATION_METRIC_NAMESPACE,
+  resolveApplicationMetrics,
+} from '../config/application-metrics';
 import { METRIC_PROFILES, type MetricProfile } from '../config/metric-catalog';
 import { invalidInput, ValidationError } from '../core/errors';
 import {
@@ -136,6 +143,14 @@ export interface FleetCluster {
    * @default - no trust policy (eksctl writes one)
    */
   readonly oidcIssuer?: string;
+  /**
+   * Scrape the pods annotated `prometheus.io/scrape: "true"` and send their
+   * metrics to CloudWatch (declared metrics only) and/or Amazon Managed
+   * Service for Prometheus.
+   *
+   * @default - no application metrics
+   */
+  readonly applicationMetrics?: ApplicationMetrics;
 }
 
 /** Emit an Argo CD ApplicationSet over the cluster folders. */
@@ -388,7 +403,79 @@ const CLUSTER_FIELDS: Readonly<Record<keyof FleetCluster, Field>> = {
     OIDC_ISSUER,
     OIDC_ISSUER_FORM,
   ),
+  applicationMetrics: {
+    type: 'object',
+    description: `Scrape the pods annotated prometheus.io/scrape: "true" and send their metrics to one or both destinations: ${APPLICATION_METRICS_DESTINATIONS.join(', ')}.`,
+    check: (input: string, value: ApplicationMetrics) => resolveApplicationMetrics(input, value),
+    schema: applicationMetricsSchema(),
+  },
 };
+
+/** The JSON schema of `applicationMetrics`: as much of its validation as a schema can say. */
+function applicationMetricsSchema(): Readonly<Record<string, unknown>> {
+  const labels = {
+    type: 'array',
+    minItems: 1,
+    maxItems: 30,
+    uniqueItems: true,
+    items: { type: 'string', pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' },
+  };
+  return {
+    additionalProperties: false,
+    anyOf: APPLICATION_METRICS_DESTINATIONS.map((destination) => ({ required: [destination] })),
+    properties: {
+      namespaces: {
+        description:
+          'Namespaces whose annotated pods are scraped, each with a Role. Default: every namespace, with a ClusterRole.',
+        type: 'array',
+        minItems: 1,
+        uniqueItems: true,
+        items: { type: 'string', pattern: PATTERNS.dnsLabel.source },
+      },
+      cloudWatch: {
+        description: 'Send the declared metrics to CloudWatch as Embedded Metric Format.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['declarations'],
+        properties: {
+          declarations: {
+            description: 'Which metrics become CloudWatch metrics, each with its dimension sets.',
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['metrics', 'dimensionSets'],
+              properties: {
+                metrics: {
+                  type: 'array',
+                  minItems: 1,
+                  items: { type: 'string', pattern: '^[a-zA-Z_:][a-zA-Z0-9_:]*$' },
+                },
+                dimensionSets: { type: 'array', minItems: 1, items: labels },
+              },
+            },
+          },
+          logGroupName: { description: `Log group. Default: ${DEFAULT_APPLICATION_LOG_GROUP}.`, type: 'string' },
+          namespace: {
+            description: `Metric namespace. Default: ${DEFAULT_APPLICATION_METRIC_NAMESPACE}.`,
+            type: 'string',
+          },
+        },
+      },
+      managedPrometheus: {
+        description: 'Send every scraped metric to an Amazon Managed Service for Prometheus workspace.',
+        type: 'object',
+        additionalProperties: false,
+        required: ['remoteWriteUrl'],
+        properties: {
+          remoteWriteUrl: { description: "The workspace's remote write URL.", type: 'string' },
+          region: { description: 'Region of the workspace. Default: the one in remoteWriteUrl.', type: 'string' },
+        },
+      },
+    },
+  };
+}
 
 /** The fields of `defaults`: those of a cluster but its name, none required. */
 const DEFAULT_FIELDS: Readonly<Record<string, Field>> = Object.fromEntries(

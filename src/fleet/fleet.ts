@@ -85,6 +85,7 @@ export function addClusterCharts(app: App, cluster: FleetCluster): ClusterConstr
     ...(cluster.performanceLogGroupTags === undefined
       ? {}
       : { performanceLogGroupTags: cluster.performanceLogGroupTags }),
+    ...(cluster.applicationMetrics === undefined ? {} : { applicationMetrics: cluster.applicationMetrics }),
   };
   const chart = new Chart(app, CLUSTER_CHARTS.collector);
   const collector =

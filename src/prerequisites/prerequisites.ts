@@ -57,6 +57,21 @@ export interface PrerequisiteCollector {
   readonly performanceLogGroupName: string;
   /** The tags the collector creates that log group with; with any, the role may tag it. */
   readonly performanceLogGroupTags: Readonly<Record<string, string>>;
+  /** The collector's application metrics, when on: their log group and workspace. */
+  readonly applicationMetrics?: {
+    /** To CloudWatch: the log group, created with the same tags. */
+    readonly cloudWatch?: {
+      /** Its name, with the cluster's name filled in. */
+      readonly logGroupName: string;
+    };
+    /** To Amazon Managed Service for Prometheus: the workspace the role writes to. */
+    readonly managedPrometheus?: {
+      /** The workspace's region. */
+      readonly region: string;
+      /** The workspace id. */
+      readonly workspaceId: string;
+    };
+  };
 }
 
 /** What {@link clusterPrerequisites} derives the prerequisites from. */
@@ -230,9 +245,15 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
   // PutLogEvents and PutRetentionPolicy (log_retention), but not tagging:
   // CreateLogGroup with tags also needs logs:TagResource (or the older
   // logs:TagLogGroup) on the group.
-  const logGroupArn = `arn:${partition}:logs:${collector.region}:${account}:log-group:${collector.performanceLogGroupName}`;
-  const inlinePolicy: IamPolicyDocument | undefined =
+  const logGroupArn = (name: string) => `arn:${partition}:logs:${collector.region}:${account}:log-group:${name}`;
+  const app = collector.applicationMetrics;
+  // The log groups the collector creates: with tags, it may tag them.
+  const taggedGroups =
     Object.keys(collector.performanceLogGroupTags).length === 0
+      ? []
+      : [collector.performanceLogGroupName, ...(app?.cloudWatch ? [app.cloudWatch.logGroupName] : [])];
+  const tagPolicy: IamPolicyDocument | undefined =
+    taggedGroups.length === 0
       ? undefined
       : {
           Version: '2012-10-17',
@@ -241,10 +262,37 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
               Sid: 'TagPerformanceLogGroup',
               Effect: 'Allow',
               Action: ['logs:TagResource'],
-              Resource: [logGroupArn, `${logGroupArn}:*`],
+              Resource: taggedGroups.flatMap((name) => [logGroupArn(name), `${logGroupArn(name)}:*`]),
             },
           ],
         };
+  // Remote write to the one workspace; the workspace is in the role's account.
+  const workspace = app?.managedPrometheus;
+  const remoteWritePolicy: IamPolicyDocument | undefined =
+    workspace === undefined
+      ? undefined
+      : {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'RemoteWriteApplicationMetrics',
+              Effect: 'Allow',
+              Action: ['aps:RemoteWrite'],
+              Resource: [`arn:${partition}:aps:${workspace.region}:${account}:workspace/${workspace.workspaceId}`],
+            },
+          ],
+        };
+  const inlinePolicies = [
+    ...(tagPolicy ? [{ PolicyName: 'container-insights-log-group-tags', PolicyDocument: tagPolicy }] : []),
+    ...(remoteWritePolicy
+      ? [{ PolicyName: 'application-metrics-remote-write', PolicyDocument: remoteWritePolicy }]
+      : []),
+  ];
+  // eksctl takes one inline policy document: the statements of both.
+  const inlinePolicy: IamPolicyDocument | undefined =
+    inlinePolicies.length === 0
+      ? undefined
+      : { Version: '2012-10-17', Statement: inlinePolicies.flatMap((p) => p.PolicyDocument.Statement) };
 
   const podNamespaces = [namespace, ...(options.workloadNamespaces ?? [])];
   return {
@@ -272,9 +320,7 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
       RoleName: roleName,
       Path: `/${path}`,
       ManagedPolicyArns: [managedPolicy],
-      ...(inlinePolicy === undefined
-        ? {}
-        : { Policies: [{ PolicyName: 'container-insights-log-group-tags', PolicyDocument: inlinePolicy }] }),
+      ...(inlinePolicies.length === 0 ? {} : { Policies: inlinePolicies }),
       ...(trust === undefined ? {} : { AssumeRolePolicyDocument: trust }),
     },
     ...(options.logging === undefined

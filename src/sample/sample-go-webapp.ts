@@ -80,12 +80,15 @@ export class SampleGoWebapp extends Construct {
   public readonly deployment: kplus.Deployment;
   /** The application container of the Deployment's pod template. */
   public readonly container: kplus.Container;
+  /** The number of pods. */
+  public readonly replicas: number;
 
   public constructor(scope: Construct, id: string, props: SampleGoWebappProps = {}) {
     super(scope, id);
 
     const namespaceName = validateDnsLabel('namespace', props.namespace ?? 'golang');
     const replicas = validateInteger('replicas', props.replicas ?? 2, 0, 1000);
+    this.replicas = replicas;
     const image = validateImage('image', props.image ?? SAMPLE_GO_WEBAPP_IMAGE);
     const resources = validateResources('resources', props.resources ?? DEFAULT_RESOURCES);
     validateFargateFit('resources', containerRequests(resources));
