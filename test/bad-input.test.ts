@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { settingsFromEnvironment } from '../main';
 import {
   AdotVersion,
+  type ApplicationMetrics,
   type Dimension,
   FargateContainerInsightsCollector,
   type FargateContainerInsightsCollectorProps,
@@ -25,6 +26,9 @@ const collectorProps: FargateContainerInsightsCollectorProps = {
   region: 'eu-west-1',
   serviceAccountRoleArn: 'arn:aws:iam::123456789012:role/adot-collector',
 };
+
+const WORKSPACE = 'ws-12345678-abcd-ef01-2345-6789abcdef01';
+const REMOTE_WRITE_URL = `https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/${WORKSPACE}/api/v1/remote_write`;
 
 const ENV = {
   CLUSTER_NAME: 'prod-eu',
@@ -329,6 +333,103 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
       ],
     }),
     'Invalid dimensionSets: the set [ClusterName,Namespace] is listed more than once',
+  ],
+  // application metrics
+  [
+    'an unknown application metrics destination',
+    collector({ applicationMetrics: { loki: {} } as unknown as ApplicationMetrics }),
+    'Unknown field applicationMetrics.loki: expected one of namespaces, cloudWatch, managedPrometheus.',
+  ],
+  [
+    'application metrics without a destination',
+    collector({ applicationMetrics: { namespaces: ['golang'] } }),
+    'Invalid applicationMetrics {"namespaces":["golang"]}: expected at least one destination: cloudWatch, managedPrometheus.',
+  ],
+  [
+    'a remote write URL that is not a workspace URL',
+    collector({
+      applicationMetrics: { managedPrometheus: { remoteWriteUrl: 'https://prometheus.example.com/api/v1/write' } },
+    }),
+    'Invalid applicationMetrics.managedPrometheus.remoteWriteUrl "https://prometheus.example.com/api/v1/write": expected an Amazon Managed Service for Prometheus remote write URL "https://aps-workspaces.<region>.amazonaws.com/workspaces/ws-<uuid>/api/v1/remote_write".',
+  ],
+  [
+    'a workspace id of the wrong form',
+    collector({
+      applicationMetrics: { managedPrometheus: { remoteWriteUrl: REMOTE_WRITE_URL.replace(WORKSPACE, 'ws-prod') } },
+    }),
+    'Invalid applicationMetrics.managedPrometheus.remoteWriteUrl "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-prod/api/v1/remote_write": expected an Amazon Managed Service for Prometheus remote write URL',
+  ],
+  [
+    "a workspace region other than the URL's",
+    collector({ applicationMetrics: { managedPrometheus: { remoteWriteUrl: REMOTE_WRITE_URL, region: 'us-east-1' } } }),
+    'Invalid applicationMetrics.managedPrometheus.region "us-east-1": expected the region of remoteWriteUrl ("eu-west-1"), where the workspace is and the requests are signed for.',
+  ],
+  [
+    'no application metric declarations',
+    collector({ applicationMetrics: { cloudWatch: { declarations: [] } } }),
+    'Invalid applicationMetrics.cloudWatch.declarations []: expected at least one declaration',
+  ],
+  [
+    'an empty application metric declaration',
+    collector({
+      applicationMetrics: { cloudWatch: { declarations: [{ metrics: [], dimensionSets: [['ClusterName']] }] } },
+    }),
+    'Invalid applicationMetrics.cloudWatch.declarations[0].metrics []: expected at least one metric name.',
+  ],
+  [
+    'an application metric name that is a pattern',
+    collector({
+      applicationMetrics: {
+        cloudWatch: { declarations: [{ metrics: ['http_.*'], dimensionSets: [['ClusterName']] }] },
+      },
+    }),
+    'Invalid applicationMetrics.cloudWatch.declarations[0].metrics entry "http_.*": expected a Prometheus metric name such as "http_requests_total".',
+  ],
+  [
+    'an empty application dimension set',
+    collector({ applicationMetrics: { cloudWatch: { declarations: [{ metrics: ['up'], dimensionSets: [[]] }] } } }),
+    'Invalid applicationMetrics.cloudWatch.declarations[0].dimensionSets entry []: expected 1 to 30 distinct label names',
+  ],
+  [
+    'a bad application namespace name',
+    collector({
+      applicationMetrics: { namespaces: ['Shop'], managedPrometheus: { remoteWriteUrl: REMOTE_WRITE_URL } },
+    }),
+    'Invalid applicationMetrics.namespaces entry "Shop": expected a DNS-1123 label',
+  ],
+  [
+    'an application metric namespace under AWS/',
+    collector({
+      applicationMetrics: {
+        cloudWatch: { declarations: [{ metrics: ['up'], dimensionSets: [['pod']] }], namespace: 'AWS/EKS' },
+      },
+    }),
+    'Invalid applicationMetrics.cloudWatch.namespace "AWS/EKS": expected a CloudWatch metric namespace',
+  ],
+  [
+    'APPLICATION_METRICS with an unknown destination',
+    env({ ...ENV, APPLICATION_METRICS: 'cloudwatch,loki' }),
+    'Invalid APPLICATION_METRICS "cloudwatch,loki": expected none, or a comma-separated list of destinations: cloudwatch, managed-prometheus (the latter with AMP_REMOTE_WRITE_URL).',
+  ],
+  [
+    'managed-prometheus without AMP_REMOTE_WRITE_URL',
+    env({ ...ENV, APPLICATION_METRICS: 'managed-prometheus' }),
+    'Missing environment variable AMP_REMOTE_WRITE_URL: APPLICATION_METRICS=managed-prometheus sends to Amazon Managed Service for Prometheus',
+  ],
+  [
+    'AMP_REMOTE_WRITE_URL without managed-prometheus',
+    env({ ...ENV, AMP_REMOTE_WRITE_URL: REMOTE_WRITE_URL }),
+    'Invalid AMP_REMOTE_WRITE_URL with APPLICATION_METRICS=cloudwatch: add managed-prometheus to APPLICATION_METRICS, or unset AMP_REMOTE_WRITE_URL.',
+  ],
+  [
+    'a malformed AMP_REMOTE_WRITE_URL',
+    env({ ...ENV, APPLICATION_METRICS: 'managed-prometheus', AMP_REMOTE_WRITE_URL: 'http://localhost:9090' }),
+    'Invalid AMP_REMOTE_WRITE_URL "http://localhost:9090": expected an Amazon Managed Service for Prometheus remote write URL',
+  ],
+  [
+    'a bad APPLICATION_METRICS_NAMESPACES entry',
+    env({ ...ENV, APPLICATION_METRICS_NAMESPACES: 'golang,Shop' }),
+    'Invalid APPLICATION_METRICS_NAMESPACES "Shop": expected a DNS-1123 label',
   ],
   // two constructs claiming one namespace (set up first, then the clash)
   [

@@ -16,6 +16,9 @@ import {
 import { SCHEMA_FILE, schemaText } from '../tools/clusters-schema';
 
 const ROLE = 'arn:aws:iam::123456789012:role/adot-collector';
+const APP_CLOUDWATCH = {
+  cloudWatch: { declarations: [{ metrics: ['http_requests_total'], dimensionSets: [['ClusterName', 'namespace']] }] },
+};
 
 /** A clusters file: the given lines, joined. */
 const file = (...lines: string[]) => `${lines.join('\n')}\n`;
@@ -296,6 +299,22 @@ describe('parseFleet', () => {
     expect(() => parseFleet(text.replace(', argoCd: {}', ''), 'clusters.yaml')).not.toThrow();
   });
 
+  test('names a bad application metrics field by its place in the file', () => {
+    const text = file(
+      'clusters:',
+      '  - name: prod-eu',
+      '    region: eu-west-1',
+      `    serviceAccountRoleArn: ${ROLE}`,
+      '    applicationMetrics:',
+      '      managedPrometheus:',
+      '        remoteWriteUrl: https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-12345678-abcd-ef01-2345-6789abcdef01/api/v1/remote_write',
+      '        region: us-east-1',
+    );
+    expect(errorOf(text)).toBe(
+      'clusters.yaml:6:7: Invalid clusters[0].applicationMetrics.managedPrometheus.region "us-east-1": expected the region of remoteWriteUrl ("eu-west-1"), where the workspace is and the requests are signed for.',
+    );
+  });
+
   test('reports every problem at once, with their count', () => {
     const message = errorOf(
       file('clusters:', '  - name: a', '    region: x', '  - name: b', `    serviceAccountRoleArn: ${ROLE}`),
@@ -398,6 +417,26 @@ describe('clusters.schema.json, for editors', () => {
     ],
     ['a tag with no value', { clusters: [{ ...valid.clusters[0], performanceLogGroupTags: { team: '' } }] }],
     ['a bad Flux interval', { ...valid, gitops: { repoURL: 'https://h/x', path: 'dist', flux: { interval: '10' } } }],
+    ['application metrics without a destination', { clusters: [{ ...valid.clusters[0], applicationMetrics: {} }] }],
+    [
+      'an unknown application metrics destination',
+      { clusters: [{ ...valid.clusters[0], applicationMetrics: { loki: { url: 'x' } } }] },
+    ],
+    [
+      'an empty application metric declaration',
+      {
+        clusters: [
+          {
+            ...valid.clusters[0],
+            applicationMetrics: { cloudWatch: { declarations: [{ metrics: [], dimensionSets: [['pod']] }] } },
+          },
+        ],
+      },
+    ],
+    [
+      'a bad application namespace',
+      { clusters: [{ ...valid.clusters[0], applicationMetrics: { namespaces: ['Shop'], ...APP_CLOUDWATCH } }] },
+    ],
   ])('rejects %s, as the validation does', (_, data) => {
     expect(validate(data)).toBe(false);
     expect(() => validateFleet(data as Fleet)).toThrow(ValidationError);
@@ -414,6 +453,24 @@ describe('clusters.schema.json, for editors', () => {
       {
         clusters: [
           { ...valid.clusters[0], performanceLogRetentionDays: 0, performanceLogGroupTags: { team: 'platform' } },
+        ],
+      },
+    ],
+    [
+      'application metrics to both destinations, in listed namespaces',
+      {
+        clusters: [
+          {
+            ...valid.clusters[0],
+            applicationMetrics: {
+              namespaces: ['golang'],
+              ...APP_CLOUDWATCH,
+              managedPrometheus: {
+                remoteWriteUrl:
+                  'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-12345678-abcd-ef01-2345-6789abcdef01/api/v1/remote_write',
+              },
+            },
+          },
         ],
       },
     ],

@@ -1,0 +1,511 @@
+import { Testing } from 'cdk8s';
+import { describe, expect, test } from 'vitest';
+import {
+  AdotVersion,
+  type ApplicationMetrics,
+  type ApplicationMetricsConfigOptions,
+  applicationMetricsComponents,
+  type CollectorConfig,
+  clusterPrerequisites,
+  declaredSeriesRule,
+  estimateApplicationMetrics,
+  FargateContainerInsightsCollector,
+  type FargateContainerInsightsCollectorProps,
+  FargateContainerInsightsOperatorCollector,
+  formatApplicationEstimate,
+  type MetricsPipelineConfig,
+  podRelabelRules,
+  renderCollectorConfig,
+  resolveApplicationMetrics,
+  SAMPLE_GO_WEBAPP_DECLARATIONS,
+} from '../src';
+import { validateManifest } from '../tools/manifests';
+import { buildConfig, loadCollectorConfig } from './support/collector';
+import { relabel, targetOf } from './support/relabel';
+
+const WORKSPACE = 'ws-12345678-abcd-ef01-2345-6789abcdef01';
+const REMOTE_WRITE_URL = `https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/${WORKSPACE}/api/v1/remote_write`;
+
+const DECLARATIONS = {
+  declarations: [
+    {
+      metrics: ['http_requests_total', 'request_duration_seconds'],
+      dimensionSets: [['ClusterName', 'namespace', 'app']],
+    },
+  ],
+};
+const CLOUDWATCH: ApplicationMetrics = { cloudWatch: DECLARATIONS };
+const PROMETHEUS: ApplicationMetrics = { managedPrometheus: { remoteWriteUrl: REMOTE_WRITE_URL } };
+const BOTH: ApplicationMetrics = { ...CLOUDWATCH, ...PROMETHEUS };
+
+const resolved = (app: ApplicationMetrics): ApplicationMetricsConfigOptions =>
+  resolveApplicationMetrics('applicationMetrics', app);
+const configWith = (app: ApplicationMetrics, overrides: Parameters<typeof buildConfig>[0] = {}): CollectorConfig =>
+  buildConfig({ applicationMetrics: resolved(app), ...overrides });
+
+const props: FargateContainerInsightsCollectorProps = {
+  clusterName: 'prod-eu',
+  region: 'eu-west-1',
+  serviceAccountRoleArn: 'arn:aws:iam::123456789012:role/adot-collector',
+};
+
+function synth(extra: Partial<FargateContainerInsightsCollectorProps>) {
+  const chart = Testing.chart();
+  const collector = new FargateContainerInsightsCollector(chart, 'Collector', { ...props, ...extra });
+  return { collector, manifests: Testing.synth(chart) as Array<Record<string, any>> };
+}
+
+/** A pod as Kubernetes service discovery (role pod) describes it: one target per container port. */
+function discoveredPod(pod: {
+  name: string;
+  namespace?: string;
+  ip?: string;
+  phase?: string;
+  port?: number;
+  annotations?: Record<string, string>;
+  labels?: Record<string, string>;
+}): Record<string, string> {
+  const sanitize = (name: string) => name.replace(/[^a-zA-Z0-9_]/g, '_');
+  const ip = pod.ip ?? '192.168.10.7';
+  return {
+    __address__: pod.port === undefined ? ip : ip.includes(':') ? `[${ip}]:${pod.port}` : `${ip}:${pod.port}`,
+    __scheme__: 'http',
+    __metrics_path__: '/metrics',
+    __meta_kubernetes_namespace: pod.namespace ?? 'golang',
+    __meta_kubernetes_pod_name: pod.name,
+    __meta_kubernetes_pod_ip: ip,
+    __meta_kubernetes_pod_phase: pod.phase ?? 'Running',
+    ...Object.fromEntries(
+      Object.entries(pod.annotations ?? {}).map(([k, v]) => [`__meta_kubernetes_pod_annotation_${sanitize(k)}`, v]),
+    ),
+    ...Object.fromEntries(
+      Object.entries(pod.labels ?? {}).map(([k, v]) => [`__meta_kubernetes_pod_label_${sanitize(k)}`, v]),
+    ),
+  };
+}
+
+const SCRAPE = { 'prometheus.io/scrape': 'true' };
+const scraped = (pod: Parameters<typeof discoveredPod>[0], shards = 1, shard = '0') => {
+  const labels = relabel(discoveredPod(pod), podRelabelRules(shards), { SHARD: shard });
+  return labels && targetOf(labels);
+};
+
+describe('with the option off', () => {
+  test('one pipeline, no application component, no pod rights, no cluster name variable', () => {
+    const config = buildConfig();
+    expect(Object.keys(config.service.pipelines)).toStrictEqual(['metrics']);
+    expect(Object.keys(config.receivers)).toStrictEqual(['prometheus']);
+    expect(Object.keys(config.exporters)).toStrictEqual(['awsemf']);
+    expect(Object.keys(config.extensions)).toStrictEqual(['health_check']);
+    const { manifests } = synth({});
+    const clusterRole = manifests.find((m) => m.kind === 'ClusterRole');
+    expect(clusterRole?.rules.flatMap((r: { resources: string[] }) => r.resources)).toStrictEqual([
+      'nodes',
+      'nodes/proxy',
+    ]);
+    expect(manifests.some((m) => m.kind === 'Role' || m.kind === 'RoleBinding')).toBe(false);
+    const statefulSet = manifests.find((m) => m.kind === 'StatefulSet');
+    const env = statefulSet?.spec.template.spec.containers[0].env.map((e: { name: string }) => e.name);
+    expect(env).toStrictEqual(['OTEL_RESOURCE_ATTRIBUTES', 'GOMEMLIMIT']);
+  });
+});
+
+describe('pod discovery', () => {
+  test('an annotated pod is scraped at its IP, the annotated port, path and scheme, labelled with namespace, pod and app', () => {
+    expect(
+      scraped({
+        name: 'webapp-7d4b9c-x2x8k',
+        port: 8080,
+        annotations: {
+          ...SCRAPE,
+          'prometheus.io/port': '3000',
+          'prometheus.io/path': '/stats',
+          'prometheus.io/scheme': 'https',
+        },
+        labels: { app: 'webapp' },
+      }),
+    ).toStrictEqual({
+      __address__: '192.168.10.7:3000',
+      __scheme__: 'https',
+      __metrics_path__: '/stats',
+      namespace: 'golang',
+      pod: 'webapp-7d4b9c-x2x8k',
+      app: 'webapp',
+    });
+  });
+
+  test('without port, path and scheme annotations: the discovered container port, /metrics, http', () => {
+    expect(scraped({ name: 'api-0', port: 9090, annotations: SCRAPE })).toStrictEqual({
+      __address__: '192.168.10.7:9090',
+      __scheme__: 'http',
+      __metrics_path__: '/metrics',
+      namespace: 'golang',
+      pod: 'api-0',
+    });
+  });
+
+  test('an IPv6 pod address is bracketed', () => {
+    const target = scraped({
+      name: 'v6',
+      ip: 'fd00:ec2::1b7',
+      annotations: { ...SCRAPE, 'prometheus.io/port': '3000' },
+    });
+    expect(target?.__address__).toBe('[fd00:ec2::1b7]:3000');
+  });
+
+  test('app.kubernetes.io/name wins over app; either alone is used', () => {
+    const app = (labels: Record<string, string>) => scraped({ name: 'p', annotations: SCRAPE, labels })?.app;
+    expect(app({ app: 'legacy', 'app.kubernetes.io/name': 'checkout' })).toBe('checkout');
+    expect(app({ 'app.kubernetes.io/name': 'checkout' })).toBe('checkout');
+    expect(app({ app: 'legacy' })).toBe('legacy');
+    expect(app({})).toBeUndefined();
+  });
+
+  test.each([
+    ['not annotated', { name: 'p' }],
+    ['annotated "false"', { name: 'p', annotations: { 'prometheus.io/scrape': 'false' } }],
+    ['pending', { name: 'p', phase: 'Pending', annotations: SCRAPE }],
+    ['finished', { name: 'p', phase: 'Succeeded', annotations: SCRAPE }],
+  ])('%s: not scraped', (_, pod) => {
+    expect(scraped(pod)).toBeUndefined();
+  });
+
+  test.each([2, 3, 5])('%i replicas scrape every pod exactly once', (shards) => {
+    const pods = Array.from({ length: 1500 }, (_, i) => ({
+      name: `webapp-${i.toString(36)}`,
+      namespace: `team-${i % 7}`,
+      annotations: SCRAPE,
+    }));
+    const counts = Array.from({ length: shards }, () => 0);
+    for (const pod of pods) {
+      const owners = counts.map((_, shard) => shard).filter((shard) => scraped(pod, shards, String(shard)));
+      expect(owners, pod.name).toHaveLength(1);
+      counts[owners[0] as number]++;
+    }
+    for (const count of counts)
+      expect(Math.abs(count - pods.length / shards)).toBeLessThan(0.2 * (pods.length / shards));
+  });
+
+  test('listed namespaces limit the discovery; none: every namespace', () => {
+    const job = (app: ApplicationMetrics) =>
+      configWith(app).receivers['prometheus/application']?.config.scrape_configs[0];
+    expect(job({ ...CLOUDWATCH, namespaces: ['golang', 'shop'] })?.kubernetes_sd_configs).toStrictEqual([
+      { role: 'pod', namespaces: { names: ['golang', 'shop'] } },
+    ]);
+    expect(job(CLOUDWATCH)?.kubernetes_sd_configs).toStrictEqual([{ role: 'pod' }]);
+  });
+});
+
+function pipelinesOf(config: CollectorConfig): Array<[string, MetricsPipelineConfig]> {
+  return Object.entries(config.service.pipelines).filter(
+    (entry): entry is [string, MetricsPipelineConfig] => !!entry[1],
+  );
+}
+
+describe('pipelines of their own', () => {
+  test.each([
+    ['CloudWatch', CLOUDWATCH, ['metrics', 'metrics/application_cloudwatch']],
+    ['Amazon Managed Service for Prometheus', PROMETHEUS, ['metrics', 'metrics/application_prometheus']],
+    ['both', BOTH, ['metrics', 'metrics/application_cloudwatch', 'metrics/application_prometheus']],
+  ] as const)(
+    '%s: the pipelines, each starting with memory_limiter, every component defined and used',
+    (_, app, ids) => {
+      const config = configWith(app);
+      const pipelines = pipelinesOf(config);
+      expect(pipelines.map(([id]) => id)).toStrictEqual(ids);
+      for (const [, pipeline] of pipelines) expect(pipeline.processors[0]).toBe('memory_limiter');
+      const used = (kind: 'receivers' | 'processors' | 'exporters') => new Set(pipelines.flatMap(([, p]) => p[kind]));
+      for (const kind of ['receivers', 'processors', 'exporters'] as const) {
+        expect(new Set(Object.keys(config[kind])), kind).toStrictEqual(used(kind));
+      }
+      expect(new Set(config.service.extensions)).toStrictEqual(new Set(Object.keys(config.extensions)));
+      // Every application pipeline reads the application scrape, and only it.
+      for (const [id, pipeline] of pipelines.slice(1))
+        expect(pipeline.receivers, id).toStrictEqual(['prometheus/application']);
+    },
+  );
+
+  test('the Container Insights pipeline, its declarations and its exporter do not change', () => {
+    const off = buildConfig();
+    for (const app of [CLOUDWATCH, PROMETHEUS, BOTH]) {
+      const on = configWith(app);
+      expect(on.service.pipelines.metrics).toStrictEqual(off.service.pipelines.metrics);
+      expect(on.receivers.prometheus).toStrictEqual(off.receivers.prometheus);
+      expect(on.exporters.awsemf).toStrictEqual(off.exporters.awsemf);
+      for (const id of off.service.pipelines.metrics.processors)
+        expect(on.processors[id]).toStrictEqual(off.processors[id]);
+    }
+  });
+
+  test('several replicas shard the pods with the same SHARD variable as the nodes', () => {
+    const job = configWith(CLOUDWATCH, { shards: 3 }).receivers['prometheus/application']?.config.scrape_configs[0];
+    expect(job?.relabel_configs.filter((r) => r.action === 'hashmod')).toStrictEqual([
+      {
+        source_labels: ['__meta_kubernetes_namespace', '__meta_kubernetes_pod_name'],
+        modulus: 3,
+        target_label: '__tmp_shard',
+        action: 'hashmod',
+      },
+    ]);
+    expect(renderCollectorConfig(configWith(CLOUDWATCH, { shards: 3 }))).toContain('regex: ${env:SHARD}');
+  });
+});
+
+describe('CloudWatch: only declared metrics are billed', () => {
+  const config = configWith(CLOUDWATCH);
+  const exporter = config.exporters['awsemf/application'];
+
+  test('own log group, metric namespace, stream per pod, the region; ClusterName from the resource', () => {
+    expect(exporter).toMatchObject({
+      log_group_name: '/aws/containerinsights/{ClusterName}/prometheus',
+      log_stream_name: '{pod}',
+      namespace: 'ContainerInsights/Prometheus',
+      region: 'us-east-1',
+      resource_to_telemetry_conversion: { enabled: true },
+      dimension_rollup_option: 'NoDimensionRollup',
+    });
+    expect(config.service.pipelines['metrics/application_cloudwatch']?.processors).toContain('resourcedetection');
+  });
+
+  test('overridden log group and namespace', () => {
+    const custom = configWith({
+      cloudWatch: { ...DECLARATIONS, logGroupName: '/eks/{ClusterName}/apps', namespace: 'Shop/Apps' },
+    });
+    expect(custom.exporters['awsemf/application']).toMatchObject({
+      log_group_name: '/eks/{ClusterName}/apps',
+      namespace: 'Shop/Apps',
+    });
+  });
+
+  test('anchored selectors: each declared name selects exactly itself', () => {
+    const [declaration] = exporter?.metric_declarations ?? [];
+    const selects = (name: string) => declaration?.metric_name_selectors.some((s) => new RegExp(s).test(name));
+    expect(selects('http_requests_total')).toBe(true);
+    expect(selects('request_duration_seconds')).toBe(true);
+    expect(selects('http_requests_total_created')).toBe(false);
+    expect(selects('my_http_requests_total')).toBe(false);
+    expect(declaration?.dimensions).toStrictEqual([['ClusterName', 'namespace', 'app']]);
+  });
+
+  test('undeclared metrics are dropped at scrape time, a histogram kept by its series', () => {
+    const job = config.receivers['prometheus/application']?.config.scrape_configs[0];
+    expect(job?.metric_relabel_configs).toStrictEqual([
+      declaredSeriesRule(['http_requests_total', 'request_duration_seconds']),
+    ]);
+    const kept = (name: string) => relabel({ __name__: name }, job?.metric_relabel_configs ?? []) !== undefined;
+    for (const name of [
+      'http_requests_total',
+      'request_duration_seconds_bucket',
+      'request_duration_seconds_sum',
+      'request_duration_seconds_count',
+    ]) {
+      expect(kept(name), name).toBe(true);
+    }
+    for (const name of [
+      'go_goroutines',
+      'http_requests_total_created',
+      'request_duration_seconds_max',
+      'xhttp_requests_total',
+    ]) {
+      expect(kept(name), name).toBe(false);
+    }
+  });
+
+  test("and the scrape's own series (up, scrape_*) by the filter before the exporter", () => {
+    expect(config.processors['filter/application_cloudwatch']).toStrictEqual({
+      metrics: { include: { match_type: 'strict', metric_names: ['http_requests_total', 'request_duration_seconds'] } },
+    });
+  });
+
+  test('the performance log group settings apply to this log group too', () => {
+    const tagged = configWith(CLOUDWATCH, { logRetentionDays: 90, logGroupTags: { team: 'shop' } });
+    expect(tagged.exporters['awsemf/application']).toMatchObject({ log_retention: 90, tags: { team: 'shop' } });
+    expect(configWith(CLOUDWATCH, { logRetentionDays: 0 }).exporters['awsemf/application']).not.toHaveProperty(
+      'log_retention',
+    );
+  });
+});
+
+describe('Amazon Managed Service for Prometheus', () => {
+  test('remote write to the workspace, signed by sigv4auth for aps in its region, with the cluster label', () => {
+    const config = configWith(PROMETHEUS);
+    expect(config.exporters['prometheusremotewrite/application']).toStrictEqual({
+      endpoint: REMOTE_WRITE_URL,
+      auth: { authenticator: 'sigv4auth/application' },
+      external_labels: { cluster: expect.objectContaining({ name: 'CLUSTER_NAME' }) },
+    });
+    expect(config.extensions['sigv4auth/application']).toStrictEqual({ region: 'eu-west-1', service: 'aps' });
+    expect(renderCollectorConfig(config)).toContain('cluster: ${env:CLUSTER_NAME}');
+  });
+
+  test('everything scraped is written: no scrape-time keep-list, no filter', () => {
+    for (const app of [PROMETHEUS, BOTH]) {
+      const config = configWith(app);
+      expect(config.receivers['prometheus/application']?.config.scrape_configs[0]).not.toHaveProperty(
+        'metric_relabel_configs',
+      );
+      expect(config.service.pipelines['metrics/application_prometheus']?.processors).toStrictEqual([
+        'memory_limiter',
+        'batch/application',
+      ]);
+    }
+  });
+
+  test('the collector gets CLUSTER_NAME in both modes', () => {
+    const { manifests } = synth({ applicationMetrics: PROMETHEUS });
+    const env = manifests.find((m) => m.kind === 'StatefulSet')?.spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({ name: 'CLUSTER_NAME', value: 'prod-eu' });
+    const operator = new FargateContainerInsightsOperatorCollector(Testing.chart(), 'Collector', {
+      ...props,
+      applicationMetrics: PROMETHEUS,
+    });
+    expect(operator.spec.env).toContainEqual({ name: 'CLUSTER_NAME', value: 'prod-eu' });
+  });
+});
+
+describe('every supported ADOT release', () => {
+  test.each(AdotVersion.SUPPORTED)('%s: ships every component, reads back the model, every dollar escaped', (tag) => {
+    const version = AdotVersion.of(tag);
+    for (const component of applicationMetricsComponents(resolved(BOTH)))
+      expect(version.ships(component), component).toBe(true);
+    const config = configWith({ ...BOTH, namespaces: ['golang'] }, { version, shards: 2 });
+    const text = renderCollectorConfig(config);
+    expect(loadCollectorConfig(text)).toStrictEqual(JSON.parse(JSON.stringify(config)));
+    for (const run of text.match(/\$+(?!\{env:)/g) ?? []) expect(run.length % 2, run).toBe(0);
+    expect(text).toContain('replacement: $${1}:$${2}');
+    expect(text).toContain('- ^http_requests_total$$');
+  });
+
+  test('a release without a needed component is rejected by name', () => {
+    expect(AdotVersion.releasesShipping(['sigv4auth', 'prometheusremotewrite'])).toStrictEqual(AdotVersion.SUPPORTED);
+    expect(AdotVersion.releasesShipping(['loki'])).toStrictEqual([]);
+    expect(AdotVersion.DEFAULT.ships('loki')).toBe(false);
+  });
+});
+
+describe('least privilege', () => {
+  test('every namespace: pods get/list/watch join the ClusterRole', () => {
+    const { manifests } = synth({ applicationMetrics: CLOUDWATCH });
+    const clusterRole = manifests.find((m) => m.kind === 'ClusterRole');
+    expect(clusterRole?.rules).toContainEqual({
+      apiGroups: [''],
+      resourceNames: [],
+      resources: ['pods'],
+      verbs: ['get', 'list', 'watch'],
+    });
+    expect(manifests.some((m) => m.kind === 'Role')).toBe(false);
+  });
+
+  test('listed namespaces: a Role and RoleBinding in each, nothing more cluster-wide', () => {
+    const { collector, manifests } = synth({ applicationMetrics: { ...CLOUDWATCH, namespaces: ['golang', 'shop'] } });
+    const roles = manifests.filter((m) => m.kind === 'Role');
+    expect(roles.map((r) => r.metadata.namespace)).toStrictEqual(['golang', 'shop']);
+    for (const role of roles)
+      expect(role.rules).toStrictEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }]);
+    const bindings = manifests.filter((m) => m.kind === 'RoleBinding');
+    expect(bindings.map((b) => [b.metadata.namespace, b.roleRef.name, b.subjects])).toStrictEqual(
+      ['golang', 'shop'].map((ns) => [
+        ns,
+        'adotcol-application-metrics',
+        [{ apiGroup: '', kind: 'ServiceAccount', name: 'adot-collector', namespace: 'fargate-container-insights' }],
+      ]),
+    );
+    const clusterRole = manifests.find((m) => m.kind === 'ClusterRole');
+    expect(clusterRole?.rules.flatMap((r: { resources: string[] }) => r.resources)).toStrictEqual([
+      'nodes',
+      'nodes/proxy',
+    ]);
+    expect(collector.applicationRoles).toHaveLength(2);
+  });
+
+  test('IAM: aps:RemoteWrite on the one workspace only with that destination', () => {
+    const policies = (app: ApplicationMetrics) => {
+      const { collector } = synth({ applicationMetrics: app });
+      return clusterPrerequisites({ collector }).collectorRole.Policies ?? [];
+    };
+    expect(policies(CLOUDWATCH)).toStrictEqual([]);
+    expect(policies(PROMETHEUS)).toStrictEqual([
+      {
+        PolicyName: 'application-metrics-remote-write',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'RemoteWriteApplicationMetrics',
+              Effect: 'Allow',
+              Action: ['aps:RemoteWrite'],
+              Resource: [`arn:aws:aps:eu-west-1:123456789012:workspace/${WORKSPACE}`],
+            },
+          ],
+        },
+      },
+    ]);
+  });
+
+  test('IAM: with log group tags, the application log group may be tagged too; eksctl gets every statement', () => {
+    const { collector } = synth({ applicationMetrics: BOTH, performanceLogGroupTags: { team: 'shop' } });
+    const prerequisites = clusterPrerequisites({ collector });
+    const [tags] = prerequisites.collectorRole.Policies ?? [];
+    expect(tags?.PolicyDocument.Statement[0]?.Resource).toStrictEqual([
+      'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/containerinsights/prod-eu/performance',
+      'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/containerinsights/prod-eu/performance:*',
+      'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/containerinsights/prod-eu/prometheus',
+      'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/containerinsights/prod-eu/prometheus:*',
+    ]);
+    const [account] = prerequisites.eksctl.iam.serviceAccounts;
+    expect(account?.attachPolicy?.Statement.map((s) => s.Sid)).toStrictEqual([
+      'TagPerformanceLogGroup',
+      'RemoteWriteApplicationMetrics',
+    ]);
+  });
+});
+
+describe('cost', () => {
+  test('custom metrics per dimension set: one per pod, app or namespace value', () => {
+    const input = {
+      declarations: [
+        {
+          metrics: ['a', 'b'],
+          dimensionSets: [['ClusterName'], ['ClusterName', 'namespace'], ['ClusterName', 'app'], ['pod']],
+        },
+      ],
+      namespaces: 3,
+      apps: 5,
+      pods: 40,
+    };
+    const estimate = estimateApplicationMetrics(input);
+    expect(estimate.perDimensionSet.map((s) => s.metrics)).toStrictEqual([2, 6, 10, 80]);
+    expect(estimate.customMetrics).toBe(98);
+    expect(estimate.monthlyUsd).toBe(29.4);
+  });
+
+  test("the sample's declarations: 3 custom metrics, $0.90 a month; an application's own label makes it a lower bound", () => {
+    const sample = { declarations: SAMPLE_GO_WEBAPP_DECLARATIONS, namespaces: 1, apps: 1, pods: 2 };
+    expect(formatApplicationEstimate(sample, estimateApplicationMetrics(sample))).toBe(
+      'Application metrics to CloudWatch for 1 namespace, 1 app and 2 pods: 3 metrics × 1 dimension set = 3 custom metrics, about $0.90 a month (us-east-1 prices).',
+    );
+    const own = {
+      ...sample,
+      declarations: [{ metrics: ['http_requests_total'], dimensionSets: [['ClusterName', 'path']] }],
+    };
+    expect(formatApplicationEstimate(own, estimateApplicationMetrics(own))).toContain(
+      '= 1 custom metrics at least (times the values of path)',
+    );
+  });
+});
+
+describe('schema validation', () => {
+  test.each([
+    ['manifests, every namespace', false, BOTH],
+    ['manifests, listed namespaces', false, { ...BOTH, namespaces: ['golang', 'shop'] }],
+    ['operator, listed namespaces', true, { ...BOTH, namespaces: ['golang'] }],
+  ] as const)('%s: every synthesized object matches its schema', (_, operator, app) => {
+    const chart = Testing.chart();
+    const options = { ...props, applicationMetrics: app, replicas: 2 };
+    if (operator) new FargateContainerInsightsOperatorCollector(chart, 'Collector', options);
+    else new FargateContainerInsightsCollector(chart, 'Collector', options);
+    const objects = Testing.synth(chart);
+    expect(objects.length).toBeGreaterThan(4);
+    for (const object of objects) validateManifest(object);
+  });
+});
