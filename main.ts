@@ -8,6 +8,7 @@ import {
   estimateApplicationMetrics,
   estimateCustomMetrics,
   estimateFleet,
+  estimateOtlpIngestion,
   estimatePerformanceLogs,
   type FleetCluster,
   formatApplicationEstimate,
@@ -16,9 +17,11 @@ import {
   formatFleetBill,
   formatFleetCollectors,
   formatMonthlyBill,
+  formatOtlpEstimate,
   invalidInput,
   METRIC_PROFILES,
   type MetricProfile,
+  type MetricsDestination,
   monthlyBill,
   OIDC_ISSUER,
   OIDC_ISSUER_FORM,
@@ -28,12 +31,15 @@ import {
   readFleetFile,
   SAMPLE_GO_WEBAPP_DECLARATIONS,
   type SampleGoWebapp,
+  sendsEmf,
+  sendsOtlp,
   synthesizeFleet,
   ValidationError,
   validateClusterName,
   validateDnsLabel,
   validateEmfLogRetention,
   validateLogGroupTags,
+  validateMetricsDestination,
   validateRegion,
   validateRoleArn,
   writePrerequisites,
@@ -75,6 +81,10 @@ export interface AppSettings {
    * `APPLICATION_METRICS_NAMESPACES`); absent with `APPLICATION_METRICS=none`.
    */
   readonly applicationMetrics?: ApplicationMetrics;
+  /** Where the Container Insights metrics go (`METRICS_DESTINATION`: emf, otlp or both). */
+  readonly metricsDestination?: MetricsDestination;
+  /** Accept OTLP in a region the library does not list (`SKIP_OTLP_REGION_CHECK=true`). */
+  readonly skipOtlpRegionCheck?: boolean;
   /** True when no environment variable was set and the demo values are used. */
   readonly demo: boolean;
 }
@@ -97,6 +107,8 @@ const OPTIONAL = [
   'APPLICATION_METRICS',
   'APPLICATION_METRICS_NAMESPACES',
   'AMP_REMOTE_WRITE_URL',
+  'METRICS_DESTINATION',
+  'SKIP_OTLP_REGION_CHECK',
 ] as const;
 
 /** The values of `APPLICATION_METRICS`: a comma-separated list of destinations, or `none`. */
@@ -155,9 +167,32 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
   if (oidcIssuer !== undefined && !OIDC_ISSUER.test(oidcIssuer))
     invalidInput('OIDC_ISSUER', oidcIssuer, OIDC_ISSUER_FORM);
   const applicationMetrics = applicationMetricsFromEnvironment(env);
+  const skip = env.SKIP_OTLP_REGION_CHECK;
+  if (skip !== undefined && skip !== 'true' && skip !== 'false') {
+    invalidInput('SKIP_OTLP_REGION_CHECK', skip, 'true or false');
+  }
+  const destinationText = env.METRICS_DESTINATION;
+  const region = validateRegion('AWS_REGION', source.AWS_REGION ?? '');
+  const metricsDestination =
+    destinationText === undefined
+      ? undefined
+      : validateMetricsDestination(
+          'METRICS_DESTINATION',
+          destinationText,
+          region,
+          skip === 'true',
+          'SKIP_OTLP_REGION_CHECK=true',
+        );
+  if (metricsDestination === 'otlp' && profile !== undefined) {
+    invalidInput(
+      'METRIC_PROFILE',
+      profile,
+      "no METRIC_PROFILE with METRICS_DESTINATION=otlp (the profile selects the Embedded Metric Format path's CloudWatch metrics), or METRICS_DESTINATION emf or both",
+    );
+  }
   return {
     clusterName: validateClusterName('CLUSTER_NAME', source.CLUSTER_NAME ?? ''),
-    region: validateRegion('AWS_REGION', source.AWS_REGION ?? ''),
+    region,
     collectorRoleArn: validateRoleArn('COLLECTOR_ROLE_ARN', source.COLLECTOR_ROLE_ARN ?? ''),
     adotVersion: adotVersion === undefined ? AdotVersion.DEFAULT : AdotVersion.of(adotVersion, 'ADOT_VERSION'),
     collectorMode: mode ?? 'manifests',
@@ -169,6 +204,8 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
     ...(tags === undefined ? {} : { performanceLogGroupTags: tags }),
     ...(oidcIssuer === undefined ? {} : { oidcIssuer }),
     ...(applicationMetrics === undefined ? {} : { applicationMetrics }),
+    ...(metricsDestination === undefined ? {} : { metricsDestination }),
+    ...(skip === 'true' ? { skipOtlpRegionCheck: true } : {}),
     demo,
   };
 }
@@ -282,6 +319,8 @@ function asCluster(settings: AppSettings): FleetCluster {
       : { performanceLogGroupTags: settings.performanceLogGroupTags }),
     ...(settings.oidcIssuer === undefined ? {} : { oidcIssuer: settings.oidcIssuer }),
     ...(settings.applicationMetrics === undefined ? {} : { applicationMetrics: settings.applicationMetrics }),
+    ...(settings.metricsDestination === undefined ? {} : { metricsDestination: settings.metricsDestination }),
+    ...(settings.skipOtlpRegionCheck === undefined ? {} : { skipOtlpRegionCheck: settings.skipOtlpRegionCheck }),
   };
 }
 
@@ -345,14 +384,23 @@ async function main(): Promise<void> {
     app.synth();
     const input = { declarations: collector.metricDeclarations, ...settings.expected };
     const metrics = estimateCustomMetrics(input);
-    console.error(`${formatEstimate(input, metrics)} Set EXPECTED_NAMESPACES and EXPECTED_PODS for your cluster.`);
+    const emf = sendsEmf(collector.metricsDestination);
+    if (emf) {
+      console.error(`${formatEstimate(input, metrics)} Set EXPECTED_NAMESPACES and EXPECTED_PODS for your cluster.`);
+    }
     console.error(formatCollectorSizing(collector.sizing));
+    const scrapeIntervalSeconds = collector.sizing.input.scrapeIntervalSeconds;
     const logs = estimatePerformanceLogs({
       pods: settings.expected.pods,
-      scrapeIntervalSeconds: collector.sizing.input.scrapeIntervalSeconds,
+      scrapeIntervalSeconds,
       retentionDays: collector.performanceLogRetentionDays,
     });
-    console.error(formatMonthlyBill(monthlyBill(metrics, logs, collector.sizing.monthlyUsd), logs));
+    const bill = monthlyBill(metrics, logs, collector.sizing.monthlyUsd);
+    if (emf) console.error(formatMonthlyBill(bill, logs));
+    if (sendsOtlp(collector.metricsDestination)) {
+      const otlp = estimateOtlpIngestion({ pods: settings.expected.pods, scrapeIntervalSeconds });
+      console.error(formatOtlpEstimate(settings.expected.pods, otlp, bill.metricsUsd + bill.logsUsd));
+    }
     const cloudWatch = collector.applicationMetrics?.cloudWatch;
     if (cloudWatch !== undefined) {
       // The sample is the one annotated workload: its pods, in one namespace, of one app.

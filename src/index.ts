@@ -14,6 +14,7 @@ export * from './config/collector-config';
 export * from './config/cost-estimate';
 export * from './config/metric-catalog';
 export * from './config/metric-selection';
+export * from './config/otlp';
 export * from './config/render';
 export * from './core/errors';
 export * from './core/validation';

@@ -9,6 +9,7 @@ import {
   type Dimension,
   FargateContainerInsightsCollector,
   type FargateContainerInsightsCollectorProps,
+  type MetricsDestination,
   SampleGoWebapp,
   type SampleGoWebappProps,
   ValidationError,
@@ -430,6 +431,42 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
     'a bad APPLICATION_METRICS_NAMESPACES entry',
     env({ ...ENV, APPLICATION_METRICS_NAMESPACES: 'golang,Shop' }),
     'Invalid APPLICATION_METRICS_NAMESPACES "Shop": expected a DNS-1123 label',
+  ],
+  // metrics destination
+  [
+    'an unknown metrics destination',
+    collector({ metricsDestination: 'xray' as MetricsDestination }),
+    'Invalid metricsDestination "xray": expected one of emf, otlp, both',
+  ],
+  [
+    'OTLP in a region without the OTLP metrics endpoint',
+    collector({ region: 'il-central-1', metricsDestination: 'both' }),
+    `Invalid metricsDestination "both" in region "il-central-1": CloudWatch's OTLP metrics endpoint is not listed for that region.`,
+  ],
+  [
+    'a metric profile with OTLP alone',
+    collector({ metricsDestination: 'otlp', metricProfile: 'console' }),
+    'Invalid metricProfile with metricsDestination "otlp": it selects the CloudWatch metrics of the Embedded Metric Format path, which "otlp" does not send.',
+  ],
+  [
+    'METRICS_DESTINATION not one of the three',
+    env({ ...ENV, METRICS_DESTINATION: 'prometheus' }),
+    'Invalid METRICS_DESTINATION "prometheus": expected one of emf, otlp, both',
+  ],
+  [
+    'METRICS_DESTINATION=otlp in a region without the endpoint',
+    env({ ...ENV, AWS_REGION: 'me-south-1', METRICS_DESTINATION: 'otlp' }),
+    /^Invalid METRICS_DESTINATION "otlp" in region "me-south-1": .* set SKIP_OTLP_REGION_CHECK=true\.$/,
+  ],
+  [
+    'SKIP_OTLP_REGION_CHECK not a boolean',
+    env({ ...ENV, SKIP_OTLP_REGION_CHECK: 'yes' }),
+    'Invalid SKIP_OTLP_REGION_CHECK "yes": expected true or false.',
+  ],
+  [
+    'METRIC_PROFILE with METRICS_DESTINATION=otlp',
+    env({ ...ENV, METRICS_DESTINATION: 'otlp', METRIC_PROFILE: 'console' }),
+    'Invalid METRIC_PROFILE "console": expected no METRIC_PROFILE with METRICS_DESTINATION=otlp',
   ],
   // two constructs claiming one namespace (set up first, then the clash)
   [

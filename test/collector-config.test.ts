@@ -7,6 +7,7 @@ import {
   consumedFamiliesRule,
   DEFAULT_METRICS,
   EMF_UNITS,
+  type EmfCollectorConfig,
   EnvReference,
   type FilterProcessorConfig,
   findMetric,
@@ -37,7 +38,7 @@ function greatestProcessors(config: CollectorConfig): Array<[string, MetricsTran
 }
 
 /** Which pipeline step produces each metric (pipeline name), by processor index. */
-function producers(config: CollectorConfig): Map<string, number> {
+function producers(config: EmfCollectorConfig): Map<string, number> {
   const order = config.service.pipelines.metrics.processors;
   const produced = new Map<string, number>();
   const rename = config.processors['metricstransform/rename'] as MetricsTransformProcessorConfig;

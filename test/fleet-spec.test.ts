@@ -95,7 +95,7 @@ describe('parseFleet', () => {
     [
       'a misspelt field, pointing at the key',
       cluster('    regoin: eu-west-1'),
-      'clusters.yaml:4:5: Unknown field clusters[0].regoin: expected one of name, region, serviceAccountRoleArn, adotVersion, namespace, replicas, fargateNodesOnly, sampleApp, collectorMode, operatorVersion, metricProfile, fargateLogging, logRetentionDays, expectedPods, performanceLogRetentionDays, performanceLogGroupTags, oidcIssuer, applicationMetrics.',
+      'clusters.yaml:4:5: Unknown field clusters[0].regoin: expected one of name, region, serviceAccountRoleArn, adotVersion, namespace, replicas, fargateNodesOnly, sampleApp, collectorMode, operatorVersion, metricProfile, fargateLogging, logRetentionDays, expectedPods, performanceLogRetentionDays, performanceLogGroupTags, oidcIssuer, applicationMetrics, metricsDestination, skipOtlpRegionCheck.',
     ],
     [
       'a missing required field, pointing at the entry',
@@ -418,6 +418,7 @@ describe('clusters.schema.json, for editors', () => {
     ['a tag with no value', { clusters: [{ ...valid.clusters[0], performanceLogGroupTags: { team: '' } }] }],
     ['a bad Flux interval', { ...valid, gitops: { repoURL: 'https://h/x', path: 'dist', flux: { interval: '10' } } }],
     ['application metrics without a destination', { clusters: [{ ...valid.clusters[0], applicationMetrics: {} }] }],
+    ['an unknown metrics destination', { clusters: [{ ...valid.clusters[0], metricsDestination: 'xray' }] }],
     [
       'an unknown application metrics destination',
       { clusters: [{ ...valid.clusters[0], applicationMetrics: { loki: { url: 'x' } } }] },
@@ -474,6 +475,7 @@ describe('clusters.schema.json, for editors', () => {
         ],
       },
     ],
+    ['OTLP alongside EMF, to migrate', { clusters: [{ ...valid.clusters[0], metricsDestination: 'both' }] }],
   ])('accepts %s, as the validation does', (_, data) => {
     expect(validate(data), JSON.stringify(validate.errors)).toBe(true);
     expect(() => validateFleet(data as Fleet)).not.toThrow();

@@ -30,7 +30,7 @@ const policy = closed({
         Sid: { type: 'string', pattern: '^[A-Za-z0-9]+$' },
         Effect: { enum: ['Allow', 'Deny'] },
         Action: { type: 'array', items: { type: 'string', pattern: '^[a-z0-9-]+:[A-Za-z*]+$' }, minItems: 1 },
-        Resource: { type: 'array', items: { type: 'string', pattern: '^arn:' }, minItems: 1 },
+        Resource: { type: 'array', items: { type: 'string', pattern: '^(arn:|\\*$)' }, minItems: 1 },
       },
       ['Effect', 'Action', 'Resource'],
     ),
@@ -45,17 +45,24 @@ const eksctl = closed({
     withOIDC: { type: 'boolean' },
     serviceAccounts: {
       type: 'array',
-      items: object(
-        {
-          metadata: closed({ name: string, namespace: string }),
-          roleName: string,
-          roleOnly: { type: 'boolean' },
-          attachPolicyARNs: strings,
-          // eksctl's InlineDocument: an IAM policy document.
-          attachPolicy: policy,
-        },
-        ['metadata', 'roleName', 'roleOnly', 'attachPolicyARNs'],
-      ),
+      items: {
+        ...object(
+          {
+            metadata: closed({ name: string, namespace: string }),
+            roleName: string,
+            roleOnly: { type: 'boolean' },
+            attachPolicyARNs: strings,
+            // eksctl's InlineDocument: an IAM policy document.
+            attachPolicy: policy,
+          },
+          ['metadata', 'roleName', 'roleOnly'],
+        ),
+        // A role with no policy at all is of no use to the collector.
+        anyOf: [
+          { properties: { attachPolicyARNs: strings }, required: ['attachPolicyARNs'] },
+          { properties: { attachPolicy: policy }, required: ['attachPolicy'] },
+        ],
+      },
     },
   }),
   fargateProfiles: {
@@ -93,12 +100,19 @@ const role = object(
       },
     }),
   },
-  ['RoleName', 'Path', 'ManagedPolicyArns'],
+  ['RoleName', 'Path'],
 );
+const roleWithPolicies = {
+  ...role,
+  anyOf: [
+    { properties: { ManagedPolicyArns: strings }, required: ['ManagedPolicyArns'] },
+    { properties: { Policies: { type: 'array' } }, required: ['Policies'] },
+  ],
+};
 
 const CHECKS: Readonly<Record<string, (data: unknown) => string | undefined>> = {
   [PREREQUISITE_FILES.eksctl]: schemaCheck(eksctl),
-  [PREREQUISITE_FILES.collectorRole]: schemaCheck(role),
+  [PREREQUISITE_FILES.collectorRole]: schemaCheck(roleWithPolicies),
   [PREREQUISITE_FILES.loggingPolicy]: schemaCheck(policy),
 };
 

@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import type { Construct } from 'constructs';
-import { AdotVersion } from '../config/adot-version';
+import { AdotVersion, requireComponents } from '../config/adot-version';
 import {
   type ApplicationMetricsConfigOptions,
   requireApplicationMetricsComponents,
@@ -9,6 +9,13 @@ import {
 } from '../config/application-metrics';
 import { CLUSTER_NAME_ENV, type CollectorConfigOptions, memoryLimiterFor } from '../config/collector-config';
 import { resolveMetricDeclarations } from '../config/metric-selection';
+import {
+  type MetricsDestination,
+  OTLP_COMPONENTS,
+  sendsEmf,
+  sendsOtlp,
+  validateMetricsDestination,
+} from '../config/otlp';
 import { ValidationError } from '../core/errors';
 import {
   validateClusterName,
@@ -135,6 +142,14 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
     );
   }
   validateFargateFit('resources', containerRequests(resources));
+  const metricsDestination = validateMetricsDestination(
+    'metricsDestination',
+    props.metricsDestination ?? 'emf',
+    region,
+    props.skipOtlpRegionCheck ?? false,
+  );
+  if (!sendsEmf(metricsDestination)) refuseEmfOnlyProps(props);
+  if (sendsOtlp(metricsDestination)) requireComponents('metricsDestination', adotVersion, OTLP_COMPONENTS);
   const declarations = resolveMetricDeclarations(props);
   const logRetentionDays = validateEmfLogRetention(
     'performanceLogRetentionDays',
@@ -169,8 +184,27 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
       logRetentionDays,
       logGroupTags,
       ...(applicationMetrics === undefined ? {} : { applicationMetrics }),
+      ...(metricsDestination === 'emf' ? {} : { metricsDestination }),
     },
   };
+}
+
+/** The props that shape only the Embedded Metric Format path's CloudWatch metrics. */
+const EMF_ONLY_PROPS = ['metricProfile', 'metricDeclarations', 'metrics', 'dimensionSets'] as const;
+
+/** With the OTLP path alone, a prop that shapes only the EMF path would silently do nothing: refuse it. */
+function refuseEmfOnlyProps(props: FargateContainerInsightsCollectorProps): void {
+  const set = EMF_ONLY_PROPS.find((name) => props[name] !== undefined);
+  if (set !== undefined) {
+    throw new ValidationError(
+      `Invalid ${set} with metricsDestination "${props.metricsDestination}": it selects the CloudWatch metrics of the Embedded Metric Format path, which "${props.metricsDestination}" does not send. Expected no ${set}, or metricsDestination "emf" or "both".`,
+    );
+  }
+}
+
+/** Where a resolved collector sends its Container Insights metrics. */
+export function destinationOf(resolved: ResolvedCollectorProps): MetricsDestination {
+  return resolved.configOptions.metricsDestination ?? 'emf';
 }
 
 /** The collector's environment: the values both modes set, by name. */

@@ -5,9 +5,15 @@ import type { ApplicationMetricsConfigOptions } from '../config/application-metr
 import { buildCollectorConfig, type CollectorConfig } from '../config/collector-config';
 import type { MetricDeclarationSpec } from '../config/metric-catalog';
 import { declaredMetrics } from '../config/metric-selection';
+import type { MetricsDestination } from '../config/otlp';
 import { claimNamespace } from '../core/namespace-claims';
 import type { CollectorSizing } from '../fargate/collector-sizing';
-import { createCollectorIdentity, type ResolvedCollectorProps, resolveCollectorProps } from './collector-base';
+import {
+  createCollectorIdentity,
+  destinationOf,
+  type ResolvedCollectorProps,
+  resolveCollectorProps,
+} from './collector-base';
 import type { FargateContainerInsightsCollectorProps } from './collector-props';
 
 /**
@@ -39,7 +45,9 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
    * size and price, and the replicas it recommends.
    */
   public readonly sizing: CollectorSizing;
-  /** The log group the collector writes its Embedded Metric Format events to. */
+  /** Where the Container Insights metrics go: `emf`, `otlp` or `both`. */
+  public readonly metricsDestination: MetricsDestination;
+  /** The log group the collector writes its Embedded Metric Format events to (with `emf` or `both`). */
   public readonly performanceLogGroupName: string;
   /** Its retention in days, set when the collector creates it; 0: never expire. */
   public readonly performanceLogRetentionDays: number;
@@ -86,6 +94,7 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
     this.metricDeclarations = resolved.configOptions.declarations;
     this.metrics = declaredMetrics(this.metricDeclarations);
     this.sizing = resolved.sizing;
+    this.metricsDestination = destinationOf(resolved);
     this.performanceLogGroupName = `/aws/containerinsights/${resolved.clusterName}/performance`;
     this.performanceLogRetentionDays = resolved.configOptions.logRetentionDays;
     this.performanceLogGroupTags = resolved.configOptions.logGroupTags;

@@ -3,6 +3,7 @@ import type * as kplus from 'cdk8s-plus-29';
 import type { AdotVersion } from '../config/adot-version';
 import type { ApplicationMetrics } from '../config/application-metrics';
 import type { Dimension, MetricDeclarationSpec, MetricProfile } from '../config/metric-catalog';
+import type { MetricsDestination } from '../config/otlp';
 
 /** Properties of a {@link FargateContainerInsightsCollector}. */
 export interface FargateContainerInsightsCollectorProps {
@@ -179,4 +180,28 @@ export interface FargateContainerInsightsCollectorProps {
    * @default - no application metrics
    */
   readonly applicationMetrics?: ApplicationMetrics;
+
+  /**
+   * Where the Container Insights metrics go:
+   * - `emf`: the classic path, Embedded Metric Format to
+   *   `/aws/containerinsights/<clusterName>/performance`, from which
+   *   CloudWatch extracts the declared metrics (billed per metric);
+   * - `otlp`: OpenTelemetry metrics to CloudWatch's OTLP endpoint in `region`,
+   *   under cAdvisor's names with Kubernetes attributes, queried with PromQL
+   *   (billed per GB ingested); the EMF-only props (`metricProfile`,
+   *   `metricDeclarations`, `metrics`, `dimensionSets`) are then refused;
+   * - `both`: both at once, to migrate (each node is scraped twice).
+   *
+   * @default 'emf'
+   */
+  readonly metricsDestination?: MetricsDestination;
+
+  /**
+   * Accept `metricsDestination` `otlp` or `both` in a region that
+   * `OTLP_METRICS_REGIONS` (the CloudWatch user guide's list) does not have,
+   * for a region the endpoint has been added to since.
+   *
+   * @default false
+   */
+  readonly skipOtlpRegionCheck?: boolean;
 }

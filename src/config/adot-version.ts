@@ -62,8 +62,8 @@ interface VersionTraits {
 /**
  * Components registered by every release from v0.40.0 to v0.49.0, patch
  * releases included: receiver prometheus; processors memory_limiter,
- * metricstransform, resourcedetection, filter, cumulativetodelta,
- * deltatorate, batch; exporters awsemf, prometheusremotewrite, otlphttp;
+ * metricstransform, resourcedetection, resource, attributes, filter,
+ * cumulativetodelta, deltatorate, batch; exporters awsemf, prometheusremotewrite, otlphttp;
  * extensions health_check, sigv4auth.
  */
 const SHIPPED_BY_ALL: ReadonlySet<string> = new Set([
@@ -71,6 +71,8 @@ const SHIPPED_BY_ALL: ReadonlySet<string> = new Set([
   'memory_limiter',
   'metricstransform',
   'resourcedetection',
+  'resource',
+  'attributes',
   'filter',
   'cumulativetodelta',
   'deltatorate',
@@ -243,5 +245,20 @@ export class AdotVersion {
   /** The release tag, e.g. `v0.49.0`. */
   public toString(): string {
     return this.tag;
+  }
+}
+
+/**
+ * Checks that an ADOT release ships every component a feature needs.
+ *
+ * @param input the prop or field that asks for the feature, for the message
+ * @throws ValidationError naming the release, the missing components and the releases that ship them
+ */
+export function requireComponents(input: string, version: AdotVersion, components: readonly string[]): void {
+  const missing = components.filter((component) => !version.ships(component));
+  if (missing.length > 0) {
+    throw new ValidationError(
+      `Invalid ${input} for adotVersion ${version.tag}: ADOT ${version.tag} does not ship ${missing.join(', ')}; expected a release that does (${AdotVersion.releasesShipping(missing).join(', ') || 'none checked'}).`,
+    );
   }
 }

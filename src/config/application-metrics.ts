@@ -1,6 +1,6 @@
 import { invalidInput, ValidationError } from '../core/errors';
 import { validateDnsLabel, validateRegion } from '../core/validation';
-import { AdotVersion } from './adot-version';
+import { type AdotVersion, requireComponents } from './adot-version';
 
 /**
  * Application metrics: the Prometheus metrics of pods annotated
@@ -371,10 +371,5 @@ export function requireApplicationMetricsComponents(
   version: AdotVersion,
   options: ApplicationMetricsConfigOptions,
 ): void {
-  const missing = applicationMetricsComponents(options).filter((component) => !version.ships(component));
-  if (missing.length > 0) {
-    throw new ValidationError(
-      `Invalid ${input} for adotVersion ${version.tag}: ADOT ${version.tag} does not ship ${missing.join(', ')}; expected a release that does (${AdotVersion.releasesShipping(missing).join(', ') || 'none checked'}).`,
-    );
-  }
+  requireComponents(input, version, applicationMetricsComponents(options));
 }

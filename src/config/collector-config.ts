@@ -13,6 +13,14 @@ import {
   type MetricScope,
   operandsOf,
 } from './metric-catalog';
+import {
+  type MetricsDestination,
+  OTLP_BATCH_SIZE,
+  OTLP_CADVISOR_FAMILIES,
+  otlpMetricsEndpoint,
+  sendsEmf,
+  sendsOtlp,
+} from './otlp';
 
 /**
  * The collector configuration as a typed object, built from the metric
@@ -58,7 +66,7 @@ export const SHARD_ENV = 'SHARD';
 /** Prometheus relabel rule (`relabel_configs` / `metric_relabel_configs` entry). */
 export interface RelabelConfig {
   /** What the rule does; Prometheus' default is `replace`. */
-  readonly action?: 'replace' | 'keep' | 'drop' | 'labelmap' | 'hashmod';
+  readonly action?: 'replace' | 'keep' | 'drop' | 'labelmap' | 'hashmod' | 'labeldrop';
   /** Labels whose values, joined with `;`, the rule reads. */
   readonly source_labels?: readonly string[];
   /** Regular expression matched (anchored) against the joined source values, or the value of an environment variable. */
@@ -323,6 +331,10 @@ export interface MemoryLimiterProcessorConfig {
 export interface BatchProcessorConfig {
   /** How long data is held before a batch is sent. */
   readonly timeout: string;
+  /** Data points that trigger a send before `timeout`. */
+  readonly send_batch_size?: number;
+  /** Most data points in one batch: larger ones are split. */
+  readonly send_batch_max_size?: number;
 }
 
 /** Any processor of the pipeline. */
@@ -335,6 +347,8 @@ export type ProcessorConfig =
   | DeltaToRateProcessorConfig
   | MetricsGenerationProcessorConfig
   | ResourceDetectionProcessorConfig
+  | ResourceProcessorConfig
+  | AttributesProcessorConfig
   | BatchProcessorConfig;
 
 /** An awsemf metric declaration: which metrics become CloudWatch metrics, with which dimensions. */
@@ -432,6 +446,43 @@ export interface SigV4AuthExtensionConfig {
   readonly service: string;
 }
 
+/** The `otlphttp` exporter: OTLP over HTTP to CloudWatch's metrics endpoint. */
+export interface OtlpHttpExporterConfig {
+  /** The URL metrics are posted to. */
+  readonly metrics_endpoint: string;
+  /** The request signer. */
+  readonly auth: {
+    /** The id of the `sigv4auth` extension that signs each request. */
+    readonly authenticator: string;
+  };
+  /** Compression of the request bodies: the endpoint takes gzip or none. */
+  readonly compression: 'gzip';
+}
+
+/** A `resource` (resource attributes) or `attributes` (data point attributes) processor action. */
+export interface AttributeAction {
+  /** The attribute acted on. */
+  readonly key: string;
+  /** `upsert`: set it, from `value` or `from_attribute`; `delete`: remove it. */
+  readonly action: 'upsert' | 'delete';
+  /** The value set. */
+  readonly value?: string;
+  /** The attribute whose value is copied. */
+  readonly from_attribute?: string;
+}
+
+/** The `resource` processor: actions on resource attributes. */
+export interface ResourceProcessorConfig {
+  /** The actions, in order. */
+  readonly attributes: readonly AttributeAction[];
+}
+
+/** The `attributes` processor: actions on data point attributes. */
+export interface AttributesProcessorConfig {
+  /** The actions, in order. */
+  readonly actions: readonly AttributeAction[];
+}
+
 /** The `health_check` extension. */
 export interface HealthCheckExtensionConfig {
   /** The address the extension listens on, `host:port`. */
@@ -487,8 +538,10 @@ export interface MetricsPipelineConfig {
 export interface ServiceConfig {
   /** The pipelines, by id. */
   readonly pipelines: {
-    /** The Container Insights pipeline. */
-    readonly metrics: MetricsPipelineConfig;
+    /** The Container Insights pipeline to Embedded Metric Format (destination `emf` or `both`). */
+    readonly metrics?: MetricsPipelineConfig;
+    /** The Container Insights pipeline to CloudWatch's OTLP endpoint (destination `otlp` or `both`). */
+    readonly 'metrics/otlp'?: MetricsPipelineConfig;
     /** With application metrics to CloudWatch: the declared metrics, as EMF. */
     readonly 'metrics/application_cloudwatch'?: MetricsPipelineConfig;
     /** With application metrics to Amazon Managed Service for Prometheus: every scraped metric, by remote write. */
@@ -507,8 +560,10 @@ export interface ServiceConfig {
 export interface CollectorConfig {
   /** The receivers, by id. */
   readonly receivers: {
-    /** The cAdvisor scrape. */
-    readonly prometheus: PrometheusReceiverConfig;
+    /** The cAdvisor scrape of the Embedded Metric Format path. */
+    readonly prometheus?: PrometheusReceiverConfig;
+    /** The cAdvisor scrape of the OTLP path. */
+    readonly 'prometheus/otlp'?: PrometheusReceiverConfig;
     /** With application metrics: the scrape of the annotated pods. */
     readonly 'prometheus/application'?: ApplicationPrometheusReceiverConfig;
   };
@@ -517,7 +572,9 @@ export interface CollectorConfig {
   /** The exporters, by id. */
   readonly exporters: {
     /** Embedded Metric Format to CloudWatch Logs. */
-    readonly awsemf: AwsEmfExporterConfig;
+    readonly awsemf?: AwsEmfExporterConfig;
+    /** OTLP to CloudWatch's metrics endpoint. */
+    readonly 'otlphttp/cloudwatch'?: OtlpHttpExporterConfig;
     /** With application metrics to CloudWatch: their Embedded Metric Format. */
     readonly 'awsemf/application'?: AwsEmfApplicationExporterConfig;
     /** With application metrics to Amazon Managed Service for Prometheus: remote write. */
@@ -529,9 +586,42 @@ export interface CollectorConfig {
     readonly health_check: HealthCheckExtensionConfig;
     /** With application metrics to Amazon Managed Service for Prometheus: the request signer. */
     readonly 'sigv4auth/application'?: SigV4AuthExtensionConfig;
+    /** With the OTLP path: the signer of the requests to CloudWatch's metrics endpoint. */
+    readonly 'sigv4auth/monitoring'?: SigV4AuthExtensionConfig;
   };
   /** What runs. */
   readonly service: ServiceConfig;
+}
+
+/** A configuration with the Embedded Metric Format path (destination `emf` or `both`). */
+export interface EmfCollectorConfig extends CollectorConfig {
+  /** The receivers, the cAdvisor scrape of the EMF path among them. */
+  readonly receivers: CollectorConfig['receivers'] & {
+    /** The cAdvisor scrape of the EMF path. */
+    readonly prometheus: PrometheusReceiverConfig;
+  };
+  /** The exporters, awsemf among them. */
+  readonly exporters: CollectorConfig['exporters'] & {
+    /** Embedded Metric Format to CloudWatch Logs. */
+    readonly awsemf: AwsEmfExporterConfig;
+  };
+  /** What runs, the EMF pipeline among it. */
+  readonly service: ServiceConfig & {
+    /** The pipelines, `metrics` among them. */
+    readonly pipelines: ServiceConfig['pipelines'] & {
+      /** The Container Insights pipeline to Embedded Metric Format. */
+      readonly metrics: MetricsPipelineConfig;
+    };
+  };
+}
+
+/** Whether a configuration has the Embedded Metric Format path. */
+export function hasEmfPath(config: CollectorConfig): config is EmfCollectorConfig {
+  return (
+    config.receivers.prometheus !== undefined &&
+    config.exporters.awsemf !== undefined &&
+    config.service.pipelines.metrics !== undefined
+  );
 }
 
 /** Inputs of the collector configuration. All values are assumed validated. */
@@ -561,6 +651,8 @@ export interface CollectorConfigOptions {
   readonly logGroupTags: Readonly<Record<string, string>>;
   /** Scrape the annotated pods too, into pipelines of their own; absent: no application metrics. */
   readonly applicationMetrics?: ApplicationMetricsConfigOptions;
+  /** Where the Container Insights metrics go; absent: `emf`. */
+  readonly metricsDestination?: MetricsDestination;
 }
 
 /**
@@ -744,7 +836,34 @@ function catalogEntry(name: string): MetricDefinition {
   return entry;
 }
 
-function prometheusReceiver(options: CollectorConfigOptions): PrometheusReceiverConfig {
+/** Rules that make a discovered node's target its cAdvisor endpoint, through the API server proxy. */
+const CADVISOR_PROXY_RULES: readonly RelabelConfig[] = [
+  // Fargate nodes cannot be reached directly: scrape through the API server...
+  { target_label: '__address__', replacement: 'kubernetes.default.svc:443' },
+  // ...at the kubelet proxy path of each node's cAdvisor endpoint.
+  {
+    source_labels: ['__meta_kubernetes_node_name'],
+    regex: '(.+)',
+    target_label: '__metrics_path__',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Prometheus capture group reference, not a template.
+    replacement: '/api/v1/nodes/${1}/proxy/metrics/cadvisor',
+  },
+];
+
+/** The rule that keeps only the nodes labelled `eks.amazonaws.com/compute-type: fargate`. */
+const FARGATE_NODES_RULE: RelabelConfig = {
+  source_labels: [COMPUTE_TYPE_META_LABEL],
+  regex: 'fargate',
+  action: 'keep',
+};
+
+/** A cAdvisor scrape of every (Fargate) node through the API server, with its own job and rules. */
+function cadvisorReceiver(
+  options: CollectorConfigOptions,
+  job: string,
+  rules: readonly RelabelConfig[],
+  seriesRules: readonly RelabelConfig[],
+): PrometheusReceiverConfig {
   return {
     config: {
       global: {
@@ -753,7 +872,7 @@ function prometheusReceiver(options: CollectorConfigOptions): PrometheusReceiver
       },
       scrape_configs: [
         {
-          job_name: 'kubelets-cadvisor-metrics',
+          job_name: job,
           sample_limit: 10000,
           scheme: 'https',
           // Every Fargate pod runs on its own node; discover them all.
@@ -761,32 +880,104 @@ function prometheusReceiver(options: CollectorConfigOptions): PrometheusReceiver
           // Authenticate to the API server with the pod's service-account token.
           tls_config: { ca_file: `${SERVICE_ACCOUNT_DIR}/ca.crt` },
           authorization: { credentials_file: `${SERVICE_ACCOUNT_DIR}/token` },
-          relabel_configs: [
-            // In clusters with EC2 node groups too, only Fargate nodes: the
-            // pipeline keeps only series labelled LaunchType fargate anyway.
-            ...(options.fargateNodesOnly
-              ? [{ source_labels: [COMPUTE_TYPE_META_LABEL], regex: 'fargate', action: 'keep' } as const]
-              : []),
-            // With several replicas, only this replica's share of the nodes.
-            ...shardRules(options.shards),
-            // Node labels onto every series: kubernetes_io_hostname, eks_amazonaws_com_compute_type, ...
-            { action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' },
-            // Fargate nodes cannot be reached directly: scrape through the API server...
-            { target_label: '__address__', replacement: 'kubernetes.default.svc:443' },
-            // ...at the kubelet proxy path of each node's cAdvisor endpoint.
-            {
-              source_labels: ['__meta_kubernetes_node_name'],
-              regex: '(.+)',
-              target_label: '__metrics_path__',
-              // biome-ignore lint/suspicious/noTemplateCurlyInString: a Prometheus capture group reference, not a template.
-              replacement: '/api/v1/nodes/${1}/proxy/metrics/cadvisor',
-            },
-          ],
-          // Parse and transform only the cAdvisor families the catalog uses.
-          metric_relabel_configs: [consumedFamiliesRule()],
+          relabel_configs: [...rules, ...CADVISOR_PROXY_RULES],
+          metric_relabel_configs: [...seriesRules],
         },
       ],
     },
+  };
+}
+
+function prometheusReceiver(options: CollectorConfigOptions): PrometheusReceiverConfig {
+  return cadvisorReceiver(
+    options,
+    'kubelets-cadvisor-metrics',
+    [
+      // In clusters with EC2 node groups too, only Fargate nodes: the
+      // pipeline keeps only series labelled LaunchType fargate anyway.
+      ...(options.fargateNodesOnly ? [FARGATE_NODES_RULE] : []),
+      // With several replicas, only this replica's share of the nodes.
+      ...shardRules(options.shards),
+      // Node labels onto every series: kubernetes_io_hostname, eks_amazonaws_com_compute_type, ...
+      { action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' },
+    ],
+    // Parse and transform only the cAdvisor families the catalog uses.
+    [consumedFamiliesRule()],
+  );
+}
+
+/** The `metric_relabel_configs` rule that keeps, at scrape time, the cAdvisor families the OTLP path sends. */
+export function otlpFamiliesRule(): RelabelConfig {
+  return {
+    source_labels: ['__name__'],
+    regex: OTLP_CADVISOR_FAMILIES.map((f) => escapeRegExp(f.name)).join('|'),
+    action: 'keep',
+  };
+}
+
+/**
+ * cAdvisor labels the OTLP path drops at scrape time: `id`, the cgroup path,
+ * and `name`, the container runtime's id. The pod, container and image
+ * labels tell the same series apart (the pod's own cgroup has no container
+ * and no image; its sandbox has the pause image), and the two are the
+ * longest values of every data point, which is billed by the byte.
+ */
+export const OTLP_LABELDROP_RULE: RelabelConfig = { action: 'labeldrop', regex: 'id|name' };
+
+/**
+ * The OTLP path's scrape: Fargate nodes only, whatever `fargateNodesOnly`
+ * says (the EMF path drops other nodes' series in its pipeline; this one has
+ * no such step), sharded like the EMF path's.
+ */
+function otlpReceiver(options: CollectorConfigOptions): PrometheusReceiverConfig {
+  return cadvisorReceiver(
+    options,
+    'kubelets-cadvisor-otlp',
+    [FARGATE_NODES_RULE, ...shardRules(options.shards)],
+    [otlpFamiliesRule(), OTLP_LABELDROP_RULE],
+  );
+}
+
+/**
+ * Resource attributes the prometheus receiver sets that describe the scrape
+ * (the API server's address, port and scheme, the job), not the pod: removed
+ * from the OTLP path, where every byte of every data point is billed. Both
+ * the older and the newer semantic-convention names, by release.
+ */
+const SCRAPE_RESOURCE_ATTRIBUTES = [
+  'service.name',
+  'service.instance.id',
+  'net.host.name',
+  'net.host.port',
+  'http.scheme',
+  'server.address',
+  'server.port',
+  'url.scheme',
+];
+
+/** The OTLP path's resource attributes: the cluster, cloud and region; the node is the receiver's own `k8s.node.name`. */
+function otlpResource(region: string): ResourceProcessorConfig {
+  return {
+    attributes: [
+      // ClusterName comes from OTEL_RESOURCE_ATTRIBUTES, through resourcedetection.
+      { key: 'k8s.cluster.name', action: 'upsert', from_attribute: 'ClusterName' },
+      { key: 'ClusterName', action: 'delete' },
+      { key: 'cloud.region', action: 'upsert', value: region },
+      { key: 'cloud.provider', action: 'upsert', value: 'aws' },
+      { key: 'cloud.platform', action: 'upsert', value: 'aws_eks' },
+      ...SCRAPE_RESOURCE_ATTRIBUTES.map((key): AttributeAction => ({ key, action: 'delete' })),
+    ],
+  };
+}
+
+/** The OTLP path's data point attributes: the semantic-convention names beside cAdvisor's own labels. */
+function otlpAttributes(): AttributesProcessorConfig {
+  return {
+    actions: [
+      { key: 'k8s.namespace.name', action: 'upsert', from_attribute: 'namespace' },
+      { key: 'k8s.pod.name', action: 'upsert', from_attribute: 'pod' },
+      { key: 'k8s.container.name', action: 'upsert', from_attribute: 'container' },
+    ],
   };
 }
 
@@ -1062,6 +1253,9 @@ function applicationSection(options: CollectorConfigOptions, app: ApplicationMet
   const filter = 'filter/application_cloudwatch';
   const { cloudWatch, managedPrometheus } = app;
   const processors: Array<readonly [string, ProcessorConfig]> = [
+    // Shared with the Container Insights pipelines, defined here too for when they are not there.
+    ['memory_limiter', memoryLimiterFor(options.memoryLimitMiB)],
+    ...(cloudWatch ? [['resourcedetection', { detectors: ['env'] }] as const] : []),
     [batch, { timeout: '60s' }],
     ...(cloudWatch
       ? [
@@ -1186,55 +1380,117 @@ export function buildCollectorConfig(options: CollectorConfigOptions): Collector
   ];
 
   const app = options.applicationMetrics && applicationSection(options, options.applicationMetrics);
+  const destination = options.metricsDestination ?? 'emf';
+  const emf = sendsEmf(destination);
+  const otlp = sendsOtlp(destination) ? otlpSection(options) : undefined;
+  // A processor shared by pipelines (memory_limiter, resourcedetection) is defined once.
+  const allProcessors = new Map<string, ProcessorConfig>();
+  for (const [id, config] of [...(emf ? processors : []), ...(otlp?.processors ?? []), ...(app?.processors ?? [])]) {
+    if (!allProcessors.has(id)) allProcessors.set(id, config);
+  }
+  const extensions = { ...otlp?.extensions, ...app?.extensions };
 
   return {
-    receivers: { prometheus: prometheusReceiver(options), ...app?.receivers },
-    processors: Object.fromEntries([...processors, ...(app?.processors ?? [])]),
+    receivers: {
+      ...(emf ? { prometheus: prometheusReceiver(options) } : {}),
+      ...otlp?.receivers,
+      ...app?.receivers,
+    },
+    processors: Object.fromEntries(allProcessors),
     exporters: {
-      awsemf: {
-        // awsemf fills {ClusterName} and {NodeName} in from the resource
-        // attributes, or else from each data point's labels. Every series
-        // carries NodeName (the node's kubernetes.io/hostname label, renamed
-        // by metricstransform/label_1), pod and node metrics alike, and on
-        // Fargate a node runs one pod: one stream per pod's node, never one
-        // named "undefined" (which {PodName} gave the node metrics).
-        log_group_name: '/aws/containerinsights/{ClusterName}/performance',
-        log_stream_name: '{NodeName}',
-        namespace: 'ContainerInsights',
-        region: options.region,
-        // Set when the exporter creates the log group (PutRetentionPolicy,
-        // and CreateLogGroup with tags); an existing group keeps its own.
-        ...(options.logRetentionDays === 0 ? {} : { log_retention: options.logRetentionDays }),
-        ...(Object.keys(options.logGroupTags).length === 0 ? {} : { tags: { ...options.logGroupTags } }),
-        resource_to_telemetry_conversion: { enabled: true },
-        eks_fargate_container_insights_enabled: true,
-        parse_json_encoded_attr_values: ['kubernetes'],
-        dimension_rollup_option: 'NoDimensionRollup',
-        metric_declarations: options.declarations.map((declaration) => ({
-          dimensions: declaration.dimensionSets.map((set) => [...set]),
-          metric_name_selectors: declaration.metrics.map(exactNameSelector),
-        })),
-        metric_descriptors: metricDescriptors(options.declarations),
-      },
+      ...(emf ? { awsemf: awsEmfExporter(options) } : {}),
+      ...otlp?.exporters,
       ...app?.exporters,
     },
     extensions: {
       // Bound on all interfaces on every version: from ADOT v0.42.0 the default
       // is localhost, which kubelet probes cannot reach.
       health_check: { endpoint: `0.0.0.0:${HEALTH_CHECK_PORT}` },
-      ...app?.extensions,
+      ...extensions,
     },
     service: {
       pipelines: {
-        metrics: {
-          receivers: ['prometheus'],
-          processors: processors.map(([id]) => id),
-          exporters: ['awsemf'],
-        },
+        ...(emf
+          ? { metrics: { receivers: ['prometheus'], processors: processors.map(([id]) => id), exporters: ['awsemf'] } }
+          : {}),
+        ...otlp?.pipelines,
         ...app?.pipelines,
       },
-      extensions: ['health_check', ...Object.keys(app?.extensions ?? {})],
+      extensions: ['health_check', ...Object.keys(extensions)],
       telemetry: { metrics: telemetryMetrics(options.version) },
+    },
+  };
+}
+
+/** The classic path's exporter: Embedded Metric Format to the performance log group. */
+function awsEmfExporter(options: CollectorConfigOptions): AwsEmfExporterConfig {
+  return {
+    // awsemf fills {ClusterName} and {NodeName} in from the resource
+    // attributes, or else from each data point's labels. Every series
+    // carries NodeName (the node's kubernetes.io/hostname label, renamed
+    // by metricstransform/label_1), pod and node metrics alike, and on
+    // Fargate a node runs one pod: one stream per pod's node, never one
+    // named "undefined" (which {PodName} gave the node metrics).
+    log_group_name: '/aws/containerinsights/{ClusterName}/performance',
+    log_stream_name: '{NodeName}',
+    namespace: 'ContainerInsights',
+    region: options.region,
+    // Set when the exporter creates the log group (PutRetentionPolicy,
+    // and CreateLogGroup with tags); an existing group keeps its own.
+    ...(options.logRetentionDays === 0 ? {} : { log_retention: options.logRetentionDays }),
+    ...(Object.keys(options.logGroupTags).length === 0 ? {} : { tags: { ...options.logGroupTags } }),
+    resource_to_telemetry_conversion: { enabled: true },
+    eks_fargate_container_insights_enabled: true,
+    parse_json_encoded_attr_values: ['kubernetes'],
+    dimension_rollup_option: 'NoDimensionRollup',
+    metric_declarations: options.declarations.map((declaration) => ({
+      dimensions: declaration.dimensionSets.map((set) => [...set]),
+      metric_name_selectors: declaration.metrics.map(exactNameSelector),
+    })),
+    metric_descriptors: metricDescriptors(options.declarations),
+  };
+}
+
+/** The receivers, processors, exporter, extension and pipeline of the OTLP path. */
+interface OtlpSection {
+  readonly receivers: Pick<CollectorConfig['receivers'], 'prometheus/otlp'>;
+  readonly processors: ReadonlyArray<readonly [string, ProcessorConfig]>;
+  readonly exporters: Pick<CollectorConfig['exporters'], 'otlphttp/cloudwatch'>;
+  readonly extensions: Pick<CollectorConfig['extensions'], 'sigv4auth/monitoring'>;
+  readonly pipelines: Pick<ServiceConfig['pipelines'], 'metrics/otlp'>;
+}
+
+/**
+ * The OTLP path: cAdvisor's families as they are (cumulative counters
+ * included: PromQL takes the rate), with the standard Kubernetes and cloud
+ * attributes, batched within the endpoint's limits, to CloudWatch's OTLP
+ * endpoint in the cluster's region, signed for `monitoring`.
+ */
+function otlpSection(options: CollectorConfigOptions): OtlpSection {
+  const processors: Array<readonly [string, ProcessorConfig]> = [
+    ['memory_limiter', memoryLimiterFor(options.memoryLimitMiB)],
+    ['resourcedetection', { detectors: ['env'] }],
+    ['resource/otlp', otlpResource(options.region)],
+    ['attributes/otlp', otlpAttributes()],
+    ['batch/otlp', { timeout: '60s', send_batch_size: OTLP_BATCH_SIZE, send_batch_max_size: OTLP_BATCH_SIZE }],
+  ];
+  return {
+    receivers: { 'prometheus/otlp': otlpReceiver(options) },
+    processors,
+    exporters: {
+      'otlphttp/cloudwatch': {
+        metrics_endpoint: otlpMetricsEndpoint(options.region),
+        auth: { authenticator: 'sigv4auth/monitoring' },
+        compression: 'gzip',
+      },
+    },
+    extensions: { 'sigv4auth/monitoring': { region: options.region, service: 'monitoring' } },
+    pipelines: {
+      'metrics/otlp': {
+        receivers: ['prometheus/otlp'],
+        processors: processors.map(([id]) => id),
+        exporters: ['otlphttp/cloudwatch'],
+      },
     },
   };
 }

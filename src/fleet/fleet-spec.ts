@@ -11,6 +11,7 @@ import {
   resolveApplicationMetrics,
 } from '../config/application-metrics';
 import { METRIC_PROFILES, type MetricProfile } from '../config/metric-catalog';
+import { METRICS_DESTINATIONS, type MetricsDestination } from '../config/otlp';
 import { invalidInput, ValidationError } from '../core/errors';
 import {
   EMF_LOG_RETENTION_DAYS,
@@ -151,6 +152,20 @@ export interface FleetCluster {
    * @default - no application metrics
    */
   readonly applicationMetrics?: ApplicationMetrics;
+  /**
+   * Where the Container Insights metrics go: `emf` (classic), `otlp`
+   * (OpenTelemetry metrics for PromQL) or `both` (to migrate).
+   *
+   * @default 'emf'
+   */
+  readonly metricsDestination?: MetricsDestination;
+  /**
+   * Accept `otlp` or `both` in a region the library does not list for
+   * CloudWatch's OTLP metrics endpoint.
+   *
+   * @default false
+   */
+  readonly skipOtlpRegionCheck?: boolean;
 }
 
 /** Emit an Argo CD ApplicationSet over the cluster folders. */
@@ -408,6 +423,17 @@ const CLUSTER_FIELDS: Readonly<Record<keyof FleetCluster, Field>> = {
     description: `Scrape the pods annotated prometheus.io/scrape: "true" and send their metrics to one or both destinations: ${APPLICATION_METRICS_DESTINATIONS.join(', ')}.`,
     check: (input: string, value: ApplicationMetrics) => resolveApplicationMetrics(input, value),
     schema: applicationMetricsSchema(),
+  },
+  metricsDestination: oneOf(
+    'string',
+    'emf: the classic Embedded Metric Format path; otlp: OpenTelemetry metrics to CloudWatch over OTLP, for PromQL; both: both, to migrate. Default: emf.',
+    METRICS_DESTINATIONS,
+    `one of ${METRICS_DESTINATIONS.join(', ')}`,
+  ),
+  skipOtlpRegionCheck: {
+    type: 'boolean',
+    description:
+      "Accept otlp or both in a region not in the library's list of regions with OTLP metrics ingestion. Default: false.",
   },
 };
 

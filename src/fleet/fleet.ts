@@ -14,6 +14,7 @@ import { OperatorVersion } from '../collector/operator-version';
 import { AdotVersion } from '../config/adot-version';
 import { estimateCustomMetrics, estimatePerformanceLogs, type MonthlyBill, monthlyBill } from '../config/cost-estimate';
 import { PROFILE_DECLARATIONS } from '../config/metric-catalog';
+import { estimateOtlpIngestion, OTLP_PRICE_NOTE, sendsEmf, sendsOtlp } from '../config/otlp';
 import { ValidationError } from '../core/errors';
 import { FileBatch, writeFoldersSafely } from '../core/output';
 import { sizeCollector } from '../fargate/collector-sizing';
@@ -86,6 +87,8 @@ export function addClusterCharts(app: App, cluster: FleetCluster): ClusterConstr
       ? {}
       : { performanceLogGroupTags: cluster.performanceLogGroupTags }),
     ...(cluster.applicationMetrics === undefined ? {} : { applicationMetrics: cluster.applicationMetrics }),
+    ...(cluster.metricsDestination === undefined ? {} : { metricsDestination: cluster.metricsDestination }),
+    ...(cluster.skipOtlpRegionCheck === undefined ? {} : { skipOtlpRegionCheck: cluster.skipOtlpRegionCheck }),
   };
   const chart = new Chart(app, CLUSTER_CHARTS.collector);
   const collector =
@@ -272,9 +275,14 @@ export interface FleetEstimate {
   /**
    * The fleet's monthly bill: each cluster's custom metrics (its profile, for
    * its expected pods in at most 10 namespaces, as the app assumes), its
-   * performance logs (at its retention) and its collectors.
+   * performance logs (at its retention) and its collectors. Clusters that
+   * send only over OTLP have no custom metrics or performance logs.
    */
   readonly bill: MonthlyBill;
+  /** GB a month the clusters that send over OTLP ingest there (free during the public preview). */
+  readonly otlpGb: number;
+  /** How many clusters send over OTLP. */
+  readonly otlpClusters: number;
 }
 
 /** Sizes every cluster's collector and estimates its bill, and adds them up. */
@@ -282,6 +290,8 @@ export function estimateFleet(fleet: Fleet): FleetEstimate {
   let pods = 0;
   const needMoreReplicas: Array<{ name: string; replicas: number }> = [];
   const total = { metricsUsd: 0, logsUsd: 0, collectorUsd: 0, totalUsd: 0 };
+  let otlpGb = 0;
+  let otlpClusters = 0;
   const scrapeIntervalSeconds = DEFAULT_SCRAPE_INTERVAL.toSeconds();
   for (const cluster of fleet.clusters) {
     const expectedPods = cluster.expectedPods ?? DEFAULT_EXPECTED_PODS;
@@ -301,10 +311,17 @@ export function estimateFleet(fleet: Fleet): FleetEstimate {
       scrapeIntervalSeconds,
       retentionDays: cluster.performanceLogRetentionDays ?? DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
     });
-    const bill = monthlyBill(metrics, logs, sizing.monthlyUsd);
+    const destination = cluster.metricsDestination ?? 'emf';
+    const bill = sendsEmf(destination)
+      ? monthlyBill(metrics, logs, sizing.monthlyUsd)
+      : { metricsUsd: 0, logsUsd: 0, collectorUsd: sizing.monthlyUsd, totalUsd: sizing.monthlyUsd };
     for (const key of ['metricsUsd', 'logsUsd', 'collectorUsd', 'totalUsd'] as const) total[key] += bill[key];
+    if (sendsOtlp(destination)) {
+      otlpClusters++;
+      otlpGb += estimateOtlpIngestion({ pods: expectedPods, scrapeIntervalSeconds }).ingestedGb;
+    }
   }
-  return { pods, needMoreReplicas, bill: total };
+  return { pods, needMoreReplicas, bill: total, otlpGb, otlpClusters };
 }
 
 /** One line for a person: the fleet's collectors and their monthly price. */
@@ -317,7 +334,11 @@ export function formatFleetCollectors(fleet: Fleet, estimate: FleetEstimate): st
 export function formatFleetBill(fleet: Fleet, estimate: FleetEstimate): string {
   const usd = (n: number) => `$${n.toFixed(2)}`;
   const { bill } = estimate;
-  return `Monthly estimate for ${fleet.clusters.length} cluster(s) (us-east-1): ${usd(bill.totalUsd)} = custom metrics ${usd(bill.metricsUsd)} + performance logs ${usd(bill.logsUsd)} + collectors ${usd(bill.collectorUsd)}.`;
+  const otlp =
+    estimate.otlpClusters === 0
+      ? ''
+      : ` OTLP metrics of ${estimate.otlpClusters} cluster(s): ${estimate.otlpGb.toFixed(1)} GB ingested a month, ${OTLP_PRICE_NOTE}.`;
+  return `Monthly estimate for ${fleet.clusters.length} cluster(s) (us-east-1): ${usd(bill.totalUsd)} = custom metrics ${usd(bill.metricsUsd)} + performance logs ${usd(bill.logsUsd)} + collectors ${usd(bill.collectorUsd)}.${otlp}`;
 }
 
 /**

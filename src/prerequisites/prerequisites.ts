@@ -57,6 +57,14 @@ export interface PrerequisiteCollector {
   readonly performanceLogGroupName: string;
   /** The tags the collector creates that log group with; with any, the role may tag it. */
   readonly performanceLogGroupTags: Readonly<Record<string, string>>;
+  /**
+   * Where the Container Insights metrics go: with `emf` or `both` the
+   * performance log group (and the managed policy for it); with `otlp` or
+   * `both` CloudWatch's OTLP endpoint (and `cloudwatch:PutMetricData`).
+   *
+   * @default 'emf'
+   */
+  readonly metricsDestination?: 'emf' | 'otlp' | 'both';
   /** The collector's application metrics, when on: their log group and workspace. */
   readonly applicationMetrics?: {
     /** To CloudWatch: the log group, created with the same tags. */
@@ -130,8 +138,8 @@ export interface EksctlClusterConfig {
       readonly roleName: string;
       /** Create only the role: the manifests create the service account. */
       readonly roleOnly: true;
-      /** The role's managed policies. */
-      readonly attachPolicyARNs: readonly string[];
+      /** The role's managed policies: none when the collector writes no Embedded Metric Format. */
+      readonly attachPolicyARNs?: readonly string[];
       /** The role's inline policy, when it needs more than the managed ones. */
       readonly attachPolicy?: IamPolicyDocument;
     }>;
@@ -154,8 +162,8 @@ export interface CollectorRole {
   readonly RoleName: string;
   /** The role's path. */
   readonly Path: string;
-  /** The managed policies attached to it. */
-  readonly ManagedPolicyArns: readonly string[];
+  /** The managed policies attached to it: none when the collector writes no Embedded Metric Format. */
+  readonly ManagedPolicyArns?: readonly string[];
   /** Its inline policies, when it needs more than the managed ones. */
   readonly Policies?: ReadonlyArray<{
     /** The inline policy's name. */
@@ -247,11 +255,14 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
   // logs:TagLogGroup) on the group.
   const logGroupArn = (name: string) => `arn:${partition}:logs:${collector.region}:${account}:log-group:${name}`;
   const app = collector.applicationMetrics;
-  // The log groups the collector creates: with tags, it may tag them.
-  const taggedGroups =
-    Object.keys(collector.performanceLogGroupTags).length === 0
-      ? []
-      : [collector.performanceLogGroupName, ...(app?.cloudWatch ? [app.cloudWatch.logGroupName] : [])];
+  const destination = collector.metricsDestination ?? 'emf';
+  // The log groups the collector writes Embedded Metric Format to, and creates.
+  const logGroups = [
+    ...(destination === 'otlp' ? [] : [collector.performanceLogGroupName]),
+    ...(app?.cloudWatch ? [app.cloudWatch.logGroupName] : []),
+  ];
+  // With tags, it may tag them.
+  const taggedGroups = Object.keys(collector.performanceLogGroupTags).length === 0 ? [] : logGroups;
   const tagPolicy: IamPolicyDocument | undefined =
     taggedGroups.length === 0
       ? undefined
@@ -282,13 +293,27 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
             },
           ],
         };
+  // The OTLP metrics endpoint authorizes a request as cloudwatch:PutMetricData,
+  // which has no resource-level permissions.
+  const otlpPolicy: IamPolicyDocument | undefined =
+    destination === 'emf'
+      ? undefined
+      : {
+          Version: '2012-10-17',
+          Statement: [
+            { Sid: 'SendOtlpMetrics', Effect: 'Allow', Action: ['cloudwatch:PutMetricData'], Resource: ['*'] },
+          ],
+        };
   const inlinePolicies = [
     ...(tagPolicy ? [{ PolicyName: 'container-insights-log-group-tags', PolicyDocument: tagPolicy }] : []),
+    ...(otlpPolicy ? [{ PolicyName: 'container-insights-otlp-metrics', PolicyDocument: otlpPolicy }] : []),
     ...(remoteWritePolicy
       ? [{ PolicyName: 'application-metrics-remote-write', PolicyDocument: remoteWritePolicy }]
       : []),
   ];
-  // eksctl takes one inline policy document: the statements of both.
+  // CloudWatchAgentServerPolicy is for writing Embedded Metric Format logs: only when the collector does.
+  const managedPolicies = logGroups.length === 0 ? [] : [managedPolicy];
+  // eksctl takes one inline policy document: the statements of all.
   const inlinePolicy: IamPolicyDocument | undefined =
     inlinePolicies.length === 0
       ? undefined
@@ -307,7 +332,7 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
             metadata: { name: serviceAccount, namespace },
             roleName,
             roleOnly: true,
-            attachPolicyARNs: [managedPolicy],
+            ...(managedPolicies.length === 0 ? {} : { attachPolicyARNs: managedPolicies }),
             ...(inlinePolicy === undefined ? {} : { attachPolicy: inlinePolicy }),
           },
         ],
@@ -319,7 +344,7 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
     collectorRole: {
       RoleName: roleName,
       Path: `/${path}`,
-      ManagedPolicyArns: [managedPolicy],
+      ...(managedPolicies.length === 0 ? {} : { ManagedPolicyArns: managedPolicies }),
       ...(inlinePolicies.length === 0 ? {} : { Policies: inlinePolicies }),
       ...(trust === undefined ? {} : { AssumeRolePolicyDocument: trust }),
     },

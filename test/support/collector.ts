@@ -2,8 +2,9 @@ import { parse } from 'yaml';
 import {
   AdotVersion,
   buildCollectorConfig,
-  type CollectorConfig,
   type CollectorConfigOptions,
+  type EmfCollectorConfig,
+  hasEmfPath,
   REFERENCE_DECLARATIONS,
 } from '../../src';
 
@@ -36,7 +37,9 @@ export const DEFAULT_CONFIG_OPTIONS: CollectorConfigOptions = {
   logGroupTags: {},
 };
 
-/** The collector configuration for the default options with some overridden. */
-export function buildConfig(overrides: Partial<CollectorConfigOptions> = {}): CollectorConfig {
-  return buildCollectorConfig({ ...DEFAULT_CONFIG_OPTIONS, ...overrides });
+/** The collector configuration for the default options with some overridden: with the EMF path (the default destination). */
+export function buildConfig(overrides: Partial<CollectorConfigOptions> = {}): EmfCollectorConfig {
+  const config = buildCollectorConfig({ ...DEFAULT_CONFIG_OPTIONS, ...overrides });
+  if (!hasEmfPath(config)) throw new Error('buildConfig: the options have no Embedded Metric Format path');
+  return config;
 }

@@ -1,5 +1,5 @@
 import type {
-  CollectorConfig,
+  EmfCollectorConfig,
   FilterConditionsProcessorConfig,
   FilterProcessorConfig,
   MetricsGenerationProcessorConfig,
@@ -191,7 +191,7 @@ export class PipelineModel {
   private readonly previous = new Map<string, number>();
 
   public constructor(
-    private readonly config: CollectorConfig,
+    private readonly config: EmfCollectorConfig,
     private readonly resource: Readonly<Record<string, string>>,
   ) {}
 

@@ -3,7 +3,7 @@ import { EnvReference, type RelabelConfig } from '../../src';
 
 /**
  * Prometheus relabelling (model/relabel/relabel.go), for the actions the
- * configuration uses: replace, keep, drop, labelmap and hashmod. Regular
+ * configuration uses: replace, keep, drop, labelmap, labeldrop and hashmod. Regular
  * expressions are anchored, source values joined with `;`, `regex` defaults
  * to `(.*)` and `replacement` to `$1`; a replace that writes an empty value
  * removes the label. `${env:NAME}` regexes read `env`.
@@ -44,6 +44,9 @@ export function relabel(
         break;
       case 'drop':
         if (regex.test(value)) return undefined;
+        break;
+      case 'labeldrop':
+        for (const name of Object.keys(labels)) if (regex.test(name)) delete labels[name];
         break;
       case 'hashmod':
         labels[rule.target_label as string] = String(prometheusHashmod(value, rule.modulus as number));
