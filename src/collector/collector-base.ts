@@ -282,7 +282,7 @@ export function createCollectorIdentity(scope: Construct, resolved: ResolvedColl
   const clusterRole = new kplus.ClusterRole(scope, 'ClusterRole', {
     metadata: { name: COLLECTOR_NAMES.clusterRole },
   });
-  // Least privilege: only what the one scrape job uses. The AWS reference
+  // Least privilege: only what the cAdvisor scrape jobs use. The AWS reference
   // also grants pods, pods/proxy, services, endpoints, nodes/metrics and the
   // /metrics/cadvisor URL, none of which the pipeline reads.
   //

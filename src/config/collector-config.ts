@@ -524,7 +524,7 @@ export interface TelemetryMetricsReaders {
 /** `service.telemetry.metrics`, in the form the release reads. */
 export type TelemetryMetricsConfig = TelemetryMetricsAddress | TelemetryMetricsReaders;
 
-/** The one metrics pipeline: component ids, in order. */
+/** A metrics pipeline: component ids, in order. */
 export interface MetricsPipelineConfig {
   /** The receivers. */
   readonly receivers: readonly string[];
