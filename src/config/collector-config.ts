@@ -369,11 +369,11 @@ export interface MetricDescriptorConfig {
   readonly overwrite: boolean;
 }
 
-/** The `awsemf` exporter: Embedded Metric Format logs to CloudWatch. */
-export interface AwsEmfExporterConfig {
+/** What both `awsemf` exporters set: where the events go, and which metrics CloudWatch extracts. */
+export interface AwsEmfCommonConfig {
   /** The log group, with `{ClusterName}` filled in from the resource attribute. */
   readonly log_group_name: string;
-  /** The log stream, with `{NodeName}` filled in from the data point's label. */
+  /** The log stream, with `{NodeName}` or `{pod}` filled in from each data point's label. */
   readonly log_stream_name: string;
   /** The CloudWatch metric namespace. */
   readonly namespace: string;
@@ -388,41 +388,26 @@ export interface AwsEmfExporterConfig {
     /** Whether they are copied. */
     readonly enabled: boolean;
   };
+  /** Which metrics become CloudWatch metrics; the rest stay log fields. */
+  readonly metric_declarations: readonly MetricDeclaration[];
+}
+
+/** The `awsemf` exporter: Embedded Metric Format logs to CloudWatch. */
+export interface AwsEmfExporterConfig extends AwsEmfCommonConfig {
   /** The exporter's Container Insights handling for EKS on Fargate. */
   readonly eks_fargate_container_insights_enabled: boolean;
   /** Attributes whose JSON-encoded values are written as JSON objects. */
   readonly parse_json_encoded_attr_values: readonly string[];
   /** Which dimension sets the exporter adds on its own: none, with `NoDimensionRollup`. */
   readonly dimension_rollup_option: 'NoDimensionRollup' | 'SingleDimensionRollupOnly' | 'ZeroAndSingleDimensionRollup';
-  /** Which metrics become CloudWatch metrics; the rest stay log fields. */
-  readonly metric_declarations: readonly MetricDeclaration[];
   /** The units of the declared metrics. */
   readonly metric_descriptors: readonly MetricDescriptorConfig[];
 }
 
 /** The `awsemf` exporter of the application metrics: their own log group and metric namespace. */
-export interface AwsEmfApplicationExporterConfig {
-  /** The log group, with `{ClusterName}` filled in from the resource attribute. */
-  readonly log_group_name: string;
-  /** The log stream: one per pod, from each data point's `pod` label. */
-  readonly log_stream_name: string;
-  /** The CloudWatch metric namespace. */
-  readonly namespace: string;
-  /** The region the logs are sent to. */
-  readonly region: string;
-  /** Retention, in days, set when the exporter creates the log group; absent: never expire. */
-  readonly log_retention?: number;
-  /** Tags set when the exporter creates the log group. */
-  readonly tags?: Readonly<Record<string, string>>;
-  /** Copies resource attributes (such as `ClusterName`) onto every data point. */
-  readonly resource_to_telemetry_conversion: {
-    /** Whether they are copied. */
-    readonly enabled: boolean;
-  };
+export interface AwsEmfApplicationExporterConfig extends AwsEmfCommonConfig {
   /** Which dimension sets the exporter adds on its own: none. */
   readonly dimension_rollup_option: 'NoDimensionRollup';
-  /** Which metrics become CloudWatch metrics. */
-  readonly metric_declarations: readonly MetricDeclaration[];
 }
 
 /** The `prometheusremotewrite` exporter: Prometheus remote write to Amazon Managed Service for Prometheus. */
@@ -1278,14 +1263,10 @@ function applicationSection(options: CollectorConfigOptions, app: ApplicationMet
               log_stream_name: `{${APPLICATION_LABELS.pod}}`,
               namespace: cloudWatch.namespace,
               region: options.region,
-              ...(options.logRetentionDays === 0 ? {} : { log_retention: options.logRetentionDays }),
-              ...(Object.keys(options.logGroupTags).length === 0 ? {} : { tags: { ...options.logGroupTags } }),
+              ...logGroupSettings(options),
               resource_to_telemetry_conversion: { enabled: true },
               dimension_rollup_option: 'NoDimensionRollup',
-              metric_declarations: cloudWatch.declarations.map((declaration) => ({
-                dimensions: declaration.dimensionSets.map((set) => [...set]),
-                metric_name_selectors: declaration.metrics.map(exactNameSelector),
-              })),
+              metric_declarations: metricDeclarations(cloudWatch.declarations),
             },
           }
         : {}),
@@ -1422,6 +1403,31 @@ export function buildCollectorConfig(options: CollectorConfigOptions): Collector
   };
 }
 
+/**
+ * The retention and tags an awsemf exporter sets when it creates its log
+ * group (PutRetentionPolicy, and CreateLogGroup with tags); an existing group
+ * keeps its own.
+ */
+function logGroupSettings(options: CollectorConfigOptions): Pick<AwsEmfCommonConfig, 'log_retention' | 'tags'> {
+  return {
+    ...(options.logRetentionDays === 0 ? {} : { log_retention: options.logRetentionDays }),
+    ...(Object.keys(options.logGroupTags).length === 0 ? {} : { tags: { ...options.logGroupTags } }),
+  };
+}
+
+/** awsemf declarations: each metric selected by its exact name, with every dimension set. */
+function metricDeclarations(
+  declarations: ReadonlyArray<{
+    readonly metrics: readonly string[];
+    readonly dimensionSets: ReadonlyArray<readonly string[]>;
+  }>,
+): MetricDeclaration[] {
+  return declarations.map((declaration) => ({
+    dimensions: declaration.dimensionSets.map((set) => [...set]),
+    metric_name_selectors: declaration.metrics.map(exactNameSelector),
+  }));
+}
+
 /** The classic path's exporter: Embedded Metric Format to the performance log group. */
 function awsEmfExporter(options: CollectorConfigOptions): AwsEmfExporterConfig {
   return {
@@ -1435,18 +1441,12 @@ function awsEmfExporter(options: CollectorConfigOptions): AwsEmfExporterConfig {
     log_stream_name: '{NodeName}',
     namespace: 'ContainerInsights',
     region: options.region,
-    // Set when the exporter creates the log group (PutRetentionPolicy,
-    // and CreateLogGroup with tags); an existing group keeps its own.
-    ...(options.logRetentionDays === 0 ? {} : { log_retention: options.logRetentionDays }),
-    ...(Object.keys(options.logGroupTags).length === 0 ? {} : { tags: { ...options.logGroupTags } }),
+    ...logGroupSettings(options),
     resource_to_telemetry_conversion: { enabled: true },
     eks_fargate_container_insights_enabled: true,
     parse_json_encoded_attr_values: ['kubernetes'],
     dimension_rollup_option: 'NoDimensionRollup',
-    metric_declarations: options.declarations.map((declaration) => ({
-      dimensions: declaration.dimensionSets.map((set) => [...set]),
-      metric_name_selectors: declaration.metrics.map(exactNameSelector),
-    })),
+    metric_declarations: metricDeclarations(options.declarations),
     metric_descriptors: metricDescriptors(options.declarations),
   };
 }
