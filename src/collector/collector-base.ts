@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import { AdotVersion, requireComponents } from '../config/adot-version';
 import {
   type ApplicationMetricsConfigOptions,
-  requireApplicationMetricsComponents,
+  applicationMetricsComponents,
   resolveApplicationMetrics,
 } from '../config/application-metrics';
 import { CLUSTER_NAME_ENV, type CollectorConfigOptions, memoryLimiterFor } from '../config/collector-config';
@@ -160,7 +160,9 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
     props.applicationMetrics === undefined
       ? undefined
       : resolveApplicationMetrics('applicationMetrics', props.applicationMetrics);
-  if (applicationMetrics) requireApplicationMetricsComponents('applicationMetrics', adotVersion, applicationMetrics);
+  if (applicationMetrics) {
+    requireComponents('applicationMetrics', adotVersion, applicationMetricsComponents(applicationMetrics));
+  }
   return {
     clusterName,
     region,

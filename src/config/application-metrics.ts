@@ -1,6 +1,5 @@
 import { invalidInput, ValidationError } from '../core/errors';
 import { validateDnsLabel, validateRegion } from '../core/validation';
-import { type AdotVersion, requireComponents } from './adot-version';
 
 /**
  * Application metrics: the Prometheus metrics of pods annotated
@@ -358,18 +357,4 @@ export function applicationMetricsComponents(options: ApplicationMetricsConfigOp
     ...(options.cloudWatch ? ['filter', 'resourcedetection', 'awsemf'] : []),
     ...(options.managedPrometheus ? ['prometheusremotewrite', 'sigv4auth'] : []),
   ];
-}
-
-/**
- * Checks that an ADOT release ships every component the application metrics
- * need.
- *
- * @throws ValidationError naming the release and the missing component
- */
-export function requireApplicationMetricsComponents(
-  input: string,
-  version: AdotVersion,
-  options: ApplicationMetricsConfigOptions,
-): void {
-  requireComponents(input, version, applicationMetricsComponents(options));
 }
