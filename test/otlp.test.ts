@@ -6,10 +6,12 @@ import {
   buildCollectorConfig,
   type CollectorConfig,
   clusterPrerequisites,
+  estimateFleet,
   estimateOtlpIngestion,
   FargateContainerInsightsCollector,
   type FargateContainerInsightsCollectorProps,
   FargateContainerInsightsOperatorCollector,
+  formatFleetBill,
   type MetricsPipelineConfig,
   OTLP_ATTRIBUTES,
   OTLP_BATCH_SIZE,
@@ -379,5 +381,33 @@ describe('IAM', () => {
     const { collectorRole } = policiesOf({ metricsDestination: 'both' });
     expect(collectorRole.ManagedPolicyArns).toStrictEqual(['arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy']);
     expect(collectorRole.Policies).toStrictEqual([PUT_METRIC_DATA]);
+  });
+});
+
+describe('a fleet', () => {
+  const cluster = { region: 'eu-west-1', serviceAccountRoleArn: props.serviceAccountRoleArn, expectedPods: 100 };
+  const emfOnly = estimateFleet({ clusters: [{ ...cluster, name: 'a' }] });
+
+  test('an OTLP-only cluster pays no custom metrics or performance logs; its GB are counted and said unpriced', () => {
+    const fleet = {
+      clusters: [
+        { ...cluster, name: 'a' },
+        { ...cluster, name: 'b', metricsDestination: 'otlp' as const },
+      ],
+    };
+    const estimate = estimateFleet(fleet);
+    expect(estimate.bill.metricsUsd).toBeCloseTo(emfOnly.bill.metricsUsd, 9);
+    expect(estimate.bill.logsUsd).toBeCloseTo(emfOnly.bill.logsUsd, 9);
+    expect(estimate.bill.collectorUsd).toBeCloseTo(2 * emfOnly.bill.collectorUsd, 9);
+    expect(estimate.otlpClusters).toBe(1);
+    expect(estimate.otlpGb).toBeCloseTo(estimateOtlpIngestion({ pods: 100, scrapeIntervalSeconds: 60 }).ingestedGb, 9);
+    expect(formatFleetBill(fleet, estimate)).toMatch(
+      /\. OTLP metrics of 1 cluster\(s\): 161\.9 GB ingested a month, not priced here: CloudWatch bills OTLP metrics per GB ingested, free during the public preview from 2026-04-02\.$/,
+    );
+  });
+
+  test('without OTLP, the bill line is as it was', () => {
+    expect(formatFleetBill({ clusters: [{ ...cluster, name: 'a' }] }, emfOnly)).not.toContain('OTLP');
+    expect(emfOnly.otlpClusters).toBe(0);
   });
 });

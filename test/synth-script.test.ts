@@ -67,6 +67,21 @@ describe('npm run synth', () => {
       },
       'Invalid ADOT_VERSION "latest"',
     ],
+    [
+      'METRICS_DESTINATION=otlp where CloudWatch has no OTLP metrics endpoint',
+      {
+        CLUSTER_NAME: 'prod',
+        AWS_REGION: 'me-south-1',
+        COLLECTOR_ROLE_ARN: 'arn:aws:iam::123456789012:role/r',
+        METRICS_DESTINATION: 'otlp',
+      },
+      'Invalid METRICS_DESTINATION "otlp" in region "me-south-1"',
+    ],
+    [
+      'an unknown APPLICATION_METRICS destination',
+      { APPLICATION_METRICS: 'loki' },
+      'Invalid APPLICATION_METRICS "loki"',
+    ],
   ])(
     'with %s exits non-zero with the message and leaves dist/ and prerequisites/ byte-identical',
     (_, env, message) => {
@@ -99,6 +114,26 @@ describe('npm run synth', () => {
       'ClusterName=prod-eu',
     );
   });
+});
+
+test('METRICS_DESTINATION=otlp: the OTLP pipeline, its estimate instead of the custom metrics, and PutMetricData', () => {
+  const run = npmRun('synth', {
+    CLUSTER_NAME: 'prod-eu',
+    AWS_REGION: 'eu-west-1',
+    COLLECTOR_ROLE_ARN: 'arn:aws:iam::123456789012:role/adot-collector',
+    METRICS_DESTINATION: 'otlp',
+  });
+  expect(run.status, run.stderr).toBe(0);
+  expect(run.stderr).not.toContain('CloudWatch custom metrics for');
+  expect(run.stderr).toContain(
+    'OTLP metrics for 100 pods: 74 data points (36.9 KB) per pod per scrape, 161.9 GB ingested a month',
+  );
+  const manifest = readFileSync(join(scratch, 'dist', 'fargate-container-insights.k8s.yaml'), 'utf8');
+  expect(manifest).toContain('metrics_endpoint: https://monitoring.eu-west-1.amazonaws.com/v1/metrics');
+  expect(manifest).not.toContain('awsemf:\n');
+  expect(readFileSync(join(scratch, 'prerequisites', 'collector-role.json'), 'utf8')).toContain(
+    'cloudwatch:PutMetricData',
+  );
 });
 
 describe('npm run check', () => {
