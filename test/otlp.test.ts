@@ -24,6 +24,7 @@ import {
   otlpPodScrape,
   renderCollectorConfig,
   requireComponents,
+  resolveApplicationMetrics,
   shardRules,
   TYPICAL_OTLP_POD,
   ValidationError,
@@ -410,4 +411,27 @@ describe('a fleet', () => {
     expect(formatFleetBill({ clusters: [{ ...cluster, name: 'a' }] }, emfOnly)).not.toContain('OTLP');
     expect(emfOnly.otlpClusters).toBe(0);
   });
+});
+
+describe('with application metrics too', () => {
+  const app = resolveApplicationMetrics('applicationMetrics', {
+    cloudWatch: { declarations: [{ metrics: ['http_requests_total'], dimensionSets: [['ClusterName', 'app']] }] },
+    managedPrometheus: {
+      remoteWriteUrl:
+        'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-12345678-abcd-ef01-2345-6789abcdef01/api/v1/remote_write',
+    },
+  });
+  test.each(['emf', 'otlp', 'both'] as const)(
+    '%s: every pipeline starts with memory_limiter, every component is defined once and used',
+    (destination) => {
+      const config = configFor(destination, { applicationMetrics: app });
+      const pipelines = pipelinesOf(config);
+      expect(pipelines.length).toBe(destination === 'both' ? 4 : 3);
+      for (const [, pipeline] of pipelines) expect(pipeline.processors[0]).toBe('memory_limiter');
+      for (const kind of ['receivers', 'processors', 'exporters'] as const) {
+        expect(new Set(Object.keys(config[kind])), kind).toStrictEqual(new Set(pipelines.flatMap(([, p]) => p[kind])));
+      }
+      expect(new Set(config.service.extensions)).toStrictEqual(new Set(Object.keys(config.extensions)));
+    },
+  );
 });
