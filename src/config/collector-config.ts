@@ -821,6 +821,14 @@ function catalogEntry(name: string): MetricDefinition {
   return entry;
 }
 
+/** The scrape interval and timeout every receiver uses, as Prometheus durations. */
+function scrapeTiming(options: CollectorConfigOptions): PrometheusReceiverConfig['config']['global'] {
+  return {
+    scrape_interval: formatDuration(options.scrapeIntervalMs),
+    scrape_timeout: formatDuration(options.scrapeTimeoutMs),
+  };
+}
+
 /** Rules that make a discovered node's target its cAdvisor endpoint, through the API server proxy. */
 const CADVISOR_PROXY_RULES: readonly RelabelConfig[] = [
   // Fargate nodes cannot be reached directly: scrape through the API server...
@@ -851,10 +859,7 @@ function cadvisorReceiver(
 ): PrometheusReceiverConfig {
   return {
     config: {
-      global: {
-        scrape_interval: formatDuration(options.scrapeIntervalMs),
-        scrape_timeout: formatDuration(options.scrapeTimeoutMs),
-      },
+      global: scrapeTiming(options),
       scrape_configs: [
         {
           job_name: job,
@@ -1201,10 +1206,7 @@ function applicationReceiver(
   const keepDeclared = app.cloudWatch !== undefined && app.managedPrometheus === undefined;
   return {
     config: {
-      global: {
-        scrape_interval: formatDuration(options.scrapeIntervalMs),
-        scrape_timeout: formatDuration(options.scrapeTimeoutMs),
-      },
+      global: scrapeTiming(options),
       scrape_configs: [
         {
           job_name: 'annotated-pods',
