@@ -153,12 +153,12 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
   [
     'a tag key AWS reserves',
     collector({ performanceLogGroupTags: { 'aws:team': 'platform' } }),
-    'Invalid performanceLogGroupTags key "aws:team": expected at most 50 tags',
+    'Invalid performanceLogGroupTags key "aws:team": expected 1 to 50 tags',
   ],
   [
     'a tag value with a comma',
     collector({ performanceLogGroupTags: { team: 'a,b' } }),
-    'Invalid performanceLogGroupTags.team "a,b": expected at most 50 tags, keys of 1 to 128 and values of 1 to 256 letters, spaces, digits or "_ . : / = + - @", no key starting with "aws:".',
+    'Invalid performanceLogGroupTags.team "a,b": expected 1 to 50 tags, keys of 1 to 128 and values of 1 to 256 bytes of letters, spaces, digits or "_ . : / = + - @" (Unicode 15.0), no key starting with "aws:", holding "::" or named after an Object.prototype member such as "constructor".',
   ],
   [
     'an empty tag value',
@@ -173,7 +173,7 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
   [
     '51 tags',
     collector({ performanceLogGroupTags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`t${i}`, 'v'])) }),
-    'Invalid performanceLogGroupTags "51 tags": expected at most 50 tags',
+    'Invalid performanceLogGroupTags "51 tags": expected 1 to 50 tags',
   ],
   [
     'PERFORMANCE_LOG_GROUP_TAGS not JSON',
@@ -251,28 +251,28 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
   [
     'zero scrapeInterval',
     collector({ scrapeInterval: Duration.seconds(0) }),
-    'Invalid scrapeInterval "0 seconds": expected a positive duration of whole milliseconds',
+    'Invalid scrapeInterval "0ms": expected a duration of whole milliseconds from 1 ms to 24 hours',
   ],
   [
     'a fraction of a millisecond',
     collector({ scrapeTimeout: Duration.millis(0.5) }),
-    /^Invalid scrapeTimeout .*: expected a positive duration of whole milliseconds/,
+    /^Invalid scrapeTimeout "0.5ms": expected a duration of whole milliseconds from 1 ms to 24 hours/,
   ],
   [
     'scrapeTimeout equal to scrapeInterval',
     collector({ scrapeTimeout: Duration.minutes(1) }),
-    'Invalid scrapeTimeout 60000ms: expected a duration shorter than scrapeInterval (60000ms).',
+    'Invalid scrapeTimeout "60000ms": expected a duration shorter than scrapeInterval (60000ms).',
   ],
   [
     'scrapeTimeout above scrapeInterval',
     collector({ scrapeInterval: Duration.seconds(30), scrapeTimeout: Duration.seconds(40) }),
-    'Invalid scrapeTimeout 40000ms: expected a duration shorter than scrapeInterval (30000ms).',
+    'Invalid scrapeTimeout "40000ms": expected a duration shorter than scrapeInterval (30000ms).',
   ],
   // resources
   [
     'a negative CPU request',
     collector({ resources: cpuAndMemory(kplus.Cpu.units(-1), Size.gibibytes(1)) }),
-    'Invalid resources.cpu.request "-1": expected a positive CPU quantity',
+    'Invalid resources.cpu.request "-1": expected a CPU quantity of whole millicores from 1m to 16 vCPU',
   ],
   [
     'a memory request above the limit',
@@ -282,7 +282,7 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
   [
     'a fraction of a mebibyte',
     collector({ resources: cpuAndMemory(kplus.Cpu.units(1), Size.kibibytes(1536)) }),
-    'Invalid resources.memory.request "1536Ki": expected a whole, positive number of mebibytes',
+    'Invalid resources.memory.request "1.5Mi": expected a whole number of mebibytes from 1 to 122880',
   ],
   [
     'no memory limit',

@@ -124,16 +124,16 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
   const namespaceName = validateDnsLabel('namespace', props.namespace ?? DEFAULT_COLLECTOR_NAMESPACE);
   const adotVersion = props.adotVersion ?? AdotVersion.DEFAULT;
   const image = validateImage('image', props.image ?? adotVersion.image);
-  const scrapeInterval = validateDuration('scrapeInterval', props.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL);
-  const scrapeTimeout = validateDuration('scrapeTimeout', props.scrapeTimeout ?? Duration.seconds(40));
-  if (scrapeTimeout.toMilliseconds() >= scrapeInterval.toMilliseconds()) {
+  const scrapeIntervalMs = validateDuration('scrapeInterval', props.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL);
+  const scrapeTimeoutMs = validateDuration('scrapeTimeout', props.scrapeTimeout ?? Duration.seconds(40));
+  if (scrapeTimeoutMs >= scrapeIntervalMs) {
     throw new ValidationError(
-      `Invalid scrapeTimeout ${scrapeTimeout.toMilliseconds()}ms: expected a duration shorter than scrapeInterval (${scrapeInterval.toMilliseconds()}ms).`,
+      `Invalid scrapeTimeout "${scrapeTimeoutMs}ms": expected a duration shorter than scrapeInterval (${scrapeIntervalMs}ms).`,
     );
   }
   const replicas = validateInteger('replicas', props.replicas ?? 1, 1, 100);
   const expectedPods = validateInteger('expectedPods', props.expectedPods ?? DEFAULT_EXPECTED_PODS, 1, 1_000_000);
-  const sizing = sizeCollector({ expectedPods, replicas, scrapeIntervalSeconds: scrapeInterval.toSeconds() });
+  const sizing = sizeCollector({ expectedPods, replicas, scrapeIntervalSeconds: scrapeIntervalMs / 1000 });
   const resources = validateResources('resources', props.resources ?? sizedResources(sizing));
   const memoryLimitMiB = resources.memory?.limit?.toMebibytes() ?? 0;
   if (memoryLimitMiB < MIN_MEMORY_LIMIT_MIB) {
@@ -155,7 +155,10 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
     'performanceLogRetentionDays',
     props.performanceLogRetentionDays ?? DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
   );
-  const logGroupTags = validateLogGroupTags('performanceLogGroupTags', props.performanceLogGroupTags ?? {});
+  const logGroupTags =
+    props.performanceLogGroupTags === undefined
+      ? {}
+      : validateLogGroupTags('performanceLogGroupTags', props.performanceLogGroupTags);
   const applicationMetrics =
     props.applicationMetrics === undefined
       ? undefined
@@ -177,8 +180,8 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
     configOptions: {
       version: adotVersion,
       region,
-      scrapeIntervalMs: scrapeInterval.toMilliseconds(),
-      scrapeTimeoutMs: scrapeTimeout.toMilliseconds(),
+      scrapeIntervalMs,
+      scrapeTimeoutMs,
       declarations,
       memoryLimitMiB,
       shards: replicas,

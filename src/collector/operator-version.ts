@@ -78,7 +78,7 @@ export class OperatorVersion {
    * @throws ValidationError for a value that is not a release tag `vX.Y.Z`, or a release before v0.99.0
    */
   public static of(tag: string, input = 'operatorVersion'): OperatorVersion {
-    if (!RELEASE_TAG.test(tag)) {
+    if (typeof tag !== 'string' || !RELEASE_TAG.test(tag)) {
       invalidInput(
         input,
         tag,

@@ -1,4 +1,4 @@
-import { ValidationError } from '../core/errors';
+import { showValue, ValidationError } from '../core/errors';
 
 /** The component type of the metrics generation processor, which ADOT v0.42.0 renamed. */
 export type MetricsGenerationProcessorType = 'experimental_metricsgeneration' | 'metricsgeneration';
@@ -180,14 +180,14 @@ export class AdotVersion {
    * @throws ValidationError for `latest`, a malformed tag, or a release that has not been checked
    */
   public static of(tag: string, input = 'adotVersion'): AdotVersion {
-    const normalized = /^\d/.test(tag) ? `v${tag}` : tag;
+    const normalized = typeof tag !== 'string' ? '' : /^\d/.test(tag) ? `v${tag}` : tag;
     const traits = TRAITS.get(normalized);
     if (!traits) {
       const why = /^v\d+\.\d+\.\d+$/.test(normalized)
         ? 'is not a release whose component configuration this library has checked'
         : 'is not a release tag "vMAJOR.MINOR.PATCH" (floating tags such as "latest" are not accepted: pin a version)';
       throw new ValidationError(
-        `Invalid ${input} ${JSON.stringify(tag)}: it ${why}. Supported versions: ${RELEASES.map(([t]) => t).join(', ')}.`,
+        `Invalid ${input} ${showValue(tag)}: it ${why}. Supported versions: ${RELEASES.map(([t]) => t).join(', ')}.`,
       );
     }
     return new AdotVersion(normalized, traits);

@@ -185,7 +185,7 @@ const REMOTE_WRITE_URL =
 
 /** Checks a remote write URL and takes out its region and workspace id. */
 export function parseRemoteWriteUrl(input: string, url: string): RemoteWriteTarget {
-  const match = REMOTE_WRITE_URL.exec(url);
+  const match = typeof url === 'string' ? REMOTE_WRITE_URL.exec(url) : null;
   const [, region = '', workspaceId = ''] = match ?? [];
   if (!match) invalidInput(input, url, REMOTE_WRITE_URL_FORM);
   validateRegion(input, region);

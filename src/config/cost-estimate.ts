@@ -1,4 +1,4 @@
-import { ValidationError } from '../core/errors';
+import { showValue, ValidationError } from '../core/errors';
 import type { Dimension, MetricDeclarationSpec } from './metric-catalog';
 
 /**
@@ -99,11 +99,11 @@ export function estimateCustomMetrics(
 ): CustomMetricsEstimate {
   const { namespaces, pods } = input;
   if (!Number.isInteger(pods) || pods < 1) {
-    throw new ValidationError(`Invalid pods ${JSON.stringify(pods)}: expected a whole number of at least 1.`);
+    throw new ValidationError(`Invalid pods ${showValue(pods)}: expected a whole number of at least 1.`);
   }
   if (!Number.isInteger(namespaces) || namespaces < 1 || namespaces > pods) {
     throw new ValidationError(
-      `Invalid namespaces ${JSON.stringify(namespaces)}: expected a whole number from 1 to pods (${pods}); a namespace without pods sends no metrics.`,
+      `Invalid namespaces ${showValue(namespaces)}: expected a whole number from 1 to pods (${pods}); a namespace without pods sends no metrics.`,
     );
   }
   const perDimensionSet = input.declarations.flatMap((declaration, index) =>
@@ -290,7 +290,7 @@ export function estimateApplicationMetrics(
 ): ApplicationMetricsEstimate {
   const { pods, namespaces, apps } = input;
   if (!Number.isInteger(pods) || pods < 1) {
-    throw new ValidationError(`Invalid pods ${JSON.stringify(pods)}: expected a whole number of at least 1.`);
+    throw new ValidationError(`Invalid pods ${showValue(pods)}: expected a whole number of at least 1.`);
   }
   for (const [name, value] of [
     ['namespaces', namespaces],
@@ -298,7 +298,7 @@ export function estimateApplicationMetrics(
   ] as const) {
     if (!Number.isInteger(value) || value < 1 || value > pods) {
       throw new ValidationError(
-        `Invalid ${name} ${JSON.stringify(value)}: expected a whole number from 1 to pods (${pods}).`,
+        `Invalid ${name} ${showValue(value)}: expected a whole number from 1 to pods (${pods}).`,
       );
     }
   }

@@ -1,4 +1,4 @@
-import { ValidationError } from '../core/errors';
+import { showValue, ValidationError } from '../core/errors';
 import {
   DEFAULT_DIMENSION_SETS,
   DEFAULT_METRICS,
@@ -51,12 +51,12 @@ export function validateMetricSelection(
   const unknown = metrics.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
     throw new ValidationError(
-      `Invalid ${metricsProp} ${JSON.stringify(unknown)}: the pipeline does not produce ${unknown.length === 1 ? 'this metric' : 'these metrics'}. Expected names from METRIC_CATALOG: ${known.join(', ')}.`,
+      `Invalid ${metricsProp} ${showValue(unknown)}: the pipeline does not produce ${unknown.length === 1 ? 'this metric' : 'these metrics'}. Expected names from METRIC_CATALOG: ${known.join(', ')}.`,
     );
   }
   const repeated = duplicatesOf(metrics);
   if (repeated.length > 0) {
-    throw new ValidationError(`Invalid ${metricsProp} ${JSON.stringify(repeated)}: each metric may be listed once.`);
+    throw new ValidationError(`Invalid ${metricsProp} ${showValue(repeated)}: each metric may be listed once.`);
   }
 
   if (dimensionSets.length === 0) {
@@ -66,13 +66,13 @@ export function validateMetricSelection(
     const unavailable = set.find((d) => d in NOT_PRODUCED_DIMENSIONS);
     if (unavailable) {
       throw new ValidationError(
-        `Invalid ${setsProp} entry ${JSON.stringify(set)}: the pipeline cannot set the dimension ${unavailable} on Fargate: ${NOT_PRODUCED_DIMENSIONS[unavailable]}.`,
+        `Invalid ${setsProp} entry ${showValue(set)}: the pipeline cannot set the dimension ${unavailable} on Fargate: ${NOT_PRODUCED_DIMENSIONS[unavailable]}.`,
       );
     }
     const bad = set.filter((d) => !(DIMENSIONS as readonly string[]).includes(d));
     if (set.length === 0 || set.length > MAX_DIMENSIONS || bad.length > 0 || duplicatesOf(set).length > 0) {
       throw new ValidationError(
-        `Invalid ${setsProp} entry ${JSON.stringify(set)}: expected 1 to ${MAX_DIMENSIONS} distinct dimensions from ${DIMENSIONS.join(', ')}.`,
+        `Invalid ${setsProp} entry ${showValue(set)}: expected 1 to ${MAX_DIMENSIONS} distinct dimensions from ${DIMENSIONS.join(', ')}.`,
       );
     }
   }
@@ -90,7 +90,7 @@ export function validateMetricSelection(
       const missing = set.filter((d) => !carried.includes(d));
       if (missing.length > 0) {
         throw new ValidationError(
-          `Invalid ${setsProp} entry ${JSON.stringify(set)} for ${metricsProp} entry "${name}": ${metric.scope} metrics carry only ${carried.join(', ')}, not ${missing.join(', ')}.`,
+          `Invalid ${setsProp} entry ${showValue(set)} for ${metricsProp} entry "${name}": ${metric.scope} metrics carry only ${carried.join(', ')}, not ${missing.join(', ')}.`,
         );
       }
     }
@@ -170,7 +170,7 @@ export function resolveMetricDeclarations(choice: MetricChoice): readonly Metric
   const profile = choice.metricProfile ?? 'reference';
   if (!METRIC_PROFILES.includes(profile)) {
     throw new ValidationError(
-      `Invalid metricProfile ${JSON.stringify(profile)}: expected one of ${METRIC_PROFILES.join(', ')}.`,
+      `Invalid metricProfile ${showValue(profile)}: expected one of ${METRIC_PROFILES.join(', ')}.`,
     );
   }
   return PROFILE_DECLARATIONS[profile];

@@ -1,4 +1,4 @@
-import { invalidInput, ValidationError } from '../core/errors';
+import { invalidInput, showValue, ValidationError } from '../core/errors';
 
 /**
  * CloudWatch's OpenTelemetry metrics path: cAdvisor metrics, under their
@@ -91,7 +91,7 @@ export function validateMetricsDestination(
   const checked = destination as MetricsDestination;
   if (sendsOtlp(checked) && !skipRegionCheck && !OTLP_METRICS_REGIONS.includes(region)) {
     throw new ValidationError(
-      `Invalid ${input} ${JSON.stringify(destination)} in region ${JSON.stringify(region)}: CloudWatch's OTLP metrics endpoint is not listed for that region. Expected emf there, or a region with OTLP metrics ingestion (${OTLP_METRICS_REGIONS.join(', ')}); if the endpoint has been added since, set ${skipInput}.`,
+      `Invalid ${input} ${showValue(destination)} in region ${showValue(region)}: CloudWatch's OTLP metrics endpoint is not listed for that region. Expected emf there, or a region with OTLP metrics ingestion (${OTLP_METRICS_REGIONS.join(', ')}); if the endpoint has been added since, set ${skipInput}.`,
     );
   }
   return checked;

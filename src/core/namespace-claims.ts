@@ -1,5 +1,5 @@
 import type { Construct, IConstruct } from 'constructs';
-import { ValidationError } from './errors';
+import { showValue, ValidationError } from './errors';
 
 /**
  * Which construct creates which namespace, per app (the construct tree's
@@ -25,7 +25,7 @@ export function claimNamespace(owner: Construct, input: string, namespace: strin
   const other = claimed.get(namespace);
   if (other !== undefined) {
     throw new ValidationError(
-      `Invalid ${input} ${JSON.stringify(namespace)}: it is already created by ${other}; expected a namespace that no other construct of this app creates.`,
+      `Invalid ${input} ${showValue(namespace)}: it is already created by ${other}; expected a namespace that no other construct of this app creates.`,
     );
   }
   claimed.set(namespace, owner.node.path);

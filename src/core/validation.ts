@@ -1,6 +1,7 @@
-import type { Duration } from 'cdk8s';
+import { type Duration, type Size, SizeRoundingBehavior } from 'cdk8s';
 import type { ContainerResources } from 'cdk8s-plus-29';
-import { invalidInput as fail, ValidationError } from './errors';
+import { invalidInput as fail, showValue, ValidationError } from './errors';
+import { UNICODE_15_LETTERS_SEPARATORS_NUMBERS } from './tag-characters';
 
 /**
  * One validator per kind of value. Each takes the name of the input it checks
@@ -14,7 +15,7 @@ const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/;
 
 /** Checks an EKS cluster name. */
 export function validateClusterName(input: string, value: string): string {
-  if (!CLUSTER_NAME.test(value)) {
+  if (!matches(CLUSTER_NAME, value)) {
     fail(
       input,
       value,
@@ -30,7 +31,7 @@ const REGION = /^[a-z]{2,4}(-[a-z]+){1,2}-\d{1,2}$/;
 
 /** Checks an AWS region code. */
 export function validateRegion(input: string, value: string): string {
-  if (!REGION.test(value)) {
+  if (!matches(REGION, value)) {
     fail(input, value, 'an AWS region code such as "us-east-1", "eu-central-1", "cn-north-1" or "us-gov-west-1"');
   }
   return value;
@@ -43,8 +44,7 @@ const ROLE_ARN =
 
 /** Checks an IAM role ARN, as used by IRSA's `eks.amazonaws.com/role-arn` annotation. */
 export function validateRoleArn(input: string, value: string): string {
-  const match = ROLE_ARN.exec(value);
-  if (!match || value.length > 2048) {
+  if (!matches(ROLE_ARN, value) || value.length > 2048) {
     fail(
       input,
       value,
@@ -54,12 +54,30 @@ export function validateRoleArn(input: string, value: string): string {
   return value;
 }
 
+/** Checks a boolean prop: JavaScript callers may pass `"false"`, which is truthy. */
+export function validateBoolean(input: string, value: boolean): boolean {
+  if (typeof value !== 'boolean') fail(input, value, 'true or false');
+  return value;
+}
+
+/**
+ * Checks a list of strings: an array (not a single string, which would be
+ * read one character at a time) whose every item is a string.
+ */
+export function validateStringList(input: string, value: readonly string[], accepted: string): readonly string[] {
+  if (!Array.isArray(value)) fail(input, value, accepted);
+  value.forEach((item, i) => {
+    if (typeof item !== 'string') fail(`${input}[${i}]`, item, 'a string');
+  });
+  return value;
+}
+
 // RFC 1123 label, as Kubernetes requires for namespace names.
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** Checks a Kubernetes DNS-1123 label (namespace names). */
 export function validateDnsLabel(input: string, value: string): string {
-  if (!DNS_LABEL.test(value)) {
+  if (!matches(DNS_LABEL, value)) {
     fail(
       input,
       value,
@@ -69,9 +87,14 @@ export function validateDnsLabel(input: string, value: string): string {
   return value;
 }
 
-/** Checks a whole number within bounds (replicas, limits). */
+/** Whether `value` is a string that `regex` matches: JavaScript callers may pass anything. */
+function matches(regex: RegExp, value: unknown): value is string {
+  return typeof value === 'string' && regex.test(value);
+}
+
+/** Checks a whole number within bounds (replicas, limits): a finite number, not a numeric string. */
 export function validateInteger(input: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     fail(input, value, `a whole number from ${min} to ${max}`);
   }
   return value;
@@ -98,25 +121,49 @@ const IMAGE =
 
 /** Checks a container image reference. */
 export function validateImage(input: string, value: string): string {
-  if (!IMAGE.test(value)) {
+  if (!matches(IMAGE, value)) {
     fail(input, value, 'a container image reference "[registry/]repository[:tag][@sha256:<digest>]"');
   }
   return value;
 }
 
-/** Checks that a cdk8s `Duration` is a positive whole number of milliseconds. */
-export function validateDuration(input: string, value: Duration): Duration {
-  const ms = whole(() => value.toMilliseconds());
-  if (!(ms > 0)) {
-    fail(input, `${value.toHumanString()}`, 'a positive duration of whole milliseconds, such as Duration.seconds(40)');
+/**
+ * The longest duration accepted: a day. Every duration the library writes is
+ * a scrape interval or timeout; Go's `time.Duration` (the collector) holds at
+ * most about 292 years, and a day keeps every rendering far from that.
+ */
+export const MAX_DURATION_MS = 86_400_000;
+
+/**
+ * Checks that a cdk8s `Duration` is a whole number of milliseconds from 1 to
+ * {@link MAX_DURATION_MS} (1.5 s is fine, 1.5 ms is not), and returns it in
+ * milliseconds.
+ */
+export function validateDuration(input: string, value: Duration): number {
+  const accepted = 'a duration of whole milliseconds from 1 ms to 24 hours, such as Duration.seconds(40)';
+  if (!isDuration(value)) fail(input, value, accepted);
+  const ms = attempt(() => value.toMilliseconds({ integral: false }));
+  if (!(Number.isInteger(ms) && ms >= 1 && ms <= MAX_DURATION_MS)) {
+    throw new ValidationError(`Invalid ${input} ${showDuration(ms)}: expected ${accepted}.`);
   }
-  return value;
+  return ms;
 }
 
-/** Runs a cdk8s unit conversion, which throws when the result is not whole; NaN then. */
-function whole(convert: () => number): number {
+/** A duration in milliseconds for a message: `1500ms`, `NaNms`, `Infinityms`. */
+function showDuration(ms: number): string {
+  return `"${showValue(ms)}ms"`;
+}
+
+/** Whether a JavaScript caller passed something with the `Duration` methods this library calls. */
+function isDuration(value: unknown): value is Duration {
+  return typeof (value as Duration | null)?.toMilliseconds === 'function';
+}
+
+/** Runs a cdk8s unit conversion, which may throw; NaN then. */
+function attempt(convert: () => number): number {
   try {
-    return convert();
+    const result = convert();
+    return typeof result === 'number' ? result : Number.NaN;
   } catch {
     return Number.NaN;
   }
@@ -124,54 +171,83 @@ function whole(convert: () => number): number {
 
 /** Parses a Kubernetes CPU quantity ("1", "0.5", "250m") into millicores, or NaN. */
 export function cpuMillis(amount: string): number {
-  const match = /^(\d+(?:\.\d+)?)(m?)$/.exec(amount);
+  const match = typeof amount === 'string' ? /^(\d+(?:\.\d+)?)(m?)$/.exec(amount) : null;
   if (!match) return Number.NaN;
   return match[2] === 'm' ? Number(match[1]) : Number(match[1]) * 1000;
 }
 
-/** Checks a request/limit pair: both positive, the request no larger than the limit. */
-function validateRequestAndLimit<T>(
-  input: string,
-  what: string,
-  pair: { readonly request?: T; readonly limit?: T } | undefined,
-  amount: (quantity: T) => number,
-  show: (quantity: T) => string,
-  accepted: string,
-): void {
-  for (const which of ['request', 'limit'] as const) {
-    const quantity = pair?.[which];
-    if (quantity !== undefined && !(amount(quantity) > 0)) fail(`${input}.${which}`, show(quantity), accepted);
+/** Fargate's largest pod, which bounds any container's CPU: 16 vCPU. */
+const MAX_CPU_MILLIS = 16_000;
+/** Fargate's largest pod, which bounds any container's memory: 120 GB. */
+const MAX_MEMORY_MIB = 122_880;
+
+const CPU_FORM = `a CPU quantity of whole millicores from 1m to ${MAX_CPU_MILLIS / 1000} vCPU (Fargate's largest pod), such as Cpu.units(1) or Cpu.millis(250)`;
+const MEMORY_FORM = `a whole number of mebibytes from 1 to ${MAX_MEMORY_MIB} (120 GiB, Fargate's largest pod), such as Size.mebibytes(512)`;
+
+/** A CPU quantity's millicores, or NaN for anything else. */
+function cpuOf(quantity: unknown): number {
+  const millis = cpuMillis((quantity as { amount?: string } | null)?.amount as string);
+  return Number.isInteger(millis) && millis >= 1 && millis <= MAX_CPU_MILLIS ? millis : Number.NaN;
+}
+
+/** A `Size`'s mebibytes, unrounded, or NaN for anything else; never throws. */
+export function mebibytesOf(size: Size): number {
+  if (typeof (size as Size | null)?.toMebibytes !== 'function') return Number.NaN;
+  return attempt(() => size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }));
+}
+
+/** A memory quantity's whole mebibytes, or NaN for anything else. */
+function memoryOf(quantity: unknown): number {
+  const mib = mebibytesOf(quantity as Size);
+  return Number.isInteger(mib) && mib >= 1 && mib <= MAX_MEMORY_MIB ? mib : Number.NaN;
+}
+
+/** A CPU or memory quantity as a message shows it: `"250m"`, `"102.4Mi"`, `"NaNMi"`. */
+function showQuantity(kind: 'cpu' | 'memory', quantity: unknown): string {
+  if (kind === 'cpu') {
+    const amount = (quantity as { amount?: unknown } | null)?.amount;
+    return typeof amount === 'string' ? JSON.stringify(amount) : showValue(quantity);
   }
-  if (pair?.request !== undefined && pair.limit !== undefined && amount(pair.request) > amount(pair.limit)) {
-    fail(`${input}.request`, show(pair.request), `at most the ${what} limit (${show(pair.limit)})`);
+  const mib = mebibytesOf(quantity as Size);
+  return Number.isNaN(mib) && typeof (quantity as Size | null)?.toMebibytes !== 'function'
+    ? showValue(quantity)
+    : `"${showValue(mib)}Mi"`;
+}
+
+/** Checks a request/limit pair: each a valid quantity, the request no larger than the limit. */
+function validateRequestAndLimit(input: string, kind: 'cpu' | 'memory', pair: unknown): void {
+  if (pair === undefined) return;
+  if (typeof pair !== 'object' || pair === null) fail(`${input}.${kind}`, pair, `{ request, limit } of ${kind}`);
+  const amount = kind === 'cpu' ? cpuOf : memoryOf;
+  const accepted = kind === 'cpu' ? CPU_FORM : MEMORY_FORM;
+  const values = pair as { readonly request?: unknown; readonly limit?: unknown };
+  for (const which of ['request', 'limit'] as const) {
+    const quantity = values[which];
+    if (quantity !== undefined && Number.isNaN(amount(quantity))) {
+      throw new ValidationError(
+        `Invalid ${input}.${kind}.${which} ${showQuantity(kind, quantity)}: expected ${accepted}.`,
+      );
+    }
+  }
+  if (values.request !== undefined && values.limit !== undefined && amount(values.request) > amount(values.limit)) {
+    throw new ValidationError(
+      `Invalid ${input}.${kind}.request ${showQuantity(kind, values.request)}: expected at most the ${kind === 'cpu' ? 'CPU' : 'memory'} limit (${showQuantity(kind, values.limit).replaceAll('"', '')}).`,
+    );
   }
 }
 
 /**
- * Checks container resources: positive CPU and memory quantities, no request
- * above its limit, and a memory limit (the Pod Security Standard "restricted"
+ * Checks container resources: CPU in whole millicores and memory in whole
+ * mebibytes, each positive and no more than Fargate's largest pod; no request
+ * above its limit; and a memory limit (the Pod Security Standard "restricted"
  * expects one, and the collector's memory_limiter is sized from it).
  */
 export function validateResources(input: string, value: ContainerResources): ContainerResources {
-  validateRequestAndLimit(
-    `${input}.cpu`,
-    'CPU',
-    value.cpu,
-    (cpu) => cpuMillis(cpu.amount),
-    (cpu) => cpu.amount,
-    'a positive CPU quantity such as Cpu.units(1) or Cpu.millis(250)',
-  );
-  validateRequestAndLimit(
-    `${input}.memory`,
-    'memory',
-    value.memory,
-    (size) => whole(() => size.toMebibytes()),
-    (size) => {
-      const mebibytes = whole(() => size.toMebibytes());
-      return Number.isNaN(mebibytes) ? `${size.toKibibytes()}Ki` : `${mebibytes}Mi`;
-    },
-    'a whole, positive number of mebibytes such as Size.mebibytes(512)',
-  );
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail(input, value, 'container resources such as { cpu: { request, limit }, memory: { request, limit } }');
+  }
+  validateRequestAndLimit(input, 'cpu', value.cpu);
+  validateRequestAndLimit(input, 'memory', value.memory);
   if (value.memory?.limit === undefined) {
     throw new ValidationError(
       `Invalid ${input}.memory.limit (not set): expected a memory limit such as Size.mebibytes(512); on Fargate, set it equal to the request.`,
@@ -197,7 +273,8 @@ export const EMF_LOG_RETENTION_DAYS = [
  * variable) its digits.
  */
 export function validateEmfLogRetention(input: string, value: number | string): number {
-  const days = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  const days =
+    typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!(EMF_LOG_RETENTION_DAYS as readonly number[]).includes(days)) {
     fail(input, value, `0 (never expire) or one of ${EMF_LOG_RETENTION_DAYS.slice(1).join(', ')} days`);
   }
@@ -205,33 +282,56 @@ export function validateEmfLogRetention(input: string, value: number | string): 
 }
 
 // CloudWatch Logs tag keys and values (CreateLogGroup, TagResource): letters,
-// spaces, digits and _ . : / = + - @. The exporter checks the same patterns.
-const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u;
-const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u;
+// spaces, digits and _ . : / = + - @. The exporter checks the same patterns
+// with Go's Unicode 15.0.0 tables (see tag-characters.ts).
+const TAG_TEXT = new RegExp(`^[${UNICODE_15_LETTERS_SEPARATORS_NUMBERS}_.:/=+\\-@]+$`, 'u');
+
+/**
+ * Keys a plain JavaScript object cannot hold as data everywhere: `__proto__`
+ * is dropped or changes the prototype, and the names of `Object.prototype`'s
+ * members (`constructor`, `toString`, ...) shadow them, which breaks the
+ * serializers the manifests go through.
+ */
+const PROTOTYPE_KEYS: ReadonlySet<string> = new Set([
+  '__proto__',
+  'prototype',
+  ...Object.getOwnPropertyNames(Object.prototype),
+]);
 
 /**
  * Checks the tags of a log group, by CloudWatch Logs' rules and the awsemf
- * exporter's (`ValidateTagsInput`): at most 50; keys 1 to 128 and values 1 to
- * 256 bytes (the exporter counts bytes, so characters for ASCII) of letters,
- * spaces, digits and `_ . : / = + - @`; no key starting with `aws:`, which AWS
- * reserves. Returns them sorted by key, so the output does not depend on the
- * order they were written in.
+ * exporter's (`ValidateTagsInput`): 1 to 50 tags; keys of 1 to 128 and values
+ * of 1 to 256 bytes (the exporter counts bytes) of Unicode 15.0.0 letters,
+ * spaces and digits or `_ . : / = + - @`; no key starting with `aws:`, which
+ * AWS reserves; no key holding `::`, which the collector reads as a path
+ * separator in its configuration; no key named after a member of
+ * `Object.prototype` (`constructor`, `__proto__`). Returns them sorted by
+ * key, so the output does not depend on the order they were written in.
  */
 export function validateLogGroupTags(
   input: string,
   value: Readonly<Record<string, string>>,
 ): Readonly<Record<string, string>> {
-  const entries = Object.entries(value);
   const form =
-    'at most 50 tags, keys of 1 to 128 and values of 1 to 256 letters, spaces, digits or "_ . : / = + - @", no key starting with "aws:"';
+    '1 to 50 tags, keys of 1 to 128 and values of 1 to 256 bytes of letters, spaces, digits or "_ . : / = + - @" (Unicode 15.0), no key starting with "aws:", holding "::" or named after an Object.prototype member such as "constructor"';
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(input, value, `a mapping of ${form}`);
+  const entries = Object.entries(value);
+  if (entries.length === 0) fail(input, value, `${form}; leave it unset for no tags`);
   if (entries.length > 50) fail(input, `${entries.length} tags`, form);
   for (const [key, tag] of entries) {
     const bytes = Buffer.byteLength(key);
-    if (bytes < 1 || bytes > 128 || !TAG_KEY.test(key) || key.toLowerCase().startsWith('aws:')) {
+    if (
+      bytes < 1 ||
+      bytes > 128 ||
+      !TAG_TEXT.test(key) ||
+      key.toLowerCase().startsWith('aws:') ||
+      key.includes('::') ||
+      PROTOTYPE_KEYS.has(key)
+    ) {
       fail(`${input} key`, key, form);
     }
     const size = typeof tag === 'string' ? Buffer.byteLength(tag) : 0;
-    if (typeof tag !== 'string' || size < 1 || size > 256 || !TAG_VALUE.test(tag)) {
+    if (typeof tag !== 'string' || size < 1 || size > 256 || !TAG_TEXT.test(tag)) {
       fail(`${input}.${key}`, tag, form);
     }
   }

@@ -168,7 +168,7 @@ export class FargateLogging extends Construct {
     const clusterName = validateClusterName('clusterName', props.clusterName);
     this.region = validateRegion('region', props.region);
     this.logGroupName = props.logGroupName ?? `/aws/containerinsights/${clusterName}/application`;
-    if (!LOG_GROUP_NAME.test(this.logGroupName)) {
+    if (typeof this.logGroupName !== 'string' || !LOG_GROUP_NAME.test(this.logGroupName)) {
       invalid(
         'logGroupName',
         this.logGroupName,
@@ -176,7 +176,7 @@ export class FargateLogging extends Construct {
       );
     }
     const prefix = props.logStreamPrefix ?? 'fargate-';
-    if (!LOG_STREAM_PREFIX.test(prefix)) {
+    if (typeof prefix !== 'string' || !LOG_STREAM_PREFIX.test(prefix)) {
       invalid('logStreamPrefix', prefix, 'a log stream prefix: 1 to 128 characters, without ":", "*" or spaces');
     }
     const retention = props.logRetentionDays;

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Yaml } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-29';
-import { ValidationError } from '../core/errors';
+import { showValue, ValidationError } from '../core/errors';
 import { PATTERNS } from '../core/validation';
 import type { FargateLogging, IamPolicyDocument } from '../logging/fargate-logging';
 
@@ -215,8 +215,7 @@ export const OIDC_ISSUER = /^https:\/\/(oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(
 export function clusterPrerequisites(options: ClusterPrerequisitesOptions): ClusterPrerequisites {
   const { collector } = options;
   const arn = PATTERNS.roleArn.exec(collector.serviceAccountRoleArn);
-  if (!arn)
-    throw new ValidationError(`Invalid serviceAccountRoleArn ${JSON.stringify(collector.serviceAccountRoleArn)}`);
+  if (!arn) throw new ValidationError(`Invalid serviceAccountRoleArn ${showValue(collector.serviceAccountRoleArn)}`);
   const [, partition = 'aws', account = '', path = '', roleName = ''] = arn;
   const namespace = collector.namespace.name;
   const serviceAccount = collector.serviceAccount.name;
@@ -227,7 +226,7 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
     const issuer = OIDC_ISSUER.exec(options.oidcIssuer);
     if (!issuer?.[1] || issuer[2] !== collector.region) {
       throw new ValidationError(
-        `Invalid oidcIssuer ${JSON.stringify(options.oidcIssuer)}: expected the cluster's OIDC issuer URL in ${collector.region}, "https://oidc.eks.${collector.region}.amazonaws.com/id/<32-character id>" (aws eks describe-cluster --name ${collector.clusterName} --query cluster.identity.oidc.issuer).`,
+        `Invalid oidcIssuer ${showValue(options.oidcIssuer)}: expected the cluster's OIDC issuer URL in ${collector.region}, "https://oidc.eks.${collector.region}.amazonaws.com/id/<32-character id>" (aws eks describe-cluster --name ${collector.clusterName} --query cluster.identity.oidc.issuer).`,
       );
     }
     const provider = issuer[1];
