@@ -361,6 +361,12 @@ async function synthesizeFleetFile(file: string, outdir: string | undefined): Pr
   const { fleet, output, prerequisites } = readFleetFile(file);
   await synthesizeFleet(fleet, outdir ?? output, {
     prerequisitesOutdir: process.env.PREREQUISITES_OUTDIR ?? prerequisites,
+    outdirSetting: outdir === undefined ? `output of CLUSTERS_FILE ${file}` : 'CDK8S_OUTDIR',
+    prerequisitesOutdirSetting:
+      process.env.PREREQUISITES_OUTDIR === undefined
+        ? `prerequisites of CLUSTERS_FILE ${file}`
+        : 'PREREQUISITES_OUTDIR',
+    inputFiles: [file],
   });
   const estimate = estimateFleet(fleet);
   console.error(formatFleetCollectors(fleet, estimate));
@@ -411,8 +417,14 @@ async function main(): Promise<void> {
     const prerequisitesDir = process.env.PREREQUISITES_OUTDIR;
     if (prerequisitesDir !== undefined) writePrerequisites(prerequisites, prerequisitesDir);
   } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    console.error(`error: ${error.message}`);
+    // A last resort for anything but bad input: one line, and exit 1.
+    console.error(
+      error instanceof ValidationError
+        ? `error: ${error.message}`
+        : `error: unexpected failure: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`.split(
+            '\n',
+          )[0],
+    );
     process.exitCode = 1;
   }
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { createStagingFolder } from '../src/core/output';
+import { checkOutputFolders, createStagingFolder, markOutputFolder } from '../src/core/output';
 import { readFleetFile } from '../src/fleet/fleet-spec';
 import { type ManifestFile, readManifests, validateManifest } from '../tools/manifests';
 import { validatePrerequisites } from '../tools/prerequisite-schemas';
@@ -21,30 +21,70 @@ import { validatePrerequisites } from '../tools/prerequisite-schemas';
 export const ROOT = resolve(__dirname, '..');
 const settings = parse(readFileSync(join(ROOT, 'cdk8s.yaml'), 'utf8')) as { app: string; output?: string };
 
-/** A folder the app writes: its absolute path, and its path relative to the project root for messages. */
+/**
+ * A folder the app writes: its absolute path, its path relative to the
+ * project root for messages, and the setting that chose it.
+ */
 export interface Folder {
   readonly path: string;
   readonly name: string;
+  readonly setting: string;
 }
 
-/** The folders the app writes: the manifests, and the prerequisites beside them. */
+/** The folders the app writes: the manifests, and the prerequisites beside them; and the clusters file they came from. */
 export interface Output extends Folder {
   readonly prerequisites: Folder;
+  readonly clustersFile?: string;
 }
 
-const folder = (path: string): Folder => ({ path, name: relative(ROOT, path) || '.' });
+const folder = (path: string, setting: string): Folder => ({ path, name: relative(ROOT, path) || '.', setting });
 
 /**
  * The output folders for this environment: dist/ and prerequisites/, or,
  * with `CLUSTERS_FILE` set, the clusters file's. Reads the clusters file, so
- * it throws on an invalid file.
+ * it throws on an invalid file; when `replacing` them (`npm run synth`),
+ * refuses folders that hold what the user owns (`checkOutputFolders`).
  */
-export function outputFolder(env: NodeJS.ProcessEnv = process.env): Output {
+export function outputFolder(env: NodeJS.ProcessEnv = process.env, replacing = false): Output {
   if (env.CLUSTERS_FILE === undefined) {
-    return { ...folder(join(ROOT, settings.output ?? 'dist')), prerequisites: folder(join(ROOT, 'prerequisites')) };
+    const output = {
+      ...folder(join(ROOT, settings.output ?? 'dist'), 'output of cdk8s.yaml'),
+      prerequisites: folder(join(ROOT, 'prerequisites'), 'prerequisites folder'),
+    };
+    if (replacing) guard(output);
+    return output;
   }
-  const file = readFleetFile(resolve(ROOT, env.CLUSTERS_FILE));
-  return { ...folder(file.output), prerequisites: folder(file.prerequisites) };
+  const path = resolve(ROOT, env.CLUSTERS_FILE);
+  const file = readFleetFile(path);
+  const output = {
+    ...folder(file.output, `output of CLUSTERS_FILE ${env.CLUSTERS_FILE}`),
+    prerequisites: folder(file.prerequisites, `prerequisites of CLUSTERS_FILE ${env.CLUSTERS_FILE}`),
+    clustersFile: path,
+  };
+  if (replacing) guard(output);
+  return output;
+}
+
+/**
+ * Refuses output folders that hold what the user owns
+ * (`checkOutputFolders`): the clusters file, the project root, a Git work
+ * tree, each other, or files this tool did not write.
+ */
+function guard(output: Output): void {
+  checkOutputFolders(
+    [
+      { setting: output.setting, path: output.path },
+      { setting: output.prerequisites.setting, path: output.prerequisites.path },
+    ],
+    {
+      cwd: ROOT,
+      inputs: [
+        ...(output.clustersFile === undefined ? [] : [{ what: 'the clusters file', path: output.clustersFile }]),
+        { what: 'the app', path: join(ROOT, settings.app.split(/\s+/).pop() ?? 'main.ts') },
+        { what: 'cdk8s.yaml', path: join(ROOT, 'cdk8s.yaml') },
+      ],
+    },
+  );
 }
 
 /** A synthesis that succeeded: its folders and its manifests. */
@@ -79,6 +119,8 @@ export function stageSynthesis(output: Output): Staged {
       for (const object of objects) validateManifest(object, file);
     }
     const prerequisites = validatePrerequisites(prerequisitesDir);
+    markOutputFolder(dir);
+    markOutputFolder(prerequisitesDir);
     return { dir, prerequisitesDir, files, prerequisites };
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });

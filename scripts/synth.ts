@@ -1,4 +1,4 @@
-import { replaceFolder } from '../src/core/output';
+import { replaceFolders } from '../src/core/output';
 import { type Output, outputFolder, type Staged, stageSynthesis } from './stage';
 
 /**
@@ -19,24 +19,31 @@ function fail(message: string, output?: Output): never {
   process.exit(1);
 }
 
+/** Any thrown value's message. */
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 let output: Output;
 let staged: Staged;
 try {
-  output = outputFolder();
+  output = outputFolder(process.env, true);
 } catch (error) {
-  fail((error as Error).message);
+  fail(messageOf(error));
 }
 try {
   staged = stageSynthesis(output);
 } catch (error) {
-  fail((error as Error).message, output);
+  fail(messageOf(error), output);
 }
 
 try {
-  replaceFolder(output.path, staged.dir);
-  replaceFolder(output.prerequisites.path, staged.prerequisitesDir);
+  replaceFolders([
+    { output: output.path, staged: staged.dir },
+    { output: output.prerequisites.path, staged: staged.prerequisitesDir },
+  ]);
 } catch (error) {
-  fail(`could not move the new files into place: ${(error as Error).message}`, output);
+  fail(`could not move the new files into place: ${messageOf(error)}`, output);
 }
 
 const objects = staged.files.reduce((sum, { objects }) => sum + objects.length, 0);

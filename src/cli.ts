@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ValidationError } from './core/errors';
 import { estimateFleet, formatFleetBill, formatFleetCollectors, synthesizeFleet } from './fleet/fleet';
@@ -27,8 +27,28 @@ prerequisites (eksctl config fragment, IAM JSON) into <prerequisites>/<cluster>/
   --workers <n>           worker threads (default: 1 below 200 clusters, else one per CPU)
   --help                  show this text`;
 
-/** Runs the command; returns the exit code. */
+/**
+ * Runs the command; returns the exit code: 0 done, 1 bad input (nothing
+ * written), 2 bad usage. Never throws: an unexpected error is printed on one
+ * line and gives 1, the output folders untouched (they are replaced only
+ * after everything succeeded).
+ */
 export async function run(argv: readonly string[]): Promise<number> {
+  try {
+    return await runCommand(argv);
+  } catch (error) {
+    console.error(`error: unexpected failure, nothing was changed: ${describe(error)}`);
+    return 1;
+  }
+}
+
+/** An unknown thrown value as one line. */
+function describe(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.split('\n')[0] ?? '';
+}
+
+async function runCommand(argv: readonly string[]): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -56,11 +76,15 @@ export async function run(argv: readonly string[]): Promise<number> {
   let output: string | undefined;
   try {
     const fleetFile = readFleetFile(file);
-    output = parsed.values.output ?? fleetFile.output;
-    const prerequisitesOutdir = parsed.values.prerequisites ?? fleetFile.prerequisites;
+    output = resolve(parsed.values.output ?? fleetFile.output);
+    const prerequisitesOutdir = resolve(parsed.values.prerequisites ?? fleetFile.prerequisites);
     const start = performance.now();
     const result = await synthesizeFleet(fleetFile.fleet, output, {
       prerequisitesOutdir,
+      outdirSetting: parsed.values.output === undefined ? `output of ${file}` : '--output',
+      prerequisitesOutdirSetting:
+        parsed.values.prerequisites === undefined ? `prerequisites of ${file}` : '--prerequisites',
+      inputFiles: [file],
       ...(workers === undefined ? {} : { workers }),
     });
     const seconds = ((performance.now() - start) / 1000).toFixed(2);
@@ -98,7 +122,7 @@ function shown(path: string): string {
 }
 
 if (require.main === module) {
-  run(process.argv.slice(2)).then((code) => {
+  void run(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, type MockInstance, test, vi } from 'vitest';
 import { run } from '../src/cli';
+import { OUTPUT_MARKER } from '../src/core/output';
 import { readTree } from '../tools/folders';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-'));
@@ -35,7 +36,7 @@ describe('cdk8s-fargate-container-insights fleet', () => {
 
   test('writes the fleet to the output folder beside the file, and says what it wrote', async () => {
     expect(await run(['fleet', clustersFile(['a', 'b'])])).toBe(0);
-    expect(readdirSync(out).sort()).toStrictEqual(['a', 'b']);
+    expect(readdirSync(out).sort()).toStrictEqual([OUTPUT_MARKER, 'a', 'b']);
     expect(printed(stdout)).toMatch(
       /dist\/: 2 clusters, 4 files; \S*prerequisites\/: 4 files \(\d+\.\d\d s, 1 worker\)\./,
     );
@@ -43,7 +44,7 @@ describe('cdk8s-fargate-container-insights fleet', () => {
 
   test('replaces the folder whole: a cluster taken out of the file loses its folder', async () => {
     expect(await run(['fleet', clustersFile(['a'])])).toBe(0);
-    expect(readdirSync(out)).toStrictEqual(['a']);
+    expect(readdirSync(out).sort()).toStrictEqual([OUTPUT_MARKER, 'a']);
   });
 
   test('on an invalid file exits 1 with the problem and leaves the output byte-identical', async () => {
@@ -66,7 +67,7 @@ describe('cdk8s-fargate-container-insights fleet', () => {
   test('--output and --workers', async () => {
     const other = join(dir, 'other');
     expect(await run(['fleet', clustersFile(['a', 'b', 'c']), '--output', other, '--workers', '2'])).toBe(0);
-    expect(readdirSync(other).sort()).toStrictEqual(['a', 'b', 'c']);
+    expect(readdirSync(other).sort()).toStrictEqual([OUTPUT_MARKER, 'a', 'b', 'c']);
     expect(printed(stdout)).toContain('2 workers');
   });
 

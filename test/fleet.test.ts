@@ -11,6 +11,7 @@ import {
   synthesizeFleet,
   ValidationError,
 } from '../src';
+import { OUTPUT_MARKER } from '../src/core/output';
 import { diffFolders, readTree } from '../tools/folders';
 import { readManifests, validateManifest } from '../tools/manifests';
 import { applyabilityProblems } from './support/applyable';
@@ -57,7 +58,7 @@ describe('synthesizeFleet', () => {
       'b/fargate-container-insights.k8s.yaml',
       'b/kustomization.yaml',
     ]);
-    expect(Object.keys(tree(dir))).toStrictEqual(result.files);
+    expect(Object.keys(tree(dir))).toStrictEqual([OUTPUT_MARKER, ...result.files]);
     expect(result.workers).toBe(1);
   });
 
@@ -234,7 +235,7 @@ describe('the output folder', () => {
     const dir = freshDir();
     await synthesizeFleet({ clusters: [cluster('a'), cluster('gone')] }, dir);
     await synthesizeFleet({ clusters: [cluster('a')] }, dir);
-    expect(readdirSync(dir)).toStrictEqual(['a']);
+    expect(readdirSync(dir).sort()).toStrictEqual([OUTPUT_MARKER, 'a']);
   });
 
   test('is left byte-identical when a cluster fails, with no staging folder left behind', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { buildApp, buildCluster, DEMO_ENVIRONMENT, settingsFromEnvironment } from '../main';
 import { AdotVersion, PROFILE_DECLARATIONS, SAMPLE_GO_WEBAPP_DECLARATIONS } from '../src';
+import { OUTPUT_MARKER } from '../src/core/output';
 import { readManifests, validateManifest } from '../tools/manifests';
 import { loadCollectorConfig } from './support/collector';
 
@@ -58,6 +59,8 @@ describe('the app', () => {
   const files = (dir: string) =>
     Object.fromEntries(
       readdirSync(dir)
+        // The app writes the manifests; `npm run synth` adds the marker.
+        .filter((f) => f !== OUTPUT_MARKER)
         .sort()
         .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
     );

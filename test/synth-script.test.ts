@@ -97,22 +97,46 @@ describe('npm run synth', () => {
     },
   );
 
-  test('on success replaces dist/ whole: stale files go, new manifests come', () => {
-    writeFileSync(join(scratch, 'dist', 'stale.k8s.yaml'), 'kind: Stale\n');
-    const run = npmRun('synth', {
+  test('on success replaces dist/ whole: files it wrote before and no longer writes go, new manifests come', () => {
+    const prod = {
       CLUSTER_NAME: 'prod-eu',
       AWS_REGION: 'eu-west-1',
       COLLECTOR_ROLE_ARN: 'arn:aws:iam::123456789012:role/adot-collector',
-    });
+    };
+    expect(npmRun('synth', { ...prod, FARGATE_LOGGING: 'true' }).status).toBe(0);
+    expect(existsSync(join(scratch, 'dist', 'fargate-logging.k8s.yaml'))).toBe(true);
+    const run = npmRun('synth', prod);
     expect(run.status, run.stderr).toBe(0);
-    expect(existsSync(join(scratch, 'dist', 'stale.k8s.yaml'))).toBe(false);
+    expect(existsSync(join(scratch, 'dist', 'fargate-logging.k8s.yaml'))).toBe(false);
     expect(run.stderr).toContain(
       'CloudWatch custom metrics for 10 namespaces and 100 pods: 8 metrics × 3 dimension sets = 8 + 80 + 800 = 888, about $266.40 a month',
     );
-    expect(Object.keys(snapshot())).toStrictEqual(['fargate-container-insights.k8s.yaml', 'sample-go-webapp.k8s.yaml']);
+    expect(Object.keys(snapshot())).toStrictEqual([
+      '.cdk8s-fargate-container-insights',
+      'fargate-container-insights.k8s.yaml',
+      'sample-go-webapp.k8s.yaml',
+    ]);
     expect(readFileSync(join(scratch, 'dist', 'fargate-container-insights.k8s.yaml'), 'utf8')).toContain(
       'ClusterName=prod-eu',
     );
+  });
+
+  test('refuses a dist/ holding a file it did not write, naming it, and leaves every file byte-identical', () => {
+    writeFileSync(join(scratch, 'dist', 'notes.md'), 'mine\n');
+    try {
+      const before = snapshot();
+      const prerequisitesBefore = prerequisitesSnapshot();
+      const run = npmRun('synth', {});
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(
+        'Invalid output of cdk8s.yaml "dist": it holds files this tool did not write (notes.md), which replacing the folder would delete',
+      );
+      expect(snapshot()).toStrictEqual(before);
+      expect(prerequisitesSnapshot()).toStrictEqual(prerequisitesBefore);
+      expect(readdirSync(scratch).filter((f) => f.startsWith('.synth-'))).toStrictEqual([]);
+    } finally {
+      rmSync(join(scratch, 'dist', 'notes.md'));
+    }
   });
 });
 

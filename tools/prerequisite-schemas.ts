@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
+import { OUTPUT_MARKER } from '../src/core/output';
 import { PREREQUISITE_FILES } from '../src/prerequisites/prerequisites';
 import { listFiles } from './folders';
 import { object, type Schema, schemaCheck } from './json-schema';
@@ -126,7 +127,8 @@ export function validatePrerequisite(file: string, text: string): void {
 
 /** Validates every file under a prerequisites folder; returns their paths relative to it, sorted. */
 export function validatePrerequisites(dir: string): string[] {
-  const files = listFiles(dir);
+  // The marker of a folder this tool wrote is no prerequisite.
+  const files = listFiles(dir).filter((file) => basename(file) !== OUTPUT_MARKER);
   for (const file of files) validatePrerequisite(file, readFileSync(join(dir, file), 'utf8'));
   return files;
 }

@@ -1,71 +1,308 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  type Dirent,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { ValidationError } from './errors';
 
 /**
- * Replacing an output folder without ever losing it: synthesize into a
- * staging folder beside it, then swap the two with renames on one file
- * system. A failed synthesis leaves the output folder byte-identical.
+ * Replacing an output folder without ever losing what the user owns.
+ *
+ * Before anything is written, every folder about to be replaced is checked
+ * ({@link checkOutputFolders}): it must not be or hold an input file, the
+ * working folder or a Git work tree, must not overlap another output folder,
+ * and may hold only files this tool wrote. Then the new content is
+ * synthesized into staging folders beside the outputs and swapped in with
+ * renames on one file system; a failed synthesis leaves every output folder
+ * byte-identical and removes the staging folders.
  */
+
+/**
+ * The file this tool writes at the top of each folder it replaces, listing
+ * the files it wrote there. Its name has no `.yaml` or `.json` extension, so
+ * `kubectl apply -f <folder>`, Argo CD and Flux pass it by.
+ */
+export const OUTPUT_MARKER = '.cdk8s-fargate-container-insights';
+
+const MARKER_HEADER = [
+  '# Written by cdk8s-fargate-container-insights. This folder is replaced whole on every synthesis:',
+  '# keep nothing else in it. The files it wrote:',
+];
+
+/**
+ * File paths this tool writes, relative to an output folder, for folders
+ * written before the marker existed: the charts' manifests, a fleet's
+ * kustomization and GitOps files, and the prerequisites.
+ */
+const WRITTEN_BEFORE_THE_MARKER =
+  /^(?:[^/]+\/)?(?:(?:fargate-container-insights|sample-go-webapp|fargate-logging)\.k8s\.yaml|kustomization\.yaml|eksctl-cluster-config\.yaml|collector-role\.json|fargate-pod-execution-role-logging-policy\.json)$|^_gitops\/(?:argocd\/applicationset\.yaml|flux\/[^/]+\.yaml)$/;
+
+/** A folder a command is about to replace, and the setting that chose it, for messages. */
+export interface OutputFolderSpec {
+  /** The setting that names the folder, as the user wrote it: `--output`, `output in clusters.yaml`. */
+  readonly setting: string;
+  /** The folder. A relative path is resolved against the working folder. */
+  readonly path: string;
+}
+
+/** A file the command reads, which no output folder may hold. */
+export interface InputFileSpec {
+  /** What the file is, for messages: `the clusters file`, `the input file`. */
+  readonly what: string;
+  /** The file. */
+  readonly path: string;
+}
+
+/** What else {@link checkOutputFolders} protects. */
+export interface OutputGuardOptions {
+  /** Files the command reads. @default - none */
+  readonly inputs?: readonly InputFileSpec[];
+  /** The working folder. @default process.cwd() */
+  readonly cwd?: string;
+}
+
+/** The path with every existing part's symbolic links resolved, so that two spellings of one folder compare equal. */
+function canonical(path: string): string {
+  const absolute = resolve(path);
+  let existing = absolute;
+  const rest: string[] = [];
+  while (!existsSync(existing)) {
+    const parent = dirname(existing);
+    if (parent === existing) break;
+    rest.unshift(basename(existing));
+    existing = parent;
+  }
+  let real = existing;
+  try {
+    real = realpathSync.native(existing);
+  } catch {
+    // Unreadable: compare it as written.
+  }
+  return join(real, ...rest);
+}
+
+/** Whether `path` is `folder` or inside it. */
+function within(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (!isAbsolute(rel) && rel.split(sep)[0] !== '..');
+}
+
+/** How a path reads in a message: relative to the working folder when inside it. */
+function shown(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel === '' ? '.' : within(path, cwd) ? rel : path;
+}
+
+/** Every file and folder under `dir` (not following symbolic links), relative to it, sorted. */
+function entriesUnder(dir: string): Array<{ readonly path: string; readonly isDirectory: boolean }> {
+  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
+    .map((entry) => ({
+      path: relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'),
+      isDirectory: entry.isDirectory(),
+    }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The files a folder's marker lists, or undefined when it has none. */
+function markedFiles(dir: string): ReadonlySet<string> | undefined {
+  const marker = join(dir, OUTPUT_MARKER);
+  if (!existsSync(marker) || !lstatSync(marker).isFile()) return undefined;
+  const lines = readFileSync(marker, 'utf8').split('\n');
+  return new Set(lines.filter((line) => line !== '' && !line.startsWith('#')));
+}
+
+/**
+ * The first entries of an existing folder that this tool did not write: a
+ * `.git` (a work tree or a submodule), anything the folder's marker does not
+ * list, or, without a marker, anything other than the files this tool writes.
+ */
+function foreignEntries(dir: string): { readonly git?: string; readonly foreign: readonly string[] } {
+  const listed = markedFiles(dir);
+  const foreign: string[] = [];
+  for (const entry of entriesUnder(dir)) {
+    if (entry.path.split('/').includes('.git'))
+      return { git: entry.path.replace(/(^|\/)\.git(\/.*)?$/, '$1.git'), foreign };
+    if (entry.isDirectory || entry.path === OUTPUT_MARKER) continue;
+    const ours = listed === undefined ? WRITTEN_BEFORE_THE_MARKER.test(entry.path) : listed.has(entry.path);
+    if (!ours) foreign.push(entry.path);
+  }
+  return { foreign };
+}
+
+/**
+ * Refuses, before anything is written, to replace a folder that holds what
+ * the user owns. Each output folder must not be a file; must not be or hold
+ * an input file, the working folder or a Git work tree's root (a folder
+ * holding `.git`); must not be, hold or lie inside another output folder;
+ * and, when it exists, may hold only files this tool wrote: those its marker
+ * ({@link OUTPUT_MARKER}) lists, or, without a marker, the files this tool
+ * writes. A folder inside a repository, such as `dist/`, is fine.
+ *
+ * @throws ValidationError naming the setting, the folder and what it holds
+ */
+export function checkOutputFolders(outputs: readonly OutputFolderSpec[], options: OutputGuardOptions = {}): void {
+  const cwd = canonical(options.cwd ?? process.cwd());
+  const folders = outputs.map((output) => ({ ...output, real: canonical(output.path) }));
+  const refuse = (output: OutputFolderSpec & { real: string }, why: string, accepted: string): never => {
+    throw new ValidationError(
+      `Invalid ${output.setting} ${JSON.stringify(shown(output.real, cwd))}: ${why}; expected ${accepted}.`,
+    );
+  };
+  const elsewhere = 'a folder of its own, such as "dist"';
+  folders.forEach((output, i) => {
+    if (existsSync(output.real) && !statSync(output.real).isDirectory()) {
+      const input = (options.inputs ?? []).find((file) => canonical(file.path) === output.real);
+      refuse(output, input ? `it is ${input.what}, which replacing it would delete` : 'it is a file', elsewhere);
+    }
+    if (within(cwd, output.real)) {
+      refuse(
+        output,
+        output.real === cwd ? 'it is the working folder' : `it holds the working folder (${cwd})`,
+        `${elsewhere}, inside the working folder or beside it`,
+      );
+    }
+    for (const input of options.inputs ?? []) {
+      const file = canonical(input.path);
+      if (within(file, output.real)) {
+        refuse(
+          output,
+          `it holds ${input.what} (${shown(file, cwd)}), which replacing the folder would delete`,
+          elsewhere,
+        );
+      }
+    }
+    for (const other of folders.slice(0, i)) {
+      if (within(output.real, other.real) || within(other.real, output.real)) {
+        const how =
+          output.real === other.real
+            ? 'it is the same folder as'
+            : within(output.real, other.real)
+              ? 'it is inside'
+              : 'it holds';
+        refuse(
+          output,
+          `${how} ${other.setting} ${JSON.stringify(shown(other.real, cwd))}, and each is replaced whole`,
+          'two folders apart, neither inside the other',
+        );
+      }
+    }
+    if (!existsSync(output.real)) return;
+    const { git, foreign } = foreignEntries(output.real);
+    if (git !== undefined) {
+      refuse(
+        output,
+        git === '.git' ? 'it is the root of a Git work tree (it holds .git)' : `it holds a Git work tree (${git})`,
+        `${elsewhere} inside the work tree`,
+      );
+    }
+    if (foreign.length > 0) {
+      const listed = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? ` and ${foreign.length - 3} more` : '');
+      refuse(
+        output,
+        `it holds files this tool did not write (${listed}), which replacing the folder would delete`,
+        `a new or empty folder, or one this tool wrote (it lists its files in ${OUTPUT_MARKER}); move those files out or choose another folder`,
+      );
+    }
+  });
+}
+
+/** Writes the marker into a folder this tool has filled, listing every file in it. */
+export function markOutputFolder(dir: string): void {
+  const files = entriesUnder(dir)
+    .filter((entry) => !entry.isDirectory && entry.path !== OUTPUT_MARKER)
+    .map((entry) => entry.path);
+  writeFileSync(join(dir, OUTPUT_MARKER), `${[...MARKER_HEADER, ...files].join('\n')}\n`);
+}
 
 /**
  * Creates an empty staging folder beside `output` (so that the swap is a
  * rename on one file system), named `.synth-<output name>-XXXXXX`.
  */
 export function createStagingFolder(output: string): string {
-  mkdirSync(dirname(output), { recursive: true });
-  const dir = mkdtempSync(join(dirname(output), `.synth-${basename(output)}-`));
+  mkdirSync(dirname(resolve(output)), { recursive: true });
+  const dir = mkdtempSync(join(dirname(resolve(output)), `.synth-${basename(resolve(output))}-`));
   chmodSync(dir, 0o755); // mkdtemp creates it private; the output folder is not.
   return dir;
 }
 
+/** A staged folder and the output folder it replaces. */
+export interface StagedFolder {
+  /** The output folder. */
+  readonly output: string;
+  /** The staging folder holding its new content. */
+  readonly staged: string;
+}
+
 /**
- * Puts the staged folder in place of `output`. The old output is moved aside
- * first and removed only once the new one is in place; if the second rename
- * fails, the old output is moved back and the error rethrown.
+ * Puts each staged folder in place of its output, all or none: the old
+ * outputs are moved aside first, then the staged folders moved in, and the
+ * old ones removed only once every new one is in place. If a rename fails,
+ * the new folders are taken out again, the old ones moved back, the staging
+ * folders removed and the error rethrown.
  */
-export function replaceFolder(output: string, staged: string): void {
-  const previous = existsSync(output) ? `${staged}-previous` : undefined;
-  if (previous) renameSync(output, previous);
+export function replaceFolders(folders: readonly StagedFolder[]): void {
+  const aside: Array<{ readonly output: string; readonly previous: string }> = [];
+  const placed: string[] = [];
   try {
-    renameSync(staged, output);
+    for (const { output, staged } of folders) {
+      if (!existsSync(output)) continue;
+      const previous = `${staged}-previous`;
+      renameSync(output, previous);
+      aside.push({ output, previous });
+    }
+    for (const { output, staged } of folders) {
+      renameSync(staged, output);
+      placed.push(output);
+    }
   } catch (error) {
-    if (previous) renameSync(previous, output);
-    rmSync(staged, { recursive: true, force: true });
+    for (const output of placed) rmSync(output, { recursive: true, force: true });
+    for (const { output, previous } of aside) renameSync(previous, output);
+    for (const { staged } of folders) rmSync(staged, { recursive: true, force: true });
     throw error;
   }
-  if (previous) rmSync(previous, { recursive: true, force: true });
+  for (const { previous } of aside) rmSync(previous, { recursive: true, force: true });
+}
+
+/** Puts one staged folder in place of `output` ({@link replaceFolders}). */
+export function replaceFolder(output: string, staged: string): void {
+  replaceFolders([{ output, staged }]);
 }
 
 /**
- * Runs `fill` on a new staging folder and swaps the result in place of
- * `output`; on any error removes the staging folder and rethrows, leaving
- * `output` as it was.
- */
-export async function writeFolderSafely<T>(output: string, fill: (staged: string) => Promise<T> | T): Promise<T> {
-  return writeFoldersSafely([output], ([staged]) => fill(staged ?? ''));
-}
-
-/**
- * {@link writeFolderSafely} for several folders filled together: each gets a
- * staging folder, and they are swapped in, in order, only once `fill`
- * succeeded for all.
+ * Checks the output folders ({@link checkOutputFolders}), runs `fill` on a
+ * new staging folder for each, marks them, and swaps them in together only
+ * once `fill` succeeded for all. On any error the staging folders are
+ * removed and the error rethrown, leaving every output folder as it was.
  */
 export async function writeFoldersSafely<T>(
-  outputs: readonly string[],
+  outputs: readonly OutputFolderSpec[],
   fill: (staged: readonly string[]) => Promise<T> | T,
+  options: OutputGuardOptions = {},
 ): Promise<T> {
-  const staged = outputs.map(createStagingFolder);
+  checkOutputFolders(outputs, options);
+  const staged: string[] = [];
   let result: T;
   try {
+    for (const output of outputs) staged.push(createStagingFolder(output.path));
     result = await fill(staged);
+    for (const dir of staged) markOutputFolder(dir);
   } catch (error) {
     for (const dir of staged) rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  outputs.forEach((output, i) => {
-    replaceFolder(output, staged[i] ?? '');
-  });
+  replaceFolders(outputs.map((output, i) => ({ output: resolve(output.path), staged: staged[i] ?? '' })));
   return result;
 }
 

@@ -191,6 +191,25 @@ export interface FleetSynthOptions {
    * @default - no prerequisites are written
    */
   readonly prerequisitesOutdir?: string;
+  /**
+   * How messages name the setting that chose the output folder.
+   *
+   * @default 'outdir'
+   */
+  readonly outdirSetting?: string;
+  /**
+   * How messages name the setting that chose the prerequisites folder.
+   *
+   * @default 'prerequisitesOutdir'
+   */
+  readonly prerequisitesOutdirSetting?: string;
+  /**
+   * Files the synthesis was read from (the clusters file), which neither
+   * folder may hold: replacing it would delete them.
+   *
+   * @default - none
+   */
+  readonly inputFiles?: readonly string[];
 }
 
 /** What {@link synthesizeFleet} wrote. */
@@ -351,7 +370,12 @@ export function formatFleetBill(fleet: Fleet, estimate: FleetEstimate): string {
  * `kustomization.yaml`; with `gitops.argoCd`, `_gitops/argocd/applicationset.yaml`;
  * with `gitops.flux`, `_gitops/flux/<cluster>.yaml`.
  *
- * @throws ValidationError naming the entry and field of each problem; `outdir` is then unchanged
+ * Before anything is written, both folders are checked (`checkOutputFolders`):
+ * neither may be or hold `inputFiles`, the working folder or a Git work tree,
+ * they may not overlap, and an existing folder may hold only files this tool
+ * wrote.
+ *
+ * @throws ValidationError naming the entry and field of each problem, or the folder setting; both folders are then unchanged
  */
 export async function synthesizeFleet(
   fleet: Fleet,
@@ -367,9 +391,17 @@ export async function synthesizeFleet(
     ),
   );
   const prerequisitesOutdir = options.prerequisitesOutdir;
-  const outputs = prerequisitesOutdir === undefined ? [outdir] : [outdir, prerequisitesOutdir];
-  const files = await writeFoldersSafely(outputs, ([staged = '', stagedPrerequisites]) =>
-    writeFleet(valid, staged, workers, stagedPrerequisites),
+  const outputs = [
+    { setting: options.outdirSetting ?? 'outdir', path: outdir },
+    ...(prerequisitesOutdir === undefined
+      ? []
+      : [{ setting: options.prerequisitesOutdirSetting ?? 'prerequisitesOutdir', path: prerequisitesOutdir }]),
+  ];
+  const inputs = (options.inputFiles ?? []).map((path) => ({ what: 'the input file', path }));
+  const files = await writeFoldersSafely(
+    outputs,
+    ([staged = '', stagedPrerequisites]) => writeFleet(valid, staged, workers, stagedPrerequisites),
+    { inputs },
   );
   return { files: files.manifests, prerequisites: files.prerequisites, workers };
 }
