@@ -215,7 +215,11 @@ describe('parseFleet', () => {
       file('clusters:', '  - prod'),
       'clusters.yaml:2:5: Invalid clusters[0] "prod": expected a mapping of fields (name, region,',
     ],
-    ['a file that is not a mapping', file('- prod'), 'clusters.yaml:1:1: Invalid  ["prod"]: expected a mapping'],
+    [
+      'a file that is not a mapping',
+      file('- prod'),
+      'clusters.yaml:1:1: Invalid clusters file ["prod"]: expected a mapping of fields (defaults, clusters, output, prerequisites, gitops).',
+    ],
     [
       'an unknown top-level field',
       file('cluster: []'),
@@ -484,5 +488,126 @@ describe('clusters.schema.json, for editors', () => {
   test('requires a field of every cluster when defaults does not give it', () => {
     expect(validate({ defaults: { region: 'eu-west-1' }, clusters: [{ name: 'a' }] })).toBe(false);
     expect(validate.errors?.[0]?.params).toStrictEqual({ missingProperty: 'serviceAccountRoleArn' });
+  });
+});
+
+describe('the YAML of a clusters file', () => {
+  const DEFAULTS = `defaults: { region: eu-west-1, serviceAccountRoleArn: "${ROLE}" }`;
+
+  test('accepts an alias per cluster, far past the YAML library default of 100', () => {
+    const clusters = Array.from({ length: 500 }, (_, i) => `  - { name: c${i}, region: *region }`);
+    const text = file(DEFAULTS, 'x-region: &region eu-west-1', 'clusters:', ...clusters).replace(
+      'x-region: &region eu-west-1\n',
+      '',
+    );
+    // The anchor must come before its aliases: put it on the first cluster.
+    const anchored = text.replace('{ name: c0, region: *region }', '{ name: c0, region: &region eu-west-1 }');
+    expect(parseFleet(anchored, 'clusters.yaml').fleet.clusters).toHaveLength(500);
+  });
+
+  test('refuses an alias bomb at the alias that takes it past the limit, without expanding it', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (let level = 1; level < 9; level++) {
+      const previous = 'a'.repeat(level);
+      const name = 'a'.repeat(level + 1);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]`);
+    }
+    const message = errorOf(file(...levels));
+    expect(message).toMatch(
+      /^clusters\.yaml:6:\d+: Invalid YAML: the alias \*a{5} takes the file past 100000 values copied by aliases/,
+    );
+  });
+
+  test.each([
+    ['an empty file', ''],
+    ['a file of comments', '# nothing yet\n'],
+    ['a file holding only a document marker', '---\n'],
+  ])('%s: names the file and the form expected', (_, text) => {
+    expect(errorOf(text)).toBe(
+      'clusters.yaml: Invalid clusters file: it is empty; expected a YAML mapping with a clusters list, each cluster with name, region and serviceAccountRoleArn (see clusters.schema.json).',
+    );
+  });
+
+  test('a YAML syntax error ends on what is wrong, not on a dangling colon', () => {
+    const message = errorOf(file('clusters:', '  - name: a', '   region: x'));
+    expect(message).toMatch(/^clusters\.yaml:3:\d+: Invalid YAML: [^\n]*[^:\s]$/);
+  });
+
+  test.each<[string, string, string]>([
+    [
+      'a numeric application-metrics namespace',
+      'applicationMetrics: { namespaces: [123], managedPrometheus: { remoteWriteUrl: "x" } }',
+      'Invalid clusters[0].applicationMetrics.namespaces entry 123: expected a DNS-1123 label',
+    ],
+    [
+      'a missing application-metrics namespace',
+      'applicationMetrics: { namespaces: [~], managedPrometheus: { remoteWriteUrl: "x" } }',
+      'Invalid clusters[0].applicationMetrics.namespaces entry null: expected a DNS-1123 label',
+    ],
+    [
+      'a remote write URL in a list',
+      'applicationMetrics: { managedPrometheus: { remoteWriteUrl: ["https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-12345678-1234-1234-1234-123456789012/api/v1/remote_write"] } }',
+      'Invalid clusters[0].applicationMetrics.managedPrometheus.remoteWriteUrl ["https://aps-workspaces',
+    ],
+    [
+      'an infinite number of pods',
+      'expectedPods: .inf',
+      'Invalid clusters[0].expectedPods Infinity: expected a whole number.',
+    ],
+    ['NaN replicas', 'replicas: .nan', 'Invalid clusters[0].replicas NaN: expected a whole number.'],
+    [
+      'an empty tags mapping',
+      'performanceLogGroupTags: {}',
+      'Invalid clusters[0].performanceLogGroupTags {}: expected 1 to 50 tags',
+    ],
+    [
+      'a tag key with ::',
+      'performanceLogGroupTags: { "a::b": x }',
+      'Invalid clusters[0].performanceLogGroupTags key "a::b"',
+    ],
+  ])('refuses %s, naming the field and the value as written', (_, field, message) => {
+    expect(errorOf(file(DEFAULTS, 'clusters:', '  - name: a', `    ${field}`))).toContain(message);
+  });
+
+  describe('its encoding', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-encoding-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const TEXT = file(DEFAULTS, 'clusters:', '  - name: a');
+    const read = (bytes: Buffer) => {
+      const path = join(dir, 'clusters.yaml');
+      writeFileSync(path, bytes);
+      return () => readFleetFile(path);
+    };
+
+    test('UTF-8 with a byte order mark is read as UTF-8', () => {
+      expect(read(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(TEXT)]))().fleet.clusters).toHaveLength(
+        1,
+      );
+    });
+
+    test.each([
+      [
+        'UTF-16 little-endian with a BOM',
+        Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(TEXT, 'utf16le')]),
+        'UTF-16',
+      ],
+      ['UTF-16 without a BOM', Buffer.from(TEXT, 'utf16le'), 'UTF-16'],
+      ['UTF-32 big-endian', Buffer.from([0x00, 0x00, 0xfe, 0xff, 0x00, 0x00, 0x00, 0x61]), 'UTF-32'],
+    ])('%s is refused, naming the file and the encoding expected', (_, bytes, encoding) => {
+      expect(read(bytes)).toThrow(
+        new RegExp(
+          `^\\S*clusters\\.yaml: Invalid clusters file: it is ${encoding} text \\(or binary\\); expected UTF-8 text: .*Save it as UTF-8\\.$`,
+        ),
+      );
+    });
+
+    test('bytes that are not UTF-8 are refused without echoing them', () => {
+      expect(read(Buffer.from([0x63, 0x6c, 0xff, 0xfe, 0x3a, 0x0a]).subarray(0, 6))).toThrow(
+        /it is (not valid UTF-8|UTF-16)/,
+      );
+      expect(read(Buffer.from('clusters: caf\xe9\n', 'latin1'))).toThrow(
+        /clusters\.yaml: Invalid clusters file: it is not valid UTF-8 text; expected UTF-8 text/,
+      );
+    });
   });
 });
