@@ -468,6 +468,111 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
     env({ ...ENV, METRICS_DESTINATION: 'otlp', METRIC_PROFILE: 'console' }),
     'Invalid METRIC_PROFILE "console": expected no METRIC_PROFILE with METRICS_DESTINATION=otlp',
   ],
+  // numbers and sizes: finite, in range, shown as written
+  [
+    'a scrape interval of 1.5 s is fine, but not 1.5 ms',
+    collector({ scrapeInterval: Duration.millis(1.5), scrapeTimeout: Duration.millis(1) }),
+    'Invalid scrapeInterval "1.5ms": expected a duration of whole milliseconds from 1 ms to 24 hours',
+  ],
+  [
+    'a huge scrape interval',
+    collector({ scrapeInterval: Duration.seconds(1e13) }),
+    'Invalid scrapeInterval "10000000000000000ms": expected a duration of whole milliseconds from 1 ms to 24 hours',
+  ],
+  [
+    'a scrape interval of NaN',
+    collector({ scrapeInterval: Duration.millis(Number.NaN) }),
+    'Invalid scrapeInterval "NaNms"',
+  ],
+  [
+    'a memory limit of 0.1 GiB',
+    collector({ resources: cpuAndMemory(kplus.Cpu.units(1), Size.gibibytes(0.1)) }),
+    'Invalid resources.memory.request "102.4Mi": expected a whole number of mebibytes from 1 to 122880',
+  ],
+  [
+    'a memory limit of NaN',
+    collector({ resources: cpuAndMemory(kplus.Cpu.units(1), Size.mebibytes(Number.NaN)) }),
+    'Invalid resources.memory.request "NaNMi"',
+  ],
+  [
+    'an infinite memory limit',
+    collector({ resources: cpuAndMemory(kplus.Cpu.units(1), Size.mebibytes(Number.POSITIVE_INFINITY)) }),
+    'Invalid resources.memory.request "InfinityMi"',
+  ],
+  [
+    'an infinite CPU',
+    collector({ resources: cpuAndMemory(kplus.Cpu.units(Number.POSITIVE_INFINITY), Size.mebibytes(512)) }),
+    'Invalid resources.cpu.request "Infinity"',
+  ],
+  ['NaN replicas', collector({ replicas: Number.NaN }), 'Invalid replicas NaN: expected a whole number from 1 to 100.'],
+  [
+    'infinite expected pods',
+    collector({ expectedPods: Number.POSITIVE_INFINITY }),
+    'Invalid expectedPods Infinity: expected a whole number from 1 to 1000000.',
+  ],
+  [
+    'a retention of 1.5 days',
+    collector({ performanceLogRetentionDays: 1.5 }),
+    'Invalid performanceLogRetentionDays 1.5',
+  ],
+  ['-0 replicas', collector({ replicas: -0 }), 'Invalid replicas -0: expected a whole number from 1 to 100.'],
+  [
+    'NaN sample replicas',
+    webapp({ replicas: Number.NaN }),
+    'Invalid replicas NaN: expected a whole number from 0 to 1000.',
+  ],
+  // tags as the exporter reads them
+  [
+    'an empty tags object',
+    collector({ performanceLogGroupTags: {} }),
+    'Invalid performanceLogGroupTags {}: expected 1 to 50 tags',
+  ],
+  [
+    'a tag key holding ::',
+    collector({ performanceLogGroupTags: { 'team::x': 'a' } }),
+    'Invalid performanceLogGroupTags key "team::x"',
+  ],
+  [
+    'a tag key named constructor',
+    collector({ performanceLogGroupTags: { constructor: 'a' } }),
+    'Invalid performanceLogGroupTags key "constructor"',
+  ],
+  [
+    'a tag key named __proto__',
+    collector({ performanceLogGroupTags: JSON.parse('{"__proto__": "a"}') }),
+    'Invalid performanceLogGroupTags key "__proto__"',
+  ],
+  [
+    'a tag value with a letter newer than Unicode 15.0',
+    collector({ performanceLogGroupTags: { team: '\u{2EBF0}' } }),
+    'Invalid performanceLogGroupTags.team "\u{2EBF0}"',
+  ],
+  // plain JavaScript: wrong types get the same named error, not a TypeError
+  ['a numeric namespace', collector({ namespace: 123 as never }), 'Invalid namespace 123: expected a DNS-1123 label'],
+  [
+    'an adotVersion that is no AdotVersion',
+    collector({ adotVersion: { tag: 'v0.49.0' } as never }),
+    'Invalid adotVersion {"tag":"v0.49.0"}: expected an AdotVersion',
+  ],
+  ['metrics as a string', collector({ metrics: 'x' as never }), 'Invalid metrics "x": expected a list of metric names'],
+  [
+    'a boolean as a string',
+    collector({ fargateNodesOnly: 'false' as never }),
+    'Invalid fargateNodesOnly "false": expected true or false.',
+  ],
+  [
+    'no props at all',
+    (chart) => new FargateContainerInsightsCollector(chart, 'C', null as never),
+    'Invalid props null: expected an object of props.',
+  ],
+  ['a region that is a number', collector({ region: 1 as never }), 'Invalid region 1: expected an AWS region code'],
+  // cluster-scoped objects: one collector per app
+  [
+    'a second collector in another namespace',
+    collector({ namespace: 'monitoring' }),
+    'Invalid second collector (namespace "monitoring"): test/Collector would create ClusterRole "adotcol-admin-role", which other/Collector already creates',
+    (chart) => collector({})(new Chart(chart.node.root, 'other')),
+  ],
   // two constructs claiming one namespace (set up first, then the clash)
   [
     'the webapp in the collector namespace',

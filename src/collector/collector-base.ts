@@ -16,8 +16,9 @@ import {
   sendsOtlp,
   validateMetricsDestination,
 } from '../config/otlp';
-import { ValidationError } from '../core/errors';
+import { invalidInput, ValidationError } from '../core/errors';
 import {
+  validateBoolean,
   validateClusterName,
   validateDnsLabel,
   validateDuration,
@@ -25,6 +26,7 @@ import {
   validateImage,
   validateInteger,
   validateLogGroupTags,
+  validateProps,
   validateRegion,
   validateResources,
   validateRoleArn,
@@ -118,6 +120,17 @@ export interface ResolvedCollectorProps {
 
 /** Validates the collector props; throws a ValidationError naming the first bad one. */
 export function resolveCollectorProps(props: FargateContainerInsightsCollectorProps): ResolvedCollectorProps {
+  validateProps('props', props);
+  if (props.adotVersion !== undefined && !(props.adotVersion instanceof AdotVersion)) {
+    invalidInput(
+      'adotVersion',
+      props.adotVersion,
+      'an AdotVersion, such as AdotVersion.V0_49_0 or AdotVersion.of("v0.49.0")',
+    );
+  }
+  for (const name of ['fargateNodesOnly', 'skipOtlpRegionCheck'] as const) {
+    if (props[name] !== undefined) validateBoolean(name, props[name]);
+  }
   const clusterName = validateClusterName('clusterName', props.clusterName);
   const region = validateRegion('region', props.region);
   const roleArn = validateRoleArn('serviceAccountRoleArn', props.serviceAccountRoleArn);

@@ -6,9 +6,10 @@ import { buildCollectorConfig, type CollectorConfig } from '../config/collector-
 import type { MetricDeclarationSpec } from '../config/metric-catalog';
 import { declaredMetrics } from '../config/metric-selection';
 import type { MetricsDestination } from '../config/otlp';
-import { claimNamespace } from '../core/namespace-claims';
+import { claimNamespace, claimObjects } from '../core/namespace-claims';
 import type { CollectorSizing } from '../fargate/collector-sizing';
 import {
+  COLLECTOR_NAMES,
   createCollectorIdentity,
   destinationOf,
   type ResolvedCollectorProps,
@@ -99,6 +100,19 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
     this.performanceLogRetentionDays = resolved.configOptions.logRetentionDays;
     this.performanceLogGroupTags = resolved.configOptions.logGroupTags;
     claimNamespace(this, 'namespace', resolved.namespaceName);
+    claimObjects(
+      this,
+      `second collector (namespace ${JSON.stringify(resolved.namespaceName)})`,
+      [
+        `ClusterRole/${COLLECTOR_NAMES.clusterRole}`,
+        `ClusterRoleBinding/${COLLECTOR_NAMES.clusterRoleBinding}`,
+        ...(resolved.configOptions.applicationMetrics?.namespaces ?? []).flatMap((namespace) => [
+          `Role/${namespace}/${COLLECTOR_NAMES.applicationRole}`,
+          `RoleBinding/${namespace}/${COLLECTOR_NAMES.applicationRole}`,
+        ]),
+      ],
+      'one collector per app, that is per cluster: each collector scrapes every node, and a second would take the ClusterRoleBinding of the first, which then loses nodes/proxy',
+    );
     this.config = buildCollectorConfig(resolved.configOptions);
     ({
       namespace: this.namespace,

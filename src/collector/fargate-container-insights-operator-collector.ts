@@ -3,6 +3,7 @@ import type * as kplus from 'cdk8s-plus-29';
 import type { Construct } from 'constructs';
 import { SHARD_ENV } from '../config/collector-config';
 import { escapedCollectorConfig } from '../config/render';
+import { invalidInput } from '../core/errors';
 import { type FargatePodSize, formatFargatePodSize } from '../fargate/fargate-size';
 import { containerRequests, FARGATE_SIZE_ANNOTATION, validateFargateFit } from '../fargate/pod-template';
 import { ADOT_IMAGE_USER, COLLECTOR_NAMES, collectorEnvironment, POD_INDEX_LABEL } from './collector-base';
@@ -209,6 +210,13 @@ export class FargateContainerInsightsOperatorCollector extends ContainerInsights
   public constructor(scope: Construct, id: string, props: FargateContainerInsightsOperatorCollectorProps) {
     super(scope, id, props);
     const { resolved } = this;
+    if (props.operatorVersion !== undefined && !(props.operatorVersion instanceof OperatorVersion)) {
+      invalidInput(
+        'operatorVersion',
+        props.operatorVersion,
+        'an OperatorVersion, such as OperatorVersion.DEFAULT or OperatorVersion.of("v0.102.0")',
+      );
+    }
     const operator = props.operatorVersion ?? OperatorVersion.DEFAULT;
     this.operatorVersion = operator;
     this.fargateSize = validateFargateFit('resources', containerRequests(resolved.resources));

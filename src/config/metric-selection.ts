@@ -1,4 +1,5 @@
-import { showValue, ValidationError } from '../core/errors';
+import { invalidInput, showValue, ValidationError } from '../core/errors';
+import { validateStringList } from '../core/validation';
 import {
   DEFAULT_DIMENSION_SETS,
   DEFAULT_METRICS,
@@ -38,6 +39,12 @@ export function validateMetricSelection(
 ): asserts dimensionSets is ReadonlyArray<readonly Dimension[]> {
   const metricsProp = `${path}metrics`;
   const setsProp = `${path}dimensionSets`;
+  validateStringList(metricsProp, metrics, 'a list of metric names from METRIC_CATALOG');
+  if (!Array.isArray(dimensionSets as unknown))
+    invalidInput(setsProp, dimensionSets, 'a list of dimension sets, each a list of dimensions');
+  dimensionSets.forEach((set, i) => {
+    validateStringList(`${setsProp}[${i}]`, set, `a list of dimensions from ${DIMENSIONS.join(', ')}`);
+  });
   const known = METRIC_CATALOG.map((m) => m.name);
   if (metrics.length === 0) {
     throw new ValidationError(`Invalid ${metricsProp} []: expected at least one metric name from METRIC_CATALOG.`);
@@ -106,6 +113,13 @@ export function validateMetricDeclarations(
   declarations: readonly MetricDeclarationSpec[],
   prop = 'metricDeclarations',
 ): void {
+  if (!Array.isArray(declarations as unknown))
+    invalidInput(prop, declarations, 'a list of declarations, each with metrics and dimensionSets');
+  declarations.forEach((declaration, i) => {
+    if (typeof declaration !== 'object' || declaration === null || Array.isArray(declaration)) {
+      invalidInput(`${prop}[${i}]`, declaration, 'a declaration with metrics and dimensionSets');
+    }
+  });
   if (declarations.length === 0) {
     throw new ValidationError(`Invalid ${prop} []: expected at least one declaration of metrics and dimensionSets.`);
   }

@@ -30,3 +30,35 @@ export function claimNamespace(owner: Construct, input: string, namespace: strin
   }
   claimed.set(namespace, owner.node.path);
 }
+
+/** Which construct creates which object, per app: `ClusterRole/adotcol-admin-role`, `Role/golang/adotcol-application-metrics`. */
+const objectClaims = new WeakMap<IConstruct, Map<string, string>>();
+
+/**
+ * Records that `owner` creates each of `objects` (`Kind/name` for a
+ * cluster-scoped object, `Kind/namespace/name` for a namespaced one), or
+ * fails naming the first that another construct of the same app already
+ * creates: two such objects would be one in the cluster, the last applied
+ * winning.
+ *
+ * @param input what the user set that leads to the clash, for the error message
+ * @param accepted what would not clash
+ */
+export function claimObjects(owner: Construct, input: string, objects: readonly string[], accepted: string): void {
+  const root = owner.node.root;
+  let claimed = objectClaims.get(root);
+  if (!claimed) {
+    claimed = new Map();
+    objectClaims.set(root, claimed);
+  }
+  for (const object of objects) {
+    const other = claimed.get(object);
+    if (other !== undefined) {
+      const [kind, ...name] = object.split('/');
+      throw new ValidationError(
+        `Invalid ${input}: ${owner.node.path} would create ${kind} "${name.join('/')}", which ${other} already creates, and whichever is applied last would replace the other; expected ${accepted}.`,
+      );
+    }
+  }
+  for (const object of objects) claimed.set(object, owner.node.path);
+}

@@ -54,6 +54,14 @@ export function validateRoleArn(input: string, value: string): string {
   return value;
 }
 
+/** Checks that a construct's props are an object (JavaScript callers may pass anything). */
+export function validateProps<T>(input: string, value: T): T {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail(input, value, 'an object of props');
+  }
+  return value;
+}
+
 /** Checks a boolean prop: JavaScript callers may pass `"false"`, which is truthy. */
 export function validateBoolean(input: string, value: boolean): boolean {
   if (typeof value !== 'boolean') fail(input, value, 'true or false');

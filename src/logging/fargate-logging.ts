@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
 import { invalidInput as invalid, ValidationError } from '../core/errors';
 import { claimNamespace } from '../core/namespace-claims';
-import { validateClusterName, validateRegion } from '../core/validation';
+import { validateClusterName, validateProps, validateRegion } from '../core/validation';
 import {
   configMapCharacters,
   FARGATE_LOGGING_MAX_CHARACTERS,
@@ -165,6 +165,7 @@ export class FargateLogging extends Construct {
   public constructor(scope: Construct, id: string, props: FargateLoggingProps) {
     super(scope, id);
 
+    validateProps('props', props);
     const clusterName = validateClusterName('clusterName', props.clusterName);
     this.region = validateRegion('region', props.region);
     this.logGroupName = props.logGroupName ?? `/aws/containerinsights/${clusterName}/application`;

@@ -2,7 +2,7 @@ import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
 import { claimNamespace } from '../core/namespace-claims';
-import { validateDnsLabel, validateImage, validateInteger, validateResources } from '../core/validation';
+import { validateDnsLabel, validateImage, validateInteger, validateProps, validateResources } from '../core/validation';
 import type { FargatePodSize } from '../fargate/fargate-size';
 import {
   annotateFargateSize,
@@ -86,6 +86,7 @@ export class SampleGoWebapp extends Construct {
   public constructor(scope: Construct, id: string, props: SampleGoWebappProps = {}) {
     super(scope, id);
 
+    validateProps('props', props);
     const namespaceName = validateDnsLabel('namespace', props.namespace ?? 'golang');
     const replicas = validateInteger('replicas', props.replicas ?? 2, 0, 1000);
     this.replicas = replicas;
