@@ -5,6 +5,8 @@ import {
   addClusterCharts,
   type ClusterConstructs,
   type ClusterPrerequisites,
+  DEFAULT_EXPECTED_PODS,
+  DEFAULT_SCRAPE_INTERVAL,
   estimateApplicationMetrics,
   estimateCustomMetrics,
   estimateFleet,
@@ -19,6 +21,7 @@ import {
   formatMonthlyBill,
   formatOtlpEstimate,
   invalidInput,
+  MAX_EXPECTED_PODS,
   METRIC_PROFILES,
   type MetricProfile,
   type MetricsDestination,
@@ -33,6 +36,7 @@ import {
   type SampleGoWebapp,
   sendsEmf,
   sendsOtlp,
+  sizeCollector,
   synthesizeFleet,
   ValidationError,
   validateClusterName,
@@ -40,6 +44,7 @@ import {
   validateEmfLogRetention,
   validateLogGroupTags,
   validateMetricsDestination,
+  validateOidcIssuer,
   validateRegion,
   validateRoleArn,
   writePrerequisites,
@@ -157,7 +162,12 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
   if (profile !== undefined && !(METRIC_PROFILES as readonly string[]).includes(profile)) {
     invalidInput('METRIC_PROFILE', profile, `one of ${METRIC_PROFILES.join(', ')}`);
   }
-  const pods = wholeNumber(env, 'EXPECTED_PODS', 100, 1);
+  const pods = wholeNumber(env, 'EXPECTED_PODS', DEFAULT_EXPECTED_PODS, 1, MAX_EXPECTED_PODS);
+  // The app runs one replica at the default interval: more pods than it can scrape are refused here, by name.
+  sizeCollector(
+    { expectedPods: pods, replicas: 1, scrapeIntervalSeconds: DEFAULT_SCRAPE_INTERVAL.toSeconds() },
+    'EXPECTED_PODS',
+  );
   const namespaces = wholeNumber(env, 'EXPECTED_NAMESPACES', Math.min(10, pods), 1, pods);
   const retention = env.PERFORMANCE_LOG_RETENTION_DAYS;
   const retentionDays =
@@ -166,6 +176,9 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
   const oidcIssuer = env.OIDC_ISSUER;
   if (oidcIssuer !== undefined && !OIDC_ISSUER.test(oidcIssuer))
     invalidInput('OIDC_ISSUER', oidcIssuer, OIDC_ISSUER_FORM);
+  if (oidcIssuer !== undefined) {
+    validateOidcIssuer('OIDC_ISSUER', oidcIssuer, source.AWS_REGION ?? '', source.CLUSTER_NAME ?? '');
+  }
   const applicationMetrics = applicationMetricsFromEnvironment(env);
   const skip = env.SKIP_OTLP_REGION_CHECK;
   if (skip !== undefined && skip !== 'true' && skip !== 'false') {
@@ -255,14 +268,22 @@ function applicationMetricsFromEnvironment(
     );
   }
   return {
-    ...(namespaces === undefined
-      ? {}
-      : { namespaces: namespaces.split(',').map((n) => validateDnsLabel('APPLICATION_METRICS_NAMESPACES', n.trim())) }),
+    ...(namespaces === undefined ? {} : { namespaces: namespaceList(namespaces) }),
     ...(destinations.includes('cloudwatch') ? { cloudWatch: { declarations: SAMPLE_GO_WEBAPP_DECLARATIONS } } : {}),
     ...(prometheus && url !== undefined
       ? { managedPrometheus: { remoteWriteUrl: parseRemoteWriteUrl('AMP_REMOTE_WRITE_URL', url).remoteWriteUrl } }
       : {}),
   };
+}
+
+/** `APPLICATION_METRICS_NAMESPACES`: a comma-separated list of namespaces, each once. */
+function namespaceList(text: string): string[] {
+  const names = text.split(',').map((n) => validateDnsLabel('APPLICATION_METRICS_NAMESPACES', n.trim()));
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated !== undefined) {
+    invalidInput('APPLICATION_METRICS_NAMESPACES', text, `each namespace once ("${repeated}" is listed twice)`);
+  }
+  return names;
 }
 
 /** `PERFORMANCE_LOG_GROUP_TAGS`: a JSON object of string values, checked by CloudWatch Logs' tag rules. */

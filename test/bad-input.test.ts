@@ -122,7 +122,27 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
   [
     'EXPECTED_PODS 0',
     env({ ...ENV, EXPECTED_PODS: '0' }),
-    'Invalid EXPECTED_PODS "0": expected a whole number from 1.',
+    'Invalid EXPECTED_PODS "0": expected a whole number from 1 to 1000000.',
+  ],
+  [
+    'EXPECTED_PODS past what the sizing allows: named as the variable, not as expectedPods',
+    env({ ...ENV, EXPECTED_PODS: '2000000' }),
+    'Invalid EXPECTED_PODS "2000000": expected a whole number from 1 to 1000000.',
+  ],
+  [
+    "EXPECTED_PODS more than the app's one replica can scrape",
+    env({ ...ENV, EXPECTED_PODS: '1000000' }),
+    "Invalid EXPECTED_PODS 1000000: expected at most what 1 replica(s) of Fargate's largest size can scrape",
+  ],
+  [
+    'APPLICATION_METRICS_NAMESPACES naming one namespace twice',
+    env({ ...ENV, APPLICATION_METRICS_NAMESPACES: 'golang,golang' }),
+    'Invalid APPLICATION_METRICS_NAMESPACES "golang,golang": expected each namespace once ("golang" is listed twice).',
+  ],
+  [
+    'OIDC_ISSUER in another region than AWS_REGION',
+    env({ ...ENV, OIDC_ISSUER: 'https://oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF' }),
+    'Invalid OIDC_ISSUER "https://oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF": expected the cluster\'s OIDC issuer URL in eu-west-1',
   ],
   [
     'more EXPECTED_NAMESPACES than pods',

@@ -82,6 +82,9 @@ export const DEFAULT_SCRAPE_INTERVAL = Duration.minutes(1);
 /** The Fargate pods a cluster is expected to run unless told otherwise: the cost estimate's default too. */
 export const DEFAULT_EXPECTED_PODS = 100;
 
+/** The most Fargate pods a cluster can be sized for: far past what one EKS cluster runs. */
+export const MAX_EXPECTED_PODS = 1_000_000;
+
 /**
  * CPU and memory from the sizing, as requests and limits (Fargate runs every
  * pod with guaranteed QoS) that fill the chosen Fargate size exactly.
@@ -145,7 +148,12 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
     );
   }
   const replicas = validateInteger('replicas', props.replicas ?? 1, 1, 100);
-  const expectedPods = validateInteger('expectedPods', props.expectedPods ?? DEFAULT_EXPECTED_PODS, 1, 1_000_000);
+  const expectedPods = validateInteger(
+    'expectedPods',
+    props.expectedPods ?? DEFAULT_EXPECTED_PODS,
+    1,
+    MAX_EXPECTED_PODS,
+  );
   const sizing = sizeCollector({ expectedPods, replicas, scrapeIntervalSeconds: scrapeIntervalMs / 1000 });
   const resources = validateResources('resources', props.resources ?? sizedResources(sizing));
   const memoryLimitMiB = resources.memory?.limit?.toMebibytes() ?? 0;

@@ -27,6 +27,7 @@ export {
   DEFAULT_EXPECTED_PODS,
   DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
   DEFAULT_SCRAPE_INTERVAL,
+  MAX_EXPECTED_PODS,
 } from './collector-base';
 
 /** Key of the collector configuration in the ConfigMap, and the file it is mounted as. */

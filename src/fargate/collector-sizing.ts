@@ -80,11 +80,13 @@ export interface CollectorSizing {
  * less Fargate's 256 MiB and with the `memory_limiter` at 80% of it, is at
  * least that many times the expected memory. The container then takes the
  * whole size, requests equal to limits.
+ *
+ * @param expectedPodsInput the prop or variable `expectedPods` came from, for the message
  */
-export function sizeCollector(input: CollectorSizingInput): CollectorSizing {
+export function sizeCollector(input: CollectorSizingInput, expectedPodsInput = 'expectedPods'): CollectorSizing {
   const { expectedPods, replicas, scrapeIntervalSeconds } = input;
   if (!Number.isInteger(expectedPods) || expectedPods < 1) {
-    invalidInput('expectedPods', expectedPods, 'a whole number of pods, at least 1');
+    invalidInput(expectedPodsInput, expectedPods, 'a whole number of pods, at least 1');
   }
   const nodesPerReplica = Math.ceil(expectedPods / replicas);
   const m = COLLECTOR_MEASUREMENTS;
@@ -97,7 +99,7 @@ export function sizeCollector(input: CollectorSizingInput): CollectorSizing {
   const fargateSize = fargatePodSize(needed);
   if (fargateSize === undefined) {
     invalidInput(
-      'expectedPods',
+      expectedPodsInput,
       expectedPods,
       `at most what ${replicas} replica(s) of Fargate's largest size can scrape: add replicas (at most ${MAX_NODES_PER_REPLICA} pods each)`,
     );

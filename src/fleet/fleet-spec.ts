@@ -12,6 +12,7 @@ import {
   parseDocument,
   visit,
 } from 'yaml';
+import { MAX_EXPECTED_PODS } from '../collector/collector-base';
 import { OPERATOR_V1BETA1_MINIMUM, OperatorVersion } from '../collector/operator-version';
 import { AdotVersion } from '../config/adot-version';
 import {
@@ -404,8 +405,8 @@ const CLUSTER_FIELDS: Readonly<Record<keyof FleetCluster, Field>> = {
   expectedPods: {
     type: 'integer',
     description: 'Fargate pods the cluster is expected to run, the collector sized for them. Default: 100.',
-    check: (input: string, value: number) => validateInteger(input, value, 1, 1_000_000),
-    schema: { minimum: 1, maximum: 1_000_000 },
+    check: (input: string, value: number) => validateInteger(input, value, 1, MAX_EXPECTED_PODS),
+    schema: { minimum: 1, maximum: MAX_EXPECTED_PODS },
   },
   performanceLogRetentionDays: oneOf(
     'integer',

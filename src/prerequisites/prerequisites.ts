@@ -208,6 +208,22 @@ export interface ClusterPrerequisites {
 /** How an EKS OIDC issuer URL looks, for error messages. */
 export const OIDC_ISSUER_FORM = 'an EKS OIDC issuer URL "https://oidc.eks.<region>.amazonaws.com/id/<32-character id>"';
 
+/**
+ * Checks a cluster's OIDC issuer URL, which must be in the cluster's region;
+ * returns the OIDC provider (the URL without `https://`).
+ *
+ * @param input the prop or variable it came from, for the message
+ */
+export function validateOidcIssuer(input: string, value: string, region: string, clusterName: string): string {
+  const issuer = typeof value === 'string' ? OIDC_ISSUER.exec(value) : null;
+  if (!issuer?.[1] || issuer[2] !== region) {
+    throw new ValidationError(
+      `Invalid ${input} ${showValue(value)}: expected the cluster's OIDC issuer URL in ${region}, "https://oidc.eks.${region}.amazonaws.com/id/<32-character id>" (aws eks describe-cluster --name ${clusterName} --query cluster.identity.oidc.issuer).`,
+    );
+  }
+  return issuer[1];
+}
+
 /** An EKS OIDC issuer URL: `https://oidc.eks.<region>.amazonaws.com[.cn]/id/<32-character id>`. */
 export const OIDC_ISSUER = /^https:\/\/(oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/id\/[0-9A-Z]{32})$/;
 
@@ -223,13 +239,7 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
 
   let trust: CollectorRole['AssumeRolePolicyDocument'];
   if (options.oidcIssuer !== undefined) {
-    const issuer = OIDC_ISSUER.exec(options.oidcIssuer);
-    if (!issuer?.[1] || issuer[2] !== collector.region) {
-      throw new ValidationError(
-        `Invalid oidcIssuer ${showValue(options.oidcIssuer)}: expected the cluster's OIDC issuer URL in ${collector.region}, "https://oidc.eks.${collector.region}.amazonaws.com/id/<32-character id>" (aws eks describe-cluster --name ${collector.clusterName} --query cluster.identity.oidc.issuer).`,
-      );
-    }
-    const provider = issuer[1];
+    const provider = validateOidcIssuer('oidcIssuer', options.oidcIssuer, collector.region, collector.clusterName);
     trust = {
       Version: '2012-10-17',
       Statement: [
