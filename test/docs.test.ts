@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
 import { Testing } from 'cdk8s';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test, vi } from 'vitest';
 import {
   CONSOLE_DECLARATIONS,
   estimateCustomMetrics,
@@ -20,6 +20,7 @@ import {
   readFleetFile,
   sizeCollector,
 } from '../src';
+import { run } from '../src/cli';
 import { readTree } from '../tools/folders';
 import { parseManifest, validateManifest } from '../tools/manifests';
 
@@ -141,6 +142,32 @@ describe('shown output', () => {
       '    replica: 2',
     ].join('\n');
     expect(() => parseFleet(text, 'clusters.yaml')).toThrow(shown?.replace(/^error: /, ''));
+  });
+
+  test('the refused-folder example is the message the command gives for a note in dist/', async () => {
+    const shown = /```text\n(error: Invalid output of clusters\.yaml "dist": [^\n]*)\n/.exec(ALL)?.[1];
+    expect(shown).toBeDefined();
+    const project = mkdtempSync(join(tmpdir(), 'docs-refused-'));
+    const cwd = process.cwd();
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((line: string) => {
+      errors.push(line);
+    });
+    try {
+      writeFileSync(
+        join(project, 'clusters.yaml'),
+        'clusters:\n  - { name: a, region: eu-west-1, serviceAccountRoleArn: "arn:aws:iam::111122223333:role/a" }\n',
+      );
+      mkdirSync(join(project, 'dist'));
+      writeFileSync(join(project, 'dist', 'notes.md'), 'mine\n');
+      process.chdir(project);
+      expect(await run(['fleet', 'clusters.yaml'])).toBe(1);
+    } finally {
+      process.chdir(cwd);
+      spy.mockRestore();
+      rmSync(project, { recursive: true, force: true });
+    }
+    expect(errors[0]).toBe(shown);
   });
 
   test('the benchmark table has the three sizes the bench script runs', () => {
