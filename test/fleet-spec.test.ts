@@ -277,7 +277,7 @@ describe('parseFleet', () => {
     [
       'a Flux interval that is not a Go duration',
       gitops('repoURL: https://github.com/example/platform.git', 'path: dist', 'flux: { interval: 10 minutes }'),
-      'Invalid gitops.flux.interval "10 minutes": expected a Go duration such as "10m", "1h" or "90s".',
+      'Invalid gitops.flux.interval "10 minutes": expected a Go duration from 1ms to 24h, such as "10m", "1h" or "90s".',
     ],
     [
       'an unknown Argo CD field',
@@ -567,6 +567,18 @@ describe('the YAML of a clusters file', () => {
     ],
   ])('refuses %s, naming the field and the value as written', (_, field, message) => {
     expect(errorOf(file(DEFAULTS, 'clusters:', '  - name: a', `    ${field}`))).toContain(message);
+  });
+
+  test.each(['99999999999h', '0s', '25h'])('refuses a Flux interval of %s, past what Go and Flux hold', (interval) => {
+    const text = file(
+      DEFAULTS,
+      'clusters:',
+      '  - name: a',
+      `gitops: { repoURL: "https://github.com/example/platform.git", path: dist, flux: { interval: "${interval}" } }`,
+    );
+    expect(errorOf(text)).toContain(
+      `Invalid gitops.flux.interval "${interval}": expected a Go duration from 1ms to 24h`,
+    );
   });
 
   describe('its encoding', () => {

@@ -49,14 +49,16 @@ export interface FargateContainerInsightsCollectorProps {
   readonly image?: string;
 
   /**
-   * How often every Fargate node's cAdvisor endpoint is scraped.
+   * How often every Fargate node's cAdvisor endpoint is scraped: whole
+   * milliseconds from 1 ms to 24 hours (`Duration.seconds(1.5)` is fine).
    *
    * @default Duration.minutes(1)
    */
   readonly scrapeInterval?: Duration;
 
   /**
-   * How long one scrape may take. Must be shorter than `scrapeInterval`.
+   * How long one scrape may take: whole milliseconds, shorter than
+   * `scrapeInterval`.
    *
    * @default Duration.seconds(40)
    */
@@ -76,8 +78,9 @@ export interface FargateContainerInsightsCollectorProps {
   readonly expectedPods?: number;
 
   /**
-   * CPU and memory of the collector container. A memory limit of at least
-   * 128 MiB is required: the `memory_limiter` processor and `GOMEMLIMIT` are
+   * CPU and memory of the collector container: CPU in whole millicores,
+   * memory in whole mebibytes, neither above Fargate's largest pod (16 vCPU,
+   * 120 GiB). A memory limit of at least 128 MiB is required: the `memory_limiter` processor and `GOMEMLIMIT` are
    * sized from it. Fargate sizes and bills the pod by its requests plus
    * 256 MiB, rounded up to its size table (see `fargateSize`); set requests
    * equal to limits.
@@ -159,8 +162,12 @@ export interface FargateContainerInsightsCollectorProps {
 
   /**
    * Tags of the performance log group, for cost allocation, set when the
-   * collector creates it. At most 50; keys of 1 to 128 and values of 1 to 256
-   * letters, spaces, digits or `_ . : / = + - @`; no key starting with `aws:`.
+   * collector creates it. 1 to 50; keys of 1 to 128 and values of 1 to 256
+   * bytes of letters, spaces, digits or `_ . : / = + - @` (letters and digits
+   * as Unicode 15.0 has them, which the exporter's Go tables follow); no key
+   * starting with `aws:`, holding `::` (the collector's configuration path
+   * separator) or named after an `Object.prototype` member such as
+   * `constructor`.
    * The prerequisites' role then also allows `logs:TagResource` on that group.
    *
    * @default - no tags

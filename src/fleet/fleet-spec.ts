@@ -299,6 +299,18 @@ const TYPE_NAMES: Readonly<Record<FieldType, string>> = {
 
 // Go durations as Flux's CRDs accept them: "10m", "1h30m", "90s".
 const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
+// Longer would be no reconciliation at all; Go's durations end near 2,562,047 h.
+const MAX_FLUX_INTERVAL_MS = 86_400_000;
+const GO_UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** The milliseconds of a duration that matches GO_DURATION. */
+function goDurationMs(value: string): number {
+  let total = 0;
+  for (const [, amount = '0', , unit = 'ms'] of value.matchAll(/([0-9]+(\.[0-9]+)?)(ms|s|m|h)/g)) {
+    total += Number(amount) * (GO_UNIT_MS[unit] ?? 1);
+  }
+  return total;
+}
 // The URL forms both Flux (http, https, ssh) and Argo CD accept; plain http is not offered.
 const REPO_URL = /^(https|ssh):\/\/[^\s/]+\/\S+$/;
 // A relative path in a repository or beside the clusters file: segments of safe characters, no `.` or `..`.
@@ -417,11 +429,12 @@ const CLUSTER_FIELDS: Readonly<Record<keyof FleetCluster, Field>> = {
   performanceLogGroupTags: {
     type: 'object',
     description:
-      'Tags of the performance log group, for cost allocation: at most 50, keys of 1 to 128 and values of 1 to 256 letters, spaces, digits or _ . : / = + - @.',
+      'Tags of the performance log group, for cost allocation: 1 to 50, keys of 1 to 128 and values of 1 to 256 bytes of letters, spaces, digits or _ . : / = + - @ (Unicode 15.0), no key starting with aws:, holding :: or named after an Object.prototype member such as constructor.',
     check: (input: string, value: Readonly<Record<string, string>>) => validateLogGroupTags(input, value),
     schema: {
+      minProperties: 1,
       maxProperties: 50,
-      propertyNames: { minLength: 1, maxLength: 128 },
+      propertyNames: { minLength: 1, maxLength: 128, not: { pattern: '::' } },
       additionalProperties: { type: 'string', minLength: 1, maxLength: 256 },
     },
   },
@@ -529,10 +542,14 @@ const ARGOCD_FIELDS: Readonly<Record<keyof FleetArgoCd, Field>> = {
 
 const FLUX_FIELDS: Readonly<Record<keyof FleetFlux, Field>> = {
   namespace: text('Namespace Flux runs in. Default: flux-system.', PATTERNS.dnsLabel, validateDnsLabel),
-  interval: matching(
+  interval: text(
     'How often Flux reconciles, a Go duration. Default: 10m.',
     GO_DURATION,
-    'a Go duration such as "10m", "1h" or "90s"',
+    (input: string, value: string) => {
+      if (!GO_DURATION.test(value) || !(goDurationMs(value) >= 1 && goDurationMs(value) <= MAX_FLUX_INTERVAL_MS)) {
+        invalidInput(input, value, 'a Go duration from 1ms to 24h, such as "10m", "1h" or "90s"');
+      }
+    },
   ),
 };
 
