@@ -178,23 +178,7 @@ describe('the folders the fleet command writes', () => {
     vi.restoreAllMocks();
   });
 
-  /** Folder settings, relative to the project, some of which are or hold what the user owns. */
-  const FLAG_PATHS = [
-    '.',
-    '..',
-    '$PWD',
-    'clusters.yaml',
-    'notes.txt',
-    '.git',
-    'sub',
-    'sub/out',
-    'dist',
-    'out',
-    'out/inner',
-    'here',
-    'elsewhere',
-  ];
-  /** The clusters file's own fields take relative folders only. */
+  /** The clusters file's own fields take relative folders only: some are or hold what the user owns. */
   const FIELD_PATHS = [
     'clusters.yaml',
     'notes.txt',
@@ -208,6 +192,8 @@ describe('the folders the fleet command writes', () => {
     'p/dist',
     'here',
   ];
+  /** The flags take any folder: those, and the working folder, its parent, and one outside the project. */
+  const FLAG_PATHS = [...FIELD_PATHS, '.', '..', '$PWD', 'elsewhere'];
 
   const setting = (paths: readonly string[]) => sometimes(fc.constantFrom(...paths));
   const scenario = fc.record({
