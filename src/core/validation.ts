@@ -199,7 +199,7 @@ function cpuOf(quantity: unknown): number {
 }
 
 /** A `Size`'s mebibytes, unrounded, or NaN for anything else; never throws. */
-export function mebibytesOf(size: Size): number {
+function mebibytesOf(size: Size): number {
   if (typeof (size as Size | null)?.toMebibytes !== 'function') return Number.NaN;
   return attempt(() => size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }));
 }
