@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ValidationError } from './core/errors';
 import { estimateFleet, formatFleetBill, formatFleetCollectors, synthesizeFleet } from './fleet/fleet';
@@ -25,7 +26,17 @@ prerequisites (eksctl config fragment, IAM JSON) into <prerequisites>/<cluster>/
   --output <dir>          output folder (default: the file's "output", else dist/ beside it)
   --prerequisites <dir>   prerequisites folder (default: the file's "prerequisites", else prerequisites/ beside it)
   --workers <n>           worker threads (default: 1 below 200 clusters, else one per CPU)
+  --version               show the version
   --help                  show this text`;
+
+/** The commands there are. */
+const COMMANDS = ['fleet'] as const;
+
+/** This package's version, from its package.json (beside lib/ and src/ alike). */
+function version(): string {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version?: string };
+  return manifest.version ?? 'unknown';
+}
 
 /**
  * Runs the command; returns the exit code: 0 done, 1 bad input (nothing
@@ -60,9 +71,23 @@ async function runCommand(argv: readonly string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if (parsed.values.version) {
+    console.log(`cdk8s-fargate-container-insights ${version()}`);
+    return 0;
+  }
   const [command, file, ...rest] = parsed.positionals;
-  if (command !== 'fleet' || file === undefined || rest.length > 0) {
-    console.error(USAGE);
+  const usageError =
+    command === undefined
+      ? 'no command given'
+      : !(COMMANDS as readonly string[]).includes(command)
+        ? `unknown command ${JSON.stringify(command)}: expected one of ${COMMANDS.join(', ')}`
+        : file === undefined
+          ? `missing <clusters.yaml> after ${command}`
+          : rest.length > 0
+            ? `unexpected argument ${JSON.stringify(rest[0])} after the clusters file`
+            : undefined;
+  if (usageError !== undefined || file === undefined) {
+    console.error(`error: ${usageError}\n\n${USAGE}`);
     return 2;
   }
   const workers = parsed.values.workers === undefined ? undefined : Number(parsed.values.workers);
@@ -112,6 +137,7 @@ function parse(argv: readonly string[]) {
       output: { type: 'string' },
       prerequisites: { type: 'string' },
       workers: { type: 'string' },
+      version: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, type MockInstance, test, vi } from 'vitest';
@@ -72,8 +72,11 @@ describe('cdk8s-fargate-container-insights fleet', () => {
   });
 
   test.each([
-    [['fleet'], 'Usage:'],
-    [['deploy', 'x.yaml'], 'Usage:'],
+    [[], 'error: no command given'],
+    [['fleet'], 'error: missing <clusters.yaml> after fleet'],
+    [['deploy', 'x.yaml'], 'error: unknown command "deploy": expected one of fleet'],
+    [['check', 'x.yaml'], 'error: unknown command "check": expected one of fleet'],
+    [['fleet', 'a.yaml', 'b.yaml'], 'error: unexpected argument "b.yaml" after the clusters file'],
     [['fleet', 'x.yaml', '--workers', '0'], 'Invalid --workers "0": expected a whole number from 1 to 64.'],
     [['fleet', 'x.yaml', '--colour'], "Unknown option '--colour'"],
   ])('%j exits 2 with %s', async (argv, message) => {
@@ -85,6 +88,12 @@ describe('cdk8s-fargate-container-insights fleet', () => {
     expect(await run(['fleet', join(dir, 'missing.yaml')])).toBe(1);
     expect(printed(stderr)).toContain('Cannot read the clusters file');
     expect(printed(stderr)).toContain('Nothing was written.');
+  });
+
+  test('--version prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+    expect(await run(['--version'])).toBe(0);
+    expect(printed(stdout)).toBe(`cdk8s-fargate-container-insights ${version}`);
   });
 
   test('--help', async () => {
