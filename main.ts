@@ -47,6 +47,7 @@ import {
   validateOidcIssuer,
   validateRegion,
   validateRoleArn,
+  validateRolePartition,
   writePrerequisites,
 } from './src';
 
@@ -206,7 +207,12 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
   return {
     clusterName: validateClusterName('CLUSTER_NAME', source.CLUSTER_NAME ?? ''),
     region,
-    collectorRoleArn: validateRoleArn('COLLECTOR_ROLE_ARN', source.COLLECTOR_ROLE_ARN ?? ''),
+    collectorRoleArn: validateRolePartition(
+      'COLLECTOR_ROLE_ARN',
+      validateRoleArn('COLLECTOR_ROLE_ARN', source.COLLECTOR_ROLE_ARN ?? ''),
+      'AWS_REGION',
+      region,
+    ),
     adotVersion: adotVersion === undefined ? AdotVersion.DEFAULT : AdotVersion.of(adotVersion, 'ADOT_VERSION'),
     collectorMode: mode ?? 'manifests',
     ...(operatorVersion === undefined ? {} : { operatorVersion }),

@@ -586,6 +586,17 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
     'Invalid props null: expected an object of props.',
   ],
   ['a region that is a number', collector({ region: 1 as never }), 'Invalid region 1: expected an AWS region code'],
+  // a role of another partition than the region's
+  [
+    'a role of the aws partition in a China region',
+    collector({ region: 'cn-north-1' }),
+    'Invalid serviceAccountRoleArn "arn:aws:iam::123456789012:role/adot-collector": expected an IAM role ARN in region "cn-north-1"\'s partition, "arn:aws-cn:iam::<account id>:role/<name>".',
+  ],
+  [
+    'COLLECTOR_ROLE_ARN of aws-cn with a commercial AWS_REGION',
+    env({ ...ENV, COLLECTOR_ROLE_ARN: 'arn:aws-cn:iam::123456789012:role/adot' }),
+    'Invalid COLLECTOR_ROLE_ARN "arn:aws-cn:iam::123456789012:role/adot": expected an IAM role ARN in AWS_REGION "eu-west-1"\'s partition, "arn:aws:iam::<account id>:role/<name>".',
+  ],
   // cluster-scoped objects: one collector per app
   [
     'a second collector in another namespace',

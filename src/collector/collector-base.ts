@@ -30,6 +30,7 @@ import {
   validateRegion,
   validateResources,
   validateRoleArn,
+  validateRolePartition,
 } from '../core/validation';
 import { type CollectorSizing, sizeCollector } from '../fargate/collector-sizing';
 import { containerRequests, RESTRICTED_NAMESPACE_LABELS, validateFargateFit } from '../fargate/pod-template';
@@ -136,7 +137,12 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
   }
   const clusterName = validateClusterName('clusterName', props.clusterName);
   const region = validateRegion('region', props.region);
-  const roleArn = validateRoleArn('serviceAccountRoleArn', props.serviceAccountRoleArn);
+  const roleArn = validateRolePartition(
+    'serviceAccountRoleArn',
+    validateRoleArn('serviceAccountRoleArn', props.serviceAccountRoleArn),
+    'region',
+    region,
+  );
   const namespaceName = validateDnsLabel('namespace', props.namespace ?? DEFAULT_COLLECTOR_NAMESPACE);
   const adotVersion = props.adotVersion ?? AdotVersion.DEFAULT;
   const image = validateImage('image', props.image ?? adotVersion.image);

@@ -80,6 +80,42 @@ export function validateStringList(input: string, value: readonly string[], acce
   return value;
 }
 
+/** The partition of each family of regions; every other region is in `aws`. */
+const REGION_PARTITIONS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^cn-/, 'aws-cn'],
+  [/^us-gov-/, 'aws-us-gov'],
+  [/^us-iso-/, 'aws-iso'],
+  [/^us-isob-/, 'aws-iso-b'],
+  [/^(us-isof|eu-isof)-/, 'aws-iso-f'],
+  [/^eu-isoe-/, 'aws-iso-e'],
+  [/^eusc-/, 'aws-eusc'],
+];
+
+/** The partition a region is in: `aws-cn` for `cn-north-1`, `aws` for `eu-west-1`. */
+export function partitionOf(region: string): string {
+  return REGION_PARTITIONS.find(([prefix]) => prefix.test(region))?.[1] ?? 'aws';
+}
+
+/**
+ * Checks that an IAM role ARN is in the partition of the region the
+ * collector runs in: a role of `aws` cannot be assumed in `cn-north-1`, and
+ * the prerequisites would name ARNs no partition has (`arn:aws:logs:cn-north-1:...`).
+ *
+ * @param input the prop or variable of the ARN, for the message
+ * @param regionInput the prop or variable of the region
+ */
+export function validateRolePartition(input: string, arn: string, regionInput: string, region: string): string {
+  const partition = partitionOf(region);
+  if (!arn.startsWith(`arn:${partition}:`)) {
+    fail(
+      input,
+      arn,
+      `an IAM role ARN in ${regionInput} ${JSON.stringify(region)}'s partition, "arn:${partition}:iam::<account id>:role/<name>"`,
+    );
+  }
+  return arn;
+}
+
 // RFC 1123 label, as Kubernetes requires for namespace names.
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
