@@ -169,7 +169,16 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
     { expectedPods: pods, replicas: 1, scrapeIntervalSeconds: DEFAULT_SCRAPE_INTERVAL.toSeconds() },
     'EXPECTED_PODS',
   );
-  const namespaces = wholeNumber(env, 'EXPECTED_NAMESPACES', Math.min(10, pods), 1, pods);
+  const namespaces = wholeNumber(
+    env,
+    'EXPECTED_NAMESPACES',
+    Math.min(10, pods),
+    1,
+    pods,
+    env.EXPECTED_PODS === undefined
+      ? ` (the default EXPECTED_PODS): a namespace without pods sends no metrics`
+      : ` (EXPECTED_PODS): a namespace without pods sends no metrics`,
+  );
   const retention = env.PERFORMANCE_LOG_RETENTION_DAYS;
   const retentionDays =
     retention === undefined ? undefined : validateEmfLogRetention('PERFORMANCE_LOG_RETENTION_DAYS', retention);
@@ -314,12 +323,13 @@ function wholeNumber(
   fallback: number,
   min: number,
   max = Number.MAX_SAFE_INTEGER,
+  why = '',
 ): number {
   const text = env[name];
   if (text === undefined) return fallback;
   const value = Number(text);
   if (!/^\d+$/.test(text) || value < min || value > max) {
-    const upper = max === Number.MAX_SAFE_INTEGER ? '' : ` to ${max}`;
+    const upper = max === Number.MAX_SAFE_INTEGER ? '' : ` to ${max}${why}`;
     invalidInput(name, text, `a whole number from ${min}${upper}`);
   }
   return value;

@@ -147,7 +147,7 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
   [
     'more EXPECTED_NAMESPACES than pods',
     env({ ...ENV, EXPECTED_PODS: '5', EXPECTED_NAMESPACES: '6' }),
-    'Invalid EXPECTED_NAMESPACES "6": expected a whole number from 1 to 5.',
+    'Invalid EXPECTED_NAMESPACES "6": expected a whole number from 1 to 5 (EXPECTED_PODS): a namespace without pods sends no metrics.',
   ],
   ['EXPECTED_PODS 1e3', env({ ...ENV, EXPECTED_PODS: '1e3' }), 'Invalid EXPECTED_PODS "1e3"'],
   // expectedPods

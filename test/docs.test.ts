@@ -10,6 +10,7 @@ import {
   estimateFleet,
   estimatePerformanceLogs,
   FargateContainerInsightsCollector,
+  fleetJsonSchema,
   formatCollectorSizing,
   formatEstimate,
   formatFleetCollectors,
@@ -125,23 +126,30 @@ describe('code examples', () => {
 });
 
 describe('shown output', () => {
-  test('the fleet error example is the message for its input', () => {
+  test("the fleet error example is the message for the guide's own clusters file, with the two mistakes it names", () => {
+    const guide = text('docs/fleets-and-gitops.md');
     const shown =
-      /```text\n(error: \d+ problems in the fleet:[\s\S]*?)\n[^\n]* (?:was|were) left unchanged\.\n```/.exec(ALL)?.[1];
+      /```text\n(error: \d+ problems in the fleet:[\s\S]*?)\n[^\n]* (?:was|were) left unchanged\.\n```/.exec(
+        guide,
+      )?.[1];
     expect(shown).toBeDefined();
-    // The guide's clusters file, with the two mistakes it describes on the second cluster.
-    const text = [
-      'defaults:',
-      '  region: eu-west-1',
-      'clusters:',
-      '  - name: prod-eu',
-      '    serviceAccountRoleArn: arn:aws:iam::111122223333:role/prod-eu-adot-collector',
-      '  - name: prod-us',
-      '    region: us-east',
-      '    serviceAccountRoleArn: arn:aws:iam::111122223333:role/prod-us-adot-collector',
-      '    replica: 2',
-    ].join('\n');
-    expect(() => parseFleet(text, 'clusters.yaml')).toThrow(shown?.replace(/^error: /, ''));
+    const example = /```yaml\n(defaults:[\s\S]*?)```/.exec(guide)?.[1] ?? '';
+    expect(guide.replace(/\s+/g, ' ')).toContain(
+      'With `region: us-east` and `replica: 2` on the second cluster of the file above',
+    );
+    // The second cluster's region, and its replicas spelt without the s.
+    const broken = example
+      .replace('    region: us-east-1\n', '    region: us-east\n')
+      .replace('    replicas: 2', '    replica: 2');
+    expect(broken).not.toBe(example);
+    expect(() => parseFleet(broken, 'clusters.yaml')).toThrow(shown?.replace(/^error: /, ''));
+  });
+
+  test("the fleets guide's field table lists every cluster field the validation knows", () => {
+    const guide = text('docs/fleets-and-gitops.md');
+    const listed = [...guide.matchAll(/^\| `(\w+)` +\| (?:yes|no) /gm)].map((m) => m[1]);
+    const schema = fleetJsonSchema() as { properties: { clusters: { items: { properties: object } } } };
+    expect(listed).toStrictEqual(Object.keys(schema.properties.clusters.items.properties));
   });
 
   test('the refused-folder example is the message the command gives for a note in dist/', async () => {

@@ -95,7 +95,7 @@ describe('parseFleet', () => {
     [
       'a misspelt field, pointing at the key',
       cluster('    regoin: eu-west-1'),
-      'clusters.yaml:4:5: Unknown field clusters[0].regoin: expected one of name, region, serviceAccountRoleArn, adotVersion, namespace, replicas, fargateNodesOnly, sampleApp, collectorMode, operatorVersion, metricProfile, fargateLogging, logRetentionDays, expectedPods, performanceLogRetentionDays, performanceLogGroupTags, oidcIssuer, applicationMetrics, metricsDestination, skipOtlpRegionCheck.',
+      'clusters.yaml:4:5: Unknown field clusters[0].regoin: did you mean "region"? expected one of name, region, serviceAccountRoleArn, adotVersion, namespace, replicas, fargateNodesOnly, sampleApp, collectorMode, operatorVersion, metricProfile, fargateLogging, logRetentionDays, expectedPods, performanceLogRetentionDays, performanceLogGroupTags, oidcIssuer, applicationMetrics, metricsDestination, skipOtlpRegionCheck.',
     ],
     [
       'a missing required field, pointing at the entry',
@@ -223,7 +223,7 @@ describe('parseFleet', () => {
     [
       'an unknown top-level field',
       file('cluster: []'),
-      'clusters.yaml:1:1: Unknown field cluster: expected one of defaults, clusters, output, prerequisites, gitops.',
+      'clusters.yaml:1:1: Unknown field cluster: did you mean "clusters"? expected one of defaults, clusters, output, prerequisites, gitops.',
     ],
     [
       'an output folder outside the file folder',
@@ -282,7 +282,7 @@ describe('parseFleet', () => {
     [
       'an unknown Argo CD field',
       gitops('repoURL: https://github.com/example/platform.git', 'path: dist', 'argoCd: { projct: x }'),
-      'Unknown field gitops.argoCd.projct: expected one of namespace, project.',
+      'Unknown field gitops.argoCd.projct: did you mean "project"? expected one of namespace, project.',
     ],
   ])('rejects gitops with %s', (_, text, message) => {
     expect(errorOf(text)).toContain(message);

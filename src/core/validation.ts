@@ -44,6 +44,10 @@ const ROLE_ARN =
 
 /** Checks an IAM role ARN, as used by IRSA's `eks.amazonaws.com/role-arn` annotation. */
 export function validateRoleArn(input: string, value: string): string {
+  const name = typeof value === 'string' ? /:role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]*)$/.exec(value)?.[1] : undefined;
+  if (name !== undefined && name.length > 64) {
+    fail(input, value, `a role name of at most 64 characters (IAM's limit; this one has ${name.length})`);
+  }
   if (!matches(ROLE_ARN, value) || value.length > 2048) {
     fail(
       input,

@@ -601,6 +601,33 @@ function typeOf(value: unknown): FieldType | 'null' | 'other' {
 }
 
 /**
+ * `did you mean "replicas"? ` for a field name one or two edits away from a
+ * known one (`replica`, `namspace`), or differing only in case; else nothing.
+ */
+function didYouMean(key: string, known: readonly string[]): string {
+  const distance = (a: string, b: string): number => {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const next = [i];
+      for (let j = 1; j <= b.length; j++) {
+        next[j] = Math.min(
+          (row[j] ?? 0) + 1,
+          (next[j - 1] ?? 0) + 1,
+          (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+        );
+      }
+      row = next;
+    }
+    return row[b.length] ?? Number.POSITIVE_INFINITY;
+  };
+  const scored = known
+    .map((name) => ({ name, score: name.toLowerCase() === key.toLowerCase() ? 0 : distance(key, name) }))
+    .filter(({ score }) => score <= 2)
+    .sort((a, b) => a.score - b.score);
+  return scored[0] === undefined ? '' : `did you mean ${JSON.stringify(scored[0].name)}? `;
+}
+
+/**
  * Checks the fields of one mapping against their specification: unknown
  * fields, missing required ones (unless `inherited` has them), types, and each
  * field's own check. Returns the issues; never throws.
@@ -625,7 +652,7 @@ function checkFields(
       issues.push({
         path: [...path, key],
         atKey: true,
-        message: `Unknown field ${pathLabel([...path, key])}: expected one of ${Object.keys(fields).join(', ')}.`,
+        message: `Unknown field ${pathLabel([...path, key])}: ${didYouMean(key, Object.keys(fields))}expected one of ${Object.keys(fields).join(', ')}.`,
       });
     }
   }

@@ -29,7 +29,7 @@ import { budget, check, checkAsync, expectValidAndUnique, junk, outcomeOf, Tally
  */
 
 const scratch = mkdtempSync(join(tmpdir(), 'files-property-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }), 120_000);
 
 const ROLE = 'arn:aws:iam::123456789012:role/adot-collector';
 const REMOTE_WRITE =
@@ -244,25 +244,35 @@ describe('the folders the fleet command writes', () => {
             ...(s.outputFlag === undefined ? [] : ['--output', flag(s.outputFlag)]),
             ...(s.prerequisitesFlag === undefined ? [] : ['--prerequisites', flag(s.prerequisitesFlag)]),
           ];
-          process.chdir(dir);
-          for (let round = 0; round < (s.twice ? 2 : 1); round++) {
-            const before = readTree(dir);
-            const code = await run(['fleet', 'clusters.yaml', ...args]);
-            expect([0, 1], `exit ${code} for ${args.join(' ')} ${fields.join(', ')}`).toContain(code);
-            expect(staging(dir)).toStrictEqual([]);
-            expect(staging(elsewhere)).toStrictEqual([]);
-            tally.add(code === 0 ? 'written' : 'refused');
-            if (code === 1) {
-              expect(readTree(dir)).toStrictEqual(before);
-              break;
+          const roundsIn = async (dir: string): Promise<void> => {
+            for (let round = 0; round < (s.twice ? 2 : 1); round++) {
+              const before = readTree(dir);
+              const code = await run(['fleet', 'clusters.yaml', ...args]);
+              expect([0, 1], `exit ${code} for ${args.join(' ')} ${fields.join(', ')}`).toContain(code);
+              expect(staging(dir)).toStrictEqual([]);
+              expect(staging(elsewhere)).toStrictEqual([]);
+              tally.add(code === 0 ? 'written' : 'refused');
+              if (code === 1) {
+                expect(readTree(dir)).toStrictEqual(before);
+                break;
+              }
+              // Written: what the user owns is as it was, and each folder written is marked.
+              expect(readFileSync(join(dir, 'clusters.yaml'), 'utf8')).toBe(before['clusters.yaml']);
+              expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine\n');
+              expect(readFileSync(join(dir, '.git', 'HEAD'), 'utf8')).toBe('ref: refs/heads/main\n');
+              expect(readFileSync(join(dir, 'sub', 'keep.txt'), 'utf8')).toBe('mine too\n');
+              const output = resolve(dir, s.outputFlag === undefined ? (s.outputField ?? 'dist') : flag(s.outputFlag));
+              expect(existsSync(join(output, OUTPUT_MARKER)), output).toBe(true);
             }
-            // Written: what the user owns is as it was, and each folder written is marked.
-            expect(readFileSync(join(dir, 'clusters.yaml'), 'utf8')).toBe(before['clusters.yaml']);
-            expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine\n');
-            expect(readFileSync(join(dir, '.git', 'HEAD'), 'utf8')).toBe('ref: refs/heads/main\n');
-            expect(readFileSync(join(dir, 'sub', 'keep.txt'), 'utf8')).toBe('mine too\n');
-            const output = resolve(dir, s.outputFlag === undefined ? (s.outputField ?? 'dist') : flag(s.outputFlag));
-            expect(existsSync(join(output, OUTPUT_MARKER)), output).toBe(true);
+          };
+          process.chdir(dir);
+          try {
+            await roundsIn(dir);
+          } finally {
+            // Each case cleans up after itself, so a long run does not leave thousands of projects to delete.
+            process.chdir(scratch);
+            rmSync(dir, { recursive: true, force: true });
+            rmSync(flag('elsewhere'), { recursive: true, force: true });
           }
         }),
         'cliPaths',
