@@ -117,6 +117,9 @@ const OPTIONAL = [
   'SKIP_OTLP_REGION_CHECK',
 ] as const;
 
+/** Every variable of the single-cluster app: what `npm run synth` records in dist/'s marker, for the drift check. */
+export const APP_VARIABLES: readonly string[] = [...REQUIRED, ...OPTIONAL];
+
 /** The values of `APPLICATION_METRICS`: a comma-separated list of destinations, or `none`. */
 const APPLICATION_METRICS_VALUES = ['cloudwatch', 'managed-prometheus'] as const;
 const APPLICATION_METRICS_FORM =

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { diffFolders } from '../tools/folders';
-import { type Output, outputFolder, type Staged, stageSynthesis } from './stage';
+import { checkSettings, type Output, outputFolder, type Staged, stageSynthesis } from './stage';
 
 /**
  * `npm run check`: synthesizes into a temporary folder and compares it with
@@ -13,7 +13,7 @@ let output: Output;
 let staged: Staged;
 try {
   output = outputFolder();
-  staged = stageSynthesis(output);
+  staged = stageSynthesis(output, checkSettings(output));
 } catch (error) {
   console.error(`error: ${(error as Error).message}`);
   process.exit(2);

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { checkOutputFolders, createStagingFolder, markOutputFolder } from '../src/core/output';
+import { APP_VARIABLES } from '../main';
+import { checkOutputFolders, createStagingFolder, markOutputFolder, recordedSettings } from '../src/core/output';
 import { readFleetFile } from '../src/fleet/fleet-spec';
 import { type ManifestFile, readManifests, validateManifest } from '../tools/manifests';
 import { validatePrerequisites } from '../tools/prerequisite-schemas';
@@ -87,6 +88,24 @@ function guard(output: Output): void {
   );
 }
 
+/** The single-cluster app's variables set in `env`, by name. */
+export function appVariables(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(
+    APP_VARIABLES.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name] as string]])),
+  );
+}
+
+/**
+ * The settings `npm run check` synthesizes with: the app's variables if any
+ * is set, else those `npm run synth` recorded in the output folder's marker,
+ * so that a committed dist/ of one's own cluster is checked against its own
+ * settings without restating them.
+ */
+export function checkSettings(output: Output, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const given = appVariables(env);
+  return Object.keys(given).length > 0 || env.CLUSTERS_FILE !== undefined ? given : recordedSettings(output.path);
+}
+
 /** A synthesis that succeeded: its folders and its manifests. */
 export interface Staged {
   readonly dir: string;
@@ -99,16 +118,17 @@ export interface Staged {
  * Synthesizes into new folders `.synth-*` beside the output folders. On
  * failure the folders are removed and the error says what went wrong.
  */
-export function stageSynthesis(output: Output): Staged {
+export function stageSynthesis(output: Output, appSettings: Readonly<Record<string, string>> = appVariables()): Staged {
   // Beside the output folders, so that a later rename stays on one filesystem.
   const dir = createStagingFolder(output.path);
   const prerequisitesDir = createStagingFolder(output.prerequisites.path);
   try {
+    const others = Object.fromEntries(Object.entries(process.env).filter(([name]) => !APP_VARIABLES.includes(name)));
     const run = spawnSync(settings.app, {
       cwd: ROOT,
       shell: true,
       stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, CDK8S_OUTDIR: dir, PREREQUISITES_OUTDIR: prerequisitesDir },
+      env: { ...others, ...appSettings, CDK8S_OUTDIR: dir, PREREQUISITES_OUTDIR: prerequisitesDir },
     });
     if (run.error) throw new Error(`could not run "${settings.app}": ${run.error.message}`);
     if (run.status !== 0)
@@ -119,7 +139,7 @@ export function stageSynthesis(output: Output): Staged {
       for (const object of objects) validateManifest(object, file);
     }
     const prerequisites = validatePrerequisites(prerequisitesDir);
-    markOutputFolder(dir);
+    markOutputFolder(dir, appSettings);
     markOutputFolder(prerequisitesDir);
     return { dir, prerequisitesDir, files, prerequisites };
   } catch (error) {

@@ -31,6 +31,8 @@ for (const entry of [
   'dist',
   'prerequisites',
   'examples',
+  'test',
+  'vitest.config.mts',
 ]) {
   cpSync(join(ROOT, entry), join(scratch, entry), { recursive: true });
 }
@@ -177,6 +179,26 @@ describe('npm run check', () => {
     expect(readdirSync(scratch).filter((f) => f.startsWith('.synth-'))).toStrictEqual([]);
   });
 
+  test('without variables, checks a dist/ against the settings npm run synth recorded in it, and so does npm test', () => {
+    expect(npmRun('synth', PROD).status).toBe(0);
+    expect(readFileSync(join(scratch, 'dist', '.cdk8s-fargate-container-insights'), 'utf8')).toContain(
+      '# setting CLUSTER_NAME="prod-eu"',
+    );
+    const run = npmRun('check', {});
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('dist/ is up to date (2 files), and prerequisites/ (2 files).');
+    // A user who committed their own cluster's dist/ runs npm test with nothing set: the drift test passes.
+    const drift = spawnSync('npx', ['vitest', 'run', 'test/main.test.ts', '-t', 'committed dist'], {
+      cwd: scratch,
+      env: Object.fromEntries(
+        Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'CLUSTER_NAME'),
+      ),
+      encoding: 'utf8',
+    });
+    expect(drift.status, drift.stdout + drift.stderr).toBe(0);
+    expect(drift.stdout).toMatch(/Tests: 1 passed, 0 failed/);
+  });
+
   test('exits 1 with a unified diff when the input changed, and leaves dist/ alone', () => {
     const before = snapshot();
     const run = npmRun('check', { ...PROD, AWS_REGION: 'eu-central-1' });
@@ -184,11 +206,13 @@ describe('npm run check', () => {
     expect(run.stdout).toContain('--- dist/fargate-container-insights.k8s.yaml\tcommitted');
     expect(run.stdout).toContain('-        region: eu-west-1');
     expect(run.stdout).toContain('+        region: eu-central-1');
-    expect(run.stdout).not.toContain('sample-go-webapp');
+    expect(run.stdout).not.toContain('--- dist/sample-go-webapp');
+    // The marker records the settings, so it shows which one changed.
+    expect(run.stdout).toContain('-# setting AWS_REGION="eu-west-1"\n+# setting AWS_REGION="eu-central-1"');
     // The eksctl fragment names the region too.
     expect(run.stdout).toContain('+  region: eu-central-1');
     expect(run.stdout).toContain('--- prerequisites/eksctl-cluster-config.yaml\tcommitted');
-    expect(run.stderr).toContain('dist/ or prerequisites/ is out of date: 2 file(s) differ');
+    expect(run.stderr).toContain('dist/ or prerequisites/ is out of date: 3 file(s) differ');
     expect(snapshot()).toStrictEqual(before);
   });
 

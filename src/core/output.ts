@@ -218,12 +218,34 @@ export function checkOutputFolders(outputs: readonly OutputFolderSpec[], options
   });
 }
 
-/** Writes the marker into a folder this tool has filled, listing every file in it. */
-export function markOutputFolder(dir: string): void {
+/** How the marker records a setting the folder was synthesized with: `# setting CLUSTER_NAME="prod-eu"`. */
+const SETTING_LINE = /^# setting ([A-Z][A-Z0-9_]*)=(".*")$/;
+
+/**
+ * Writes the marker into a folder this tool has filled, listing every file in
+ * it and, when given, the settings (environment variables) it was
+ * synthesized with, so that a drift check can synthesize it again with them.
+ */
+export function markOutputFolder(dir: string, settings: Readonly<Record<string, string>> = {}): void {
   const files = entriesUnder(dir)
     .filter((entry) => !entry.isDirectory && entry.path !== OUTPUT_MARKER)
     .map((entry) => entry.path);
-  writeFileSync(join(dir, OUTPUT_MARKER), `${[...MARKER_HEADER, ...files].join('\n')}\n`);
+  const recorded = Object.keys(settings)
+    .sort()
+    .map((name) => `# setting ${name}=${JSON.stringify(settings[name])}`);
+  writeFileSync(join(dir, OUTPUT_MARKER), `${[...MARKER_HEADER, ...recorded, ...files].join('\n')}\n`);
+}
+
+/** The settings a folder's marker records ({@link markOutputFolder}); none without a marker. */
+export function recordedSettings(dir: string): Record<string, string> {
+  const marker = join(dir, OUTPUT_MARKER);
+  if (!existsSync(marker) || !lstatSync(marker).isFile()) return {};
+  const settings: Record<string, string> = {};
+  for (const line of readFileSync(marker, 'utf8').split('\n')) {
+    const match = SETTING_LINE.exec(line);
+    if (match?.[1] !== undefined && match[2] !== undefined) settings[match[1]] = JSON.parse(match[2]) as string;
+  }
+  return settings;
 }
 
 /**
