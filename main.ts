@@ -21,6 +21,7 @@ import {
   formatMonthlyBill,
   formatOtlpEstimate,
   invalidInput,
+  LOG_RETENTION_DAYS,
   MAX_EXPECTED_PODS,
   METRIC_PROFILES,
   type MetricProfile,
@@ -76,6 +77,8 @@ export interface AppSettings {
   readonly expected: { readonly namespaces: number; readonly pods: number };
   /** Emit the Fargate logging configuration (`FARGATE_LOGGING=true`). */
   readonly fargateLogging: boolean;
+  /** Retention of the container logs, in days, with Fargate logging (`FARGATE_LOG_RETENTION_DAYS`). */
+  readonly fargateLogRetentionDays?: number;
   /** Retention of the performance log group, in days (`PERFORMANCE_LOG_RETENTION_DAYS`; 0: never expire). */
   readonly performanceLogRetentionDays?: number;
   /** Tags of the performance log group (`PERFORMANCE_LOG_GROUP_TAGS`, a JSON object). */
@@ -105,6 +108,7 @@ const OPTIONAL = [
   'OPERATOR_VERSION',
   'METRIC_PROFILE',
   'FARGATE_LOGGING',
+  'FARGATE_LOG_RETENTION_DAYS',
   'OIDC_ISSUER',
   'PERFORMANCE_LOG_RETENTION_DAYS',
   'PERFORMANCE_LOG_GROUP_TAGS',
@@ -162,6 +166,26 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
   }
   const operatorVersion = env.OPERATOR_VERSION;
   if (operatorVersion !== undefined) OperatorVersion.of(operatorVersion, 'OPERATOR_VERSION');
+  if (operatorVersion !== undefined && mode !== 'operator') {
+    throw new ValidationError(
+      `Invalid OPERATOR_VERSION with COLLECTOR_MODE=${mode ?? 'manifests'}: it names the OpenTelemetry Operator release the custom resource is written for, which only COLLECTOR_MODE=operator writes. Set COLLECTOR_MODE=operator, or unset OPERATOR_VERSION.`,
+    );
+  }
+  const logRetention = env.FARGATE_LOG_RETENTION_DAYS;
+  if (logRetention !== undefined && logging !== 'true') {
+    throw new ValidationError(
+      `Invalid FARGATE_LOG_RETENTION_DAYS without FARGATE_LOGGING=true: it sets the retention of the container logs, which only Fargate logging sends. Set FARGATE_LOGGING=true, or unset FARGATE_LOG_RETENTION_DAYS.`,
+    );
+  }
+  const fargateLogRetentionDays =
+    logRetention === undefined
+      ? undefined
+      : oneOfNumbers(
+          'FARGATE_LOG_RETENTION_DAYS',
+          logRetention,
+          LOG_RETENTION_DAYS,
+          'one of the periods CloudWatch Logs accepts',
+        );
   const profile = env.METRIC_PROFILE;
   if (profile !== undefined && !(METRIC_PROFILES as readonly string[]).includes(profile)) {
     invalidInput('METRIC_PROFILE', profile, `one of ${METRIC_PROFILES.join(', ')}`);
@@ -230,6 +254,7 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
     ...(operatorVersion === undefined ? {} : { operatorVersion }),
     metricProfile: (profile as MetricProfile | undefined) ?? 'reference',
     fargateLogging: logging === 'true',
+    ...(fargateLogRetentionDays === undefined ? {} : { fargateLogRetentionDays }),
     expected: { namespaces, pods },
     ...(retentionDays === undefined ? {} : { performanceLogRetentionDays: retentionDays }),
     ...(tags === undefined ? {} : { performanceLogGroupTags: tags }),
@@ -319,6 +344,13 @@ function logGroupTags(text: string | undefined): Readonly<Record<string, string>
   return validateLogGroupTags('PERFORMANCE_LOG_GROUP_TAGS', value as Record<string, string>);
 }
 
+/** A number from a closed list, from its digits. */
+function oneOfNumbers(name: string, text: string, values: readonly number[], what: string): number {
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!values.includes(value)) invalidInput(name, text, `${what}: ${values.join(', ')}`);
+  return value;
+}
+
 /** A whole-number environment variable within bounds, or its default. */
 function wholeNumber(
   env: Readonly<Record<string, string | undefined>>,
@@ -350,6 +382,7 @@ function asCluster(settings: AppSettings): FleetCluster {
     ...(settings.operatorVersion === undefined ? {} : { operatorVersion: settings.operatorVersion }),
     ...(settings.metricProfile === 'reference' ? {} : { metricProfile: settings.metricProfile }),
     fargateLogging: settings.fargateLogging,
+    ...(settings.fargateLogRetentionDays === undefined ? {} : { logRetentionDays: settings.fargateLogRetentionDays }),
     expectedPods: settings.expected.pods,
     ...(settings.performanceLogRetentionDays === undefined
       ? {}

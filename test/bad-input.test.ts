@@ -586,6 +586,22 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
     'Invalid props null: expected an object of props.',
   ],
   ['a region that is a number', collector({ region: 1 as never }), 'Invalid region 1: expected an AWS region code'],
+  // variables that only mean something with another
+  [
+    'OPERATOR_VERSION without operator mode',
+    env({ ...ENV, OPERATOR_VERSION: 'v0.102.0' }),
+    'Invalid OPERATOR_VERSION with COLLECTOR_MODE=manifests: it names the OpenTelemetry Operator release the custom resource is written for, which only COLLECTOR_MODE=operator writes.',
+  ],
+  [
+    'FARGATE_LOG_RETENTION_DAYS without Fargate logging',
+    env({ ...ENV, FARGATE_LOG_RETENTION_DAYS: '30' }),
+    'Invalid FARGATE_LOG_RETENTION_DAYS without FARGATE_LOGGING=true',
+  ],
+  [
+    'FARGATE_LOG_RETENTION_DAYS not a CloudWatch Logs period',
+    env({ ...ENV, FARGATE_LOGGING: 'true', FARGATE_LOG_RETENTION_DAYS: '2' }),
+    'Invalid FARGATE_LOG_RETENTION_DAYS "2": expected one of the periods CloudWatch Logs accepts: 1, 3, 5, 7',
+  ],
   // a role of another partition than the region's
   [
     'a role of the aws partition in a China region',

@@ -118,6 +118,15 @@ describe('the app', () => {
     expect(prerequisites.loggingPolicy).toBeDefined();
   });
 
+  test("FARGATE_LOG_RETENTION_DAYS sets the container logs' retention, and lets the pod execution role set it", () => {
+    const env = { ...ENV, FARGATE_LOGGING: 'true', FARGATE_LOG_RETENTION_DAYS: '30' };
+    const logging = readManifests(synthTo(env)).find((m) => m.file === 'fargate-logging.k8s.yaml');
+    const configMap = logging?.objects.find((o) => o.kind === 'ConfigMap');
+    expect(((configMap?.data ?? {}) as Record<string, string>)['output.conf']).toMatch(/log_retention_days\s+30\n/);
+    const { prerequisites } = buildCluster(settingsFromEnvironment(env));
+    expect(JSON.stringify(prerequisites.loggingPolicy)).toContain('logs:PutRetentionPolicy');
+  });
+
   test('two synths are byte-identical', () => {
     expect(files(synthTo(ENV))).toStrictEqual(files(synthTo(ENV)));
   });

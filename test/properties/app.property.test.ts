@@ -27,6 +27,7 @@ const VALUES: Readonly<Record<string, readonly string[]>> = {
   OPERATOR_VERSION: ['v0.102.0', 'v0.90.0', 'x'],
   METRIC_PROFILE: ['reference', 'console', 'all'],
   FARGATE_LOGGING: ['true', 'false', 'yes'],
+  FARGATE_LOG_RETENTION_DAYS: ['30', '2', '1096'],
   OIDC_ISSUER: [
     'https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF',
     'https://oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF',
