@@ -23,6 +23,7 @@ import {
   invalidInput,
   LOG_RETENTION_DAYS,
   MAX_EXPECTED_PODS,
+  MAX_REPLICAS,
   METRIC_PROFILES,
   type MetricProfile,
   type MetricsDestination,
@@ -75,6 +76,8 @@ export interface AppSettings {
   readonly metricProfile: MetricProfile;
   /** Namespaces and pods to estimate the custom metrics for and size the collector by (`EXPECTED_NAMESPACES`, `EXPECTED_PODS`). */
   readonly expected: { readonly namespaces: number; readonly pods: number };
+  /** Collector replicas sharing the scrape (`REPLICAS`). */
+  readonly replicas?: number;
   /** Emit the Fargate logging configuration (`FARGATE_LOGGING=true`). */
   readonly fargateLogging: boolean;
   /** Retention of the container logs, in days, with Fargate logging (`FARGATE_LOG_RETENTION_DAYS`). */
@@ -114,6 +117,7 @@ const OPTIONAL = [
   'PERFORMANCE_LOG_GROUP_TAGS',
   'EXPECTED_NAMESPACES',
   'EXPECTED_PODS',
+  'REPLICAS',
   'APPLICATION_METRICS',
   'APPLICATION_METRICS_NAMESPACES',
   'AMP_REMOTE_WRITE_URL',
@@ -191,9 +195,10 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
     invalidInput('METRIC_PROFILE', profile, `one of ${METRIC_PROFILES.join(', ')}`);
   }
   const pods = wholeNumber(env, 'EXPECTED_PODS', DEFAULT_EXPECTED_PODS, 1, MAX_EXPECTED_PODS);
-  // The app runs one replica at the default interval: more pods than it can scrape are refused here, by name.
+  const replicas = wholeNumber(env, 'REPLICAS', 1, 1, MAX_REPLICAS);
+  // More pods than the replicas can scrape at the default interval are refused here, by the variable's name.
   sizeCollector(
-    { expectedPods: pods, replicas: 1, scrapeIntervalSeconds: DEFAULT_SCRAPE_INTERVAL.toSeconds() },
+    { expectedPods: pods, replicas, scrapeIntervalSeconds: DEFAULT_SCRAPE_INTERVAL.toSeconds() },
     'EXPECTED_PODS',
   );
   const namespaces = wholeNumber(
@@ -254,6 +259,7 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
     ...(operatorVersion === undefined ? {} : { operatorVersion }),
     metricProfile: (profile as MetricProfile | undefined) ?? 'reference',
     fargateLogging: logging === 'true',
+    ...(env.REPLICAS === undefined ? {} : { replicas }),
     ...(fargateLogRetentionDays === undefined ? {} : { fargateLogRetentionDays }),
     expected: { namespaces, pods },
     ...(retentionDays === undefined ? {} : { performanceLogRetentionDays: retentionDays }),
@@ -382,6 +388,7 @@ function asCluster(settings: AppSettings): FleetCluster {
     ...(settings.operatorVersion === undefined ? {} : { operatorVersion: settings.operatorVersion }),
     ...(settings.metricProfile === 'reference' ? {} : { metricProfile: settings.metricProfile }),
     fargateLogging: settings.fargateLogging,
+    ...(settings.replicas === undefined ? {} : { replicas: settings.replicas }),
     ...(settings.fargateLogRetentionDays === undefined ? {} : { logRetentionDays: settings.fargateLogRetentionDays }),
     expectedPods: settings.expected.pods,
     ...(settings.performanceLogRetentionDays === undefined
@@ -467,7 +474,7 @@ async function main(): Promise<void> {
     if (emf) {
       console.error(`${formatEstimate(input, metrics)} Set EXPECTED_NAMESPACES and EXPECTED_PODS for your cluster.`);
     }
-    console.error(formatCollectorSizing(collector.sizing));
+    console.error(formatCollectorSizing(collector.sizing, 'REPLICAS'));
     const scrapeIntervalSeconds = collector.sizing.input.scrapeIntervalSeconds;
     const logs = estimatePerformanceLogs({
       pods: settings.expected.pods,

@@ -586,6 +586,7 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
     'Invalid props null: expected an object of props.',
   ],
   ['a region that is a number', collector({ region: 1 as never }), 'Invalid region 1: expected an AWS region code'],
+  ['REPLICAS of 0', env({ ...ENV, REPLICAS: '0' }), 'Invalid REPLICAS "0": expected a whole number from 1 to 100.'],
   // variables that only mean something with another
   [
     'OPERATOR_VERSION without operator mode',

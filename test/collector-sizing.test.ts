@@ -88,6 +88,8 @@ describe('sizeCollector', () => {
     );
     const big = { expectedPods: 2500, replicas: 1, scrapeIntervalSeconds: 60 };
     expect(formatCollectorSizing(sizeCollector(big))).toMatch(/Above 1000 pods per replica: set replicas to 3\.$/);
+    // The app says it with its own variable.
+    expect(formatCollectorSizing(sizeCollector(big), 'REPLICAS')).toMatch(/set REPLICAS to 3\.$/);
   });
 });
 

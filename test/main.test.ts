@@ -127,6 +127,16 @@ describe('the app', () => {
     expect(JSON.stringify(prerequisites.loggingPolicy)).toContain('logs:PutRetentionPolicy');
   });
 
+  test("REPLICAS runs that many collectors, so EXPECTED_PODS past one replica's reach is accepted", () => {
+    const env = { ...ENV, REPLICAS: '3', EXPECTED_PODS: '2500' };
+    const collector = readManifests(synthTo(env))
+      .flatMap((m) => m.objects)
+      .find((o) => o.kind === 'StatefulSet');
+    expect((collector?.spec as { replicas?: number } | undefined)?.replicas).toBe(3);
+    expect(() => settingsFromEnvironment({ ...ENV, EXPECTED_PODS: '2500' })).not.toThrow();
+    expect(buildCluster(settingsFromEnvironment(env)).collector.sizing.recommendedReplicas).toBe(3);
+  });
+
   test('two synths are byte-identical', () => {
     expect(files(synthTo(ENV))).toStrictEqual(files(synthTo(ENV)));
   });

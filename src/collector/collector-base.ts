@@ -83,6 +83,9 @@ export const DEFAULT_SCRAPE_INTERVAL = Duration.minutes(1);
 /** The Fargate pods a cluster is expected to run unless told otherwise: the cost estimate's default too. */
 export const DEFAULT_EXPECTED_PODS = 100;
 
+/** The most collector replicas: each scrapes up to 1,000 pods, so 100 cover the largest cluster. */
+export const MAX_REPLICAS = 100;
+
 /** The most Fargate pods a cluster can be sized for: far past what one EKS cluster runs. */
 export const MAX_EXPECTED_PODS = 1_000_000;
 
@@ -153,7 +156,7 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
       `Invalid scrapeTimeout "${scrapeTimeoutMs}ms": expected a duration shorter than scrapeInterval (${scrapeIntervalMs}ms).`,
     );
   }
-  const replicas = validateInteger('replicas', props.replicas ?? 1, 1, 100);
+  const replicas = validateInteger('replicas', props.replicas ?? 1, 1, MAX_REPLICAS);
   const expectedPods = validateInteger(
     'expectedPods',
     props.expectedPods ?? DEFAULT_EXPECTED_PODS,

@@ -28,6 +28,7 @@ export {
   DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
   DEFAULT_SCRAPE_INTERVAL,
   MAX_EXPECTED_PODS,
+  MAX_REPLICAS,
 } from './collector-base';
 
 /** Key of the collector configuration in the ConfigMap, and the file it is mounted as. */
