@@ -1,4 +1,4 @@
-import { App, Testing } from 'cdk8s';
+import { App, Testing, Yaml } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import {
@@ -6,6 +6,7 @@ import {
   clusterPrerequisites,
   FargateContainerInsightsCollector,
   type FleetCluster,
+  OPERATOR_NAMESPACES,
   prerequisiteFiles,
   prerequisitesOf,
   SampleGoWebapp,
@@ -159,6 +160,20 @@ describe('clusterPrerequisites', () => {
     for (const [file, text] of Object.entries(prerequisiteFiles(p))) {
       expect(() => validatePrerequisite(file, text), file).not.toThrow();
     }
+  });
+
+  test('operator mode: the ADOT add-on, and Fargate profiles for the operator and cert-manager; manifests mode: neither', () => {
+    const operator = build({ ...CLUSTER, collectorMode: 'operator' }).prerequisites.eksctl;
+    expect(operator.fargateProfiles.map((p) => p.name)).toStrictEqual([
+      'observability',
+      ...OPERATOR_NAMESPACES,
+      'golang',
+    ]);
+    expect(operator.addons).toStrictEqual([{ name: 'adot' }]);
+    expect(() => validatePrerequisite('eksctl-cluster-config.yaml', Yaml.stringify(operator))).not.toThrow();
+    const manifests = build(CLUSTER).prerequisites.eksctl;
+    expect(manifests.addons).toBeUndefined();
+    expect(manifests.fargateProfiles.map((p) => p.name)).not.toContain('cert-manager');
   });
 
   test('a sample application elsewhere gets its own profile; namespaces are listed once', () => {

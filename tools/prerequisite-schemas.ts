@@ -38,44 +38,49 @@ const policy = closed({
   },
 });
 
-const eksctl = closed({
-  apiVersion: { const: 'eksctl.io/v1alpha5' },
-  kind: { const: 'ClusterConfig' },
-  metadata: closed({ name: string, region: string }),
-  iam: closed({
-    withOIDC: { type: 'boolean' },
-    serviceAccounts: {
-      type: 'array',
-      items: {
-        ...object(
-          {
-            metadata: closed({ name: string, namespace: string }),
-            roleName: string,
-            roleOnly: { type: 'boolean' },
-            attachPolicyARNs: strings,
-            // eksctl's InlineDocument: an IAM policy document.
-            attachPolicy: policy,
-          },
-          ['metadata', 'roleName', 'roleOnly'],
-        ),
-        // A role with no policy at all is of no use to the collector.
-        anyOf: [
-          { properties: { attachPolicyARNs: strings }, required: ['attachPolicyARNs'] },
-          { properties: { attachPolicy: policy }, required: ['attachPolicy'] },
-        ],
+const eksctl = object(
+  {
+    apiVersion: { const: 'eksctl.io/v1alpha5' },
+    kind: { const: 'ClusterConfig' },
+    metadata: closed({ name: string, region: string }),
+    iam: closed({
+      withOIDC: { type: 'boolean' },
+      serviceAccounts: {
+        type: 'array',
+        items: {
+          ...object(
+            {
+              metadata: closed({ name: string, namespace: string }),
+              roleName: string,
+              roleOnly: { type: 'boolean' },
+              attachPolicyARNs: strings,
+              // eksctl's InlineDocument: an IAM policy document.
+              attachPolicy: policy,
+            },
+            ['metadata', 'roleName', 'roleOnly'],
+          ),
+          // A role with no policy at all is of no use to the collector.
+          anyOf: [
+            { properties: { attachPolicyARNs: strings }, required: ['attachPolicyARNs'] },
+            { properties: { attachPolicy: policy }, required: ['attachPolicy'] },
+          ],
+        },
       },
-    },
-  }),
-  fargateProfiles: {
-    type: 'array',
-    minItems: 1,
-    items: closed({
-      // Fargate profile names: 1-100 letters, digits, "-" and "_".
-      name: { type: 'string', pattern: '^[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}$' },
-      selectors: { type: 'array', minItems: 1, maxItems: 5, items: closed({ namespace: string }) },
     }),
+    fargateProfiles: {
+      type: 'array',
+      minItems: 1,
+      items: closed({
+        // Fargate profile names: 1-100 letters, digits, "-" and "_".
+        name: { type: 'string', pattern: '^[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}$' },
+        selectors: { type: 'array', minItems: 1, maxItems: 5, items: closed({ namespace: string }) },
+      }),
+    },
+    // eksctl's Addon: the EKS add-ons to install (the ADOT add-on, in operator mode).
+    addons: { type: 'array', minItems: 1, items: closed({ name: { type: 'string', pattern: '^[a-z0-9-]+$' } }) },
   },
-});
+  ['apiVersion', 'kind', 'metadata', 'iam', 'fargateProfiles'],
+);
 
 const role = object(
   {

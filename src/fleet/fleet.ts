@@ -121,6 +121,7 @@ export function prerequisitesOf(constructs: ClusterConstructs, cluster: FleetClu
     workloadNamespaces: constructs.sampleApp ? [constructs.sampleApp.namespace.name] : [],
     ...(constructs.logging ? { logging: constructs.logging } : {}),
     ...(cluster.oidcIssuer === undefined ? {} : { oidcIssuer: cluster.oidcIssuer }),
+    ...(cluster.collectorMode === 'operator' ? { operatorMode: true } : {}),
   });
 }
 

@@ -106,7 +106,27 @@ export interface ClusterPrerequisitesOptions {
    * @default - no trust policy in collector-role.json (eksctl writes one)
    */
   readonly oidcIssuer?: string;
+  /**
+   * The collector runs as an `OpenTelemetryCollector` for the ADOT EKS
+   * add-on: the eksctl config then installs the add-on, and gives the
+   * operator's and cert-manager's namespaces ({@link OPERATOR_NAMESPACES})
+   * Fargate profiles, so that their pods can run on Fargate.
+   *
+   * @default false
+   */
+  readonly operatorMode?: boolean;
 }
+
+/**
+ * The namespaces of the pods operator mode needs besides the collector's:
+ * the OpenTelemetry Operator that the ADOT add-on installs, and cert-manager,
+ * which the add-on needs (install it with a webhook port other than 10250 on
+ * Fargate: docs/operator-mode.md).
+ */
+export const OPERATOR_NAMESPACES = ['opentelemetry-operator-system', 'cert-manager'] as const;
+
+/** The EKS add-on that installs the OpenTelemetry Operator, for operator mode. */
+export const ADOT_ADDON = 'adot';
 
 /** An eksctl ClusterConfig (`eksctl.io/v1alpha5`), the fields we set. */
 export interface EksctlClusterConfig {
@@ -153,6 +173,11 @@ export interface EksctlClusterConfig {
       /** Every pod of this namespace. */
       readonly namespace: string;
     }>;
+  }>;
+  /** The EKS add-ons to install: the ADOT add-on, in operator mode. */
+  readonly addons?: ReadonlyArray<{
+    /** The add-on's name. */
+    readonly name: string;
   }>;
 }
 
@@ -328,7 +353,11 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
       ? undefined
       : { Version: '2012-10-17', Statement: inlinePolicies.flatMap((p) => p.PolicyDocument.Statement) };
 
-  const podNamespaces = [namespace, ...(options.workloadNamespaces ?? [])];
+  const podNamespaces = [
+    namespace,
+    ...(options.operatorMode ? OPERATOR_NAMESPACES : []),
+    ...(options.workloadNamespaces ?? []),
+  ];
   return {
     eksctl: {
       apiVersion: 'eksctl.io/v1alpha5',
@@ -349,6 +378,7 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
       // One profile per namespace that runs pods, named after it. The
       // aws-observability namespace holds only a ConfigMap and needs none.
       fargateProfiles: [...new Set(podNamespaces)].map((name) => ({ name, selectors: [{ namespace: name }] })),
+      ...(options.operatorMode ? { addons: [{ name: ADOT_ADDON }] } : {}),
     },
     collectorRole: {
       RoleName: roleName,
