@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-29';
 import { describe, expect, test } from 'vitest';
@@ -8,10 +9,12 @@ import {
   validateDuration,
   validateImage,
   validateInteger,
+  validateLogGroupTags,
   validateRegion,
   validateResources,
   validateRoleArn,
 } from '../src';
+import { TAG_CHARACTERS_FILE, tagCharactersSource } from '../tools/tag-characters';
 
 describe('validateClusterName', () => {
   test.each(['demo', 'prod-eu_1', 'A', '9lives', 'a'.repeat(100)])('accepts %j', (name) => {
@@ -174,5 +177,22 @@ describe('validateInteger and validateImage', () => {
     expect(() => validateImage('image', image)).toThrow(
       `Invalid image ${JSON.stringify(image)}: expected a container image reference`,
     );
+  });
+});
+
+describe('the tag characters', () => {
+  test('src/core/tag-characters.ts is what npm run tag-characters generates from the Unicode 15.0.0 data', async () => {
+    expect(readFileSync(TAG_CHARACTERS_FILE, 'utf8')).toBe(await tagCharactersSource());
+  });
+
+  test.each([
+    ['a Latin letter with an accent', 'équipe', true],
+    ['CJK of Unicode 15.0 (extension H)', '\u{31350}', true],
+    ['CJK extension I, new in Unicode 15.1', '\u{2EBF0}', false],
+    ['an emoji', '\u{1F600}', false],
+  ])('%s: accepted %s', (_, value, accepted) => {
+    const check = () => validateLogGroupTags('performanceLogGroupTags', { team: value });
+    if (accepted) expect(check).not.toThrow();
+    else expect(check).toThrow(ValidationError);
   });
 });
