@@ -453,6 +453,12 @@ async function synthesizeFleetFile(file: string, outdir: string | undefined): Pr
   console.error(formatFleetBill(fleet, estimate));
 }
 
+/** An error that is not bad input, on one line. */
+function unexpected(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return `error: unexpected failure: ${text.split('\n')[0]}`;
+}
+
 async function main(): Promise<void> {
   try {
     const clustersFile = process.env.CLUSTERS_FILE;
@@ -498,13 +504,7 @@ async function main(): Promise<void> {
     if (prerequisitesDir !== undefined) writePrerequisites(prerequisites, prerequisitesDir);
   } catch (error) {
     // A last resort for anything but bad input: one line, and exit 1.
-    console.error(
-      error instanceof ValidationError
-        ? `error: ${error.message}`
-        : `error: unexpected failure: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`.split(
-            '\n',
-          )[0],
-    );
+    console.error(error instanceof ValidationError ? `error: ${error.message}` : unexpected(error));
     process.exitCode = 1;
   }
 }

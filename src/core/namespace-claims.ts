@@ -9,6 +9,17 @@ import { showValue, ValidationError } from './errors';
  */
 const claims = new WeakMap<IConstruct, Map<string, string>>();
 
+/** The claims of `owner`'s app (the construct tree's root) in `registry`, created on first use. */
+function claimsOfApp(registry: WeakMap<IConstruct, Map<string, string>>, owner: Construct): Map<string, string> {
+  const root = owner.node.root;
+  let claimed = registry.get(root);
+  if (!claimed) {
+    claimed = new Map();
+    registry.set(root, claimed);
+  }
+  return claimed;
+}
+
 /**
  * Records that `owner` creates `namespace`, or fails if another construct of
  * the same app already does.
@@ -16,12 +27,7 @@ const claims = new WeakMap<IConstruct, Map<string, string>>();
  * @param input the prop the namespace came from, for the error message
  */
 export function claimNamespace(owner: Construct, input: string, namespace: string): void {
-  const root = owner.node.root;
-  let claimed = claims.get(root);
-  if (!claimed) {
-    claimed = new Map();
-    claims.set(root, claimed);
-  }
+  const claimed = claimsOfApp(claims, owner);
   const other = claimed.get(namespace);
   if (other !== undefined) {
     throw new ValidationError(
@@ -45,12 +51,7 @@ const objectClaims = new WeakMap<IConstruct, Map<string, string>>();
  * @param accepted what would not clash
  */
 export function claimObjects(owner: Construct, input: string, objects: readonly string[], accepted: string): void {
-  const root = owner.node.root;
-  let claimed = objectClaims.get(root);
-  if (!claimed) {
-    claimed = new Map();
-    objectClaims.set(root, claimed);
-  }
+  const claimed = claimsOfApp(objectClaims, owner);
   for (const object of objects) {
     const other = claimed.get(object);
     if (other !== undefined) {

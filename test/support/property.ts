@@ -77,6 +77,12 @@ export class Tally {
     }
   }
 
+  /** Expects each of `kinds` (as {@link expectEach}), then prints the counts under `name`. */
+  public report(name: string, kinds: readonly string[]): void {
+    this.expectEach(kinds);
+    console.info(`${name}: ${this.summary()}`);
+  }
+
   /** The counts, for a message: `1200 cases: 300 accepted, 900 rejected`. */
   public summary(): string {
     return `${this.total} cases: ${[...this.counts].map(([kind, n]) => `${n} ${kind}`).join(', ')}`;
