@@ -1,57 +1,65 @@
 import { App } from 'cdk8s';
 import {
-  AdotVersion,
-  type ApplicationMetrics,
-  addClusterCharts,
-  type ClusterConstructs,
-  type ClusterPrerequisites,
   DEFAULT_EXPECTED_PODS,
   DEFAULT_SCRAPE_INTERVAL,
-  estimateApplicationMetrics,
-  estimateCustomMetrics,
-  estimateFleet,
-  estimateOtlpIngestion,
-  estimatePerformanceLogs,
-  type FleetCluster,
-  formatApplicationEstimate,
-  formatCollectorSizing,
-  formatEstimate,
-  formatFleetBill,
-  formatFleetCollectors,
-  formatMonthlyBill,
-  formatOtlpEstimate,
-  invalidInput,
-  LOG_RETENTION_DAYS,
   MAX_EXPECTED_PODS,
   MAX_REPLICAS,
-  METRIC_PROFILES,
-  type MetricProfile,
-  type MetricsDestination,
-  monthlyBill,
-  OIDC_ISSUER,
-  OIDC_ISSUER_FORM,
-  OperatorVersion,
+} from './src/collector/collector-base';
+import { OperatorVersion } from './src/collector/operator-version';
+import { AdotVersion } from './src/config/adot-version';
+import {
+  type ApplicationMetrics,
   parseRemoteWriteUrl,
-  prerequisitesOf,
-  readFleetFile,
   SAMPLE_GO_WEBAPP_DECLARATIONS,
-  type SampleGoWebapp,
+} from './src/config/application-metrics';
+import {
+  estimateApplicationMetrics,
+  estimateCustomMetrics,
+  estimatePerformanceLogs,
+  formatApplicationEstimate,
+  formatEstimate,
+  formatMonthlyBill,
+  monthlyBill,
+} from './src/config/cost-estimate';
+import { METRIC_PROFILES, type MetricProfile } from './src/config/metric-catalog';
+import {
+  estimateOtlpIngestion,
+  formatOtlpEstimate,
+  type MetricsDestination,
   sendsEmf,
   sendsOtlp,
-  sizeCollector,
-  synthesizeFleet,
-  ValidationError,
+  validateMetricsDestination,
+} from './src/config/otlp';
+import { invalidInput, ValidationError } from './src/core/errors';
+import {
   validateClusterName,
   validateDnsLabel,
   validateEmfLogRetention,
   validateLogGroupTags,
-  validateMetricsDestination,
-  validateOidcIssuer,
   validateRegion,
   validateRoleArn,
   validateRolePartition,
+} from './src/core/validation';
+import { formatCollectorSizing, sizeCollector } from './src/fargate/collector-sizing';
+import {
+  addClusterCharts,
+  type ClusterConstructs,
+  estimateFleet,
+  formatFleetBill,
+  formatFleetCollectors,
+  prerequisitesOf,
+  synthesizeFleet,
+} from './src/fleet/fleet';
+import { type FleetCluster, readFleetFile } from './src/fleet/fleet-spec';
+import { LOG_RETENTION_DAYS } from './src/logging/fargate-logging';
+import {
+  type ClusterPrerequisites,
+  OIDC_ISSUER,
+  OIDC_ISSUER_FORM,
+  validateOidcIssuer,
   writePrerequisites,
-} from './src';
+} from './src/prerequisites/prerequisites';
+import type { SampleGoWebapp } from './src/sample/sample-go-webapp';
 
 /**
  * This repository's own cdk8s app, configured from the environment:

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { AdotVersion, ValidationError } from '../src';
+import { AdotVersion } from '../src/config/adot-version';
+import { ValidationError } from '../src/core/errors';
 
 describe('AdotVersion', () => {
   test('the default is the newest checked release', () => {

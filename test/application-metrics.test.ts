@@ -1,24 +1,25 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
+import type { FargateContainerInsightsCollectorProps } from '../src/collector/collector-props';
+import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
+import { FargateContainerInsightsOperatorCollector } from '../src/collector/fargate-container-insights-operator-collector';
+import { AdotVersion } from '../src/config/adot-version';
 import {
-  AdotVersion,
   type ApplicationMetrics,
   type ApplicationMetricsConfigOptions,
   applicationMetricsComponents,
-  type CollectorConfig,
-  clusterPrerequisites,
-  declaredSeriesRule,
-  estimateApplicationMetrics,
-  FargateContainerInsightsCollector,
-  type FargateContainerInsightsCollectorProps,
-  FargateContainerInsightsOperatorCollector,
-  formatApplicationEstimate,
-  type MetricsPipelineConfig,
-  podRelabelRules,
-  renderCollectorConfig,
   resolveApplicationMetrics,
   SAMPLE_GO_WEBAPP_DECLARATIONS,
-} from '../src';
+} from '../src/config/application-metrics';
+import {
+  type CollectorConfig,
+  declaredSeriesRule,
+  type MetricsPipelineConfig,
+  podRelabelRules,
+} from '../src/config/collector-config';
+import { estimateApplicationMetrics, formatApplicationEstimate } from '../src/config/cost-estimate';
+import { renderCollectorConfig } from '../src/config/render';
+import { clusterPrerequisites } from '../src/prerequisites/prerequisites';
 import { validateManifest } from '../tools/manifests';
 import { buildConfig, loadCollectorConfig } from './support/collector';
 import { relabel, targetOf } from './support/relabel';

@@ -3,17 +3,14 @@ import * as kplus from 'cdk8s-plus-29';
 import type { Construct } from 'constructs';
 import { describe, expect, test } from 'vitest';
 import { settingsFromEnvironment } from '../main';
-import {
-  AdotVersion,
-  type ApplicationMetrics,
-  type Dimension,
-  FargateContainerInsightsCollector,
-  type FargateContainerInsightsCollectorProps,
-  type MetricsDestination,
-  SampleGoWebapp,
-  type SampleGoWebappProps,
-  ValidationError,
-} from '../src';
+import type { FargateContainerInsightsCollectorProps } from '../src/collector/collector-props';
+import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
+import { AdotVersion } from '../src/config/adot-version';
+import type { ApplicationMetrics } from '../src/config/application-metrics';
+import type { Dimension } from '../src/config/metric-catalog';
+import type { MetricsDestination } from '../src/config/otlp';
+import { ValidationError } from '../src/core/errors';
+import { SampleGoWebapp, type SampleGoWebappProps } from '../src/sample/sample-go-webapp';
 
 /**
  * Every kind of bad input, through the public surface a user touches: the

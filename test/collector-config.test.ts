@@ -1,28 +1,25 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
+import { AdotVersion } from '../src/config/adot-version';
 import {
-  AdotVersion,
   CONSUMED_CADVISOR_FAMILIES,
   type CollectorConfig,
   consumedFamiliesRule,
-  DEFAULT_METRICS,
   EMF_UNITS,
   type EmfCollectorConfig,
   EnvReference,
   type FilterProcessorConfig,
-  findMetric,
   formatDuration,
-  METRIC_CATALOG,
   type MetricsGenerationProcessorConfig,
   type MetricsTransformProcessorConfig,
   memoryLimiterFor,
   metricDescriptors,
-  PROFILE_DECLARATIONS,
   pipelineName,
   type RelabelConfig,
-  renderCollectorConfig,
   shardRules,
-} from '../src';
+} from '../src/config/collector-config';
+import { DEFAULT_METRICS, findMetric, METRIC_CATALOG, PROFILE_DECLARATIONS } from '../src/config/metric-catalog';
+import { renderCollectorConfig } from '../src/config/render';
 import { buildConfig as build, loadCollectorConfig } from './support/collector';
 
 function generationProcessors(config: CollectorConfig): Array<[string, MetricsGenerationProcessorConfig]> {

@@ -1,20 +1,16 @@
 import { describe, expect, test } from 'vitest';
+import { memoryLimiterFor } from '../src/config/collector-config';
+import { estimateCustomMetrics, estimatePerformanceLogs, monthlyBill } from '../src/config/cost-estimate';
+import { PROFILE_DECLARATIONS } from '../src/config/metric-catalog';
+import { ValidationError } from '../src/core/errors';
 import {
   COLLECTOR_HEADROOM,
-  estimateCustomMetrics,
-  estimateFleet,
-  estimatePerformanceLogs,
-  type Fleet,
   formatCollectorSizing,
-  formatFleetBill,
-  formatFleetCollectors,
   MAX_NODES_PER_REPLICA,
-  memoryLimiterFor,
-  monthlyBill,
-  PROFILE_DECLARATIONS,
   sizeCollector,
-  ValidationError,
-} from '../src';
+} from '../src/fargate/collector-sizing';
+import { estimateFleet, formatFleetBill, formatFleetCollectors } from '../src/fleet/fleet';
+import type { Fleet } from '../src/fleet/fleet-spec';
 
 /** The real ADOT collector (v0.42.0) on a simulated Fargate cluster: 10 s scrapes, 5 s batches. */
 const MEASURED = [

@@ -1,18 +1,20 @@
 import { describe, expect, test } from 'vitest';
 import {
   customMetricsMonthlyUsd,
-  type Dimension,
   dimensionSetValues,
   estimateCustomMetrics,
   estimatePerformanceLogs,
   formatEstimate,
   formatMonthlyBill,
-  METRIC_CATALOG,
   monthlyBill,
+} from '../src/config/cost-estimate';
+import {
+  type Dimension,
+  METRIC_CATALOG,
   PROFILE_DECLARATIONS,
   REFERENCE_DECLARATIONS,
-  ValidationError,
-} from '../src';
+} from '../src/config/metric-catalog';
+import { ValidationError } from '../src/core/errors';
 import { buildConfig } from './support/collector';
 
 describe('dimensionSetValues', () => {

@@ -1,6 +1,8 @@
 import { App, Chart, Testing, Yaml } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
-import { AdotVersion, FargateContainerInsightsCollector, SampleGoWebapp } from '../src';
+import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
+import { AdotVersion } from '../src/config/adot-version';
+import { SampleGoWebapp } from '../src/sample/sample-go-webapp';
 
 /**
  * The same input gives byte-identical YAML: across runs, and whatever order

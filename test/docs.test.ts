@@ -4,24 +4,19 @@ import { tmpdir } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
 import { Testing } from 'cdk8s';
 import { afterAll, describe, expect, test, vi } from 'vitest';
+import { run } from '../src/cli';
+import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import {
-  CONSOLE_DECLARATIONS,
   estimateCustomMetrics,
-  estimateFleet,
   estimatePerformanceLogs,
-  FargateContainerInsightsCollector,
-  fleetJsonSchema,
-  formatCollectorSizing,
   formatEstimate,
-  formatFleetCollectors,
   formatMonthlyBill,
   monthlyBill,
-  PROFILE_DECLARATIONS,
-  parseFleet,
-  readFleetFile,
-  sizeCollector,
-} from '../src';
-import { run } from '../src/cli';
+} from '../src/config/cost-estimate';
+import { CONSOLE_DECLARATIONS, PROFILE_DECLARATIONS } from '../src/config/metric-catalog';
+import { formatCollectorSizing, sizeCollector } from '../src/fargate/collector-sizing';
+import { estimateFleet, formatFleetCollectors } from '../src/fleet/fleet';
+import { fleetJsonSchema, parseFleet, readFleetFile } from '../src/fleet/fleet-spec';
 import { readTree } from '../tools/folders';
 import { parseManifest, validateManifest } from '../tools/manifests';
 

@@ -1,12 +1,10 @@
 import { ApiObject, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import { describe, expect, test } from 'vitest';
-import {
-  AdotVersion,
-  configMapChecksum,
-  FargateContainerInsightsCollector,
-  type FargateContainerInsightsCollectorProps,
-} from '../src';
+import type { FargateContainerInsightsCollectorProps } from '../src/collector/collector-props';
+import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
+import { AdotVersion } from '../src/config/adot-version';
+import { configMapChecksum } from '../src/fargate/pod-template';
 import { validateManifest } from '../tools/manifests';
 import { loadCollectorConfig } from './support/collector';
 import { only, synth } from './support/synth';

@@ -1,13 +1,11 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import {
-  AdotVersion,
-  FargateContainerInsightsCollector,
-  type FargateContainerInsightsCollectorProps,
-  FargateContainerInsightsOperatorCollector,
-  ValidationError,
-} from '../src';
+import type { FargateContainerInsightsCollectorProps } from '../src/collector/collector-props';
+import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
+import { FargateContainerInsightsOperatorCollector } from '../src/collector/fargate-container-insights-operator-collector';
+import { AdotVersion } from '../src/config/adot-version';
+import { ValidationError } from '../src/core/errors';
 import { validateManifest } from '../tools/manifests';
 import { restrictedViolations } from './support/pod-security';
 import { only, synth } from './support/synth';

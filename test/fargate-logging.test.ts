@@ -1,14 +1,13 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
+import { ValidationError } from '../src/core/errors';
+import { FargateLogging, type FargateLoggingProps } from '../src/logging/fargate-logging';
 import {
   FARGATE_FILTER_PLUGINS,
   FARGATE_LOGGING_MAX_CHARACTERS,
   FARGATE_OUTPUT_PLUGINS,
-  FargateLogging,
-  type FargateLoggingProps,
-  SampleGoWebapp,
-  ValidationError,
-} from '../src';
+} from '../src/logging/fluent-bit';
+import { SampleGoWebapp } from '../src/sample/sample-go-webapp';
 import { validateManifest } from '../tools/manifests';
 import { only, synth } from './support/synth';
 

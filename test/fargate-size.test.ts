@@ -7,7 +7,7 @@ import {
   fargatePodSize,
   formatFargatePodSize,
   podRequests,
-} from '../src';
+} from '../src/fargate/fargate-size';
 
 describe('fargatePodSize', () => {
   test.each<[string, number, number, FargatePodSize]>([

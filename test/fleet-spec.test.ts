@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
+import { ValidationError } from '../src/core/errors';
 import {
   type Fleet,
   fleetJsonSchema,
   parseFleet,
   pathLabel,
   readFleetFile,
-  ValidationError,
   validateFleet,
-} from '../src';
+} from '../src/fleet/fleet-spec';
 import { SCHEMA_FILE, schemaText } from '../tools/clusters-schema';
 
 const ROLE = 'arn:aws:iam::123456789012:role/adot-collector';

@@ -3,15 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { buildApp, settingsFromEnvironment } from '../main';
-import {
-  type Fleet,
-  type FleetCluster,
-  readFleetFile,
-  SAMPLE_GO_WEBAPP_DECLARATIONS,
-  synthesizeFleet,
-  ValidationError,
-} from '../src';
+import { SAMPLE_GO_WEBAPP_DECLARATIONS } from '../src/config/application-metrics';
+import { ValidationError } from '../src/core/errors';
 import { OUTPUT_MARKER } from '../src/core/output';
+import { synthesizeFleet } from '../src/fleet/fleet';
+import { type Fleet, type FleetCluster, readFleetFile } from '../src/fleet/fleet-spec';
 import { diffFolders, readTree } from '../tools/folders';
 import { readManifests, validateManifest } from '../tools/manifests';
 import { applyabilityProblems } from './support/applyable';

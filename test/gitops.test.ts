@@ -1,16 +1,16 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
 import { buildApp, settingsFromEnvironment } from '../main';
+import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import {
   ARGOCD_SYNC_WAVE_ANNOTATION,
   addArgoCdSyncWaves,
   argoCdApplicationSet,
   argoCdNormalizedName,
-  FargateContainerInsightsCollector,
   fluxObjects,
   kustomization,
   SYNC_WAVES,
-} from '../src';
+} from '../src/fleet/gitops';
 import { type KubernetesObject, validateManifest } from '../tools/manifests';
 
 const SOURCE = { repoURL: 'https://github.com/example/platform.git', branch: 'main', path: 'clusters/dist' };

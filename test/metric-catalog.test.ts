@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { pipelineName } from '../src/config/collector-config';
 import {
   CONSOLE_DECLARATIONS,
   CONTAINER_INSIGHTS_EKS_METRICS,
@@ -9,10 +10,9 @@ import {
   NOT_PRODUCED_METRICS,
   operandsOf,
   PROFILE_DECLARATIONS,
-  pipelineName,
   REFERENCE_DECLARATIONS,
-  validateMetricDeclarations,
-} from '../src';
+} from '../src/config/metric-catalog';
+import { validateMetricDeclarations } from '../src/config/metric-selection';
 
 describe('METRIC_CATALOG', () => {
   const names = METRIC_CATALOG.map((m) => m.name);

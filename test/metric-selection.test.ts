@@ -3,13 +3,11 @@ import {
   DEFAULT_DIMENSION_SETS,
   DEFAULT_METRICS,
   METRIC_CATALOG,
-  type MetricChoice,
   type MetricProfile,
   PROFILE_DECLARATIONS,
-  resolveMetricDeclarations,
-  ValidationError,
-  validateMetricSelection,
-} from '../src';
+} from '../src/config/metric-catalog';
+import { type MetricChoice, resolveMetricDeclarations, validateMetricSelection } from '../src/config/metric-selection';
+import { ValidationError } from '../src/core/errors';
 
 describe('validateMetricSelection', () => {
   test('accepts the defaults and any catalog metric', () => {

@@ -1,12 +1,8 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
-import {
-  FargateContainerInsightsOperatorCollector,
-  OPERATOR_SPEC_FIELDS,
-  OPERATOR_V1BETA1_MINIMUM,
-  OperatorVersion,
-  ValidationError,
-} from '../src';
+import { FargateContainerInsightsOperatorCollector } from '../src/collector/fargate-container-insights-operator-collector';
+import { OPERATOR_SPEC_FIELDS, OPERATOR_V1BETA1_MINIMUM, OperatorVersion } from '../src/collector/operator-version';
+import { ValidationError } from '../src/core/errors';
 
 const PROPS = {
   clusterName: 'prod-eu',

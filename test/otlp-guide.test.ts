@@ -1,18 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { estimateCustomMetrics, estimatePerformanceLogs } from '../src/config/cost-estimate';
+import { REFERENCE_DECLARATIONS } from '../src/config/metric-catalog';
 import {
-  estimateCustomMetrics,
   estimateOtlpIngestion,
-  estimatePerformanceLogs,
   OTLP_ATTRIBUTES,
   OTLP_BATCH_SIZE,
   OTLP_CADVISOR_FAMILIES,
   OTLP_METRICS_REGIONS,
   otlpBreakEvenUsdPerGb,
   otlpPodScrape,
-  REFERENCE_DECLARATIONS,
-} from '../src';
+} from '../src/config/otlp';
 
 /**
  * docs/otlp-and-promql.md is true: its tables are the code's data, its

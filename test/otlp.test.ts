@@ -1,18 +1,19 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
+import type { FargateContainerInsightsCollectorProps } from '../src/collector/collector-props';
+import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
+import { FargateContainerInsightsOperatorCollector } from '../src/collector/fargate-container-insights-operator-collector';
+import { AdotVersion, requireComponents } from '../src/config/adot-version';
+import { resolveApplicationMetrics } from '../src/config/application-metrics';
 import {
-  AdotVersion,
   type AttributeAction,
   buildCollectorConfig,
   type CollectorConfig,
-  clusterPrerequisites,
-  estimateFleet,
-  estimateOtlpIngestion,
-  FargateContainerInsightsCollector,
-  type FargateContainerInsightsCollectorProps,
-  FargateContainerInsightsOperatorCollector,
-  formatFleetBill,
   type MetricsPipelineConfig,
+  shardRules,
+} from '../src/config/collector-config';
+import {
+  estimateOtlpIngestion,
   OTLP_ATTRIBUTES,
   OTLP_BATCH_SIZE,
   OTLP_CADVISOR_FAMILIES,
@@ -22,13 +23,12 @@ import {
   otlpBreakEvenUsdPerGb,
   otlpDataPointBytes,
   otlpPodScrape,
-  renderCollectorConfig,
-  requireComponents,
-  resolveApplicationMetrics,
-  shardRules,
   TYPICAL_OTLP_POD,
-  ValidationError,
-} from '../src';
+} from '../src/config/otlp';
+import { renderCollectorConfig } from '../src/config/render';
+import { ValidationError } from '../src/core/errors';
+import { estimateFleet, formatFleetBill } from '../src/fleet/fleet';
+import { clusterPrerequisites } from '../src/prerequisites/prerequisites';
 import { validateManifest } from '../tools/manifests';
 import { buildConfig, DEFAULT_CONFIG_OPTIONS, loadCollectorConfig } from './support/collector';
 import { relabel } from './support/relabel';

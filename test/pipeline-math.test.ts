@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { AdotVersion, CONSOLE_DECLARATIONS, PROFILE_DECLARATIONS, type REFERENCE_DECLARATIONS } from '../src';
+import { AdotVersion } from '../src/config/adot-version';
+import { CONSOLE_DECLARATIONS, PROFILE_DECLARATIONS, type REFERENCE_DECLARATIONS } from '../src/config/metric-catalog';
 import { buildConfig } from './support/collector';
 import { PipelineModel, type Series } from './support/pipeline-model';
 

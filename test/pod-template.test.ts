@@ -5,15 +5,15 @@ import { Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import { afterAll, describe, expect, test } from 'vitest';
 import { buildApp, settingsFromEnvironment } from '../main';
+import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
+import { AdotVersion } from '../src/config/adot-version';
 import {
-  AdotVersion,
   configMapChecksum,
   containerRequests,
-  FargateContainerInsightsCollector,
   RESTRICTED_NAMESPACE_LABELS,
   restrictedSecurityContext,
-  SampleGoWebapp,
-} from '../src';
+} from '../src/fargate/pod-template';
+import { SampleGoWebapp } from '../src/sample/sample-go-webapp';
 import { type KubernetesObject, readManifests } from '../tools/manifests';
 import { RESTRICTED_RULES, restrictedViolations } from './support/pod-security';
 

@@ -1,16 +1,11 @@
 import { App, Testing, Yaml } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import {
-  addClusterCharts,
-  clusterPrerequisites,
-  FargateContainerInsightsCollector,
-  type FleetCluster,
-  OPERATOR_NAMESPACES,
-  prerequisiteFiles,
-  prerequisitesOf,
-  SampleGoWebapp,
-} from '../src';
+import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
+import { addClusterCharts, prerequisitesOf } from '../src/fleet/fleet';
+import type { FleetCluster } from '../src/fleet/fleet-spec';
+import { clusterPrerequisites, OPERATOR_NAMESPACES, prerequisiteFiles } from '../src/prerequisites/prerequisites';
+import { SampleGoWebapp } from '../src/sample/sample-go-webapp';
 import { validatePrerequisite } from '../tools/prerequisite-schemas';
 
 const ISSUER = 'https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF';

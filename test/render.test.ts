@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { escapeDollars, renderCollectorConfig } from '../src';
+import { escapeDollars, renderCollectorConfig } from '../src/config/render';
 import { buildConfig, loadCollectorConfig } from './support/collector';
 
 const config = buildConfig();

@@ -1,7 +1,7 @@
 import { Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import { describe, expect, test } from 'vitest';
-import { SampleGoWebapp, type SampleGoWebappProps } from '../src';
+import { SampleGoWebapp, type SampleGoWebappProps } from '../src/sample/sample-go-webapp';
 import { validateManifest } from '../tools/manifests';
 import { only, synth } from './support/synth';
 

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-29';
 import { describe, expect, test } from 'vitest';
+import { ValidationError } from '../src/core/errors';
 import {
-  ValidationError,
   validateClusterName,
   validateDnsLabel,
   validateDuration,
@@ -13,7 +13,7 @@ import {
   validateRegion,
   validateResources,
   validateRoleArn,
-} from '../src';
+} from '../src/core/validation';
 import { TAG_CHARACTERS_FILE, tagCharactersSource } from '../tools/tag-characters';
 
 describe('validateClusterName', () => {

@@ -1,18 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import {
-  AdotVersion,
-  DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
-  FargateContainerInsightsCollector,
-  type FargatePodSize,
-  fargateMonthlyCost,
-  fargatePodSize,
-  findMetric,
-  metricDescriptors,
-  REFERENCE_DECLARATIONS,
-  renderCollectorConfig,
-} from '../../src';
+import { DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS } from '../../src/collector/collector-base';
+import { FargateContainerInsightsCollector } from '../../src/collector/fargate-container-insights-collector';
+import { AdotVersion } from '../../src/config/adot-version';
+import { metricDescriptors } from '../../src/config/collector-config';
+import { findMetric, REFERENCE_DECLARATIONS } from '../../src/config/metric-catalog';
+import { renderCollectorConfig } from '../../src/config/render';
+import { type FargatePodSize, fargateMonthlyCost, fargatePodSize } from '../../src/fargate/fargate-size';
 import { parseManifest } from '../../tools/manifests';
 import { buildConfig as build, loadCollectorConfig } from '../support/collector';
 import { conformanceDescribe } from '../support/conformance';

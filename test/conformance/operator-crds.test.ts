@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { FargateContainerInsightsOperatorCollector, OperatorVersion } from '../../src';
+import { FargateContainerInsightsOperatorCollector } from '../../src/collector/fargate-container-insights-operator-collector';
+import { OperatorVersion } from '../../src/collector/operator-version';
 import { conformanceDescribe } from '../support/conformance';
 import { only, synth } from '../support/synth';
 

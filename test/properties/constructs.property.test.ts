@@ -3,20 +3,16 @@ import * as kplus from 'cdk8s-plus-29';
 import * as fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import {
-  AdotVersion,
-  EMF_LOG_RETENTION_DAYS,
-  FargateContainerInsightsCollector,
-  type FargateContainerInsightsCollectorProps,
-  FargateContainerInsightsOperatorCollector,
-  FargateLogging,
-  type FargateLoggingProps,
-  METRIC_CATALOG,
-  OperatorVersion,
-  SampleGoWebapp,
-  type SampleGoWebappProps,
-  showValue,
-} from '../../src';
+import type { FargateContainerInsightsCollectorProps } from '../../src/collector/collector-props';
+import { FargateContainerInsightsCollector } from '../../src/collector/fargate-container-insights-collector';
+import { FargateContainerInsightsOperatorCollector } from '../../src/collector/fargate-container-insights-operator-collector';
+import { OperatorVersion } from '../../src/collector/operator-version';
+import { AdotVersion } from '../../src/config/adot-version';
+import { METRIC_CATALOG } from '../../src/config/metric-catalog';
+import { showValue } from '../../src/core/errors';
+import { EMF_LOG_RETENTION_DAYS } from '../../src/core/validation';
+import { FargateLogging, type FargateLoggingProps } from '../../src/logging/fargate-logging';
+import { SampleGoWebapp, type SampleGoWebappProps } from '../../src/sample/sample-go-webapp';
 import type { KubernetesObject } from '../../tools/manifests';
 import {
   budget,

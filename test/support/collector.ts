@@ -1,12 +1,12 @@
 import { parse } from 'yaml';
+import { AdotVersion } from '../../src/config/adot-version';
 import {
-  AdotVersion,
   buildCollectorConfig,
   type CollectorConfigOptions,
   type EmfCollectorConfig,
   hasEmfPath,
-  REFERENCE_DECLARATIONS,
-} from '../../src';
+} from '../../src/config/collector-config';
+import { REFERENCE_DECLARATIONS } from '../../src/config/metric-catalog';
 
 /** What the collector does to its configuration file: `$$` stands for a literal `$`. */
 export function collectorUnescape(value: unknown): unknown {

@@ -5,7 +5,7 @@ import type {
   MetricsGenerationProcessorConfig,
   MetricsTransform,
   MetricsTransformProcessorConfig,
-} from '../../src';
+} from '../../src/config/collector-config';
 
 /**
  * A model of what the collector does with one Fargate node's cAdvisor scrape,

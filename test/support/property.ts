@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { expect } from 'vitest';
-import { ValidationError } from '../../src';
+import { ValidationError } from '../../src/core/errors';
 import { type KubernetesObject, validateManifest } from '../../tools/manifests';
 
 /**

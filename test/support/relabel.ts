@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { EnvReference, type RelabelConfig } from '../../src';
+import { EnvReference, type RelabelConfig } from '../../src/config/collector-config';
 
 /**
  * Prometheus relabelling (model/relabel/relabel.go), for the actions the
