@@ -5,6 +5,7 @@ import {
   MAX_EXPECTED_PODS,
   MAX_REPLICAS,
 } from './src/collector/collector-base';
+import { COLLECTOR_MODES, CollectorMode } from './src/collector/collector-mode';
 import { OperatorVersion } from './src/collector/operator-version';
 import { AdotVersion } from './src/config/adot-version';
 import {
@@ -21,11 +22,11 @@ import {
   formatMonthlyBill,
   monthlyBill,
 } from './src/config/cost-estimate';
-import { METRIC_PROFILES, type MetricProfile } from './src/config/metric-catalog';
+import { METRIC_PROFILES, MetricProfile } from './src/config/metric-catalog';
 import {
   estimateOtlpIngestion,
   formatOtlpEstimate,
-  type MetricsDestination,
+  MetricsDestination,
   sendsEmf,
   sendsOtlp,
   validateMetricsDestination,
@@ -77,7 +78,7 @@ export interface AppSettings {
   readonly collectorRoleArn: string;
   readonly adotVersion: AdotVersion;
   /** How the collector runs (`COLLECTOR_MODE`): manifests, or an OpenTelemetry Operator custom resource. */
-  readonly collectorMode: 'manifests' | 'operator';
+  readonly collectorMode: CollectorMode;
   /** The OpenTelemetry Operator release installed (`OPERATOR_VERSION`), for `COLLECTOR_MODE=operator`. */
   readonly operatorVersion?: string;
   /** Which metrics become CloudWatch metrics (`METRIC_PROFILE`). */
@@ -173,12 +174,12 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
     invalidInput('FARGATE_LOGGING', logging, 'true or false');
   }
   const mode = env.COLLECTOR_MODE;
-  if (mode !== undefined && mode !== 'manifests' && mode !== 'operator') {
+  if (mode !== undefined && !(COLLECTOR_MODES as readonly string[]).includes(mode)) {
     invalidInput('COLLECTOR_MODE', mode, 'manifests or operator');
   }
   const operatorVersion = env.OPERATOR_VERSION;
   if (operatorVersion !== undefined) OperatorVersion.of(operatorVersion, 'OPERATOR_VERSION');
-  if (operatorVersion !== undefined && mode !== 'operator') {
+  if (operatorVersion !== undefined && mode !== CollectorMode.OPERATOR) {
     throw new ValidationError(
       `Invalid OPERATOR_VERSION with COLLECTOR_MODE=${mode ?? 'manifests'}: it names the OpenTelemetry Operator release the custom resource is written for, which only COLLECTOR_MODE=operator writes. Set COLLECTOR_MODE=operator, or unset OPERATOR_VERSION.`,
     );
@@ -246,7 +247,7 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
           skip === 'true',
           'SKIP_OTLP_REGION_CHECK=true',
         );
-  if (metricsDestination === 'otlp' && profile !== undefined) {
+  if (metricsDestination === MetricsDestination.OTLP && profile !== undefined) {
     invalidInput(
       'METRIC_PROFILE',
       profile,
@@ -263,9 +264,9 @@ export function settingsFromEnvironment(env: Readonly<Record<string, string | un
       region,
     ),
     adotVersion: adotVersion === undefined ? AdotVersion.DEFAULT : AdotVersion.of(adotVersion, 'ADOT_VERSION'),
-    collectorMode: mode ?? 'manifests',
+    collectorMode: (mode as CollectorMode | undefined) ?? CollectorMode.MANIFESTS,
     ...(operatorVersion === undefined ? {} : { operatorVersion }),
-    metricProfile: (profile as MetricProfile | undefined) ?? 'reference',
+    metricProfile: (profile as MetricProfile | undefined) ?? MetricProfile.REFERENCE,
     fargateLogging: logging === 'true',
     ...(env.REPLICAS === undefined ? {} : { replicas }),
     ...(fargateLogRetentionDays === undefined ? {} : { fargateLogRetentionDays }),
@@ -394,7 +395,7 @@ function asCluster(settings: AppSettings): FleetCluster {
     sampleApp: true,
     collectorMode: settings.collectorMode,
     ...(settings.operatorVersion === undefined ? {} : { operatorVersion: settings.operatorVersion }),
-    ...(settings.metricProfile === 'reference' ? {} : { metricProfile: settings.metricProfile }),
+    ...(settings.metricProfile === MetricProfile.REFERENCE ? {} : { metricProfile: settings.metricProfile }),
     fargateLogging: settings.fargateLogging,
     ...(settings.replicas === undefined ? {} : { replicas: settings.replicas }),
     ...(settings.fargateLogRetentionDays === undefined ? {} : { logRetentionDays: settings.fargateLogRetentionDays }),
@@ -501,7 +502,7 @@ async function main(): Promise<void> {
       const otlp = estimateOtlpIngestion({ pods: settings.expected.pods, scrapeIntervalSeconds });
       console.error(formatOtlpEstimate(settings.expected.pods, otlp, bill.metricsUsd + bill.logsUsd));
     }
-    const cloudWatch = collector.applicationMetrics?.cloudWatch;
+    const cloudWatch = collector._applicationMetrics?.cloudWatch;
     if (cloudWatch !== undefined) {
       // The sample is the one annotated workload: its pods, in one namespace, of one app.
       const sample = { declarations: cloudWatch.declarations, namespaces: 1, apps: 1, pods: sampleApp.replicas };

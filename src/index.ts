@@ -1,30 +1,46 @@
-// The package's one public surface. Each folder holds one concern:
-// core (errors, validation, output folders), config (ADOT versions, the metric
-// catalog, the collector configuration and its rendering), fargate (pod sizing
-// and pod templates), collector, logging, prerequisites, sample, and fleet
-// (clusters files, fleet synthesis, GitOps).
-export * from './collector/collector-construct';
-export * from './collector/collector-props';
-export * from './collector/fargate-container-insights-collector';
-export * from './collector/fargate-container-insights-operator-collector';
-export * from './collector/operator-version';
-export * from './config/adot-version';
-export * from './config/application-metrics';
-export * from './config/collector-config';
-export * from './config/cost-estimate';
-export * from './config/metric-catalog';
-export * from './config/metric-selection';
-export * from './config/otlp';
-export * from './config/render';
-export * from './core/errors';
-export * from './core/validation';
-export * from './fargate/collector-sizing';
-export * from './fargate/fargate-size';
-export * from './fargate/pod-template';
-export * from './fleet/fleet';
-export * from './fleet/fleet-spec';
-export * from './fleet/gitops';
-export * from './logging/fargate-logging';
-export * from './logging/fluent-bit';
-export * from './prerequisites/prerequisites';
-export * from './sample/sample-go-webapp';
+// The package's public API: what a user constructs, passes or catches, and
+// nothing else. Every name here is in the jsii assembly (`npx jsii`), so
+// the same API can reach Python, Java, .NET and Go. The helpers behind it
+// stay in their modules; docs/architecture.md maps them.
+
+// Constructs and their props.
+export { ContainerInsightsCollectorBase } from './collector/collector-construct';
+export { CollectorMode } from './collector/collector-mode';
+export type { FargateContainerInsightsCollectorProps } from './collector/collector-props';
+export { FargateContainerInsightsCollector } from './collector/fargate-container-insights-collector';
+export {
+  FargateContainerInsightsOperatorCollector,
+  type FargateContainerInsightsOperatorCollectorProps,
+} from './collector/fargate-container-insights-operator-collector';
+// Versions and the metric choice.
+export { OperatorVersion } from './collector/operator-version';
+export { AdotVersion } from './config/adot-version';
+// Application metrics.
+export {
+  type ApplicationMetricDeclaration,
+  type ApplicationMetrics,
+  type ApplicationMetricsCloudWatch,
+  ApplicationMetricsDestination,
+  type ApplicationMetricsManagedPrometheus,
+} from './config/application-metrics';
+export { Dimension, type MetricDeclarationSpec, MetricProfile } from './config/metric-catalog';
+export { MetricSelection } from './config/metric-selection';
+export { MetricsDestination } from './config/otlp';
+// Errors.
+export { ValidationError } from './core/errors';
+// What the collectors report of themselves.
+export type { CollectorSizing, CollectorSizingInput } from './fargate/collector-sizing';
+export type { FargatePodSize } from './fargate/fargate-size';
+// The AWS side, and fleets of clusters.
+export {
+  ClusterFleet,
+  type ClusterFleetSynthOptions,
+  type ClusterFleetSynthResult,
+} from './fleet/cluster-fleet';
+export { FargateLogging, type FargateLoggingProps } from './logging/fargate-logging';
+export type { FluentBitFilter, FluentBitOutput, FluentBitParser } from './logging/fluent-bit';
+export {
+  CollectorPrerequisites,
+  type CollectorPrerequisitesOptions,
+} from './prerequisites/collector-prerequisites';
+export { SampleGoWebapp, type SampleGoWebappProps } from './sample/sample-go-webapp';

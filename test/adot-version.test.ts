@@ -23,7 +23,7 @@ describe('AdotVersion', () => {
     ['v0.42.0', 'metricsgeneration'],
     ['v0.49.0', 'metricsgeneration'],
   ])('%s names the metrics generation processor %s', (tag, type) => {
-    expect(AdotVersion.of(tag).metricsGenerationProcessor).toBe(type);
+    expect(AdotVersion.of(tag)._metricsGenerationProcessor).toBe(type);
   });
 
   test('every version before v0.42.0 uses the experimental name, every later one the stable name', () => {
@@ -31,13 +31,8 @@ describe('AdotVersion', () => {
       const version = AdotVersion.of(tag);
       const expected =
         version.compare(AdotVersion.V0_42_0) < 0 ? 'experimental_metricsgeneration' : 'metricsgeneration';
-      expect(version.metricsGenerationProcessor, tag).toBe(expected);
+      expect(version._metricsGenerationProcessor, tag).toBe(expected);
     }
-  });
-
-  test('health_check binds all interfaces by default up to v0.41.x and localhost from v0.42.0', () => {
-    expect(AdotVersion.V0_41_2.healthCheckDefaultEndpoint).toBe('0.0.0.0:13133');
-    expect(AdotVersion.V0_42_0.healthCheckDefaultEndpoint).toBe('localhost:13133');
   });
 
   test('the image tag follows the version', () => {

@@ -360,7 +360,7 @@ describe('Amazon Managed Service for Prometheus', () => {
       ...props,
       applicationMetrics: PROMETHEUS,
     });
-    expect(operator.spec.env).toContainEqual({ name: 'CLUSTER_NAME', value: 'prod-eu' });
+    expect(operator._spec.env).toContainEqual({ name: 'CLUSTER_NAME', value: 'prod-eu' });
   });
 });
 
@@ -496,11 +496,11 @@ describe('cost', () => {
 });
 
 describe('schema validation', () => {
-  test.each([
+  test.each<[string, boolean, ApplicationMetrics]>([
     ['manifests, every namespace', false, BOTH],
     ['manifests, listed namespaces', false, { ...BOTH, namespaces: ['golang', 'shop'] }],
     ['operator, listed namespaces', true, { ...BOTH, namespaces: ['golang'] }],
-  ] as const)('%s: every synthesized object matches its schema', (_, operator, app) => {
+  ])('%s: every synthesized object matches its schema', (_, operator, app) => {
     const chart = Testing.chart();
     const options = { ...props, applicationMetrics: app, replicas: 2 };
     if (operator) new FargateContainerInsightsOperatorCollector(chart, 'Collector', options);

@@ -7,8 +7,9 @@ import type { FargateContainerInsightsCollectorProps } from '../src/collector/co
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import { AdotVersion } from '../src/config/adot-version';
 import type { ApplicationMetrics } from '../src/config/application-metrics';
-import type { Dimension } from '../src/config/metric-catalog';
-import type { MetricsDestination } from '../src/config/otlp';
+import { Dimension, MetricProfile } from '../src/config/metric-catalog';
+import { MetricSelection } from '../src/config/metric-selection';
+import { MetricsDestination } from '../src/config/otlp';
 import { ValidationError } from '../src/core/errors';
 import { SampleGoWebapp, type SampleGoWebappProps } from '../src/sample/sample-go-webapp';
 
@@ -40,6 +41,11 @@ const collector =
   (overrides: Partial<FargateContainerInsightsCollectorProps>): Build =>
   (chart) =>
     new FargateContainerInsightsCollector(chart, 'Collector', { ...collectorProps, ...overrides });
+/** A collector with the metric selection `make` gives, made when the case runs: the factories validate. */
+const selection =
+  (make: () => MetricSelection): Build =>
+  (chart) =>
+    new FargateContainerInsightsCollector(chart, 'Collector', { ...collectorProps, metricSelection: make() });
 const webapp =
   (props: SampleGoWebappProps): Build =>
   (chart) =>
@@ -321,35 +327,38 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
   ['negative replicas', webapp({ replicas: -1 }), 'Invalid replicas -1: expected a whole number from 0 to 1000.'],
   ['fractional replicas', webapp({ replicas: 1.5 }), 'Invalid replicas 1.5: expected a whole number from 0 to 1000.'],
   // metrics and dimension sets
-  ['no metrics', collector({ metrics: [] }), 'Invalid metrics []: expected at least one metric name'],
+  ['no metrics', selection(() => MetricSelection.metrics([])), 'Invalid metrics []: expected at least one metric name'],
   [
     'an unknown metric',
-    collector({ metrics: ['pod_cpu_utilisation'] }),
+    selection(() => MetricSelection.metrics(['pod_cpu_utilisation'])),
     'Invalid metrics ["pod_cpu_utilisation"]: the pipeline does not produce this metric. Expected names from METRIC_CATALOG:',
   ],
   [
     'a raw cAdvisor family the pipeline consumes but does not produce',
-    collector({ metrics: ['container_memory_working_set_bytes'] }),
+    selection(() => MetricSelection.metrics(['container_memory_working_set_bytes'])),
     'Invalid metrics ["container_memory_working_set_bytes"]: the pipeline does not produce this metric.',
   ],
   [
     'a duplicate metric',
-    collector({ metrics: ['pod_memory_working_set', 'pod_memory_working_set'] }),
+    selection(() => MetricSelection.metrics(['pod_memory_working_set', 'pod_memory_working_set'])),
     'Invalid metrics ["pod_memory_working_set"]: each metric may be listed once.',
   ],
   [
     'an unknown dimension',
-    collector({ dimensionSets: [['ClusterName', 'Pod' as Dimension]] }),
+    selection(() => MetricSelection.metrics(['pod_cpu_limit'], [[Dimension.CLUSTER_NAME, 'Pod' as Dimension]])),
     'Invalid dimensionSets entry ["ClusterName","Pod"]: expected 1 to 30 distinct dimensions from ClusterName',
   ],
   [
     'a duplicate dimension set',
-    collector({
-      dimensionSets: [
-        ['ClusterName', 'Namespace'],
-        ['Namespace', 'ClusterName'],
-      ],
-    }),
+    selection(() =>
+      MetricSelection.metrics(
+        ['pod_cpu_limit'],
+        [
+          [Dimension.CLUSTER_NAME, Dimension.NAMESPACE],
+          [Dimension.NAMESPACE, Dimension.CLUSTER_NAME],
+        ],
+      ),
+    ),
     'Invalid dimensionSets: the set [ClusterName,Namespace] is listed more than once',
   ],
   // application metrics
@@ -457,13 +466,16 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
   ],
   [
     'OTLP in a region without the OTLP metrics endpoint',
-    collector({ region: 'il-central-1', metricsDestination: 'both' }),
+    collector({ region: 'il-central-1', metricsDestination: MetricsDestination.BOTH }),
     `Invalid metricsDestination "both" in region "il-central-1": CloudWatch's OTLP metrics endpoint is not listed for that region.`,
   ],
   [
     'a metric profile with OTLP alone',
-    collector({ metricsDestination: 'otlp', metricProfile: 'console' }),
-    'Invalid metricProfile with metricsDestination "otlp": it selects the CloudWatch metrics of the Embedded Metric Format path, which "otlp" does not send.',
+    collector({
+      metricsDestination: MetricsDestination.OTLP,
+      metricSelection: MetricSelection.profile(MetricProfile.CONSOLE),
+    }),
+    'Invalid metricSelection with metricsDestination "otlp": it selects the CloudWatch metrics of the Embedded Metric Format path, which "otlp" does not send.',
   ],
   [
     'METRICS_DESTINATION not one of the three',
@@ -571,7 +583,11 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
     collector({ adotVersion: { tag: 'v0.49.0' } as never }),
     'Invalid adotVersion {"tag":"v0.49.0"}: expected an AdotVersion',
   ],
-  ['metrics as a string', collector({ metrics: 'x' as never }), 'Invalid metrics "x": expected a list of metric names'],
+  [
+    'metrics as a string',
+    selection(() => MetricSelection.metrics('x' as never)),
+    'Invalid metrics "x": expected a list of metric names',
+  ],
   [
     'a boolean as a string',
     collector({ fargateNodesOnly: 'false' as never }),

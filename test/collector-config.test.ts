@@ -18,7 +18,13 @@ import {
   type RelabelConfig,
   shardRules,
 } from '../src/config/collector-config';
-import { DEFAULT_METRICS, findMetric, METRIC_CATALOG, PROFILE_DECLARATIONS } from '../src/config/metric-catalog';
+import {
+  DEFAULT_METRICS,
+  Dimension,
+  findMetric,
+  METRIC_CATALOG,
+  PROFILE_DECLARATIONS,
+} from '../src/config/metric-catalog';
 import { renderCollectorConfig } from '../src/config/render';
 import { buildConfig as build, loadCollectorConfig } from './support/collector';
 
@@ -184,7 +190,7 @@ describe('metrics come from the catalog', () => {
 
   test('each selector selects exactly its metric of all the pipeline sends to awsemf, so nothing else is billed', () => {
     const everything = build({
-      declarations: [{ metrics: METRIC_CATALOG.map((m) => m.name), dimensionSets: [['ClusterName']] }],
+      declarations: [{ metrics: METRIC_CATALOG.map((m) => m.name), dimensionSets: [[Dimension.CLUSTER_NAME]] }],
     });
     const [declaration] = everything.exporters.awsemf.metric_declarations;
     for (const [i, selector] of declaration.metric_name_selectors.entries()) {
@@ -328,7 +334,7 @@ describe('options', () => {
       declarations: [
         {
           metrics: ['pod_memory_working_set', 'container_memory_working_set'],
-          dimensionSets: [['ClusterName', 'Namespace', 'PodName']],
+          dimensionSets: [[Dimension.CLUSTER_NAME, Dimension.NAMESPACE, Dimension.POD_NAME]],
         },
       ],
     });
@@ -672,7 +678,7 @@ describe('units', () => {
 
   test('bytes, byte rates, packet and error rates and percentages carry their CloudWatch units', () => {
     const everything = build({
-      declarations: [{ metrics: METRIC_CATALOG.map((m) => m.name), dimensionSets: [['ClusterName']] }],
+      declarations: [{ metrics: METRIC_CATALOG.map((m) => m.name), dimensionSets: [[Dimension.CLUSTER_NAME]] }],
     });
     const unitOf = (name: string) =>
       everything.exporters.awsemf.metric_descriptors.find((d) => d.metric_name === name)?.unit;
@@ -688,8 +694,8 @@ describe('units', () => {
   test('only declared metrics get a descriptor, once each, in catalog order', () => {
     expect(metricDescriptors([]).length).toBe(0);
     const twice = metricDescriptors([
-      { metrics: ['pod_memory_limit', 'pod_network_rx_bytes'], dimensionSets: [['ClusterName']] },
-      { metrics: ['pod_network_rx_bytes'], dimensionSets: [['ClusterName', 'Namespace']] },
+      { metrics: ['pod_memory_limit', 'pod_network_rx_bytes'], dimensionSets: [[Dimension.CLUSTER_NAME]] },
+      { metrics: ['pod_network_rx_bytes'], dimensionSets: [[Dimension.CLUSTER_NAME, Dimension.NAMESPACE]] },
     ]);
     expect(twice.map((d) => d.metric_name)).toStrictEqual(['pod_memory_limit', 'pod_network_rx_bytes']);
   });

@@ -8,23 +8,18 @@ import {
   formatMonthlyBill,
   monthlyBill,
 } from '../src/config/cost-estimate';
-import {
-  type Dimension,
-  METRIC_CATALOG,
-  PROFILE_DECLARATIONS,
-  REFERENCE_DECLARATIONS,
-} from '../src/config/metric-catalog';
+import { Dimension, METRIC_CATALOG, PROFILE_DECLARATIONS, REFERENCE_DECLARATIONS } from '../src/config/metric-catalog';
 import { ValidationError } from '../src/core/errors';
 import { buildConfig } from './support/collector';
 
 describe('dimensionSetValues', () => {
   test.each<[Dimension[], number]>([
-    [['ClusterName', 'LaunchType'], 1],
-    [['ClusterName', 'Namespace', 'LaunchType'], 7],
-    [['ClusterName', 'Namespace', 'PodName', 'LaunchType'], 40],
+    [[Dimension.CLUSTER_NAME, Dimension.LAUNCH_TYPE], 1],
+    [[Dimension.CLUSTER_NAME, Dimension.NAMESPACE, Dimension.LAUNCH_TYPE], 7],
+    [[Dimension.CLUSTER_NAME, Dimension.NAMESPACE, Dimension.POD_NAME, Dimension.LAUNCH_TYPE], 40],
     // On Fargate each pod is a node of its own.
-    [['ClusterName', 'NodeName'], 40],
-    [['Namespace'], 7],
+    [[Dimension.CLUSTER_NAME, Dimension.NODE_NAME], 40],
+    [[Dimension.NAMESPACE], 7],
   ])('%j takes %i values for 7 namespaces and 40 pods', (set, values) => {
     expect(dimensionSetValues(set, 7, 40)).toBe(values);
   });

@@ -4,6 +4,8 @@ import { describe, expect, test } from 'vitest';
 import type { FargateContainerInsightsCollectorProps } from '../src/collector/collector-props';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import { AdotVersion } from '../src/config/adot-version';
+import { Dimension } from '../src/config/metric-catalog';
+import { MetricSelection } from '../src/config/metric-selection';
 import { configMapChecksum } from '../src/fargate/pod-template';
 import { validateManifest } from '../tools/manifests';
 import { loadCollectorConfig } from './support/collector';
@@ -265,7 +267,7 @@ describe('config checksum', () => {
   test.each<[string, Partial<FargateContainerInsightsCollectorProps>]>([
     ['region', { region: 'us-west-2' }],
     ['scrape interval', { scrapeInterval: Duration.seconds(30), scrapeTimeout: Duration.seconds(20) }],
-    ['metrics', { metrics: ['pod_memory_working_set'] }],
+    ['metrics', { metricSelection: MetricSelection.metrics(['pod_memory_working_set']) }],
     ['ADOT version', { adotVersion: AdotVersion.V0_42_0 }],
   ])('a change of %s changes the checksum, so the StatefulSet rolls', (_, overrides) => {
     expect(checksum(overrides)).not.toBe(checksum({}));
@@ -323,7 +325,12 @@ describe('props', () => {
   });
 
   test('metrics and dimension sets', () => {
-    const objects = collector({ metrics: ['pod_memory_working_set'], dimensionSets: [['ClusterName', 'Namespace']] });
+    const objects = collector({
+      metricSelection: MetricSelection.metrics(
+        ['pod_memory_working_set'],
+        [[Dimension.CLUSTER_NAME, Dimension.NAMESPACE]],
+      ),
+    });
     expect(configOf(objects).exporters.awsemf.metric_declarations).toStrictEqual([
       { dimensions: [['ClusterName', 'Namespace']], metric_name_selectors: ['^pod_memory_working_set$'] },
     ]);

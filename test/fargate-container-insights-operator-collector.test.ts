@@ -103,7 +103,7 @@ describe('FargateContainerInsightsOperatorCollector', () => {
     expect(collector.sizing.fargateSize).toStrictEqual(collector.fargateSize);
     expect(collector.clusterName).toBe('prod-eu');
     expect(collector.serviceAccount.name).toBe('adot-collector');
-    expect(collector.spec.mode).toBe('statefulset');
+    expect(collector._spec.mode).toBe('statefulset');
   });
 
   test.each<[string, Partial<FargateContainerInsightsCollectorProps>, string]>([

@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
 import { ValidationError } from '../src/core/errors';
-import { FargateLogging, type FargateLoggingProps } from '../src/logging/fargate-logging';
+import { FargateLogging, type FargateLoggingProps, type IamPolicyDocument } from '../src/logging/fargate-logging';
 import {
   FARGATE_FILTER_PLUGINS,
   FARGATE_LOGGING_MAX_CHARACTERS,
@@ -155,17 +155,19 @@ describe('FargateLogging', () => {
     const chart = Testing.chart();
     const logging = new FargateLogging(chart, 'L', { ...PROPS, fluentBitProcessLogs: true });
     expect(logging.configMap.data.flb_log_cw).toBe('true');
-    expect(logging.podExecutionRolePolicy('111122223333').Statement[0]?.Resource).toContain(
+    expect(JSON.parse(logging.podExecutionRolePolicy('111122223333')).Statement[0]?.Resource).toContain(
       'arn:aws:logs:eu-west-1:111122223333:log-group:prod-eu-fluent-bit-logs:*',
     );
   });
 
   describe('podExecutionRolePolicy', () => {
     const policyOf = (props: Partial<FargateLoggingProps>, partition?: string) =>
-      new FargateLogging(Testing.chart(), 'L', { ...PROPS, ...props }).podExecutionRolePolicy(
-        '111122223333',
-        partition,
-      );
+      JSON.parse(
+        new FargateLogging(Testing.chart(), 'L', { ...PROPS, ...props }).podExecutionRolePolicy(
+          '111122223333',
+          partition,
+        ),
+      ) as IamPolicyDocument;
 
     test('grants only what the log router does, on the log group only', () => {
       expect(policyOf({})).toStrictEqual({

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { APP_VARIABLES, buildApp, buildCluster, DEMO_ENVIRONMENT, settingsFromEnvironment } from '../main';
+import { CollectorMode } from '../src/collector/collector-mode';
 import { AdotVersion } from '../src/config/adot-version';
 import { SAMPLE_GO_WEBAPP_DECLARATIONS } from '../src/config/application-metrics';
-import { PROFILE_DECLARATIONS } from '../src/config/metric-catalog';
+import { MetricProfile, PROFILE_DECLARATIONS } from '../src/config/metric-catalog';
 import { OUTPUT_MARKER, recordedSettings } from '../src/core/output';
 import { readManifests, validateManifest } from '../tools/manifests';
 import { loadCollectorConfig } from './support/collector';
@@ -24,8 +25,8 @@ describe('settingsFromEnvironment', () => {
       region: DEMO_ENVIRONMENT.AWS_REGION,
       collectorRoleArn: DEMO_ENVIRONMENT.COLLECTOR_ROLE_ARN,
       adotVersion: AdotVersion.DEFAULT,
-      collectorMode: 'manifests',
-      metricProfile: 'reference',
+      collectorMode: CollectorMode.MANIFESTS,
+      metricProfile: MetricProfile.REFERENCE,
       fargateLogging: false,
       expected: { namespaces: 10, pods: 100 },
       applicationMetrics: { cloudWatch: { declarations: SAMPLE_GO_WEBAPP_DECLARATIONS } },

@@ -2,11 +2,12 @@ import { describe, expect, test } from 'vitest';
 import {
   DEFAULT_DIMENSION_SETS,
   DEFAULT_METRICS,
+  Dimension,
   METRIC_CATALOG,
-  type MetricProfile,
+  MetricProfile,
   PROFILE_DECLARATIONS,
 } from '../src/config/metric-catalog';
-import { type MetricChoice, resolveMetricDeclarations, validateMetricSelection } from '../src/config/metric-selection';
+import { MetricSelection, validateMetricSelection } from '../src/config/metric-selection';
 import { ValidationError } from '../src/core/errors';
 
 describe('validateMetricSelection', () => {
@@ -110,59 +111,66 @@ describe('validateMetricSelection', () => {
   });
 });
 
-describe('resolveMetricDeclarations', () => {
+describe('MetricSelection', () => {
   test('the reference profile by default; console adds to it', () => {
-    expect(resolveMetricDeclarations({})).toStrictEqual(PROFILE_DECLARATIONS.reference);
-    expect(resolveMetricDeclarations({ metricProfile: 'console' })).toStrictEqual(PROFILE_DECLARATIONS.console);
+    expect(MetricSelection.DEFAULT.metricDeclarations).toStrictEqual(PROFILE_DECLARATIONS[MetricProfile.REFERENCE]);
+    expect(MetricSelection.profile(MetricProfile.CONSOLE).metricDeclarations).toStrictEqual(
+      PROFILE_DECLARATIONS[MetricProfile.CONSOLE],
+    );
+    expect(MetricSelection.profile(MetricProfile.CONSOLE).metricProfile).toBe(MetricProfile.CONSOLE);
   });
 
-  test('metrics and dimensionSets make one declaration, each defaulting to the reference', () => {
-    expect(resolveMetricDeclarations({ metrics: ['pod_cpu_limit'] })).toStrictEqual([
+  test('metrics make one declaration, in the reference dimension sets unless given', () => {
+    expect(MetricSelection.metrics(['pod_cpu_limit']).metricDeclarations).toStrictEqual([
       { metrics: ['pod_cpu_limit'], dimensionSets: DEFAULT_DIMENSION_SETS },
     ]);
-    expect(resolveMetricDeclarations({ dimensionSets: [['ClusterName']] })).toStrictEqual([
-      { metrics: DEFAULT_METRICS, dimensionSets: [['ClusterName']] },
+    expect(MetricSelection.metrics([...DEFAULT_METRICS], [[Dimension.CLUSTER_NAME]]).metricDeclarations).toStrictEqual([
+      { metrics: DEFAULT_METRICS, dimensionSets: [[Dimension.CLUSTER_NAME]] },
     ]);
+    expect(MetricSelection.metrics(['pod_cpu_limit']).metricProfile).toBeUndefined();
   });
 
-  test.each<[string, MetricChoice, string]>([
-    [
-      'a profile and metrics',
-      { metricProfile: 'console', metrics: ['pod_cpu_limit'] },
-      'Invalid metric selection: metricProfile and metrics/dimensionSets are both set; expected one of metricProfile, metricDeclarations, or metrics with dimensionSets.',
-    ],
+  test('a selection keeps its own copy: changing the arrays it was made from changes nothing', () => {
+    const metrics = ['pod_cpu_limit'];
+    const selection = MetricSelection.metrics(metrics);
+    metrics.push('pod_memory_limit');
+    expect(selection.metricDeclarations[0]?.metrics).toStrictEqual(['pod_cpu_limit']);
+  });
+
+  test.each<[string, () => MetricSelection, string]>([
     [
       'an unknown profile',
-      { metricProfile: 'full' as MetricProfile },
+      () => MetricSelection.profile('full' as MetricProfile),
       'Invalid metricProfile "full": expected one of reference, console.',
     ],
     [
       'no declarations',
-      { metricDeclarations: [] },
+      () => MetricSelection.declarations([]),
       'Invalid metricDeclarations []: expected at least one declaration of metrics and dimensionSets.',
     ],
     [
       'a bad declaration, by its index',
-      {
-        metricDeclarations: [
-          { metrics: ['pod_cpu_limit'], dimensionSets: [['ClusterName']] },
+      () =>
+        MetricSelection.declarations([
+          { metrics: ['pod_cpu_limit'], dimensionSets: [[Dimension.CLUSTER_NAME]] },
           { metrics: [], dimensionSets: [] },
-        ],
-      },
+        ]),
       'Invalid metricDeclarations[1].metrics []',
     ],
     [
       'a metric declared twice in one set',
-      {
-        metricDeclarations: [
-          { metrics: ['pod_cpu_limit'], dimensionSets: [['ClusterName', 'Namespace']] },
-          { metrics: ['pod_memory_limit', 'pod_cpu_limit'], dimensionSets: [['Namespace', 'ClusterName']] },
-        ],
-      },
+      () =>
+        MetricSelection.declarations([
+          { metrics: ['pod_cpu_limit'], dimensionSets: [[Dimension.CLUSTER_NAME, Dimension.NAMESPACE]] },
+          {
+            metrics: ['pod_memory_limit', 'pod_cpu_limit'],
+            dimensionSets: [[Dimension.NAMESPACE, Dimension.CLUSTER_NAME]],
+          },
+        ]),
       'Invalid metricDeclarations[1]: pod_cpu_limit [ClusterName,Namespace] is already declared in metricDeclarations[0]',
     ],
-  ])('rejects %s', (_, choice, message) => {
-    expect(() => resolveMetricDeclarations(choice)).toThrow(ValidationError);
-    expect(() => resolveMetricDeclarations(choice)).toThrow(message);
+  ])('rejects %s', (_, make, message) => {
+    expect(make).toThrow(ValidationError);
+    expect(make).toThrow(message);
   });
 });

@@ -14,6 +14,7 @@ import {
 } from '../src/config/collector-config';
 import {
   estimateOtlpIngestion,
+  MetricsDestination,
   OTLP_ATTRIBUTES,
   OTLP_BATCH_SIZE,
   OTLP_CADVISOR_FAMILIES,
@@ -39,7 +40,7 @@ const props: FargateContainerInsightsCollectorProps = {
   serviceAccountRoleArn: 'arn:aws:iam::123456789012:role/adot-collector',
 };
 
-const configFor = (metricsDestination: 'emf' | 'otlp' | 'both', overrides = {}): CollectorConfig =>
+const configFor = (metricsDestination: MetricsDestination, overrides = {}): CollectorConfig =>
   buildCollectorConfig({ ...DEFAULT_CONFIG_OPTIONS, metricsDestination, ...overrides });
 
 function pipelinesOf(config: CollectorConfig): Array<[string, MetricsPipelineConfig]> {
@@ -53,11 +54,11 @@ describe('the destination choice', () => {
     const config = buildConfig();
     expect(Object.keys(config.service.pipelines)).toStrictEqual(['metrics']);
     expect(JSON.stringify(config)).not.toMatch(/otlp|monitoring/);
-    expect(configFor('emf')).toStrictEqual(config);
+    expect(configFor(MetricsDestination.EMF)).toStrictEqual(config);
   });
 
   test('otlp: one pipeline, its own scrape, no Embedded Metric Format at all', () => {
-    const config = configFor('otlp');
+    const config = configFor(MetricsDestination.OTLP);
     expect(pipelinesOf(config).map(([id]) => id)).toStrictEqual(['metrics/otlp']);
     expect(Object.keys(config.receivers)).toStrictEqual(['prometheus/otlp']);
     expect(Object.keys(config.exporters)).toStrictEqual(['otlphttp/cloudwatch']);
@@ -67,7 +68,7 @@ describe('the destination choice', () => {
 
   test('both: the Embedded Metric Format path exactly as with emf, and the OTLP path beside it', () => {
     const emf = buildConfig();
-    const both = configFor('both');
+    const both = configFor(MetricsDestination.BOTH);
     expect(pipelinesOf(both).map(([id]) => id)).toStrictEqual(['metrics', 'metrics/otlp']);
     expect(both.service.pipelines.metrics).toStrictEqual(emf.service.pipelines.metrics);
     expect(both.receivers.prometheus).toStrictEqual(emf.receivers.prometheus);
@@ -76,18 +77,21 @@ describe('the destination choice', () => {
       expect(both.processors[id]).toStrictEqual(emf.processors[id]);
   });
 
-  test.each(['otlp', 'both'] as const)('%s: memory_limiter first, every component defined and used', (destination) => {
-    const config = configFor(destination);
-    const pipelines = pipelinesOf(config);
-    for (const [, pipeline] of pipelines) expect(pipeline.processors[0]).toBe('memory_limiter');
-    for (const kind of ['receivers', 'processors', 'exporters'] as const) {
-      expect(new Set(Object.keys(config[kind])), kind).toStrictEqual(new Set(pipelines.flatMap(([, p]) => p[kind])));
-    }
-    expect(new Set(config.service.extensions)).toStrictEqual(new Set(Object.keys(config.extensions)));
-  });
+  test.each([MetricsDestination.OTLP, MetricsDestination.BOTH])(
+    '%s: memory_limiter first, every component defined and used',
+    (destination) => {
+      const config = configFor(destination);
+      const pipelines = pipelinesOf(config);
+      for (const [, pipeline] of pipelines) expect(pipeline.processors[0]).toBe('memory_limiter');
+      for (const kind of ['receivers', 'processors', 'exporters'] as const) {
+        expect(new Set(Object.keys(config[kind])), kind).toStrictEqual(new Set(pipelines.flatMap(([, p]) => p[kind])));
+      }
+      expect(new Set(config.service.extensions)).toStrictEqual(new Set(Object.keys(config.extensions)));
+    },
+  );
 
   test('otlphttp to the metrics endpoint of the cluster region, gzip, signed by sigv4auth for monitoring there', () => {
-    const config = configFor('otlp', { region: 'ap-southeast-2' });
+    const config = configFor(MetricsDestination.OTLP, { region: 'ap-southeast-2' });
     expect(config.exporters['otlphttp/cloudwatch']).toStrictEqual({
       metrics_endpoint: 'https://monitoring.ap-southeast-2.amazonaws.com/v1/metrics',
       auth: { authenticator: 'sigv4auth/monitoring' },
@@ -101,8 +105,8 @@ describe('the destination choice', () => {
 });
 
 describe('the OTLP scrape', () => {
-  const job = configFor('otlp', { fargateNodesOnly: false, shards: 3 }).receivers['prometheus/otlp']?.config
-    .scrape_configs[0];
+  const job = configFor(MetricsDestination.OTLP, { fargateNodesOnly: false, shards: 3 }).receivers['prometheus/otlp']
+    ?.config.scrape_configs[0];
 
   test('through the API server proxy, Fargate nodes only whatever fargateNodesOnly says, sharded like the EMF scrape', () => {
     const target = (computeType: string, shard: string) =>
@@ -169,7 +173,7 @@ function applyActions(
 }
 
 describe('the standard attributes', () => {
-  const config = configFor('otlp', { region: 'eu-west-1' });
+  const config = configFor(MetricsDestination.OTLP, { region: 'eu-west-1' });
   const resourceActions = (config.processors['resource/otlp'] as { attributes: AttributeAction[] }).attributes;
   const pointActions = (config.processors['attributes/otlp'] as { actions: AttributeAction[] }).actions;
 
@@ -240,7 +244,7 @@ describe('the standard attributes', () => {
 
 describe("within the endpoint's limits", () => {
   test('a batch holds at most half the data points a request may carry', () => {
-    const batch = configFor('otlp').processors['batch/otlp'];
+    const batch = configFor(MetricsDestination.OTLP).processors['batch/otlp'];
     expect(batch).toStrictEqual({
       timeout: '60s',
       send_batch_size: OTLP_BATCH_SIZE,
@@ -303,7 +307,7 @@ describe('every supported ADOT release', () => {
   test.each(AdotVersion.SUPPORTED)('%s: ships every component, reads back the model, every dollar escaped', (tag) => {
     const version = AdotVersion.of(tag);
     for (const component of OTLP_COMPONENTS) expect(version.ships(component), component).toBe(true);
-    const config = configFor('both', { version, shards: 2 });
+    const config = configFor(MetricsDestination.BOTH, { version, shards: 2 });
     const text = renderCollectorConfig(config);
     expect(loadCollectorConfig(text)).toStrictEqual(JSON.parse(JSON.stringify(config)));
     for (const run of text.match(/\$+(?!\{env:)/g) ?? []) expect(run.length % 2, run).toBe(0);
@@ -324,12 +328,12 @@ describe('the constructs', () => {
     ['operator', true],
   ] as const)('%s mode: the OTLP pipeline in the configuration; every object valid', (_, operator) => {
     const chart = Testing.chart();
-    const options = { ...props, metricsDestination: 'otlp' as const };
+    const options = { ...props, metricsDestination: MetricsDestination.OTLP };
     const collector = operator
       ? new FargateContainerInsightsOperatorCollector(chart, 'Collector', options)
       : new FargateContainerInsightsCollector(chart, 'Collector', options);
     expect(collector.metricsDestination).toBe('otlp');
-    expect(Object.keys(collector.config.service.pipelines)).toStrictEqual(['metrics/otlp']);
+    expect(Object.keys(collector._config.service.pipelines)).toStrictEqual(['metrics/otlp']);
     for (const object of Testing.synth(chart)) validateManifest(object);
   });
 
@@ -338,7 +342,7 @@ describe('the constructs', () => {
       new FargateContainerInsightsCollector(Testing.chart(), 'Collector', {
         ...props,
         region: 'me-central-1',
-        metricsDestination: 'otlp',
+        metricsDestination: MetricsDestination.OTLP,
         ...extra,
       });
     expect(build({})).toThrow(ValidationError);
@@ -346,7 +350,7 @@ describe('the constructs', () => {
       /Invalid metricsDestination "otlp" in region "me-central-1": CloudWatch's OTLP metrics endpoint is not listed for that region\. .*set skipOtlpRegionCheck/,
     );
     expect(build({ skipOtlpRegionCheck: true })).not.toThrow();
-    expect(build({ metricsDestination: 'emf' })).not.toThrow();
+    expect(build({ metricsDestination: MetricsDestination.EMF })).not.toThrow();
     expect(OTLP_METRICS_REGIONS).toHaveLength(31);
   });
 });
@@ -371,7 +375,7 @@ describe('IAM', () => {
   });
 
   test('otlp: cloudwatch:PutMetricData, and no managed policy: the collector writes no logs', () => {
-    const { collectorRole, eksctl } = policiesOf({ metricsDestination: 'otlp' });
+    const { collectorRole, eksctl } = policiesOf({ metricsDestination: MetricsDestination.OTLP });
     expect(collectorRole.ManagedPolicyArns).toBeUndefined();
     expect(collectorRole.Policies).toStrictEqual([PUT_METRIC_DATA]);
     expect(eksctl.iam.serviceAccounts[0]?.attachPolicyARNs).toBeUndefined();
@@ -379,7 +383,7 @@ describe('IAM', () => {
   });
 
   test('both: the managed policy and PutMetricData', () => {
-    const { collectorRole } = policiesOf({ metricsDestination: 'both' });
+    const { collectorRole } = policiesOf({ metricsDestination: MetricsDestination.BOTH });
     expect(collectorRole.ManagedPolicyArns).toStrictEqual(['arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy']);
     expect(collectorRole.Policies).toStrictEqual([PUT_METRIC_DATA]);
   });
@@ -393,7 +397,7 @@ describe('a fleet', () => {
     const fleet = {
       clusters: [
         { ...cluster, name: 'a' },
-        { ...cluster, name: 'b', metricsDestination: 'otlp' as const },
+        { ...cluster, name: 'b', metricsDestination: MetricsDestination.OTLP },
       ],
     };
     const estimate = estimateFleet(fleet);
@@ -421,7 +425,7 @@ describe('with application metrics too', () => {
         'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-12345678-abcd-ef01-2345-6789abcdef01/api/v1/remote_write',
     },
   });
-  test.each(['emf', 'otlp', 'both'] as const)(
+  test.each(Object.values(MetricsDestination))(
     '%s: every pipeline starts with memory_limiter, every component is defined once and used',
     (destination) => {
       const config = configFor(destination, { applicationMetrics: app });

@@ -1,18 +1,33 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 
-test('npm pack ships only the compiled library, its types, the clusters file schema, the README, the guides and the licence', () => {
+const ROOT = join(__dirname, '..');
+
+/** The files of `npm pack --dry-run`, with the prepack build (jsii) it runs first. */
+function packedFiles(): string[] {
   const run = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts=false'], {
-    cwd: join(__dirname, '..'),
+    cwd: ROOT,
     encoding: 'utf8',
   });
   expect(run.status, run.stderr).toBe(0);
-  const [pack] = JSON.parse(run.stdout) as Array<{ files: Array<{ path: string }> }>;
-  const paths = pack.files.map((f) => f.path).sort();
+  // The prepack build prints its summary before npm's JSON.
+  const json = run.stdout.slice(run.stdout.search(/^\[/m));
+  const [pack] = JSON.parse(json) as Array<{ files: Array<{ path: string }> }>;
+  return pack.files.map((f) => f.path).sort();
+}
+
+test('npm pack ships only the compiled library, its types and jsii assembly, the bundled yaml, the clusters file schema, the README, the guides and the licence', () => {
+  const paths = packedFiles();
   expect(paths).toContain('lib/index.js');
   expect(paths).toContain('lib/index.d.ts');
   expect(paths).toContain('lib/collector/fargate-container-insights-collector.d.ts');
+  // The assembly other languages are generated from.
+  expect(paths).toContain('.jsii');
+  // yaml is bundled, as jsii requires of a dependency that is not a jsii module.
+  expect(paths).toContain('node_modules/yaml/package.json');
   // The bin and the worker thread it starts.
   expect(paths).toContain('lib/cli.js');
   expect(paths).toContain('lib/fleet/fleet-worker.js');
@@ -20,9 +35,24 @@ test('npm pack ships only the compiled library, its types, the clusters file sch
   // The README links to the guides and the API reference, and the licence ships with the code.
   expect(paths).toContain('docs/API.md');
   expect(paths).toContain('LICENSE');
-  for (const path of paths) {
+  for (const path of paths.filter((p) => !p.startsWith('node_modules/yaml/'))) {
     expect(path, path).toMatch(
-      /^(lib\/([a-z-]+\/)?[a-z-]+\.(js|d\.ts)|clusters\.schema\.json|README\.md|docs\/[a-zA-Z-]+\.md|LICENSE|package\.json)$/,
+      /^(lib\/([a-z-]+\/)?[a-z-]+\.(js|d\.ts)|\.jsii|clusters\.schema\.json|README\.md|docs\/[a-zA-Z-]+\.md|LICENSE|package\.json)$/,
     );
   }
 });
+
+test('jsii-pacmak builds the JavaScript package from the assembly', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'pacmak-'));
+  try {
+    const run = spawnSync('npx', ['jsii-pacmak', '--targets', 'js', '--outdir', outdir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+    expect(readdirSync(join(outdir, 'js'))).toStrictEqual([`${pkg.name}@${pkg.version}.jsii.tgz`]);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}, 120_000);

@@ -1,6 +1,7 @@
 import { App, Testing, Yaml } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
+import { CollectorMode } from '../src/collector/collector-mode';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import { addClusterCharts, prerequisitesOf } from '../src/fleet/fleet';
 import type { FleetCluster } from '../src/fleet/fleet-spec';
@@ -158,7 +159,7 @@ describe('clusterPrerequisites', () => {
   });
 
   test('operator mode: the ADOT add-on, and Fargate profiles for the operator and cert-manager; manifests mode: neither', () => {
-    const operator = build({ ...CLUSTER, collectorMode: 'operator' }).prerequisites.eksctl;
+    const operator = build({ ...CLUSTER, collectorMode: CollectorMode.OPERATOR }).prerequisites.eksctl;
     expect(operator.fargateProfiles.map((p) => p.name)).toStrictEqual([
       'observability',
       ...OPERATOR_NAMESPACES,

@@ -8,9 +8,10 @@ import {
   resolveApplicationMetrics,
 } from '../config/application-metrics';
 import { CLUSTER_NAME_ENV, type CollectorConfigOptions, memoryLimiterFor } from '../config/collector-config';
-import { resolveMetricDeclarations } from '../config/metric-selection';
+import { MetricSelection } from '../config/metric-selection';
 import {
-  type MetricsDestination,
+  DEFAULT_METRICS_DESTINATION,
+  MetricsDestination,
   OTLP_COMPONENTS,
   sendsEmf,
   sendsOtlp,
@@ -174,13 +175,20 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
   validateFargateFit('resources', containerRequests(resources));
   const metricsDestination = validateMetricsDestination(
     'metricsDestination',
-    props.metricsDestination ?? 'emf',
+    props.metricsDestination ?? DEFAULT_METRICS_DESTINATION,
     region,
     props.skipOtlpRegionCheck ?? false,
   );
   if (!sendsEmf(metricsDestination)) refuseEmfOnlyProps(props);
   if (sendsOtlp(metricsDestination)) requireComponents('metricsDestination', adotVersion, OTLP_COMPONENTS);
-  const declarations = resolveMetricDeclarations(props);
+  if (props.metricSelection !== undefined && !(props.metricSelection instanceof MetricSelection)) {
+    invalidInput(
+      'metricSelection',
+      props.metricSelection,
+      'a MetricSelection, such as MetricSelection.profile(MetricProfile.CONSOLE)',
+    );
+  }
+  const declarations = (props.metricSelection ?? MetricSelection.DEFAULT).metricDeclarations;
   const logRetentionDays = validateEmfLogRetention(
     'performanceLogRetentionDays',
     props.performanceLogRetentionDays ?? DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
@@ -219,18 +227,15 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
       logRetentionDays,
       logGroupTags,
       ...(applicationMetrics === undefined ? {} : { applicationMetrics }),
-      ...(metricsDestination === 'emf' ? {} : { metricsDestination }),
+      ...(metricsDestination === MetricsDestination.EMF ? {} : { metricsDestination }),
     },
   };
 }
 
-/** The props that shape only the Embedded Metric Format path's CloudWatch metrics. */
-const EMF_ONLY_PROPS = ['metricProfile', 'metricDeclarations', 'metrics', 'dimensionSets'] as const;
-
 /** With the OTLP path alone, a prop that shapes only the EMF path would silently do nothing: refuse it. */
 function refuseEmfOnlyProps(props: FargateContainerInsightsCollectorProps): void {
-  const set = EMF_ONLY_PROPS.find((name) => props[name] !== undefined);
-  if (set !== undefined) {
+  if (props.metricSelection !== undefined) {
+    const set = 'metricSelection';
     throw new ValidationError(
       `Invalid ${set} with metricsDestination "${props.metricsDestination}": it selects the CloudWatch metrics of the Embedded Metric Format path, which "${props.metricsDestination}" does not send. Expected no ${set}, or metricsDestination "emf" or "both".`,
     );
@@ -239,7 +244,7 @@ function refuseEmfOnlyProps(props: FargateContainerInsightsCollectorProps): void
 
 /** Where a resolved collector sends its Container Insights metrics. */
 export function destinationOf(resolved: ResolvedCollectorProps): MetricsDestination {
-  return resolved.configOptions.metricsDestination ?? 'emf';
+  return resolved.configOptions.metricsDestination ?? DEFAULT_METRICS_DESTINATION;
 }
 
 /** The collector's environment: the values both modes set, by name. */
@@ -266,7 +271,7 @@ export interface CollectorIdentity {
   readonly serviceAccount: kplus.ServiceAccount;
   readonly clusterRole: kplus.ClusterRole;
   readonly clusterRoleBinding: kplus.ClusterRoleBinding;
-  readonly applicationRoles: readonly kplus.Role[];
+  readonly applicationRoles: kplus.Role[];
 }
 
 /**

@@ -35,11 +35,16 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
   /** The ADOT release the configuration is written for. */
   public readonly adotVersion: AdotVersion;
   /** The metrics sent to CloudWatch as metrics, each once. */
-  public readonly metrics: readonly string[];
+  public readonly metrics: string[];
   /** The metrics sent to CloudWatch with their dimension sets, one entry per awsemf metric declaration. */
-  public readonly metricDeclarations: readonly MetricDeclarationSpec[];
-  /** The collector configuration, as an object. */
-  public readonly config: CollectorConfig;
+  public readonly metricDeclarations: MetricDeclarationSpec[];
+  /**
+   * The collector configuration, as an object: the model the YAML is
+   * rendered from, its field names the collector's own keys.
+   *
+   * @internal
+   */
+  public readonly _config: CollectorConfig;
   /**
    * The size the model recommends for `expectedPods`, `replicas` and
    * `scrapeInterval`: the resources unless `resources` was given, its Fargate
@@ -66,19 +71,21 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
    * With application metrics in listed namespaces: the Role in each that lets
    * the collector discover its pods (each bound to `serviceAccount`).
    */
-  public readonly applicationRoles: readonly kplus.Role[];
+  public readonly applicationRoles: kplus.Role[];
   /**
    * The application metrics, validated, with their defaults; the CloudWatch
    * log group with the cluster's name filled in.
+   *
+   * @internal
    */
-  public readonly applicationMetrics?: ApplicationMetricsConfigOptions;
+  public readonly _applicationMetrics?: ApplicationMetricsConfigOptions;
 
   /**
    * The props, validated, with their defaults.
    *
    * @internal
    */
-  protected readonly resolved: ResolvedCollectorProps;
+  protected readonly _resolved: ResolvedCollectorProps;
 
   /**
    * Validates every prop before creating any object, then creates the
@@ -87,13 +94,16 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
   protected constructor(scope: Construct, id: string, props: FargateContainerInsightsCollectorProps) {
     super(scope, id);
     const resolved = resolveCollectorProps(props);
-    this.resolved = resolved;
+    this._resolved = resolved;
     this.clusterName = resolved.clusterName;
     this.region = resolved.region;
     this.serviceAccountRoleArn = resolved.roleArn;
     this.adotVersion = resolved.adotVersion;
-    this.metricDeclarations = resolved.configOptions.declarations;
-    this.metrics = declaredMetrics(this.metricDeclarations);
+    this.metricDeclarations = resolved.configOptions.declarations.map((d) => ({
+      metrics: [...d.metrics],
+      dimensionSets: d.dimensionSets.map((set) => [...set]),
+    }));
+    this.metrics = [...declaredMetrics(this.metricDeclarations)];
     this.sizing = resolved.sizing;
     this.metricsDestination = destinationOf(resolved);
     this.performanceLogGroupName = `/aws/containerinsights/${resolved.clusterName}/performance`;
@@ -113,7 +123,7 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
       ],
       'one collector per app, that is per cluster: each collector scrapes every node, and a second would take the ClusterRoleBinding of the first, which then loses nodes/proxy',
     );
-    this.config = buildCollectorConfig(resolved.configOptions);
+    this._config = buildCollectorConfig(resolved.configOptions);
     ({
       namespace: this.namespace,
       serviceAccount: this.serviceAccount,
@@ -123,7 +133,7 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
     } = createCollectorIdentity(this, resolved));
     const app = resolved.configOptions.applicationMetrics;
     if (app) {
-      this.applicationMetrics = app.cloudWatch
+      this._applicationMetrics = app.cloudWatch
         ? {
             ...app,
             cloudWatch: {

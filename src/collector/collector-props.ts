@@ -2,7 +2,7 @@ import type { Duration } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-29';
 import type { AdotVersion } from '../config/adot-version';
 import type { ApplicationMetrics } from '../config/application-metrics';
-import type { Dimension, MetricDeclarationSpec, MetricProfile } from '../config/metric-catalog';
+import type { MetricSelection } from '../config/metric-selection';
 import type { MetricsDestination } from '../config/otlp';
 
 /** Properties of a {@link FargateContainerInsightsCollector}. */
@@ -112,40 +112,16 @@ export interface FargateContainerInsightsCollectorProps {
   readonly fargateNodesOnly?: boolean;
 
   /**
-   * Which metrics become CloudWatch metrics, by profile: `reference` (the AWS
-   * reference manifest's 8 pod metrics in 3 dimension sets with `LaunchType`)
-   * or `console` (those, plus the names and dimension sets the Container
-   * Insights console reads, as far as Fargate can give them). Every metric the
-   * pipeline computes is still written to the performance log group. Set at
-   * most one of `metricProfile`, `metricDeclarations` and `metrics`/`dimensionSets`.
+   * Which metrics become CloudWatch metrics, with which dimension sets: a
+   * profile (`MetricSelection.profile(MetricProfile.CONSOLE)`), one
+   * declaration (`MetricSelection.metrics([...], [[...]])`) or declarations of
+   * your own (`MetricSelection.declarations([...])`). Each metric in each set
+   * is a billed custom metric per value of the set; every metric the pipeline
+   * computes is still written to the performance log group.
    *
-   * @default 'reference'
+   * @default MetricSelection.DEFAULT, the AWS reference manifest's 8 pod metrics in 3 dimension sets with `LaunchType`
    */
-  readonly metricProfile?: MetricProfile;
-
-  /**
-   * Your own choice of CloudWatch metrics: groups of catalog metrics, each sent
-   * with its dimension sets (one awsemf `metric_declarations` entry each). Each
-   * metric in each set is a billed custom metric per value of the set.
-   *
-   * @default the declarations of `metricProfile`
-   */
-  readonly metricDeclarations?: readonly MetricDeclarationSpec[];
-
-  /**
-   * Shorthand for a single declaration: metrics sent to CloudWatch as metrics,
-   * names from `METRIC_CATALOG`, each with every set in `dimensionSets`.
-   *
-   * @default the 8 pod metrics of the AWS reference manifest (`DEFAULT_METRICS`) when `dimensionSets` is set, otherwise the `metricProfile`'s
-   */
-  readonly metrics?: readonly string[];
-
-  /**
-   * Dimension sets attached to every metric in `metrics`.
-   *
-   * @default cluster, namespace and pod (`DEFAULT_DIMENSION_SETS`) when `metrics` is set, otherwise the `metricProfile`'s
-   */
-  readonly dimensionSets?: ReadonlyArray<readonly Dimension[]>;
+  readonly metricSelection?: MetricSelection;
 
   /**
    * Retention, in days, of the performance log group
@@ -195,11 +171,10 @@ export interface FargateContainerInsightsCollectorProps {
    *   CloudWatch extracts the declared metrics (billed per metric);
    * - `otlp`: OpenTelemetry metrics to CloudWatch's OTLP endpoint in `region`,
    *   under cAdvisor's names with Kubernetes attributes, queried with PromQL
-   *   (billed per GB ingested); the EMF-only props (`metricProfile`,
-   *   `metricDeclarations`, `metrics`, `dimensionSets`) are then refused;
+   *   (billed per GB ingested); `metricSelection`, which shapes only the EMF path, is then refused;
    * - `both`: both at once, to migrate (each node is scraped twice).
    *
-   * @default 'emf'
+   * @default MetricsDestination.EMF
    */
   readonly metricsDestination?: MetricsDestination;
 

@@ -87,9 +87,9 @@ export class FargateContainerInsightsCollector extends ContainerInsightsCollecto
 
   public constructor(scope: Construct, id: string, props: FargateContainerInsightsCollectorProps) {
     super(scope, id, props);
-    const { resolved } = this;
+    const resolved = this._resolved;
     const { namespaceName, image, resources, replicas, configOptions } = resolved;
-    this.configYaml = renderedConfig(configOptions, this.config);
+    this.configYaml = renderedConfig(configOptions, this._config);
     const environment = collectorEnvironment(resolved);
 
     const labels = { ...POD_LABELS };

@@ -200,8 +200,13 @@ export interface FargateContainerInsightsOperatorCollectorProps extends FargateC
 export class FargateContainerInsightsOperatorCollector extends ContainerInsightsCollectorBase {
   /** The `OpenTelemetryCollector` custom resource. */
   public readonly collector: ApiObject;
-  /** The custom resource's `spec`, as emitted. */
-  public readonly spec: OpenTelemetryCollectorSpec;
+  /**
+   * The custom resource's `spec`, as emitted; `collector` is the object to
+   * change it through.
+   *
+   * @internal
+   */
+  public readonly _spec: OpenTelemetryCollectorSpec;
   /** The vCPU and memory Fargate provisions, and bills, for each collector pod. */
   public readonly fargateSize: FargatePodSize;
   /** The operator release the custom resource is written for. */
@@ -209,7 +214,7 @@ export class FargateContainerInsightsOperatorCollector extends ContainerInsights
 
   public constructor(scope: Construct, id: string, props: FargateContainerInsightsOperatorCollectorProps) {
     super(scope, id, props);
-    const { resolved } = this;
+    const resolved = this._resolved;
     if (props.operatorVersion !== undefined && !(props.operatorVersion instanceof OperatorVersion)) {
       invalidInput(
         'operatorVersion',
@@ -227,14 +232,14 @@ export class FargateContainerInsightsOperatorCollector extends ContainerInsights
       failureThreshold,
       timeoutSeconds: 5,
     });
-    this.spec = {
+    this._spec = {
       mode: 'statefulset',
       image: resolved.image,
       imagePullPolicy: 'IfNotPresent',
       replicas: resolved.replicas,
       serviceAccount: COLLECTOR_NAMES.serviceAccount,
       upgradeStrategy: 'none',
-      config: escapedCollectorConfig(this.config),
+      config: escapedCollectorConfig(this._config),
       env: [
         ...Object.entries(environment).map(([name, value]) => ({ name, value })),
         // The shard this pod scrapes: its index in the StatefulSet (0, 1, ...).
@@ -278,7 +283,7 @@ export class FargateContainerInsightsOperatorCollector extends ContainerInsights
       apiVersion: 'opentelemetry.io/v1beta1',
       kind: 'OpenTelemetryCollector',
       metadata: { name: OPERATOR_COLLECTOR_NAME, namespace: resolved.namespaceName, labels: { app: 'aws-adot' } },
-      spec: this.spec,
+      spec: this._spec,
     });
   }
 }

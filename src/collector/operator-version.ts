@@ -100,8 +100,11 @@ export class OperatorVersion {
     public readonly tag: string,
   ) {}
 
-  /** Whether this release's CRD has the `spec` field. */
-  public accepts(field: OperatorSpecField): boolean {
+  /**
+   * Whether this release's CRD has the `spec` field; false for a field the
+   * library does not track (`startupProbe` and `readinessProbe` are tracked).
+   */
+  public accepts(field: string): boolean {
     const entry = OPERATOR_SPEC_FIELDS.find((f) => f.field === field);
     return entry !== undefined && compareTags(this.tag, entry.since) >= 0;
   }

@@ -47,8 +47,6 @@ interface VersionTraits {
   readonly contrib: string;
   /** Component type of the metrics generation processor. */
   readonly metricsGenerationProcessor: MetricsGenerationProcessorType;
-  /** Default `health_check` endpoint when none is configured. */
-  readonly healthCheckDefaultEndpoint: string;
   /** How `service.telemetry.metrics` is configured (collector core's telemetry factory). */
   readonly telemetryMetrics: TelemetryMetricsStyle;
   /**
@@ -90,7 +88,6 @@ const SHIPPED_BY_ALL: ReadonlySet<string> = new Set([
 const CONTRIB_0_102: VersionTraits = {
   contrib: 'v0.102.0',
   metricsGenerationProcessor: 'experimental_metricsgeneration',
-  healthCheckDefaultEndpoint: '0.0.0.0:13133',
   telemetryMetrics: { style: 'address' },
   components: SHIPPED_BY_ALL,
 };
@@ -102,7 +99,6 @@ const CONTRIB_0_109: VersionTraits = { ...CONTRIB_0_102, contrib: 'v0.109.0' };
 const CONTRIB_0_115: VersionTraits = {
   contrib: 'v0.115.0',
   metricsGenerationProcessor: 'metricsgeneration',
-  healthCheckDefaultEndpoint: 'localhost:13133',
   telemetryMetrics: { style: 'readers', defaultFlags: {} },
   components: SHIPPED_BY_ALL,
 };
@@ -170,7 +166,7 @@ export class AdotVersion {
   public static readonly DEFAULT = AdotVersion.V0_49_0;
 
   /** Every supported version tag, oldest first. */
-  public static readonly SUPPORTED: readonly string[] = RELEASES.map(([tag]) => tag);
+  public static readonly SUPPORTED: string[] = RELEASES.map(([tag]) => tag);
 
   /**
    * Looks up a supported release by its tag. A leading `v` is optional.
@@ -204,18 +200,21 @@ export class AdotVersion {
     return this.traits.contrib;
   }
 
-  /** Component type of the metrics generation processor in this release. */
-  public get metricsGenerationProcessor(): MetricsGenerationProcessorType {
+  /**
+   * Component type of the metrics generation processor in this release.
+   *
+   * @internal
+   */
+  public get _metricsGenerationProcessor(): MetricsGenerationProcessorType {
     return this.traits.metricsGenerationProcessor;
   }
 
-  /** Address the `health_check` extension listens on when none is configured. */
-  public get healthCheckDefaultEndpoint(): string {
-    return this.traits.healthCheckDefaultEndpoint;
-  }
-
-  /** How this release configures the endpoint for the collector's own metrics. */
-  public get telemetryMetrics(): TelemetryMetricsStyle {
+  /**
+   * How this release configures the endpoint for the collector's own metrics.
+   *
+   * @internal
+   */
+  public get _telemetryMetrics(): TelemetryMetricsStyle {
     return this.traits.telemetryMetrics;
   }
 
@@ -228,7 +227,7 @@ export class AdotVersion {
   }
 
   /** The supported releases that ship every one of `components`, oldest first. */
-  public static releasesShipping(components: readonly string[]): string[] {
+  public static releasesShipping(components: string[]): string[] {
     return RELEASES.filter(([, traits]) => components.every((c) => traits.components.has(c))).map(([tag]) => tag);
   }
 

@@ -20,13 +20,13 @@ export interface ApplicationMetricDeclaration {
    * histogram or summary by its family name, without `_bucket`, `_sum` or
    * `_count`). Each is matched exactly, never as a pattern.
    */
-  readonly metrics: readonly string[];
+  readonly metrics: string[];
   /**
    * Dimension sets, each a list of label names: `ClusterName`, the labels the
    * scrape adds (`namespace`, `pod`, `app`) or the application's own labels.
    * A metric is sent in a set only when it carries every label of the set.
    */
-  readonly dimensionSets: ReadonlyArray<readonly string[]>;
+  readonly dimensionSets: string[][];
 }
 
 /** Application metrics to CloudWatch, through Embedded Metric Format logs. */
@@ -37,7 +37,7 @@ export interface ApplicationMetricsCloudWatch {
    * not named are dropped at scrape time (or, with Amazon Managed Service for
    * Prometheus also on, before this destination), so they cost nothing here.
    */
-  readonly declarations: readonly ApplicationMetricDeclaration[];
+  readonly declarations: ApplicationMetricDeclaration[];
   /**
    * Log group of the Embedded Metric Format events; `{ClusterName}` is
    * replaced by the cluster's name.
@@ -80,7 +80,7 @@ export interface ApplicationMetrics {
    *
    * @default - every namespace, with a ClusterRole
    */
-  readonly namespaces?: readonly string[];
+  readonly namespaces?: string[];
   /**
    * Send the declared metrics to CloudWatch.
    *
@@ -95,11 +95,17 @@ export interface ApplicationMetrics {
   readonly managedPrometheus?: ApplicationMetricsManagedPrometheus;
 }
 
-/** The destinations, by their field name in {@link ApplicationMetrics}. */
-export const APPLICATION_METRICS_DESTINATIONS = ['cloudWatch', 'managedPrometheus'] as const;
+/** Where application metrics can go, each value the name of its field in {@link ApplicationMetrics}. */
+export enum ApplicationMetricsDestination {
+  /** CloudWatch, as Embedded Metric Format: `ApplicationMetrics.cloudWatch`. */
+  CLOUD_WATCH = 'cloudWatch',
+  /** Amazon Managed Service for Prometheus, by remote write: `ApplicationMetrics.managedPrometheus`. */
+  MANAGED_PROMETHEUS = 'managedPrometheus',
+}
 
-/** An application metrics destination. */
-export type ApplicationMetricsDestination = (typeof APPLICATION_METRICS_DESTINATIONS)[number];
+/** Every application metrics destination. */
+export const APPLICATION_METRICS_DESTINATIONS: readonly ApplicationMetricsDestination[] =
+  Object.values(ApplicationMetricsDestination);
 
 /** Log group of the application metrics unless told otherwise. */
 export const DEFAULT_APPLICATION_LOG_GROUP = '/aws/containerinsights/{ClusterName}/prometheus';
@@ -127,7 +133,7 @@ export const APPLICATION_LABELS = {
  * default, per application in each namespace (3 custom metrics for the
  * sample). A metric the image does not serve costs nothing.
  */
-export const SAMPLE_GO_WEBAPP_DECLARATIONS: readonly ApplicationMetricDeclaration[] = [
+export const SAMPLE_GO_WEBAPP_DECLARATIONS: ApplicationMetricDeclaration[] = [
   {
     metrics: ['http_requests_total', 'go_goroutines', 'process_resident_memory_bytes'],
     dimensionSets: [['ClusterName', 'namespace', 'app']],

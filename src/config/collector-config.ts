@@ -14,6 +14,7 @@ import {
   operandsOf,
 } from './metric-catalog';
 import {
+  DEFAULT_METRICS_DESTINATION,
   type MetricsDestination,
   OTLP_BATCH_SIZE,
   OTLP_CADVISOR_FAMILIES,
@@ -764,7 +765,7 @@ export function memoryLimiterFor(memoryLimitMiB: number): MemoryLimiterProcessor
  * release's default flags so the metric names do not change.
  */
 function telemetryMetrics(version: AdotVersion): TelemetryMetricsConfig {
-  const telemetry = version.telemetryMetrics;
+  const telemetry = version._telemetryMetrics;
   if (telemetry.style === 'address') return { address: `0.0.0.0:${TELEMETRY_PORT}` };
   return {
     readers: [
@@ -1328,7 +1329,7 @@ export function buildCollectorConfig(options: CollectorConfigOptions): Collector
     const rules = atLevel.filter((m) => m.source.kind !== 'greatest').map(generationRule);
     const greatest = atLevel.filter((m) => m.source.kind === 'greatest').flatMap(greatestTransforms);
     return [
-      ...(rules.length > 0 ? [[`${options.version.metricsGenerationProcessor}/${i + 1}`, { rules }] as const] : []),
+      ...(rules.length > 0 ? [[`${options.version._metricsGenerationProcessor}/${i + 1}`, { rules }] as const] : []),
       ...(greatest.length > 0 ? [[`metricstransform/greatest_${i + 1}`, { transforms: greatest }] as const] : []),
     ];
   }).flat();
@@ -1363,7 +1364,7 @@ export function buildCollectorConfig(options: CollectorConfigOptions): Collector
   ];
 
   const app = options.applicationMetrics && applicationSection(options, options.applicationMetrics);
-  const destination = options.metricsDestination ?? 'emf';
+  const destination = options.metricsDestination ?? DEFAULT_METRICS_DESTINATION;
   const emf = sendsEmf(destination);
   const otlp = sendsOtlp(destination) ? otlpSection(options) : undefined;
   // A processor shared by pipelines (memory_limiter, resourcedetection) is defined once.

@@ -1,5 +1,5 @@
 import { showValue, ValidationError } from '../core/errors';
-import type { Dimension, MetricDeclarationSpec } from './metric-catalog';
+import { Dimension, type MetricDeclarationSpec } from './metric-catalog';
 
 /**
  * How many CloudWatch custom metrics a metric selection creates, and what they
@@ -64,8 +64,8 @@ export interface CustomMetricsEstimate {
 
 /** How many distinct value combinations a dimension set takes. */
 export function dimensionSetValues(set: readonly Dimension[], namespaces: number, pods: number): number {
-  if (set.includes('PodName') || set.includes('NodeName')) return pods;
-  if (set.includes('Namespace')) return namespaces;
+  if (set.includes(Dimension.POD_NAME) || set.includes(Dimension.NODE_NAME)) return pods;
+  if (set.includes(Dimension.NAMESPACE)) return namespaces;
   return 1;
 }
 

@@ -535,11 +535,22 @@ export const METRIC_CATALOG: readonly MetricDefinition[] = [
   ...GENERATED,
 ];
 
-/** Every dimension (metric label) the pipeline can attach to a metric. */
-export const DIMENSIONS = ['ClusterName', 'LaunchType', 'Namespace', 'NodeName', 'PodName'] as const;
+/** A CloudWatch dimension (metric label) the pipeline can attach to a metric. */
+export enum Dimension {
+  /** The cluster's name, on every metric. */
+  CLUSTER_NAME = 'ClusterName',
+  /** `fargate`, as the AWS reference manifest sets it. */
+  LAUNCH_TYPE = 'LaunchType',
+  /** The pod's namespace. */
+  NAMESPACE = 'Namespace',
+  /** The Fargate node's name. */
+  NODE_NAME = 'NodeName',
+  /** The pod's name. */
+  POD_NAME = 'PodName',
+}
 
-/** A CloudWatch dimension the pipeline can attach to a metric. */
-export type Dimension = (typeof DIMENSIONS)[number];
+/** Every dimension, in the order messages list them. */
+export const DIMENSIONS: readonly Dimension[] = Object.values(Dimension);
 
 /**
  * The dimensions each scope's metrics carry. Node series belong to no pod,
@@ -548,19 +559,19 @@ export type Dimension = (typeof DIMENSIONS)[number];
 export const SCOPE_DIMENSIONS: Readonly<Record<MetricScope, readonly Dimension[]>> = {
   container: DIMENSIONS,
   pod: DIMENSIONS,
-  node: ['ClusterName', 'LaunchType', 'NodeName'],
+  node: [Dimension.CLUSTER_NAME, Dimension.LAUNCH_TYPE, Dimension.NODE_NAME],
 };
 
 /** Metrics sent to CloudWatch with the same dimension sets: one awsemf `metric_declarations` entry. */
 export interface MetricDeclarationSpec {
   /** Catalog names of the metrics. */
-  readonly metrics: readonly string[];
+  readonly metrics: string[];
   /** The dimension sets each of them is sent with (each set is one custom metric per value). */
-  readonly dimensionSets: ReadonlyArray<readonly Dimension[]>;
+  readonly dimensionSets: Dimension[][];
 }
 
 /** The 8 pod metrics the AWS reference manifest sends to CloudWatch. */
-export const DEFAULT_METRICS: readonly string[] = [
+export const DEFAULT_METRICS: string[] = [
   'pod_cpu_utilization_over_pod_limit',
   'pod_cpu_usage_total',
   'pod_cpu_limit',
@@ -572,10 +583,10 @@ export const DEFAULT_METRICS: readonly string[] = [
 ];
 
 /** The 3 dimension sets of the AWS reference manifest: cluster, namespace and pod. */
-export const DEFAULT_DIMENSION_SETS: ReadonlyArray<readonly Dimension[]> = [
-  ['ClusterName', 'LaunchType'],
-  ['ClusterName', 'Namespace', 'LaunchType'],
-  ['ClusterName', 'Namespace', 'PodName', 'LaunchType'],
+export const DEFAULT_DIMENSION_SETS: Dimension[][] = [
+  [Dimension.CLUSTER_NAME, Dimension.LAUNCH_TYPE],
+  [Dimension.CLUSTER_NAME, Dimension.NAMESPACE, Dimension.LAUNCH_TYPE],
+  [Dimension.CLUSTER_NAME, Dimension.NAMESPACE, Dimension.POD_NAME, Dimension.LAUNCH_TYPE],
 ];
 
 /**
@@ -592,10 +603,10 @@ export const CONTAINER_INSIGHTS_EKS_METRICS: Readonly<Record<string, ReadonlyArr
   const cluster = [['ClusterName']];
   const node = [['NodeName', 'ClusterName', 'InstanceId'], ['ClusterName']];
   const pod = [
-    ['PodName', 'Namespace', 'ClusterName'],
-    ['Namespace', 'ClusterName'],
-    ['Service', 'Namespace', 'ClusterName'],
-    ['ClusterName'],
+    [Dimension.POD_NAME, Dimension.NAMESPACE, Dimension.CLUSTER_NAME],
+    [Dimension.NAMESPACE, Dimension.CLUSTER_NAME],
+    ['Service', Dimension.NAMESPACE, Dimension.CLUSTER_NAME],
+    [Dimension.CLUSTER_NAME],
   ];
   const podReserved = [['PodName', 'Namespace', 'ClusterName'], ['ClusterName']];
   return {
@@ -636,10 +647,15 @@ export const CONTAINER_INSIGHTS_EKS_METRICS: Readonly<Record<string, ReadonlyArr
  *   Container Insights console reads for pods, namespaces and the cluster, as
  *   far as cAdvisor on Fargate can honestly give them (see `CONSOLE_DECLARATIONS`).
  */
-export type MetricProfile = 'reference' | 'console';
+export enum MetricProfile {
+  /** What the AWS reference manifest sends. The default. */
+  REFERENCE = 'reference',
+  /** `REFERENCE`, plus what the Container Insights console reads, as far as Fargate gives it. */
+  CONSOLE = 'console',
+}
 
 /** Every metric profile, for validation messages. */
-export const METRIC_PROFILES: readonly MetricProfile[] = ['reference', 'console'];
+export const METRIC_PROFILES: readonly MetricProfile[] = Object.values(MetricProfile);
 
 /** The `reference` profile. */
 export const REFERENCE_DECLARATIONS: readonly MetricDeclarationSpec[] = [
@@ -669,7 +685,11 @@ export const CONSOLE_DECLARATIONS: readonly MetricDeclarationSpec[] = [
       'pod_network_rx_bytes',
       'pod_network_tx_bytes',
     ],
-    dimensionSets: [['PodName', 'Namespace', 'ClusterName'], ['Namespace', 'ClusterName'], ['ClusterName']],
+    dimensionSets: [
+      [Dimension.POD_NAME, Dimension.NAMESPACE, Dimension.CLUSTER_NAME],
+      [Dimension.NAMESPACE, Dimension.CLUSTER_NAME],
+      [Dimension.CLUSTER_NAME],
+    ],
   },
   {
     metrics: [
@@ -680,14 +700,14 @@ export const CONSOLE_DECLARATIONS: readonly MetricDeclarationSpec[] = [
       'node_memory_working_set',
       'node_memory_utilization',
     ],
-    dimensionSets: [['ClusterName']],
+    dimensionSets: [[Dimension.CLUSTER_NAME]],
   },
 ];
 
 /** The metric declarations of each profile. */
 export const PROFILE_DECLARATIONS: Readonly<Record<MetricProfile, readonly MetricDeclarationSpec[]>> = {
-  reference: REFERENCE_DECLARATIONS,
-  console: [...REFERENCE_DECLARATIONS, ...CONSOLE_DECLARATIONS],
+  [MetricProfile.REFERENCE]: REFERENCE_DECLARATIONS,
+  [MetricProfile.CONSOLE]: [...REFERENCE_DECLARATIONS, ...CONSOLE_DECLARATIONS],
 };
 
 const FARGATE_NODE_SIZE =

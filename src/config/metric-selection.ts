@@ -1,15 +1,15 @@
 import { invalidInput, showValue, ValidationError } from '../core/errors';
 import { validateStringList } from '../core/validation';
 import {
+  CONSOLE_DECLARATIONS,
   DEFAULT_DIMENSION_SETS,
-  DEFAULT_METRICS,
   DIMENSIONS,
   type Dimension,
   findMetric,
   METRIC_CATALOG,
   METRIC_PROFILES,
   type MetricDeclarationSpec,
-  type MetricProfile,
+  MetricProfile,
   NOT_PRODUCED_DIMENSIONS,
   NOT_PRODUCED_METRICS,
   PROFILE_DECLARATIONS,
@@ -141,53 +141,67 @@ export function validateMetricDeclarations(
   });
 }
 
-/** The ways a user can say which metrics CloudWatch gets. */
-export interface MetricChoice {
-  /** A profile: `reference` or `console`. */
-  readonly metricProfile?: MetricProfile;
-  /** Declarations of one's own. */
-  readonly metricDeclarations?: readonly MetricDeclarationSpec[];
-  /** The metrics of a single declaration. */
-  readonly metrics?: readonly string[];
-  /** The dimension sets of that declaration. */
-  readonly dimensionSets?: ReadonlyArray<readonly Dimension[]>;
-}
-
 /**
- * Resolves the one way the metrics were chosen into declarations: a profile
- * (default `reference`), declarations of your own, or the `metrics` and
- * `dimensionSets` shorthand for a single declaration.
+ * Which Container Insights metrics become CloudWatch metrics, and with which
+ * dimension sets: a profile, one declaration, or declarations of your own.
+ * Validated when made, so a bad choice fails where it is written.
+ *
+ * @example
+ * MetricSelection.profile(MetricProfile.CONSOLE)
+ * MetricSelection.metrics(['pod_cpu_utilization'], [[Dimension.CLUSTER_NAME]])
  */
-export function resolveMetricDeclarations(choice: MetricChoice): readonly MetricDeclarationSpec[] {
-  const given = [
-    ...(choice.metricProfile !== undefined ? ['metricProfile'] : []),
-    ...(choice.metricDeclarations !== undefined ? ['metricDeclarations'] : []),
-    ...(choice.metrics !== undefined || choice.dimensionSets !== undefined ? ['metrics/dimensionSets'] : []),
-  ];
-  if (given.length > 1) {
-    throw new ValidationError(
-      `Invalid metric selection: ${given.join(' and ')} are both set; expected one of metricProfile, metricDeclarations, or metrics with dimensionSets.`,
-    );
+export class MetricSelection {
+  /** The AWS reference manifest's choice: `MetricProfile.REFERENCE`. */
+  public static readonly DEFAULT = MetricSelection.profile(MetricProfile.REFERENCE);
+
+  /** A named profile's declarations. */
+  public static profile(profile: MetricProfile): MetricSelection {
+    if (!METRIC_PROFILES.includes(profile)) {
+      invalidInput('metricProfile', profile, `one of ${METRIC_PROFILES.join(', ')}`);
+    }
+    return new MetricSelection(PROFILE_DECLARATIONS[profile], profile);
   }
-  if (choice.metricDeclarations !== undefined) {
-    validateMetricDeclarations(choice.metricDeclarations);
-    return choice.metricDeclarations;
-  }
-  if (choice.metrics !== undefined || choice.dimensionSets !== undefined) {
-    const declaration = {
-      metrics: choice.metrics ?? DEFAULT_METRICS,
-      dimensionSets: choice.dimensionSets ?? DEFAULT_DIMENSION_SETS,
-    };
+
+  /**
+   * One declaration: each of `metrics` (names from the catalog) in each of
+   * `dimensionSets`.
+   *
+   * @param metrics metric names from the catalog, each once
+   * @param dimensionSets the dimension sets of every metric; default: cluster, namespace and pod (`DEFAULT_DIMENSION_SETS`)
+   */
+  public static metrics(metrics: string[], dimensionSets?: Dimension[][]): MetricSelection {
+    const declaration = { metrics, dimensionSets: dimensionSets ?? DEFAULT_DIMENSION_SETS };
     validateMetricSelection(declaration.metrics, declaration.dimensionSets);
-    return [declaration];
+    return new MetricSelection([declaration]);
   }
-  const profile = choice.metricProfile ?? 'reference';
-  if (!METRIC_PROFILES.includes(profile)) {
-    throw new ValidationError(
-      `Invalid metricProfile ${showValue(profile)}: expected one of ${METRIC_PROFILES.join(', ')}.`,
-    );
+
+  /**
+   * What the Container Insights console reads, without the reference's
+   * `LaunchType` sets: the console's views for about half the reference's price.
+   */
+  public static consoleViews(): MetricSelection {
+    return new MetricSelection(CONSOLE_DECLARATIONS);
   }
-  return PROFILE_DECLARATIONS[profile];
+
+  /** Declarations of your own: groups of catalog metrics, each group with its dimension sets. */
+  public static declarations(declarations: MetricDeclarationSpec[]): MetricSelection {
+    validateMetricDeclarations(declarations);
+    return new MetricSelection(declarations);
+  }
+
+  /** The declarations, one awsemf `metric_declarations` entry each. */
+  public readonly metricDeclarations: MetricDeclarationSpec[];
+
+  /** The profile chosen, if the selection is one. */
+  public readonly metricProfile?: MetricProfile;
+
+  private constructor(declarations: readonly MetricDeclarationSpec[], profile?: MetricProfile) {
+    this.metricDeclarations = declarations.map((d) => ({
+      metrics: [...d.metrics],
+      dimensionSets: d.dimensionSets.map((set) => [...set]),
+    }));
+    if (profile !== undefined) this.metricProfile = profile;
+  }
 }
 
 /** Every metric the declarations send, each once, in declaration order. */

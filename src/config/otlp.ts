@@ -16,16 +16,26 @@ import { invalidInput, showValue, ValidationError } from '../core/errors';
  * - `otlp`: OpenTelemetry metrics over OTLP (billed per GB, queried with PromQL);
  * - `both`: both at once, to migrate.
  */
-export type MetricsDestination = 'emf' | 'otlp' | 'both';
+export enum MetricsDestination {
+  /** Embedded Metric Format log events, from which CloudWatch extracts the declared metrics. The default. */
+  EMF = 'emf',
+  /** OpenTelemetry metrics over OTLP, queried with PromQL. */
+  OTLP = 'otlp',
+  /** Both at once, to migrate. */
+  BOTH = 'both',
+}
+
+/** Where Container Insights metrics go unless told otherwise. */
+export const DEFAULT_METRICS_DESTINATION = MetricsDestination.EMF;
 
 /** Every metrics destination. */
-export const METRICS_DESTINATIONS: readonly MetricsDestination[] = ['emf', 'otlp', 'both'];
+export const METRICS_DESTINATIONS: readonly MetricsDestination[] = Object.values(MetricsDestination);
 
 /** Whether a destination includes the classic Embedded Metric Format path. */
-export const sendsEmf = (destination: MetricsDestination): boolean => destination !== 'otlp';
+export const sendsEmf = (destination: MetricsDestination): boolean => destination !== MetricsDestination.OTLP;
 
 /** Whether a destination includes the OTLP path. */
-export const sendsOtlp = (destination: MetricsDestination): boolean => destination !== 'emf';
+export const sendsOtlp = (destination: MetricsDestination): boolean => destination !== MetricsDestination.EMF;
 
 /**
  * The regions where the CloudWatch user guide lists OTLP metrics ingestion

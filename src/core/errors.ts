@@ -2,13 +2,23 @@
  * Raised for a prop, environment variable or selection that the library cannot
  * turn into a working collector. The message names the input, echoes the
  * offending value and states the accepted form.
+ *
+ * An `Error` at run time (`instanceof Error`, with a stack), though declared
+ * without `extends Error`: jsii cannot carry a subclass of JavaScript's
+ * built-in `Error` to other languages.
  */
-export class ValidationError extends Error {
+export class ValidationError {
+  /** The error's name, `ValidationError`. */
+  public readonly name: string = 'ValidationError';
+  /** What is wrong: the input, the value and the accepted form. */
+  public readonly message: string;
+
   public constructor(message: string) {
-    super(message);
-    this.name = 'ValidationError';
+    this.message = message;
+    Error.captureStackTrace(this, ValidationError);
   }
 }
+Object.setPrototypeOf(ValidationError.prototype, Error.prototype);
 
 /** Longest echo of a value in a message; longer ones are cut with "…". */
 const MAX_SHOWN = 200;

@@ -70,7 +70,7 @@ export interface CollectorSizing {
   readonly fargateSize: FargatePodSize;
   /** The monthly price of all replicas, us-east-1 on-demand. */
   readonly monthlyUsd: number;
-  /** The replicas that keep each at most {@link MAX_NODES_PER_REPLICA} nodes; more than `replicas` means add some. */
+  /** The replicas that keep each within the per-replica node limit; more than `replicas` means add some. */
   readonly recommendedReplicas: number;
 }
 

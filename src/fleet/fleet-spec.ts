@@ -13,6 +13,7 @@ import {
   visit,
 } from 'yaml';
 import { MAX_EXPECTED_PODS } from '../collector/collector-base';
+import { COLLECTOR_MODES, type CollectorMode } from '../collector/collector-mode';
 import { OPERATOR_V1BETA1_MINIMUM, OperatorVersion } from '../collector/operator-version';
 import { AdotVersion } from '../config/adot-version';
 import {
@@ -103,7 +104,7 @@ export interface FleetCluster {
    *
    * @default 'manifests'
    */
-  readonly collectorMode?: 'manifests' | 'operator';
+  readonly collectorMode?: CollectorMode;
   /**
    * The OpenTelemetry Operator release installed, with `collectorMode: operator`:
    * the custom resource carries only the fields its CRD accepts.
@@ -168,7 +169,7 @@ export interface FleetCluster {
    * Where the Container Insights metrics go: `emf` (classic), `otlp`
    * (OpenTelemetry metrics for PromQL) or `both` (to migrate).
    *
-   * @default 'emf'
+   * @default MetricsDestination.EMF
    */
   readonly metricsDestination?: MetricsDestination;
   /**
@@ -389,7 +390,7 @@ const CLUSTER_FIELDS: Readonly<Record<keyof FleetCluster, Field>> = {
   collectorMode: oneOf(
     'string',
     'manifests: a StatefulSet, ConfigMap and Service; operator: an OpenTelemetryCollector for the OpenTelemetry Operator (ADOT add-on). Default: manifests.',
-    ['manifests', 'operator'],
+    COLLECTOR_MODES,
     'one of manifests, operator',
   ),
   operatorVersion: {

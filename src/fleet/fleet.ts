@@ -8,13 +8,21 @@ import {
   DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
   DEFAULT_SCRAPE_INTERVAL,
 } from '../collector/collector-base';
+import { CollectorMode } from '../collector/collector-mode';
 import { FargateContainerInsightsCollector } from '../collector/fargate-container-insights-collector';
 import { FargateContainerInsightsOperatorCollector } from '../collector/fargate-container-insights-operator-collector';
 import { OperatorVersion } from '../collector/operator-version';
 import { AdotVersion } from '../config/adot-version';
 import { estimateCustomMetrics, estimatePerformanceLogs, type MonthlyBill, monthlyBill } from '../config/cost-estimate';
-import { PROFILE_DECLARATIONS } from '../config/metric-catalog';
-import { estimateOtlpIngestion, OTLP_PRICE_NOTE, sendsEmf, sendsOtlp } from '../config/otlp';
+import { MetricProfile, PROFILE_DECLARATIONS } from '../config/metric-catalog';
+import { MetricSelection } from '../config/metric-selection';
+import {
+  DEFAULT_METRICS_DESTINATION,
+  estimateOtlpIngestion,
+  OTLP_PRICE_NOTE,
+  sendsEmf,
+  sendsOtlp,
+} from '../config/otlp';
 import { ValidationError } from '../core/errors';
 import { FileBatch, writeFoldersSafely } from '../core/output';
 import { sizeCollector } from '../fargate/collector-sizing';
@@ -78,7 +86,7 @@ export function addClusterCharts(app: App, cluster: FleetCluster): ClusterConstr
     ...(cluster.namespace === undefined ? {} : { namespace: cluster.namespace }),
     ...(cluster.replicas === undefined ? {} : { replicas: cluster.replicas }),
     ...(cluster.fargateNodesOnly === undefined ? {} : { fargateNodesOnly: cluster.fargateNodesOnly }),
-    ...(cluster.metricProfile === undefined ? {} : { metricProfile: cluster.metricProfile }),
+    ...(cluster.metricProfile === undefined ? {} : { metricSelection: MetricSelection.profile(cluster.metricProfile) }),
     ...(cluster.expectedPods === undefined ? {} : { expectedPods: cluster.expectedPods }),
     ...(cluster.performanceLogRetentionDays === undefined
       ? {}
@@ -92,7 +100,7 @@ export function addClusterCharts(app: App, cluster: FleetCluster): ClusterConstr
   };
   const chart = new Chart(app, CLUSTER_CHARTS.collector);
   const collector =
-    cluster.collectorMode === 'operator'
+    cluster.collectorMode === CollectorMode.OPERATOR
       ? new FargateContainerInsightsOperatorCollector(chart, 'Collector', {
           ...props,
           ...(cluster.operatorVersion === undefined
@@ -121,7 +129,7 @@ export function prerequisitesOf(constructs: ClusterConstructs, cluster: FleetClu
     workloadNamespaces: constructs.sampleApp ? [constructs.sampleApp.namespace.name] : [],
     ...(constructs.logging ? { logging: constructs.logging } : {}),
     ...(cluster.oidcIssuer === undefined ? {} : { oidcIssuer: cluster.oidcIssuer }),
-    ...(cluster.collectorMode === 'operator' ? { operatorMode: true } : {}),
+    ...(cluster.collectorMode === CollectorMode.OPERATOR ? { operatorMode: true } : {}),
   });
 }
 
@@ -322,7 +330,7 @@ export function estimateFleet(fleet: Fleet): FleetEstimate {
       needMoreReplicas.push({ name: cluster.name, replicas: sizing.recommendedReplicas });
     }
     const metrics = estimateCustomMetrics({
-      declarations: PROFILE_DECLARATIONS[cluster.metricProfile ?? 'reference'],
+      declarations: PROFILE_DECLARATIONS[cluster.metricProfile ?? MetricProfile.REFERENCE],
       namespaces: Math.min(10, expectedPods),
       pods: expectedPods,
     });
@@ -331,7 +339,7 @@ export function estimateFleet(fleet: Fleet): FleetEstimate {
       scrapeIntervalSeconds,
       retentionDays: cluster.performanceLogRetentionDays ?? DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
     });
-    const destination = cluster.metricsDestination ?? 'emf';
+    const destination = cluster.metricsDestination ?? DEFAULT_METRICS_DESTINATION;
     const bill = sendsEmf(destination)
       ? monthlyBill(metrics, logs, sizing.monthlyUsd)
       : { metricsUsd: 0, logsUsd: 0, collectorUsd: sizing.monthlyUsd, totalUsd: sizing.monthlyUsd };

@@ -85,7 +85,8 @@ export interface FargateLoggingProps {
   readonly logStreamPrefix?: string;
 
   /**
-   * Days CloudWatch Logs keeps the log events, one of {@link LOG_RETENTION_DAYS}.
+   * Days CloudWatch Logs keeps the log events: a retention CloudWatch Logs
+   * accepts (another is refused, with the list).
    * Set when Fluent Bit creates the group.
    *
    * @default - the log group's own setting (never expire for a new group)
@@ -113,14 +114,14 @@ export interface FargateLoggingProps {
    *
    * @default - none
    */
-  readonly filters?: readonly FluentBitFilter[];
+  readonly filters?: FluentBitFilter[];
 
   /**
    * More `[PARSER]` sections, for `parser` filters.
    *
    * @default - none
    */
-  readonly parsers?: readonly FluentBitParser[];
+  readonly parsers?: FluentBitParser[];
 
   /**
    * Also ship Fluent Bit's own process logs to the log group
@@ -263,9 +264,19 @@ export class FargateLogging extends Construct {
    * writes to.
    *
    * @param accountId the 12-digit AWS account of the cluster
-   * @param partition the AWS partition, e.g. `aws`, `aws-cn`, `aws-us-gov`
+   * @param partition the AWS partition, e.g. `aws`, `aws-cn`, `aws-us-gov`; default `aws`
+   * @returns the policy document as JSON text, for `aws iam put-role-policy --policy-document`
    */
-  public podExecutionRolePolicy(accountId: string, partition = 'aws'): IamPolicyDocument {
+  public podExecutionRolePolicy(accountId: string, partition?: string): string {
+    return `${JSON.stringify(this._podExecutionRolePolicyDocument(accountId, partition), null, 2)}\n`;
+  }
+
+  /**
+   * The same policy as an object.
+   *
+   * @internal
+   */
+  public _podExecutionRolePolicyDocument(accountId: string, partition = 'aws'): IamPolicyDocument {
     if (!/^\d{12}$/.test(accountId)) invalid('accountId', accountId, 'a 12-digit AWS account id');
     if (!/^aws(-[a-z]+)*$/.test(partition))
       invalid('partition', partition, 'an AWS partition such as "aws" or "aws-cn"');

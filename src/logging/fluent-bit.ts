@@ -55,7 +55,7 @@ export const FARGATE_LOGGING_MAX_CHARACTERS = 5300;
 
 /** A `[FILTER]` section. */
 export interface FluentBitFilter {
-  /** The filter plugin, one of {@link FARGATE_FILTER_PLUGINS}. */
+  /** The filter plugin: one that Fargate's log router supports (another is refused, with the list). */
   readonly name: string;
   /** Tag pattern of the records it applies to, e.g. `kube.*`. */
   readonly match: string;
@@ -75,7 +75,7 @@ export interface FluentBitParser {
 
 /** An `[OUTPUT]` section. */
 export interface FluentBitOutput {
-  /** The output plugin, one of {@link FARGATE_OUTPUT_PLUGINS}. */
+  /** The output plugin: one that Fargate's log router supports (another is refused, with the list). */
   readonly name: string;
   /** Tag pattern of the records it sends. */
   readonly match: string;

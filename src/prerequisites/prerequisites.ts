@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Yaml } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-29';
+import { DEFAULT_METRICS_DESTINATION, MetricsDestination } from '../config/otlp';
 import { showValue, ValidationError } from '../core/errors';
 import { PATTERNS } from '../core/validation';
 import type { FargateLogging, IamPolicyDocument } from '../logging/fargate-logging';
@@ -62,11 +63,11 @@ export interface PrerequisiteCollector {
    * performance log group (and the managed policy for it); with `otlp` or
    * `both` CloudWatch's OTLP endpoint (and `cloudwatch:PutMetricData`).
    *
-   * @default 'emf'
+   * @default MetricsDestination.EMF
    */
-  readonly metricsDestination?: 'emf' | 'otlp' | 'both';
+  readonly metricsDestination?: MetricsDestination;
   /** The collector's application metrics, when on: their log group and workspace. */
-  readonly applicationMetrics?: {
+  readonly _applicationMetrics?: {
     /** To CloudWatch: the log group, created with the same tags. */
     readonly cloudWatch?: {
       /** Its name, with the cluster's name filled in. */
@@ -288,11 +289,11 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
   // CreateLogGroup with tags also needs logs:TagResource (or the older
   // logs:TagLogGroup) on the group.
   const logGroupArn = (name: string) => `arn:${partition}:logs:${collector.region}:${account}:log-group:${name}`;
-  const app = collector.applicationMetrics;
-  const destination = collector.metricsDestination ?? 'emf';
+  const app = collector._applicationMetrics;
+  const destination = collector.metricsDestination ?? DEFAULT_METRICS_DESTINATION;
   // The log groups the collector writes Embedded Metric Format to, and creates.
   const logGroups = [
-    ...(destination === 'otlp' ? [] : [collector.performanceLogGroupName]),
+    ...(destination === MetricsDestination.OTLP ? [] : [collector.performanceLogGroupName]),
     ...(app?.cloudWatch ? [app.cloudWatch.logGroupName] : []),
   ];
   // With tags, it may tag them.
@@ -330,7 +331,7 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
   // The OTLP metrics endpoint authorizes a request as cloudwatch:PutMetricData,
   // which has no resource-level permissions.
   const otlpPolicy: IamPolicyDocument | undefined =
-    destination === 'emf'
+    destination === MetricsDestination.EMF
       ? undefined
       : {
           Version: '2012-10-17',
@@ -389,7 +390,7 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
     },
     ...(options.logging === undefined
       ? {}
-      : { loggingPolicy: options.logging.podExecutionRolePolicy(account, partition) }),
+      : { loggingPolicy: options.logging._podExecutionRolePolicyDocument(account, partition) }),
   };
 }
 

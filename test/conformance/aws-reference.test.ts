@@ -70,7 +70,7 @@ conformanceDescribe('AWS reference manifests', REFERENCE, (dir) => {
 
     // What this pipeline adds to the reference's, each tested in 'pipeline wiring' and 'the corrections'.
     const added = ['memory_limiter', 'filter/unset', 'metricstransform/sum', 'metricstransform/greatest_2'];
-    const generation = version.metricsGenerationProcessor;
+    const generation = version._metricsGenerationProcessor;
 
     test('the same processors in the same order, with memory_limiter first and the corrections between them', () => {
       const processors: string[] = ours.service.pipelines.metrics.processors;

@@ -8,7 +8,8 @@ import { FargateContainerInsightsCollector } from '../../src/collector/fargate-c
 import { FargateContainerInsightsOperatorCollector } from '../../src/collector/fargate-container-insights-operator-collector';
 import { OperatorVersion } from '../../src/collector/operator-version';
 import { AdotVersion } from '../../src/config/adot-version';
-import { METRIC_CATALOG } from '../../src/config/metric-catalog';
+import { Dimension, METRIC_CATALOG, METRIC_PROFILES, MetricProfile } from '../../src/config/metric-catalog';
+import { MetricSelection } from '../../src/config/metric-selection';
 import { showValue } from '../../src/core/errors';
 import { EMF_LOG_RETENTION_DAYS } from '../../src/core/validation';
 import { FargateLogging, type FargateLoggingProps } from '../../src/logging/fargate-logging';
@@ -89,17 +90,26 @@ const sizedResources = fc
 /** One way of choosing the CloudWatch metrics, or none. */
 const metricChoice = fc.oneof(
   fc.constant({}),
-  fc.record({ metricProfile: fc.constantFrom('reference', 'console') }),
+  fc.record({ metricSelection: fc.constantFrom(...METRIC_PROFILES).map((p) => MetricSelection.profile(p)) }),
   fc.record({
-    metrics: fc.subarray(
-      METRIC_CATALOG.filter((m) => m.scope === 'pod').map((m) => m.name),
-      { minLength: 1, maxLength: 6 },
-    ),
-    dimensionSets: fc.constantFrom(
-      [['ClusterName']],
-      [['ClusterName', 'Namespace']],
-      [['ClusterName', 'Namespace', 'PodName']],
-    ),
+    metricSelection: fc
+      .tuple(
+        fc.subarray(
+          METRIC_CATALOG.filter((m) => m.scope === 'pod').map((m) => m.name),
+          { minLength: 1, maxLength: 6 },
+        ),
+        fc.constantFrom(
+          [[Dimension.CLUSTER_NAME]],
+          [[Dimension.CLUSTER_NAME, Dimension.NAMESPACE]],
+          [[Dimension.CLUSTER_NAME, Dimension.NAMESPACE, Dimension.POD_NAME]],
+        ),
+      )
+      .map(([metrics, sets]) =>
+        MetricSelection.metrics(
+          metrics,
+          sets.map((set) => [...set]),
+        ),
+      ),
   }),
 );
 
@@ -167,9 +177,8 @@ const EDGES: Readonly<Record<string, fc.Arbitrary<unknown>>> = {
   replicas: fc.constantFrom(0, 101, 1.5, Number.POSITIVE_INFINITY),
   performanceLogRetentionDays: fc.constantFrom(2, 1096, -1, Number.NaN),
   performanceLogGroupTags: fc.dictionary(tagText, tagText, { maxKeys: 4 }),
-  metricProfile: fc.constantFrom('Reference', 'all'),
-  metrics: fc.constantFrom([], ['node_cpu_usage_total'], ['pod_cpu_utilization', 'pod_cpu_utilization']),
-  dimensionSets: fc.constantFrom([], [[]], [['Service']], [['PodName', 'PodName']]),
+  // Anything but a MetricSelection: what the factories refuse is checked with them.
+  metricSelection: fc.constantFrom('reference', { metricDeclarations: [] }, [], MetricProfile.CONSOLE),
   metricsDestination: fc.constantFrom('EMF', 'prometheus'),
   applicationMetrics: fc.constantFrom(
     {},
