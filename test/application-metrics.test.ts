@@ -11,13 +11,10 @@ import {
   resolveApplicationMetrics,
   SAMPLE_GO_WEBAPP_DECLARATIONS,
 } from '../src/config/application-metrics';
-import {
-  type CollectorConfig,
-  declaredSeriesRule,
-  type MetricsPipelineConfig,
-  podRelabelRules,
-} from '../src/config/collector-config';
+import type { MetricsPipelineConfig } from '../src/config/components/service';
+import type { CollectorConfig } from '../src/config/config-model';
 import { estimateApplicationMetrics, formatApplicationEstimate } from '../src/config/cost-estimate';
+import { declaredSeriesRule, podRelabelRules } from '../src/config/pipelines/application-pipeline';
 import { renderCollectorConfig } from '../src/config/render';
 import { clusterPrerequisites } from '../src/prerequisites/prerequisites';
 import { validateManifest } from '../tools/manifests';

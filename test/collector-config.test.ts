@@ -1,23 +1,14 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { AdotVersion } from '../src/config/adot-version';
-import {
-  CONSUMED_CADVISOR_FAMILIES,
-  type CollectorConfig,
-  consumedFamiliesRule,
-  EMF_UNITS,
-  type EmfCollectorConfig,
-  EnvReference,
-  type FilterProcessorConfig,
-  formatDuration,
-  type MetricsGenerationProcessorConfig,
-  type MetricsTransformProcessorConfig,
-  memoryLimiterFor,
-  metricDescriptors,
-  pipelineName,
-  type RelabelConfig,
-  shardRules,
-} from '../src/config/collector-config';
+import { EMF_UNITS } from '../src/config/components/awsemf-exporter';
+import { EnvReference } from '../src/config/components/env-reference';
+import type { FilterProcessorConfig } from '../src/config/components/filter-processor';
+import { memoryLimiterFor } from '../src/config/components/memory-limiter-processor';
+import type { MetricsGenerationProcessorConfig } from '../src/config/components/metricsgeneration-processor';
+import type { MetricsTransformProcessorConfig } from '../src/config/components/metricstransform-processor';
+import type { RelabelConfig } from '../src/config/components/prometheus-receiver';
+import type { CollectorConfig, EmfCollectorConfig } from '../src/config/config-model';
 import {
   DEFAULT_METRICS,
   Dimension,
@@ -25,6 +16,9 @@ import {
   METRIC_CATALOG,
   PROFILE_DECLARATIONS,
 } from '../src/config/metric-catalog';
+import { CONSUMED_CADVISOR_FAMILIES, consumedFamiliesRule, shardRules } from '../src/config/pipelines/cadvisor-scrape';
+import { metricDescriptors, pipelineName } from '../src/config/pipelines/emf-pipeline';
+import { formatDuration } from '../src/config/pipelines/pipeline';
 import { renderCollectorConfig } from '../src/config/render';
 import { buildConfig as build, loadCollectorConfig } from './support/collector';
 

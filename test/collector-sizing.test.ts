@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { memoryLimiterFor } from '../src/config/collector-config';
+import { memoryLimiterFor } from '../src/config/components/memory-limiter-processor';
 import { estimateCustomMetrics, estimatePerformanceLogs, monthlyBill } from '../src/config/cost-estimate';
 import { PROFILE_DECLARATIONS } from '../src/config/metric-catalog';
 import { ValidationError } from '../src/core/errors';

@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest';
-import { pipelineName } from '../src/config/collector-config';
 import {
   CONSOLE_DECLARATIONS,
   CONTAINER_INSIGHTS_EKS_METRICS,
@@ -13,6 +12,7 @@ import {
   REFERENCE_DECLARATIONS,
 } from '../src/config/metric-catalog';
 import { validateMetricDeclarations } from '../src/config/metric-selection';
+import { pipelineName } from '../src/config/pipelines/emf-pipeline';
 
 describe('METRIC_CATALOG', () => {
   const names = METRIC_CATALOG.map((m) => m.name);

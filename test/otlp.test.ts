@@ -5,13 +5,10 @@ import { FargateContainerInsightsCollector } from '../src/collector/fargate-cont
 import { FargateContainerInsightsOperatorCollector } from '../src/collector/fargate-container-insights-operator-collector';
 import { AdotVersion, requireComponents } from '../src/config/adot-version';
 import { resolveApplicationMetrics } from '../src/config/application-metrics';
-import {
-  type AttributeAction,
-  buildCollectorConfig,
-  type CollectorConfig,
-  type MetricsPipelineConfig,
-  shardRules,
-} from '../src/config/collector-config';
+import { buildCollectorConfig } from '../src/config/collector-config';
+import type { AttributeAction } from '../src/config/components/attributes-processor';
+import type { MetricsPipelineConfig } from '../src/config/components/service';
+import type { CollectorConfig } from '../src/config/config-model';
 import {
   estimateOtlpIngestion,
   MetricsDestination,
@@ -26,6 +23,7 @@ import {
   otlpPodScrape,
   TYPICAL_OTLP_POD,
 } from '../src/config/otlp';
+import { shardRules } from '../src/config/pipelines/cadvisor-scrape';
 import { renderCollectorConfig } from '../src/config/render';
 import { ValidationError } from '../src/core/errors';
 import { estimateFleet, formatFleetBill } from '../src/fleet/fleet';

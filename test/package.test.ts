@@ -37,7 +37,7 @@ test('npm pack ships only the compiled library, its types and jsii assembly, the
   expect(paths).toContain('LICENSE');
   for (const path of paths.filter((p) => !p.startsWith('node_modules/yaml/'))) {
     expect(path, path).toMatch(
-      /^(lib\/([a-z-]+\/)?[a-z-]+\.(js|d\.ts)|\.jsii|clusters\.schema\.json|README\.md|docs\/[a-zA-Z-]+\.md|LICENSE|package\.json)$/,
+      /^(lib\/([a-z-]+\/)*[a-z0-9-]+\.(js|d\.ts)|\.jsii|clusters\.schema\.json|README\.md|docs\/[a-zA-Z-]+\.md|LICENSE|package\.json)$/,
     );
   }
 });

@@ -7,7 +7,7 @@ import {
   applicationMetricsComponents,
   resolveApplicationMetrics,
 } from '../config/application-metrics';
-import { CLUSTER_NAME_ENV, type CollectorConfigOptions, memoryLimiterFor } from '../config/collector-config';
+import { memoryLimiterFor } from '../config/components/memory-limiter-processor';
 import { MetricSelection } from '../config/metric-selection';
 import {
   DEFAULT_METRICS_DESTINATION,
@@ -17,6 +17,8 @@ import {
   sendsOtlp,
   validateMetricsDestination,
 } from '../config/otlp';
+import { CLUSTER_NAME_ENV } from '../config/pipelines/application-pipeline';
+import type { CollectorConfigOptions } from '../config/pipelines/pipeline';
 import { invalidInput, ValidationError } from '../core/errors';
 import {
   validateBoolean,

@@ -2,13 +2,11 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import { k8s } from 'cdk8s-plus-29';
 import type { Construct } from 'constructs';
-import {
-  type CollectorConfig,
-  type CollectorConfigOptions,
-  HEALTH_CHECK_PORT,
-  SHARD_ENV,
-  TELEMETRY_PORT,
-} from '../config/collector-config';
+import { HEALTH_CHECK_PORT } from '../config/components/health-check-extension';
+import { TELEMETRY_PORT } from '../config/components/service';
+import type { CollectorConfig } from '../config/config-model';
+import { SHARD_ENV } from '../config/pipelines/cadvisor-scrape';
+import type { CollectorConfigOptions } from '../config/pipelines/pipeline';
 import { renderCollectorConfig } from '../config/render';
 import type { FargatePodSize } from '../fargate/fargate-size';
 import {

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-29';
 import type { Construct } from 'constructs';
-import { SHARD_ENV } from '../config/collector-config';
+import { SHARD_ENV } from '../config/pipelines/cadvisor-scrape';
 import { escapedCollectorConfig } from '../config/render';
 import { invalidInput } from '../core/errors';
 import { type FargatePodSize, formatFargatePodSize } from '../fargate/fargate-size';

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
-import { type CollectorConfig, EnvReference } from './collector-config';
+import { EnvReference } from './components/env-reference';
+import type { CollectorConfig } from './config-model';
 
 /**
  * The one place that turns the collector configuration into the text the

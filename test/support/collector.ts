@@ -1,12 +1,9 @@
 import { parse } from 'yaml';
 import { AdotVersion } from '../../src/config/adot-version';
-import {
-  buildCollectorConfig,
-  type CollectorConfigOptions,
-  type EmfCollectorConfig,
-  hasEmfPath,
-} from '../../src/config/collector-config';
+import { buildCollectorConfig } from '../../src/config/collector-config';
+import { type EmfCollectorConfig, hasEmfPath } from '../../src/config/config-model';
 import { REFERENCE_DECLARATIONS } from '../../src/config/metric-catalog';
+import type { CollectorConfigOptions } from '../../src/config/pipelines/pipeline';
 
 /** What the collector does to its configuration file: `$$` stands for a literal `$`. */
 export function collectorUnescape(value: unknown): unknown {

@@ -1,11 +1,13 @@
 import type {
-  EmfCollectorConfig,
   FilterConditionsProcessorConfig,
   FilterProcessorConfig,
-  MetricsGenerationProcessorConfig,
+} from '../../src/config/components/filter-processor';
+import type { MetricsGenerationProcessorConfig } from '../../src/config/components/metricsgeneration-processor';
+import type {
   MetricsTransform,
   MetricsTransformProcessorConfig,
-} from '../../src/config/collector-config';
+} from '../../src/config/components/metricstransform-processor';
+import type { EmfCollectorConfig } from '../../src/config/config-model';
 
 /**
  * A model of what the collector does with one Fargate node's cAdvisor scrape,

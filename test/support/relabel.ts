@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { EnvReference, type RelabelConfig } from '../../src/config/collector-config';
+import { EnvReference } from '../../src/config/components/env-reference';
+import type { RelabelConfig } from '../../src/config/components/prometheus-receiver';
 
 /**
  * Prometheus relabelling (model/relabel/relabel.go), for the actions the

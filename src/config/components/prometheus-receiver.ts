@@ -1,0 +1,106 @@
+import type { EnvReference } from './env-reference';
+
+/** Prometheus relabel rule (`relabel_configs` / `metric_relabel_configs` entry). */
+export interface RelabelConfig {
+  /** What the rule does; Prometheus' default is `replace`. */
+  readonly action?: 'replace' | 'keep' | 'drop' | 'labelmap' | 'hashmod' | 'labeldrop';
+  /** Labels whose values, joined with `;`, the rule reads. */
+  readonly source_labels?: readonly string[];
+  /** Regular expression matched (anchored) against the joined source values, or the value of an environment variable. */
+  readonly regex?: string | EnvReference;
+  /** Label the rule writes. */
+  readonly target_label?: string;
+  /** Value written to `target_label`; may refer to `regex` groups as `${1}`. */
+  readonly replacement?: string;
+  /** For `hashmod`: the modulus of the hash written to `target_label`. */
+  readonly modulus?: number;
+}
+
+/** The Kubernetes service discovery of a scrape job: every object of one role. */
+export interface KubernetesSdConfig {
+  /** Which objects become targets: `node`, every node of the cluster. */
+  readonly role: 'node';
+}
+
+/** One Prometheus scrape job. */
+export interface ScrapeConfig {
+  /** Name of the job, the `job` label of its series. */
+  readonly job_name: string;
+  /** A scrape with more samples than this fails whole. */
+  readonly sample_limit: number;
+  /** Protocol of the scrape: the API server proxy is HTTPS. */
+  readonly scheme: 'https';
+  /** How the targets are found: Kubernetes service discovery. */
+  readonly kubernetes_sd_configs: readonly KubernetesSdConfig[];
+  /** The CA that signs the API server's certificate. */
+  readonly tls_config: {
+    /** Path of the CA bundle, the service account's `ca.crt`. */
+    readonly ca_file: string;
+  };
+  /** The credentials sent with each scrape. */
+  readonly authorization: {
+    /** Path of the bearer token, the service account's `token`, read again at every scrape. */
+    readonly credentials_file: string;
+  };
+  /** Rules applied to each discovered target before the scrape: which nodes, and the proxy path. */
+  readonly relabel_configs: readonly RelabelConfig[];
+  /** Rules applied to each scraped series: which metric families are kept. */
+  readonly metric_relabel_configs: readonly RelabelConfig[];
+}
+
+/** The Kubernetes service discovery of the application scrape: every pod, of some namespaces or all. */
+export interface PodSdConfig {
+  /** Which objects become targets: `pod`, each pod (one target per declared container port). */
+  readonly role: 'pod';
+  /** Only these namespaces; absent: every namespace. */
+  readonly namespaces?: {
+    /** The namespace names. */
+    readonly names: readonly string[];
+  };
+}
+
+/** The scrape job of the pods annotated `prometheus.io/scrape: "true"`, over the pod network. */
+export interface PodScrapeConfig {
+  /** Name of the job, the `job` label of its series. */
+  readonly job_name: string;
+  /** A scrape with more samples than this fails whole. */
+  readonly sample_limit: number;
+  /** How the targets are found: Kubernetes service discovery of pods. */
+  readonly kubernetes_sd_configs: readonly PodSdConfig[];
+  /** Rules applied to each discovered pod: which pods, their address, path and scheme, and their labels. */
+  readonly relabel_configs: readonly RelabelConfig[];
+  /** Rules applied to each scraped series: with CloudWatch the only destination, the declared metrics are kept. */
+  readonly metric_relabel_configs?: readonly RelabelConfig[];
+}
+
+/** The prometheus receiver of the application metrics. */
+export interface ApplicationPrometheusReceiverConfig {
+  /** The Prometheus configuration, as Prometheus reads it. */
+  readonly config: {
+    /** Settings of every scrape job: the same interval and timeout as the cAdvisor scrape. */
+    readonly global: {
+      /** How often each target is scraped, as a Prometheus duration. */
+      readonly scrape_interval: string;
+      /** How long a scrape may take, as a Prometheus duration. */
+      readonly scrape_timeout: string;
+    };
+    /** The one scrape job. */
+    readonly scrape_configs: readonly PodScrapeConfig[];
+  };
+}
+
+/** The prometheus receiver: an embedded Prometheus scrape configuration. */
+export interface PrometheusReceiverConfig {
+  /** The Prometheus configuration, as Prometheus reads it. */
+  readonly config: {
+    /** Settings of every scrape job. */
+    readonly global: {
+      /** How often each target is scraped, as a Prometheus duration. */
+      readonly scrape_interval: string;
+      /** How long a scrape may take, as a Prometheus duration. */
+      readonly scrape_timeout: string;
+    };
+    /** The scrape jobs. */
+    readonly scrape_configs: readonly ScrapeConfig[];
+  };
+}

@@ -1,0 +1,203 @@
+import {
+  APPLICATION_CLUSTER_LABEL,
+  APPLICATION_LABELS,
+  type ApplicationMetricsConfigOptions,
+} from '../application-metrics';
+import { EnvReference } from '../components/env-reference';
+import { memoryLimiterFor } from '../components/memory-limiter-processor';
+import type { ApplicationPrometheusReceiverConfig, RelabelConfig } from '../components/prometheus-receiver';
+import type { ServiceConfig } from '../components/service';
+import type { CollectorConfig, ProcessorConfig } from '../config-model';
+import { escapeRegExp, shardRules } from './cadvisor-scrape';
+import { logGroupSettings, metricDeclarations } from './emf-pipeline';
+import { type CollectorConfigOptions, type Pipeline, type PipelineSection, scrapeTiming } from './pipeline';
+
+/** Environment variable that holds the cluster's name, for the `cluster` label of remote-written series. */
+export const CLUSTER_NAME_ENV = 'CLUSTER_NAME';
+
+/** Label Prometheus sets on each discovered pod from one of its `prometheus.io/*` annotations. */
+export const podAnnotation = (name: 'scrape' | 'scheme' | 'path' | 'port'): string =>
+  `__meta_kubernetes_pod_annotation_prometheus_io_${name}`;
+/**
+ * The relabel rules of the application scrape: keep the running pods
+ * annotated `prometheus.io/scrape: "true"` (of this replica's shard), honour
+ * `prometheus.io/scheme`, `prometheus.io/path` and `prometheus.io/port`, and
+ * label each series with the pod's namespace, name and application.
+ */
+export function podRelabelRules(shards: number): RelabelConfig[] {
+  return [
+    // Only the pods that ask to be scraped...
+    { source_labels: [podAnnotation('scrape')], regex: 'true', action: 'keep' },
+    // ...and are running: a pending or finished pod serves nothing.
+    { source_labels: ['__meta_kubernetes_pod_phase'], regex: 'Pending|Succeeded|Failed|Unknown', action: 'drop' },
+    // With several replicas, only this replica's share of the pods.
+    ...shardRules(shards, ['__meta_kubernetes_namespace', '__meta_kubernetes_pod_name']),
+    { source_labels: [podAnnotation('scheme')], regex: '(https?)', target_label: '__scheme__' },
+    { source_labels: [podAnnotation('path')], regex: '(.+)', target_label: '__metrics_path__' },
+    // prometheus.io/port: the pod's IP at that port; an IPv6 address in brackets.
+    {
+      source_labels: ['__meta_kubernetes_pod_ip', podAnnotation('port')],
+      regex: '([^:;]+);(\\d+)',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Prometheus capture group references, not a template.
+      replacement: '${1}:${2}',
+      target_label: '__address__',
+    },
+    {
+      source_labels: ['__meta_kubernetes_pod_ip', podAnnotation('port')],
+      regex: '([^;]*:[^;]*);(\\d+)',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Prometheus capture group references, not a template.
+      replacement: '[${1}]:${2}',
+      target_label: '__address__',
+    },
+    // The dimensions users filter on.
+    { source_labels: ['__meta_kubernetes_namespace'], target_label: APPLICATION_LABELS.namespace },
+    { source_labels: ['__meta_kubernetes_pod_name'], target_label: APPLICATION_LABELS.pod },
+    // The pod's app label, or its app.kubernetes.io/name label when it has one.
+    { source_labels: ['__meta_kubernetes_pod_label_app'], regex: '(.+)', target_label: APPLICATION_LABELS.app },
+    {
+      source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'],
+      regex: '(.+)',
+      target_label: APPLICATION_LABELS.app,
+    },
+  ];
+}
+
+/** Every metric name the CloudWatch destination declares, each once, in declaration order. */
+export function declaredApplicationMetrics(app: ApplicationMetricsConfigOptions): string[] {
+  return [...new Set((app.cloudWatch?.declarations ?? []).flatMap((d) => d.metrics))];
+}
+
+/**
+ * A `metric_relabel_configs` rule that keeps, at scrape time, the series of
+ * the declared metrics: a histogram or summary family by its `_bucket`,
+ * `_sum` and `_count` series too.
+ */
+export function declaredSeriesRule(metrics: readonly string[]): RelabelConfig {
+  return {
+    source_labels: ['__name__'],
+    regex: `(?:${metrics.map(escapeRegExp).join('|')})(?:_bucket|_sum|_count)?`,
+    action: 'keep',
+  };
+}
+
+export function applicationReceiver(
+  options: CollectorConfigOptions,
+  app: ApplicationMetricsConfigOptions,
+): ApplicationPrometheusReceiverConfig {
+  // With CloudWatch the only destination, what it does not declare is dropped
+  // before it is parsed into the pipeline; remote write takes everything.
+  const keepDeclared = app.cloudWatch !== undefined && app.managedPrometheus === undefined;
+  return {
+    config: {
+      global: scrapeTiming(options),
+      scrape_configs: [
+        {
+          job_name: 'annotated-pods',
+          sample_limit: 10000,
+          kubernetes_sd_configs: [
+            { role: 'pod', ...(app.namespaces.length === 0 ? {} : { namespaces: { names: [...app.namespaces] } }) },
+          ],
+          relabel_configs: podRelabelRules(options.shards),
+          ...(keepDeclared ? { metric_relabel_configs: [declaredSeriesRule(declaredApplicationMetrics(app))] } : {}),
+        },
+      ],
+    },
+  };
+}
+
+/** The receivers, processors, exporters, extensions and pipelines the application metrics add. */
+export interface ApplicationSection extends PipelineSection {
+  readonly receivers: Pick<CollectorConfig['receivers'], 'prometheus/application'>;
+  readonly processors: ReadonlyArray<readonly [string, ProcessorConfig]>;
+  readonly exporters: Pick<CollectorConfig['exporters'], 'awsemf/application' | 'prometheusremotewrite/application'>;
+  readonly extensions: Pick<CollectorConfig['extensions'], 'sigv4auth/application'>;
+  readonly pipelines: Pick<
+    ServiceConfig['pipelines'],
+    'metrics/application_cloudwatch' | 'metrics/application_prometheus'
+  >;
+}
+
+export function applicationSection(
+  options: CollectorConfigOptions,
+  app: ApplicationMetricsConfigOptions,
+): ApplicationSection {
+  const receiver = 'prometheus/application';
+  const batch = 'batch/application';
+  const filter = 'filter/application_cloudwatch';
+  const { cloudWatch, managedPrometheus } = app;
+  const processors: Array<readonly [string, ProcessorConfig]> = [
+    // Shared with the Container Insights pipelines, defined here too for when they are not there.
+    ['memory_limiter', memoryLimiterFor(options.memoryLimitMiB)],
+    ...(cloudWatch ? [['resourcedetection', { detectors: ['env'] }] as const] : []),
+    [batch, { timeout: '60s' }],
+    ...(cloudWatch
+      ? [
+          [
+            filter,
+            { metrics: { include: { match_type: 'strict', metric_names: declaredApplicationMetrics(app) } } },
+          ] as const,
+        ]
+      : []),
+  ];
+  return {
+    receivers: { [receiver]: applicationReceiver(options, app) },
+    processors,
+    exporters: {
+      ...(cloudWatch
+        ? {
+            'awsemf/application': {
+              log_group_name: cloudWatch.logGroupName,
+              // Every series carries the pod it came from.
+              log_stream_name: `{${APPLICATION_LABELS.pod}}`,
+              namespace: cloudWatch.namespace,
+              region: options.region,
+              ...logGroupSettings(options),
+              resource_to_telemetry_conversion: { enabled: true },
+              dimension_rollup_option: 'NoDimensionRollup',
+              metric_declarations: metricDeclarations(cloudWatch.declarations),
+            },
+          }
+        : {}),
+      ...(managedPrometheus
+        ? {
+            'prometheusremotewrite/application': {
+              endpoint: managedPrometheus.remoteWriteUrl,
+              auth: { authenticator: 'sigv4auth/application' },
+              external_labels: { [APPLICATION_CLUSTER_LABEL]: new EnvReference(CLUSTER_NAME_ENV) },
+            },
+          }
+        : {}),
+    },
+    extensions: managedPrometheus
+      ? { 'sigv4auth/application': { region: managedPrometheus.region, service: 'aps' } }
+      : {},
+    pipelines: {
+      ...(cloudWatch
+        ? {
+            'metrics/application_cloudwatch': {
+              receivers: [receiver],
+              // ClusterName for the log group and the dimensions, as in the first pipeline.
+              processors: ['memory_limiter', filter, 'resourcedetection', batch],
+              exporters: ['awsemf/application'],
+            },
+          }
+        : {}),
+      ...(managedPrometheus
+        ? {
+            'metrics/application_prometheus': {
+              receivers: [receiver],
+              processors: ['memory_limiter', batch],
+              exporters: ['prometheusremotewrite/application'],
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+/** The application metrics, with `applicationMetrics`. */
+export const APPLICATION_PIPELINE: Pipeline = {
+  name: 'application metrics',
+  sectionFor: (options) =>
+    options.applicationMetrics === undefined ? undefined : applicationSection(options, options.applicationMetrics),
+};

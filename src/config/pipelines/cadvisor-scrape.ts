@@ -1,0 +1,122 @@
+import { EnvReference } from '../components/env-reference';
+import type { PrometheusReceiverConfig, RelabelConfig } from '../components/prometheus-receiver';
+import { METRIC_CATALOG } from '../metric-catalog';
+import { type CollectorConfigOptions, scrapeTiming } from './pipeline';
+
+/**
+ * The collector configuration as a typed object, built from the metric
+ * catalog and the ADOT version table. Field names are the collector's own
+ * configuration keys (checked against each component's `config.go`), so the
+ * object renders to the collector's YAML one to one. String values hold
+ * literal `$` characters; `renderCollectorConfig` escapes them.
+ */
+
+/** Where the collector reads the service account's credentials inside its pod. */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** Environment variable that holds the collector pod's shard number (its StatefulSet pod index). */
+export const SHARD_ENV = 'SHARD';
+
+/** Every cAdvisor metric family the catalog's metrics are computed from, sorted. */
+export const CONSUMED_CADVISOR_FAMILIES: readonly string[] = [
+  ...new Set(METRIC_CATALOG.flatMap((m) => (m.source.kind === 'cadvisor' ? [m.source.family] : []))),
+].sort();
+
+export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * An awsemf `metric_name_selectors` entry that matches exactly one metric
+ * name. awsemf matches each selector as an unanchored regular expression
+ * (`regexp.MatchString`), so the bare name `pod_cpu_limit`, as the AWS
+ * reference writes it, also selects `pod_cpu_limit_raw`, and every metric
+ * selected is a billed custom metric per dimension set.
+ */
+export function exactNameSelector(metric: string): string {
+  return `^${escapeRegExp(metric)}$`;
+}
+
+/**
+ * A `metric_relabel_configs` rule that drops, at scrape time, every series the
+ * pipeline would drop later anyway. The `metricstransform` renames select
+ * families with unanchored regular expressions; Prometheus anchors its own, so
+ * each family is wrapped in `.*` to keep exactly the series the renames match.
+ */
+export function consumedFamiliesRule(): RelabelConfig {
+  return {
+    source_labels: ['__name__'],
+    regex: `.*(?:${CONSUMED_CADVISOR_FAMILIES.map(escapeRegExp).join('|')}).*`,
+    action: 'keep',
+  };
+}
+
+/** Label Prometheus sets on each discovered node from its `eks.amazonaws.com/compute-type` label. */
+export const COMPUTE_TYPE_META_LABEL = '__meta_kubernetes_node_label_eks_amazonaws_com_compute_type';
+
+/** Temporary label holding a node's shard (labels starting with `__tmp` are never stored). */
+export const SHARD_LABEL = '__tmp_shard';
+
+/**
+ * Rules that keep only the targets of one shard: Prometheus hashes the node
+ * name, or the other `sourceLabels` joined with `;` (the last 8 bytes of
+ * their MD5, as a big-endian integer, modulo `shards`), and each replica
+ * keeps the targets whose hash equals its own pod index.
+ */
+export function shardRules(
+  shards: number,
+  sourceLabels: readonly string[] = ['__meta_kubernetes_node_name'],
+): RelabelConfig[] {
+  if (shards <= 1) return [];
+  return [
+    { source_labels: [...sourceLabels], modulus: shards, target_label: SHARD_LABEL, action: 'hashmod' },
+    { source_labels: [SHARD_LABEL], regex: new EnvReference(SHARD_ENV), action: 'keep' },
+  ];
+}
+
+/** Rules that make a discovered node's target its cAdvisor endpoint, through the API server proxy. */
+export const CADVISOR_PROXY_RULES: readonly RelabelConfig[] = [
+  // Fargate nodes cannot be reached directly: scrape through the API server...
+  { target_label: '__address__', replacement: 'kubernetes.default.svc:443' },
+  // ...at the kubelet proxy path of each node's cAdvisor endpoint.
+  {
+    source_labels: ['__meta_kubernetes_node_name'],
+    regex: '(.+)',
+    target_label: '__metrics_path__',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Prometheus capture group reference, not a template.
+    replacement: '/api/v1/nodes/${1}/proxy/metrics/cadvisor',
+  },
+];
+
+/** The rule that keeps only the nodes labelled `eks.amazonaws.com/compute-type: fargate`. */
+export const FARGATE_NODES_RULE: RelabelConfig = {
+  source_labels: [COMPUTE_TYPE_META_LABEL],
+  regex: 'fargate',
+  action: 'keep',
+};
+
+/** A cAdvisor scrape of every (Fargate) node through the API server, with its own job and rules. */
+export function cadvisorReceiver(
+  options: CollectorConfigOptions,
+  job: string,
+  rules: readonly RelabelConfig[],
+  seriesRules: readonly RelabelConfig[],
+): PrometheusReceiverConfig {
+  return {
+    config: {
+      global: scrapeTiming(options),
+      scrape_configs: [
+        {
+          job_name: job,
+          sample_limit: 10000,
+          scheme: 'https',
+          // Every Fargate pod runs on its own node; discover them all.
+          kubernetes_sd_configs: [{ role: 'node' }],
+          // Authenticate to the API server with the pod's service-account token.
+          tls_config: { ca_file: `${SERVICE_ACCOUNT_DIR}/ca.crt` },
+          authorization: { credentials_file: `${SERVICE_ACCOUNT_DIR}/token` },
+          relabel_configs: [...rules, ...CADVISOR_PROXY_RULES],
+          metric_relabel_configs: [...seriesRules],
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,141 @@
+import type { AttributeAction, AttributesProcessorConfig } from '../components/attributes-processor';
+import { memoryLimiterFor } from '../components/memory-limiter-processor';
+import type { PrometheusReceiverConfig, RelabelConfig } from '../components/prometheus-receiver';
+import type { ResourceProcessorConfig } from '../components/resource-processor';
+import type { ServiceConfig } from '../components/service';
+import type { CollectorConfig, ProcessorConfig } from '../config-model';
+import {
+  DEFAULT_METRICS_DESTINATION,
+  OTLP_BATCH_SIZE,
+  OTLP_CADVISOR_FAMILIES,
+  otlpMetricsEndpoint,
+  sendsOtlp,
+} from '../otlp';
+import { cadvisorReceiver, escapeRegExp, FARGATE_NODES_RULE, shardRules } from './cadvisor-scrape';
+import type { CollectorConfigOptions, Pipeline, PipelineSection } from './pipeline';
+
+/** The `metric_relabel_configs` rule that keeps, at scrape time, the cAdvisor families the OTLP path sends. */
+export function otlpFamiliesRule(): RelabelConfig {
+  return {
+    source_labels: ['__name__'],
+    regex: OTLP_CADVISOR_FAMILIES.map((f) => escapeRegExp(f.name)).join('|'),
+    action: 'keep',
+  };
+}
+
+/**
+ * cAdvisor labels the OTLP path drops at scrape time: `id`, the cgroup path,
+ * and `name`, the container runtime's id. The pod, container and image
+ * labels tell the same series apart (the pod's own cgroup has no container
+ * and no image; its sandbox has the pause image), and the two are the
+ * longest values of every data point, which is billed by the byte.
+ */
+export const OTLP_LABELDROP_RULE: RelabelConfig = { action: 'labeldrop', regex: 'id|name' };
+
+/**
+ * The OTLP path's scrape: Fargate nodes only, whatever `fargateNodesOnly`
+ * says (the EMF path drops other nodes' series in its pipeline; this one has
+ * no such step), sharded like the EMF path's.
+ */
+export function otlpReceiver(options: CollectorConfigOptions): PrometheusReceiverConfig {
+  return cadvisorReceiver(
+    options,
+    'kubelets-cadvisor-otlp',
+    [FARGATE_NODES_RULE, ...shardRules(options.shards)],
+    [otlpFamiliesRule(), OTLP_LABELDROP_RULE],
+  );
+}
+
+/**
+ * Resource attributes the prometheus receiver sets that describe the scrape
+ * (the API server's address, port and scheme, the job), not the pod: removed
+ * from the OTLP path, where every byte of every data point is billed. Both
+ * the older and the newer semantic-convention names, by release.
+ */
+export const SCRAPE_RESOURCE_ATTRIBUTES = [
+  'service.name',
+  'service.instance.id',
+  'net.host.name',
+  'net.host.port',
+  'http.scheme',
+  'server.address',
+  'server.port',
+  'url.scheme',
+];
+
+/** The OTLP path's resource attributes: the cluster, cloud and region; the node is the receiver's own `k8s.node.name`. */
+export function otlpResource(region: string): ResourceProcessorConfig {
+  return {
+    attributes: [
+      // ClusterName comes from OTEL_RESOURCE_ATTRIBUTES, through resourcedetection.
+      { key: 'k8s.cluster.name', action: 'upsert', from_attribute: 'ClusterName' },
+      { key: 'ClusterName', action: 'delete' },
+      { key: 'cloud.region', action: 'upsert', value: region },
+      { key: 'cloud.provider', action: 'upsert', value: 'aws' },
+      { key: 'cloud.platform', action: 'upsert', value: 'aws_eks' },
+      ...SCRAPE_RESOURCE_ATTRIBUTES.map((key): AttributeAction => ({ key, action: 'delete' })),
+    ],
+  };
+}
+
+/** The OTLP path's data point attributes: the semantic-convention names beside cAdvisor's own labels. */
+export function otlpAttributes(): AttributesProcessorConfig {
+  return {
+    actions: [
+      { key: 'k8s.namespace.name', action: 'upsert', from_attribute: 'namespace' },
+      { key: 'k8s.pod.name', action: 'upsert', from_attribute: 'pod' },
+      { key: 'k8s.container.name', action: 'upsert', from_attribute: 'container' },
+    ],
+  };
+}
+
+/** The receivers, processors, exporter, extension and pipeline of the OTLP path. */
+export interface OtlpSection extends PipelineSection {
+  readonly receivers: Pick<CollectorConfig['receivers'], 'prometheus/otlp'>;
+  readonly processors: ReadonlyArray<readonly [string, ProcessorConfig]>;
+  readonly exporters: Pick<CollectorConfig['exporters'], 'otlphttp/cloudwatch'>;
+  readonly extensions: Pick<CollectorConfig['extensions'], 'sigv4auth/monitoring'>;
+  readonly pipelines: Pick<ServiceConfig['pipelines'], 'metrics/otlp'>;
+}
+
+/**
+ * The OTLP path: cAdvisor's families as they are (cumulative counters
+ * included: PromQL takes the rate), with the standard Kubernetes and cloud
+ * attributes, batched within the endpoint's limits, to CloudWatch's OTLP
+ * endpoint in the cluster's region, signed for `monitoring`.
+ */
+export function otlpSection(options: CollectorConfigOptions): OtlpSection {
+  const processors: Array<readonly [string, ProcessorConfig]> = [
+    ['memory_limiter', memoryLimiterFor(options.memoryLimitMiB)],
+    ['resourcedetection', { detectors: ['env'] }],
+    ['resource/otlp', otlpResource(options.region)],
+    ['attributes/otlp', otlpAttributes()],
+    ['batch/otlp', { timeout: '60s', send_batch_size: OTLP_BATCH_SIZE, send_batch_max_size: OTLP_BATCH_SIZE }],
+  ];
+  return {
+    receivers: { 'prometheus/otlp': otlpReceiver(options) },
+    processors,
+    exporters: {
+      'otlphttp/cloudwatch': {
+        metrics_endpoint: otlpMetricsEndpoint(options.region),
+        auth: { authenticator: 'sigv4auth/monitoring' },
+        compression: 'gzip',
+      },
+    },
+    extensions: { 'sigv4auth/monitoring': { region: options.region, service: 'monitoring' } },
+    pipelines: {
+      'metrics/otlp': {
+        receivers: ['prometheus/otlp'],
+        processors: processors.map(([id]) => id),
+        exporters: ['otlphttp/cloudwatch'],
+      },
+    },
+  };
+}
+
+/** The OTLP path, with destination `otlp` or `both`. */
+export const OTLP_PIPELINE: Pipeline = {
+  name: 'OTLP (CloudWatch OpenTelemetry metrics)',
+  sectionFor: (options) =>
+    sendsOtlp(options.metricsDestination ?? DEFAULT_METRICS_DESTINATION) ? otlpSection(options) : undefined,
+};

@@ -1,0 +1,96 @@
+import type { AdotVersion } from '../adot-version';
+import type { ApplicationMetricsConfigOptions } from '../application-metrics';
+import type { PrometheusReceiverConfig } from '../components/prometheus-receiver';
+import type { ServiceConfig } from '../components/service';
+import type { CollectorConfig, ProcessorConfig } from '../config-model';
+import type { MetricDeclarationSpec } from '../metric-catalog';
+import type { MetricsDestination } from '../otlp';
+
+/**
+ * What every pipeline module shares: the options the configuration is built
+ * from, the shape of what each module contributes, and the scrape timing.
+ */
+
+/** Inputs of the collector configuration. All values are assumed validated. */
+export interface CollectorConfigOptions {
+  /** The ADOT release the configuration is written for. */
+  readonly version: AdotVersion;
+  /** AWS region the awsemf exporter writes to. */
+  readonly region: string;
+  /** Prometheus scrape interval, in milliseconds. */
+  readonly scrapeIntervalMs: number;
+  /** Prometheus scrape timeout, in milliseconds. */
+  readonly scrapeTimeoutMs: number;
+  /** Metrics sent to CloudWatch as metrics, each with its dimension sets (catalog names). */
+  readonly declarations: readonly MetricDeclarationSpec[];
+  /** Memory limit of the collector container, in mebibytes; sizes `memory_limiter`. */
+  readonly memoryLimitMiB: number;
+  /**
+   * Number of collector replicas sharing the nodes. Above 1, each replica
+   * scrapes the nodes whose name hashes to its shard (`${env:SHARD}`).
+   */
+  readonly shards: number;
+  /** Scrape only nodes labelled `eks.amazonaws.com/compute-type: fargate`. */
+  readonly fargateNodesOnly: boolean;
+  /** Retention of the performance log group, in days, when awsemf creates it; 0 keeps the events forever. */
+  readonly logRetentionDays: number;
+  /** Tags of the performance log group, when awsemf creates it; none when empty. */
+  readonly logGroupTags: Readonly<Record<string, string>>;
+  /** Scrape the annotated pods too, into pipelines of their own; absent: no application metrics. */
+  readonly applicationMetrics?: ApplicationMetricsConfigOptions;
+  /** Where the Container Insights metrics go; absent: `emf`. */
+  readonly metricsDestination?: MetricsDestination;
+}
+
+/**
+ * Renders a duration the way Prometheus and the collector write them, with the
+ * largest unit that divides it exactly: 60000 -> "1m", 40000 -> "40s", 1500 -> "1500ms".
+ */
+export function formatDuration(ms: number): string {
+  const units: ReadonlyArray<readonly [string, number]> = [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1_000],
+  ];
+  for (const [suffix, size] of units) {
+    if (ms % size === 0) return `${ms / size}${suffix}`;
+  }
+  return `${ms}ms`;
+}
+
+/** The scrape interval and timeout every receiver uses, as Prometheus durations. */
+export function scrapeTiming(options: CollectorConfigOptions): PrometheusReceiverConfig['config']['global'] {
+  return {
+    scrape_interval: formatDuration(options.scrapeIntervalMs),
+    scrape_timeout: formatDuration(options.scrapeTimeoutMs),
+  };
+}
+
+/**
+ * What one pipeline contributes to the collector configuration: its
+ * receivers, its processors in pipeline order, its exporters and extensions,
+ * and its service pipelines. The configuration is the merge of the sections
+ * of the pipelines the options turn on (collector-config.ts); a processor id
+ * two sections share (`memory_limiter`, `resourcedetection`) is defined once,
+ * by the first.
+ */
+export interface PipelineSection {
+  /** The receivers, by id. */
+  readonly receivers: Partial<CollectorConfig['receivers']>;
+  /** The processors, by id, in the order its pipelines run them. */
+  readonly processors: ReadonlyArray<readonly [string, ProcessorConfig]>;
+  /** The exporters, by id. */
+  readonly exporters: Partial<CollectorConfig['exporters']>;
+  /** The extensions, by id. */
+  readonly extensions: Partial<CollectorConfig['extensions']>;
+  /** The service pipelines, by id. */
+  readonly pipelines: Partial<ServiceConfig['pipelines']>;
+}
+
+/** A pipeline module: the section it adds for some options, or nothing when they do not ask for it. */
+export interface Pipeline {
+  /** What the pipeline is, for messages and docs. */
+  readonly name: string;
+  /** Its section, or `undefined` when the options leave it out. */
+  readonly sectionFor: (options: CollectorConfigOptions) => PipelineSection | undefined;
+}
