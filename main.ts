@@ -13,6 +13,7 @@ import {
   parseRemoteWriteUrl,
   SAMPLE_GO_WEBAPP_DECLARATIONS,
 } from './src/config/application-metrics';
+import { METRIC_PROFILES, MetricProfile } from './src/config/catalog/profiles';
 import {
   estimateApplicationMetrics,
   estimateCustomMetrics,
@@ -22,7 +23,6 @@ import {
   formatMonthlyBill,
   monthlyBill,
 } from './src/config/cost-estimate';
-import { METRIC_PROFILES, MetricProfile } from './src/config/metric-catalog';
 import {
   estimateOtlpIngestion,
   formatOtlpEstimate,

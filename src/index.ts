@@ -23,7 +23,8 @@ export {
   ApplicationMetricsDestination,
   type ApplicationMetricsManagedPrometheus,
 } from './config/application-metrics';
-export { Dimension, type MetricDeclarationSpec, MetricProfile } from './config/metric-catalog';
+export { Dimension, type MetricDeclarationSpec } from './config/catalog/metric-types';
+export { MetricProfile } from './config/catalog/profiles';
 export { MetricSelection } from './config/metric-selection';
 export { MetricsDestination } from './config/otlp';
 // Errors.

@@ -148,7 +148,7 @@ describe('architecture', () => {
       const declaration = statement as ts.ExportDeclaration;
       // Named, so that a helper added to a module does not become public API by accident.
       expect(declaration.exportClause && ts.isNamedExports(declaration.exportClause)).toBe(true);
-      expect((declaration.moduleSpecifier as ts.StringLiteral).text).toMatch(/^\.\/[a-z-]+\/[a-z-]+$/);
+      expect((declaration.moduleSpecifier as ts.StringLiteral).text).toMatch(/^\.\/[a-z-]+(\/[a-z-]+)+$/);
     }
   });
 

@@ -7,7 +7,8 @@ import type { FargateContainerInsightsCollectorProps } from '../src/collector/co
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import { AdotVersion } from '../src/config/adot-version';
 import type { ApplicationMetrics } from '../src/config/application-metrics';
-import { Dimension, MetricProfile } from '../src/config/metric-catalog';
+import { Dimension } from '../src/config/catalog/metric-types';
+import { MetricProfile } from '../src/config/catalog/profiles';
 import { MetricSelection } from '../src/config/metric-selection';
 import { MetricsDestination } from '../src/config/otlp';
 import { ValidationError } from '../src/core/errors';

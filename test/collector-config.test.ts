@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { AdotVersion } from '../src/config/adot-version';
+import { Dimension } from '../src/config/catalog/metric-types';
+import { DEFAULT_METRICS, PROFILE_DECLARATIONS } from '../src/config/catalog/profiles';
 import { EMF_UNITS } from '../src/config/components/awsemf-exporter';
 import { EnvReference } from '../src/config/components/env-reference';
 import type { FilterProcessorConfig } from '../src/config/components/filter-processor';
@@ -9,13 +11,7 @@ import type { MetricsGenerationProcessorConfig } from '../src/config/components/
 import type { MetricsTransformProcessorConfig } from '../src/config/components/metricstransform-processor';
 import type { RelabelConfig } from '../src/config/components/prometheus-receiver';
 import type { CollectorConfig, EmfCollectorConfig } from '../src/config/config-model';
-import {
-  DEFAULT_METRICS,
-  Dimension,
-  findMetric,
-  METRIC_CATALOG,
-  PROFILE_DECLARATIONS,
-} from '../src/config/metric-catalog';
+import { findMetric, METRIC_CATALOG } from '../src/config/metric-catalog';
 import { CONSUMED_CADVISOR_FAMILIES, consumedFamiliesRule, shardRules } from '../src/config/pipelines/cadvisor-scrape';
 import { metricDescriptors, pipelineName } from '../src/config/pipelines/emf-pipeline';
 import { formatDuration } from '../src/config/pipelines/pipeline';

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { PROFILE_DECLARATIONS } from '../src/config/catalog/profiles';
 import { memoryLimiterFor } from '../src/config/components/memory-limiter-processor';
 import { estimateCustomMetrics, estimatePerformanceLogs, monthlyBill } from '../src/config/cost-estimate';
-import { PROFILE_DECLARATIONS } from '../src/config/metric-catalog';
 import { ValidationError } from '../src/core/errors';
 import {
   COLLECTOR_HEADROOM,

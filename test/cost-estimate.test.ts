@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { Dimension } from '../src/config/catalog/metric-types';
+import { PROFILE_DECLARATIONS, REFERENCE_DECLARATIONS } from '../src/config/catalog/profiles';
 import {
   customMetricsMonthlyUsd,
   dimensionSetValues,
@@ -8,7 +10,7 @@ import {
   formatMonthlyBill,
   monthlyBill,
 } from '../src/config/cost-estimate';
-import { Dimension, METRIC_CATALOG, PROFILE_DECLARATIONS, REFERENCE_DECLARATIONS } from '../src/config/metric-catalog';
+import { METRIC_CATALOG } from '../src/config/metric-catalog';
 import { ValidationError } from '../src/core/errors';
 import { buildConfig } from './support/collector';
 

@@ -6,6 +6,7 @@ import { Testing } from 'cdk8s';
 import { afterAll, describe, expect, test, vi } from 'vitest';
 import { run } from '../src/cli';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
+import { CONSOLE_DECLARATIONS, PROFILE_DECLARATIONS } from '../src/config/catalog/profiles';
 import {
   estimateCustomMetrics,
   estimatePerformanceLogs,
@@ -13,7 +14,6 @@ import {
   formatMonthlyBill,
   monthlyBill,
 } from '../src/config/cost-estimate';
-import { CONSOLE_DECLARATIONS, PROFILE_DECLARATIONS } from '../src/config/metric-catalog';
 import { formatCollectorSizing, sizeCollector } from '../src/fargate/collector-sizing';
 import { estimateFleet, formatFleetCollectors } from '../src/fleet/fleet';
 import { fleetJsonSchema, parseFleet, readFleetFile } from '../src/fleet/fleet-spec';

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import type { FargateContainerInsightsCollectorProps } from '../src/collector/collector-props';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import { AdotVersion } from '../src/config/adot-version';
-import { Dimension } from '../src/config/metric-catalog';
+import { Dimension } from '../src/config/catalog/metric-types';
 import { MetricSelection } from '../src/config/metric-selection';
 import { configMapChecksum } from '../src/fargate/pod-template';
 import { validateManifest } from '../tools/manifests';

@@ -6,7 +6,7 @@ import { APP_VARIABLES, buildApp, buildCluster, DEMO_ENVIRONMENT, settingsFromEn
 import { CollectorMode } from '../src/collector/collector-mode';
 import { AdotVersion } from '../src/config/adot-version';
 import { SAMPLE_GO_WEBAPP_DECLARATIONS } from '../src/config/application-metrics';
-import { MetricProfile, PROFILE_DECLARATIONS } from '../src/config/metric-catalog';
+import { MetricProfile, PROFILE_DECLARATIONS } from '../src/config/catalog/profiles';
 import { OUTPUT_MARKER, recordedSettings } from '../src/core/output';
 import { readManifests, validateManifest } from '../tools/manifests';
 import { loadCollectorConfig } from './support/collector';

@@ -1,16 +1,17 @@
 import { describe, expect, test } from 'vitest';
 import {
-  CONSOLE_DECLARATIONS,
   CONTAINER_INSIGHTS_EKS_METRICS,
-  DEFAULT_METRICS,
-  findMetric,
-  METRIC_CATALOG,
   NOT_PRODUCED_DIMENSIONS,
   NOT_PRODUCED_METRICS,
-  operandsOf,
+} from '../src/config/catalog/console-reference';
+import { operandsOf } from '../src/config/catalog/metric-types';
+import {
+  CONSOLE_DECLARATIONS,
+  DEFAULT_METRICS,
   PROFILE_DECLARATIONS,
   REFERENCE_DECLARATIONS,
-} from '../src/config/metric-catalog';
+} from '../src/config/catalog/profiles';
+import { findMetric, METRIC_CATALOG } from '../src/config/metric-catalog';
 import { validateMetricDeclarations } from '../src/config/metric-selection';
 import { pipelineName } from '../src/config/pipelines/emf-pipeline';
 

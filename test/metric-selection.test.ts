@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest';
+import { Dimension } from '../src/config/catalog/metric-types';
 import {
   DEFAULT_DIMENSION_SETS,
   DEFAULT_METRICS,
-  Dimension,
-  METRIC_CATALOG,
   MetricProfile,
   PROFILE_DECLARATIONS,
-} from '../src/config/metric-catalog';
+} from '../src/config/catalog/profiles';
+import { METRIC_CATALOG } from '../src/config/metric-catalog';
 import { MetricSelection, validateMetricSelection } from '../src/config/metric-selection';
 import { ValidationError } from '../src/core/errors';
 

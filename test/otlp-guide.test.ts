@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { REFERENCE_DECLARATIONS } from '../src/config/catalog/profiles';
 import { estimateCustomMetrics, estimatePerformanceLogs } from '../src/config/cost-estimate';
-import { REFERENCE_DECLARATIONS } from '../src/config/metric-catalog';
 import {
   estimateOtlpIngestion,
   OTLP_ATTRIBUTES,

@@ -1,6 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { AdotVersion } from '../src/config/adot-version';
-import { CONSOLE_DECLARATIONS, PROFILE_DECLARATIONS, type REFERENCE_DECLARATIONS } from '../src/config/metric-catalog';
+import {
+  CONSOLE_DECLARATIONS,
+  PROFILE_DECLARATIONS,
+  type REFERENCE_DECLARATIONS,
+} from '../src/config/catalog/profiles';
 import { buildConfig } from './support/collector';
 import { PipelineModel, type Series } from './support/pipeline-model';
 

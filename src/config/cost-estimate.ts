@@ -1,5 +1,5 @@
 import { showValue, ValidationError } from '../core/errors';
-import { Dimension, type MetricDeclarationSpec } from './metric-catalog';
+import { Dimension, type MetricDeclarationSpec } from './catalog/metric-types';
 
 /**
  * How many CloudWatch custom metrics a metric selection creates, and what they

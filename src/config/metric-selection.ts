@@ -1,20 +1,15 @@
 import { invalidInput, showValue, ValidationError } from '../core/errors';
 import { validateStringList } from '../core/validation';
+import { NOT_PRODUCED_DIMENSIONS, NOT_PRODUCED_METRICS } from './catalog/console-reference';
+import { DIMENSIONS, type Dimension, type MetricDeclarationSpec, SCOPE_DIMENSIONS } from './catalog/metric-types';
 import {
   CONSOLE_DECLARATIONS,
   DEFAULT_DIMENSION_SETS,
-  DIMENSIONS,
-  type Dimension,
-  findMetric,
-  METRIC_CATALOG,
   METRIC_PROFILES,
-  type MetricDeclarationSpec,
   MetricProfile,
-  NOT_PRODUCED_DIMENSIONS,
-  NOT_PRODUCED_METRICS,
   PROFILE_DECLARATIONS,
-  SCOPE_DIMENSIONS,
-} from './metric-catalog';
+} from './catalog/profiles';
+import { findMetric, METRIC_CATALOG } from './metric-catalog';
 
 /** CloudWatch accepts at most 30 dimensions on a metric. */
 const MAX_DIMENSIONS = 30;

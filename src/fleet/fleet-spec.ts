@@ -23,7 +23,7 @@ import {
   DEFAULT_APPLICATION_METRIC_NAMESPACE,
   resolveApplicationMetrics,
 } from '../config/application-metrics';
-import { METRIC_PROFILES, type MetricProfile } from '../config/metric-catalog';
+import { METRIC_PROFILES, type MetricProfile } from '../config/catalog/profiles';
 import { METRICS_DESTINATIONS, type MetricsDestination } from '../config/otlp';
 import { invalidInput, showValue, ValidationError } from '../core/errors';
 import {

@@ -13,8 +13,8 @@ import { FargateContainerInsightsCollector } from '../collector/fargate-containe
 import { FargateContainerInsightsOperatorCollector } from '../collector/fargate-container-insights-operator-collector';
 import { OperatorVersion } from '../collector/operator-version';
 import { AdotVersion } from '../config/adot-version';
+import { MetricProfile, PROFILE_DECLARATIONS } from '../config/catalog/profiles';
 import { estimateCustomMetrics, estimatePerformanceLogs, type MonthlyBill, monthlyBill } from '../config/cost-estimate';
-import { MetricProfile, PROFILE_DECLARATIONS } from '../config/metric-catalog';
 import { MetricSelection } from '../config/metric-selection';
 import {
   DEFAULT_METRICS_DESTINATION,

@@ -8,7 +8,9 @@ import { FargateContainerInsightsCollector } from '../../src/collector/fargate-c
 import { FargateContainerInsightsOperatorCollector } from '../../src/collector/fargate-container-insights-operator-collector';
 import { OperatorVersion } from '../../src/collector/operator-version';
 import { AdotVersion } from '../../src/config/adot-version';
-import { Dimension, METRIC_CATALOG, METRIC_PROFILES, MetricProfile } from '../../src/config/metric-catalog';
+import { Dimension } from '../../src/config/catalog/metric-types';
+import { METRIC_PROFILES, MetricProfile } from '../../src/config/catalog/profiles';
+import { METRIC_CATALOG } from '../../src/config/metric-catalog';
 import { MetricSelection } from '../../src/config/metric-selection';
 import { showValue } from '../../src/core/errors';
 import { EMF_LOG_RETENTION_DAYS } from '../../src/core/validation';

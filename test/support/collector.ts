@@ -1,8 +1,8 @@
 import { parse } from 'yaml';
 import { AdotVersion } from '../../src/config/adot-version';
+import { REFERENCE_DECLARATIONS } from '../../src/config/catalog/profiles';
 import { buildCollectorConfig } from '../../src/config/collector-config';
 import { type EmfCollectorConfig, hasEmfPath } from '../../src/config/config-model';
-import { REFERENCE_DECLARATIONS } from '../../src/config/metric-catalog';
 import type { CollectorConfigOptions } from '../../src/config/pipelines/pipeline';
 
 /** What the collector does to its configuration file: `$$` stands for a literal `$`. */

@@ -1,4 +1,4 @@
-import type { LabelMatchers } from '../metric-catalog';
+import type { LabelMatchers } from '../catalog/metric-types';
 
 /** A metricstransform label operation that renames a label. */
 export interface UpdateLabelOperation {

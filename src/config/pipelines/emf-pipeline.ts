@@ -1,4 +1,10 @@
 import {
+  type MetricDeclarationSpec,
+  type MetricDefinition,
+  type MetricScope,
+  operandsOf,
+} from '../catalog/metric-types';
+import {
   type AwsEmfCommonConfig,
   type AwsEmfExporterConfig,
   EMF_UNITS,
@@ -11,14 +17,7 @@ import type { MetricsTransform, MetricsTransformProcessorConfig } from '../compo
 import type { PrometheusReceiverConfig } from '../components/prometheus-receiver';
 import type { ServiceConfig } from '../components/service';
 import type { CollectorConfig, ProcessorConfig } from '../config-model';
-import {
-  findMetric,
-  METRIC_CATALOG,
-  type MetricDeclarationSpec,
-  type MetricDefinition,
-  type MetricScope,
-  operandsOf,
-} from '../metric-catalog';
+import { findMetric, METRIC_CATALOG } from '../metric-catalog';
 import { DEFAULT_METRICS_DESTINATION, sendsEmf } from '../otlp';
 import {
   cadvisorReceiver,

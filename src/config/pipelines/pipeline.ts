@@ -1,9 +1,9 @@
 import type { AdotVersion } from '../adot-version';
 import type { ApplicationMetricsConfigOptions } from '../application-metrics';
+import type { MetricDeclarationSpec } from '../catalog/metric-types';
 import type { PrometheusReceiverConfig } from '../components/prometheus-receiver';
 import type { ServiceConfig } from '../components/service';
 import type { CollectorConfig, ProcessorConfig } from '../config-model';
-import type { MetricDeclarationSpec } from '../metric-catalog';
 import type { MetricsDestination } from '../otlp';
 
 /**
