@@ -42,6 +42,7 @@ import {
   validateRolePartition,
 } from './src/core/validation';
 import { formatCollectorSizing, sizeCollector } from './src/fargate/collector-sizing';
+import type { FleetCluster } from './src/fleet/cluster-settings';
 import {
   addClusterCharts,
   type ClusterConstructs,
@@ -51,7 +52,7 @@ import {
   prerequisitesOf,
   synthesizeFleet,
 } from './src/fleet/fleet';
-import { type FleetCluster, readFleetFile } from './src/fleet/fleet-spec';
+import { readFleetFile } from './src/fleet/fleet-file';
 import { LOG_RETENTION_DAYS } from './src/logging/fargate-logging';
 import {
   type ClusterPrerequisites,

@@ -4,7 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { APP_VARIABLES } from '../main';
 import { checkOutputFolders, createStagingFolder, markOutputFolder, recordedSettings } from '../src/core/output';
-import { readFleetFile } from '../src/fleet/fleet-spec';
+import { readFleetFile } from '../src/fleet/fleet-file';
 import { type ManifestFile, readManifests, validateManifest } from '../tools/manifests';
 import { validatePrerequisites } from '../tools/prerequisite-schemas';
 

@@ -4,7 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ValidationError } from './core/errors';
 import { estimateFleet, formatFleetBill, formatFleetCollectors, synthesizeFleet } from './fleet/fleet';
-import { readFleetFile } from './fleet/fleet-spec';
+import { readFleetFile } from './fleet/fleet-file';
 
 /**
  * The command-line entry point, `cdk8s-fargate-container-insights`:

@@ -16,7 +16,8 @@ import {
 } from '../src/config/cost-estimate';
 import { formatCollectorSizing, sizeCollector } from '../src/fargate/collector-sizing';
 import { estimateFleet, formatFleetCollectors } from '../src/fleet/fleet';
-import { fleetJsonSchema, parseFleet, readFleetFile } from '../src/fleet/fleet-spec';
+import { parseFleet, readFleetFile } from '../src/fleet/fleet-file';
+import { fleetJsonSchema } from '../src/fleet/fleet-spec';
 import { readTree } from '../tools/folders';
 import { parseManifest, validateManifest } from '../tools/manifests';
 

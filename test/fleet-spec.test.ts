@@ -5,14 +5,9 @@ import Ajv from 'ajv';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { ValidationError } from '../src/core/errors';
-import {
-  type Fleet,
-  fleetJsonSchema,
-  parseFleet,
-  pathLabel,
-  readFleetFile,
-  validateFleet,
-} from '../src/fleet/fleet-spec';
+import { pathLabel } from '../src/fleet/fields';
+import { parseFleet, readFleetFile } from '../src/fleet/fleet-file';
+import { type Fleet, fleetJsonSchema, validateFleet } from '../src/fleet/fleet-spec';
 import { SCHEMA_FILE, schemaText } from '../tools/clusters-schema';
 
 const ROLE = 'arn:aws:iam::123456789012:role/adot-collector';

@@ -1,6 +1,7 @@
 import type { IConstruct } from 'constructs';
 import { type FleetSynthResult, synthesizeFleet } from './fleet';
-import { type Fleet, readFleetFile } from './fleet-spec';
+import { readFleetFile } from './fleet-file';
+import type { Fleet } from './fleet-spec';
 import { addArgoCdSyncWaves } from './gitops';
 
 /** Where {@link ClusterFleet.synth} writes, and how. */

@@ -29,7 +29,8 @@ import { sizeCollector } from '../fargate/collector-sizing';
 import { FargateLogging } from '../logging/fargate-logging';
 import { type ClusterPrerequisites, clusterPrerequisites, queuePrerequisites } from '../prerequisites/prerequisites';
 import { SampleGoWebapp } from '../sample/sample-go-webapp';
-import { type Fleet, type FleetCluster, validateFleet } from './fleet-spec';
+import type { FleetCluster } from './cluster-settings';
+import { type Fleet, validateFleet } from './fleet-spec';
 import {
   addArgoCdSyncWaves,
   argoCdApplicationSet,
