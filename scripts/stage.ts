@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { APP_VARIABLES } from '../main';
+import { APP_VARIABLES } from '../src/app/app-settings';
 import { checkOutputFolders, createStagingFolder, markOutputFolder, recordedSettings } from '../src/core/output';
 import { readFleetFile } from '../src/fleet/fleet-file';
 import { type ManifestFile, readManifests, validateManifest } from '../tools/manifests';

@@ -85,6 +85,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   collector: ['core', 'config', 'fargate'],
   sample: ['core', 'fargate'],
   prerequisites: ['core', 'config', 'fargate', 'collector', 'logging'],
+  app: ['core', 'config', 'fargate', 'collector', 'logging', 'prerequisites', 'sample', 'fleet'],
   fleet: ['core', 'config', 'fargate', 'collector', 'logging', 'prerequisites', 'sample'],
 };
 

@@ -2,7 +2,7 @@ import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import type { Construct } from 'constructs';
 import { describe, expect, test } from 'vitest';
-import { settingsFromEnvironment } from '../main';
+import { settingsFromEnvironment } from '../src/app/app-settings';
 import type { FargateContainerInsightsCollectorProps } from '../src/collector/collector-props';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import { AdotVersion } from '../src/config/adot-version';
@@ -224,7 +224,7 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
   [
     'COLLECTOR_MODE helm',
     env({ ...ENV, COLLECTOR_MODE: 'helm' }),
-    'Invalid COLLECTOR_MODE "helm": expected manifests or operator.',
+    'Invalid COLLECTOR_MODE "helm": expected one of manifests, operator.',
   ],
   [
     'METRIC_PROFILE full',
@@ -496,7 +496,7 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
   [
     'METRIC_PROFILE with METRICS_DESTINATION=otlp',
     env({ ...ENV, METRICS_DESTINATION: 'otlp', METRIC_PROFILE: 'console' }),
-    'Invalid METRIC_PROFILE "console": expected no METRIC_PROFILE with METRICS_DESTINATION=otlp',
+    "Invalid METRIC_PROFILE with METRICS_DESTINATION=otlp: it selects the Embedded Metric Format path's CloudWatch metrics, which otlp alone does not send. Set METRICS_DESTINATION=emf or both, or unset METRIC_PROFILE.",
   ],
   // numbers and sizes: finite, in range, shown as written
   [
@@ -605,12 +605,12 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
   [
     'OPERATOR_VERSION without operator mode',
     env({ ...ENV, OPERATOR_VERSION: 'v0.102.0' }),
-    'Invalid OPERATOR_VERSION with COLLECTOR_MODE=manifests: it names the OpenTelemetry Operator release the custom resource is written for, which only COLLECTOR_MODE=operator writes.',
+    'Invalid OPERATOR_VERSION with COLLECTOR_MODE=manifests: it names the OpenTelemetry Operator release the custom resource is written for, which only operator mode writes. Set COLLECTOR_MODE=operator, or unset OPERATOR_VERSION.',
   ],
   [
     'FARGATE_LOG_RETENTION_DAYS without Fargate logging',
     env({ ...ENV, FARGATE_LOG_RETENTION_DAYS: '30' }),
-    'Invalid FARGATE_LOG_RETENTION_DAYS without FARGATE_LOGGING=true',
+    'Invalid FARGATE_LOG_RETENTION_DAYS with FARGATE_LOGGING=false: it sets the retention of the container logs, which only Fargate logging sends. Set FARGATE_LOGGING=true, or unset FARGATE_LOG_RETENTION_DAYS.',
   ],
   [
     'FARGATE_LOG_RETENTION_DAYS not a CloudWatch Logs period',

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
 import { Testing } from 'cdk8s';
 import { afterAll, describe, expect, test, vi } from 'vitest';
+import { APP_VARIABLES } from '../src/app/app-settings';
 import { run } from '../src/cli';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import { CONSOLE_DECLARATIONS, PROFILE_DECLARATIONS } from '../src/config/catalog/profiles';
@@ -321,7 +322,8 @@ describe('documents', () => {
   test.each(DOCS)('%s: every variable a shell example sets is one the app, the scripts or the tests read', (file) => {
     const readers = [
       'main.ts',
-      ...['scripts', 'tools', 'test/support', 'test/conformance'].flatMap((dir) =>
+      'src/fleet/cluster-settings.ts',
+      ...['src/app', 'scripts', 'tools', 'test/support', 'test/conformance'].flatMap((dir) =>
         readdirSync(join(ROOT, dir)).map((f) => `${dir}/${f}`),
       ),
     ]
@@ -331,6 +333,15 @@ describe('documents', () => {
     for (const [, name] of shell.matchAll(/(?:^|[\s\\])([A-Z][A-Z0-9_]+)=/gm)) {
       expect(readers, `${file} sets ${name}`).toContain(name as string);
     }
+  });
+
+  test("the README's table of the app's variables lists each variable the app reads, from the settings table", () => {
+    const section = README.slice(README.indexOf('| `CLUSTER_NAME`'));
+    const table = section.slice(0, section.search(/\n\n/));
+    const listed = [...table.matchAll(/^\| ([^|]+)\|/gm)].flatMap((row) =>
+      [...(row[1] as string).matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1] as string),
+    );
+    expect([...listed].sort()).toStrictEqual([...APP_VARIABLES].sort());
   });
 
   test('the anchors are read as GitHub writes them', () => {

@@ -5,6 +5,7 @@ import Ajv from 'ajv';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { ValidationError } from '../src/core/errors';
+import { REQUIREMENTS } from '../src/fleet/cluster-settings';
 import { pathLabel } from '../src/fleet/fields';
 import { parseFleet, readFleetFile } from '../src/fleet/fleet-file';
 import { type Fleet, fleetJsonSchema, validateFleet } from '../src/fleet/fleet-spec';
@@ -297,6 +298,32 @@ describe('parseFleet', () => {
     // Without Argo CD the two folders can coexist.
     expect(() => parseFleet(text.replace(', argoCd: {}', ''), 'clusters.yaml')).not.toThrow();
   });
+
+  test.each(REQUIREMENTS.map(([key, requirement]) => [key, requirement] as const))(
+    'refuses %s where it would do nothing, as the app refuses its variable',
+    (key, requirement) => {
+      const values: Readonly<Record<string, unknown>> = {
+        operatorVersion: 'v0.102.0',
+        metricProfile: 'console',
+        logRetentionDays: 30,
+      };
+      const others: Readonly<Record<string, unknown>> = { metricsDestination: 'otlp' };
+      const other = others[requirement.setting];
+      const entry = `{ name: prod-eu, serviceAccountRoleArn: "${ROLE}", ${key}: ${JSON.stringify(values[key])}${other === undefined ? '' : `, ${requirement.setting}: ${other}`} }`;
+      const text = file('defaults: { region: eu-west-1 }', 'clusters:', `  - ${entry}`);
+      expect(errorOf(text)).toMatch(
+        new RegExp(
+          `^clusters\\.yaml:3:\\d+: Invalid clusters\\[0\\]\\.${key} with ${requirement.setting} .*: ${requirement.why}\\. Set ${requirement.setting} to .*, or remove ${key}\\.$`,
+        ),
+      );
+      // With the other setting as it needs to be, the same cluster is fine.
+      const fixed = text.replace(
+        other === undefined ? ` }` : `, ${requirement.setting}: ${other} }`,
+        `, ${requirement.setting}: ${String(requirement.values[0])} }`,
+      );
+      expect(() => parseFleet(fixed, 'clusters.yaml')).not.toThrow();
+    },
+  );
 
   test('names a bad application metrics field by its place in the file', () => {
     const text = file(

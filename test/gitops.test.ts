@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
-import { buildApp, settingsFromEnvironment } from '../main';
+import { buildApp } from '../src/app/app';
+import { settingsFromEnvironment } from '../src/app/app-settings';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import {
   ARGOCD_SYNC_WAVE_ANNOTATION,

@@ -2,12 +2,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { APP_VARIABLES, buildApp, buildCluster, DEMO_ENVIRONMENT, settingsFromEnvironment } from '../main';
+import { buildApp, buildCluster } from '../src/app/app';
+import { APP_VARIABLES, DEMO_ENVIRONMENT, settingsFromEnvironment } from '../src/app/app-settings';
 import { CollectorMode } from '../src/collector/collector-mode';
 import { AdotVersion } from '../src/config/adot-version';
 import { SAMPLE_GO_WEBAPP_DECLARATIONS } from '../src/config/application-metrics';
 import { MetricProfile, PROFILE_DECLARATIONS } from '../src/config/catalog/profiles';
 import { OUTPUT_MARKER, recordedSettings } from '../src/core/output';
+import { resolveCluster } from '../src/fleet/cluster-settings';
 import { readManifests, validateManifest } from '../tools/manifests';
 import { loadCollectorConfig } from './support/collector';
 
@@ -20,29 +22,34 @@ const ENV = {
 
 describe('settingsFromEnvironment', () => {
   test('with no variable set, the demo configuration', () => {
-    expect(settingsFromEnvironment({})).toStrictEqual({
-      clusterName: DEMO_ENVIRONMENT.CLUSTER_NAME,
-      region: DEMO_ENVIRONMENT.AWS_REGION,
-      collectorRoleArn: DEMO_ENVIRONMENT.COLLECTOR_ROLE_ARN,
-      adotVersion: AdotVersion.DEFAULT,
+    const settings = settingsFromEnvironment({});
+    expect(settings).toStrictEqual({
+      cluster: {
+        name: DEMO_ENVIRONMENT.CLUSTER_NAME,
+        region: DEMO_ENVIRONMENT.AWS_REGION,
+        serviceAccountRoleArn: DEMO_ENVIRONMENT.COLLECTOR_ROLE_ARN,
+        sampleApp: true,
+        applicationMetrics: { cloudWatch: { declarations: SAMPLE_GO_WEBAPP_DECLARATIONS } },
+      },
+      expected: { namespaces: 10, pods: 100 },
+      demo: true,
+    });
+    // Everything else is the settings table's default, as for a clusters file.
+    expect(resolveCluster(settings.cluster)).toMatchObject({
+      adotVersion: AdotVersion.DEFAULT.tag,
       collectorMode: CollectorMode.MANIFESTS,
       metricProfile: MetricProfile.REFERENCE,
       fargateLogging: false,
-      expected: { namespaces: 10, pods: 100 },
-      applicationMetrics: { cloudWatch: { declarations: SAMPLE_GO_WEBAPP_DECLARATIONS } },
-      demo: true,
     });
   });
 
   test('reads the cluster from the environment', () => {
     const settings = settingsFromEnvironment({ ...ENV, ADOT_VERSION: 'v0.40.0', HOME: '/root' });
     expect(settings).toMatchObject({
-      clusterName: 'prod-eu',
-      region: 'eu-west-1',
-      collectorRoleArn: ENV.COLLECTOR_ROLE_ARN,
+      cluster: { name: 'prod-eu', region: 'eu-west-1', serviceAccountRoleArn: ENV.COLLECTOR_ROLE_ARN },
       demo: false,
     });
-    expect(settings.adotVersion.tag).toBe('v0.40.0');
+    expect(settings.cluster.adotVersion).toBe('v0.40.0');
   });
 
   // Bad values: test/bad-input.test.ts.

@@ -62,6 +62,15 @@ export interface CustomMetricsEstimate {
   readonly monthlyUsd: number;
 }
 
+/**
+ * The namespaces an estimate assumes a cluster's pods are spread over unless
+ * told: 10, or one per pod in a smaller cluster (a namespace without pods
+ * sends no metrics). The app's `EXPECTED_NAMESPACES` default and a fleet's.
+ */
+export function defaultExpectedNamespaces(pods: number): number {
+  return Math.min(10, pods);
+}
+
 /** How many distinct value combinations a dimension set takes. */
 export function dimensionSetValues(set: readonly Dimension[], namespaces: number, pods: number): number {
   if (set.includes(Dimension.POD_NAME) || set.includes(Dimension.NODE_NAME)) return pods;

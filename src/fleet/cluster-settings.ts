@@ -1,5 +1,11 @@
-import { MAX_EXPECTED_PODS } from '../collector/collector-base';
-import { COLLECTOR_MODES, type CollectorMode } from '../collector/collector-mode';
+import {
+  DEFAULT_COLLECTOR_NAMESPACE,
+  DEFAULT_EXPECTED_PODS,
+  DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
+  MAX_EXPECTED_PODS,
+  MAX_REPLICAS,
+} from '../collector/collector-base';
+import { COLLECTOR_MODES, CollectorMode } from '../collector/collector-mode';
 import { OPERATOR_V1BETA1_MINIMUM, OperatorVersion } from '../collector/operator-version';
 import { AdotVersion } from '../config/adot-version';
 import {
@@ -9,8 +15,8 @@ import {
   DEFAULT_APPLICATION_METRIC_NAMESPACE,
   resolveApplicationMetrics,
 } from '../config/application-metrics';
-import { METRIC_PROFILES, type MetricProfile } from '../config/catalog/profiles';
-import { METRICS_DESTINATIONS, type MetricsDestination } from '../config/otlp';
+import { METRIC_PROFILES, MetricProfile } from '../config/catalog/profiles';
+import { DEFAULT_METRICS_DESTINATION, METRICS_DESTINATIONS, MetricsDestination } from '../config/otlp';
 import {
   EMF_LOG_RETENTION_DAYS,
   PATTERNS,
@@ -26,255 +32,293 @@ import { OIDC_ISSUER, OIDC_ISSUER_FORM } from '../prerequisites/prerequisites';
 import { type Field, matching, oneOf, text } from './fields';
 
 /**
- * A fleet of clusters, as described in a clusters file, and its validation.
- * Plain data only (it crosses to worker threads): no constructs here.
+ * Every cluster setting, declared once: its clusters-file key, type,
+ * description, default, check, and the environment variable of this
+ * repository's app. From this table come the clusters-file validation and
+ * clusters.schema.json (`CLUSTER_FIELDS`), the app's environment parsing
+ * (src/app/app-settings.ts), the fleet's cluster type (`FleetCluster`), the
+ * defaults (`resolveCluster`) and the README's variable table (checked by the
+ * docs test). Adding a setting is a row here and its use in
+ * `clusterProps` (src/fleet/fleet.ts).
  *
- * ```yaml
- * defaults:                 # optional: any cluster field but name
- *   region: eu-west-1
- * clusters:
- *   - name: prod-eu
- *     serviceAccountRoleArn: arn:aws:iam::123456789012:role/prod-eu-adot-collector
- * output: dist              # optional, relative to this file
- * gitops:                   # optional
- *   repoURL: https://github.com/example/platform.git
- *   path: clusters/dist
- *   argoCd: {}
- *   flux: {}
- * ```
+ * Plain data only (fleets cross to worker threads): no constructs here.
  */
 
-/** One cluster of a fleet: the collector props a clusters file can set. */
-export interface FleetCluster {
-  /** EKS cluster name: the `ClusterName` dimension and the name of the cluster's output folder. */
-  readonly name: string;
-  /** AWS region the metrics go to. */
-  readonly region: string;
-  /** IRSA role of the collector's service account. */
-  readonly serviceAccountRoleArn: string;
-  /**
-   * ADOT release tag, e.g. `v0.49.0`.
-   *
-   * @default the newest supported release (`AdotVersion.DEFAULT`)
-   */
-  readonly adotVersion?: string;
-  /**
-   * Namespace of the collector.
-   *
-   * @default 'fargate-container-insights'
-   */
-  readonly namespace?: string;
-  /**
-   * Collector replicas sharing the scrape (1-100).
-   *
-   * @default 1
-   */
-  readonly replicas?: number;
-  /**
-   * Scrape only Fargate nodes.
-   *
-   * @default true
-   */
-  readonly fargateNodesOnly?: boolean;
-  /**
-   * Also deploy the sample Go web application (namespace `golang`).
-   *
-   * @default false
-   */
-  readonly sampleApp?: boolean;
-  /**
-   * How the collector runs: `manifests`, a StatefulSet and its ConfigMap and
-   * Service; or `operator`, an `OpenTelemetryCollector` custom resource for the
-   * OpenTelemetry Operator (the ADOT EKS add-on).
-   *
-   * @default 'manifests'
-   */
-  readonly collectorMode?: CollectorMode;
-  /**
-   * The OpenTelemetry Operator release installed, with `collectorMode: operator`:
-   * the custom resource carries only the fields its CRD accepts.
-   *
-   * @default 'v0.156.0', what the ADOT EKS add-on installs
-   */
-  readonly operatorVersion?: string;
-  /**
-   * Which metrics become CloudWatch metrics: `reference` (the AWS reference
-   * manifest's) or `console` (those plus what the Container Insights console
-   * reads, as far as Fargate can give it).
-   *
-   * @default 'reference'
-   */
-  readonly metricProfile?: MetricProfile;
-  /**
-   * Send every Fargate pod's container logs to CloudWatch Logs
-   * (`FargateLogging`, log group `/aws/containerinsights/<name>/application`).
-   *
-   * @default false
-   */
-  readonly fargateLogging?: boolean;
-  /**
-   * Retention of the container logs, in days, with `fargateLogging`.
-   *
-   * @default - the log group's own setting
-   */
-  readonly logRetentionDays?: number;
-  /**
-   * Fargate pods the cluster is expected to run: sizes the collector.
-   *
-   * @default 100
-   */
-  readonly expectedPods?: number;
-  /**
-   * Retention of the performance log group, in days (`0`: never expire).
-   *
-   * @default 30
-   */
-  readonly performanceLogRetentionDays?: number;
-  /**
-   * Tags of the performance log group, for cost allocation.
-   *
-   * @default - no tags
-   */
-  readonly performanceLogGroupTags?: Readonly<Record<string, string>>;
-  /**
-   * The cluster's OIDC issuer URL, for the collector role's trust policy in the prerequisites.
-   *
-   * @default - no trust policy (eksctl writes one)
-   */
-  readonly oidcIssuer?: string;
-  /**
-   * Scrape the pods annotated `prometheus.io/scrape: "true"` and send their
-   * metrics to CloudWatch (declared metrics only) and/or Amazon Managed
-   * Service for Prometheus.
-   *
-   * @default - no application metrics
-   */
-  readonly applicationMetrics?: ApplicationMetrics;
-  /**
-   * Where the Container Insights metrics go: `emf` (classic), `otlp`
-   * (OpenTelemetry metrics for PromQL) or `both` (to migrate).
-   *
-   * @default MetricsDestination.EMF
-   */
-  readonly metricsDestination?: MetricsDestination;
-  /**
-   * Accept `otlp` or `both` in a region the library does not list for
-   * CloudWatch's OTLP metrics endpoint.
-   *
-   * @default false
-   */
-  readonly skipOtlpRegionCheck?: boolean;
+/**
+ * A setting that does something only with another set to one of some
+ * values: refused otherwise, by both names, in the clusters file and in the
+ * environment alike.
+ */
+export interface Requirement {
+  /** The other setting. */
+  readonly setting: string;
+  /** The values of the other setting (its default counts) with which this one does something. */
+  readonly values: readonly unknown[];
+  /** What this setting does, which the other's value makes pointless: "it names ...". */
+  readonly why: string;
 }
 
-/** The fields of a cluster entry, in the order the documentation lists them. */
-export const CLUSTER_FIELDS: Readonly<Record<keyof FleetCluster, Field>> = {
-  name: text(
-    "EKS cluster name: the ClusterName dimension and the name of the cluster's output folder.",
-    PATTERNS.clusterName,
-    validateClusterName,
-    true,
+/** One cluster setting. `T` is its value's type, `R` whether a cluster must have it. */
+export interface Setting<T, R extends boolean = boolean> {
+  /** Its type, description, check and JSON schema, as a clusters-file field. */
+  readonly field: Field & { readonly required: R };
+  /** Its value when unset (what `resolveCluster` fills in); absent when unset means none. */
+  readonly default?: T;
+  /** The default, in words, where it is not a plain value (the description ends with it). */
+  readonly defaultText?: string;
+  /** The environment variable of this repository's app; absent: the app does not take it. */
+  readonly env?: string;
+  /** With an object setting: the JSON the variable holds, for messages. */
+  readonly envForm?: string;
+  /** The other setting it needs. */
+  readonly requires?: Requirement;
+  /** Only the type: never set. */
+  readonly valueType?: T;
+}
+
+/** An optional setting. */
+function optional<T>(field: Field, rest: Omit<Setting<T, false>, 'field'> = {}): Setting<T, false> {
+  const shown = rest.defaultText ?? (rest.default === undefined ? undefined : String(rest.default));
+  const description = shown === undefined ? field.description : `${field.description} Default: ${shown}.`;
+  return { ...rest, field: { ...field, description, required: false } };
+}
+
+/** An optional setting with a default value. */
+function defaulted<T>(
+  field: Field,
+  rest: Omit<Setting<T, false>, 'field'> & { readonly default: T },
+): Setting<T, false> & { readonly default: T } {
+  return { ...optional<T>(field, rest), default: rest.default };
+}
+
+/** A setting every cluster must have. */
+function required<T>(field: Field, rest: Omit<Setting<T, true>, 'field'> = {}): Setting<T, true> {
+  return { ...rest, field: { ...field, required: true } };
+}
+
+/** The cluster settings, in the order the documentation lists them. */
+export const CLUSTER_SETTINGS = {
+  name: required<string>(
+    text(
+      "EKS cluster name: the ClusterName dimension and the name of the cluster's output folder.",
+      PATTERNS.clusterName,
+      validateClusterName,
+    ),
+    { env: 'CLUSTER_NAME' },
   ),
-  region: text('AWS region the metrics go to, e.g. eu-west-1.', PATTERNS.region, validateRegion, true),
-  serviceAccountRoleArn: text(
-    "ARN of the collector's IAM role (IRSA), with CloudWatchAgentServerPolicy.",
-    PATTERNS.roleArn,
-    validateRoleArn,
-    true,
+  region: required<string>(text('AWS region the metrics go to, e.g. eu-west-1.', PATTERNS.region, validateRegion), {
+    env: 'AWS_REGION',
+  }),
+  serviceAccountRoleArn: required<string>(
+    text(
+      "ARN of the collector's IAM role (IRSA), with CloudWatchAgentServerPolicy.",
+      PATTERNS.roleArn,
+      validateRoleArn,
+    ),
+    { env: 'COLLECTOR_ROLE_ARN' },
   ),
-  adotVersion: {
-    type: 'string',
-    description: 'ADOT collector release. Default: the newest supported.',
-    check: (input: string, value: string) => AdotVersion.of(value, input),
-    schema: { enum: AdotVersion.SUPPORTED },
-  },
-  namespace: text(
-    'Namespace of the collector. Default: fargate-container-insights.',
-    PATTERNS.dnsLabel,
-    validateDnsLabel,
-  ),
-  replicas: {
-    type: 'integer',
-    description: 'Collector replicas sharing the scrape. Default: 1.',
-    check: (input: string, value: number) => validateInteger(input, value, 1, 100),
-    schema: { minimum: 1, maximum: 100 },
-  },
-  fargateNodesOnly: { type: 'boolean', description: 'Scrape only Fargate nodes. Default: true.' },
-  sampleApp: { type: 'boolean', description: 'Also deploy the sample Go web application. Default: false.' },
-  collectorMode: oneOf(
-    'string',
-    'manifests: a StatefulSet, ConfigMap and Service; operator: an OpenTelemetryCollector for the OpenTelemetry Operator (ADOT add-on). Default: manifests.',
-    COLLECTOR_MODES,
-    'one of manifests, operator',
-  ),
-  operatorVersion: {
-    type: 'string',
-    description: `OpenTelemetry Operator release installed, with collectorMode operator (${OPERATOR_V1BETA1_MINIMUM} or later). Default: ${OperatorVersion.DEFAULT.tag}.`,
-    check: (input: string, value: string) => OperatorVersion.of(value, input),
-    schema: { pattern: '^v(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$' },
-  },
-  metricProfile: oneOf(
-    'string',
-    "reference: the AWS reference manifest's 8 pod metrics; console: those plus the metrics and dimension sets the Container Insights console reads, as far as Fargate can give them. Default: reference.",
-    METRIC_PROFILES,
-    `one of ${METRIC_PROFILES.join(', ')}`,
-  ),
-  fargateLogging: {
-    type: 'boolean',
-    description: "Send every Fargate pod's container logs to CloudWatch Logs. Default: false.",
-  },
-  logRetentionDays: oneOf(
-    'integer',
-    'Retention of the container logs, in days (with fargateLogging).',
-    LOG_RETENTION_DAYS,
-    `one of the periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(', ')}`,
-  ),
-  expectedPods: {
-    type: 'integer',
-    description: 'Fargate pods the cluster is expected to run, the collector sized for them. Default: 100.',
-    check: (input: string, value: number) => validateInteger(input, value, 1, MAX_EXPECTED_PODS),
-    schema: { minimum: 1, maximum: MAX_EXPECTED_PODS },
-  },
-  performanceLogRetentionDays: oneOf(
-    'integer',
-    'Retention of the performance log group /aws/containerinsights/<name>/performance, in days; 0: never expire. Default: 30.',
-    EMF_LOG_RETENTION_DAYS,
-    `0 (never expire) or one of ${EMF_LOG_RETENTION_DAYS.slice(1).join(', ')} days`,
-  ),
-  performanceLogGroupTags: {
-    type: 'object',
-    description:
-      'Tags of the performance log group, for cost allocation: 1 to 50, keys of 1 to 128 and values of 1 to 256 bytes of letters, spaces, digits or _ . : / = + - @ (Unicode 15.0), no key starting with aws:, holding :: or named after an Object.prototype member such as constructor.',
-    check: (input: string, value: Readonly<Record<string, string>>) => validateLogGroupTags(input, value),
-    schema: {
-      minProperties: 1,
-      maxProperties: 50,
-      propertyNames: { minLength: 1, maxLength: 128, not: { pattern: '::' } },
-      additionalProperties: { type: 'string', minLength: 1, maxLength: 256 },
+  adotVersion: defaulted<string>(
+    {
+      type: 'string',
+      description: 'ADOT collector release.',
+      check: (input: string, value: string) => AdotVersion.of(value, input),
+      schema: { enum: AdotVersion.SUPPORTED },
     },
-  },
-  oidcIssuer: matching(
-    "The cluster's OIDC issuer URL, for the collector role's trust policy.",
-    OIDC_ISSUER,
-    OIDC_ISSUER_FORM,
+    { default: AdotVersion.DEFAULT.tag, defaultText: 'the newest supported', env: 'ADOT_VERSION' },
   ),
-  applicationMetrics: {
+  namespace: defaulted<string>(text('Namespace of the collector.', PATTERNS.dnsLabel, validateDnsLabel), {
+    default: DEFAULT_COLLECTOR_NAMESPACE,
+  }),
+  replicas: defaulted<number>(
+    {
+      type: 'integer',
+      description: 'Collector replicas sharing the scrape.',
+      check: (input: string, value: number) => validateInteger(input, value, 1, MAX_REPLICAS),
+      schema: { minimum: 1, maximum: MAX_REPLICAS },
+    },
+    { default: 1, env: 'REPLICAS' },
+  ),
+  fargateNodesOnly: defaulted<boolean>(
+    { type: 'boolean', description: 'Scrape only Fargate nodes.' },
+    { default: true },
+  ),
+  sampleApp: defaulted<boolean>(
+    { type: 'boolean', description: 'Also deploy the sample Go web application.' },
+    { default: false },
+  ),
+  collectorMode: defaulted<CollectorMode>(
+    oneOf(
+      'string',
+      'manifests: a StatefulSet, ConfigMap and Service; operator: an OpenTelemetryCollector for the OpenTelemetry Operator (ADOT add-on).',
+      COLLECTOR_MODES,
+      `one of ${COLLECTOR_MODES.join(', ')}`,
+    ),
+    { default: CollectorMode.MANIFESTS, env: 'COLLECTOR_MODE' },
+  ),
+  operatorVersion: defaulted<string>(
+    {
+      type: 'string',
+      description: `OpenTelemetry Operator release installed, with collectorMode operator (${OPERATOR_V1BETA1_MINIMUM} or later).`,
+      check: (input: string, value: string) => OperatorVersion.of(value, input),
+      schema: { pattern: '^v(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$' },
+    },
+    {
+      default: OperatorVersion.DEFAULT.tag,
+      env: 'OPERATOR_VERSION',
+      requires: {
+        setting: 'collectorMode',
+        values: [CollectorMode.OPERATOR],
+        why: 'it names the OpenTelemetry Operator release the custom resource is written for, which only operator mode writes',
+      },
+    },
+  ),
+  metricProfile: defaulted<MetricProfile>(
+    oneOf(
+      'string',
+      "reference: the AWS reference manifest's 8 pod metrics; console: those plus the metrics and dimension sets the Container Insights console reads, as far as Fargate can give them.",
+      METRIC_PROFILES,
+      `one of ${METRIC_PROFILES.join(', ')}`,
+    ),
+    {
+      default: MetricProfile.REFERENCE,
+      env: 'METRIC_PROFILE',
+      requires: {
+        setting: 'metricsDestination',
+        values: [MetricsDestination.EMF, MetricsDestination.BOTH],
+        why: "it selects the Embedded Metric Format path's CloudWatch metrics, which otlp alone does not send",
+      },
+    },
+  ),
+  fargateLogging: defaulted<boolean>(
+    { type: 'boolean', description: "Send every Fargate pod's container logs to CloudWatch Logs." },
+    { default: false, env: 'FARGATE_LOGGING' },
+  ),
+  logRetentionDays: optional<number>(
+    oneOf(
+      'integer',
+      'Retention of the container logs, in days (with fargateLogging).',
+      LOG_RETENTION_DAYS,
+      `one of the periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(', ')}`,
+    ),
+    {
+      defaultText: "the log group's own",
+      env: 'FARGATE_LOG_RETENTION_DAYS',
+      requires: {
+        setting: 'fargateLogging',
+        values: [true],
+        why: 'it sets the retention of the container logs, which only Fargate logging sends',
+      },
+    },
+  ),
+  expectedPods: defaulted<number>(
+    {
+      type: 'integer',
+      description: 'Fargate pods the cluster is expected to run, the collector sized for them.',
+      check: (input: string, value: number) => validateInteger(input, value, 1, MAX_EXPECTED_PODS),
+      schema: { minimum: 1, maximum: MAX_EXPECTED_PODS },
+    },
+    { default: DEFAULT_EXPECTED_PODS, env: 'EXPECTED_PODS' },
+  ),
+  performanceLogRetentionDays: defaulted<number>(
+    oneOf(
+      'integer',
+      'Retention of the performance log group /aws/containerinsights/<name>/performance, in days; 0: never expire.',
+      EMF_LOG_RETENTION_DAYS,
+      `0 (never expire) or one of ${EMF_LOG_RETENTION_DAYS.slice(1).join(', ')} days`,
+    ),
+    { default: DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS, env: 'PERFORMANCE_LOG_RETENTION_DAYS' },
+  ),
+  performanceLogGroupTags: optional<Readonly<Record<string, string>>>(
+    {
+      type: 'object',
+      description:
+        'Tags of the performance log group, for cost allocation: 1 to 50, keys of 1 to 128 and values of 1 to 256 bytes of letters, spaces, digits or _ . : / = + - @ (Unicode 15.0), no key starting with aws:, holding :: or named after an Object.prototype member such as constructor.',
+      check: (input: string, value: Readonly<Record<string, string>>) => validateLogGroupTags(input, value),
+      schema: {
+        minProperties: 1,
+        maxProperties: 50,
+        propertyNames: { minLength: 1, maxLength: 128, not: { pattern: '::' } },
+        additionalProperties: { type: 'string', minLength: 1, maxLength: 256 },
+      },
+    },
+    { env: 'PERFORMANCE_LOG_GROUP_TAGS', envForm: 'a JSON object of tags, e.g. {"team":"platform"}' },
+  ),
+  oidcIssuer: optional<string>(
+    matching("The cluster's OIDC issuer URL, for the collector role's trust policy.", OIDC_ISSUER, OIDC_ISSUER_FORM),
+    { env: 'OIDC_ISSUER' },
+  ),
+  applicationMetrics: optional<ApplicationMetrics>({
     type: 'object',
     description: `Scrape the pods annotated prometheus.io/scrape: "true" and send their metrics to one or both destinations: ${APPLICATION_METRICS_DESTINATIONS.join(', ')}.`,
     check: (input: string, value: ApplicationMetrics) => resolveApplicationMetrics(input, value),
     schema: applicationMetricsSchema(),
-  },
-  metricsDestination: oneOf(
-    'string',
-    'emf: the classic Embedded Metric Format path; otlp: OpenTelemetry metrics to CloudWatch over OTLP, for PromQL; both: both, to migrate. Default: emf.',
-    METRICS_DESTINATIONS,
-    `one of ${METRICS_DESTINATIONS.join(', ')}`,
+  }),
+  metricsDestination: defaulted<MetricsDestination>(
+    oneOf(
+      'string',
+      'emf: the classic Embedded Metric Format path; otlp: OpenTelemetry metrics to CloudWatch over OTLP, for PromQL; both: both, to migrate.',
+      METRICS_DESTINATIONS,
+      `one of ${METRICS_DESTINATIONS.join(', ')}`,
+    ),
+    { default: DEFAULT_METRICS_DESTINATION, env: 'METRICS_DESTINATION' },
   ),
-  skipOtlpRegionCheck: {
-    type: 'boolean',
-    description:
-      "Accept otlp or both in a region not in the library's list of regions with OTLP metrics ingestion. Default: false.",
-  },
+  skipOtlpRegionCheck: defaulted<boolean>(
+    {
+      type: 'boolean',
+      description: "Accept otlp or both in a region not in the library's list of regions with OTLP metrics ingestion.",
+    },
+    { default: false, env: 'SKIP_OTLP_REGION_CHECK' },
+  ),
+} as const;
+
+type Settings = typeof CLUSTER_SETTINGS;
+type ValueOf<S> = S extends Setting<infer T, boolean> ? T : never;
+type RequiredKey = { [K in keyof Settings]: Settings[K] extends Setting<unknown, true> ? K : never }[keyof Settings];
+type OptionalKey = Exclude<keyof Settings, RequiredKey>;
+
+/** One cluster of a fleet, as a clusters file (or the app's environment) gives it: the table's settings. */
+export type FleetCluster = { readonly [K in RequiredKey]: ValueOf<Settings[K]> } & {
+  readonly [K in OptionalKey]?: ValueOf<Settings[K]>;
 };
+
+/** The settings that have a default. */
+type DefaultedKey = {
+  [K in OptionalKey]: Settings[K] extends { readonly default: unknown } ? K : never;
+}[OptionalKey];
+
+/** A cluster with every default filled in: what the charts, the prerequisites and the bill are built from. */
+export type ResolvedCluster = FleetCluster & { readonly [K in DefaultedKey]-?: ValueOf<Settings[K]> };
+
+/** The one place defaults are filled in: a cluster's settings, each unset one with the table's default. */
+export function resolveCluster(cluster: FleetCluster): ResolvedCluster {
+  const defaults = Object.fromEntries(
+    Object.entries(CLUSTER_SETTINGS).flatMap(([key, setting]) =>
+      'default' in setting && setting.default !== undefined ? [[key, setting.default]] : [],
+    ),
+  );
+  const given = Object.fromEntries(Object.entries(cluster).filter(([, value]) => value !== undefined));
+  return { ...defaults, ...given } as ResolvedCluster;
+}
+
+/** The fields of a cluster entry, from the table. */
+export const CLUSTER_FIELDS: Readonly<Record<keyof FleetCluster, Field>> = Object.fromEntries(
+  Object.entries(CLUSTER_SETTINGS).map(([key, setting]) => [key, setting.field]),
+) as Record<keyof FleetCluster, Field>;
+
+/** The settings with a requirement, and it. */
+export const REQUIREMENTS: ReadonlyArray<readonly [keyof FleetCluster, Requirement]> = Object.entries(
+  CLUSTER_SETTINGS,
+).flatMap(([key, setting]) =>
+  'requires' in setting && setting.requires !== undefined
+    ? [[key as keyof FleetCluster, setting.requires as Requirement] as const]
+    : [],
+);
+
+/** The value a setting has in a cluster: its own, or the table's default. */
+export function settingValue(cluster: Readonly<Record<string, unknown>>, key: string): unknown {
+  const setting = (CLUSTER_SETTINGS as Readonly<Record<string, Setting<unknown>>>)[key];
+  return cluster[key] ?? setting?.default;
+}
 
 /** The JSON schema of `applicationMetrics`: as much of its validation as a schema can say. */
 export function applicationMetricsSchema(): Readonly<Record<string, unknown>> {

@@ -1,10 +1,11 @@
 import { invalidInput, showValue } from '../core/errors';
 import { PATTERNS, validateDnsLabel } from '../core/validation';
-import { CLUSTER_FIELDS, DEFAULT_FIELDS, type FleetCluster } from './cluster-settings';
+import { CLUSTER_FIELDS, DEFAULT_FIELDS, type FleetCluster, REQUIREMENTS, settingValue } from './cluster-settings';
 import {
   checkFields,
   type Field,
   fail,
+  type InputPath,
   type Issue,
   matching,
   objectSchema,
@@ -181,7 +182,9 @@ export function checkFleet(input: unknown, issues: Issue[]): Fleet {
   const clusters: FleetCluster[] = [];
   entries.forEach((entry, index) => {
     if (checkFields(entry, ['clusters', index], CLUSTER_FIELDS, issues, defaults)) {
-      clusters.push({ ...defaults, ...withoutNulls(entry) } as unknown as FleetCluster);
+      const cluster = { ...defaults, ...withoutNulls(entry) };
+      checkRequirements(cluster, ['clusters', index], issues);
+      clusters.push(cluster as unknown as FleetCluster);
     }
   });
 
@@ -209,6 +212,23 @@ export function checkFleet(input: unknown, issues: Issue[]): Fleet {
     if (gitops.argoCd !== undefined) checkApplicationNames(clusters, issues);
   }
   return gitops === undefined ? { clusters } : { clusters, gitops };
+}
+
+/**
+ * A setting that does nothing without another set so is refused, naming
+ * both (`Invalid clusters[0].operatorVersion with collectorMode manifests:
+ * ...`): in the cluster, or in `defaults`, where the issue then is.
+ */
+function checkRequirements(cluster: Readonly<Record<string, unknown>>, path: InputPath, issues: Issue[]): void {
+  for (const [key, requirement] of REQUIREMENTS) {
+    if (cluster[key] === undefined) continue;
+    const other = settingValue(cluster, requirement.setting);
+    if (requirement.values.includes(other)) continue;
+    issues.push({
+      path: [...path, key],
+      message: `Invalid ${pathLabel([...path, key])} with ${requirement.setting} ${showValue(other)}: ${requirement.why}. Set ${requirement.setting} to ${requirement.values.map((v) => showValue(v)).join(' or ')}, or remove ${key}.`,
+    });
+  }
 }
 
 /**

@@ -3,33 +3,30 @@ import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { App, Chart, Yaml } from 'cdk8s';
-import {
-  DEFAULT_EXPECTED_PODS,
-  DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
-  DEFAULT_SCRAPE_INTERVAL,
-} from '../collector/collector-base';
+import { DEFAULT_SCRAPE_INTERVAL } from '../collector/collector-base';
 import { CollectorMode } from '../collector/collector-mode';
+import type { FargateContainerInsightsCollectorProps } from '../collector/collector-props';
 import { FargateContainerInsightsCollector } from '../collector/fargate-container-insights-collector';
 import { FargateContainerInsightsOperatorCollector } from '../collector/fargate-container-insights-operator-collector';
 import { OperatorVersion } from '../collector/operator-version';
 import { AdotVersion } from '../config/adot-version';
-import { MetricProfile, PROFILE_DECLARATIONS } from '../config/catalog/profiles';
-import { estimateCustomMetrics, estimatePerformanceLogs, type MonthlyBill, monthlyBill } from '../config/cost-estimate';
-import { MetricSelection } from '../config/metric-selection';
+import { PROFILE_DECLARATIONS } from '../config/catalog/profiles';
 import {
-  DEFAULT_METRICS_DESTINATION,
-  estimateOtlpIngestion,
-  OTLP_PRICE_NOTE,
-  sendsEmf,
-  sendsOtlp,
-} from '../config/otlp';
+  defaultExpectedNamespaces,
+  estimateCustomMetrics,
+  estimatePerformanceLogs,
+  type MonthlyBill,
+  monthlyBill,
+} from '../config/cost-estimate';
+import { MetricSelection } from '../config/metric-selection';
+import { estimateOtlpIngestion, OTLP_PRICE_NOTE, sendsEmf, sendsOtlp } from '../config/otlp';
 import { ValidationError } from '../core/errors';
 import { FileBatch, writeFoldersSafely } from '../core/output';
 import { sizeCollector } from '../fargate/collector-sizing';
 import { FargateLogging } from '../logging/fargate-logging';
 import { type ClusterPrerequisites, clusterPrerequisites, queuePrerequisites } from '../prerequisites/prerequisites';
 import { SampleGoWebapp } from '../sample/sample-go-webapp';
-import type { FleetCluster } from './cluster-settings';
+import { type FleetCluster, resolveCluster } from './cluster-settings';
 import { type Fleet, validateFleet } from './fleet-spec';
 import {
   addArgoCdSyncWaves,
@@ -79,48 +76,53 @@ export interface ClusterConstructs {
  * fleet's cluster folder holds what a single-cluster synth writes.
  */
 export function addClusterCharts(app: App, cluster: FleetCluster): ClusterConstructs {
-  const props = {
-    clusterName: cluster.name,
-    region: cluster.region,
-    serviceAccountRoleArn: cluster.serviceAccountRoleArn,
-    ...(cluster.adotVersion === undefined ? {} : { adotVersion: AdotVersion.of(cluster.adotVersion) }),
-    ...(cluster.namespace === undefined ? {} : { namespace: cluster.namespace }),
-    ...(cluster.replicas === undefined ? {} : { replicas: cluster.replicas }),
-    ...(cluster.fargateNodesOnly === undefined ? {} : { fargateNodesOnly: cluster.fargateNodesOnly }),
-    ...(cluster.metricProfile === undefined ? {} : { metricSelection: MetricSelection.profile(cluster.metricProfile) }),
-    ...(cluster.expectedPods === undefined ? {} : { expectedPods: cluster.expectedPods }),
-    ...(cluster.performanceLogRetentionDays === undefined
-      ? {}
-      : { performanceLogRetentionDays: cluster.performanceLogRetentionDays }),
-    ...(cluster.performanceLogGroupTags === undefined
-      ? {}
-      : { performanceLogGroupTags: cluster.performanceLogGroupTags }),
-    ...(cluster.applicationMetrics === undefined ? {} : { applicationMetrics: cluster.applicationMetrics }),
-    ...(cluster.metricsDestination === undefined ? {} : { metricsDestination: cluster.metricsDestination }),
-    ...(cluster.skipOtlpRegionCheck === undefined ? {} : { skipOtlpRegionCheck: cluster.skipOtlpRegionCheck }),
-  };
+  const resolved = resolveCluster(cluster);
+  const props = clusterProps(cluster);
   const chart = new Chart(app, CLUSTER_CHARTS.collector);
   const collector =
-    cluster.collectorMode === CollectorMode.OPERATOR
+    resolved.collectorMode === CollectorMode.OPERATOR
       ? new FargateContainerInsightsOperatorCollector(chart, 'Collector', {
           ...props,
-          ...(cluster.operatorVersion === undefined
-            ? {}
-            : { operatorVersion: OperatorVersion.of(cluster.operatorVersion) }),
+          operatorVersion: OperatorVersion.of(resolved.operatorVersion),
         })
       : new FargateContainerInsightsCollector(chart, 'Collector', props);
-  const sampleApp = cluster.sampleApp
+  const sampleApp = resolved.sampleApp
     ? new SampleGoWebapp(new Chart(app, CLUSTER_CHARTS.sampleApp), 'Webapp')
     : undefined;
-  const logging = cluster.fargateLogging
+  const logging = resolved.fargateLogging
     ? new FargateLogging(new Chart(app, CLUSTER_CHARTS.logging), 'Logging', {
-        clusterName: cluster.name,
-        region: cluster.region,
-        ...(cluster.logRetentionDays === undefined ? {} : { logRetentionDays: cluster.logRetentionDays }),
+        clusterName: resolved.name,
+        region: resolved.region,
+        logRetentionDays: resolved.logRetentionDays,
       })
     : undefined;
   addArgoCdSyncWaves(app);
   return { collector, ...(sampleApp ? { sampleApp } : {}), ...(logging ? { logging } : {}) };
+}
+
+/**
+ * The collector props of a cluster's settings, each setting to its prop.
+ * A metric profile is passed only when set: with OTLP alone the collector
+ * refuses any metric selection.
+ */
+export function clusterProps(cluster: FleetCluster): FargateContainerInsightsCollectorProps {
+  const resolved = resolveCluster(cluster);
+  return {
+    clusterName: resolved.name,
+    region: resolved.region,
+    serviceAccountRoleArn: resolved.serviceAccountRoleArn,
+    adotVersion: AdotVersion.of(resolved.adotVersion),
+    namespace: resolved.namespace,
+    replicas: resolved.replicas,
+    fargateNodesOnly: resolved.fargateNodesOnly,
+    metricSelection: cluster.metricProfile === undefined ? undefined : MetricSelection.profile(cluster.metricProfile),
+    expectedPods: resolved.expectedPods,
+    performanceLogRetentionDays: resolved.performanceLogRetentionDays,
+    performanceLogGroupTags: resolved.performanceLogGroupTags,
+    applicationMetrics: resolved.applicationMetrics,
+    metricsDestination: resolved.metricsDestination,
+    skipOtlpRegionCheck: resolved.skipOtlpRegionCheck,
+  };
 }
 
 /** The prerequisites of a cluster built by {@link addClusterCharts}. */
@@ -130,7 +132,7 @@ export function prerequisitesOf(constructs: ClusterConstructs, cluster: FleetClu
     workloadNamespaces: constructs.sampleApp ? [constructs.sampleApp.namespace.name] : [],
     ...(constructs.logging ? { logging: constructs.logging } : {}),
     ...(cluster.oidcIssuer === undefined ? {} : { oidcIssuer: cluster.oidcIssuer }),
-    ...(cluster.collectorMode === CollectorMode.OPERATOR ? { operatorMode: true } : {}),
+    ...(resolveCluster(cluster).collectorMode === CollectorMode.OPERATOR ? { operatorMode: true } : {}),
   });
 }
 
@@ -322,25 +324,24 @@ export function estimateFleet(fleet: Fleet): FleetEstimate {
   let otlpGb = 0;
   let otlpClusters = 0;
   const scrapeIntervalSeconds = DEFAULT_SCRAPE_INTERVAL.toSeconds();
-  for (const cluster of fleet.clusters) {
-    const expectedPods = cluster.expectedPods ?? DEFAULT_EXPECTED_PODS;
-    const replicas = cluster.replicas ?? 1;
+  for (const cluster of fleet.clusters.map(resolveCluster)) {
+    const { expectedPods, replicas } = cluster;
     const sizing = sizeCollector({ expectedPods, replicas, scrapeIntervalSeconds });
     pods += replicas;
     if (sizing.recommendedReplicas > replicas) {
       needMoreReplicas.push({ name: cluster.name, replicas: sizing.recommendedReplicas });
     }
     const metrics = estimateCustomMetrics({
-      declarations: PROFILE_DECLARATIONS[cluster.metricProfile ?? MetricProfile.REFERENCE],
-      namespaces: Math.min(10, expectedPods),
+      declarations: PROFILE_DECLARATIONS[cluster.metricProfile],
+      namespaces: defaultExpectedNamespaces(expectedPods),
       pods: expectedPods,
     });
     const logs = estimatePerformanceLogs({
       pods: expectedPods,
       scrapeIntervalSeconds,
-      retentionDays: cluster.performanceLogRetentionDays ?? DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
+      retentionDays: cluster.performanceLogRetentionDays,
     });
-    const destination = cluster.metricsDestination ?? DEFAULT_METRICS_DESTINATION;
+    const destination = cluster.metricsDestination;
     const bill = sendsEmf(destination)
       ? monthlyBill(metrics, logs, sizing.monthlyUsd)
       : { metricsUsd: 0, logsUsd: 0, collectorUsd: sizing.monthlyUsd, totalUsd: sizing.monthlyUsd };

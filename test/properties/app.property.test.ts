@@ -1,7 +1,8 @@
 import * as fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { buildCluster, settingsFromEnvironment } from '../../main';
+import { buildCluster } from '../../src/app/app';
+import { settingsFromEnvironment } from '../../src/app/app-settings';
 import type { KubernetesObject } from '../../tools/manifests';
 import { budget, check, expectValidAndUnique, outcomeOf, Tally } from '../support/property';
 

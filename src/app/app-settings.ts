@@ -1,0 +1,273 @@
+import { DEFAULT_SCRAPE_INTERVAL } from '../collector/collector-base';
+import {
+  type ApplicationMetrics,
+  parseRemoteWriteUrl,
+  SAMPLE_GO_WEBAPP_DECLARATIONS,
+} from '../config/application-metrics';
+import { defaultExpectedNamespaces } from '../config/cost-estimate';
+import { validateMetricsDestination } from '../config/otlp';
+import { invalidInput, showValue, ValidationError } from '../core/errors';
+import { validateDnsLabel, validateRolePartition } from '../core/validation';
+import { sizeCollector } from '../fargate/collector-sizing';
+import {
+  CLUSTER_SETTINGS,
+  type FleetCluster,
+  REQUIREMENTS,
+  resolveCluster,
+  type Setting,
+  settingValue,
+} from '../fleet/cluster-settings';
+import { TYPE_NAMES } from '../fleet/fields';
+import { validateOidcIssuer } from '../prerequisites/prerequisites';
+
+/**
+ * This repository's app reads one cluster from environment variables: each
+ * cluster setting's variable comes from the settings table
+ * (src/fleet/cluster-settings.ts), checked by the same rules as the clusters
+ * file, its messages naming the variable. Beside those, the app has the
+ * sample application's metrics and the cluster size its estimate assumes.
+ */
+
+/** The environment, as `process.env` gives it. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** What the app synthesizes, and for what cluster size it estimates the bill. */
+export interface AppSettings {
+  /** The cluster, as a clusters file would give it, with the sample application. */
+  readonly cluster: FleetCluster;
+  /** Namespaces and pods to estimate the custom metrics for (`EXPECTED_NAMESPACES`, `EXPECTED_PODS`). */
+  readonly expected: { readonly namespaces: number; readonly pods: number };
+  /** True when none of the cluster's variables was set and the demo values are used. */
+  readonly demo: boolean;
+}
+
+type SettingKey = keyof typeof CLUSTER_SETTINGS;
+const SETTINGS = Object.entries(CLUSTER_SETTINGS) as ReadonlyArray<[SettingKey, Setting<unknown>]>;
+
+/** The variable of each setting the app takes, in the table's order. */
+const SETTING_VARIABLES: ReadonlyArray<readonly [SettingKey, string]> = SETTINGS.flatMap(([key, setting]) =>
+  setting.env === undefined ? [] : [[key, setting.env] as const],
+);
+
+/** The variables a cluster must have (or none of them, for the demo). */
+const REQUIRED: readonly string[] = SETTINGS.flatMap(([, setting]) =>
+  setting.field.required && setting.env !== undefined ? [setting.env] : [],
+);
+
+/** The app's own variables: the sample's metrics, and the namespaces its estimate assumes. */
+const APP_ONLY = [
+  'EXPECTED_NAMESPACES',
+  'APPLICATION_METRICS',
+  'APPLICATION_METRICS_NAMESPACES',
+  'AMP_REMOTE_WRITE_URL',
+];
+
+/** Every variable of the single-cluster app: what `npm run synth` records in dist/'s marker, for the drift check. */
+export const APP_VARIABLES: readonly string[] = [...SETTING_VARIABLES.map(([, name]) => name), ...APP_ONLY];
+
+/**
+ * The demo configuration, synthesized when none of the cluster's required
+ * variables (nor `ADOT_VERSION`) is set. 111122223333 is the account id AWS
+ * documentation uses for examples.
+ */
+export const DEMO_ENVIRONMENT = {
+  CLUSTER_NAME: 'demo',
+  AWS_REGION: 'us-east-1',
+  COLLECTOR_ROLE_ARN: 'arn:aws:iam::111122223333:role/demo-adot-collector',
+} as const;
+
+/** The variable of a setting, for messages. */
+function variableOf(key: string): string {
+  return (CLUSTER_SETTINGS as Readonly<Record<string, Setting<unknown>>>)[key]?.env ?? key;
+}
+
+/**
+ * One setting from its variable: the text read as the setting's type, then
+ * the setting's own check. A message echoes the text as set (variables are
+ * text), naming the variable.
+ */
+function settingFromEnvironment(name: string, setting: Setting<unknown>, text: string): unknown {
+  let value: unknown = text;
+  if (setting.field.type === 'integer') value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (setting.field.type === 'boolean') {
+    if (text !== 'true' && text !== 'false') invalidInput(name, text, TYPE_NAMES.boolean);
+    value = text === 'true';
+  }
+  if (setting.field.type === 'object') {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = undefined;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      invalidInput(name, text, setting.envForm ?? 'a JSON object');
+    }
+  }
+  try {
+    setting.field.check?.(name, value as never);
+  } catch (error) {
+    if (!(error instanceof ValidationError) || value === text) throw error;
+    throw new ValidationError(error.message.replace(`${name} ${showValue(value)}`, `${name} ${showValue(text)}`));
+  }
+  return value;
+}
+
+/**
+ * Reads the app's settings from the environment: the cluster's required
+ * variables together (or none of them and no `ADOT_VERSION`, for the demo
+ * configuration), the optional ones each by its setting's rules.
+ *
+ * @throws ValidationError naming the variable, the value and the accepted form
+ */
+export function settingsFromEnvironment(env: Environment): AppSettings {
+  const given = [...REQUIRED, 'ADOT_VERSION'].filter((name) => env[name] !== undefined);
+  const demo = given.length === 0;
+  const source: Environment = demo ? { ...env, ...DEMO_ENVIRONMENT } : env;
+  const missing = REQUIRED.filter((name) => source[name] === undefined);
+  if (missing.length > 0) {
+    throw new ValidationError(
+      `Missing environment variable ${missing.join(', ')}: set ${REQUIRED.slice(0, -1).join(', ')} and ${REQUIRED.at(-1)} together (ADOT_VERSION is optional), or none of them for the demo configuration.`,
+    );
+  }
+  const values: Record<string, unknown> = {};
+  for (const [key, name] of SETTING_VARIABLES) {
+    const text = source[name];
+    if (text !== undefined) values[key] = settingFromEnvironment(name, CLUSTER_SETTINGS[key], text);
+  }
+  for (const [key, requirement] of REQUIREMENTS) {
+    if (values[key] === undefined) continue;
+    const other = settingValue(values, requirement.setting);
+    if (requirement.values.includes(other)) continue;
+    const otherName = variableOf(requirement.setting);
+    throw new ValidationError(
+      `Invalid ${variableOf(key)} with ${otherName}=${String(other)}: ${requirement.why}. Set ${otherName}=${requirement.values.map(String).join(' or ')}, or unset ${variableOf(key)}.`,
+    );
+  }
+  const applicationMetrics = applicationMetricsFromEnvironment(env);
+  const cluster = {
+    ...values,
+    sampleApp: true,
+    ...(applicationMetrics === undefined ? {} : { applicationMetrics }),
+  } as FleetCluster;
+  const resolved = resolveCluster(cluster);
+  checkAcrossSettings(env, resolved);
+  const pods = resolved.expectedPods;
+  const namespaces = wholeNumber(
+    env,
+    'EXPECTED_NAMESPACES',
+    defaultExpectedNamespaces(pods),
+    1,
+    pods,
+    env.EXPECTED_PODS === undefined
+      ? ` (the default EXPECTED_PODS): a namespace without pods sends no metrics`
+      : ` (EXPECTED_PODS): a namespace without pods sends no metrics`,
+  );
+  return { cluster, expected: { namespaces, pods }, demo };
+}
+
+/**
+ * The rules between settings that the clusters file leaves to the
+ * collector's props, checked here first so that the message names the
+ * variables: the role's partition, the OIDC issuer's region, OTLP's
+ * regions, and the pods one replica can scrape.
+ */
+function checkAcrossSettings(env: Environment, cluster: ReturnType<typeof resolveCluster>): void {
+  validateRolePartition('COLLECTOR_ROLE_ARN', cluster.serviceAccountRoleArn, 'AWS_REGION', cluster.region);
+  if (cluster.oidcIssuer !== undefined) {
+    validateOidcIssuer('OIDC_ISSUER', cluster.oidcIssuer, cluster.region, cluster.name);
+  }
+  if (env.METRICS_DESTINATION !== undefined) {
+    validateMetricsDestination(
+      'METRICS_DESTINATION',
+      cluster.metricsDestination,
+      cluster.region,
+      cluster.skipOtlpRegionCheck,
+      'SKIP_OTLP_REGION_CHECK=true',
+    );
+  }
+  sizeCollector(
+    {
+      expectedPods: cluster.expectedPods,
+      replicas: cluster.replicas,
+      scrapeIntervalSeconds: DEFAULT_SCRAPE_INTERVAL.toSeconds(),
+    },
+    'EXPECTED_PODS',
+  );
+}
+
+/** The values of `APPLICATION_METRICS`: a comma-separated list of destinations, or `none`. */
+const APPLICATION_METRICS_VALUES = ['cloudwatch', 'managed-prometheus'] as const;
+const APPLICATION_METRICS_FORM =
+  'none, or a comma-separated list of destinations: cloudwatch, managed-prometheus (the latter with AMP_REMOTE_WRITE_URL)';
+
+/**
+ * The sample application's metrics from `APPLICATION_METRICS` (default
+ * `cloudwatch`: the sample's declared metrics to CloudWatch),
+ * `AMP_REMOTE_WRITE_URL` and `APPLICATION_METRICS_NAMESPACES` (default:
+ * every namespace).
+ */
+function applicationMetricsFromEnvironment(env: Environment): ApplicationMetrics | undefined {
+  const text = env.APPLICATION_METRICS ?? 'cloudwatch';
+  const url = env.AMP_REMOTE_WRITE_URL;
+  const namespaces = env.APPLICATION_METRICS_NAMESPACES;
+  if (text === 'none') {
+    const stray =
+      url !== undefined
+        ? 'AMP_REMOTE_WRITE_URL'
+        : namespaces !== undefined
+          ? 'APPLICATION_METRICS_NAMESPACES'
+          : undefined;
+    if (stray !== undefined) {
+      throw new ValidationError(
+        `Invalid ${stray} with APPLICATION_METRICS=none: set a destination in APPLICATION_METRICS, or unset ${stray}.`,
+      );
+    }
+    return undefined;
+  }
+  const destinations = text.split(',').map((d) => d.trim());
+  if (
+    destinations.some((d) => !(APPLICATION_METRICS_VALUES as readonly string[]).includes(d)) ||
+    new Set(destinations).size !== destinations.length
+  ) {
+    invalidInput('APPLICATION_METRICS', text, APPLICATION_METRICS_FORM);
+  }
+  const prometheus = destinations.includes('managed-prometheus');
+  if (prometheus && url === undefined) {
+    throw new ValidationError(
+      `Missing environment variable AMP_REMOTE_WRITE_URL: APPLICATION_METRICS=${text} sends to Amazon Managed Service for Prometheus, which needs the workspace's remote write URL.`,
+    );
+  }
+  if (!prometheus && url !== undefined) {
+    throw new ValidationError(
+      `Invalid AMP_REMOTE_WRITE_URL with APPLICATION_METRICS=${text}: add managed-prometheus to APPLICATION_METRICS, or unset AMP_REMOTE_WRITE_URL.`,
+    );
+  }
+  return {
+    ...(namespaces === undefined ? {} : { namespaces: namespaceList(namespaces) }),
+    ...(destinations.includes('cloudwatch') ? { cloudWatch: { declarations: SAMPLE_GO_WEBAPP_DECLARATIONS } } : {}),
+    ...(prometheus && url !== undefined
+      ? { managedPrometheus: { remoteWriteUrl: parseRemoteWriteUrl('AMP_REMOTE_WRITE_URL', url).remoteWriteUrl } }
+      : {}),
+  };
+}
+
+/** `APPLICATION_METRICS_NAMESPACES`: a comma-separated list of namespaces, each once. */
+function namespaceList(text: string): string[] {
+  const names = text.split(',').map((n) => validateDnsLabel('APPLICATION_METRICS_NAMESPACES', n.trim()));
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated !== undefined) {
+    invalidInput('APPLICATION_METRICS_NAMESPACES', text, `each namespace once ("${repeated}" is listed twice)`);
+  }
+  return names;
+}
+
+/** A whole-number environment variable within bounds, or its default. */
+function wholeNumber(env: Environment, name: string, fallback: number, min: number, max: number, why: string): number {
+  const text = env[name];
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    invalidInput(name, text, `a whole number from ${min} to ${max}${why}`);
+  }
+  return value;
+}

@@ -1,0 +1,149 @@
+import { App } from 'cdk8s';
+import {
+  estimateApplicationMetrics,
+  estimateCustomMetrics,
+  estimatePerformanceLogs,
+  formatApplicationEstimate,
+  formatEstimate,
+  formatMonthlyBill,
+  monthlyBill,
+} from '../config/cost-estimate';
+import { estimateOtlpIngestion, formatOtlpEstimate, sendsEmf, sendsOtlp } from '../config/otlp';
+import { ValidationError } from '../core/errors';
+import { formatCollectorSizing } from '../fargate/collector-sizing';
+import {
+  addClusterCharts,
+  type ClusterConstructs,
+  estimateFleet,
+  formatFleetBill,
+  formatFleetCollectors,
+  prerequisitesOf,
+  synthesizeFleet,
+} from '../fleet/fleet';
+import { readFleetFile } from '../fleet/fleet-file';
+import { type ClusterPrerequisites, writePrerequisites } from '../prerequisites/prerequisites';
+import type { SampleGoWebapp } from '../sample/sample-go-webapp';
+import { APP_VARIABLES, type AppSettings, type Environment, settingsFromEnvironment } from './app-settings';
+
+/**
+ * This repository's own cdk8s app (main.ts runs it), configured from the
+ * environment:
+ *
+ * - one cluster (the collector and the sample application) from
+ *   `CLUSTER_NAME`, `AWS_REGION` and `COLLECTOR_ROLE_ARN`, into dist/;
+ * - or a fleet from the clusters file `CLUSTERS_FILE`, into the file's output
+ *   folder, one folder per cluster.
+ */
+
+/** The single-cluster app's constructs and prerequisites. */
+export interface AppCluster {
+  /** The app, one chart (one file in dist/) per construct: the same charts a fleet's cluster folder holds. */
+  readonly app: App;
+  /** The cluster's prerequisites, derived from its constructs. */
+  readonly prerequisites: ClusterPrerequisites;
+  /** The collector. */
+  readonly collector: ClusterConstructs['collector'];
+  /** The sample application. */
+  readonly sampleApp: SampleGoWebapp;
+}
+
+/** Builds the single-cluster app, with the cluster's prerequisites derived from its constructs. */
+export function buildCluster(settings: AppSettings, outdir?: string): AppCluster {
+  const app = new App(outdir === undefined ? {} : { outdir });
+  const constructs = addClusterCharts(app, settings.cluster);
+  const { collector, sampleApp } = constructs;
+  if (sampleApp === undefined) throw new Error('the app always deploys the sample application');
+  return { app, prerequisites: prerequisitesOf(constructs, settings.cluster), collector, sampleApp };
+}
+
+/** {@link buildCluster}'s app alone. */
+export function buildApp(settings: AppSettings, outdir?: string): App {
+  return buildCluster(settings, outdir).app;
+}
+
+/** The lines `npm run synth` prints after synthesizing: what the cluster's collector costs, and why. */
+export function estimateLines(settings: AppSettings, built: AppCluster): string[] {
+  const { collector, sampleApp } = built;
+  const lines: string[] = [];
+  const input = { declarations: collector.metricDeclarations, ...settings.expected };
+  const metrics = estimateCustomMetrics(input);
+  const emf = sendsEmf(collector.metricsDestination);
+  if (emf) lines.push(`${formatEstimate(input, metrics)} Set EXPECTED_NAMESPACES and EXPECTED_PODS for your cluster.`);
+  lines.push(formatCollectorSizing(collector.sizing, 'REPLICAS'));
+  const scrapeIntervalSeconds = collector.sizing.input.scrapeIntervalSeconds;
+  const logs = estimatePerformanceLogs({
+    pods: settings.expected.pods,
+    scrapeIntervalSeconds,
+    retentionDays: collector.performanceLogRetentionDays,
+  });
+  const bill = monthlyBill(metrics, logs, collector.sizing.monthlyUsd);
+  if (emf) lines.push(formatMonthlyBill(bill, logs));
+  if (sendsOtlp(collector.metricsDestination)) {
+    const otlp = estimateOtlpIngestion({ pods: settings.expected.pods, scrapeIntervalSeconds });
+    lines.push(formatOtlpEstimate(settings.expected.pods, otlp, bill.metricsUsd + bill.logsUsd));
+  }
+  const cloudWatch = collector._applicationMetrics?.cloudWatch;
+  if (cloudWatch !== undefined) {
+    // The sample is the one annotated workload: its pods, in one namespace, of one app.
+    const sample = { declarations: cloudWatch.declarations, namespaces: 1, apps: 1, pods: sampleApp.replicas };
+    lines.push(formatApplicationEstimate(sample, estimateApplicationMetrics(sample)));
+  }
+  return lines;
+}
+
+/** Synthesizes the fleet of a clusters file into `CDK8S_OUTDIR`, or the file's output folder. */
+async function synthesizeFleetFile(env: Environment, file: string): Promise<void> {
+  const single = APP_VARIABLES.filter((name) => env[name] !== undefined);
+  if (single.length > 0) {
+    throw new ValidationError(
+      `Invalid environment: CLUSTERS_FILE and ${single.join(', ')} are both set; expected either a clusters file (CLUSTERS_FILE) or one cluster (CLUSTER_NAME, AWS_REGION, COLLECTOR_ROLE_ARN).`,
+    );
+  }
+  const outdir = env.CDK8S_OUTDIR;
+  const { fleet, output, prerequisites } = readFleetFile(file);
+  await synthesizeFleet(fleet, outdir ?? output, {
+    prerequisitesOutdir: env.PREREQUISITES_OUTDIR ?? prerequisites,
+    outdirSetting: outdir === undefined ? `output of CLUSTERS_FILE ${file}` : 'CDK8S_OUTDIR',
+    prerequisitesOutdirSetting:
+      env.PREREQUISITES_OUTDIR === undefined ? `prerequisites of CLUSTERS_FILE ${file}` : 'PREREQUISITES_OUTDIR',
+    inputFiles: [file],
+  });
+  const estimate = estimateFleet(fleet);
+  console.error(formatFleetCollectors(fleet, estimate));
+  console.error(formatFleetBill(fleet, estimate));
+}
+
+/** An error that is not bad input, on one line. */
+export function unexpected(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return `error: unexpected failure: ${text.split('\n')[0]}`;
+}
+
+/**
+ * Runs the app: a fleet with `CLUSTERS_FILE`, else one cluster. Bad input,
+ * and anything unexpected, is one line on stderr and exit code 1.
+ */
+export async function runApp(env: Environment): Promise<void> {
+  try {
+    if (env.CLUSTERS_FILE !== undefined) {
+      await synthesizeFleetFile(env, env.CLUSTERS_FILE);
+      return;
+    }
+    const settings = settingsFromEnvironment(env);
+    const { name, region, serviceAccountRoleArn } = settings.cluster;
+    if (settings.demo) {
+      console.error(
+        `No CLUSTER_NAME, AWS_REGION or COLLECTOR_ROLE_ARN set: synthesizing the demo configuration (cluster "${name}" in ${region}, role ${serviceAccountRoleArn}).`,
+      );
+    }
+    const built = buildCluster(settings);
+    built.app.synth();
+    for (const line of estimateLines(settings, built)) console.error(line);
+    // `npm run synth` stages the prerequisites here; plain `cdk8s synth` writes only manifests.
+    const prerequisitesDir = env.PREREQUISITES_OUTDIR;
+    if (prerequisitesDir !== undefined) writePrerequisites(built.prerequisites, prerequisitesDir);
+  } catch (error) {
+    console.error(error instanceof ValidationError ? `error: ${error.message}` : unexpected(error));
+    process.exitCode = 1;
+  }
+}
