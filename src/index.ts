@@ -3,10 +3,10 @@
 // the same API can reach Python, Java, .NET and Go. The helpers behind it
 // stay in their modules; docs/architecture.md maps them.
 
-// Constructs and their props.
-export { ContainerInsightsCollectorBase } from './collector/collector-construct';
 export { CollectorMode } from './collector/collector-mode';
 export type { FargateContainerInsightsCollectorProps } from './collector/collector-props';
+// Constructs and their props.
+export { ContainerInsightsCollectorBase } from './collector/container-insights-collector-base';
 export { FargateContainerInsightsCollector } from './collector/fargate-container-insights-collector';
 export {
   FargateContainerInsightsOperatorCollector,

@@ -97,7 +97,7 @@ describe('architecture', () => {
 
   test('reads the imports it checks', () => {
     expect(graph.get('src/collector/fargate-container-insights-collector')).toContain(
-      'src/collector/collector-construct',
+      'src/collector/container-insights-collector-base',
     );
     expect(
       cycles(

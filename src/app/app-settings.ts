@@ -1,4 +1,4 @@
-import { DEFAULT_SCRAPE_INTERVAL } from '../collector/collector-base';
+import { DEFAULT_SCRAPE_INTERVAL } from '../collector/collector-common';
 import {
   type ApplicationMetrics,
   parseRemoteWriteUrl,

@@ -15,9 +15,15 @@ import {
   fargatePodSizeOf,
   restrictedSecurityContext,
 } from '../fargate/pod-template';
-import { ADOT_IMAGE_USER, COLLECTOR_NAMES, collectorEnvironment, POD_INDEX_LABEL, POD_LABELS } from './collector-base';
-import { ContainerInsightsCollectorBase } from './collector-construct';
+import {
+  ADOT_IMAGE_USER,
+  COLLECTOR_NAMES,
+  collectorEnvironment,
+  POD_INDEX_LABEL,
+  POD_LABELS,
+} from './collector-common';
 import type { FargateContainerInsightsCollectorProps } from './collector-props';
+import { ContainerInsightsCollectorBase } from './container-insights-collector-base';
 
 export {
   COLLECTOR_NAMES,
@@ -27,7 +33,7 @@ export {
   DEFAULT_SCRAPE_INTERVAL,
   MAX_EXPECTED_PODS,
   MAX_REPLICAS,
-} from './collector-base';
+} from './collector-common';
 
 /** Key of the collector configuration in the ConfigMap, and the file it is mounted as. */
 const CONFIG_KEY = 'adot-collector-config';
@@ -63,7 +69,9 @@ function renderedConfig(options: CollectorConfigOptions, config: CollectorConfig
  * pod and container metrics to CloudWatch as Embedded Metric Format.
  *
  * Creates a Namespace, a ServiceAccount for IRSA, a ClusterRole and its
- * binding, the collector ConfigMap, a Service and the StatefulSet.
+ * binding (and, with application metrics in listed namespaces, a Role and
+ * RoleBinding in each), the collector ConfigMap, the StatefulSet's governing
+ * Service, the StatefulSet and its PodDisruptionBudget.
  */
 export class FargateContainerInsightsCollector extends ContainerInsightsCollectorBase {
   /** The collector configuration file, as the collector reads it. */

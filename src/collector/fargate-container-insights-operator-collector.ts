@@ -6,9 +6,9 @@ import { escapedCollectorConfig } from '../config/render';
 import { invalidInput } from '../core/errors';
 import { type FargatePodSize, formatFargatePodSize } from '../fargate/fargate-size';
 import { containerRequests, FARGATE_SIZE_ANNOTATION, validateFargateFit } from '../fargate/pod-template';
-import { ADOT_IMAGE_USER, COLLECTOR_NAMES, collectorEnvironment, POD_INDEX_LABEL } from './collector-base';
-import { ContainerInsightsCollectorBase } from './collector-construct';
+import { ADOT_IMAGE_USER, COLLECTOR_NAMES, collectorEnvironment, POD_INDEX_LABEL } from './collector-common';
 import type { FargateContainerInsightsCollectorProps } from './collector-props';
+import { ContainerInsightsCollectorBase } from './container-insights-collector-base';
 import { OperatorVersion } from './operator-version';
 
 /**

@@ -58,11 +58,9 @@ interface VersionTraits {
 }
 
 /**
- * Components registered by every release from v0.40.0 to v0.49.0, patch
- * releases included: receiver prometheus; processors memory_limiter,
- * metricstransform, resourcedetection, resource, attributes, filter,
- * cumulativetodelta, deltatorate, batch; exporters awsemf, prometheusremotewrite, otlphttp;
- * extensions health_check, sigv4auth.
+ * The components this library configures that every release from v0.40.0
+ * to v0.49.0 registers, patch releases included (each release's
+ * `pkg/defaultcomponents/defaults.go`).
  */
 const SHIPPED_BY_ALL: ReadonlySet<string> = new Set([
   'prometheus',

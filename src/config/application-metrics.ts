@@ -1,5 +1,5 @@
 import { invalidInput, ValidationError } from '../core/errors';
-import { validateDnsLabel, validateRegion } from '../core/validation';
+import { duplicatesOf, MAX_DIMENSIONS, validateDnsLabel, validateRegion } from '../core/validation';
 
 /**
  * Application metrics: the Prometheus metrics of pods annotated
@@ -171,11 +171,9 @@ export interface RemoteWriteTarget {
 }
 
 /** Prometheus metric names (the text exposition format's). */
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+export const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 /** Prometheus label names; CloudWatch takes them as dimension names. */
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-/** CloudWatch accepts at most 30 dimensions on a metric. */
-const MAX_DIMENSIONS = 30;
+export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** How a remote write URL looks, for error messages. */
 export const REMOTE_WRITE_URL_FORM =
@@ -203,11 +201,8 @@ const LOG_GROUP_NAME = /^[\w\-/.#]{1,512}$/;
 // CloudWatch metric namespaces: 1-255 printable ASCII characters, not starting with "AWS/" (reserved) or ":".
 const METRIC_NAMESPACE = /^(?!AWS\/)(?!:)[\x20-\x7e]{1,255}$/;
 
-function duplicatesOf(values: readonly string[]): string[] {
-  return [...new Set(values.filter((value, i) => values.indexOf(value) !== i))];
-}
-
-function checkFields(input: string, value: object, fields: readonly string[]): void {
+/** Refuses a field of `value` not in `fields`, naming it. */
+function refuseUnknownFields(input: string, value: object, fields: readonly string[]): void {
   const unknown = Object.keys(value).filter((key) => !fields.includes(key));
   if (unknown.length > 0) {
     throw new ValidationError(`Unknown field ${input}.${unknown[0]}: expected one of ${fields.join(', ')}.`);
@@ -232,7 +227,7 @@ export function validateApplicationDeclarations(
     if (typeof declaration !== 'object' || declaration === null) {
       invalidInput(at, declaration, 'a declaration { metrics: [...], dimensionSets: [[...]] }');
     }
-    checkFields(at, declaration, ['metrics', 'dimensionSets']);
+    refuseUnknownFields(at, declaration, ['metrics', 'dimensionSets']);
     const { metrics, dimensionSets } = declaration;
     if (!Array.isArray(metrics) || metrics.length === 0) {
       invalidInput(`${at}.metrics`, metrics, 'at least one metric name');
@@ -283,7 +278,7 @@ export function resolveApplicationMetrics(input: string, value: ApplicationMetri
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     invalidInput(input, value, 'an object with cloudWatch and/or managedPrometheus');
   }
-  checkFields(input, value, ['namespaces', ...APPLICATION_METRICS_DESTINATIONS]);
+  refuseUnknownFields(input, value, ['namespaces', ...APPLICATION_METRICS_DESTINATIONS]);
   const { cloudWatch, managedPrometheus } = value;
   if (cloudWatch === undefined && managedPrometheus === undefined) {
     invalidInput(input, value, `at least one destination: ${APPLICATION_METRICS_DESTINATIONS.join(', ')}`);
@@ -306,7 +301,7 @@ export function resolveApplicationMetrics(input: string, value: ApplicationMetri
     const at = `${input}.cloudWatch`;
     if (typeof cloudWatch !== 'object' || cloudWatch === null)
       invalidInput(at, cloudWatch, 'an object with declarations');
-    checkFields(at, cloudWatch, ['declarations', 'logGroupName', 'namespace']);
+    refuseUnknownFields(at, cloudWatch, ['declarations', 'logGroupName', 'namespace']);
     const declarations = validateApplicationDeclarations(`${at}.declarations`, cloudWatch.declarations);
     const logGroupName = cloudWatch.logGroupName ?? DEFAULT_APPLICATION_LOG_GROUP;
     if (typeof logGroupName !== 'string' || !LOG_GROUP_NAME.test(logGroupName.replaceAll('{ClusterName}', 'c'))) {
@@ -333,7 +328,7 @@ export function resolveApplicationMetrics(input: string, value: ApplicationMetri
     if (typeof managedPrometheus !== 'object' || managedPrometheus === null) {
       invalidInput(at, managedPrometheus, 'an object with remoteWriteUrl');
     }
-    checkFields(at, managedPrometheus, ['remoteWriteUrl', 'region']);
+    refuseUnknownFields(at, managedPrometheus, ['remoteWriteUrl', 'region']);
     remoteWrite = parseRemoteWriteUrl(`${at}.remoteWriteUrl`, managedPrometheus.remoteWriteUrl);
     if (managedPrometheus.region !== undefined) {
       validateRegion(`${at}.region`, managedPrometheus.region);

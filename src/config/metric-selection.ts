@@ -1,5 +1,5 @@
 import { invalidInput, showValue, ValidationError } from '../core/errors';
-import { validateStringList } from '../core/validation';
+import { duplicatesOf, MAX_DIMENSIONS, validateStringList } from '../core/validation';
 import { NOT_PRODUCED_DIMENSIONS, NOT_PRODUCED_METRICS } from './catalog/console-reference';
 import { DIMENSIONS, type Dimension, type MetricDeclarationSpec, SCOPE_DIMENSIONS } from './catalog/metric-types';
 import {
@@ -10,13 +10,6 @@ import {
   PROFILE_DECLARATIONS,
 } from './catalog/profiles';
 import { findMetric, METRIC_CATALOG } from './metric-catalog';
-
-/** CloudWatch accepts at most 30 dimensions on a metric. */
-const MAX_DIMENSIONS = 30;
-
-function duplicatesOf(values: readonly string[]): string[] {
-  return [...new Set(values.filter((value, i) => values.indexOf(value) !== i))];
-}
 
 /** A dimension set as an order-free key. */
 const setKey = (set: readonly string[]): string => [...set].sort().join(',');

@@ -385,3 +385,11 @@ export function validateLogGroupTags(
   }
   return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
+
+/** CloudWatch accepts at most 30 dimensions on a metric. */
+export const MAX_DIMENSIONS = 30;
+
+/** The values that occur more than once, each once, in order of their second occurrence. */
+export function duplicatesOf(values: readonly string[]): string[] {
+  return [...new Set(values.filter((value, i) => values.indexOf(value) !== i))];
+}

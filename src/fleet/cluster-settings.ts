@@ -4,7 +4,7 @@ import {
   DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
   MAX_EXPECTED_PODS,
   MAX_REPLICAS,
-} from '../collector/collector-base';
+} from '../collector/collector-common';
 import { COLLECTOR_MODES, CollectorMode } from '../collector/collector-mode';
 import { OPERATOR_V1BETA1_MINIMUM, OperatorVersion } from '../collector/operator-version';
 import { AdotVersion } from '../config/adot-version';
@@ -13,6 +13,8 @@ import {
   type ApplicationMetrics,
   DEFAULT_APPLICATION_LOG_GROUP,
   DEFAULT_APPLICATION_METRIC_NAMESPACE,
+  LABEL_NAME,
+  METRIC_NAME,
   resolveApplicationMetrics,
 } from '../config/application-metrics';
 import { METRIC_PROFILES, MetricProfile } from '../config/catalog/profiles';
@@ -327,7 +329,7 @@ export function applicationMetricsSchema(): Readonly<Record<string, unknown>> {
     minItems: 1,
     maxItems: 30,
     uniqueItems: true,
-    items: { type: 'string', pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' },
+    items: { type: 'string', pattern: LABEL_NAME.source },
   };
   return {
     additionalProperties: false,
@@ -359,7 +361,7 @@ export function applicationMetricsSchema(): Readonly<Record<string, unknown>> {
                 metrics: {
                   type: 'array',
                   minItems: 1,
-                  items: { type: 'string', pattern: '^[a-zA-Z_:][a-zA-Z0-9_:]*$' },
+                  items: { type: 'string', pattern: METRIC_NAME.source },
                 },
                 dimensionSets: { type: 'array', minItems: 1, items: labels },
               },

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { App, Chart, Yaml } from 'cdk8s';
-import { DEFAULT_SCRAPE_INTERVAL } from '../collector/collector-base';
+import { DEFAULT_SCRAPE_INTERVAL } from '../collector/collector-common';
 import { CollectorMode } from '../collector/collector-mode';
 import type { FargateContainerInsightsCollectorProps } from '../collector/collector-props';
 import { FargateContainerInsightsCollector } from '../collector/fargate-container-insights-collector';

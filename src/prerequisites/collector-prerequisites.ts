@@ -1,4 +1,4 @@
-import type { ContainerInsightsCollectorBase } from '../collector/collector-construct';
+import type { ContainerInsightsCollectorBase } from '../collector/container-insights-collector-base';
 import { FargateContainerInsightsOperatorCollector } from '../collector/fargate-container-insights-operator-collector';
 import type { FargateLogging } from '../logging/fargate-logging';
 import {

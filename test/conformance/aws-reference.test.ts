@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS } from '../../src/collector/collector-base';
+import { DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS } from '../../src/collector/collector-common';
 import { FargateContainerInsightsCollector } from '../../src/collector/fargate-container-insights-collector';
 import { AdotVersion } from '../../src/config/adot-version';
 import { REFERENCE_DECLARATIONS } from '../../src/config/catalog/profiles';

@@ -42,7 +42,7 @@ import type { FargateContainerInsightsCollectorProps } from './collector-props';
 /**
  * What both ways of running the collector share: the validation of their
  * props, and the namespace, service account and RBAC they create. Not part of
- * the public API; the constructs re-export the public names.
+ * the public API.
  */
 
 /** Namespace the collector runs in unless told otherwise. */

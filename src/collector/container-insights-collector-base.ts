@@ -15,7 +15,7 @@ import {
   destinationOf,
   type ResolvedCollectorProps,
   resolveCollectorProps,
-} from './collector-base';
+} from './collector-common';
 import type { FargateContainerInsightsCollectorProps } from './collector-props';
 
 /**
@@ -47,9 +47,9 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
    */
   public readonly _config: CollectorConfig;
   /**
-   * The size the model recommends for `expectedPods`, `replicas` and
-   * `scrapeInterval`: the resources unless `resources` was given, its Fargate
-   * size and price, and the replicas it recommends.
+   * The collector's sizing for `expectedPods`, `replicas` and
+   * `scrapeInterval`: its resources (unless `resources` was given), their
+   * Fargate size and price, and the replicas it recommends.
    */
   public readonly sizing: CollectorSizing;
   /** Where the Container Insights metrics go: `emf`, `otlp` or `both`. */
