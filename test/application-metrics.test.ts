@@ -19,6 +19,7 @@ import { renderCollectorConfig } from '../src/config/render';
 import { clusterPrerequisites } from '../src/prerequisites/prerequisites';
 import { validateManifest } from '../tools/manifests';
 import { buildConfig, loadCollectorConfig } from './support/collector';
+import { COLLECTOR_PROPS } from './support/fixtures';
 import { relabel, targetOf } from './support/relabel';
 
 const WORKSPACE = 'ws-12345678-abcd-ef01-2345-6789abcdef01';
@@ -41,11 +42,7 @@ const resolved = (app: ApplicationMetrics): ApplicationMetricsConfigOptions =>
 const configWith = (app: ApplicationMetrics, overrides: Parameters<typeof buildConfig>[0] = {}): CollectorConfig =>
   buildConfig({ applicationMetrics: resolved(app), ...overrides });
 
-const props: FargateContainerInsightsCollectorProps = {
-  clusterName: 'prod-eu',
-  region: 'eu-west-1',
-  serviceAccountRoleArn: 'arn:aws:iam::123456789012:role/adot-collector',
-};
+const props = COLLECTOR_PROPS;
 
 function synth(extra: Partial<FargateContainerInsightsCollectorProps>) {
   const chart = Testing.chart();

@@ -13,6 +13,7 @@ import { MetricSelection } from '../src/config/metric-selection';
 import { MetricsDestination } from '../src/config/otlp';
 import { ValidationError } from '../src/core/errors';
 import { SampleGoWebapp, type SampleGoWebappProps } from '../src/sample/sample-go-webapp';
+import { COLLECTOR_PROPS, ROLE_ARN } from './support/fixtures';
 
 /**
  * Every kind of bad input, through the public surface a user touches: the
@@ -21,11 +22,7 @@ import { SampleGoWebapp, type SampleGoWebappProps } from '../src/sample/sample-g
  * accepted, before any object is added to the chart.
  */
 
-const collectorProps: FargateContainerInsightsCollectorProps = {
-  clusterName: 'prod-eu',
-  region: 'eu-west-1',
-  serviceAccountRoleArn: 'arn:aws:iam::123456789012:role/adot-collector',
-};
+const collectorProps = COLLECTOR_PROPS;
 
 const WORKSPACE = 'ws-12345678-abcd-ef01-2345-6789abcdef01';
 const REMOTE_WRITE_URL = `https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/${WORKSPACE}/api/v1/remote_write`;
@@ -33,7 +30,7 @@ const REMOTE_WRITE_URL = `https://aps-workspaces.eu-west-1.amazonaws.com/workspa
 const ENV = {
   CLUSTER_NAME: 'prod-eu',
   AWS_REGION: 'eu-west-1',
-  COLLECTOR_ROLE_ARN: 'arn:aws:iam::123456789012:role/adot-collector',
+  COLLECTOR_ROLE_ARN: ROLE_ARN,
 };
 
 type Build = (chart: Construct) => unknown;

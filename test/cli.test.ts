@@ -5,16 +5,16 @@ import { afterAll, afterEach, beforeEach, describe, expect, type MockInstance, t
 import { run } from '../src/cli';
 import { OUTPUT_MARKER } from '../src/core/output';
 import { readTree } from '../tools/folders';
+import { ROLE_ARN } from './support/fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const ROLE = 'arn:aws:iam::123456789012:role/adot-collector';
 const clustersFile = (names: string[], extra = '') => {
   const path = join(dir, 'clusters.yaml');
   writeFileSync(
     path,
-    `defaults: { region: eu-west-1, serviceAccountRoleArn: "${ROLE}" }\nclusters:\n${names.map((n) => `  - name: ${n}\n`).join('')}${extra}`,
+    `defaults: { region: eu-west-1, serviceAccountRoleArn: "${ROLE_ARN}" }\nclusters:\n${names.map((n) => `  - name: ${n}\n`).join('')}${extra}`,
   );
   return path;
 };

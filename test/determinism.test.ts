@@ -3,18 +3,14 @@ import { describe, expect, test } from 'vitest';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import { AdotVersion } from '../src/config/adot-version';
 import { SampleGoWebapp } from '../src/sample/sample-go-webapp';
+import { COLLECTOR_PROPS } from './support/fixtures';
 
 /**
  * The same input gives byte-identical YAML: across runs, and whatever order
  * the constructs and charts are created in.
  */
 
-const props = {
-  clusterName: 'prod-eu',
-  region: 'eu-west-1',
-  serviceAccountRoleArn: 'arn:aws:iam::123456789012:role/adot-collector',
-  adotVersion: AdotVersion.DEFAULT,
-};
+const props = { ...COLLECTOR_PROPS, adotVersion: AdotVersion.DEFAULT };
 
 type Part = 'collector' | 'webapp';
 const add: Record<Part, (scope: Chart) => void> = {

@@ -9,13 +9,10 @@ import { MetricSelection } from '../src/config/metric-selection';
 import { configMapChecksum } from '../src/fargate/pod-template';
 import { validateManifest } from '../tools/manifests';
 import { loadCollectorConfig } from './support/collector';
+import { COLLECTOR_PROPS, ROLE_ARN } from './support/fixtures';
 import { only, synth } from './support/synth';
 
-const props: FargateContainerInsightsCollectorProps = {
-  clusterName: 'prod-eu',
-  region: 'eu-west-1',
-  serviceAccountRoleArn: 'arn:aws:iam::123456789012:role/adot-collector',
-};
+const props = COLLECTOR_PROPS;
 
 function collector(overrides: Partial<FargateContainerInsightsCollectorProps> = {}) {
   return synth((chart) => new FargateContainerInsightsCollector(chart, 'Collector', { ...props, ...overrides }));
@@ -56,7 +53,7 @@ describe('FargateContainerInsightsCollector', () => {
 
   test('the service account carries the IRSA role', () => {
     expect(only(objects, 'ServiceAccount').metadata.annotations).toStrictEqual({
-      'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/adot-collector',
+      'eks.amazonaws.com/role-arn': ROLE_ARN,
     });
   });
 

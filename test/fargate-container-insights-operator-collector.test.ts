@@ -7,14 +7,11 @@ import { FargateContainerInsightsOperatorCollector } from '../src/collector/farg
 import { AdotVersion } from '../src/config/adot-version';
 import { ValidationError } from '../src/core/errors';
 import { validateManifest } from '../tools/manifests';
+import { COLLECTOR_PROPS } from './support/fixtures';
 import { restrictedViolations } from './support/pod-security';
 import { only, synth } from './support/synth';
 
-const PROPS: FargateContainerInsightsCollectorProps = {
-  clusterName: 'prod-eu',
-  region: 'eu-west-1',
-  serviceAccountRoleArn: 'arn:aws:iam::123456789012:role/adot-collector',
-};
+const PROPS = COLLECTOR_PROPS;
 
 const operatorObjects = (props: Partial<FargateContainerInsightsCollectorProps> = {}) =>
   synth((chart) => new FargateContainerInsightsOperatorCollector(chart, 'Collector', { ...PROPS, ...props }));

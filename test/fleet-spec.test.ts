@@ -10,8 +10,8 @@ import { pathLabel } from '../src/fleet/fields';
 import { parseFleet, readFleetFile } from '../src/fleet/fleet-file';
 import { type Fleet, fleetJsonSchema, validateFleet } from '../src/fleet/fleet-spec';
 import { SCHEMA_FILE, schemaText } from '../tools/clusters-schema';
+import { ROLE_ARN } from './support/fixtures';
 
-const ROLE = 'arn:aws:iam::123456789012:role/adot-collector';
 const APP_CLOUDWATCH = {
   cloudWatch: { declarations: [{ metrics: ['http_requests_total'], dimensionSets: [['ClusterName', 'namespace']] }] },
 };
@@ -39,10 +39,10 @@ describe('parseFleet', () => {
         '  replicas: 2',
         'clusters:',
         `  - name: a`,
-        `    serviceAccountRoleArn: ${ROLE}`,
+        `    serviceAccountRoleArn: ${ROLE_ARN}`,
         `  - name: b`,
         `    region: us-east-1`,
-        `    serviceAccountRoleArn: ${ROLE}`,
+        `    serviceAccountRoleArn: ${ROLE_ARN}`,
         `    sampleApp: true`,
       ),
       'clusters.yaml',
@@ -50,8 +50,8 @@ describe('parseFleet', () => {
     expect(output).toBe('dist');
     expect(fleet).toStrictEqual({
       clusters: [
-        { region: 'eu-west-1', replicas: 2, name: 'a', serviceAccountRoleArn: ROLE },
-        { region: 'us-east-1', replicas: 2, name: 'b', serviceAccountRoleArn: ROLE, sampleApp: true },
+        { region: 'eu-west-1', replicas: 2, name: 'a', serviceAccountRoleArn: ROLE_ARN },
+        { region: 'us-east-1', replicas: 2, name: 'b', serviceAccountRoleArn: ROLE_ARN, sampleApp: true },
       ],
     });
   });
@@ -61,7 +61,7 @@ describe('parseFleet', () => {
       file(
         'output: manifests/eks',
         'clusters:',
-        `  - { name: a, region: eu-west-1, serviceAccountRoleArn: "${ROLE}" }`,
+        `  - { name: a, region: eu-west-1, serviceAccountRoleArn: "${ROLE_ARN}" }`,
         'gitops:',
         '  repoURL: ssh://git@github.com/example/platform.git',
         '  path: manifests/eks',
@@ -79,7 +79,8 @@ describe('parseFleet', () => {
     });
   });
 
-  const cluster = (extra: string) => file('clusters:', `  - name: prod`, `    serviceAccountRoleArn: ${ROLE}`, extra);
+  const cluster = (extra: string) =>
+    file('clusters:', `  - name: prod`, `    serviceAccountRoleArn: ${ROLE_ARN}`, extra);
 
   // [what, text, the message, at line:column]
   test.each<[string, string, string]>([
@@ -95,7 +96,7 @@ describe('parseFleet', () => {
     ],
     [
       'a missing required field, pointing at the entry',
-      file('clusters:', '  - name: prod', `    serviceAccountRoleArn: ${ROLE}`),
+      file('clusters:', '  - name: prod', `    serviceAccountRoleArn: ${ROLE_ARN}`),
       'clusters.yaml:2:5: Missing field clusters[0].region: expected a string.',
     ],
     [
@@ -130,7 +131,7 @@ describe('parseFleet', () => {
     ],
     [
       'a bad cluster name',
-      file('clusters:', '  - name: -prod', '    region: eu-west-1', `    serviceAccountRoleArn: ${ROLE}`),
+      file('clusters:', '  - name: -prod', '    region: eu-west-1', `    serviceAccountRoleArn: ${ROLE_ARN}`),
       'clusters.yaml:2:11: Invalid clusters[0].name "-prod": expected an EKS cluster name',
     ],
     [
@@ -140,7 +141,7 @@ describe('parseFleet', () => {
     ],
     [
       'a bad default, reported once at the default',
-      file('defaults:', '  region: mars-1', 'clusters:', '  - name: a', `    serviceAccountRoleArn: ${ROLE}`),
+      file('defaults:', '  region: mars-1', 'clusters:', '  - name: a', `    serviceAccountRoleArn: ${ROLE_ARN}`),
       'clusters.yaml:2:11: Invalid defaults.region "mars-1"',
     ],
     [
@@ -153,8 +154,8 @@ describe('parseFleet', () => {
       file(
         'defaults: { region: eu-west-1 }',
         'clusters:',
-        `  - { name: prod, serviceAccountRoleArn: "${ROLE}" }`,
-        `  - { name: Prod, serviceAccountRoleArn: "${ROLE}" }`,
+        `  - { name: prod, serviceAccountRoleArn: "${ROLE_ARN}" }`,
+        `  - { name: Prod, serviceAccountRoleArn: "${ROLE_ARN}" }`,
       ),
       'clusters.yaml:4:13: Invalid clusters[1].name "Prod": expected a name no other cluster has, ignoring case (clusters[0] is "prod")',
     ],
@@ -199,7 +200,7 @@ describe('parseFleet', () => {
         'output: dist',
         'prerequisites: dist',
         'clusters:',
-        `  - { name: a, region: eu-west-1, serviceAccountRoleArn: "${ROLE}" }`,
+        `  - { name: a, region: eu-west-1, serviceAccountRoleArn: "${ROLE_ARN}" }`,
       ),
       'clusters.yaml: Invalid prerequisites "dist": expected a folder other than output ("dist")',
     ],
@@ -239,7 +240,7 @@ describe('parseFleet', () => {
   const gitops = (...lines: string[]) =>
     file(
       'clusters:',
-      `  - { name: prod, region: eu-west-1, serviceAccountRoleArn: "${ROLE}" }`,
+      `  - { name: prod, region: eu-west-1, serviceAccountRoleArn: "${ROLE_ARN}" }`,
       'gitops:',
       ...lines.map((line) => `  ${line}`),
     );
@@ -288,8 +289,8 @@ describe('parseFleet', () => {
     const text = file(
       'defaults: { region: eu-west-1 }',
       'clusters:',
-      `  - { name: prod_eu, serviceAccountRoleArn: "${ROLE}" }`,
-      `  - { name: prod-eu, serviceAccountRoleArn: "${ROLE}" }`,
+      `  - { name: prod_eu, serviceAccountRoleArn: "${ROLE_ARN}" }`,
+      `  - { name: prod-eu, serviceAccountRoleArn: "${ROLE_ARN}" }`,
       'gitops: { repoURL: "https://github.com/example/platform.git", path: dist, argoCd: {} }',
     );
     expect(errorOf(text)).toContain(
@@ -309,7 +310,7 @@ describe('parseFleet', () => {
       };
       const others: Readonly<Record<string, unknown>> = { metricsDestination: 'otlp' };
       const other = others[requirement.setting];
-      const entry = `{ name: prod-eu, serviceAccountRoleArn: "${ROLE}", ${key}: ${JSON.stringify(values[key])}${other === undefined ? '' : `, ${requirement.setting}: ${other}`} }`;
+      const entry = `{ name: prod-eu, serviceAccountRoleArn: "${ROLE_ARN}", ${key}: ${JSON.stringify(values[key])}${other === undefined ? '' : `, ${requirement.setting}: ${other}`} }`;
       const text = file('defaults: { region: eu-west-1 }', 'clusters:', `  - ${entry}`);
       expect(errorOf(text)).toMatch(
         new RegExp(
@@ -330,7 +331,7 @@ describe('parseFleet', () => {
       'clusters:',
       '  - name: prod-eu',
       '    region: eu-west-1',
-      `    serviceAccountRoleArn: ${ROLE}`,
+      `    serviceAccountRoleArn: ${ROLE_ARN}`,
       '    applicationMetrics:',
       '      managedPrometheus:',
       '        remoteWriteUrl: https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-12345678-abcd-ef01-2345-6789abcdef01/api/v1/remote_write',
@@ -343,7 +344,7 @@ describe('parseFleet', () => {
 
   test('reports every problem at once, with their count', () => {
     const message = errorOf(
-      file('clusters:', '  - name: a', '    region: x', '  - name: b', `    serviceAccountRoleArn: ${ROLE}`),
+      file('clusters:', '  - name: a', '    region: x', '  - name: b', `    serviceAccountRoleArn: ${ROLE_ARN}`),
     );
     expect(message.split('\n')).toStrictEqual([
       '3 problems in the fleet:',
@@ -356,7 +357,7 @@ describe('parseFleet', () => {
   test('lists the first 20 problems of a long file and counts the rest', () => {
     const entries = Array.from(
       { length: 30 },
-      (_, i) => `  - { name: c${i}, region: bad, serviceAccountRoleArn: "${ROLE}" }`,
+      (_, i) => `  - { name: c${i}, region: bad, serviceAccountRoleArn: "${ROLE_ARN}" }`,
     );
     const lines = errorOf(file('clusters:', ...entries)).split('\n');
     expect(lines[0]).toBe('30 problems in the fleet:');
@@ -368,12 +369,12 @@ describe('parseFleet', () => {
 describe('validateFleet', () => {
   test('validates a fleet built in code, naming the entry and field', () => {
     expect(() =>
-      validateFleet({ clusters: [{ name: 'a', region: 'eu-west-1', serviceAccountRoleArn: ROLE, replicas: 0 }] }),
+      validateFleet({ clusters: [{ name: 'a', region: 'eu-west-1', serviceAccountRoleArn: ROLE_ARN, replicas: 0 }] }),
     ).toThrow('Invalid clusters[0].replicas 0: expected a whole number from 1 to 100.');
   });
 
   test('returns a valid fleet as it is', () => {
-    const fleet = { clusters: [{ name: 'a', region: 'eu-west-1', serviceAccountRoleArn: ROLE }] };
+    const fleet = { clusters: [{ name: 'a', region: 'eu-west-1', serviceAccountRoleArn: ROLE_ARN }] };
     expect(validateFleet(fleet)).toStrictEqual(fleet);
   });
 });
@@ -386,7 +387,7 @@ describe('readFleetFile', () => {
     const path = join(dir, 'clusters.yaml');
     writeFileSync(
       path,
-      file('output: out', 'clusters:', `  - { name: a, region: eu-west-1, serviceAccountRoleArn: "${ROLE}" }`),
+      file('output: out', 'clusters:', `  - { name: a, region: eu-west-1, serviceAccountRoleArn: "${ROLE_ARN}" }`),
     );
     expect(readFleetFile(path).output).toBe(join(dir, 'out'));
   });
@@ -420,7 +421,7 @@ describe('clusters.schema.json, for editors', () => {
     expect(validate(parse(text)), JSON.stringify(validate.errors)).toBe(true);
   });
 
-  const valid = { clusters: [{ name: 'a', region: 'eu-west-1', serviceAccountRoleArn: ROLE }] };
+  const valid = { clusters: [{ name: 'a', region: 'eu-west-1', serviceAccountRoleArn: ROLE_ARN }] };
   test.each<[string, unknown]>([
     ['a misspelt field', { clusters: [{ ...valid.clusters[0], regoin: 'x' }] }],
     ['a missing required field', { clusters: [{ name: 'a', region: 'eu-west-1' }] }],
@@ -473,7 +474,7 @@ describe('clusters.schema.json, for editors', () => {
     ['a plain fleet', valid],
     [
       'required fields given by defaults',
-      { defaults: { region: 'eu-west-1', serviceAccountRoleArn: ROLE }, clusters: [{ name: 'a' }] },
+      { defaults: { region: 'eu-west-1', serviceAccountRoleArn: ROLE_ARN }, clusters: [{ name: 'a' }] },
     ],
     [
       'a retention of 0 (never expire) and tags',
@@ -514,7 +515,7 @@ describe('clusters.schema.json, for editors', () => {
 });
 
 describe('the YAML of a clusters file', () => {
-  const DEFAULTS = `defaults: { region: eu-west-1, serviceAccountRoleArn: "${ROLE}" }`;
+  const DEFAULTS = `defaults: { region: eu-west-1, serviceAccountRoleArn: "${ROLE_ARN}" }`;
 
   test('accepts an alias per cluster, far past the YAML library default of 100', () => {
     const clusters = Array.from({ length: 500 }, (_, i) => `  - { name: c${i}, region: *region }`);

@@ -14,6 +14,7 @@ import type { Fleet } from '../src/fleet/fleet-spec';
 import { diffFolders, readTree } from '../tools/folders';
 import { readManifests, validateManifest } from '../tools/manifests';
 import { applyabilityProblems } from './support/applyable';
+import { ROLE_ARN } from './support/fixtures';
 
 const ROOT = join(__dirname, '..');
 const EXAMPLE = join(ROOT, 'examples', 'fleet', 'clusters.yaml');
@@ -92,7 +93,7 @@ describe('synthesizeFleet', () => {
     const env = {
       CLUSTER_NAME: 'prod-eu',
       AWS_REGION: 'eu-west-1',
-      COLLECTOR_ROLE_ARN: 'arn:aws:iam::123456789012:role/adot-collector',
+      COLLECTOR_ROLE_ARN: ROLE_ARN,
       ADOT_VERSION: 'v0.45.0',
     };
     const single = freshDir();

@@ -12,12 +12,13 @@ import { OUTPUT_MARKER, recordedSettings } from '../src/core/output';
 import { resolveCluster } from '../src/fleet/cluster-settings';
 import { readManifests, validateManifest } from '../tools/manifests';
 import { loadCollectorConfig } from './support/collector';
+import { ROLE_ARN } from './support/fixtures';
 
 const ROOT = join(__dirname, '..');
 const ENV = {
   CLUSTER_NAME: 'prod-eu',
   AWS_REGION: 'eu-west-1',
-  COLLECTOR_ROLE_ARN: 'arn:aws:iam::123456789012:role/adot-collector',
+  COLLECTOR_ROLE_ARN: ROLE_ARN,
 };
 
 describe('settingsFromEnvironment', () => {

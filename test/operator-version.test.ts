@@ -3,12 +3,9 @@ import { describe, expect, test } from 'vitest';
 import { FargateContainerInsightsOperatorCollector } from '../src/collector/fargate-container-insights-operator-collector';
 import { OPERATOR_SPEC_FIELDS, OPERATOR_V1BETA1_MINIMUM, OperatorVersion } from '../src/collector/operator-version';
 import { ValidationError } from '../src/core/errors';
+import { COLLECTOR_PROPS } from './support/fixtures';
 
-const PROPS = {
-  clusterName: 'prod-eu',
-  region: 'eu-west-1',
-  serviceAccountRoleArn: 'arn:aws:iam::123456789012:role/adot-collector',
-};
+const PROPS = COLLECTOR_PROPS;
 
 describe('OperatorVersion', () => {
   test('the table: what each release added to the CRD, as read in the CRDs', () => {

@@ -30,13 +30,10 @@ import { estimateFleet, formatFleetBill } from '../src/fleet/fleet';
 import { clusterPrerequisites } from '../src/prerequisites/prerequisites';
 import { validateManifest } from '../tools/manifests';
 import { buildConfig, DEFAULT_CONFIG_OPTIONS, loadCollectorConfig } from './support/collector';
+import { COLLECTOR_PROPS } from './support/fixtures';
 import { relabel } from './support/relabel';
 
-const props: FargateContainerInsightsCollectorProps = {
-  clusterName: 'prod-eu',
-  region: 'eu-west-1',
-  serviceAccountRoleArn: 'arn:aws:iam::123456789012:role/adot-collector',
-};
+const props = COLLECTOR_PROPS;
 
 const configFor = (metricsDestination: MetricsDestination, overrides = {}): CollectorConfig =>
   buildCollectorConfig({ ...DEFAULT_CONFIG_OPTIONS, metricsDestination, ...overrides });

@@ -12,6 +12,7 @@ import {
   writeFoldersSafely,
 } from '../src/core/output';
 import { readTree } from '../tools/folders';
+import { ROLE_ARN } from './support/fixtures';
 
 /**
  * The folders a command replaces never hold what the user owns: GIVEN a
@@ -23,8 +24,7 @@ import { readTree } from '../tools/folders';
 const scratch = mkdtempSync(join(tmpdir(), 'output-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const ROLE = 'arn:aws:iam::123456789012:role/adot-collector';
-const CLUSTERS = `defaults: { region: eu-west-1, serviceAccountRoleArn: "${ROLE}" }\nclusters:\n  - name: a\n`;
+const CLUSTERS = `defaults: { region: eu-west-1, serviceAccountRoleArn: "${ROLE_ARN}" }\nclusters:\n  - name: a\n`;
 
 /** A fresh project: clusters.yaml, a Git work tree and a file of the user's; returns its folder. */
 function project(clusters = CLUSTERS): string {

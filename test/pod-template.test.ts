@@ -16,13 +16,10 @@ import {
 } from '../src/fargate/pod-template';
 import { SampleGoWebapp } from '../src/sample/sample-go-webapp';
 import { type KubernetesObject, readManifests } from '../tools/manifests';
+import { COLLECTOR_PROPS } from './support/fixtures';
 import { RESTRICTED_RULES, restrictedViolations } from './support/pod-security';
 
-const collectorProps = {
-  clusterName: 'prod-eu',
-  region: 'eu-west-1',
-  serviceAccountRoleArn: 'arn:aws:iam::123456789012:role/adot-collector',
-};
+const collectorProps = COLLECTOR_PROPS;
 
 const dirs: string[] = [];
 afterAll(() => {

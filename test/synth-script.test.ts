@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { readTree } from '../tools/folders';
+import { ROLE_ARN } from './support/fixtures';
 
 /**
  * `npm run synth` in a scratch copy of the project, so the real dist/ is never
@@ -103,7 +104,7 @@ describe('npm run synth', () => {
     const prod = {
       CLUSTER_NAME: 'prod-eu',
       AWS_REGION: 'eu-west-1',
-      COLLECTOR_ROLE_ARN: 'arn:aws:iam::123456789012:role/adot-collector',
+      COLLECTOR_ROLE_ARN: ROLE_ARN,
     };
     expect(npmRun('synth', { ...prod, FARGATE_LOGGING: 'true' }).status).toBe(0);
     expect(existsSync(join(scratch, 'dist', 'fargate-logging.k8s.yaml'))).toBe(true);
@@ -146,7 +147,7 @@ test('METRICS_DESTINATION=otlp: the OTLP pipeline, its estimate instead of the c
   const run = npmRun('synth', {
     CLUSTER_NAME: 'prod-eu',
     AWS_REGION: 'eu-west-1',
-    COLLECTOR_ROLE_ARN: 'arn:aws:iam::123456789012:role/adot-collector',
+    COLLECTOR_ROLE_ARN: ROLE_ARN,
     METRICS_DESTINATION: 'otlp',
   });
   expect(run.status, run.stderr).toBe(0);
@@ -166,7 +167,7 @@ describe('npm run check', () => {
   const PROD = {
     CLUSTER_NAME: 'prod-eu',
     AWS_REGION: 'eu-west-1',
-    COLLECTOR_ROLE_ARN: 'arn:aws:iam::123456789012:role/adot-collector',
+    COLLECTOR_ROLE_ARN: ROLE_ARN,
   };
 
   test('exits 0 when dist/ is what the app synthesizes, and writes nothing', () => {

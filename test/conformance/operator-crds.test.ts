@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { FargateContainerInsightsOperatorCollector } from '../../src/collector/fargate-container-insights-operator-collector';
 import { OperatorVersion } from '../../src/collector/operator-version';
 import { conformanceDescribe } from '../support/conformance';
+import { ROLE_ARN } from '../support/fixtures';
 import { only, synth } from '../support/synth';
 
 /**
@@ -72,7 +73,7 @@ function customResource(tag: string): Record<string, unknown> {
       new FargateContainerInsightsOperatorCollector(chart, 'Collector', {
         clusterName: 'prod-eu',
         region: 'eu-west-1',
-        serviceAccountRoleArn: 'arn:aws:iam::123456789012:role/adot-collector',
+        serviceAccountRoleArn: ROLE_ARN,
         replicas: 2,
         operatorVersion: OperatorVersion.of(tag),
       }),

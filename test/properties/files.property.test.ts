@@ -23,6 +23,7 @@ import { addClusterCharts } from '../../src/fleet/fleet';
 import { readFleetFile } from '../../src/fleet/fleet-file';
 import { readTree } from '../../tools/folders';
 import type { KubernetesObject } from '../../tools/manifests';
+import { ROLE_ARN } from '../support/fixtures';
 import { budget, check, checkAsync, expectValidAndUnique, junk, outcomeOf, Tally } from '../support/property';
 
 /**
@@ -35,7 +36,6 @@ import { budget, check, checkAsync, expectValidAndUnique, junk, outcomeOf, Tally
 const scratch = mkdtempSync(join(tmpdir(), 'files-property-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }), 120_000);
 
-const ROLE = 'arn:aws:iam::123456789012:role/adot-collector';
 const REMOTE_WRITE =
   'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-12345678-abcd-ef01-2345-6789abcdef01/api/v1/remote_write';
 
@@ -86,7 +86,7 @@ const cluster = fc.record({
 });
 
 const fleet = fc.record({
-  defaults: fc.constant({ region: 'eu-west-1', serviceAccountRoleArn: ROLE }),
+  defaults: fc.constant({ region: 'eu-west-1', serviceAccountRoleArn: ROLE_ARN }),
   clusters: fc.array(cluster, { minLength: 0, maxLength: 2 }),
 });
 
@@ -212,7 +212,7 @@ describe('the folders the fleet command writes', () => {
     const dir = mkdtempSync(join(scratch, 'project-'));
     writeFileSync(
       join(dir, 'clusters.yaml'),
-      `defaults: { region: eu-west-1, serviceAccountRoleArn: "${ROLE}" }\nclusters:\n  - name: a\n${fields}`,
+      `defaults: { region: eu-west-1, serviceAccountRoleArn: "${ROLE_ARN}" }\nclusters:\n  - name: a\n${fields}`,
     );
     mkdirSync(join(dir, '.git', 'refs'), { recursive: true });
     writeFileSync(join(dir, '.git', 'HEAD'), 'ref: refs/heads/main\n');
