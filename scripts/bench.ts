@@ -13,7 +13,7 @@ import { ROOT } from './stage';
  * - t(1000) / t(100) at most 12 (linear, not quadratic, growth);
  * - one cluster in at most 0.5 s.
  *
- * Each size runs `node lib/cli.js fleet <clusters.yaml>` (after `npm run
+ * Each size runs `node lib/src/cli.js fleet <clusters.yaml>` (after `npm run
  * build`) RUNS times in a fresh process and output folder; the wall time is
  * the median, from spawn to exit, so it includes starting Node and loading
  * the modules; peak memory is the largest maximum resident set size. The
@@ -67,7 +67,7 @@ function fleetCommand(rssReport: string, file: string, output: string, prerequis
   return [
     '--require',
     rssReport,
-    join(ROOT, 'lib', 'cli.js'),
+    join(ROOT, 'lib', 'src', 'cli.js'),
     'fleet',
     file,
     '--output',
@@ -147,7 +147,7 @@ function main(): void {
   console.log(
     `Node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB`,
   );
-  console.log(`median of ${RUNS} runs of \`node lib/cli.js fleet <clusters.yaml>\`, from spawn to exit:\n`);
+  console.log(`median of ${RUNS} runs of \`node lib/src/cli.js fleet <clusters.yaml>\`, from spawn to exit:\n`);
   // In the project folder: the same file system users write their output to.
   const work = mkdtempSync(join(ROOT, '.bench-'));
   const results: Measurement[] = [];

@@ -21,23 +21,25 @@ function packedFiles(): string[] {
 
 test('npm pack ships only the compiled library, its types and jsii assembly, the bundled yaml, the clusters file schema, the README, the guides and the licence', () => {
   const paths = packedFiles();
-  expect(paths).toContain('lib/index.js');
-  expect(paths).toContain('lib/index.d.ts');
-  expect(paths).toContain('lib/collector/fargate-container-insights-collector.d.ts');
+  expect(paths).toContain('lib/src/index.js');
+  expect(paths).toContain('lib/src/index.d.ts');
+  expect(paths).toContain('lib/src/collector/fargate-container-insights-collector.d.ts');
+  // The custom resource types generated from the operator's CRD.
+  expect(paths).toContain('lib/imports/opentelemetry.io.js');
   // The assembly other languages are generated from.
   expect(paths).toContain('.jsii');
   // yaml is bundled, as jsii requires of a dependency that is not a jsii module.
   expect(paths).toContain('node_modules/yaml/package.json');
   // The bin and the worker thread it starts.
-  expect(paths).toContain('lib/cli.js');
-  expect(paths).toContain('lib/fleet/fleet-worker.js');
+  expect(paths).toContain('lib/src/cli.js');
+  expect(paths).toContain('lib/src/fleet/fleet-worker.js');
   expect(paths).toContain('clusters.schema.json');
   // The README links to the guides and the API reference, and the licence ships with the code.
   expect(paths).toContain('docs/API.md');
   expect(paths).toContain('LICENSE');
   for (const path of paths.filter((p) => !p.startsWith('node_modules/yaml/'))) {
     expect(path, path).toMatch(
-      /^(lib\/([a-z-]+\/)*[a-z0-9-]+\.(js|d\.ts)|\.jsii|clusters\.schema\.json|README\.md|docs\/[a-zA-Z-]+\.md|LICENSE|package\.json)$/,
+      /^(lib\/([a-z-]+\/)*[a-z0-9.-]+\.(js|d\.ts)|\.jsii|clusters\.schema\.json|README\.md|docs\/[a-zA-Z-]+\.md|LICENSE|package\.json)$/,
     );
   }
 });

@@ -27,6 +27,7 @@ for (const entry of [
   'package.json',
   'tsconfig.json',
   'src',
+  'imports',
   'scripts',
   'tools',
   'dist',

@@ -5,6 +5,7 @@ import { expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { FargateContainerInsightsOperatorCollector } from '../../src/collector/fargate-container-insights-operator-collector';
 import { OperatorVersion } from '../../src/collector/operator-version';
+import { CRD_IMPORT_FILE, CRD_IMPORT_RELEASE, generateCrdImport } from '../../tools/crd-import';
 import { conformanceDescribe } from '../support/conformance';
 import { ROLE_ARN } from '../support/fixtures';
 import { only, synth } from '../support/synth';
@@ -115,4 +116,11 @@ conformanceDescribe('OpenTelemetry Operator CRDs', CRDS, (dir) => {
     const validate = ajv.compile(v1beta1Schema(latest?.file as string));
     expect(validate(customResource(OperatorVersion.DEFAULT.tag)), JSON.stringify(validate.errors)).toBe(true);
   });
+});
+
+conformanceDescribe('the generated custom resource types', CRDS, (dir) => {
+  test(`imports/opentelemetry.io.ts is what cdk8s import generates from the ${CRD_IMPORT_RELEASE} CRD (npm run import)`, () => {
+    const crd = join(dir, `opentelemetrycollectors.${CRD_IMPORT_RELEASE}.yaml`);
+    expect(readFileSync(CRD_IMPORT_FILE, 'utf8')).toBe(generateCrdImport(crd));
+  }, 60_000);
 });
