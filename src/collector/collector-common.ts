@@ -218,6 +218,7 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
     replicas,
     sizing,
     configOptions: {
+      clusterName,
       version: adotVersion,
       region,
       scrapeIntervalMs,

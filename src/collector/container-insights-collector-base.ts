@@ -1,12 +1,14 @@
 import type * as kplus from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
 import type { AdotVersion } from '../config/adot-version';
-import type { ApplicationMetricsConfigOptions } from '../config/application-metrics';
+import { type ApplicationMetricsConfigOptions, withClusterName } from '../config/application-metrics';
 import type { MetricDeclarationSpec } from '../config/catalog/metric-types';
 import { buildCollectorConfig } from '../config/collector-config';
 import type { CollectorConfig } from '../config/config-model';
 import { declaredMetrics } from '../config/metric-selection';
 import type { MetricsDestination } from '../config/otlp';
+import { performanceLogGroupName } from '../config/pipelines/emf-pipeline';
+import type { CollectorConfigOptions } from '../config/pipelines/pipeline';
 import { claimNamespace, claimObjects } from '../core/namespace-claims';
 import type { CollectorSizing } from '../fargate/collector-sizing';
 import {
@@ -39,6 +41,13 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
   public readonly metrics: string[];
   /** The metrics sent to CloudWatch with their dimension sets, one entry per awsemf metric declaration. */
   public readonly metricDeclarations: MetricDeclarationSpec[];
+  /**
+   * The options the configuration is built from: what the prerequisites
+   * ask each pipeline's IAM needs of.
+   *
+   * @internal
+   */
+  public readonly _configOptions: CollectorConfigOptions;
   /**
    * The collector configuration, as an object: the model the YAML is
    * rendered from, its field names the collector's own keys.
@@ -107,7 +116,8 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
     this.metrics = [...declaredMetrics(this.metricDeclarations)];
     this.sizing = resolved.sizing;
     this.metricsDestination = destinationOf(resolved);
-    this.performanceLogGroupName = `/aws/containerinsights/${resolved.clusterName}/performance`;
+    this.performanceLogGroupName = performanceLogGroupName(resolved.clusterName);
+    this._configOptions = resolved.configOptions;
     this.performanceLogRetentionDays = resolved.configOptions.logRetentionDays;
     this.performanceLogGroupTags = resolved.configOptions.logGroupTags;
     claimNamespace(this, 'namespace', resolved.namespaceName);
@@ -139,7 +149,7 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
             ...app,
             cloudWatch: {
               ...app.cloudWatch,
-              logGroupName: app.cloudWatch.logGroupName.replaceAll('{ClusterName}', resolved.clusterName),
+              logGroupName: withClusterName(app.cloudWatch.logGroupName, resolved.clusterName),
             },
           }
         : app;

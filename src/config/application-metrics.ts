@@ -140,6 +140,11 @@ export const SAMPLE_GO_WEBAPP_DECLARATIONS: ApplicationMetricDeclaration[] = [
   },
 ];
 
+/** A log group name with the cluster's name filled in for `{ClusterName}`, as the awsemf exporter fills it. */
+export function withClusterName(logGroupName: string, clusterName: string): string {
+  return logGroupName.replaceAll('{ClusterName}', clusterName);
+}
+
 /** The cluster's name on every application series sent to Amazon Managed Service for Prometheus. */
 export const APPLICATION_CLUSTER_LABEL = 'cluster';
 

@@ -24,7 +24,9 @@ export const PIPELINES: readonly Pipeline[] = [EMF_PIPELINE, OTLP_PIPELINE, APPL
 
 /** Builds the collector configuration: the sections of the pipelines the options turn on, merged. */
 export function buildCollectorConfig(options: CollectorConfigOptions): CollectorConfig {
-  const sections = PIPELINES.flatMap((pipeline) => pipeline.sectionFor(options) ?? []);
+  const sections = PIPELINES.filter((pipeline) => pipeline.enabled(options)).map((pipeline) =>
+    pipeline.section(options),
+  );
   // A processor shared by pipelines (memory_limiter, resourcedetection) is defined once, by the first.
   const processors = new Map<string, ProcessorConfig>();
   for (const [id, config] of sections.flatMap((section) => section.processors)) {

@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Yaml } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-29';
-import { DEFAULT_METRICS_DESTINATION, MetricsDestination } from '../config/otlp';
+import { PIPELINES } from '../config/collector-config';
+import type { CollectorConfigOptions } from '../config/pipelines/pipeline';
 import { showValue, ValidationError } from '../core/errors';
 import { PATTERNS } from '../core/validation';
 import type { FargateLogging, IamPolicyDocument } from '../logging/fargate-logging';
@@ -54,33 +55,11 @@ export interface PrerequisiteCollector {
   readonly namespace: kplus.Namespace;
   /** The collector's service account, which the role trusts. */
   readonly serviceAccount: kplus.ServiceAccount;
-  /** The log group the collector writes to. */
-  readonly performanceLogGroupName: string;
-  /** The tags the collector creates that log group with; with any, the role may tag it. */
-  readonly performanceLogGroupTags: Readonly<Record<string, string>>;
   /**
-   * Where the Container Insights metrics go: with `emf` or `both` the
-   * performance log group (and the managed policy for it); with `otlp` or
-   * `both` CloudWatch's OTLP endpoint (and `cloudwatch:PutMetricData`).
-   *
-   * @default MetricsDestination.EMF
+   * The options its configuration is built from: each pipeline it runs says
+   * what IAM it needs (`Pipeline.access`).
    */
-  readonly metricsDestination?: MetricsDestination;
-  /** The collector's application metrics, when on: their log group and workspace. */
-  readonly _applicationMetrics?: {
-    /** To CloudWatch: the log group, created with the same tags. */
-    readonly cloudWatch?: {
-      /** Its name, with the cluster's name filled in. */
-      readonly logGroupName: string;
-    };
-    /** To Amazon Managed Service for Prometheus: the workspace the role writes to. */
-    readonly managedPrometheus?: {
-      /** The workspace's region. */
-      readonly region: string;
-      /** The workspace id. */
-      readonly workspaceId: string;
-    };
-  };
+  readonly _configOptions: CollectorConfigOptions;
 }
 
 /** What {@link clusterPrerequisites} derives the prerequisites from. */
@@ -289,15 +268,15 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
   // CreateLogGroup with tags also needs logs:TagResource (or the older
   // logs:TagLogGroup) on the group.
   const logGroupArn = (name: string) => `arn:${partition}:logs:${collector.region}:${account}:log-group:${name}`;
-  const app = collector._applicationMetrics;
-  const destination = collector.metricsDestination ?? DEFAULT_METRICS_DESTINATION;
+  // What each pipeline the collector runs needs of IAM, in the configuration's order.
+  const config = collector._configOptions;
+  const access = PIPELINES.filter((pipeline) => pipeline.enabled(config)).map((pipeline) =>
+    pipeline.access(config, { partition, account }),
+  );
   // The log groups the collector writes Embedded Metric Format to, and creates.
-  const logGroups = [
-    ...(destination === MetricsDestination.OTLP ? [] : [collector.performanceLogGroupName]),
-    ...(app?.cloudWatch ? [app.cloudWatch.logGroupName] : []),
-  ];
+  const logGroups = access.flatMap((a) => a.emfLogGroups);
   // With tags, it may tag them.
-  const taggedGroups = Object.keys(collector.performanceLogGroupTags).length === 0 ? [] : logGroups;
+  const taggedGroups = Object.keys(config.logGroupTags).length === 0 ? [] : logGroups;
   const tagPolicy: IamPolicyDocument | undefined =
     taggedGroups.length === 0
       ? undefined
@@ -312,39 +291,14 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
             },
           ],
         };
-  // Remote write to the one workspace; the workspace is in the role's account.
-  const workspace = app?.managedPrometheus;
-  const remoteWritePolicy: IamPolicyDocument | undefined =
-    workspace === undefined
-      ? undefined
-      : {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'RemoteWriteApplicationMetrics',
-              Effect: 'Allow',
-              Action: ['aps:RemoteWrite'],
-              Resource: [`arn:${partition}:aps:${workspace.region}:${account}:workspace/${workspace.workspaceId}`],
-            },
-          ],
-        };
-  // The OTLP metrics endpoint authorizes a request as cloudwatch:PutMetricData,
-  // which has no resource-level permissions.
-  const otlpPolicy: IamPolicyDocument | undefined =
-    destination === MetricsDestination.EMF
-      ? undefined
-      : {
-          Version: '2012-10-17',
-          Statement: [
-            { Sid: 'SendOtlpMetrics', Effect: 'Allow', Action: ['cloudwatch:PutMetricData'], Resource: ['*'] },
-          ],
-        };
   const inlinePolicies = [
     ...(tagPolicy ? [{ PolicyName: 'container-insights-log-group-tags', PolicyDocument: tagPolicy }] : []),
-    ...(otlpPolicy ? [{ PolicyName: 'container-insights-otlp-metrics', PolicyDocument: otlpPolicy }] : []),
-    ...(remoteWritePolicy
-      ? [{ PolicyName: 'application-metrics-remote-write', PolicyDocument: remoteWritePolicy }]
-      : []),
+    ...access.flatMap((a) =>
+      a.policies.map((policy) => ({
+        PolicyName: policy.name,
+        PolicyDocument: { Version: '2012-10-17' as const, Statement: policy.statements },
+      })),
+    ),
   ];
   // CloudWatchAgentServerPolicy is for writing Embedded Metric Format logs: only when the collector does.
   const managedPolicies = logGroups.length === 0 ? [] : [managedPolicy];

@@ -22,6 +22,7 @@ export function loadCollectorConfig(text: string): Record<string, any> {
 
 /** The options the collector construct passes by default. */
 export const DEFAULT_CONFIG_OPTIONS: CollectorConfigOptions = {
+  clusterName: 'prod-eu',
   version: AdotVersion.DEFAULT,
   region: 'us-east-1',
   scrapeIntervalMs: 60_000,

@@ -2,6 +2,7 @@ import {
   APPLICATION_CLUSTER_LABEL,
   APPLICATION_LABELS,
   type ApplicationMetricsConfigOptions,
+  withClusterName,
 } from '../application-metrics';
 import { EnvReference } from '../components/env-reference';
 import { memoryLimiterFor } from '../components/memory-limiter-processor';
@@ -198,6 +199,32 @@ export function applicationSection(
 /** The application metrics, with `applicationMetrics`. */
 export const APPLICATION_PIPELINE: Pipeline = {
   name: 'application metrics',
-  sectionFor: (options) =>
-    options.applicationMetrics === undefined ? undefined : applicationSection(options, options.applicationMetrics),
+  enabled: (options) => options.applicationMetrics !== undefined,
+  section: (options) => applicationSection(options, options.applicationMetrics ?? { namespaces: [] }),
+  access: (options, { partition, account }) => {
+    const cloudWatch = options.applicationMetrics?.cloudWatch;
+    // Remote write to the one workspace; the workspace is in the role's account.
+    const workspace = options.applicationMetrics?.managedPrometheus;
+    return {
+      emfLogGroups: cloudWatch === undefined ? [] : [withClusterName(cloudWatch.logGroupName, options.clusterName)],
+      policies:
+        workspace === undefined
+          ? []
+          : [
+              {
+                name: 'application-metrics-remote-write',
+                statements: [
+                  {
+                    Sid: 'RemoteWriteApplicationMetrics',
+                    Effect: 'Allow',
+                    Action: ['aps:RemoteWrite'],
+                    Resource: [
+                      `arn:${partition}:aps:${workspace.region}:${account}:workspace/${workspace.workspaceId}`,
+                    ],
+                  },
+                ],
+              },
+            ],
+    };
+  },
 };

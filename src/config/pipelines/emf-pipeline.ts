@@ -369,9 +369,15 @@ export function emfSection(options: CollectorConfigOptions): EmfSection {
   };
 }
 
+/** The performance log group of a cluster: where the classic path's Embedded Metric Format goes. */
+export function performanceLogGroupName(clusterName: string): string {
+  return `/aws/containerinsights/${clusterName}/performance`;
+}
+
 /** The classic path, with destination `emf` (the default) or `both`. */
 export const EMF_PIPELINE: Pipeline = {
   name: 'Embedded Metric Format (Container Insights)',
-  sectionFor: (options) =>
-    sendsEmf(options.metricsDestination ?? DEFAULT_METRICS_DESTINATION) ? emfSection(options) : undefined,
+  enabled: (options) => sendsEmf(options.metricsDestination ?? DEFAULT_METRICS_DESTINATION),
+  section: emfSection,
+  access: (options) => ({ emfLogGroups: [performanceLogGroupName(options.clusterName)], policies: [] }),
 };

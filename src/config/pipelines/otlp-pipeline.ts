@@ -136,6 +136,19 @@ export function otlpSection(options: CollectorConfigOptions): OtlpSection {
 /** The OTLP path, with destination `otlp` or `both`. */
 export const OTLP_PIPELINE: Pipeline = {
   name: 'OTLP (CloudWatch OpenTelemetry metrics)',
-  sectionFor: (options) =>
-    sendsOtlp(options.metricsDestination ?? DEFAULT_METRICS_DESTINATION) ? otlpSection(options) : undefined,
+  enabled: (options) => sendsOtlp(options.metricsDestination ?? DEFAULT_METRICS_DESTINATION),
+  section: otlpSection,
+  access: () => ({
+    emfLogGroups: [],
+    // The OTLP metrics endpoint authorizes a request as cloudwatch:PutMetricData,
+    // which has no resource-level permissions.
+    policies: [
+      {
+        name: 'container-insights-otlp-metrics',
+        statements: [
+          { Sid: 'SendOtlpMetrics', Effect: 'Allow', Action: ['cloudwatch:PutMetricData'], Resource: ['*'] },
+        ],
+      },
+    ],
+  }),
 };

@@ -13,6 +13,8 @@ import type { MetricsDestination } from '../otlp';
 
 /** Inputs of the collector configuration. All values are assumed validated. */
 export interface CollectorConfigOptions {
+  /** The EKS cluster's name: the log groups' and the `ClusterName` dimension's. */
+  readonly clusterName: string;
   /** The ADOT release the configuration is written for. */
   readonly version: AdotVersion;
   /** AWS region the awsemf exporter writes to. */
@@ -87,10 +89,46 @@ export interface PipelineSection {
   readonly pipelines: Partial<ServiceConfig['pipelines']>;
 }
 
-/** A pipeline module: the section it adds for some options, or nothing when they do not ask for it. */
+/** An IAM policy statement the collector's role needs. */
+export interface IamStatement {
+  /** The statement's id. */
+  readonly Sid: string;
+  /** Always an allow. */
+  readonly Effect: 'Allow';
+  /** The actions. */
+  readonly Action: readonly string[];
+  /** The resources, by ARN. */
+  readonly Resource: readonly string[];
+}
+
+/** The partition and account of the collector's role, which the ARNs of its resources are in. */
+export interface RoleAccount {
+  /** The AWS partition, e.g. `aws`, `aws-cn`. */
+  readonly partition: string;
+  /** The 12-digit account id. */
+  readonly account: string;
+}
+
+/** What a pipeline needs its collector's IAM role to allow: the prerequisites grant the union. */
+export interface PipelineAccess {
+  /**
+   * The log groups its awsemf exporters write Embedded Metric Format to and
+   * create: CloudWatchAgentServerPolicy covers them, and with log group tags
+   * the role may tag them.
+   */
+  readonly emfLogGroups: readonly string[];
+  /** Its own inline policies, by name. */
+  readonly policies: ReadonlyArray<{ readonly name: string; readonly statements: readonly IamStatement[] }>;
+}
+
+/** A pipeline module: whether the options turn it on, and then what it adds to the configuration and asks of IAM. */
 export interface Pipeline {
   /** What the pipeline is, for messages and docs. */
   readonly name: string;
-  /** Its section, or `undefined` when the options leave it out. */
-  readonly sectionFor: (options: CollectorConfigOptions) => PipelineSection | undefined;
+  /** Whether the options ask for this pipeline. */
+  readonly enabled: (options: CollectorConfigOptions) => boolean;
+  /** What it adds to the collector configuration. */
+  readonly section: (options: CollectorConfigOptions) => PipelineSection;
+  /** What it needs the collector's role to allow. */
+  readonly access: (options: CollectorConfigOptions, role: RoleAccount) => PipelineAccess;
 }
