@@ -7,6 +7,7 @@ import {
   applicationMetricsComponents,
   resolveApplicationMetrics,
 } from '../config/application-metrics';
+import { PIPELINES } from '../config/collector-config';
 import { memoryLimiterFor } from '../config/components/memory-limiter-processor';
 import { MetricSelection } from '../config/metric-selection';
 import {
@@ -17,7 +18,6 @@ import {
   sendsOtlp,
   validateMetricsDestination,
 } from '../config/otlp';
-import { CLUSTER_NAME_ENV } from '../config/pipelines/application-pipeline';
 import type { CollectorConfigOptions } from '../config/pipelines/pipeline';
 import { invalidInput, ValidationError } from '../core/errors';
 import {
@@ -258,10 +258,13 @@ export function collectorEnvironment(resolved: ResolvedCollectorProps): Readonly
     // The Go runtime collects garbage harder as the heap nears this soft
     // limit: the memory_limiter's hard limit.
     GOMEMLIMIT: `${memoryLimiterFor(resolved.memoryLimitMiB).limit_mib}MiB`,
-    // The `cluster` label of the series remote-written to Amazon Managed Service for Prometheus.
-    ...(resolved.configOptions.applicationMetrics?.managedPrometheus
-      ? { [CLUSTER_NAME_ENV]: resolved.clusterName }
-      : {}),
+    // What the pipelines it runs read of their own.
+    ...Object.assign(
+      {},
+      ...PIPELINES.filter((pipeline) => pipeline.enabled(resolved.configOptions)).map((pipeline) =>
+        pipeline.environment(resolved.configOptions),
+      ),
+    ),
   };
 }
 

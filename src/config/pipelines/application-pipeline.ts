@@ -201,6 +201,9 @@ export const APPLICATION_PIPELINE: Pipeline = {
   name: 'application metrics',
   enabled: (options) => options.applicationMetrics !== undefined,
   section: (options) => applicationSection(options, options.applicationMetrics ?? { namespaces: [] }),
+  // The `cluster` label of the series remote-written to Amazon Managed Service for Prometheus.
+  environment: (options): Readonly<Record<string, string>> =>
+    options.applicationMetrics?.managedPrometheus ? { [CLUSTER_NAME_ENV]: options.clusterName } : {},
   access: (options, { partition, account }) => {
     const cloudWatch = options.applicationMetrics?.cloudWatch;
     // Remote write to the one workspace; the workspace is in the role's account.

@@ -380,4 +380,5 @@ export const EMF_PIPELINE: Pipeline = {
   enabled: (options) => sendsEmf(options.metricsDestination ?? DEFAULT_METRICS_DESTINATION),
   section: emfSection,
   access: (options) => ({ emfLogGroups: [performanceLogGroupName(options.clusterName)], policies: [] }),
+  environment: () => ({}),
 };

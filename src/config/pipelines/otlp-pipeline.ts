@@ -151,4 +151,5 @@ export const OTLP_PIPELINE: Pipeline = {
       },
     ],
   }),
+  environment: () => ({}),
 };

@@ -131,4 +131,6 @@ export interface Pipeline {
   readonly section: (options: CollectorConfigOptions) => PipelineSection;
   /** What it needs the collector's role to allow. */
   readonly access: (options: CollectorConfigOptions, role: RoleAccount) => PipelineAccess;
+  /** The environment variables its configuration reads (`${env:NAME}`), beyond those every collector has. */
+  readonly environment: (options: CollectorConfigOptions) => Readonly<Record<string, string>>;
 }
