@@ -1,16 +1,15 @@
 import { App } from 'cdk8s';
 import {
   estimateApplicationMetrics,
-  estimateCustomMetrics,
-  estimatePerformanceLogs,
   formatApplicationEstimate,
   formatEstimate,
   formatMonthlyBill,
-  monthlyBill,
 } from '../config/cost-estimate';
-import { estimateOtlpIngestion, formatOtlpEstimate, sendsEmf, sendsOtlp } from '../config/otlp';
+import { formatOtlpEstimate } from '../config/otlp';
 import { ValidationError } from '../core/errors';
 import { formatCollectorSizing } from '../fargate/collector-sizing';
+import { estimateCluster } from '../fleet/cluster-estimate';
+import { resolveCluster } from '../fleet/cluster-settings';
 import {
   addClusterCharts,
   type ClusterConstructs,
@@ -65,22 +64,18 @@ export function buildApp(settings: AppSettings, outdir?: string): App {
 export function estimateLines(settings: AppSettings, built: AppCluster): string[] {
   const { collector, sampleApp } = built;
   const lines: string[] = [];
-  const input = { declarations: collector.metricDeclarations, ...settings.expected };
-  const metrics = estimateCustomMetrics(input);
-  const emf = sendsEmf(collector.metricsDestination);
-  if (emf) lines.push(`${formatEstimate(input, metrics)} Set EXPECTED_NAMESPACES and EXPECTED_PODS for your cluster.`);
-  lines.push(formatCollectorSizing(collector.sizing, 'REPLICAS'));
-  const scrapeIntervalSeconds = collector.sizing.input.scrapeIntervalSeconds;
-  const logs = estimatePerformanceLogs({
-    pods: settings.expected.pods,
-    scrapeIntervalSeconds,
-    retentionDays: collector.performanceLogRetentionDays,
-  });
-  const bill = monthlyBill(metrics, logs, collector.sizing.monthlyUsd);
-  if (emf) lines.push(formatMonthlyBill(bill, logs));
-  if (sendsOtlp(collector.metricsDestination)) {
-    const otlp = estimateOtlpIngestion({ pods: settings.expected.pods, scrapeIntervalSeconds });
-    lines.push(formatOtlpEstimate(settings.expected.pods, otlp, bill.metricsUsd + bill.logsUsd));
+  const estimate = estimateCluster(resolveCluster(settings.cluster), settings.expected.namespaces);
+  if (estimate.emf) {
+    lines.push(
+      `${formatEstimate(estimate.metricsInput, estimate.metrics)} Set EXPECTED_NAMESPACES and EXPECTED_PODS for your cluster.`,
+    );
+  }
+  lines.push(formatCollectorSizing(estimate.sizing, 'REPLICAS'));
+  if (estimate.emf) lines.push(formatMonthlyBill(estimate.emfBill, estimate.logs));
+  if (estimate.otlp !== undefined) {
+    lines.push(
+      formatOtlpEstimate(settings.expected.pods, estimate.otlp, estimate.emfBill.metricsUsd + estimate.emfBill.logsUsd),
+    );
   }
   const cloudWatch = collector._applicationMetrics?.cloudWatch;
   if (cloudWatch !== undefined) {

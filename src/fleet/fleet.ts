@@ -3,29 +3,21 @@ import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { App, Chart, Yaml } from 'cdk8s';
-import { DEFAULT_SCRAPE_INTERVAL } from '../collector/collector-common';
 import { CollectorMode } from '../collector/collector-mode';
 import type { FargateContainerInsightsCollectorProps } from '../collector/collector-props';
 import { FargateContainerInsightsCollector } from '../collector/fargate-container-insights-collector';
 import { FargateContainerInsightsOperatorCollector } from '../collector/fargate-container-insights-operator-collector';
 import { OperatorVersion } from '../collector/operator-version';
 import { AdotVersion } from '../config/adot-version';
-import { PROFILE_DECLARATIONS } from '../config/catalog/profiles';
-import {
-  defaultExpectedNamespaces,
-  estimateCustomMetrics,
-  estimatePerformanceLogs,
-  type MonthlyBill,
-  monthlyBill,
-} from '../config/cost-estimate';
+import type { MonthlyBill } from '../config/cost-estimate';
 import { MetricSelection } from '../config/metric-selection';
-import { estimateOtlpIngestion, OTLP_PRICE_NOTE, sendsEmf, sendsOtlp } from '../config/otlp';
+import { OTLP_PRICE_NOTE } from '../config/otlp';
 import { ValidationError } from '../core/errors';
 import { FileBatch, writeFoldersSafely } from '../core/output';
-import { sizeCollector } from '../fargate/collector-sizing';
 import { FargateLogging } from '../logging/fargate-logging';
 import { type ClusterPrerequisites, clusterPrerequisites, queuePrerequisites } from '../prerequisites/prerequisites';
 import { SampleGoWebapp } from '../sample/sample-go-webapp';
+import { estimateCluster } from './cluster-estimate';
 import { type FleetCluster, resolveCluster } from './cluster-settings';
 import { type Fleet, validateFleet } from './fleet-spec';
 import {
@@ -323,32 +315,16 @@ export function estimateFleet(fleet: Fleet): FleetEstimate {
   const total = { metricsUsd: 0, logsUsd: 0, collectorUsd: 0, totalUsd: 0 };
   let otlpGb = 0;
   let otlpClusters = 0;
-  const scrapeIntervalSeconds = DEFAULT_SCRAPE_INTERVAL.toSeconds();
   for (const cluster of fleet.clusters.map(resolveCluster)) {
-    const { expectedPods, replicas } = cluster;
-    const sizing = sizeCollector({ expectedPods, replicas, scrapeIntervalSeconds });
-    pods += replicas;
-    if (sizing.recommendedReplicas > replicas) {
-      needMoreReplicas.push({ name: cluster.name, replicas: sizing.recommendedReplicas });
+    const estimate = estimateCluster(cluster);
+    pods += cluster.replicas;
+    if (estimate.sizing.recommendedReplicas > cluster.replicas) {
+      needMoreReplicas.push({ name: cluster.name, replicas: estimate.sizing.recommendedReplicas });
     }
-    const metrics = estimateCustomMetrics({
-      declarations: PROFILE_DECLARATIONS[cluster.metricProfile],
-      namespaces: defaultExpectedNamespaces(expectedPods),
-      pods: expectedPods,
-    });
-    const logs = estimatePerformanceLogs({
-      pods: expectedPods,
-      scrapeIntervalSeconds,
-      retentionDays: cluster.performanceLogRetentionDays,
-    });
-    const destination = cluster.metricsDestination;
-    const bill = sendsEmf(destination)
-      ? monthlyBill(metrics, logs, sizing.monthlyUsd)
-      : { metricsUsd: 0, logsUsd: 0, collectorUsd: sizing.monthlyUsd, totalUsd: sizing.monthlyUsd };
-    for (const key of ['metricsUsd', 'logsUsd', 'collectorUsd', 'totalUsd'] as const) total[key] += bill[key];
-    if (sendsOtlp(destination)) {
+    for (const key of ['metricsUsd', 'logsUsd', 'collectorUsd', 'totalUsd'] as const) total[key] += estimate.bill[key];
+    if (estimate.otlp !== undefined) {
       otlpClusters++;
-      otlpGb += estimateOtlpIngestion({ pods: expectedPods, scrapeIntervalSeconds }).ingestedGb;
+      otlpGb += estimate.otlp.ingestedGb;
     }
   }
   return { pods, needMoreReplicas, bill: total, otlpGb, otlpClusters };
