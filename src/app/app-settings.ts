@@ -13,6 +13,7 @@ import {
   CLUSTER_SETTINGS,
   type FleetCluster,
   REQUIREMENTS,
+  type ResolvedCluster,
   resolveCluster,
   type Setting,
   settingValue,
@@ -171,7 +172,7 @@ export function settingsFromEnvironment(env: Environment): AppSettings {
  * variables: the role's partition, the OIDC issuer's region, OTLP's
  * regions, and the pods one replica can scrape.
  */
-function checkAcrossSettings(env: Environment, cluster: ReturnType<typeof resolveCluster>): void {
+function checkAcrossSettings(env: Environment, cluster: ResolvedCluster): void {
   validateRolePartition('COLLECTOR_ROLE_ARN', cluster.serviceAccountRoleArn, 'AWS_REGION', cluster.region);
   if (cluster.oidcIssuer !== undefined) {
     validateOidcIssuer('OIDC_ISSUER', cluster.oidcIssuer, cluster.region, cluster.name);

@@ -124,7 +124,7 @@ export function prerequisitesOf(constructs: ClusterConstructs, cluster: FleetClu
     workloadNamespaces: constructs.sampleApp ? [constructs.sampleApp.namespace.name] : [],
     ...(constructs.logging ? { logging: constructs.logging } : {}),
     ...(cluster.oidcIssuer === undefined ? {} : { oidcIssuer: cluster.oidcIssuer }),
-    ...(resolveCluster(cluster).collectorMode === CollectorMode.OPERATOR ? { operatorMode: true } : {}),
+    ...(constructs.collector instanceof FargateContainerInsightsOperatorCollector ? { operatorMode: true } : {}),
   });
 }
 
