@@ -2,12 +2,8 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import type { Construct } from 'constructs';
 import { AdotVersion, requireComponents } from '../config/adot-version';
-import {
-  type ApplicationMetricsConfigOptions,
-  applicationMetricsComponents,
-  resolveApplicationMetrics,
-} from '../config/application-metrics';
-import { PIPELINES } from '../config/collector-config';
+import { applicationMetricsComponents, resolveApplicationMetrics } from '../config/application-metrics';
+import { collectorRbac, enabledPipelines } from '../config/collector-config';
 import { memoryLimiterFor } from '../config/components/memory-limiter-processor';
 import { MetricSelection } from '../config/metric-selection';
 import {
@@ -18,7 +14,8 @@ import {
   sendsOtlp,
   validateMetricsDestination,
 } from '../config/otlp';
-import type { CollectorConfigOptions } from '../config/pipelines/pipeline';
+import { APPLICATION_ROLE_NAME } from '../config/pipelines/application-pipeline';
+import type { CollectorConfigOptions, RbacRule } from '../config/pipelines/pipeline';
 import { invalidInput, ValidationError } from '../core/errors';
 import {
   validateBoolean,
@@ -67,7 +64,7 @@ export const COLLECTOR_NAMES = {
   /** The PodDisruptionBudget. */
   podDisruptionBudget: 'adot-collector',
   /** With application metrics in listed namespaces: the Role (and RoleBinding) in each. */
-  applicationRole: 'adotcol-application-metrics',
+  applicationRole: APPLICATION_ROLE_NAME,
 } as const;
 
 /**
@@ -261,9 +258,7 @@ export function collectorEnvironment(resolved: ResolvedCollectorProps): Readonly
     // What the pipelines it runs read of their own.
     ...Object.assign(
       {},
-      ...PIPELINES.filter((pipeline) => pipeline.enabled(resolved.configOptions)).map((pipeline) =>
-        pipeline.environment(resolved.configOptions),
-      ),
+      ...enabledPipelines(resolved.configOptions).map((pipeline) => pipeline.environment(resolved.configOptions)),
     ),
   };
 }
@@ -280,35 +275,23 @@ export interface CollectorIdentity {
   readonly applicationRoles: kplus.Role[];
 }
 
+/** A rule as cdk8s-plus takes it. */
+function allow(role: kplus.ClusterRole | kplus.Role, rule: RbacRule): void {
+  role.allow([...rule.verbs], kplus.ApiResource.custom({ apiGroup: rule.apiGroup, resourceType: rule.resource }));
+}
+
 /**
- * The rights the application scrape needs: the prometheus receiver's pod
- * discovery lists and watches pods (and gets them). Cluster-wide when every
- * namespace is scraped; otherwise a Role and RoleBinding in each listed
- * namespace, which must exist when the manifests are applied.
+ * The Roles and RoleBindings the collector needs beyond its ClusterRole,
+ * by `Role/<namespace>/<name>`: what a second collector in the same app
+ * would collide on.
  */
-function allowApplicationScrape(
-  scope: Construct,
-  app: ApplicationMetricsConfigOptions,
-  clusterRole: kplus.ClusterRole,
-  serviceAccount: kplus.ServiceAccount,
-): kplus.Role[] {
-  const verbs = ['get', 'list', 'watch'];
-  if (app.namespaces.length === 0) {
-    clusterRole.allow(verbs, kplus.ApiResource.PODS);
-    return [];
-  }
-  return app.namespaces.map((namespace) => {
-    const role = new kplus.Role(scope, `ApplicationRole-${namespace}`, {
-      metadata: { name: COLLECTOR_NAMES.applicationRole, namespace },
-    });
-    role.allow(verbs, kplus.ApiResource.PODS);
-    const binding = new kplus.RoleBinding(scope, `ApplicationRoleBinding-${namespace}`, {
-      metadata: { name: COLLECTOR_NAMES.applicationRole, namespace },
-      role,
-    });
-    binding.addSubjects(serviceAccount);
-    return role;
-  });
+export function namespacedRoleKeys(options: CollectorConfigOptions): string[] {
+  return collectorRbac(options).namespaced.flatMap((role) =>
+    role.namespaces.flatMap((namespace) => [
+      `Role/${namespace}/${role.roleName}`,
+      `RoleBinding/${namespace}/${role.roleName}`,
+    ]),
+  );
 }
 
 /** Creates the collector's namespace (Pod Security "restricted"), its IRSA service account and its RBAC. */
@@ -325,27 +308,30 @@ export function createCollectorIdentity(scope: Construct, resolved: ResolvedColl
     },
   });
 
+  // Least privilege: the union of what the enabled pipelines use
+  // (CADVISOR_SCRAPE_RBAC, the application scrape's pod discovery).
+  const rbac = collectorRbac(resolved.configOptions);
   const clusterRole = new kplus.ClusterRole(scope, 'ClusterRole', {
     metadata: { name: COLLECTOR_NAMES.clusterRole },
   });
-  // Least privilege: only what the cAdvisor scrape jobs use. The AWS reference
-  // also grants pods, pods/proxy, services, endpoints, nodes/metrics and the
-  // /metrics/cadvisor URL, none of which the pipeline reads.
-  //
-  // The prometheus receiver's Kubernetes service discovery (role `node`)
-  // keeps a list of nodes with a list-then-watch informer.
-  clusterRole.allow(['list', 'watch'], kplus.ApiResource.NODES);
-  // Every Fargate pod is its own node, and its kubelet is not reachable from
-  // other pods: cAdvisor is read at /api/v1/nodes/<node>/proxy/metrics/cadvisor,
-  // which the API server authorizes as `get` on the `nodes/proxy` subresource.
-  clusterRole.allow(['get'], kplus.ApiResource.custom({ apiGroup: '', resourceType: 'nodes/proxy' }));
-
+  for (const rule of rbac.clusterRules) allow(clusterRole, rule);
   const clusterRoleBinding = new kplus.ClusterRoleBinding(scope, 'ClusterRoleBinding', {
     metadata: { name: COLLECTOR_NAMES.clusterRoleBinding },
     role: clusterRole,
   });
   clusterRoleBinding.addSubjects(serviceAccount);
-  const app = resolved.configOptions.applicationMetrics;
-  const applicationRoles = app ? allowApplicationScrape(scope, app, clusterRole, serviceAccount) : [];
+  // Rights in listed namespaces only: a Role and RoleBinding in each.
+  const applicationRoles = rbac.namespaced.flatMap(({ roleName, namespaces, rules }) =>
+    namespaces.map((namespace) => {
+      const role = new kplus.Role(scope, `Role-${roleName}-${namespace}`, { metadata: { name: roleName, namespace } });
+      for (const rule of rules) allow(role, rule);
+      const binding = new kplus.RoleBinding(scope, `RoleBinding-${roleName}-${namespace}`, {
+        metadata: { name: roleName, namespace },
+        role,
+      });
+      binding.addSubjects(serviceAccount);
+      return role;
+    }),
+  );
   return { namespace, serviceAccount, clusterRole, clusterRoleBinding, applicationRoles };
 }

@@ -15,6 +15,7 @@ import {
   COLLECTOR_NAMES,
   createCollectorIdentity,
   destinationOf,
+  namespacedRoleKeys,
   type ResolvedCollectorProps,
   resolveCollectorProps,
 } from './collector-common';
@@ -127,10 +128,7 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
       [
         `ClusterRole/${COLLECTOR_NAMES.clusterRole}`,
         `ClusterRoleBinding/${COLLECTOR_NAMES.clusterRoleBinding}`,
-        ...(resolved.configOptions.applicationMetrics?.namespaces ?? []).flatMap((namespace) => [
-          `Role/${namespace}/${COLLECTOR_NAMES.applicationRole}`,
-          `RoleBinding/${namespace}/${COLLECTOR_NAMES.applicationRole}`,
-        ]),
+        ...namespacedRoleKeys(resolved.configOptions),
       ],
       'one collector per app, that is per cluster: each collector scrapes every node, and a second would take the ClusterRoleBinding of the first, which then loses nodes/proxy',
     );

@@ -4,7 +4,7 @@ import type { CollectorConfig, ProcessorConfig } from './config-model';
 import { APPLICATION_PIPELINE } from './pipelines/application-pipeline';
 import { EMF_PIPELINE } from './pipelines/emf-pipeline';
 import { OTLP_PIPELINE } from './pipelines/otlp-pipeline';
-import type { CollectorConfigOptions, Pipeline } from './pipelines/pipeline';
+import type { CollectorConfigOptions, NamespacedRbac, Pipeline, PipelineRbac, RbacRule } from './pipelines/pipeline';
 
 /**
  * The collector configuration as a typed object: the merge of what each
@@ -22,11 +22,47 @@ import type { CollectorConfigOptions, Pipeline } from './pipelines/pipeline';
  */
 export const PIPELINES: readonly Pipeline[] = [EMF_PIPELINE, OTLP_PIPELINE, APPLICATION_PIPELINE];
 
+/** The pipelines the options turn on, in {@link PIPELINES} order. */
+export function enabledPipelines(options: CollectorConfigOptions): Pipeline[] {
+  return PIPELINES.filter((pipeline) => pipeline.enabled(options));
+}
+
+/**
+ * What the collector's service account must be allowed: the union of the
+ * enabled pipelines' rules, each rule once (the EMF and OTLP paths share the
+ * cAdvisor scrape's), in the order the pipelines first ask for them.
+ */
+export function collectorRbac(options: CollectorConfigOptions): PipelineRbac {
+  const clusterRules = new Map<string, RbacRule>();
+  const namespaced = new Map<string, { roleName: string; namespaces: Set<string>; rules: Map<string, RbacRule> }>();
+  for (const rbac of enabledPipelines(options).map((pipeline) => pipeline.rbac(options))) {
+    for (const rule of rbac.clusterRules) clusterRules.set(JSON.stringify(rule), rule);
+    for (const grant of rbac.namespaced) {
+      const role = namespaced.get(grant.roleName) ?? {
+        roleName: grant.roleName,
+        namespaces: new Set(),
+        rules: new Map(),
+      };
+      for (const namespace of grant.namespaces) role.namespaces.add(namespace);
+      for (const rule of grant.rules) role.rules.set(JSON.stringify(rule), rule);
+      namespaced.set(grant.roleName, role);
+    }
+  }
+  return {
+    clusterRules: [...clusterRules.values()],
+    namespaced: [...namespaced.values()].map(
+      (role): NamespacedRbac => ({
+        roleName: role.roleName,
+        namespaces: [...role.namespaces],
+        rules: [...role.rules.values()],
+      }),
+    ),
+  };
+}
+
 /** Builds the collector configuration: the sections of the pipelines the options turn on, merged. */
 export function buildCollectorConfig(options: CollectorConfigOptions): CollectorConfig {
-  const sections = PIPELINES.filter((pipeline) => pipeline.enabled(options)).map((pipeline) =>
-    pipeline.section(options),
-  );
+  const sections = enabledPipelines(options).map((pipeline) => pipeline.section(options));
   // A processor shared by pipelines (memory_limiter, resourcedetection) is defined once, by the first.
   const processors = new Map<string, ProcessorConfig>();
   for (const [id, config] of sections.flatMap((section) => section.processors)) {

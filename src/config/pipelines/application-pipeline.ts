@@ -11,7 +11,17 @@ import type { ServiceConfig } from '../components/service';
 import type { CollectorConfig, ProcessorConfig } from '../config-model';
 import { escapeRegExp, shardRules } from './cadvisor-scrape';
 import { logGroupSettings, metricDeclarations } from './emf-pipeline';
-import { type CollectorConfigOptions, type Pipeline, type PipelineSection, scrapeTiming } from './pipeline';
+import {
+  type CollectorConfigOptions,
+  type Pipeline,
+  type PipelineRbac,
+  type PipelineSection,
+  type RbacRule,
+  scrapeTiming,
+} from './pipeline';
+
+/** With application metrics in listed namespaces: the name of the Role, and of its RoleBinding, in each. */
+export const APPLICATION_ROLE_NAME = 'adotcol-application-metrics';
 
 /** Environment variable that holds the cluster's name, for the `cluster` label of remote-written series. */
 export const CLUSTER_NAME_ENV = 'CLUSTER_NAME';
@@ -196,6 +206,19 @@ export function applicationSection(
   };
 }
 
+/**
+ * The rights the application scrape needs: the prometheus receiver's pod
+ * discovery lists and watches pods (and gets them). Cluster-wide when every
+ * namespace is scraped; otherwise in each listed namespace.
+ */
+function applicationRbac(app: ApplicationMetricsConfigOptions | undefined): PipelineRbac {
+  const rules: RbacRule[] = [{ apiGroup: '', resource: 'pods', verbs: ['get', 'list', 'watch'] }];
+  if (app === undefined) return { clusterRules: [], namespaced: [] };
+  return app.namespaces.length === 0
+    ? { clusterRules: rules, namespaced: [] }
+    : { clusterRules: [], namespaced: [{ roleName: APPLICATION_ROLE_NAME, namespaces: app.namespaces, rules }] };
+}
+
 /** The application metrics, with `applicationMetrics`. */
 export const APPLICATION_PIPELINE: Pipeline = {
   name: 'application metrics',
@@ -204,6 +227,7 @@ export const APPLICATION_PIPELINE: Pipeline = {
   // The `cluster` label of the series remote-written to Amazon Managed Service for Prometheus.
   environment: (options): Readonly<Record<string, string>> =>
     options.applicationMetrics?.managedPrometheus ? { [CLUSTER_NAME_ENV]: options.clusterName } : {},
+  rbac: (options) => applicationRbac(options.applicationMetrics),
   access: (options, { partition, account }) => {
     const cloudWatch = options.applicationMetrics?.cloudWatch;
     // Remote write to the one workspace; the workspace is in the role's account.

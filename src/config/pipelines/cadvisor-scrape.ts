@@ -1,7 +1,7 @@
 import { EnvReference } from '../components/env-reference';
 import type { PrometheusReceiverConfig, RelabelConfig } from '../components/prometheus-receiver';
 import { METRIC_CATALOG } from '../metric-catalog';
-import { type CollectorConfigOptions, scrapeTiming } from './pipeline';
+import { type CollectorConfigOptions, type PipelineRbac, scrapeTiming } from './pipeline';
 
 /**
  * The collector configuration as a typed object, built from the metric
@@ -91,6 +91,24 @@ export const FARGATE_NODES_RULE: RelabelConfig = {
   source_labels: [COMPUTE_TYPE_META_LABEL],
   regex: 'fargate',
   action: 'keep',
+};
+
+/**
+ * What a cAdvisor scrape may do through the Kubernetes API, and no more. The
+ * AWS reference also grants pods, pods/proxy, services, endpoints,
+ * nodes/metrics and the /metrics/cadvisor URL, none of which it reads.
+ */
+export const CADVISOR_SCRAPE_RBAC: PipelineRbac = {
+  clusterRules: [
+    // The prometheus receiver's Kubernetes service discovery (role `node`)
+    // keeps a list of nodes with a list-then-watch informer.
+    { apiGroup: '', resource: 'nodes', verbs: ['list', 'watch'] },
+    // Every Fargate pod is its own node, and its kubelet is not reachable from
+    // other pods: cAdvisor is read at /api/v1/nodes/<node>/proxy/metrics/cadvisor,
+    // which the API server authorizes as `get` on the `nodes/proxy` subresource.
+    { apiGroup: '', resource: 'nodes/proxy', verbs: ['get'] },
+  ],
+  namespaced: [],
 };
 
 /** A cAdvisor scrape of every (Fargate) node through the API server, with its own job and rules. */

@@ -20,6 +20,7 @@ import type { CollectorConfig, ProcessorConfig } from '../config-model';
 import { findMetric, METRIC_CATALOG } from '../metric-catalog';
 import { DEFAULT_METRICS_DESTINATION, sendsEmf } from '../otlp';
 import {
+  CADVISOR_SCRAPE_RBAC,
   cadvisorReceiver,
   consumedFamiliesRule,
   escapeRegExp,
@@ -380,5 +381,6 @@ export const EMF_PIPELINE: Pipeline = {
   enabled: (options) => sendsEmf(options.metricsDestination ?? DEFAULT_METRICS_DESTINATION),
   section: emfSection,
   access: (options) => ({ emfLogGroups: [performanceLogGroupName(options.clusterName)], policies: [] }),
+  rbac: () => CADVISOR_SCRAPE_RBAC,
   environment: () => ({}),
 };

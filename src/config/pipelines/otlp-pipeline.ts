@@ -11,7 +11,13 @@ import {
   otlpMetricsEndpoint,
   sendsOtlp,
 } from '../otlp';
-import { cadvisorReceiver, escapeRegExp, FARGATE_NODES_RULE, shardRules } from './cadvisor-scrape';
+import {
+  CADVISOR_SCRAPE_RBAC,
+  cadvisorReceiver,
+  escapeRegExp,
+  FARGATE_NODES_RULE,
+  shardRules,
+} from './cadvisor-scrape';
 import type { CollectorConfigOptions, Pipeline, PipelineSection } from './pipeline';
 
 /** The `metric_relabel_configs` rule that keeps, at scrape time, the cAdvisor families the OTLP path sends. */
@@ -151,5 +157,6 @@ export const OTLP_PIPELINE: Pipeline = {
       },
     ],
   }),
+  rbac: () => CADVISOR_SCRAPE_RBAC,
   environment: () => ({}),
 };

@@ -121,7 +121,35 @@ export interface PipelineAccess {
   readonly policies: ReadonlyArray<{ readonly name: string; readonly statements: readonly IamStatement[] }>;
 }
 
-/** A pipeline module: whether the options turn it on, and then what it adds to the configuration and asks of IAM. */
+/** A Kubernetes RBAC rule: verbs on one resource (or subresource) of one API group. */
+export interface RbacRule {
+  /** The API group; `''` for the core group. */
+  readonly apiGroup: string;
+  /** The resource, or `resource/subresource`. */
+  readonly resource: string;
+  /** The verbs allowed. */
+  readonly verbs: readonly string[];
+}
+
+/** Rules granted in some namespaces only: a Role and a RoleBinding to the collector, of one name, in each. */
+export interface NamespacedRbac {
+  /** The name of the Role and of its RoleBinding. */
+  readonly roleName: string;
+  /** The namespaces; each must exist when the manifests are applied. */
+  readonly namespaces: readonly string[];
+  /** The rules of each Role. */
+  readonly rules: readonly RbacRule[];
+}
+
+/** What a pipeline needs the collector's service account to be allowed through the Kubernetes API. */
+export interface PipelineRbac {
+  /** Rules of the collector's ClusterRole. */
+  readonly clusterRules: readonly RbacRule[];
+  /** Rules granted per namespace instead. */
+  readonly namespaced: readonly NamespacedRbac[];
+}
+
+/** A pipeline module: whether the options turn it on, and then what it adds to the configuration and asks of IAM and RBAC. */
 export interface Pipeline {
   /** What the pipeline is, for messages and docs. */
   readonly name: string;
@@ -131,6 +159,8 @@ export interface Pipeline {
   readonly section: (options: CollectorConfigOptions) => PipelineSection;
   /** What it needs the collector's role to allow. */
   readonly access: (options: CollectorConfigOptions, role: RoleAccount) => PipelineAccess;
+  /** What it needs the collector's service account to be allowed in the cluster. */
+  readonly rbac: (options: CollectorConfigOptions) => PipelineRbac;
   /** The environment variables its configuration reads (`${env:NAME}`), beyond those every collector has. */
   readonly environment: (options: CollectorConfigOptions) => Readonly<Record<string, string>>;
 }
