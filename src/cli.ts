@@ -118,7 +118,7 @@ async function runCommand(argv: readonly string[]): Promise<number> {
     );
     const estimate = estimateFleet(fleetFile.fleet);
     console.log(formatFleetCollectors(fleetFile.fleet, estimate));
-    console.log(formatFleetBill(fleetFile.fleet, estimate));
+    for (const line of formatFleetBill(fleetFile.fleet, estimate)) console.log(line);
     return 0;
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;

@@ -13,7 +13,7 @@ import {
 } from '../src/config/application-metrics';
 import type { MetricsPipelineConfig } from '../src/config/components/service';
 import type { CollectorConfig } from '../src/config/config-model';
-import { estimateApplicationMetrics, formatApplicationEstimate } from '../src/config/cost-estimate';
+import { applicationMetricsBasis, estimateApplicationMetrics } from '../src/config/cost-estimate';
 import { declaredSeriesRule, podRelabelRules } from '../src/config/pipelines/application-pipeline';
 import { renderCollectorConfig } from '../src/config/render';
 import { clusterPrerequisites } from '../src/prerequisites/prerequisites';
@@ -476,15 +476,15 @@ describe('cost', () => {
 
   test("the sample's declarations: 3 custom metrics, $0.90 a month; an application's own label makes it a lower bound", () => {
     const sample = { declarations: SAMPLE_GO_WEBAPP_DECLARATIONS, namespaces: 1, apps: 1, pods: 2 };
-    expect(formatApplicationEstimate(sample, estimateApplicationMetrics(sample))).toBe(
-      'Application metrics to CloudWatch for 1 namespace, 1 app and 2 pods: 3 metrics × 1 dimension set = 3 custom metrics, about $0.90 a month (us-east-1 prices).',
-    );
+    const estimate = estimateApplicationMetrics(sample);
+    expect(applicationMetricsBasis(sample, estimate)).toBe('3 metrics per app × 1 = 3 custom metrics');
+    expect(estimate.monthlyUsd).toBe(0.9);
     const own = {
       ...sample,
       declarations: [{ metrics: ['http_requests_total'], dimensionSets: [['ClusterName', 'path']] }],
     };
-    expect(formatApplicationEstimate(own, estimateApplicationMetrics(own))).toContain(
-      '= 1 custom metrics at least (times the values of path)',
+    expect(applicationMetricsBasis(own, estimateApplicationMetrics(own))).toBe(
+      '1 metric per cluster × 1 = 1 custom metrics, at least (times the values of path)',
     );
   });
 });

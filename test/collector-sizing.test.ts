@@ -1,14 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { PROFILE_DECLARATIONS } from '../src/config/catalog/profiles';
 import { memoryLimiterFor } from '../src/config/components/memory-limiter-processor';
-import { estimateCustomMetrics, estimatePerformanceLogs, monthlyBill } from '../src/config/cost-estimate';
+import { estimateCustomMetrics, estimatePerformanceLogs } from '../src/config/cost-estimate';
 import { ValidationError } from '../src/core/errors';
-import {
-  COLLECTOR_HEADROOM,
-  formatCollectorSizing,
-  MAX_NODES_PER_REPLICA,
-  sizeCollector,
-} from '../src/fargate/collector-sizing';
+import { COLLECTOR_HEADROOM, MAX_NODES_PER_REPLICA, sizeCollector } from '../src/fargate/collector-sizing';
+import { replicasAdvice } from '../src/fleet/cluster-estimate';
 import { estimateFleet, formatFleetBill, formatFleetCollectors } from '../src/fleet/fleet';
 import type { Fleet } from '../src/fleet/fleet-spec';
 
@@ -77,15 +73,13 @@ describe('sizeCollector', () => {
     );
   });
 
-  test('what npm run synth prints, with the advice when a replica has too many pods', () => {
-    const input = { expectedPods: 100, replicas: 1, scrapeIntervalSeconds: 60 };
-    expect(formatCollectorSizing(sizeCollector(input))).toBe(
-      'Collector: 1 × 0.25 vCPU 1 GB on Fargate, about $10.63 a month (us-east-1), sized for 100 pods (100 per replica) scraped every 60 s.',
-    );
+  test('the advice when a replica has too many pods names the setting to change', () => {
+    const input = { expectedPods: 1000, replicas: 1, scrapeIntervalSeconds: 60 };
+    expect(replicasAdvice(sizeCollector(input), 'replicas')).toBeUndefined();
     const big = { expectedPods: 2500, replicas: 1, scrapeIntervalSeconds: 60 };
-    expect(formatCollectorSizing(sizeCollector(big))).toMatch(/Above 1000 pods per replica: set replicas to 3\.$/);
+    expect(replicasAdvice(sizeCollector(big), 'replicas')).toBe('Above 1000 pods per replica: set replicas to 3.');
     // The app says it with its own variable.
-    expect(formatCollectorSizing(sizeCollector(big), 'REPLICAS')).toMatch(/set REPLICAS to 3\.$/);
+    expect(replicasAdvice(sizeCollector(big), 'REPLICAS')).toBe('Above 1000 pods per replica: set REPLICAS to 3.');
   });
 });
 
@@ -98,26 +92,37 @@ describe('estimateFleet', () => {
     ],
   };
   /** One cluster's bill, as its construct sizes it and the app estimates it. */
-  const cluster = (pods: number, replicas: number) =>
-    monthlyBill(
-      estimateCustomMetrics({ declarations: PROFILE_DECLARATIONS.reference, namespaces: Math.min(10, pods), pods }),
-      estimatePerformanceLogs({ pods, scrapeIntervalSeconds: 60, retentionDays: 30 }),
-      sizeCollector({ expectedPods: pods, replicas, scrapeIntervalSeconds: 60 }).monthlyUsd,
-    );
+  const cluster = (pods: number, replicas: number) => {
+    const metrics = estimateCustomMetrics({
+      declarations: PROFILE_DECLARATIONS.reference,
+      namespaces: Math.min(10, pods),
+      pods,
+    });
+    const logs = estimatePerformanceLogs({ pods, scrapeIntervalSeconds: 60, retentionDays: 30 });
+    return {
+      metricsUsd: metrics.monthlyUsd,
+      logsUsd: logs.ingestionUsd + logs.storageUsd,
+      collectorUsd: sizeCollector({ expectedPods: pods, replicas, scrapeIntervalSeconds: 60 }).monthlyUsd,
+    };
+  };
 
   test('adds up every cluster and names those that need replicas', () => {
     const estimate = estimateFleet(fleet);
     const [small, big] = [cluster(100, 1), cluster(2500, 2)];
     expect(estimate.pods).toBe(3);
     expect(estimate.needMoreReplicas).toStrictEqual([{ name: 'big', replicas: 3 }]);
-    for (const key of ['metricsUsd', 'logsUsd', 'collectorUsd', 'totalUsd'] as const) {
-      expect(estimate.bill[key], key).toBeCloseTo(small[key] + big[key], 9);
-    }
+    const usd = Object.fromEntries(estimate.lines.map((line) => [line.item, line.monthlyUsd]));
+    expect(usd['Container Insights custom metrics']).toBeCloseTo(small.metricsUsd + big.metricsUsd, 9);
+    expect(usd['performance logs']).toBeCloseTo(small.logsUsd + big.logsUsd, 9);
+    expect(usd.collector).toBeCloseTo(small.collectorUsd + big.collectorUsd, 9);
+    const total = (c: typeof small) => c.metricsUsd + c.logsUsd + c.collectorUsd;
+    expect(estimate.totalUsd).toBeCloseTo(total(small) + total(big), 9);
     expect(formatFleetCollectors(fleet, estimate)).toBe(
       `Collectors: 3 pod(s) for 2 cluster(s), about $${(small.collectorUsd + big.collectorUsd).toFixed(2)} a month on Fargate (us-east-1). More replicas recommended: big (3).`,
     );
-    expect(formatFleetBill(fleet, estimate)).toMatch(
-      /^Monthly estimate for 2 cluster\(s\) \(us-east-1\): \$[\d.]+ = custom metrics/,
-    );
+    const printed = formatFleetBill(fleet, estimate);
+    expect(printed[0]).toBe('Monthly estimate for 2 cluster(s) (us-east-1 prices):');
+    expect(printed.at(-1)?.trim()).toBe(`$${estimate.totalUsd.toFixed(2)}  in all.`);
+    expect(printed).toContainEqual(expect.stringMatching(/ collector: 2 of 2 cluster\(s\), 3 Fargate pods in all\.$/));
   });
 });

@@ -1,18 +1,21 @@
+import * as fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { Dimension } from '../src/config/catalog/metric-types';
 import { PROFILE_DECLARATIONS, REFERENCE_DECLARATIONS } from '../src/config/catalog/profiles';
 import {
+  customMetricsBasis,
   customMetricsMonthlyUsd,
   dimensionSetValues,
   estimateCustomMetrics,
   estimatePerformanceLogs,
-  formatEstimate,
-  formatMonthlyBill,
-  monthlyBill,
+  performanceLogsBasis,
 } from '../src/config/cost-estimate';
 import { METRIC_CATALOG } from '../src/config/metric-catalog';
+import { MetricsDestination } from '../src/config/otlp';
 import { ValidationError } from '../src/core/errors';
-import { buildConfig } from './support/collector';
+import { sizeCollector } from '../src/fargate/collector-sizing';
+import { estimateCluster, formatBill } from '../src/fleet/cluster-estimate';
+import { buildConfig, DEFAULT_CONFIG_OPTIONS } from './support/collector';
 
 describe('dimensionSetValues', () => {
   test.each<[Dimension[], number]>([
@@ -79,10 +82,45 @@ describe('estimateCustomMetrics', () => {
     expect(run).toThrow(message);
   });
 
-  test('formatEstimate says how the number is made up', () => {
+  test('the basis shows each multiplier: per cluster, per namespace, per pod', () => {
     const input = { declarations: REFERENCE_DECLARATIONS, namespaces: 10, pods: 100 };
-    expect(formatEstimate(input, estimateCustomMetrics(input))).toBe(
-      'CloudWatch custom metrics for 10 namespaces and 100 pods: 8 metrics × 3 dimension sets = 8 + 80 + 800 = 888, about $266.40 a month (us-east-1 prices).',
+    expect(customMetricsBasis(input, estimateCustomMetrics(input))).toBe(
+      '8 metrics per cluster × 1 + 8 per namespace × 10 + 8 per pod × 100 = 888 custom metrics',
+    );
+  });
+
+  test('the basis adds up to the count, in the same order whatever the order of declarations and sets', () => {
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray([...PROFILE_DECLARATIONS.console], { minLength: 1 }),
+        fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: 1, max: 5000 }),
+        fc.boolean(),
+        (declarations, a, b, reverseSets) => {
+          const input = {
+            declarations: declarations.map((d) => ({
+              ...d,
+              dimensionSets: reverseSets ? [...d.dimensionSets].reverse() : d.dimensionSets,
+            })),
+            namespaces: Math.min(a, b),
+            pods: Math.max(a, b),
+          };
+          const estimate = estimateCustomMetrics(input);
+          const basis = customMetricsBasis(input, estimate);
+          const [sumText, total] = basis.split(' = ') as [string, string];
+          const terms = sumText.split(' + ').map((term) => term.match(/^(\d+)(?: metrics?)? per (\w+) × (\d+)$/));
+          expect(
+            terms.every((t) => t !== null),
+            basis,
+          ).toBe(true);
+          const scopes = terms.map((t) => t?.[2]);
+          expect(scopes, basis).toStrictEqual(['cluster', 'namespace', 'pod'].filter((s) => scopes.includes(s)));
+          const counted = terms.reduce((sum, t) => sum + Number(t?.[1]) * Number(t?.[3]), 0);
+          expect(total).toBe(`${estimate.customMetrics} custom metrics`);
+          expect(counted).toBe(estimate.customMetrics);
+        },
+      ),
+      { seed: 20261201, numRuns: 300 },
     );
   });
 
@@ -98,10 +136,10 @@ describe('estimateCustomMetrics', () => {
     }
   });
 
-  test('formatEstimate names each declaration', () => {
+  test('console: terms of one scope are added up', () => {
     const input = { declarations: PROFILE_DECLARATIONS.console, namespaces: 10, pods: 100 };
-    expect(formatEstimate(input, estimateCustomMetrics(input))).toBe(
-      'CloudWatch custom metrics for 10 namespaces and 100 pods: 8 metrics × 3 dimension sets, 4 metrics × 3 dimension sets, 6 metrics × 1 dimension set = 8 + 80 + 800 + 400 + 40 + 4 + 6 = 1338, about $401.40 a month (us-east-1 prices).',
+    expect(customMetricsBasis(input, estimateCustomMetrics(input))).toBe(
+      '18 metrics per cluster × 1 + 12 per namespace × 10 + 12 per pod × 100 = 1338 custom metrics',
     );
   });
 });
@@ -127,13 +165,58 @@ describe('the performance log group', () => {
     expect(forever.storedGb).toBeCloseTo(12 * base.ingestedGb, 9);
   });
 
-  test('the bill is the sum of its parts', () => {
-    const metrics = estimateCustomMetrics({ declarations: REFERENCE_DECLARATIONS, namespaces: 10, pods: 100 });
-    const logs = estimatePerformanceLogs({ pods: 100, scrapeIntervalSeconds: 60, retentionDays: 30 });
-    const bill = monthlyBill(metrics, logs, 10.63);
-    expect(bill.totalUsd).toBeCloseTo(metrics.monthlyUsd + logs.ingestionUsd + logs.storageUsd + 10.63, 9);
-    expect(formatMonthlyBill(bill, logs)).toMatch(
-      /^Monthly estimate \(us-east-1\): \$309\.\d\d = custom metrics \$266\.40 \+ performance logs \$32\.\d\d \(61\.8 GB ingested, at most 60\.9 GB stored\) \+ collector \$10\.63\.$/,
+  test('with a retention, what is held; without, that storage keeps growing', () => {
+    const held = estimatePerformanceLogs({ pods: 100, scrapeIntervalSeconds: 60, retentionDays: 30 });
+    expect(performanceLogsBasis(held, 30)).toBe('61.8 GB ingested a month, at most 60.9 GB held (30-day retention)');
+    const forever = estimatePerformanceLogs({ pods: 100, scrapeIntervalSeconds: 60, retentionDays: 0 });
+    expect(performanceLogsBasis(forever, 0)).toBe(
+      "61.8 GB ingested a month; they never expire, so storage grows by as much every month (priced here at a year's, 741.6 GB)",
     );
+  });
+});
+
+describe('a cluster bill: the enabled pipelines’ lines, then the collector’s', () => {
+  const sizing = sizeCollector({ expectedPods: 100, replicas: 1, scrapeIntervalSeconds: 60 });
+  const load = { pods: 100, namespaces: 10 };
+  const items = (metricsDestination: MetricsDestination) =>
+    estimateCluster({ ...DEFAULT_CONFIG_OPTIONS, metricsDestination }, sizing, load).lines.map((line) => line.item);
+
+  test('each destination brings its own lines', () => {
+    expect(items(MetricsDestination.EMF)).toStrictEqual([
+      'Container Insights custom metrics',
+      'performance logs',
+      'collector',
+    ]);
+    expect(items(MetricsDestination.OTLP)).toStrictEqual(['OTLP metrics', 'collector']);
+    expect(items(MetricsDestination.BOTH)).toStrictEqual([
+      'Container Insights custom metrics',
+      'performance logs',
+      'OTLP metrics',
+      'collector',
+    ]);
+  });
+
+  test('the total is the priced lines added up, and the printed bill says so', () => {
+    for (const metricsDestination of Object.values(MetricsDestination)) {
+      const bill = estimateCluster({ ...DEFAULT_CONFIG_OPTIONS, metricsDestination }, sizing, load);
+      const priced = bill.lines.filter((line) => line.notPriced === undefined);
+      expect(bill.totalUsd).toBeCloseTo(
+        priced.reduce((sum, line) => sum + line.monthlyUsd, 0),
+        9,
+      );
+      const printed = formatBill('Bill:', bill.lines);
+      expect(printed).toHaveLength(bill.lines.length + 2);
+      const besides = priced.length < bill.lines.length ? ', besides what is not priced' : '';
+      expect(printed.at(-1)?.trim()).toBe(`$${bill.totalUsd.toFixed(2)}  in all${besides}.`);
+      // One column of amounts: every line's amount ends where the total's does.
+      const column = (printed.at(-1) ?? '').indexOf('  in all');
+      for (const line of printed.slice(1, -1)) expect(line.slice(column, column + 2)).toBe('  ');
+    }
+  });
+
+  test('the reference profile for 100 pods: $266.40 + $32.73 + $10.63', () => {
+    const bill = estimateCluster(DEFAULT_CONFIG_OPTIONS, sizing, load);
+    expect(bill.lines.map((line) => line.monthlyUsd.toFixed(2))).toStrictEqual(['266.40', '32.73', '10.63']);
+    expect(bill.totalUsd.toFixed(2)).toBe('309.76');
   });
 });

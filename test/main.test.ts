@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { buildApp, buildCluster } from '../src/app/app';
+import { buildApp, buildCluster, estimateLines } from '../src/app/app';
 import { APP_VARIABLES, DEMO_ENVIRONMENT, settingsFromEnvironment } from '../src/app/app-settings';
 import { CollectorMode } from '../src/collector/collector-mode';
 import { AdotVersion } from '../src/config/adot-version';
@@ -32,7 +32,7 @@ describe('settingsFromEnvironment', () => {
         sampleApp: true,
         applicationMetrics: { cloudWatch: { declarations: SAMPLE_GO_WEBAPP_DECLARATIONS } },
       },
-      expected: { namespaces: 10, pods: 100 },
+      expected: { namespaces: 10, pods: 100, defaulted: ['EXPECTED_PODS', 'EXPECTED_NAMESPACES'] },
       demo: true,
     });
     // Everything else is the settings table's default, as for a clusters file.
@@ -160,5 +160,46 @@ describe('the app', () => {
     // The variables set here, or else those `npm run synth` recorded: a dist/ of one's own cluster passes without them.
     const env = Object.keys(given).length > 0 ? given : recordedSettings(dist);
     expect(files(dist)).toStrictEqual(files(synthTo(env)));
+  });
+});
+
+describe('the estimate the app prints', () => {
+  const bill = (env: Record<string, string>) => {
+    const settings = settingsFromEnvironment({ ...ENV, ...env });
+    return estimateLines(settings, buildCluster(settings, '/nonexistent'));
+  };
+  const total = (lines: string[]) => Number(lines.find((l) => / in all/.test(l))?.match(/\$([\d.]+)/)?.[1]);
+  const amounts = (lines: string[]) =>
+    lines.slice(1).flatMap((l) => (/ in all/.test(l) ? [] : [Number(l.match(/^ +\$([\d.]+) {2}/)?.[1] ?? 0)]));
+
+  test.each([
+    ['the default', {}],
+    ['OTLP alone', { METRICS_DESTINATION: 'otlp' }],
+    ['both destinations, the console profile', { METRICS_DESTINATION: 'both', METRIC_PROFILE: 'console' }],
+    ['no application metrics', { APPLICATION_METRICS: 'none' }],
+    ['2,500 pods', { EXPECTED_PODS: '2500', REPLICAS: '3' }],
+  ])('%s: a total, and it is every priced line added up, the application metrics included', (_, env) => {
+    const lines = bill(env);
+    const priced = amounts(lines.filter((l) => !l.includes('  -  ')));
+    expect(total(lines)).toBeCloseTo(
+      priced.reduce((sum, usd) => sum + usd, 0),
+      1,
+    );
+    expect(lines.some((l) => l.includes(' application metrics to CloudWatch: '))).toBe(
+      (env as Record<string, string>).APPLICATION_METRICS !== 'none',
+    );
+  });
+
+  test('asks for EXPECTED_PODS and EXPECTED_NAMESPACES only while they are unset', () => {
+    expect(bill({}).at(-1)).toBe('EXPECTED_PODS and EXPECTED_NAMESPACES not set: set them for your cluster.');
+    expect(bill({ EXPECTED_PODS: '300' }).at(-1)).toBe('EXPECTED_NAMESPACES not set: set it for your cluster.');
+    const told = bill({ EXPECTED_PODS: '300', EXPECTED_NAMESPACES: '12' });
+    expect(told.join('\n')).not.toContain('not set');
+    expect(told[0]).toBe('Monthly estimate for cluster "prod-eu", 300 pods in 12 namespaces (us-east-1 prices):');
+  });
+
+  test('the advice to add replicas, with the variable that does it', () => {
+    expect(bill({ EXPECTED_PODS: '2500' })).toContain('Above 1000 pods per replica: set REPLICAS to 3.');
+    expect(bill({ EXPECTED_PODS: '2500', REPLICAS: '3' }).join('\n')).not.toContain('REPLICAS');
   });
 });

@@ -396,19 +396,29 @@ describe('a fleet', () => {
       ],
     };
     const estimate = estimateFleet(fleet);
-    expect(estimate.bill.metricsUsd).toBeCloseTo(emfOnly.bill.metricsUsd, 9);
-    expect(estimate.bill.logsUsd).toBeCloseTo(emfOnly.bill.logsUsd, 9);
-    expect(estimate.bill.collectorUsd).toBeCloseTo(2 * emfOnly.bill.collectorUsd, 9);
-    expect(estimate.otlpClusters).toBe(1);
-    expect(estimate.otlpGb).toBeCloseTo(estimateOtlpIngestion({ pods: 100, scrapeIntervalSeconds: 60 }).ingestedGb, 9);
-    expect(formatFleetBill(fleet, estimate)).toMatch(
-      /\. OTLP metrics of 1 cluster\(s\): 161\.9 GB ingested a month, not priced here: CloudWatch bills OTLP metrics per GB ingested, free during the public preview from 2026-04-02\.$/,
+    const line = (e: typeof estimate, item: string) => e.lines.find((l) => l.item === item);
+    for (const item of ['Container Insights custom metrics', 'performance logs']) {
+      expect(line(estimate, item)?.monthlyUsd, item).toBeCloseTo(line(emfOnly, item)?.monthlyUsd ?? Number.NaN, 9);
+    }
+    expect(line(estimate, 'collector')?.monthlyUsd).toBeCloseTo(2 * (line(emfOnly, 'collector')?.monthlyUsd ?? 0), 9);
+    const otlp = line(estimate, 'OTLP metrics');
+    expect(otlp?.usage?.amount).toBeCloseTo(
+      estimateOtlpIngestion({ pods: 100, scrapeIntervalSeconds: 60 }).ingestedGb,
+      9,
     );
+    expect(otlp?.monthlyUsd).toBe(0);
+    expect(formatFleetBill(fleet, estimate)).toContainEqual(
+      expect.stringMatching(
+        /^ +- {2}OTLP metrics: 1 of 2 cluster\(s\), 161\.9 GB ingested in all; not priced: CloudWatch bills OTLP metrics per GB ingested, free during the public preview from 2026-04-02\.$/,
+      ),
+    );
+    expect(formatFleetBill(fleet, estimate).at(-1)).toMatch(/ in all, besides what is not priced\.$/);
   });
 
-  test('without OTLP, the bill line is as it was', () => {
-    expect(formatFleetBill({ clusters: [{ ...cluster, name: 'a' }] }, emfOnly)).not.toContain('OTLP');
-    expect(emfOnly.otlpClusters).toBe(0);
+  test('without OTLP, no OTLP line and nothing unpriced', () => {
+    const printed = formatFleetBill({ clusters: [{ ...cluster, name: 'a' }] }, emfOnly);
+    expect(printed.join('\n')).not.toContain('OTLP');
+    expect(printed.at(-1)).toMatch(/ in all\.$/);
   });
 });
 

@@ -113,7 +113,7 @@ describe('npm run synth', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(existsSync(join(scratch, 'dist', 'fargate-logging.k8s.yaml'))).toBe(false);
     expect(run.stderr).toContain(
-      'CloudWatch custom metrics for 10 namespaces and 100 pods: 8 metrics × 3 dimension sets = 8 + 80 + 800 = 888, about $266.40 a month',
+      '  $266.40  Container Insights custom metrics: 8 metrics per cluster × 1 + 8 per namespace × 10 + 8 per pod × 100 = 888 custom metrics.\n',
     );
     expect(Object.keys(snapshot())).toStrictEqual([
       '.cdk8s-fargate-container-insights',
@@ -152,10 +152,11 @@ test('METRICS_DESTINATION=otlp: the OTLP pipeline, its estimate instead of the c
     METRICS_DESTINATION: 'otlp',
   });
   expect(run.status, run.stderr).toBe(0);
-  expect(run.stderr).not.toContain('CloudWatch custom metrics for');
+  expect(run.stderr).not.toContain('Container Insights custom metrics');
   expect(run.stderr).toContain(
-    'OTLP metrics for 100 pods: 74 data points (36.9 KB) per pod per scrape, 161.9 GB ingested a month',
+    '       -  OTLP metrics: 161.9 GB ingested a month (74 data points, 36.9 KB, per pod per scrape); not priced:',
   );
+  expect(run.stderr).toMatch(/\n +\$[\d.]+ {2}in all, besides what is not priced\.\n/);
   const manifest = readFileSync(join(scratch, 'dist', 'fargate-container-insights.k8s.yaml'), 'utf8');
   expect(manifest).toContain('metrics_endpoint: https://monitoring.eu-west-1.amazonaws.com/v1/metrics');
   expect(manifest).not.toContain('awsemf:\n');

@@ -36,8 +36,13 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 export interface AppSettings {
   /** The cluster, as a clusters file would give it, with the sample application. */
   readonly cluster: FleetCluster;
-  /** Namespaces and pods to estimate the custom metrics for (`EXPECTED_NAMESPACES`, `EXPECTED_PODS`). */
-  readonly expected: { readonly namespaces: number; readonly pods: number };
+  /** Namespaces and pods to estimate the bill for (`EXPECTED_NAMESPACES`, `EXPECTED_PODS`). */
+  readonly expected: {
+    readonly namespaces: number;
+    readonly pods: number;
+    /** Which of the two variables were not set, so their defaults are used. */
+    readonly defaulted: string[];
+  };
   /** True when none of the cluster's variables was set and the demo values are used. */
   readonly demo: boolean;
 }
@@ -163,7 +168,8 @@ export function settingsFromEnvironment(env: Environment): AppSettings {
       ? ` (the default EXPECTED_PODS): a namespace without pods sends no metrics`
       : ` (EXPECTED_PODS): a namespace without pods sends no metrics`,
   );
-  return { cluster, expected: { namespaces, pods }, demo };
+  const defaulted = ['EXPECTED_PODS', 'EXPECTED_NAMESPACES'].filter((name) => env[name] === undefined);
+  return { cluster, expected: { namespaces, pods, defaulted }, demo };
 }
 
 /**

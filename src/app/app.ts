@@ -1,15 +1,6 @@
 import { App } from 'cdk8s';
-import {
-  estimateApplicationMetrics,
-  formatApplicationEstimate,
-  formatEstimate,
-  formatMonthlyBill,
-} from '../config/cost-estimate';
-import { formatOtlpEstimate } from '../config/otlp';
 import { ValidationError } from '../core/errors';
-import { formatCollectorSizing } from '../fargate/collector-sizing';
-import { estimateCluster } from '../fleet/cluster-estimate';
-import { resolveCluster } from '../fleet/cluster-settings';
+import { estimateCluster, formatBill, replicasAdvice, sampleScrapedPods } from '../fleet/cluster-estimate';
 import {
   addClusterCharts,
   type ClusterConstructs,
@@ -60,30 +51,28 @@ export function buildApp(settings: AppSettings, outdir?: string): App {
   return buildCluster(settings, outdir).app;
 }
 
-/** The lines `npm run synth` prints after synthesizing: what the cluster's collector costs, and why. */
+/**
+ * The lines `npm run synth` prints after synthesizing: what the cluster's
+ * Container Insights cost a month, line by line, with what the count
+ * assumes; the sample application is the one scraped workload.
+ */
 export function estimateLines(settings: AppSettings, built: AppCluster): string[] {
   const { collector, sampleApp } = built;
-  const lines: string[] = [];
-  const estimate = estimateCluster(resolveCluster(settings.cluster), settings.expected.namespaces);
-  if (estimate.emf) {
-    lines.push(
-      `${formatEstimate(estimate.metricsInput, estimate.metrics)} Set EXPECTED_NAMESPACES and EXPECTED_PODS for your cluster.`,
-    );
-  }
-  lines.push(formatCollectorSizing(estimate.sizing, 'REPLICAS'));
-  if (estimate.emf) lines.push(formatMonthlyBill(estimate.emfBill, estimate.logs));
-  if (estimate.otlp !== undefined) {
-    lines.push(
-      formatOtlpEstimate(settings.expected.pods, estimate.otlp, estimate.emfBill.metricsUsd + estimate.emfBill.logsUsd),
-    );
-  }
-  const cloudWatch = collector._applicationMetrics?.cloudWatch;
-  if (cloudWatch !== undefined) {
-    // The sample is the one annotated workload: its pods, in one namespace, of one app.
-    const sample = { declarations: cloudWatch.declarations, namespaces: 1, apps: 1, pods: sampleApp.replicas };
-    lines.push(formatApplicationEstimate(sample, estimateApplicationMetrics(sample)));
-  }
-  return lines;
+  const { pods, namespaces, defaulted } = settings.expected;
+  const bill = estimateCluster(collector._configOptions, collector.sizing, {
+    pods,
+    namespaces,
+    ...(sampleApp.replicas > 0 ? { scrapedPods: sampleScrapedPods(sampleApp.replicas) } : {}),
+  });
+  const title = `Monthly estimate for cluster "${collector.clusterName}", ${pods} pods in ${namespaces} namespaces (us-east-1 prices):`;
+  const advice = replicasAdvice(bill.sizing, 'REPLICAS');
+  return [
+    ...formatBill(title, bill.lines),
+    ...(advice === undefined ? [] : [advice]),
+    ...(defaulted.length === 0
+      ? []
+      : [`${defaulted.join(' and ')} not set: set ${defaulted.length === 1 ? 'it' : 'them'} for your cluster.`]),
+  ];
 }
 
 /** Synthesizes the fleet of a clusters file into `CDK8S_OUTDIR`, or the file's output folder. */
@@ -105,7 +94,7 @@ async function synthesizeFleetFile(env: Environment, file: string): Promise<void
   });
   const estimate = estimateFleet(fleet);
   console.error(formatFleetCollectors(fleet, estimate));
-  console.error(formatFleetBill(fleet, estimate));
+  for (const line of formatFleetBill(fleet, estimate)) console.error(line);
 }
 
 /** An error that is not bad input, on one line. */

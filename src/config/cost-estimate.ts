@@ -128,13 +128,43 @@ export function estimateCustomMetrics(
 
 const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
-/** One line for a person: the count, how it is made up, and the price. */
-export function formatEstimate(input: CustomMetricsEstimateInput, estimate: CustomMetricsEstimate): string {
-  const parts = estimate.perDimensionSet.map((s) => s.metrics).join(' + ');
-  const shape = input.declarations
-    .map((d) => `${plural(d.metrics.length, 'metric')} × ${plural(d.dimensionSets.length, 'dimension set')}`)
-    .join(', ');
-  return `CloudWatch custom metrics for ${input.namespaces} namespaces and ${input.pods} pods: ${shape} = ${parts} = ${estimate.customMetrics}, about $${estimate.monthlyUsd.toFixed(2)} a month (us-east-1 prices).`;
+/**
+ * Custom metrics as a sum over what they are counted per, with the
+ * multipliers in view and in a fixed order whatever the order of the
+ * declarations: `8 metrics per cluster × 1 + 8 per namespace × 10 + ...`.
+ * Each term counts (metric, dimension set) pairs of one scope.
+ */
+function perScopeSum(
+  terms: ReadonlyArray<{ readonly scope: string; readonly pairs: number; readonly values: number }>,
+  scopes: readonly string[],
+): string {
+  const byScope = scopes.flatMap((scope) => {
+    const of = terms.filter((term) => term.scope === scope);
+    if (of.length === 0) return [];
+    return [{ scope, pairs: of.reduce((sum, term) => sum + term.pairs, 0), values: of[0]?.values ?? 0 }];
+  });
+  return byScope
+    .map(({ scope, pairs, values }, index) =>
+      index === 0 ? `${plural(pairs, 'metric')} per ${scope} × ${values}` : `${pairs} per ${scope} × ${values}`,
+    )
+    .join(' + ');
+}
+
+/** The scope a dimension set's values are counted per. */
+function dimensionScope(set: readonly Dimension[]): string {
+  if (set.includes(Dimension.POD_NAME) || set.includes(Dimension.NODE_NAME)) return 'pod';
+  if (set.includes(Dimension.NAMESPACE)) return 'namespace';
+  return 'cluster';
+}
+
+/** How the custom metrics were counted, for a person: `8 metrics per cluster × 1 + ... = 888 custom metrics`. */
+export function customMetricsBasis(input: CustomMetricsEstimateInput, estimate: CustomMetricsEstimate): string {
+  const terms = estimate.perDimensionSet.map((s) => ({
+    scope: dimensionScope(s.dimensions),
+    pairs: input.declarations[s.declaration]?.metrics.length ?? 0,
+    values: dimensionSetValues(s.dimensions, input.namespaces, input.pods),
+  }));
+  return `${perScopeSum(terms, ['cluster', 'namespace', 'pod'])} = ${estimate.customMetrics} custom metrics`;
 }
 
 /**
@@ -198,37 +228,12 @@ export function estimatePerformanceLogs(input: PerformanceLogsEstimateInput): Pe
   };
 }
 
-/** The whole monthly bill of Container Insights on Fargate for one cluster, by part. */
-export interface MonthlyBill {
-  /** CloudWatch custom metrics. */
-  readonly metricsUsd: number;
-  /** Ingestion and storage of the performance log group. */
-  readonly logsUsd: number;
-  /** The collector's Fargate pods. */
-  readonly collectorUsd: number;
-  /** The three together. */
-  readonly totalUsd: number;
-}
-
-/** Adds up the parts of a cluster's monthly bill. */
-export function monthlyBill(
-  metrics: CustomMetricsEstimate,
-  logs: PerformanceLogsEstimate,
-  collectorUsd: number,
-): MonthlyBill {
-  const logsUsd = logs.ingestionUsd + logs.storageUsd;
-  return {
-    metricsUsd: metrics.monthlyUsd,
-    logsUsd,
-    collectorUsd,
-    totalUsd: metrics.monthlyUsd + logsUsd + collectorUsd,
-  };
-}
-
-/** One line for a person: the bill and its parts. */
-export function formatMonthlyBill(bill: MonthlyBill, logs: PerformanceLogsEstimate): string {
-  const usd = (n: number) => `$${n.toFixed(2)}`;
-  return `Monthly estimate (us-east-1): ${usd(bill.totalUsd)} = custom metrics ${usd(bill.metricsUsd)} + performance logs ${usd(bill.logsUsd)} (${logs.ingestedGb.toFixed(1)} GB ingested, at most ${logs.storedGb.toFixed(1)} GB stored) + collector ${usd(bill.collectorUsd)}.`;
+/** How the performance logs were counted, for a person: what is ingested, and what is held. */
+export function performanceLogsBasis(logs: PerformanceLogsEstimate, retentionDays: number): string {
+  const ingested = `${logs.ingestedGb.toFixed(1)} GB ingested a month`;
+  return retentionDays === 0
+    ? `${ingested}; they never expire, so storage grows by as much every month (priced here at a year's, ${logs.storedGb.toFixed(1)} GB)`
+    : `${ingested}, at most ${logs.storedGb.toFixed(1)} GB held (${retentionDays}-day retention)`;
 }
 
 /** What the estimate of the application metrics sent to CloudWatch is for. */
@@ -322,15 +327,19 @@ export function estimateApplicationMetrics(
   return { perDimensionSet, customMetrics, monthlyUsd: customMetricsMonthlyUsd(customMetrics, tiers) };
 }
 
-/** One line for a person: the application metrics' custom metrics and price. */
-export function formatApplicationEstimate(
+/** How the application metrics' custom metrics were counted, for a person; a lower bound with labels of their own. */
+export function applicationMetricsBasis(
   input: ApplicationMetricsEstimateInput,
   estimate: ApplicationMetricsEstimate,
 ): string {
+  const scopeOf = (set: readonly string[]) =>
+    set.includes('pod') ? 'pod' : set.includes('app') ? 'app' : set.includes('namespace') ? 'namespace' : 'cluster';
+  const terms = estimate.perDimensionSet.map((s) => ({
+    scope: scopeOf(s.dimensions),
+    pairs: input.declarations[s.declaration]?.metrics.length ?? 0,
+    values: applicationDimensionSetValues(s.dimensions, input),
+  }));
   const own = [...new Set(input.declarations.flatMap((d) => d.dimensionSets.flatMap(ownLabels)))];
-  const shape = input.declarations
-    .map((d) => `${plural(d.metrics.length, 'metric')} × ${plural(d.dimensionSets.length, 'dimension set')}`)
-    .join(', ');
-  const bound = own.length === 0 ? '' : ` at least (times the values of ${own.join(', ')})`;
-  return `Application metrics to CloudWatch for ${plural(input.namespaces, 'namespace')}, ${plural(input.apps, 'app')} and ${plural(input.pods, 'pod')}: ${shape} = ${estimate.customMetrics} custom metrics${bound}, about $${estimate.monthlyUsd.toFixed(2)} a month (us-east-1 prices).`;
+  const bound = own.length === 0 ? '' : `, at least (times the values of ${own.join(', ')})`;
+  return `${perScopeSum(terms, ['cluster', 'namespace', 'app', 'pod'])} = ${estimate.customMetrics} custom metrics${bound}`;
 }

@@ -381,7 +381,7 @@ export function otlpPodScrape(pod: OtlpPodShape = TYPICAL_OTLP_POD): OtlpPodScra
  * public preview at no charge (2026-04-02).
  */
 export const OTLP_PRICE_NOTE =
-  'not priced here: CloudWatch bills OTLP metrics per GB ingested, free during the public preview from 2026-04-02';
+  'CloudWatch bills OTLP metrics per GB ingested, free during the public preview from 2026-04-02';
 
 /** Days in an average month. */
 const DAYS_PER_MONTH = 365.25 / 12;
@@ -443,11 +443,12 @@ export function otlpBreakEvenUsdPerGb(emfMonthlyUsd: number, otlp: OtlpEstimate)
   return emfMonthlyUsd / otlp.ingestedGb;
 }
 
-/**
- * One line for a person: what the OTLP path ingests a month and, against
- * the EMF path's custom metrics and performance logs, the price per GB
- * below which it is the cheaper path.
- */
-export function formatOtlpEstimate(pods: number, otlp: OtlpEstimate, emfMonthlyUsd: number): string {
-  return `OTLP metrics for ${pods} pods: ${otlp.dataPointsPerPodScrape} data points (${(otlp.bytesPerPodScrape / 1000).toFixed(1)} KB) per pod per scrape, ${otlp.ingestedGb.toFixed(1)} GB ingested a month, ${OTLP_PRICE_NOTE}. The EMF path's custom metrics and performance logs cost $${emfMonthlyUsd.toFixed(2)} a month: OTLP is the cheaper path below $${otlpBreakEvenUsdPerGb(emfMonthlyUsd, otlp).toFixed(2)} per GB.`;
+/** How the OTLP ingestion was counted, for a person. */
+export function otlpBasis(otlp: OtlpEstimate): string {
+  return `${otlp.ingestedGb.toFixed(1)} GB ingested a month (${otlp.dataPointsPerPodScrape} data points, ${(otlp.bytesPerPodScrape / 1000).toFixed(1)} KB, per pod per scrape)`;
+}
+
+/** What the EMF path's custom metrics and performance logs cost against the OTLP path, for a person. */
+export function otlpComparison(otlp: OtlpEstimate, emfMonthlyUsd: number): string {
+  return `the Embedded Metric Format path's custom metrics and performance logs would cost $${emfMonthlyUsd.toFixed(2)} a month: OTLP is the cheaper path below $${otlpBreakEvenUsdPerGb(emfMonthlyUsd, otlp).toFixed(2)} per GB`;
 }

@@ -116,17 +116,3 @@ export function sizeCollector(input: CollectorSizingInput, expectedPodsInput = '
     recommendedReplicas: Math.max(replicas, Math.ceil(expectedPods / MAX_NODES_PER_REPLICA)),
   };
 }
-
-/**
- * One line for a person: the collector's size and price, and a recommendation when it needs more replicas.
- *
- * @param replicasSetting how the reader sets the replicas: `replicas`, or the app's `REPLICAS`
- */
-export function formatCollectorSizing(sizing: CollectorSizing, replicasSetting = 'replicas'): string {
-  const { input } = sizing;
-  const size = `${sizing.fargateSize.vcpu} vCPU ${sizing.fargateSize.memoryGiB} GB`;
-  const line = `Collector: ${input.replicas} × ${size} on Fargate, about $${sizing.monthlyUsd.toFixed(2)} a month (us-east-1), sized for ${input.expectedPods} pods (${sizing.nodesPerReplica} per replica) scraped every ${input.scrapeIntervalSeconds} s.`;
-  return sizing.recommendedReplicas > input.replicas
-    ? `${line} Above ${MAX_NODES_PER_REPLICA} pods per replica: set ${replicasSetting} to ${sizing.recommendedReplicas}.`
-    : line;
-}

@@ -1,70 +1,115 @@
-import { DEFAULT_SCRAPE_INTERVAL } from '../collector/collector-common';
-import { PROFILE_DECLARATIONS } from '../config/catalog/profiles';
-import {
-  type CustomMetricsEstimate,
-  type CustomMetricsEstimateInput,
-  defaultExpectedNamespaces,
-  estimateCustomMetrics,
-  estimatePerformanceLogs,
-  type MonthlyBill,
-  monthlyBill,
-  type PerformanceLogsEstimate,
-} from '../config/cost-estimate';
-import { estimateOtlpIngestion, type OtlpEstimate, sendsEmf, sendsOtlp } from '../config/otlp';
-import { type CollectorSizing, sizeCollector } from '../fargate/collector-sizing';
-import type { ResolvedCluster } from './cluster-settings';
-
-/** What one cluster's collector costs a month, and why: the one estimate the app and a fleet both print. */
-export interface ClusterEstimate {
-  /** The collector's size for the cluster's pods and replicas, at the default scrape interval. */
-  readonly sizing: CollectorSizing;
-  /** What the custom metrics are counted for: the profile's declarations, the namespaces and the pods. */
-  readonly metricsInput: CustomMetricsEstimateInput;
-  /** The custom metrics of the Embedded Metric Format path. */
-  readonly metrics: CustomMetricsEstimate;
-  /** The performance log group's ingestion and storage. */
-  readonly logs: PerformanceLogsEstimate;
-  /** What the Embedded Metric Format path costs with the collector, whether or not the cluster sends it. */
-  readonly emfBill: MonthlyBill;
-  /** What the cluster pays: `emfBill`, or the collector alone when it sends only over OTLP. */
-  readonly bill: MonthlyBill;
-  /** Whether the cluster sends Embedded Metric Format. */
-  readonly emf: boolean;
-  /** With OTLP: the GB it ingests there. */
-  readonly otlp?: OtlpEstimate;
-}
+import { enabledPipelines } from '../config/collector-config';
+import type { ClusterLoad, CollectorConfigOptions, CostLine, ScrapedPods } from '../config/pipelines/pipeline';
+import { type CollectorSizing, MAX_NODES_PER_REPLICA } from '../fargate/collector-sizing';
 
 /**
- * A cluster's monthly estimate, from its resolved settings.
- *
- * @param namespaces the namespaces its pods are spread over; default `defaultExpectedNamespaces`
+ * What a cluster's Container Insights cost a month, line by line: each
+ * pipeline the collector runs says what it costs for the cluster's load
+ * (`Pipeline.cost`), and the collector's Fargate pods come last. The app and
+ * a fleet print the same lines, and a fleet's are the clusters' added up.
  */
-export function estimateCluster(cluster: ResolvedCluster, namespaces?: number): ClusterEstimate {
-  const { expectedPods: pods, replicas } = cluster;
-  const scrapeIntervalSeconds = DEFAULT_SCRAPE_INTERVAL.toSeconds();
-  const sizing = sizeCollector({ expectedPods: pods, replicas, scrapeIntervalSeconds });
-  const metricsInput = {
-    declarations: PROFILE_DECLARATIONS[cluster.metricProfile],
-    namespaces: namespaces ?? defaultExpectedNamespaces(pods),
-    pods,
-  };
-  const metrics = estimateCustomMetrics(metricsInput);
-  const logs = estimatePerformanceLogs({
-    pods,
-    scrapeIntervalSeconds,
-    retentionDays: cluster.performanceLogRetentionDays,
-  });
-  const emfBill = monthlyBill(metrics, logs, sizing.monthlyUsd);
-  const emf = sendsEmf(cluster.metricsDestination);
-  const collectorOnly = { metricsUsd: 0, logsUsd: 0, collectorUsd: sizing.monthlyUsd, totalUsd: sizing.monthlyUsd };
+
+/** A cluster's monthly bill. */
+export interface ClusterBill {
+  /** The collector's size for the cluster's pods and replicas. */
+  readonly sizing: CollectorSizing;
+  /** What the load is. */
+  readonly load: ClusterLoad;
+  /** Each enabled pipeline's lines, in `PIPELINES` order, then the collector's. */
+  readonly lines: CostLine[];
+  /** What the priced lines add up to, in US dollars a month. */
+  readonly totalUsd: number;
+}
+
+/** What the collector's own Fargate pods cost. */
+function collectorCost(sizing: CollectorSizing): CostLine {
+  const { input } = sizing;
+  const size = `${sizing.fargateSize.vcpu} vCPU ${sizing.fargateSize.memoryGiB} GB`;
   return {
-    sizing,
-    metricsInput,
-    metrics,
-    logs,
-    emfBill,
-    bill: emf ? emfBill : collectorOnly,
-    emf,
-    ...(sendsOtlp(cluster.metricsDestination) ? { otlp: estimateOtlpIngestion({ pods, scrapeIntervalSeconds }) } : {}),
+    item: 'collector',
+    monthlyUsd: sizing.monthlyUsd,
+    basis: `${input.replicas} × ${size} on Fargate, sized for ${input.expectedPods} pods (${sizing.nodesPerReplica} per replica) scraped every ${input.scrapeIntervalSeconds} s`,
+    usage: { amount: input.replicas, unit: 'Fargate pods' },
   };
+}
+
+const sum = (lines: readonly CostLine[]): number => lines.reduce((total, line) => total + line.monthlyUsd, 0);
+
+/** A cluster's bill, from its collector's options and sizing and its load. */
+export function estimateCluster(
+  options: CollectorConfigOptions,
+  sizing: CollectorSizing,
+  load: ClusterLoad,
+): ClusterBill {
+  const lines = [
+    ...enabledPipelines(options).flatMap((pipeline) => pipeline.cost(options, load)),
+    collectorCost(sizing),
+  ];
+  return { sizing, load, lines, totalUsd: sum(lines) };
+}
+
+/** The sample application as the application scrape finds it: its pods, of one app, in one namespace. */
+export function sampleScrapedPods(replicas: number): ScrapedPods {
+  return { pods: replicas, apps: 1, namespaces: 1, description: `the sample application (${replicas} pods)` };
+}
+
+/** The advice to add replicas when the expected pods call for more than the collector has. */
+export function replicasAdvice(sizing: CollectorSizing, replicasSetting: string): string | undefined {
+  return sizing.recommendedReplicas > sizing.input.replicas
+    ? `Above ${MAX_NODES_PER_REPLICA} pods per replica: set ${replicasSetting} to ${sizing.recommendedReplicas}.`
+    : undefined;
+}
+
+const usd = (amount: number): string => `$${amount.toFixed(2)}`;
+
+/**
+ * A bill for a person: the title, one line per item with its price in a
+ * column (`-` when not priced) and how it was counted, and the total.
+ */
+export function formatBill(title: string, lines: readonly CostLine[]): string[] {
+  const amounts = lines.map((line) => (line.notPriced === undefined ? usd(line.monthlyUsd) : '-'));
+  const total = usd(sum(lines));
+  const width = Math.max(total.length, ...amounts.map((amount) => amount.length));
+  const unpriced = lines.some((line) => line.notPriced !== undefined);
+  return [
+    title,
+    ...lines.map((line, index) => {
+      const why = line.notPriced === undefined ? '' : `; not priced: ${line.notPriced}`;
+      const note = line.note === undefined ? '' : `. ${line.note[0]?.toUpperCase()}${line.note.slice(1)}`;
+      return `  ${(amounts[index] ?? '').padStart(width)}  ${line.item}: ${line.basis}${why}${note}.`;
+    }),
+    `  ${total.padStart(width)}  in all${unpriced ? ', besides what is not priced' : ''}.`,
+  ];
+}
+
+/** A usage amount for a person: whole numbers as they are, others to one decimal. */
+const amountText = (amount: number): string => (Number.isInteger(amount) ? String(amount) : amount.toFixed(1));
+
+/**
+ * The lines of a fleet: the clusters' lines of each item added up (the
+ * priced and the unpriced apart), in the order the items first appear, with
+ * how many clusters have each and what they use in all; the collectors last.
+ */
+export function fleetLines(bills: readonly ClusterBill[]): CostLine[] {
+  const items = new Map<string, CostLine[]>();
+  for (const line of bills.flatMap((bill) => bill.lines)) {
+    const key = `${line.item}\n${line.notPriced ?? ''}`;
+    items.set(key, [...(items.get(key) ?? []), line]);
+  }
+  const collectorKey = 'collector\n';
+  const collector = items.get(collectorKey);
+  items.delete(collectorKey);
+  return [...items.values(), ...(collector ? [collector] : [])].map((lines) => {
+    const [first] = lines as [CostLine, ...CostLine[]];
+    const used = lines.every((line) => line.usage?.unit === first.usage?.unit) ? first.usage : undefined;
+    const amount = lines.reduce((total, line) => total + (line.usage?.amount ?? 0), 0);
+    const clusters = `${lines.length} of ${bills.length} cluster(s)`;
+    return {
+      item: first.item,
+      monthlyUsd: sum(lines),
+      basis: used === undefined ? clusters : `${clusters}, ${amountText(amount)} ${used.unit} in all`,
+      ...(first.notPriced === undefined ? {} : { notPriced: first.notPriced }),
+      ...(used === undefined ? {} : { usage: { amount, unit: used.unit } }),
+    };
+  });
 }

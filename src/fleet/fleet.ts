@@ -3,21 +3,22 @@ import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { App, Chart, Yaml } from 'cdk8s';
+import { resolveCollectorProps } from '../collector/collector-common';
 import { CollectorMode } from '../collector/collector-mode';
 import type { FargateContainerInsightsCollectorProps } from '../collector/collector-props';
 import { FargateContainerInsightsCollector } from '../collector/fargate-container-insights-collector';
 import { FargateContainerInsightsOperatorCollector } from '../collector/fargate-container-insights-operator-collector';
 import { OperatorVersion } from '../collector/operator-version';
 import { AdotVersion } from '../config/adot-version';
-import type { MonthlyBill } from '../config/cost-estimate';
+import { defaultExpectedNamespaces } from '../config/cost-estimate';
 import { MetricSelection } from '../config/metric-selection';
-import { OTLP_PRICE_NOTE } from '../config/otlp';
+import type { CostLine } from '../config/pipelines/pipeline';
 import { ValidationError } from '../core/errors';
 import { FileBatch, writeFoldersSafely } from '../core/output';
 import { FargateLogging } from '../logging/fargate-logging';
 import { type ClusterPrerequisites, clusterPrerequisites, queuePrerequisites } from '../prerequisites/prerequisites';
-import { SampleGoWebapp } from '../sample/sample-go-webapp';
-import { estimateCluster } from './cluster-estimate';
+import { DEFAULT_SAMPLE_REPLICAS, SampleGoWebapp } from '../sample/sample-go-webapp';
+import { type ClusterBill, estimateCluster, fleetLines, formatBill, sampleScrapedPods } from './cluster-estimate';
 import { type FleetCluster, resolveCluster } from './cluster-settings';
 import { type Fleet, validateFleet } from './fleet-spec';
 import {
@@ -295,56 +296,65 @@ export interface FleetEstimate {
     /** The replicas recommended. */
     readonly replicas: number;
   }>;
+  /** Each cluster's bill, in the clusters file's order. */
+  readonly clusters: ClusterBill[];
   /**
-   * The fleet's monthly bill: each cluster's custom metrics (its profile, for
-   * its expected pods in at most 10 namespaces, as the app assumes), its
-   * performance logs (at its retention) and its collectors. Clusters that
-   * send only over OTLP have no custom metrics or performance logs.
+   * The fleet's bill: the clusters' lines of each item added up. Each
+   * cluster is counted for its expected pods in at most 10 namespaces, as
+   * the app assumes, with the sample application as its one scraped
+   * workload when it has it.
    */
-  readonly bill: MonthlyBill;
-  /** GB a month the clusters that send over OTLP ingest there (free during the public preview). */
-  readonly otlpGb: number;
-  /** How many clusters send over OTLP. */
-  readonly otlpClusters: number;
+  readonly lines: CostLine[];
+  /** What the priced lines add up to, in US dollars a month. */
+  readonly totalUsd: number;
+}
+
+/**
+ * A fleet cluster's bill, from its settings: its collector as
+ * {@link clusterProps} configures it, for its expected pods in at most 10
+ * namespaces and, with the sample application, the sample as its one scraped
+ * workload.
+ */
+export function estimateFleetCluster(cluster: FleetCluster): ClusterBill {
+  const resolved = resolveCluster(cluster);
+  const { configOptions, sizing } = resolveCollectorProps(clusterProps(cluster));
+  const pods = resolved.expectedPods;
+  return estimateCluster(configOptions, sizing, {
+    pods,
+    namespaces: defaultExpectedNamespaces(pods),
+    ...(resolved.sampleApp ? { scrapedPods: sampleScrapedPods(DEFAULT_SAMPLE_REPLICAS) } : {}),
+  });
 }
 
 /** Sizes every cluster's collector and estimates its bill, and adds them up. */
 export function estimateFleet(fleet: Fleet): FleetEstimate {
-  let pods = 0;
-  const needMoreReplicas: Array<{ name: string; replicas: number }> = [];
-  const total = { metricsUsd: 0, logsUsd: 0, collectorUsd: 0, totalUsd: 0 };
-  let otlpGb = 0;
-  let otlpClusters = 0;
-  for (const cluster of fleet.clusters.map(resolveCluster)) {
-    const estimate = estimateCluster(cluster);
-    pods += cluster.replicas;
-    if (estimate.sizing.recommendedReplicas > cluster.replicas) {
-      needMoreReplicas.push({ name: cluster.name, replicas: estimate.sizing.recommendedReplicas });
-    }
-    for (const key of ['metricsUsd', 'logsUsd', 'collectorUsd', 'totalUsd'] as const) total[key] += estimate.bill[key];
-    if (estimate.otlp !== undefined) {
-      otlpClusters++;
-      otlpGb += estimate.otlp.ingestedGb;
-    }
-  }
-  return { pods, needMoreReplicas, bill: total, otlpGb, otlpClusters };
+  const clusters = fleet.clusters.map(estimateFleetCluster);
+  const needMoreReplicas = fleet.clusters.flatMap((cluster, index) => {
+    const { sizing } = clusters[index] as ClusterBill;
+    return sizing.recommendedReplicas > sizing.input.replicas
+      ? [{ name: cluster.name, replicas: sizing.recommendedReplicas }]
+      : [];
+  });
+  const lines = fleetLines(clusters);
+  return {
+    pods: clusters.reduce((total, bill) => total + bill.sizing.input.replicas, 0),
+    needMoreReplicas,
+    clusters,
+    lines,
+    totalUsd: lines.reduce((total, line) => total + line.monthlyUsd, 0),
+  };
 }
 
 /** One line for a person: the fleet's collectors and their monthly price. */
 export function formatFleetCollectors(fleet: Fleet, estimate: FleetEstimate): string {
   const more = estimate.needMoreReplicas.map((c) => `${c.name} (${c.replicas})`).join(', ');
-  return `Collectors: ${estimate.pods} pod(s) for ${fleet.clusters.length} cluster(s), about $${estimate.bill.collectorUsd.toFixed(2)} a month on Fargate (us-east-1).${more === '' ? '' : ` More replicas recommended: ${more}.`}`;
+  const collectorUsd = estimate.clusters.reduce((total, bill) => total + bill.sizing.monthlyUsd, 0);
+  return `Collectors: ${estimate.pods} pod(s) for ${fleet.clusters.length} cluster(s), about $${collectorUsd.toFixed(2)} a month on Fargate (us-east-1).${more === '' ? '' : ` More replicas recommended: ${more}.`}`;
 }
 
-/** One line for a person: the fleet's monthly bill and its parts. */
-export function formatFleetBill(fleet: Fleet, estimate: FleetEstimate): string {
-  const usd = (n: number) => `$${n.toFixed(2)}`;
-  const { bill } = estimate;
-  const otlp =
-    estimate.otlpClusters === 0
-      ? ''
-      : ` OTLP metrics of ${estimate.otlpClusters} cluster(s): ${estimate.otlpGb.toFixed(1)} GB ingested a month, ${OTLP_PRICE_NOTE}.`;
-  return `Monthly estimate for ${fleet.clusters.length} cluster(s) (us-east-1): ${usd(bill.totalUsd)} = custom metrics ${usd(bill.metricsUsd)} + performance logs ${usd(bill.logsUsd)} + collectors ${usd(bill.collectorUsd)}.${otlp}`;
+/** Lines for a person: the fleet's monthly bill, item by item, and its total. */
+export function formatFleetBill(fleet: Fleet, estimate: FleetEstimate): string[] {
+  return formatBill(`Monthly estimate for ${fleet.clusters.length} cluster(s) (us-east-1 prices):`, estimate.lines);
 }
 
 /**

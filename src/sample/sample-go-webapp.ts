@@ -16,6 +16,9 @@ import {
 /** The sample image of the AWS Container Insights on Fargate walkthrough. */
 export const SAMPLE_GO_WEBAPP_IMAGE = 'public.ecr.aws/awsvijisarathy/prometheus-webapp:latest';
 
+/** The sample application's pods unless told otherwise. */
+export const DEFAULT_SAMPLE_REPLICAS = 2;
+
 /** Port the sample web application listens on, and serves `/metrics` on. */
 const WEBAPP_PORT = 3000;
 
@@ -88,7 +91,7 @@ export class SampleGoWebapp extends Construct {
 
     validateProps('props', props);
     const namespaceName = validateDnsLabel('namespace', props.namespace ?? 'golang');
-    const replicas = validateInteger('replicas', props.replicas ?? 2, 0, 1000);
+    const replicas = validateInteger('replicas', props.replicas ?? DEFAULT_SAMPLE_REPLICAS, 0, 1000);
     this.replicas = replicas;
     const image = validateImage('image', props.image ?? SAMPLE_GO_WEBAPP_IMAGE);
     const resources = validateResources('resources', props.resources ?? DEFAULT_RESOURCES);

@@ -9,10 +9,13 @@ import { memoryLimiterFor } from '../components/memory-limiter-processor';
 import type { ApplicationPrometheusReceiverConfig, RelabelConfig } from '../components/prometheus-receiver';
 import type { ServiceConfig } from '../components/service';
 import type { CollectorConfig, ProcessorConfig } from '../config-model';
+import { applicationMetricsBasis, estimateApplicationMetrics } from '../cost-estimate';
 import { escapeRegExp, shardRules } from './cadvisor-scrape';
 import { logGroupSettings, metricDeclarations } from './emf-pipeline';
 import {
+  type ClusterLoad,
   type CollectorConfigOptions,
+  type CostLine,
   type Pipeline,
   type PipelineRbac,
   type PipelineSection,
@@ -219,6 +222,47 @@ function applicationRbac(app: ApplicationMetricsConfigOptions | undefined): Pipe
     : { clusterRules: [], namespaced: [{ roleName: APPLICATION_ROLE_NAME, namespaces: app.namespaces, rules }] };
 }
 
+/**
+ * What the application metrics cost a month: the CloudWatch destination's
+ * custom metrics for the pods the scrape finds (when the load says which);
+ * the Amazon Managed Service for Prometheus workspace is not priced here.
+ */
+export function applicationCost(options: CollectorConfigOptions, load: ClusterLoad): CostLine[] {
+  const app = options.applicationMetrics;
+  const lines: CostLine[] = [];
+  const cloudWatch = app?.cloudWatch;
+  if (cloudWatch !== undefined) {
+    const item = 'application metrics to CloudWatch';
+    const scraped = load.scrapedPods;
+    if (scraped === undefined) {
+      lines.push({
+        item,
+        monthlyUsd: 0,
+        notPriced: 'they depend on the pods annotated prometheus.io/scrape, which the estimate does not know',
+        basis: `${cloudWatch.declarations.length} declaration(s) of your own metrics`,
+      });
+    } else {
+      const input = { declarations: cloudWatch.declarations, ...scraped };
+      const estimate = estimateApplicationMetrics(input);
+      lines.push({
+        item,
+        monthlyUsd: estimate.monthlyUsd,
+        basis: `${scraped.description}: ${applicationMetricsBasis(input, estimate)}`,
+        usage: { amount: estimate.customMetrics, unit: 'custom metrics' },
+      });
+    }
+  }
+  if (app?.managedPrometheus !== undefined) {
+    lines.push({
+      item: 'application metrics to Amazon Managed Service for Prometheus',
+      monthlyUsd: 0,
+      notPriced: 'the workspace bills the samples it ingests and stores',
+      basis: `every series of the scraped pods, remote-written to ${app.managedPrometheus.workspaceId}`,
+    });
+  }
+  return lines;
+}
+
 /** The application metrics, with `applicationMetrics`. */
 export const APPLICATION_PIPELINE: Pipeline = {
   name: 'application metrics',
@@ -228,6 +272,7 @@ export const APPLICATION_PIPELINE: Pipeline = {
   environment: (options): Readonly<Record<string, string>> =>
     options.applicationMetrics?.managedPrometheus ? { [CLUSTER_NAME_ENV]: options.clusterName } : {},
   rbac: (options) => applicationRbac(options.applicationMetrics),
+  cost: applicationCost,
   access: (options, { partition, account }) => {
     const cloudWatch = options.applicationMetrics?.cloudWatch;
     // Remote write to the one workspace; the workspace is in the role's account.

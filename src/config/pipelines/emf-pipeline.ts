@@ -17,6 +17,12 @@ import type { MetricsTransform, MetricsTransformProcessorConfig } from '../compo
 import type { PrometheusReceiverConfig } from '../components/prometheus-receiver';
 import type { ServiceConfig } from '../components/service';
 import type { CollectorConfig, ProcessorConfig } from '../config-model';
+import {
+  customMetricsBasis,
+  estimateCustomMetrics,
+  estimatePerformanceLogs,
+  performanceLogsBasis,
+} from '../cost-estimate';
 import { findMetric, METRIC_CATALOG } from '../metric-catalog';
 import { DEFAULT_METRICS_DESTINATION, sendsEmf } from '../otlp';
 import {
@@ -28,7 +34,7 @@ import {
   FARGATE_NODES_RULE,
   shardRules,
 } from './cadvisor-scrape';
-import type { CollectorConfigOptions, Pipeline, PipelineSection } from './pipeline';
+import type { ClusterLoad, CollectorConfigOptions, CostLine, Pipeline, PipelineSection } from './pipeline';
 
 /**
  * The awsemf `metric_descriptors` that give each declared metric its
@@ -375,6 +381,34 @@ export function performanceLogGroupName(clusterName: string): string {
   return `/aws/containerinsights/${clusterName}/performance`;
 }
 
+/**
+ * What the classic path costs a month: the declared metrics' CloudWatch
+ * custom metrics, and the performance log group's ingestion and storage.
+ */
+export function emfCost(options: CollectorConfigOptions, load: ClusterLoad): CostLine[] {
+  const input = { declarations: options.declarations, namespaces: load.namespaces, pods: load.pods };
+  const metrics = estimateCustomMetrics(input);
+  const logs = estimatePerformanceLogs({
+    pods: load.pods,
+    scrapeIntervalSeconds: options.scrapeIntervalMs / 1000,
+    retentionDays: options.logRetentionDays,
+  });
+  return [
+    {
+      item: 'Container Insights custom metrics',
+      monthlyUsd: metrics.monthlyUsd,
+      basis: customMetricsBasis(input, metrics),
+      usage: { amount: metrics.customMetrics, unit: 'custom metrics' },
+    },
+    {
+      item: 'performance logs',
+      monthlyUsd: logs.ingestionUsd + logs.storageUsd,
+      basis: performanceLogsBasis(logs, options.logRetentionDays),
+      usage: { amount: logs.ingestedGb, unit: 'GB ingested' },
+    },
+  ];
+}
+
 /** The classic path, with destination `emf` (the default) or `both`. */
 export const EMF_PIPELINE: Pipeline = {
   name: 'Embedded Metric Format (Container Insights)',
@@ -383,4 +417,5 @@ export const EMF_PIPELINE: Pipeline = {
   access: (options) => ({ emfLogGroups: [performanceLogGroupName(options.clusterName)], policies: [] }),
   rbac: () => CADVISOR_SCRAPE_RBAC,
   environment: () => ({}),
+  cost: emfCost,
 };

@@ -6,8 +6,12 @@ import type { ServiceConfig } from '../components/service';
 import type { CollectorConfig, ProcessorConfig } from '../config-model';
 import {
   DEFAULT_METRICS_DESTINATION,
+  estimateOtlpIngestion,
   OTLP_BATCH_SIZE,
   OTLP_CADVISOR_FAMILIES,
+  OTLP_PRICE_NOTE,
+  otlpBasis,
+  otlpComparison,
   otlpMetricsEndpoint,
   sendsOtlp,
 } from '../otlp';
@@ -18,7 +22,8 @@ import {
   FARGATE_NODES_RULE,
   shardRules,
 } from './cadvisor-scrape';
-import type { CollectorConfigOptions, Pipeline, PipelineSection } from './pipeline';
+import { emfCost } from './emf-pipeline';
+import type { ClusterLoad, CollectorConfigOptions, CostLine, Pipeline, PipelineSection } from './pipeline';
 
 /** The `metric_relabel_configs` rule that keeps, at scrape time, the cAdvisor families the OTLP path sends. */
 export function otlpFamiliesRule(): RelabelConfig {
@@ -139,6 +144,25 @@ export function otlpSection(options: CollectorConfigOptions): OtlpSection {
   };
 }
 
+/**
+ * What the OTLP path ingests a month, which CloudWatch has not priced yet;
+ * against it, what the Embedded Metric Format path would cost.
+ */
+export function otlpCost(options: CollectorConfigOptions, load: ClusterLoad): CostLine[] {
+  const otlp = estimateOtlpIngestion({ pods: load.pods, scrapeIntervalSeconds: options.scrapeIntervalMs / 1000 });
+  const emfUsd = emfCost(options, load).reduce((sum, line) => sum + line.monthlyUsd, 0);
+  return [
+    {
+      item: 'OTLP metrics',
+      monthlyUsd: 0,
+      notPriced: OTLP_PRICE_NOTE,
+      basis: otlpBasis(otlp),
+      note: otlpComparison(otlp, emfUsd),
+      usage: { amount: otlp.ingestedGb, unit: 'GB ingested' },
+    },
+  ];
+}
+
 /** The OTLP path, with destination `otlp` or `both`. */
 export const OTLP_PIPELINE: Pipeline = {
   name: 'OTLP (CloudWatch OpenTelemetry metrics)',
@@ -159,4 +183,5 @@ export const OTLP_PIPELINE: Pipeline = {
   }),
   rbac: () => CADVISOR_SCRAPE_RBAC,
   environment: () => ({}),
+  cost: otlpCost,
 };

@@ -149,7 +149,49 @@ export interface PipelineRbac {
   readonly namespaced: readonly NamespacedRbac[];
 }
 
-/** A pipeline module: whether the options turn it on, and then what it adds to the configuration and asks of IAM and RBAC. */
+/** What a cluster runs, beyond the collector's options: what its bill is counted for. */
+export interface ClusterLoad {
+  /** Fargate pods running at once, the collector's included. */
+  readonly pods: number;
+  /** The namespaces they are spread over; at most `pods`. */
+  readonly namespaces: number;
+  /**
+   * The pods the application scrape finds (annotated `prometheus.io/scrape`),
+   * their applications and namespaces; absent: not known, and the
+   * application metrics are not priced.
+   */
+  readonly scrapedPods?: ScrapedPods;
+}
+
+/** The pods an application scrape finds. */
+export interface ScrapedPods {
+  /** Pods running at once. */
+  readonly pods: number;
+  /** Distinct `app` label values among them. */
+  readonly apps: number;
+  /** Namespaces they run in. */
+  readonly namespaces: number;
+  /** What they are, for a person (e.g. "the sample application"). */
+  readonly description: string;
+}
+
+/** One line of a cluster's monthly bill. */
+export interface CostLine {
+  /** What is paid for, e.g. `performance logs`: lines of one item add up across clusters. */
+  readonly item: string;
+  /** US dollars a month at us-east-1 prices; 0 with `notPriced`. */
+  readonly monthlyUsd: number;
+  /** Why there is no price, when there is none. */
+  readonly notPriced?: string;
+  /** What else a person should know of this one cluster's line, printed last (a fleet's sum leaves it out). */
+  readonly note?: string;
+  /** How it is counted, for a person. */
+  readonly basis: string;
+  /** What is used a month, e.g. 61.8 `GB ingested`, when known: added up across clusters. */
+  readonly usage?: { readonly amount: number; readonly unit: string };
+}
+
+/** A pipeline module: whether the options turn it on, and then what it adds to the configuration, asks of IAM and RBAC, and costs. */
 export interface Pipeline {
   /** What the pipeline is, for messages and docs. */
   readonly name: string;
@@ -163,4 +205,6 @@ export interface Pipeline {
   readonly rbac: (options: CollectorConfigOptions) => PipelineRbac;
   /** The environment variables its configuration reads (`${env:NAME}`), beyond those every collector has. */
   readonly environment: (options: CollectorConfigOptions) => Readonly<Record<string, string>>;
+  /** What it costs a month for a cluster's load, besides the collector's own Fargate pods. */
+  readonly cost: (options: CollectorConfigOptions, load: ClusterLoad) => CostLine[];
 }
