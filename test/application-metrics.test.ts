@@ -18,7 +18,7 @@ import { declaredSeriesRule, podRelabelRules } from '../src/config/pipelines/app
 import { renderCollectorConfig } from '../src/config/render';
 import { clusterPrerequisites } from '../src/prerequisites/prerequisites';
 import { validateManifest } from '../tools/manifests';
-import { buildConfig, loadCollectorConfig } from './support/collector';
+import { buildConfig, componentType, loadCollectorConfig, stageWhere } from './support/collector';
 import { COLLECTOR_PROPS } from './support/fixtures';
 import { relabel, targetOf } from './support/relabel';
 
@@ -307,7 +307,14 @@ describe('CloudWatch: only declared metrics are billed', () => {
   });
 
   test("and the scrape's own series (up, scrape_*) by the filter before the exporter", () => {
-    expect(config.processors['filter/application_cloudwatch']).toStrictEqual({
+    const filter = stageWhere(
+      config,
+      'filter',
+      'keeps the declared metrics',
+      () => true,
+      'metrics/application_cloudwatch',
+    );
+    expect(filter.config).toStrictEqual({
       metrics: { include: { match_type: 'strict', metric_names: ['http_requests_total', 'request_duration_seconds'] } },
     });
   });
@@ -339,9 +346,9 @@ describe('Amazon Managed Service for Prometheus', () => {
       expect(config.receivers['prometheus/application']?.config.scrape_configs[0]).not.toHaveProperty(
         'metric_relabel_configs',
       );
-      expect(config.service.pipelines['metrics/application_prometheus']?.processors).toStrictEqual([
+      expect(config.service.pipelines['metrics/application_prometheus']?.processors.map(componentType)).toStrictEqual([
         'memory_limiter',
-        'batch/application',
+        'batch',
       ]);
     }
   });

@@ -5,44 +5,27 @@ import { Dimension } from '../src/config/catalog/metric-types';
 import { DEFAULT_METRICS, PROFILE_DECLARATIONS } from '../src/config/catalog/profiles';
 import { EMF_UNITS } from '../src/config/components/awsemf-exporter';
 import { EnvReference } from '../src/config/components/env-reference';
-import type { FilterProcessorConfig } from '../src/config/components/filter-processor';
 import { memoryLimiterFor } from '../src/config/components/memory-limiter-processor';
-import type { MetricsGenerationProcessorConfig } from '../src/config/components/metricsgeneration-processor';
-import type { MetricsTransformProcessorConfig } from '../src/config/components/metricstransform-processor';
 import type { RelabelConfig } from '../src/config/components/prometheus-receiver';
-import type { CollectorConfig, EmfCollectorConfig } from '../src/config/config-model';
+import type { EmfCollectorConfig } from '../src/config/config-model';
 import { findMetric, METRIC_CATALOG } from '../src/config/metric-catalog';
 import { CONSUMED_CADVISOR_FAMILIES, consumedFamiliesRule, shardRules } from '../src/config/pipelines/cadvisor-scrape';
 import { metricDescriptors, pipelineName } from '../src/config/pipelines/emf-pipeline';
 import { formatDuration } from '../src/config/pipelines/pipeline';
 import { renderCollectorConfig } from '../src/config/render';
-import { buildConfig as build, loadCollectorConfig } from './support/collector';
-
-function generationProcessors(config: CollectorConfig): Array<[string, MetricsGenerationProcessorConfig]> {
-  return Object.entries(config.processors).filter(([id]) => id.includes('metricsgeneration')) as Array<
-    [string, MetricsGenerationProcessorConfig]
-  >;
-}
-
-function greatestProcessors(config: CollectorConfig): Array<[string, MetricsTransformProcessorConfig]> {
-  return Object.entries(config.processors).filter(([id]) => id.startsWith('metricstransform/greatest_')) as Array<
-    [string, MetricsTransformProcessorConfig]
-  >;
-}
+import { buildConfig as build, componentType, loadCollectorConfig, STAGES } from './support/collector';
 
 /** Which pipeline step produces each metric (pipeline name), by processor index. */
 function producers(config: EmfCollectorConfig): Map<string, number> {
-  const order = config.service.pipelines.metrics.processors;
   const produced = new Map<string, number>();
-  const rename = config.processors['metricstransform/rename'] as MetricsTransformProcessorConfig;
-  for (const t of rename.transforms) produced.set(t.new_name as string, order.indexOf('metricstransform/rename'));
-  for (const [id, { rules }] of generationProcessors(config)) {
-    for (const rule of rules) produced.set(rule.name, order.indexOf(id));
+  const rename = STAGES.rename(config);
+  for (const t of rename.config.transforms) produced.set(t.new_name as string, rename.index);
+  for (const { index, config: generation } of STAGES.generations(config)) {
+    for (const rule of generation.rules) produced.set(rule.name, index);
   }
-  for (const [id, { transforms }] of greatestProcessors(config)) {
-    for (const t of transforms.filter((t) => t.action === 'combine'))
-      produced.set(t.new_name as string, order.indexOf(id));
-  }
+  const greatest = STAGES.greatest(config);
+  for (const t of greatest.config.transforms.filter((t) => t.action === 'combine'))
+    produced.set(t.new_name as string, greatest.index);
   return produced;
 }
 
@@ -57,28 +40,27 @@ describe('pipeline wiring', () => {
     expect(Object.keys(config.extensions)).toStrictEqual(config.service.extensions);
   });
 
-  test("memory_limiter first, then the AWS reference manifest's processors, with the corrections between them", () => {
-    expect(metrics.processors).toStrictEqual([
-      'memory_limiter',
-      'metricstransform/label_1',
-      'resourcedetection',
-      'metricstransform/rename',
-      'filter',
-      'filter/unset',
-      'cumulativetodelta',
-      'deltatorate',
-      'metricstransform/sum',
-      'metricsgeneration/1',
-      'metricsgeneration/2',
-      'metricstransform/greatest_2',
-      'metricsgeneration/3',
-      'metricstransform/label_2',
-      'batch',
-    ]);
+  test('memory_limiter first and batch last; each stage after the stages whose output it reads', () => {
+    const at = (stage: { index: number }) => stage.index;
+    const generations = STAGES.generations(config).map(at);
+    expect(at(STAGES.memoryLimiter(config))).toBe(0);
+    expect(at(STAGES.batch(config))).toBe(metrics.processors.length - 1);
+    // The renames match on LaunchType, which the node-label stage makes.
+    expect(at(STAGES.nodeLabels(config))).toBeLessThan(at(STAGES.rename(config)));
+    // The filters read renamed metrics; the generations read what is left of them.
+    expect(at(STAGES.rename(config))).toBeLessThan(at(STAGES.nameFilter(config)));
+    expect(at(STAGES.rename(config))).toBeLessThan(at(STAGES.unsetFilter(config)));
+    expect(at(STAGES.unsetFilter(config))).toBeLessThan(Math.min(...generations));
+    // Deltas, then rates of them, then pod sums of the rates, before anything computes from them.
+    expect(at(STAGES.toRate(config))).toBe(at(STAGES.toDelta(config)) + 1);
+    expect(at(STAGES.podSums(config))).toBeGreaterThan(at(STAGES.toRate(config)));
+    expect(at(STAGES.podSums(config))).toBeLessThan(Math.min(...generations));
+    // Every metric is typed, generated ones included.
+    expect(at(STAGES.typeLabels(config))).toBeGreaterThan(Math.max(...generations, at(STAGES.greatest(config))));
   });
 
   test('pod sums keep the pod labels and add up the rest; they run after the rates, on per-container series', () => {
-    const sum = config.processors['metricstransform/sum'] as MetricsTransformProcessorConfig;
+    const sum = STAGES.podSums(config).config;
     const summed = METRIC_CATALOG.filter((m) => m.source.kind === 'cadvisor' && m.source.sumBy).map(pipelineName);
     expect(sum.transforms).toHaveLength(1);
     const [transform] = sum.transforms;
@@ -94,15 +76,10 @@ describe('pipeline wiring', () => {
     expect(METRIC_CATALOG.map(pipelineName).filter((name) => include.test(name))).toStrictEqual(summed);
     expect(summed).toContain('pod_cpu_usage_seconds_total');
     expect(summed).toContain('pod_network_rx_bytes');
-    expect(metrics.processors.indexOf('metricstransform/sum')).toBeGreaterThan(
-      metrics.processors.indexOf('deltatorate'),
-    );
   });
 
   test('the CPU denominator is the greater of limit and request: copies of both, combined with max', () => {
-    expect(
-      (config.processors['metricstransform/greatest_2'] as MetricsTransformProcessorConfig).transforms,
-    ).toStrictEqual([
+    expect(STAGES.greatest(config).config.transforms).toStrictEqual([
       { include: 'pod_cpu_limit', match_type: 'strict', action: 'insert', new_name: 'pod_cpu_limit_or_request' },
       { include: 'pod_cpu_request', match_type: 'strict', action: 'insert', new_name: 'pod_cpu_limit_or_request' },
       {
@@ -116,7 +93,7 @@ describe('pipeline wiring', () => {
   });
 
   test('2 CPU shares (no request) are dropped before anything reads them, with OTTL conditions alone', () => {
-    expect(config.processors['filter/unset']).toStrictEqual({
+    expect(STAGES.unsetFilter(config).config).toStrictEqual({
       error_mode: 'ignore',
       metrics: {
         datapoint: [
@@ -125,41 +102,38 @@ describe('pipeline wiring', () => {
         ],
       },
     });
-    expect(metrics.processors.indexOf('filter/unset')).toBeLessThan(metrics.processors.indexOf('metricsgeneration/1'));
   });
 
   test('resource detection uses only the env detector (no instance metadata on Fargate)', () => {
-    expect(config.processors.resourcedetection).toStrictEqual({ detectors: ['env'] });
+    expect(STAGES.resourceDetection(config).config).toStrictEqual({ detectors: ['env'] });
   });
 });
 
 describe('metrics come from the catalog', () => {
   const config = build();
   const produced = producers(config);
-  const order = config.service.pipelines.metrics.processors;
 
   test('every catalog metric is produced by exactly one rename or generation rule', () => {
     const names = [...produced.keys()].sort();
     expect(names).toStrictEqual(METRIC_CATALOG.map(pipelineName).sort());
-    const rename = config.processors['metricstransform/rename'] as MetricsTransformProcessorConfig;
-    const rules = generationProcessors(config).flatMap(([, c]) => c.rules);
-    const combines = greatestProcessors(config).flatMap(([, c]) => c.transforms.filter((t) => t.action === 'combine'));
+    const rename = STAGES.rename(config).config;
+    const rules = STAGES.generations(config).flatMap((stage) => stage.config.rules);
+    const combines = STAGES.greatest(config).config.transforms.filter((t) => t.action === 'combine');
     expect(rename.transforms.length + rules.length + combines.length).toBe(METRIC_CATALOG.length);
   });
 
   test('a generated metric is computed only after the metrics it reads', () => {
-    for (const [id, { rules }] of generationProcessors(config)) {
-      for (const rule of rules) {
+    for (const { index, config: generation } of STAGES.generations(config)) {
+      for (const rule of generation.rules) {
         const operands = rule.type === 'calculate' ? [rule.metric1, rule.metric2] : [rule.metric1];
         for (const operand of operands) {
-          expect(produced.get(operand), `${rule.name} reads ${operand}`).toBeLessThan(order.indexOf(id));
+          expect(produced.get(operand), `${rule.name} reads ${operand}`).toBeLessThan(index);
         }
       }
     }
-    for (const [id, { transforms }] of greatestProcessors(config)) {
-      for (const t of transforms.filter((t) => t.action === 'insert')) {
-        expect(produced.get(t.include), `${t.new_name} reads ${t.include}`).toBeLessThan(order.indexOf(id));
-      }
+    const greatest = STAGES.greatest(config);
+    for (const t of greatest.config.transforms.filter((t) => t.action === 'insert')) {
+      expect(produced.get(t.include), `${t.new_name} reads ${t.include}`).toBeLessThan(greatest.index);
     }
   });
 
@@ -203,7 +177,7 @@ describe('metrics come from the catalog', () => {
   });
 
   test('the filter keeps every renamed metric and drops the raw cAdvisor families', () => {
-    const patterns = (config.processors.filter as FilterProcessorConfig).metrics.include.metric_names;
+    const patterns = STAGES.nameFilter(config).config.metrics.include.metric_names;
     const kept = (name: string) => patterns.some((p) => new RegExp(`^(?:${p})$`).test(name));
     for (const metric of METRIC_CATALOG) expect(kept(pipelineName(metric)), metric.name).toBe(true);
     for (const metric of METRIC_CATALOG) {
@@ -214,13 +188,13 @@ describe('metrics come from the catalog', () => {
   test('exactly the cumulative metrics become rates', () => {
     const rates = METRIC_CATALOG.filter((m) => m.source.kind === 'cadvisor' && m.source.rate).map(pipelineName);
     expect(rates.length).toBe(19);
-    expect(config.processors.cumulativetodelta).toStrictEqual({ include: { metrics: rates, match_type: 'strict' } });
-    expect(config.processors.deltatorate).toStrictEqual({ metrics: rates });
+    expect(STAGES.toDelta(config).config).toStrictEqual({ include: { metrics: rates, match_type: 'strict' } });
+    expect(STAGES.toRate(config).config).toStrictEqual({ metrics: rates });
   });
 
   test('the last rename restores the container metric names', () => {
     const text = renderCollectorConfig(config);
-    const last = (loadCollectorConfig(text).processors['metricstransform/label_2'].transforms as any[]).at(-1);
+    const last = (loadCollectorConfig(text).processors[STAGES.typeLabels(config).id].transforms as any[]).at(-1);
     const renamed = METRIC_CATALOG.filter((m) => m.scope === 'container').map((m) =>
       pipelineName(m).replace(new RegExp(last.include), last.new_name),
     );
@@ -234,13 +208,12 @@ describe('version-specific configuration', () => {
     ['v0.41.2', 'experimental_metricsgeneration'],
     ['v0.42.0', 'metricsgeneration'],
     ['v0.49.0', 'metricsgeneration'],
-  ])('%s uses %s in the processors and the pipeline', (tag, type) => {
+  ])('%s: every generation stage is a %s processor', (tag, type) => {
     const config = build({ version: AdotVersion.of(tag) });
-    const ids = [`${type}/1`, `${type}/2`, `${type}/3`];
-    for (const id of ids) expect(config.processors).toHaveProperty([id]);
-    expect(config.service.pipelines.metrics.processors.filter((p) => p.includes('metricsgeneration'))).toStrictEqual(
-      ids,
-    );
+    const generations = STAGES.generations(config);
+    expect(generations.map((stage) => componentType(stage.id))).toStrictEqual(generations.map(() => type));
+    // As many rounds as the catalog's generated metrics need, whatever the version.
+    expect(generations).toHaveLength(STAGES.generations(build()).length);
   });
 
   test('the health check listens where the kubelet can reach it on every version', () => {
@@ -286,7 +259,7 @@ describe('memory_limiter', () => {
     [128, 102, 20],
   ])('a %i MiB limit gives a hard limit of %i MiB and a spike of %i MiB', (limit, hard, spike) => {
     expect(memoryLimiterFor(limit)).toStrictEqual({ check_interval: '1s', limit_mib: hard, spike_limit_mib: spike });
-    expect(build({ memoryLimitMiB: limit }).processors.memory_limiter).toStrictEqual(memoryLimiterFor(limit));
+    expect(STAGES.memoryLimiter(build({ memoryLimitMiB: limit })).config).toStrictEqual(memoryLimiterFor(limit));
   });
 
   test('the soft limit stays positive and below the hard limit, which stays below the container limit', () => {
@@ -372,7 +345,7 @@ describe('the AWS reference behaviour, as our own expectations', () => {
   });
 
   test('node labels become the dimensions: container_id, NodeName, LaunchType', () => {
-    expect(config.processors['metricstransform/label_1']).toStrictEqual({
+    expect(STAGES.nodeLabels(config).config).toStrictEqual({
       transforms: [
         {
           include: '.*',
@@ -389,7 +362,7 @@ describe('the AWS reference behaviour, as our own expectations', () => {
   });
 
   test('pod and container metrics are typed, namespace and pod renamed, container names restored', () => {
-    const transforms = config.processors['metricstransform/label_2'].transforms as any[];
+    const transforms = STAGES.typeLabels(config).config.transforms as any[];
     const typed = transforms
       .filter((t) => t.operations?.[0]?.action === 'add_label')
       .map((t) => [t.include, t.operations[0].new_value]);
@@ -416,7 +389,7 @@ describe('the AWS reference behaviour, as our own expectations', () => {
   });
 
   test('batched for a minute, then EMF to /aws/containerinsights/{ClusterName}/performance in ContainerInsights', () => {
-    expect(config.processors.batch).toStrictEqual({ timeout: '60s' });
+    expect(STAGES.batch(config).config).toStrictEqual({ timeout: '60s' });
     expect(config.exporters.awsemf).toMatchObject({
       log_group_name: '/aws/containerinsights/{ClusterName}/performance',
       log_stream_name: '{NodeName}',
@@ -455,11 +428,20 @@ describe('the AWS reference behaviour, as our own expectations', () => {
     ['v0.40.0', 'experimental_metricsgeneration'],
     ['v0.49.0', 'metricsgeneration'],
   ])('%s: the reference stages in their order, with ours between them', (tag, generation) => {
-    const ours = build({ version: AdotVersion.of(tag) }).service.pipelines.metrics;
-    const added = ['memory_limiter', 'filter/unset', 'metricstransform/sum', 'metricstransform/greatest_2'];
+    const config = build({ version: AdotVersion.of(tag) });
+    const ours = config.service.pipelines.metrics;
+    // What this library adds to the reference's stages, found by what each does; the reference's keep its ids.
+    const greatest = STAGES.greatest(config);
+    const added = [
+      STAGES.memoryLimiter(config),
+      STAGES.unsetFilter(config),
+      STAGES.podSums(config),
+      greatest,
+      ...STAGES.generations(config).filter((stage) => stage.index > greatest.index),
+    ].map((stage) => stage.id);
     expect(ours.receivers).toStrictEqual(['prometheus']);
     expect(ours.exporters).toStrictEqual(['awsemf']);
-    expect(ours.processors.filter((id) => !added.includes(id) && id !== `${generation}/3`)).toStrictEqual([
+    expect(ours.processors.filter((id) => !added.includes(id))).toStrictEqual([
       'metricstransform/label_1',
       'resourcedetection',
       'metricstransform/rename',
@@ -549,7 +531,7 @@ const CADVISOR_FAMILIES = [
 describe('less data into the pipeline', () => {
   const config = build();
   const [job] = config.receivers.prometheus.config.scrape_configs;
-  const rename = config.processors['metricstransform/rename'] as MetricsTransformProcessorConfig;
+  const rename = STAGES.rename(config).config;
 
   test('metric_relabel_configs keeps exactly the families some rename reads, so the output is unchanged', () => {
     expect(job.metric_relabel_configs).toStrictEqual([consumedFamiliesRule()]);
@@ -643,12 +625,8 @@ describe('sharding', () => {
 
 describe('units', () => {
   /** The unit each metricsgeneration rule gives its metric, by metric name. */
-  const ruleUnits = (config: CollectorConfig) =>
-    new Map(
-      Object.entries(config.processors)
-        .filter(([id]) => id.includes('metricsgeneration'))
-        .flatMap(([, p]) => (p as MetricsGenerationProcessorConfig).rules.map((r) => [r.name, r.unit] as const)),
-    );
+  const ruleUnits = (config: EmfCollectorConfig) =>
+    new Map(STAGES.generations(config).flatMap((stage) => stage.config.rules.map((r) => [r.name, r.unit] as const)));
 
   test.each(Object.keys(PROFILE_DECLARATIONS) as Array<keyof typeof PROFILE_DECLARATIONS>)(
     '%s: every declared metric reaches CloudWatch with its catalog unit',

@@ -8,7 +8,7 @@ import { Dimension } from '../src/config/catalog/metric-types';
 import { MetricSelection } from '../src/config/metric-selection';
 import { configMapChecksum } from '../src/fargate/pod-template';
 import { validateManifest } from '../tools/manifests';
-import { loadCollectorConfig } from './support/collector';
+import { loadCollectorConfig, STAGES } from './support/collector';
 import { COLLECTOR_PROPS, ROLE_ARN } from './support/fixtures';
 import { only, synth } from './support/synth';
 
@@ -98,7 +98,7 @@ describe('FargateContainerInsightsCollector', () => {
 
   test('the cluster name reaches the pipeline through OTEL_RESOURCE_ATTRIBUTES', () => {
     expect(container.env).toContainEqual({ name: 'OTEL_RESOURCE_ATTRIBUTES', value: 'ClusterName=prod-eu' });
-    expect(configOf(objects).processors.resourcedetection.detectors).toStrictEqual(['env']);
+    expect(STAGES.resourceDetection(configOf(objects)).config.detectors).toStrictEqual(['env']);
   });
 
   test('metrics go to the cluster region', () => {
@@ -144,8 +144,8 @@ describe('FargateContainerInsightsCollector', () => {
 
   test('memory_limiter comes first and GOMEMLIMIT matches its hard limit, both sized from the memory limit', () => {
     const config = configOf(objects);
-    expect(config.service.pipelines.metrics.processors[0]).toBe('memory_limiter');
-    expect(config.processors.memory_limiter).toStrictEqual({
+    expect(STAGES.memoryLimiter(config).index).toBe(0);
+    expect(STAGES.memoryLimiter(config).config).toStrictEqual({
       check_interval: '1s',
       limit_mib: 614,
       spike_limit_mib: 122,
@@ -318,7 +318,7 @@ describe('props', () => {
     });
     // 1024 MiB + 256 MiB does not fit 0.5 vCPU 1 GB: the next size up.
     expect(template.metadata.annotations['fargate-container-insights/fargate-size']).toBe('0.5vCPU 2GB');
-    expect(configOf(objects).processors.memory_limiter).toMatchObject({ limit_mib: 819, spike_limit_mib: 163 });
+    expect(STAGES.memoryLimiter(configOf(objects)).config).toMatchObject({ limit_mib: 819, spike_limit_mib: 163 });
   });
 
   test('metrics and dimension sets', () => {

@@ -29,9 +29,12 @@ import { ValidationError } from '../src/core/errors';
 import { estimateFleet, formatFleetBill } from '../src/fleet/fleet';
 import { clusterPrerequisites } from '../src/prerequisites/prerequisites';
 import { validateManifest } from '../tools/manifests';
-import { buildConfig, DEFAULT_CONFIG_OPTIONS, loadCollectorConfig } from './support/collector';
+import { buildConfig, DEFAULT_CONFIG_OPTIONS, loadCollectorConfig, stageWhere } from './support/collector';
 import { COLLECTOR_PROPS } from './support/fixtures';
 import { relabel } from './support/relabel';
+
+/** The service pipeline of the OTLP path. */
+const OTLP_SERVICE_PIPELINE = 'metrics/otlp';
 
 const props = COLLECTOR_PROPS;
 
@@ -169,8 +172,20 @@ function applyActions(
 
 describe('the standard attributes', () => {
   const config = configFor(MetricsDestination.OTLP, { region: 'eu-west-1' });
-  const resourceActions = (config.processors['resource/otlp'] as { attributes: AttributeAction[] }).attributes;
-  const pointActions = (config.processors['attributes/otlp'] as { actions: AttributeAction[] }).actions;
+  const resourceActions = stageWhere<{ attributes: AttributeAction[] }>(
+    config,
+    'resource',
+    'sets resource attributes',
+    () => true,
+    OTLP_SERVICE_PIPELINE,
+  ).config.attributes;
+  const pointActions = stageWhere<{ actions: AttributeAction[] }>(
+    config,
+    'attributes',
+    'sets data point attributes',
+    () => true,
+    OTLP_SERVICE_PIPELINE,
+  ).config.actions;
 
   // What the prometheus receiver puts on a node target's resource (CreateResource, with the
   // older semantic-convention names up to contrib v0.10x and the newer after), and what the
@@ -239,7 +254,13 @@ describe('the standard attributes', () => {
 
 describe("within the endpoint's limits", () => {
   test('a batch holds at most half the data points a request may carry', () => {
-    const batch = configFor(MetricsDestination.OTLP).processors['batch/otlp'];
+    const batch = stageWhere(
+      configFor(MetricsDestination.OTLP),
+      'batch',
+      'batches',
+      () => true,
+      OTLP_SERVICE_PIPELINE,
+    ).config;
     expect(batch).toStrictEqual({
       timeout: '60s',
       send_batch_size: OTLP_BATCH_SIZE,

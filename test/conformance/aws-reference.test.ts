@@ -10,7 +10,7 @@ import { metricDescriptors } from '../../src/config/pipelines/emf-pipeline';
 import { renderCollectorConfig } from '../../src/config/render';
 import { type FargatePodSize, fargateMonthlyCost, fargatePodSize } from '../../src/fargate/fargate-size';
 import { parseManifest } from '../../tools/manifests';
-import { buildConfig as build, loadCollectorConfig } from '../support/collector';
+import { buildConfig as build, componentType, loadCollectorConfig, STAGES } from '../support/collector';
 import { conformanceDescribe } from '../support/conformance';
 import { only, synth } from '../support/synth';
 
@@ -69,15 +69,22 @@ conformanceDescribe('AWS reference manifests', REFERENCE, (dir) => {
     const reference = loadReference(dir, file).config;
     const ours = loadCollectorConfig(renderCollectorConfig(build({ version })));
 
-    // What this pipeline adds to the reference's, each tested in 'pipeline wiring' and 'the corrections'.
-    const added = ['memory_limiter', 'filter/unset', 'metricstransform/sum', 'metricstransform/greatest_2'];
-    const generation = version._metricsGenerationProcessor;
+    // What this pipeline adds to the reference's, each tested in 'pipeline wiring' and 'the corrections',
+    // found by what each does: the stages the reference has keep its ids, and are compared by them.
+    const greatest = STAGES.greatest(ours);
+    const added = [
+      STAGES.memoryLimiter(ours),
+      STAGES.unsetFilter(ours),
+      STAGES.podSums(ours),
+      greatest,
+      ...STAGES.generations(ours).filter((stage) => stage.index > greatest.index),
+    ].map((stage) => stage.id);
 
     test('the same processors in the same order, with memory_limiter first and the corrections between them', () => {
       const processors: string[] = ours.service.pipelines.metrics.processors;
-      expect(processors[0]).toBe('memory_limiter');
-      expect(reference.service.pipelines.metrics.processors).not.toContain('memory_limiter');
-      const theirs = processors.filter((id) => !added.includes(id) && id !== `${generation}/3`);
+      expect(STAGES.memoryLimiter(ours).index).toBe(0);
+      expect(reference.service.pipelines.metrics.processors.map(componentType)).not.toContain('memory_limiter');
+      const theirs = processors.filter((id) => !added.includes(id));
       expect({ metrics: { ...ours.service.pipelines.metrics, processors: theirs } }).toStrictEqual(
         reference.service.pipelines,
       );
@@ -98,7 +105,7 @@ conformanceDescribe('AWS reference manifests', REFERENCE, (dir) => {
 
     test('the same renames, anchored, but pod usage from the containers and CPU shares named *_cpu_request_raw', () => {
       const theirs = reference.processors['metricstransform/rename'].transforms as any[];
-      const mine = ours.processors['metricstransform/rename'].transforms as any[];
+      const mine = STAGES.rename(ours).config.transforms as any[];
       const named = (name: string) => name.replace(/_cpu_request$/, '_cpu_request_raw');
       for (const t of theirs) {
         const match = mine.find((m) => m.new_name === named(t.new_name));

@@ -2,7 +2,14 @@ import { parse } from 'yaml';
 import { AdotVersion } from '../../src/config/adot-version';
 import { REFERENCE_DECLARATIONS } from '../../src/config/catalog/profiles';
 import { buildCollectorConfig } from '../../src/config/collector-config';
-import { type EmfCollectorConfig, hasEmfPath } from '../../src/config/config-model';
+import type {
+  FilterConditionsProcessorConfig,
+  FilterProcessorConfig,
+} from '../../src/config/components/filter-processor';
+import type { MetricsGenerationProcessorConfig } from '../../src/config/components/metricsgeneration-processor';
+import type { MetricsTransformProcessorConfig } from '../../src/config/components/metricstransform-processor';
+import { type CollectorConfig, type EmfCollectorConfig, hasEmfPath } from '../../src/config/config-model';
+import { CONSUMED_CADVISOR_FAMILIES } from '../../src/config/pipelines/cadvisor-scrape';
 import type { CollectorConfigOptions } from '../../src/config/pipelines/pipeline';
 
 /** What the collector does to its configuration file: `$$` stands for a literal `$`. */
@@ -15,9 +22,15 @@ export function collectorUnescape(value: unknown): unknown {
   return value;
 }
 
+/** A collector configuration read back from its text: any keys, and the two every one has. */
+export type LoadedConfig = Record<string, any> & {
+  readonly processors: Record<string, any>;
+  readonly service: { readonly pipelines: Record<string, any> } & Record<string, any>;
+};
+
 /** The collector configuration as the collector sees it, from the text it reads. */
-export function loadCollectorConfig(text: string): Record<string, any> {
-  return collectorUnescape(parse(text)) as Record<string, any>;
+export function loadCollectorConfig(text: string): LoadedConfig {
+  return collectorUnescape(parse(text)) as LoadedConfig;
 }
 
 /** The options the collector construct passes by default. */
@@ -41,3 +54,119 @@ export function buildConfig(overrides: Partial<CollectorConfigOptions> = {}): Em
   if (!hasEmfPath(config)) throw new Error('buildConfig: the options have no Embedded Metric Format path');
   return config;
 }
+
+/**
+ * Finding a processor by what it does rather than by its id: the collector
+ * names a component `type[/name]`, and only the type says what it is. A test
+ * that asks for "the filter with datapoint conditions" survives a rename of
+ * `filter/unset`; one that asks for `processors['filter/unset']` does not.
+ */
+
+/** A processor of the Container Insights pipeline, at its place in the pipeline. */
+export interface Stage<T = unknown> {
+  /** Its id, `type[/name]`. */
+  readonly id: string;
+  /** Its place in `service.pipelines.metrics.processors`. */
+  readonly index: number;
+  /** Its configuration. */
+  readonly config: T;
+}
+
+/** A component id's type: `metricstransform/rename` is a `metricstransform`. */
+export const componentType = (id: string): string => id.split('/')[0] as string;
+
+/** What the stage helpers read of a configuration, built or read back from text. */
+type StagedConfig = CollectorConfig | LoadedConfig;
+
+/**
+ * The processors of a type (a string, or a pattern of types) in a service
+ * pipeline, the Container Insights one (`metrics`) unless told, in pipeline order.
+ */
+export function stagesOf<T = unknown>(
+  config: StagedConfig,
+  type: string | RegExp,
+  pipeline = 'metrics',
+): Array<Stage<T>> {
+  const matches = (id: string) =>
+    typeof type === 'string' ? componentType(id) === type : type.test(componentType(id));
+  const ids: readonly string[] =
+    (config.service.pipelines as Record<string, { processors: readonly string[] } | undefined>)[pipeline]?.processors ??
+    [];
+  const processors = config.processors as Record<string, unknown>;
+  return ids.flatMap((id, index) => (matches(id) ? [{ id, index, config: processors[id] as T }] : []));
+}
+
+/** The one processor of a type that does `what` (`which` tells), in a pipeline; fails unless exactly one does. */
+export function stageWhere<T>(
+  config: StagedConfig,
+  type: string,
+  what: string,
+  which: (processor: T) => boolean = () => true,
+  pipeline = 'metrics',
+): Stage<T> {
+  const found = stagesOf<T>(config, type, pipeline).filter((stage) => which(stage.config));
+  if (found.length !== 1) {
+    throw new Error(`expected one ${type} processor that ${what} in pipeline ${pipeline}, found ${found.length}`);
+  }
+  return found[0] as Stage<T>;
+}
+
+type Transforms = MetricsTransformProcessorConfig;
+const operations = (processor: Transforms) => processor.transforms.flatMap((t) => t.operations ?? []);
+
+/** The stages of the Container Insights pipeline, each found by what it does. */
+export const STAGES = {
+  /** Bounds the collector's memory: the first stage. */
+  memoryLimiter: (config: StagedConfig) =>
+    stageWhere<Record<string, unknown>>(config, 'memory_limiter', 'limits memory'),
+  /** Renames the node labels cAdvisor series carry into dimensions (NodeName, LaunchType). */
+  nodeLabels: (config: StagedConfig) =>
+    stageWhere<Transforms>(config, 'metricstransform', 'turns node labels into dimensions', (p) =>
+      operations(p).some((o) => o.action === 'update_label' && o.label === 'kubernetes_io_hostname'),
+    ),
+  /** Sets the `ClusterName` resource attribute. */
+  resourceDetection: (config: StagedConfig) =>
+    stageWhere<{ detectors: string[] }>(config, 'resourcedetection', 'detects the resource'),
+  /** Copies each cAdvisor family read into the catalog's metrics. */
+  rename: (config: StagedConfig) =>
+    stageWhere<Transforms>(config, 'metricstransform', 'renames cAdvisor families', (p) =>
+      p.transforms.every(
+        (t) => t.action === 'insert' && CONSUMED_CADVISOR_FAMILIES.some((family) => new RegExp(t.include).test(family)),
+      ),
+    ),
+  /** Keeps the renamed metrics and drops the raw families. */
+  nameFilter: (config: StagedConfig) =>
+    stageWhere<FilterProcessorConfig>(config, 'filter', 'keeps metrics by name', (p) => 'include' in p.metrics),
+  /** Drops the data points of values that mean "unset". */
+  unsetFilter: (config: StagedConfig) =>
+    stageWhere<FilterConditionsProcessorConfig>(
+      config,
+      'filter',
+      'drops data points by condition',
+      (p) => 'datapoint' in p.metrics,
+    ),
+  /** Turns cumulative counters into deltas. */
+  toDelta: (config: StagedConfig) =>
+    stageWhere<{ include: { metrics: string[]; match_type: string } }>(config, 'cumulativetodelta', 'makes deltas'),
+  /** Turns the deltas into rates. */
+  toRate: (config: StagedConfig) => stageWhere<{ metrics: string[] }>(config, 'deltatorate', 'makes rates'),
+  /** Sums container series into pod series. */
+  podSums: (config: StagedConfig) =>
+    stageWhere<Transforms>(config, 'metricstransform', 'sums container series into pods', (p) =>
+      operations(p).some((o) => o.action === 'aggregate_labels'),
+    ),
+  /** Combines copies of two metrics into their greatest. */
+  greatest: (config: StagedConfig) =>
+    stageWhere<Transforms>(config, 'metricstransform', 'combines with max', (p) =>
+      p.transforms.some((t) => t.action === 'combine'),
+    ),
+  /** Computes metrics from others: one stage per round (`metricsgeneration` or, before v0.42.0, `experimental_metricsgeneration`). */
+  generations: (config: StagedConfig) => stagesOf<MetricsGenerationProcessorConfig>(config, /metricsgeneration$/),
+  /** Types each metric (`Type`: Pod, Container, Node), renames namespace and pod, restores container names. */
+  typeLabels: (config: StagedConfig) =>
+    stageWhere<Transforms>(config, 'metricstransform', 'adds the Type label', (p) =>
+      operations(p).some((o) => o.action === 'add_label' && o.new_label === 'Type'),
+    ),
+  /** Batches for awsemf: the last stage. */
+  batch: (config: StagedConfig) => stageWhere<{ timeout: string }>(config, 'batch', 'batches'),
+};
