@@ -13,8 +13,11 @@ import { readFleetFile } from '../src/fleet/fleet-file';
 import type { Fleet } from '../src/fleet/fleet-spec';
 import { diffFolders, readTree } from '../tools/folders';
 import { readManifests, validateManifest } from '../tools/manifests';
-import { applyabilityProblems } from './support/applyable';
+import { applyabilityProblems, applyOrderProblems } from './support/applyable';
 import { ROLE_ARN } from './support/fixtures';
+
+const REMOTE_WRITE_URL =
+  'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-12345678-abcd-ef01-2345-6789abcdef01/api/v1/remote_write';
 
 const ROOT = join(__dirname, '..');
 const EXAMPLE = join(ROOT, 'examples', 'fleet', 'clusters.yaml');
@@ -76,13 +79,18 @@ describe('synthesizeFleet', () => {
           cluster('plain'),
           cluster('sharded', { replicas: 3, namespace: 'observability' }),
           cluster('with-sample', { sampleApp: true, adotVersion: 'v0.40.0', fargateNodesOnly: false }),
+          cluster('scraping-the-sample', {
+            sampleApp: true,
+            applicationMetrics: { managedPrometheus: { remoteWriteUrl: REMOTE_WRITE_URL }, namespaces: ['golang'] },
+          }),
         ],
         gitops: GITOPS,
       },
       dir,
     );
-    for (const name of ['plain', 'sharded', 'with-sample']) {
+    for (const name of ['plain', 'sharded', 'with-sample', 'scraping-the-sample']) {
       expect(applyabilityProblems(join(dir, name)), name).toStrictEqual([]);
+      expect(applyOrderProblems(join(dir, name)), name).toStrictEqual([]);
     }
     for (const { file, objects } of readManifests(dir)) {
       for (const object of objects) expect(() => validateManifest(object, file)).not.toThrow();
@@ -201,7 +209,10 @@ describe('the example fleet', () => {
 
   test('every cluster folder is applyable on its own; every object is valid', () => {
     const { fleet } = readFleetFile(EXAMPLE);
-    for (const { name } of fleet.clusters) expect(applyabilityProblems(join(committed, name)), name).toStrictEqual([]);
+    for (const { name } of fleet.clusters) {
+      expect(applyabilityProblems(join(committed, name)), name).toStrictEqual([]);
+      expect(applyOrderProblems(join(committed, name)), name).toStrictEqual([]);
+    }
     for (const { file, objects } of readManifests(committed)) {
       for (const object of objects) validateManifest(object, file);
     }

@@ -11,6 +11,7 @@ import { MetricProfile, PROFILE_DECLARATIONS } from '../src/config/catalog/profi
 import { OUTPUT_MARKER, recordedSettings } from '../src/core/output';
 import { resolveCluster } from '../src/fleet/cluster-settings';
 import { readManifests, validateManifest } from '../tools/manifests';
+import { applyOrderProblems } from './support/applyable';
 import { loadCollectorConfig } from './support/collector';
 import { ROLE_ARN } from './support/fixtures';
 
@@ -75,6 +76,25 @@ describe('the app', () => {
         .sort()
         .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
     );
+
+  test.each([
+    ['the demo', {}],
+    ['application metrics in the sample namespace', { APPLICATION_METRICS_NAMESPACES: 'golang' }],
+    ['operator mode, Fargate logging', { COLLECTOR_MODE: 'operator', FARGATE_LOGGING: 'true' }],
+  ])('%s: kubectl apply -f applies it in one pass, each Namespace before the objects in it', (_, env) => {
+    expect(applyOrderProblems(synthTo({ ...ENV, ...env }))).toStrictEqual([]);
+  });
+
+  test('a chart with objects in another chart’s namespace comes after it: numbered files', () => {
+    expect(Object.keys(files(synthTo({ ...ENV, APPLICATION_METRICS_NAMESPACES: 'golang' })))).toStrictEqual([
+      '0000-sample-go-webapp.k8s.yaml',
+      '0001-fargate-container-insights.k8s.yaml',
+    ]);
+    expect(Object.keys(files(synthTo(ENV)))).toStrictEqual([
+      'fargate-container-insights.k8s.yaml',
+      'sample-go-webapp.k8s.yaml',
+    ]);
+  });
 
   test('writes one file per chart, every object valid against the Kubernetes schema', () => {
     const manifests = readManifests(synthTo(ENV));

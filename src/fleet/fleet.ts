@@ -14,6 +14,7 @@ import { defaultExpectedNamespaces } from '../config/cost-estimate';
 import { MetricSelection } from '../config/metric-selection';
 import type { CostLine } from '../config/pipelines/pipeline';
 import { ValidationError } from '../core/errors';
+import { orderNamespacesFirst } from '../core/namespace-order';
 import { FileBatch, writeFoldersSafely } from '../core/output';
 import { FargateLogging } from '../logging/fargate-logging';
 import { type ClusterPrerequisites, clusterPrerequisites, queuePrerequisites } from '../prerequisites/prerequisites';
@@ -90,6 +91,7 @@ export function addClusterCharts(app: App, cluster: FleetCluster): ClusterConstr
       })
     : undefined;
   addArgoCdSyncWaves(app);
+  orderNamespacesFirst(app);
   return { collector, ...(sampleApp ? { sampleApp } : {}), ...(logging ? { logging } : {}) };
 }
 

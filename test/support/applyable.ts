@@ -61,3 +61,27 @@ export function applyabilityProblems(dir: string): string[] {
   }
   return problems;
 }
+
+/**
+ * What `kubectl apply -f <folder>` needs on an empty cluster: it applies the
+ * files in name order and each file's objects in turn, so a Namespace the
+ * folder creates must come before every object in it. Returns the objects
+ * that come first; none means one pass applies the folder.
+ */
+export function applyOrderProblems(dir: string): string[] {
+  const files = readManifests(dir)
+    .filter(({ file }) => file !== 'kustomization.yaml')
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const objects: any[] = files.flatMap(({ file, objects }) => objects.map((o: any) => ({ ...o, file })));
+  const created = new Set(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
+  const applied = new Set<string>();
+  const problems: string[] = [];
+  for (const o of objects) {
+    const namespace = o.metadata.namespace;
+    if (namespace !== undefined && created.has(namespace) && !applied.has(namespace)) {
+      problems.push(`${o.file}: ${o.kind} ${namespace}/${o.metadata.name} comes before Namespace ${namespace}`);
+    }
+    if (o.kind === 'Namespace') applied.add(o.metadata.name);
+  }
+  return problems;
+}
