@@ -2,6 +2,8 @@ import { rmSync } from 'node:fs';
 import { diffFolders } from '../tools/folders';
 import { checkSettings, type Output, outputFolder, type Staged, stageSynthesis } from './stage';
 
+const files = (count: number): string => `${count} file${count === 1 ? '' : 's'}`;
+
 /**
  * `npm run check`: synthesizes into a temporary folder and compares it with
  * the committed output folder, for CI in GitOps repositories. Exits 0 when
@@ -31,7 +33,7 @@ try {
     process.exitCode = 1;
   } else {
     console.log(
-      `${output.name}/ is up to date (${staged.files.length} files), and ${output.prerequisites.name}/ (${staged.prerequisites.length} files).`,
+      `${output.name}/ is up to date (${files(staged.files.length)}), and ${output.prerequisites.name}/ (${files(staged.prerequisites.length)}).`,
     );
   }
 } finally {

@@ -137,7 +137,7 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
   ],
   [
     'APPLICATION_METRICS_NAMESPACES naming one namespace twice',
-    env({ ...ENV, APPLICATION_METRICS_NAMESPACES: 'golang,golang' }),
+    env({ ...ENV, SAMPLE_APP: 'true', APPLICATION_METRICS_NAMESPACES: 'golang,golang' }),
     'Invalid APPLICATION_METRICS_NAMESPACES "golang,golang": expected each namespace once ("golang" is listed twice).',
   ],
   [
@@ -443,8 +443,13 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
   ],
   [
     'AMP_REMOTE_WRITE_URL without managed-prometheus',
-    env({ ...ENV, AMP_REMOTE_WRITE_URL: REMOTE_WRITE_URL }),
+    env({ ...ENV, SAMPLE_APP: 'true', AMP_REMOTE_WRITE_URL: REMOTE_WRITE_URL }),
     'Invalid AMP_REMOTE_WRITE_URL with APPLICATION_METRICS=cloudwatch: add managed-prometheus to APPLICATION_METRICS, or unset AMP_REMOTE_WRITE_URL.',
+  ],
+  [
+    'AMP_REMOTE_WRITE_URL for a real cluster without the sample or APPLICATION_METRICS',
+    env({ ...ENV, AMP_REMOTE_WRITE_URL: REMOTE_WRITE_URL }),
+    'Invalid AMP_REMOTE_WRITE_URL with APPLICATION_METRICS unset and no SAMPLE_APP=true: application metrics are off (APPLICATION_METRICS defaults to none without the sample). Set APPLICATION_METRICS to a destination, or unset AMP_REMOTE_WRITE_URL.',
   ],
   [
     'a malformed AMP_REMOTE_WRITE_URL',
@@ -453,7 +458,7 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
   ],
   [
     'a bad APPLICATION_METRICS_NAMESPACES entry',
-    env({ ...ENV, APPLICATION_METRICS_NAMESPACES: 'golang,Shop' }),
+    env({ ...ENV, APPLICATION_METRICS: 'cloudwatch', APPLICATION_METRICS_NAMESPACES: 'golang,Shop' }),
     'Invalid APPLICATION_METRICS_NAMESPACES "Shop": expected a DNS-1123 label',
   ],
   // metrics destination
@@ -597,7 +602,12 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
     'Invalid props null: expected an object of props.',
   ],
   ['a region that is a number', collector({ region: 1 as never }), 'Invalid region 1: expected an AWS region code'],
-  ['REPLICAS of 0', env({ ...ENV, REPLICAS: '0' }), 'Invalid REPLICAS "0": expected a whole number from 1 to 100.'],
+  [
+    'COLLECTOR_REPLICAS of 0',
+    env({ ...ENV, COLLECTOR_REPLICAS: '0' }),
+    'Invalid COLLECTOR_REPLICAS "0": expected a whole number from 1 to 100.',
+  ],
+  ['SAMPLE_APP not a boolean', env({ ...ENV, SAMPLE_APP: 'on' }), 'Invalid SAMPLE_APP "on": expected'],
   // variables that only mean something with another
   [
     'OPERATOR_VERSION without operator mode',

@@ -79,7 +79,9 @@ describe('sizeCollector', () => {
     const big = { expectedPods: 2500, replicas: 1, scrapeIntervalSeconds: 60 };
     expect(replicasAdvice(sizeCollector(big), 'replicas')).toBe('Above 1000 pods per replica: set replicas to 3.');
     // The app says it with its own variable.
-    expect(replicasAdvice(sizeCollector(big), 'REPLICAS')).toBe('Above 1000 pods per replica: set REPLICAS to 3.');
+    expect(replicasAdvice(sizeCollector(big), 'COLLECTOR_REPLICAS')).toBe(
+      'Above 1000 pods per replica: set COLLECTOR_REPLICAS to 3.',
+    );
   });
 });
 
@@ -118,7 +120,7 @@ describe('estimateFleet', () => {
     const total = (c: typeof small) => c.metricsUsd + c.logsUsd + c.collectorUsd;
     expect(estimate.totalUsd).toBeCloseTo(total(small) + total(big), 9);
     expect(formatFleetCollectors(fleet, estimate)).toBe(
-      `Collectors: 3 pod(s) for 2 cluster(s), about $${(small.collectorUsd + big.collectorUsd).toFixed(2)} a month on Fargate (us-east-1). More replicas recommended: big (3).`,
+      `Collectors: 3 pod(s) for 2 cluster(s), about $${(small.collectorUsd + big.collectorUsd).toFixed(2)} a month on Fargate (us-east-1). More replicas recommended (set replicas in the clusters file): big (3).`,
     );
     const printed = formatFleetBill(fleet, estimate);
     expect(printed[0]).toBe('Monthly estimate for 2 cluster(s) (us-east-1 prices):');

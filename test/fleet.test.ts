@@ -103,6 +103,7 @@ describe('synthesizeFleet', () => {
       AWS_REGION: 'eu-west-1',
       COLLECTOR_ROLE_ARN: ROLE_ARN,
       ADOT_VERSION: 'v0.45.0',
+      SAMPLE_APP: 'true',
     };
     const single = freshDir();
     buildApp(settingsFromEnvironment(env), single).synth();

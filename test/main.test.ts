@@ -21,6 +21,8 @@ const ENV = {
   AWS_REGION: 'eu-west-1',
   COLLECTOR_ROLE_ARN: ROLE_ARN,
 };
+/** A real cluster that also runs the sample application. */
+const SAMPLE = { ...ENV, SAMPLE_APP: 'true' };
 
 describe('settingsFromEnvironment', () => {
   test('with no variable set, the demo configuration', () => {
@@ -77,27 +79,40 @@ describe('the app', () => {
         .map((f) => [f, readFileSync(join(dir, f), 'utf8')]),
     );
 
+  test('a real cluster runs the sample only with SAMPLE_APP=true; the demo runs it', () => {
+    const kinds = (dir: string) =>
+      readManifests(dir).flatMap(({ objects }) => objects.map((o: any) => o.metadata.namespace ?? o.metadata.name));
+    const real = synthTo(ENV);
+    expect(Object.keys(files(real))).toStrictEqual(['fargate-container-insights.k8s.yaml']);
+    expect(kinds(real)).not.toContain('golang');
+    // Without the sample, no application metrics unless asked for.
+    expect(settingsFromEnvironment(ENV).cluster.applicationMetrics).toBeUndefined();
+    expect(Object.keys(files(synthTo(SAMPLE)))).toContain('sample-go-webapp.k8s.yaml');
+    expect(settingsFromEnvironment({}).cluster.sampleApp).toBe(true);
+    expect(settingsFromEnvironment({ SAMPLE_APP: 'false' }).cluster.sampleApp).toBe(false);
+  });
+
   test.each([
     ['the demo', {}],
     ['application metrics in the sample namespace', { APPLICATION_METRICS_NAMESPACES: 'golang' }],
     ['operator mode, Fargate logging', { COLLECTOR_MODE: 'operator', FARGATE_LOGGING: 'true' }],
   ])('%s: kubectl apply -f applies it in one pass, each Namespace before the objects in it', (_, env) => {
-    expect(applyOrderProblems(synthTo({ ...ENV, ...env }))).toStrictEqual([]);
+    expect(applyOrderProblems(synthTo({ ...SAMPLE, ...env }))).toStrictEqual([]);
   });
 
   test('a chart with objects in another chart’s namespace comes after it: numbered files', () => {
-    expect(Object.keys(files(synthTo({ ...ENV, APPLICATION_METRICS_NAMESPACES: 'golang' })))).toStrictEqual([
+    expect(Object.keys(files(synthTo({ ...SAMPLE, APPLICATION_METRICS_NAMESPACES: 'golang' })))).toStrictEqual([
       '0000-sample-go-webapp.k8s.yaml',
       '0001-fargate-container-insights.k8s.yaml',
     ]);
-    expect(Object.keys(files(synthTo(ENV)))).toStrictEqual([
+    expect(Object.keys(files(synthTo(SAMPLE)))).toStrictEqual([
       'fargate-container-insights.k8s.yaml',
       'sample-go-webapp.k8s.yaml',
     ]);
   });
 
   test('writes one file per chart, every object valid against the Kubernetes schema', () => {
-    const manifests = readManifests(synthTo(ENV));
+    const manifests = readManifests(synthTo(SAMPLE));
     expect(manifests.map((m) => m.file)).toStrictEqual([
       'fargate-container-insights.k8s.yaml',
       'sample-go-webapp.k8s.yaml',
@@ -106,7 +121,7 @@ describe('the app', () => {
   });
 
   test('with METRIC_PROFILE=console, the collector sends the console declarations', () => {
-    const config = readManifests(synthTo({ ...ENV, METRIC_PROFILE: 'console' }))
+    const config = readManifests(synthTo({ ...SAMPLE, METRIC_PROFILE: 'console' }))
       .flatMap((m) => m.objects)
       .find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'adot-collector-config');
     const data = (config?.data ?? {}) as Record<string, string>;
@@ -117,7 +132,7 @@ describe('the app', () => {
   });
 
   test('with COLLECTOR_MODE=operator and FARGATE_LOGGING=true, emits the custom resource and the logging ConfigMap', () => {
-    const manifests = readManifests(synthTo({ ...ENV, COLLECTOR_MODE: 'operator', FARGATE_LOGGING: 'true' }));
+    const manifests = readManifests(synthTo({ ...SAMPLE, COLLECTOR_MODE: 'operator', FARGATE_LOGGING: 'true' }));
     expect(manifests.map((m) => m.file)).toStrictEqual([
       'fargate-container-insights.k8s.yaml',
       'fargate-logging.k8s.yaml',
@@ -136,7 +151,7 @@ describe('the app', () => {
   test('derives the prerequisites from the same constructs', () => {
     const { prerequisites } = buildCluster(
       settingsFromEnvironment({
-        ...ENV,
+        ...SAMPLE,
         FARGATE_LOGGING: 'true',
         OIDC_ISSUER: 'https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF',
       }),
@@ -147,10 +162,13 @@ describe('the app', () => {
     ]);
     expect(prerequisites.collectorRole.AssumeRolePolicyDocument).toBeDefined();
     expect(prerequisites.loggingPolicy).toBeDefined();
+    // Without the sample, no Fargate profile for its namespace.
+    const real = buildCluster(settingsFromEnvironment(ENV)).prerequisites;
+    expect(real.eksctl.fargateProfiles.map((p) => p.name)).toStrictEqual(['fargate-container-insights']);
   });
 
   test("FARGATE_LOG_RETENTION_DAYS sets the container logs' retention, and lets the pod execution role set it", () => {
-    const env = { ...ENV, FARGATE_LOGGING: 'true', FARGATE_LOG_RETENTION_DAYS: '30' };
+    const env = { ...SAMPLE, FARGATE_LOGGING: 'true', FARGATE_LOG_RETENTION_DAYS: '30' };
     const logging = readManifests(synthTo(env)).find((m) => m.file === 'fargate-logging.k8s.yaml');
     const configMap = logging?.objects.find((o) => o.kind === 'ConfigMap');
     expect(((configMap?.data ?? {}) as Record<string, string>)['output.conf']).toMatch(/log_retention_days\s+30\n/);
@@ -158,18 +176,18 @@ describe('the app', () => {
     expect(JSON.stringify(prerequisites.loggingPolicy)).toContain('logs:PutRetentionPolicy');
   });
 
-  test("REPLICAS runs that many collectors, so EXPECTED_PODS past one replica's reach is accepted", () => {
-    const env = { ...ENV, REPLICAS: '3', EXPECTED_PODS: '2500' };
+  test("COLLECTOR_REPLICAS runs that many collectors, so EXPECTED_PODS past one replica's reach is accepted", () => {
+    const env = { ...SAMPLE, COLLECTOR_REPLICAS: '3', EXPECTED_PODS: '2500' };
     const collector = readManifests(synthTo(env))
       .flatMap((m) => m.objects)
       .find((o) => o.kind === 'StatefulSet');
     expect((collector?.spec as { replicas?: number } | undefined)?.replicas).toBe(3);
-    expect(() => settingsFromEnvironment({ ...ENV, EXPECTED_PODS: '2500' })).not.toThrow();
+    expect(() => settingsFromEnvironment({ ...SAMPLE, EXPECTED_PODS: '2500' })).not.toThrow();
     expect(buildCluster(settingsFromEnvironment(env)).collector.sizing.recommendedReplicas).toBe(3);
   });
 
   test('two synths are byte-identical', () => {
-    expect(files(synthTo(ENV))).toStrictEqual(files(synthTo(ENV)));
+    expect(files(synthTo(SAMPLE))).toStrictEqual(files(synthTo(SAMPLE)));
   });
 
   test('the committed dist/ is what the app synthesizes now, with the settings it was synthesized with (run `npm run synth` after a change)', () => {
@@ -185,7 +203,7 @@ describe('the app', () => {
 
 describe('the estimate the app prints', () => {
   const bill = (env: Record<string, string>) => {
-    const settings = settingsFromEnvironment({ ...ENV, ...env });
+    const settings = settingsFromEnvironment({ ...SAMPLE, ...env });
     return estimateLines(settings, buildCluster(settings, '/nonexistent'));
   };
   const total = (lines: string[]) => Number(lines.find((l) => / in all/.test(l))?.match(/\$([\d.]+)/)?.[1]);
@@ -197,7 +215,7 @@ describe('the estimate the app prints', () => {
     ['OTLP alone', { METRICS_DESTINATION: 'otlp' }],
     ['both destinations, the console profile', { METRICS_DESTINATION: 'both', METRIC_PROFILE: 'console' }],
     ['no application metrics', { APPLICATION_METRICS: 'none' }],
-    ['2,500 pods', { EXPECTED_PODS: '2500', REPLICAS: '3' }],
+    ['2,500 pods', { EXPECTED_PODS: '2500', COLLECTOR_REPLICAS: '3' }],
   ])('%s: a total, and it is every priced line added up, the application metrics included', (_, env) => {
     const lines = bill(env);
     const priced = amounts(lines.filter((l) => !l.includes('  -  ')));
@@ -219,7 +237,7 @@ describe('the estimate the app prints', () => {
   });
 
   test('the advice to add replicas, with the variable that does it', () => {
-    expect(bill({ EXPECTED_PODS: '2500' })).toContain('Above 1000 pods per replica: set REPLICAS to 3.');
-    expect(bill({ EXPECTED_PODS: '2500', REPLICAS: '3' }).join('\n')).not.toContain('REPLICAS');
+    expect(bill({ EXPECTED_PODS: '2500' })).toContain('Above 1000 pods per replica: set COLLECTOR_REPLICAS to 3.');
+    expect(bill({ EXPECTED_PODS: '2500', COLLECTOR_REPLICAS: '3' }).join('\n')).not.toContain('COLLECTOR_REPLICAS');
   });
 });

@@ -115,14 +115,17 @@ describe('npm run synth', () => {
     expect(run.stderr).toContain(
       '  $266.40  Container Insights custom metrics: 8 metrics per cluster × 1 + 8 per namespace × 10 + 8 per pod × 100 = 888 custom metrics.\n',
     );
+    // A real cluster without SAMPLE_APP: no sample application, no golang namespace.
     expect(Object.keys(snapshot())).toStrictEqual([
       '.cdk8s-fargate-container-insights',
       'fargate-container-insights.k8s.yaml',
-      'sample-go-webapp.k8s.yaml',
     ]);
-    expect(readFileSync(join(scratch, 'dist', 'fargate-container-insights.k8s.yaml'), 'utf8')).toContain(
-      'ClusterName=prod-eu',
-    );
+    const manifest = readFileSync(join(scratch, 'dist', 'fargate-container-insights.k8s.yaml'), 'utf8');
+    expect(manifest).toContain('ClusterName=prod-eu');
+    expect(manifest).not.toContain('golang');
+    expect(readFileSync(join(scratch, 'prerequisites', 'eksctl-cluster-config.yaml'), 'utf8')).not.toContain('golang');
+    expect(npmRun('synth', { ...prod, SAMPLE_APP: 'true' }).status).toBe(0);
+    expect(Object.keys(snapshot())).toContain('sample-go-webapp.k8s.yaml');
   });
 
   test('refuses a dist/ holding a file it did not write, naming it, and leaves every file byte-identical', () => {
@@ -177,7 +180,7 @@ describe('npm run check', () => {
     const before = snapshot();
     const run = npmRun('check', PROD);
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toContain('dist/ is up to date (2 files), and prerequisites/ (2 files).');
+    expect(run.stdout).toContain('dist/ is up to date (1 file), and prerequisites/ (2 files).');
     expect(snapshot()).toStrictEqual(before);
     expect(readdirSync(scratch).filter((f) => f.startsWith('.synth-'))).toStrictEqual([]);
   });
@@ -189,7 +192,7 @@ describe('npm run check', () => {
     );
     const run = npmRun('check', {});
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toContain('dist/ is up to date (2 files), and prerequisites/ (2 files).');
+    expect(run.stdout).toContain('dist/ is up to date (1 file), and prerequisites/ (2 files).');
     // A user who committed their own cluster's dist/ runs npm test with nothing set: the drift test passes.
     const drift = spawnSync('npx', ['vitest', 'run', 'test/main.test.ts', '-t', 'committed dist'], {
       cwd: scratch,

@@ -34,7 +34,7 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** What the app synthesizes, and for what cluster size it estimates the bill. */
 export interface AppSettings {
-  /** The cluster, as a clusters file would give it, with the sample application. */
+  /** The cluster, as a clusters file would give it; with the sample application in the demo or with `SAMPLE_APP=true`. */
   readonly cluster: FleetCluster;
   /** Namespaces and pods to estimate the bill for (`EXPECTED_NAMESPACES`, `EXPECTED_PODS`). */
   readonly expected: {
@@ -149,10 +149,12 @@ export function settingsFromEnvironment(env: Environment): AppSettings {
       `Invalid ${variableOf(key)} with ${otherName}=${String(other)}: ${requirement.why}. Set ${otherName}=${requirement.values.map(String).join(' or ')}, or unset ${variableOf(key)}.`,
     );
   }
-  const applicationMetrics = applicationMetricsFromEnvironment(env);
+  // The demo shows metrics flowing, so it runs the sample; a real cluster runs it only when asked.
+  const sampleApp = (values.sampleApp as boolean | undefined) ?? demo;
+  const applicationMetrics = applicationMetricsFromEnvironment(env, sampleApp);
   const cluster = {
     ...values,
-    sampleApp: true,
+    sampleApp,
     ...(applicationMetrics === undefined ? {} : { applicationMetrics }),
   } as FleetCluster;
   const resolved = resolveCluster(cluster);
@@ -208,13 +210,13 @@ const APPLICATION_METRICS_FORM =
   'none, or a comma-separated list of destinations: cloudwatch, managed-prometheus (the latter with AMP_REMOTE_WRITE_URL)';
 
 /**
- * The sample application's metrics from `APPLICATION_METRICS` (default
- * `cloudwatch`: the sample's declared metrics to CloudWatch),
- * `AMP_REMOTE_WRITE_URL` and `APPLICATION_METRICS_NAMESPACES` (default:
- * every namespace).
+ * The sample application's metrics from `APPLICATION_METRICS` (default, with
+ * the sample: `cloudwatch`, the sample's declared metrics to CloudWatch;
+ * without it: `none`), `AMP_REMOTE_WRITE_URL` and
+ * `APPLICATION_METRICS_NAMESPACES` (default: every namespace).
  */
-function applicationMetricsFromEnvironment(env: Environment): ApplicationMetrics | undefined {
-  const text = env.APPLICATION_METRICS ?? 'cloudwatch';
+function applicationMetricsFromEnvironment(env: Environment, sampleApp: boolean): ApplicationMetrics | undefined {
+  const text = env.APPLICATION_METRICS ?? (sampleApp ? 'cloudwatch' : 'none');
   const url = env.AMP_REMOTE_WRITE_URL;
   const namespaces = env.APPLICATION_METRICS_NAMESPACES;
   if (text === 'none') {
@@ -224,6 +226,11 @@ function applicationMetricsFromEnvironment(env: Environment): ApplicationMetrics
         : namespaces !== undefined
           ? 'APPLICATION_METRICS_NAMESPACES'
           : undefined;
+    if (stray !== undefined && env.APPLICATION_METRICS === undefined) {
+      throw new ValidationError(
+        `Invalid ${stray} with APPLICATION_METRICS unset and no SAMPLE_APP=true: application metrics are off (APPLICATION_METRICS defaults to none without the sample). Set APPLICATION_METRICS to a destination, or unset ${stray}.`,
+      );
+    }
     if (stray !== undefined) {
       throw new ValidationError(
         `Invalid ${stray} with APPLICATION_METRICS=none: set a destination in APPLICATION_METRICS, or unset ${stray}.`,

@@ -1,6 +1,13 @@
 import { App } from 'cdk8s';
 import { ValidationError } from '../core/errors';
-import { estimateCluster, formatBill, replicasAdvice, sampleScrapedPods } from '../fleet/cluster-estimate';
+import {
+  estimateCluster,
+  fargateLoggingCost,
+  formatBill,
+  replicasAdvice,
+  sampleCost,
+  sampleScrapedPods,
+} from '../fleet/cluster-estimate';
 import {
   addClusterCharts,
   type ClusterConstructs,
@@ -11,6 +18,7 @@ import {
   synthesizeFleet,
 } from '../fleet/fleet';
 import { readFleetFile } from '../fleet/fleet-file';
+import type { FargateLogging } from '../logging/fargate-logging';
 import { type ClusterPrerequisites, writePrerequisites } from '../prerequisites/prerequisites';
 import type { SampleGoWebapp } from '../sample/sample-go-webapp';
 import { APP_VARIABLES, type AppSettings, type Environment, settingsFromEnvironment } from './app-settings';
@@ -33,17 +41,24 @@ export interface AppCluster {
   readonly prerequisites: ClusterPrerequisites;
   /** The collector. */
   readonly collector: ClusterConstructs['collector'];
-  /** The sample application. */
-  readonly sampleApp: SampleGoWebapp;
+  /** The sample application, in the demo or with `SAMPLE_APP=true`. */
+  readonly sampleApp?: SampleGoWebapp;
+  /** The Fargate logging, with `FARGATE_LOGGING=true`. */
+  readonly logging?: FargateLogging;
 }
 
 /** Builds the single-cluster app, with the cluster's prerequisites derived from its constructs. */
 export function buildCluster(settings: AppSettings, outdir?: string): AppCluster {
   const app = new App(outdir === undefined ? {} : { outdir });
   const constructs = addClusterCharts(app, settings.cluster);
-  const { collector, sampleApp } = constructs;
-  if (sampleApp === undefined) throw new Error('the app always deploys the sample application');
-  return { app, prerequisites: prerequisitesOf(constructs, settings.cluster), collector, sampleApp };
+  const { collector, sampleApp, logging } = constructs;
+  return {
+    app,
+    prerequisites: prerequisitesOf(constructs, settings.cluster),
+    collector,
+    ...(sampleApp === undefined ? {} : { sampleApp }),
+    ...(logging === undefined ? {} : { logging }),
+  };
 }
 
 /** {@link buildCluster}'s app alone. */
@@ -57,15 +72,20 @@ export function buildApp(settings: AppSettings, outdir?: string): App {
  * assumes; the sample application is the one scraped workload.
  */
 export function estimateLines(settings: AppSettings, built: AppCluster): string[] {
-  const { collector, sampleApp } = built;
+  const { collector, sampleApp, logging } = built;
   const { pods, namespaces, defaulted } = settings.expected;
-  const bill = estimateCluster(collector._configOptions, collector.sizing, {
-    pods,
-    namespaces,
-    ...(sampleApp.replicas > 0 ? { scrapedPods: sampleScrapedPods(sampleApp.replicas) } : {}),
-  });
+  const sample = sampleApp !== undefined && sampleApp.replicas > 0 ? sampleApp : undefined;
+  const bill = estimateCluster(
+    collector._configOptions,
+    collector.sizing,
+    { pods, namespaces, ...(sample === undefined ? {} : { scrapedPods: sampleScrapedPods(sample.replicas) }) },
+    [
+      ...(sample === undefined ? [] : [sampleCost(sample.replicas, sample.fargateSize)]),
+      ...(logging === undefined ? [] : [fargateLoggingCost(logging.logGroupName)]),
+    ],
+  );
   const title = `Monthly estimate for cluster "${collector.clusterName}", ${pods} pods in ${namespaces} namespaces (us-east-1 prices):`;
-  const advice = replicasAdvice(bill.sizing, 'REPLICAS');
+  const advice = replicasAdvice(bill.sizing, 'COLLECTOR_REPLICAS');
   return [
     ...formatBill(title, bill.lines),
     ...(advice === undefined ? [] : [advice]),

@@ -1,6 +1,8 @@
 import { enabledPipelines } from '../config/collector-config';
+import { CLOUDWATCH_LOGS_PRICES_US_EAST_1 } from '../config/cost-estimate';
 import type { ClusterLoad, CollectorConfigOptions, CostLine, ScrapedPods } from '../config/pipelines/pipeline';
 import { type CollectorSizing, MAX_NODES_PER_REPLICA } from '../fargate/collector-sizing';
+import { type FargatePodSize, fargateMonthlyCost } from '../fargate/fargate-size';
 
 /**
  * What a cluster's Container Insights cost a month, line by line: each
@@ -15,7 +17,7 @@ export interface ClusterBill {
   readonly sizing: CollectorSizing;
   /** What the load is. */
   readonly load: ClusterLoad;
-  /** Each enabled pipeline's lines, in `PIPELINES` order, then the collector's. */
+  /** Each enabled pipeline's lines, in `PIPELINES` order, then the collector's, then the other workloads'. */
   readonly lines: CostLine[];
   /** What the priced lines add up to, in US dollars a month. */
   readonly totalUsd: number;
@@ -35,15 +37,41 @@ function collectorCost(sizing: CollectorSizing): CostLine {
 
 const sum = (lines: readonly CostLine[]): number => lines.reduce((total, line) => total + line.monthlyUsd, 0);
 
-/** A cluster's bill, from its collector's options and sizing and its load. */
+/** What the sample application's pods cost on Fargate. */
+export function sampleCost(replicas: number, size: FargatePodSize): CostLine {
+  return {
+    item: 'sample application',
+    monthlyUsd: replicas * fargateMonthlyCost(size),
+    basis: `${replicas} × ${size.vcpu} vCPU ${size.memoryGiB} GB on Fargate`,
+    usage: { amount: replicas, unit: 'Fargate pods' },
+  };
+}
+
+/** What Fargate's log router sends: priced per GB, of a volume only the workloads know. */
+export function fargateLoggingCost(logGroupName: string): CostLine {
+  return {
+    item: 'Fargate container logs',
+    monthlyUsd: 0,
+    notPriced: `CloudWatch Logs bills $${CLOUDWATCH_LOGS_PRICES_US_EAST_1.ingestionPerGb.toFixed(2)} per GB ingested, and how much your pods write is theirs to say`,
+    basis: `every Fargate pod's stdout and stderr, to ${logGroupName}`,
+  };
+}
+
+/**
+ * A cluster's bill, from its collector's options and sizing and its load;
+ * `workloads` are the lines of what else the output runs (the sample
+ * application), after the collector's.
+ */
 export function estimateCluster(
   options: CollectorConfigOptions,
   sizing: CollectorSizing,
   load: ClusterLoad,
+  workloads: readonly CostLine[] = [],
 ): ClusterBill {
   const lines = [
     ...enabledPipelines(options).flatMap((pipeline) => pipeline.cost(options, load)),
     collectorCost(sizing),
+    ...workloads,
   ];
   return { sizing, load, lines, totalUsd: sum(lines) };
 }
@@ -85,10 +113,14 @@ export function formatBill(title: string, lines: readonly CostLine[]): string[] 
 /** A usage amount for a person: whole numbers as they are, others to one decimal. */
 const amountText = (amount: number): string => (Number.isInteger(amount) ? String(amount) : amount.toFixed(1));
 
+/** The items of what the output runs besides the pipelines, in the order a bill lists them, last. */
+const WORKLOAD_ITEMS = ['collector', 'sample application', 'Fargate container logs'];
+
 /**
  * The lines of a fleet: the clusters' lines of each item added up (the
- * priced and the unpriced apart), in the order the items first appear, with
- * how many clusters have each and what they use in all; the collectors last.
+ * priced and the unpriced apart), the pipelines' in the order they first
+ * appear, then the workloads' as a cluster's bill lists them, with how many
+ * clusters have each and what they use in all.
  */
 export function fleetLines(bills: readonly ClusterBill[]): CostLine[] {
   const items = new Map<string, CostLine[]>();
@@ -96,10 +128,9 @@ export function fleetLines(bills: readonly ClusterBill[]): CostLine[] {
     const key = `${line.item}\n${line.notPriced ?? ''}`;
     items.set(key, [...(items.get(key) ?? []), line]);
   }
-  const collectorKey = 'collector\n';
-  const collector = items.get(collectorKey);
-  items.delete(collectorKey);
-  return [...items.values(), ...(collector ? [collector] : [])].map((lines) => {
+  const rank = (lines: readonly CostLine[]) => WORKLOAD_ITEMS.indexOf(lines[0]?.item ?? '');
+  const groups = [...items.values()].sort((a, b) => rank(a) - rank(b));
+  return groups.map((lines) => {
     const [first] = lines as [CostLine, ...CostLine[]];
     const used = lines.every((line) => line.usage?.unit === first.usage?.unit) ? first.usage : undefined;
     const amount = lines.reduce((total, line) => total + (line.usage?.amount ?? 0), 0);

@@ -138,7 +138,7 @@ export const CLUSTER_SETTINGS = {
       check: (input: string, value: number) => validateInteger(input, value, 1, MAX_REPLICAS),
       schema: { minimum: 1, maximum: MAX_REPLICAS },
     },
-    { default: 1, env: 'REPLICAS' },
+    { default: 1, env: 'COLLECTOR_REPLICAS' },
   ),
   fargateNodesOnly: defaulted<boolean>(
     { type: 'boolean', description: 'Scrape only Fargate nodes.' },
@@ -146,7 +146,7 @@ export const CLUSTER_SETTINGS = {
   ),
   sampleApp: defaulted<boolean>(
     { type: 'boolean', description: 'Also deploy the sample Go web application.' },
-    { default: false },
+    { default: false, env: 'SAMPLE_APP' },
   ),
   collectorMode: defaulted<CollectorMode>(
     oneOf(

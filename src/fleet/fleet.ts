@@ -16,10 +16,18 @@ import type { CostLine } from '../config/pipelines/pipeline';
 import { ValidationError } from '../core/errors';
 import { orderNamespacesFirst } from '../core/namespace-order';
 import { FileBatch, writeFoldersSafely } from '../core/output';
-import { FargateLogging } from '../logging/fargate-logging';
+import { applicationLogGroupName, FargateLogging } from '../logging/fargate-logging';
 import { type ClusterPrerequisites, clusterPrerequisites, queuePrerequisites } from '../prerequisites/prerequisites';
-import { DEFAULT_SAMPLE_REPLICAS, SampleGoWebapp } from '../sample/sample-go-webapp';
-import { type ClusterBill, estimateCluster, fleetLines, formatBill, sampleScrapedPods } from './cluster-estimate';
+import { DEFAULT_SAMPLE_FARGATE_SIZE, DEFAULT_SAMPLE_REPLICAS, SampleGoWebapp } from '../sample/sample-go-webapp';
+import {
+  type ClusterBill,
+  estimateCluster,
+  fargateLoggingCost,
+  fleetLines,
+  formatBill,
+  sampleCost,
+  sampleScrapedPods,
+} from './cluster-estimate';
 import { type FleetCluster, resolveCluster } from './cluster-settings';
 import { type Fleet, validateFleet } from './fleet-spec';
 import {
@@ -321,11 +329,19 @@ export function estimateFleetCluster(cluster: FleetCluster): ClusterBill {
   const resolved = resolveCluster(cluster);
   const { configOptions, sizing } = resolveCollectorProps(clusterProps(cluster));
   const pods = resolved.expectedPods;
-  return estimateCluster(configOptions, sizing, {
-    pods,
-    namespaces: defaultExpectedNamespaces(pods),
-    ...(resolved.sampleApp ? { scrapedPods: sampleScrapedPods(DEFAULT_SAMPLE_REPLICAS) } : {}),
-  });
+  return estimateCluster(
+    configOptions,
+    sizing,
+    {
+      pods,
+      namespaces: defaultExpectedNamespaces(pods),
+      ...(resolved.sampleApp ? { scrapedPods: sampleScrapedPods(DEFAULT_SAMPLE_REPLICAS) } : {}),
+    },
+    [
+      ...(resolved.sampleApp ? [sampleCost(DEFAULT_SAMPLE_REPLICAS, DEFAULT_SAMPLE_FARGATE_SIZE)] : []),
+      ...(resolved.fargateLogging ? [fargateLoggingCost(applicationLogGroupName(resolved.name))] : []),
+    ],
+  );
 }
 
 /** Sizes every cluster's collector and estimates its bill, and adds them up. */
@@ -351,7 +367,7 @@ export function estimateFleet(fleet: Fleet): FleetEstimate {
 export function formatFleetCollectors(fleet: Fleet, estimate: FleetEstimate): string {
   const more = estimate.needMoreReplicas.map((c) => `${c.name} (${c.replicas})`).join(', ');
   const collectorUsd = estimate.clusters.reduce((total, bill) => total + bill.sizing.monthlyUsd, 0);
-  return `Collectors: ${estimate.pods} pod(s) for ${fleet.clusters.length} cluster(s), about $${collectorUsd.toFixed(2)} a month on Fargate (us-east-1).${more === '' ? '' : ` More replicas recommended: ${more}.`}`;
+  return `Collectors: ${estimate.pods} pod(s) for ${fleet.clusters.length} cluster(s), about $${collectorUsd.toFixed(2)} a month on Fargate (us-east-1).${more === '' ? '' : ` More replicas recommended (set replicas in the clusters file): ${more}.`}`;
 }
 
 /** Lines for a person: the fleet's monthly bill, item by item, and its total. */

@@ -18,6 +18,11 @@ import {
 } from './fluent-bit';
 
 /** The namespace and ConfigMap Fargate's log router reads; the names are fixed by EKS. */
+/** The log group Fargate's container logs go to unless told otherwise, as Container Insights names it. */
+export function applicationLogGroupName(clusterName: string): string {
+  return `/aws/containerinsights/${clusterName}/application`;
+}
+
 export const FARGATE_LOGGING_NAMES = {
   /** The namespace Fargate reads its logging configuration from. */
   namespace: 'aws-observability',
@@ -169,7 +174,7 @@ export class FargateLogging extends Construct {
     validateProps('props', props);
     const clusterName = validateClusterName('clusterName', props.clusterName);
     this.region = validateRegion('region', props.region);
-    this.logGroupName = props.logGroupName ?? `/aws/containerinsights/${clusterName}/application`;
+    this.logGroupName = props.logGroupName ?? applicationLogGroupName(clusterName);
     if (typeof this.logGroupName !== 'string' || !LOG_GROUP_NAME.test(this.logGroupName)) {
       invalid(
         'logGroupName',

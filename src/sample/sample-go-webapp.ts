@@ -37,6 +37,12 @@ const DEFAULT_RESOURCES: kplus.ContainerResources = {
   memory: { request: Size.mebibytes(256), limit: Size.mebibytes(256) },
 };
 
+/** What Fargate provisions for each pod with the default resources: 0.25 vCPU 0.5 GB. */
+export const DEFAULT_SAMPLE_FARGATE_SIZE: FargatePodSize = validateFargateFit(
+  'resources',
+  containerRequests(DEFAULT_RESOURCES),
+);
+
 /** Properties of a {@link SampleGoWebapp}. */
 export interface SampleGoWebappProps {
   /**

@@ -27,6 +27,7 @@ const VALUES: Readonly<Record<string, readonly string[]>> = {
   COLLECTOR_MODE: ['manifests', 'operator', 'helm'],
   OPERATOR_VERSION: ['v0.102.0', 'v0.90.0', 'x'],
   METRIC_PROFILE: ['reference', 'console', 'all'],
+  SAMPLE_APP: ['true', 'false', 'on'],
   FARGATE_LOGGING: ['true', 'false', 'yes'],
   FARGATE_LOG_RETENTION_DAYS: ['30', '2', '1096'],
   OIDC_ISSUER: [
@@ -38,7 +39,7 @@ const VALUES: Readonly<Record<string, readonly string[]>> = {
   PERFORMANCE_LOG_GROUP_TAGS: ['{"team":"platform"}', '{}', '[]', '{"a::b":"x"}', '{"constructor":"x"}', 'nope'],
   EXPECTED_NAMESPACES: ['1', '10', '50', '0', 'x'],
   EXPECTED_PODS: ['1', '20', '100', '2500', '1000000', '2000000', '1.5', 'Infinity'],
-  REPLICAS: ['1', '3', '100', '0', '101', 'two'],
+  COLLECTOR_REPLICAS: ['1', '3', '100', '0', '101', 'two'],
   APPLICATION_METRICS: ['cloudwatch', 'none', 'managed-prometheus', 'cloudwatch,managed-prometheus', 'loki', ''],
   APPLICATION_METRICS_NAMESPACES: ['golang', 'golang,golang', 'a,b', 'Bad', '', ','],
   AMP_REMOTE_WRITE_URL: [
