@@ -1,16 +1,21 @@
 import { Testing } from 'cdk8s';
+import * as fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { FargateContainerInsightsCollectorProps } from '../src/collector/collector-props';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import { FargateContainerInsightsOperatorCollector } from '../src/collector/fargate-container-insights-operator-collector';
 import { AdotVersion } from '../src/config/adot-version';
 import {
+  type ApplicationMetricDeclaration,
   type ApplicationMetrics,
   type ApplicationMetricsConfigOptions,
+  applicationMetricDescriptors,
   applicationMetricsComponents,
   resolveApplicationMetrics,
   SAMPLE_GO_WEBAPP_DECLARATIONS,
+  unitFromName,
 } from '../src/config/application-metrics';
+import { EMF_UNITS } from '../src/config/components/awsemf-exporter';
 import type { MetricsPipelineConfig } from '../src/config/components/service';
 import type { CollectorConfig } from '../src/config/config-model';
 import { applicationMetricsBasis, estimateApplicationMetrics } from '../src/config/cost-estimate';
@@ -509,5 +514,78 @@ describe('schema validation', () => {
     const objects = Testing.synth(chart);
     expect(objects.length).toBeGreaterThan(4);
     for (const object of objects) validateManifest(object);
+  });
+});
+
+describe('units', () => {
+  test.each([
+    ['http_requests_total', 'Count'],
+    ['request_duration_seconds', 'Seconds'],
+    ['gc_pause_seconds_total', 'Seconds'],
+    ['process_resident_memory_bytes', 'Bytes'],
+    ['network_receive_bytes_total', 'Bytes'],
+    ['job_latency_milliseconds', 'Milliseconds'],
+    ['disk_used_percent', 'Percent'],
+    ['go_goroutines', undefined],
+    ['queue_depth', undefined],
+    // Only a suffix says a unit: `_seconds_` inside a name does not.
+    ['time_seconds_budget', undefined],
+  ])('%s: %s, from its name', (metric, unit) => {
+    expect(unitFromName(metric)).toBe(unit);
+  });
+
+  test("the sample's metrics reach CloudWatch with their units: a name's unit fills in a missing one", () => {
+    const exporter = configWith({ cloudWatch: { declarations: SAMPLE_GO_WEBAPP_DECLARATIONS } }).exporters[
+      'awsemf/application'
+    ];
+    expect(exporter?.metric_descriptors).toStrictEqual([
+      { metric_name: 'http_requests_total', unit: 'Count', overwrite: false },
+      { metric_name: 'process_resident_memory_bytes', unit: 'Bytes', overwrite: false },
+    ]);
+  });
+
+  test("a declaration's unit wins over the name's and over the metric's own", () => {
+    const declarations = [
+      {
+        metrics: ['http_requests_total', 'queue_depth'],
+        dimensionSets: [['ClusterName']],
+        units: { http_requests_total: 'Count/Second', queue_depth: 'Count' },
+      },
+    ];
+    expect(applicationMetricDescriptors(declarations)).toStrictEqual([
+      { metric_name: 'http_requests_total', unit: 'Count/Second', overwrite: true },
+      { metric_name: 'queue_depth', unit: 'Count', overwrite: true },
+    ]);
+  });
+
+  test('every unit a descriptor carries is one awsemf accepts, for any declared name', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z_][a-z0-9_]{0,40}$/), (metric) => {
+        const [descriptor] = applicationMetricDescriptors([{ metrics: [metric], dimensionSets: [['ClusterName']] }]);
+        if (descriptor !== undefined) expect(EMF_UNITS).toContain(descriptor.unit);
+      }),
+      { seed: 20261201, numRuns: 500 },
+    );
+  });
+
+  test.each<[string, unknown, string]>([
+    [
+      'a unit of an undeclared metric',
+      { other_total: 'Count' },
+      'Invalid applicationMetrics.cloudWatch.declarations[0].units key "other_total": expected one of the declaration\'s metrics (http_requests_total, request_duration_seconds).',
+    ],
+    [
+      'a unit awsemf does not accept',
+      { http_requests_total: 'requests' },
+      'Invalid applicationMetrics.cloudWatch.declarations[0].units.http_requests_total "requests": expected a CloudWatch unit awsemf accepts: Seconds,',
+    ],
+    [
+      'units that are not an object',
+      ['Count'],
+      'Invalid applicationMetrics.cloudWatch.declarations[0].units ["Count"]: expected an object of CloudWatch units by metric name',
+    ],
+  ])('%s is refused by name', (_, units, message) => {
+    const declaration = { ...DECLARATIONS.declarations[0], units } as ApplicationMetricDeclaration;
+    expect(() => resolved({ cloudWatch: { declarations: [declaration] } })).toThrow(message);
   });
 });

@@ -1,5 +1,6 @@
 import { invalidInput, ValidationError } from '../core/errors';
 import { duplicatesOf, MAX_DIMENSIONS, validateDnsLabel, validateRegion } from '../core/validation';
+import { EMF_UNITS, type MetricDescriptorConfig } from './components/awsemf-exporter';
 
 /**
  * Application metrics: the Prometheus metrics of pods annotated
@@ -27,6 +28,17 @@ export interface ApplicationMetricDeclaration {
    * A metric is sent in a set only when it carries every label of the set.
    */
   readonly dimensionSets: string[][];
+  /**
+   * CloudWatch units of some of the metrics, by metric name: one of the
+   * units awsemf accepts (`Seconds`, `Bytes`, `Count`, `Percent`,
+   * `Bytes/Second`, ..., `None`). A unit given here replaces any the metric
+   * carries.
+   *
+   * @default - the unit the name's suffix says, by the Prometheus naming
+   * conventions (`_seconds` Seconds, `_bytes` Bytes, `_total` Count, with or
+   * without `_total` after a unit); none for other names
+   */
+  readonly units?: { [metric: string]: string };
 }
 
 /** Application metrics to CloudWatch, through Embedded Metric Format logs. */
@@ -232,7 +244,7 @@ export function validateApplicationDeclarations(
     if (typeof declaration !== 'object' || declaration === null) {
       invalidInput(at, declaration, 'a declaration { metrics: [...], dimensionSets: [[...]] }');
     }
-    refuseUnknownFields(at, declaration, ['metrics', 'dimensionSets']);
+    refuseUnknownFields(at, declaration, ['metrics', 'dimensionSets', 'units']);
     const { metrics, dimensionSets } = declaration;
     if (!Array.isArray(metrics) || metrics.length === 0) {
       invalidInput(`${at}.metrics`, metrics, 'at least one metric name');
@@ -269,8 +281,64 @@ export function validateApplicationDeclarations(
         );
       }
     }
+    validateUnits(`${at}.units`, declaration.units, metrics);
   });
   return declarations;
+}
+
+/** Checks a declaration's units: each of one of its metrics, each a unit awsemf accepts. */
+function validateUnits(input: string, units: unknown, metrics: readonly string[]): void {
+  if (units === undefined) return;
+  if (typeof units !== 'object' || units === null || Array.isArray(units)) {
+    invalidInput(input, units, 'an object of CloudWatch units by metric name, e.g. { "queue_depth": "Count" }');
+  }
+  for (const [metric, unit] of Object.entries(units)) {
+    if (!metrics.includes(metric)) {
+      invalidInput(`${input} key`, metric, `one of the declaration's metrics (${metrics.join(', ')})`);
+    }
+    if (typeof unit !== 'string' || !EMF_UNITS.includes(unit)) {
+      invalidInput(`${input}.${metric}`, unit, `a CloudWatch unit awsemf accepts: ${EMF_UNITS.join(', ')}`);
+    }
+  }
+}
+
+/**
+ * The units Prometheus metric names carry as suffixes (the naming
+ * conventions' base units), in the order they are tried: a unit before
+ * `_total` is the counter's unit, and `_total` alone counts.
+ */
+const NAME_UNITS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/_seconds(?:_total)?$/, 'Seconds'],
+  [/_milliseconds(?:_total)?$/, 'Milliseconds'],
+  [/_microseconds(?:_total)?$/, 'Microseconds'],
+  [/_bytes(?:_total)?$/, 'Bytes'],
+  [/_bits(?:_total)?$/, 'Bits'],
+  [/_percent$/, 'Percent'],
+  [/_total$/, 'Count'],
+];
+
+/** The CloudWatch unit a Prometheus metric's name says; none when its name has no unit suffix. */
+export function unitFromName(metric: string): string | undefined {
+  return NAME_UNITS.find(([suffix]) => suffix.test(metric))?.[1];
+}
+
+/**
+ * The awsemf `metric_descriptors` of the application metrics: the
+ * Prometheus text format carries no unit and the prometheus receiver infers
+ * none, so without them CloudWatch gets every metric unitless. A unit the
+ * declarations give replaces the metric's own (`overwrite`); one read from
+ * the name fills in only a missing one.
+ */
+export function applicationMetricDescriptors(
+  declarations: readonly ApplicationMetricDeclaration[],
+): MetricDescriptorConfig[] {
+  return declarations.flatMap((declaration) =>
+    declaration.metrics.flatMap((metric) => {
+      const given = declaration.units?.[metric];
+      const unit = given ?? unitFromName(metric);
+      return unit === undefined ? [] : [{ metric_name: metric, unit, overwrite: given !== undefined }];
+    }),
+  );
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   resolveApplicationMetrics,
 } from '../config/application-metrics';
 import { METRIC_PROFILES, MetricProfile } from '../config/catalog/profiles';
+import { EMF_UNITS } from '../config/components/awsemf-exporter';
 import { DEFAULT_METRICS_DESTINATION, METRICS_DESTINATIONS, MetricsDestination } from '../config/otlp';
 import {
   EMF_LOG_RETENTION_DAYS,
@@ -364,6 +365,13 @@ export function applicationMetricsSchema(): Readonly<Record<string, unknown>> {
                   items: { type: 'string', pattern: METRIC_NAME.source },
                 },
                 dimensionSets: { type: 'array', minItems: 1, items: labels },
+                units: {
+                  description:
+                    "CloudWatch units by metric name. Default: the name's unit suffix (_seconds, _bytes, _total).",
+                  type: 'object',
+                  propertyNames: { pattern: METRIC_NAME.source },
+                  additionalProperties: { enum: EMF_UNITS },
+                },
               },
             },
           },

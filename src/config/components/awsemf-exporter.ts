@@ -55,6 +55,8 @@ export interface AwsEmfExporterConfig extends AwsEmfCommonConfig {
 export interface AwsEmfApplicationExporterConfig extends AwsEmfCommonConfig {
   /** Which dimension sets the exporter adds on its own: none. */
   readonly dimension_rollup_option: 'NoDimensionRollup';
+  /** The units of the declared metrics that have one (given, or read from the name). */
+  readonly metric_descriptors: readonly MetricDescriptorConfig[];
 }
 
 /**

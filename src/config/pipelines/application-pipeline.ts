@@ -2,6 +2,7 @@ import {
   APPLICATION_CLUSTER_LABEL,
   APPLICATION_LABELS,
   type ApplicationMetricsConfigOptions,
+  applicationMetricDescriptors,
   withClusterName,
 } from '../application-metrics';
 import { EnvReference } from '../components/env-reference';
@@ -169,6 +170,7 @@ export function applicationSection(
               resource_to_telemetry_conversion: { enabled: true },
               dimension_rollup_option: 'NoDimensionRollup',
               metric_declarations: metricDeclarations(cloudWatch.declarations),
+              metric_descriptors: applicationMetricDescriptors(cloudWatch.declarations),
             },
           }
         : {}),
