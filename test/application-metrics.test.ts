@@ -396,7 +396,6 @@ describe('least privilege', () => {
     const clusterRole = manifests.find((m) => m.kind === 'ClusterRole');
     expect(clusterRole?.rules).toContainEqual({
       apiGroups: [''],
-      resourceNames: [],
       resources: ['pods'],
       verbs: ['get', 'list', 'watch'],
     });

@@ -31,6 +31,18 @@ describe('FargateContainerInsightsOperatorCollector', () => {
     for (const object of objects) validateManifest(object);
   });
 
+  test("the configuration reads in the collector's own order, as the StatefulSet mode's ConfigMap does", () => {
+    const resource = only(operatorObjects(), 'OpenTelemetryCollector');
+    const configMap = only(manifestObjects(), 'ConfigMap');
+    const fileOrder = Object.keys(parse(configMap.data['adot-collector-config']));
+    expect(fileOrder).toStrictEqual(['receivers', 'processors', 'exporters', 'extensions', 'service']);
+    expect(Object.keys(resource.spec.config)).toStrictEqual(fileOrder);
+    // Processors in pipeline order too, not sorted.
+    expect(Object.keys(resource.spec.config.processors)).toStrictEqual(
+      resource.spec.config.service.pipelines.metrics.processors,
+    );
+  });
+
   test('the namespace, service account and RBAC are those of the StatefulSet mode', () => {
     const kinds = ['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding'];
     const pick = (objects: ReturnType<typeof operatorObjects>) => objects.filter((o) => kinds.includes(o.kind));

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { buildApp, buildCluster, estimateLines } from '../src/app/app';
+import { buildCluster, estimateLines, synthCluster } from '../src/app/app';
 import { APP_VARIABLES, DEMO_ENVIRONMENT, settingsFromEnvironment } from '../src/app/app-settings';
 import { CollectorMode } from '../src/collector/collector-mode';
 import { AdotVersion } from '../src/config/adot-version';
@@ -59,6 +59,25 @@ describe('settingsFromEnvironment', () => {
   // Bad values: test/bad-input.test.ts.
 });
 
+/** Where objects hold an empty list or object, but `emptyDir: {}` (an empty directory volume, meaningful). */
+function emptyValues(files: ReturnType<typeof readManifests>): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown, path: string): void => {
+    if (Array.isArray(value)) {
+      if (value.length === 0) found.push(path);
+      for (const [i, item] of value.entries()) walk(item, `${path}[${i}]`);
+    } else if (value !== null && typeof value === 'object') {
+      const entries = Object.entries(value);
+      if (entries.length === 0 && !path.endsWith('.emptyDir')) found.push(path);
+      for (const [key, item] of entries) walk(item, `${path}.${key}`);
+    }
+  };
+  for (const { file, objects } of files) {
+    for (const [i, object] of objects.entries()) walk(object, `${file}[${i}]`);
+  }
+  return found;
+}
+
 describe('the app', () => {
   const dirs: string[] = [];
   afterAll(() => {
@@ -67,7 +86,7 @@ describe('the app', () => {
   function synthTo(env: Record<string, string>): string {
     const dir = mkdtempSync(join(tmpdir(), 'app-'));
     dirs.push(dir);
-    buildApp(settingsFromEnvironment(env), dir).synth();
+    synthCluster(buildCluster(settingsFromEnvironment(env), dir));
     return dir;
   }
   const files = (dir: string) =>
@@ -98,6 +117,16 @@ describe('the app', () => {
     ['operator mode, Fargate logging', { COLLECTOR_MODE: 'operator', FARGATE_LOGGING: 'true' }],
   ])('%s: kubectl apply -f applies it in one pass, each Namespace before the objects in it', (_, env) => {
     expect(applyOrderProblems(synthTo({ ...SAMPLE, ...env }))).toStrictEqual([]);
+  });
+
+  test.each([
+    ['the demo', {}],
+    [
+      'operator mode, Fargate logging, application metrics in listed namespaces',
+      { COLLECTOR_MODE: 'operator', FARGATE_LOGGING: 'true', APPLICATION_METRICS_NAMESPACES: 'golang' },
+    ],
+  ])('%s: no empty list or object that means the default (resourceNames: [], spec: {}, ...)', (_, env) => {
+    expect(emptyValues(readManifests(synthTo({ ...SAMPLE, ...env })))).toStrictEqual([]);
   });
 
   test('a chart with objects in another chart’s namespace comes after it: numbered files', () => {

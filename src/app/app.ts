@@ -1,5 +1,7 @@
+import { writeFileSync } from 'node:fs';
 import { App } from 'cdk8s';
 import { ValidationError } from '../core/errors';
+import { appHeader, withHeader } from '../core/generated-header';
 import {
   estimateCluster,
   fargateLoggingCost,
@@ -64,6 +66,14 @@ export function buildCluster(settings: AppSettings, outdir?: string): AppCluster
 /** {@link buildCluster}'s app alone. */
 export function buildApp(settings: AppSettings, outdir?: string): App {
   return buildCluster(settings, outdir).app;
+}
+
+/** Writes the cluster's manifests into its app's output folder, each file with the generated-by header. */
+export function synthCluster(built: AppCluster): void {
+  built.app.synth();
+  for (const [path, text] of withHeader(built.app.outdir, appHeader(built.collector.clusterName))) {
+    writeFileSync(path, text);
+  }
 }
 
 /**
@@ -141,7 +151,7 @@ export async function runApp(env: Environment): Promise<void> {
       );
     }
     const built = buildCluster(settings);
-    built.app.synth();
+    synthCluster(built);
     for (const line of estimateLines(settings, built)) console.error(line);
     // `npm run synth` stages the prerequisites here; plain `cdk8s synth` writes only manifests.
     const prerequisitesDir = env.PREREQUISITES_OUTDIR;

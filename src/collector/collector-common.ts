@@ -16,6 +16,7 @@ import {
 } from '../config/otlp';
 import { APPLICATION_ROLE_NAME } from '../config/pipelines/application-pipeline';
 import type { CollectorConfigOptions, RbacRule } from '../config/pipelines/pipeline';
+import { withoutEmptyResourceNames, withoutEmptySpec } from '../core/empty-defaults';
 import { invalidInput, ValidationError } from '../core/errors';
 import {
   validateBoolean,
@@ -299,6 +300,7 @@ export function createCollectorIdentity(scope: Construct, resolved: ResolvedColl
   const namespace = new kplus.Namespace(scope, 'Namespace', {
     metadata: { name: resolved.namespaceName, labels: { ...RESTRICTED_NAMESPACE_LABELS } },
   });
+  withoutEmptySpec(namespace);
 
   const serviceAccount = new kplus.ServiceAccount(scope, 'ServiceAccount', {
     metadata: {
@@ -315,6 +317,7 @@ export function createCollectorIdentity(scope: Construct, resolved: ResolvedColl
     metadata: { name: COLLECTOR_NAMES.clusterRole },
   });
   for (const rule of rbac.clusterRules) allow(clusterRole, rule);
+  withoutEmptyResourceNames(clusterRole, rbac.clusterRules.length);
   const clusterRoleBinding = new kplus.ClusterRoleBinding(scope, 'ClusterRoleBinding', {
     metadata: { name: COLLECTOR_NAMES.clusterRoleBinding },
     role: clusterRole,

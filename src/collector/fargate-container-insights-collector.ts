@@ -8,6 +8,7 @@ import type { CollectorConfig } from '../config/config-model';
 import { SHARD_ENV } from '../config/pipelines/cadvisor-scrape';
 import type { CollectorConfigOptions } from '../config/pipelines/pipeline';
 import { renderCollectorConfig } from '../config/render';
+import { withoutExternalIps, withoutMutableFlag } from '../core/empty-defaults';
 import type { FargatePodSize } from '../fargate/fargate-size';
 import {
   annotateConfigChecksum,
@@ -105,6 +106,7 @@ export class FargateContainerInsightsCollector extends ContainerInsightsCollecto
       metadata: { ...metadata(COLLECTOR_NAMES.configMap), labels: { app: 'aws-adot', component: CONFIG_KEY } },
       data: { [CONFIG_KEY]: this.configYaml },
     });
+    withoutMutableFlag(this.configMap);
 
     // The collector's own metrics (received, refused and exported points,
     // exporter errors), for a Prometheus that watches the collector.
@@ -113,6 +115,7 @@ export class FargateContainerInsightsCollector extends ContainerInsightsCollecto
       type: kplus.ServiceType.CLUSTER_IP,
       ports: [{ name: 'metrics', port: TELEMETRY_PORT, targetPort: TELEMETRY_PORT }],
     });
+    withoutExternalIps(this.service);
     this.service.selectLabel('component', POD_LABELS.component);
 
     this.statefulSet = new kplus.StatefulSet(this, 'StatefulSet', {

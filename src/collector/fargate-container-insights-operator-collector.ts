@@ -1,4 +1,4 @@
-import type { ApiObject } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-29';
 import type { Construct } from 'constructs';
 import {
@@ -9,6 +9,7 @@ import {
   OpenTelemetryCollectorV1Beta1SpecPodDisruptionBudgetMaxUnavailable,
   OpenTelemetryCollectorV1Beta1SpecResourcesLimits,
   OpenTelemetryCollectorV1Beta1SpecUpgradeStrategy,
+  toJson_OpenTelemetryCollectorV1Beta1Spec,
 } from '../../imports/opentelemetry.io';
 import { SHARD_ENV } from '../config/pipelines/cadvisor-scrape';
 import { escapedCollectorConfig } from '../config/render';
@@ -155,9 +156,17 @@ export class FargateContainerInsightsOperatorCollector extends ContainerInsights
       ...(operator.accepts('readinessProbe') ? { readinessProbe: probe(10, 3) } : {}),
       livenessProbe: probe(30, 3),
     };
-    this.collector = new OpenTelemetryCollectorV1Beta1(this, 'Collector', {
+    // The spec as the CRD's generated types write it, in a plain ApiObject:
+    // the generated class re-sorts every key after its patches, and cdk8s
+    // sorts every object's keys, which would list the configuration's
+    // exporters first. A patch is applied after sorting, so the configuration
+    // reads receivers, processors, exporters, extensions, service, as the
+    // collector's own files and the StatefulSet mode's ConfigMap do.
+    this.collector = new ApiObject(this, 'Collector', {
+      ...OpenTelemetryCollectorV1Beta1.GVK,
       metadata: { name: OPERATOR_COLLECTOR_NAME, namespace: resolved.namespaceName, labels: { app: 'aws-adot' } },
-      spec: this._spec,
+      spec: toJson_OpenTelemetryCollectorV1Beta1Spec(this._spec),
     });
+    this.collector.addJsonPatch(JsonPatch.replace('/spec/config', escapedCollectorConfig(this._config)));
   }
 }

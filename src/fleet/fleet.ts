@@ -14,6 +14,7 @@ import { defaultExpectedNamespaces } from '../config/cost-estimate';
 import { MetricSelection } from '../config/metric-selection';
 import type { CostLine } from '../config/pipelines/pipeline';
 import { ValidationError } from '../core/errors';
+import { fleetHeader, withHeader } from '../core/generated-header';
 import { orderNamespacesFirst } from '../core/namespace-order';
 import { FileBatch, writeFoldersSafely } from '../core/output';
 import { applicationLogGroupName, FargateLogging } from '../logging/fargate-logging';
@@ -162,6 +163,7 @@ export async function synthesizeClusters(
       const app = new App({ outdir: dir });
       const constructs = addClusterCharts(app, cluster);
       app.synth();
+      for (const [path, text] of withHeader(dir, fleetHeader(cluster.name))) batch.add(path, text);
       if (prerequisitesDir !== undefined) {
         const dir = join(prerequisitesDir, cluster.name);
         const written = queuePrerequisites(prerequisitesOf(constructs, cluster), dir, batch);
@@ -172,7 +174,7 @@ export async function synthesizeClusters(
       throw new ValidationError(`clusters[${first + i}] (${cluster.name}): ${error.message}`);
     }
     const files = readdirSync(dir).sort();
-    batch.add(join(dir, KUSTOMIZATION_FILE), Yaml.stringify(kustomization(files)));
+    batch.add(join(dir, KUSTOMIZATION_FILE), fleetHeader(cluster.name) + Yaml.stringify(kustomization(files)));
     manifests.push(...[...files, KUSTOMIZATION_FILE].sort().map((file) => `${cluster.name}/${file}`));
   });
   await batch.write();
@@ -460,7 +462,7 @@ async function writeFleet(
         project: gitops.argoCd.project ?? 'default',
       });
       mkdirSync(join(dir, GITOPS_FOLDER, 'argocd'), { recursive: true });
-      writeFileSync(join(dir, file), Yaml.stringify(applicationSet));
+      writeFileSync(join(dir, file), fleetHeader() + Yaml.stringify(applicationSet));
       manifests.push(file);
     }
     if (gitops.flux !== undefined) {
@@ -468,7 +470,10 @@ async function writeFleet(
       const batch = new FileBatch();
       for (const cluster of clusters) {
         const file = `${GITOPS_FOLDER}/flux/${cluster.name}.yaml`;
-        batch.add(join(dir, file), Yaml.stringify(...fluxObjects(source, cluster.name, flux)));
+        batch.add(
+          join(dir, file),
+          fleetHeader(cluster.name) + Yaml.stringify(...fluxObjects(source, cluster.name, flux)),
+        );
         manifests.push(file);
       }
       await batch.write();

@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
+import { withoutEmptySpec, withoutMutableFlag } from '../core/empty-defaults';
 import { invalidInput as invalid, ValidationError } from '../core/errors';
 import { claimNamespace } from '../core/namespace-claims';
 import { validateClusterName, validateProps, validateRegion } from '../core/validation';
@@ -255,10 +256,12 @@ export class FargateLogging extends Construct {
     this.namespace = new kplus.Namespace(this, 'Namespace', {
       metadata: { name: FARGATE_LOGGING_NAMES.namespace, labels: { 'aws-observability': 'enabled' } },
     });
+    withoutEmptySpec(this.namespace);
     this.configMap = new kplus.ConfigMap(this, 'ConfigMap', {
       metadata: { name: FARGATE_LOGGING_NAMES.configMap, namespace: FARGATE_LOGGING_NAMES.namespace },
       data,
     });
+    withoutMutableFlag(this.configMap);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
+import { withoutEmptySpec } from '../core/empty-defaults';
 import { claimNamespace } from '../core/namespace-claims';
 import { validateDnsLabel, validateImage, validateInteger, validateProps, validateResources } from '../core/validation';
 import type { FargatePodSize } from '../fargate/fargate-size';
@@ -109,6 +110,7 @@ export class SampleGoWebapp extends Construct {
     this.namespace = new kplus.Namespace(this, 'Namespace', {
       metadata: { name: namespaceName, labels: { ...RESTRICTED_NAMESPACE_LABELS } },
     });
+    withoutEmptySpec(this.namespace);
 
     this.deployment = new kplus.Deployment(this, 'Deployment', {
       metadata: { name: 'webapp', namespace: namespaceName, labels },
