@@ -12,6 +12,7 @@ import { MetricProfile } from '../src/config/catalog/profiles';
 import { MetricSelection } from '../src/config/metric-selection';
 import { MetricsDestination } from '../src/config/otlp';
 import { ValidationError } from '../src/core/errors';
+import { FargateLogging } from '../src/logging/fargate-logging';
 import { SampleGoWebapp, type SampleGoWebappProps } from '../src/sample/sample-go-webapp';
 import { COLLECTOR_PROPS, ROLE_ARN } from './support/fixtures';
 
@@ -488,12 +489,12 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
   [
     'METRICS_DESTINATION=otlp in a region without the endpoint',
     env({ ...ENV, AWS_REGION: 'me-south-1', METRICS_DESTINATION: 'otlp' }),
-    /^Invalid METRICS_DESTINATION "otlp" in region "me-south-1": .* set SKIP_OTLP_REGION_CHECK=true\.$/,
+    /^Invalid METRICS_DESTINATION "otlp" in region "me-south-1": .* set ALLOW_UNLISTED_REGION=true\.$/,
   ],
   [
-    'SKIP_OTLP_REGION_CHECK not a boolean',
-    env({ ...ENV, SKIP_OTLP_REGION_CHECK: 'yes' }),
-    'Invalid SKIP_OTLP_REGION_CHECK "yes": expected true or false.',
+    'ALLOW_UNLISTED_REGION not a boolean',
+    env({ ...ENV, ALLOW_UNLISTED_REGION: 'yes' }),
+    'Invalid ALLOW_UNLISTED_REGION "yes": expected true or false.',
   ],
   [
     'METRIC_PROFILE with METRICS_DESTINATION=otlp',
@@ -602,6 +603,21 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
     'Invalid props null: expected an object of props.',
   ],
   ['a region that is a number', collector({ region: 1 as never }), 'Invalid region 1: expected an AWS region code'],
+  [
+    'AWS_REGION with a typo',
+    env({ ...ENV, AWS_REGION: 'eu-centrall-1' }),
+    'Invalid AWS_REGION "eu-centrall-1": expected a region AWS has in partition aws, such as af-south-1, ap-east-1, ap-east-2; did you mean "eu-central-1"? For a region newer than this library\'s list, set ALLOW_UNLISTED_REGION=true.',
+  ],
+  [
+    'a region AWS does not have',
+    collector({ region: 'eu-centrall-1' }),
+    /^Invalid region "eu-centrall-1": expected a region AWS has in partition aws, .* set allowUnlistedRegion: true\.$/,
+  ],
+  [
+    "Fargate logging's region AWS does not have",
+    (chart) => new FargateLogging(chart, 'Logging', { clusterName: 'prod-eu', region: 'us-east-7' }),
+    /^Invalid region "us-east-7": expected a region AWS has .*; did you mean "us-east-1"\? For a region newer than this library's list, set allowUnlistedRegion: true\.$/,
+  ],
   [
     'COLLECTOR_REPLICAS of 0',
     env({ ...ENV, COLLECTOR_REPLICAS: '0' }),

@@ -363,9 +363,9 @@ describe('the constructs', () => {
       });
     expect(build({})).toThrow(ValidationError);
     expect(build({})).toThrow(
-      /Invalid metricsDestination "otlp" in region "me-central-1": CloudWatch's OTLP metrics endpoint is not listed for that region\. .*set skipOtlpRegionCheck/,
+      /Invalid metricsDestination "otlp" in region "me-central-1": CloudWatch's OTLP metrics endpoint is not listed for that region\. .*set allowUnlistedRegion/,
     );
-    expect(build({ skipOtlpRegionCheck: true })).not.toThrow();
+    expect(build({ allowUnlistedRegion: true })).not.toThrow();
     expect(build({ metricsDestination: MetricsDestination.EMF })).not.toThrow();
     expect(OTLP_METRICS_REGIONS).toHaveLength(31);
   });

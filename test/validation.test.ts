@@ -1,19 +1,24 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-29';
 import { describe, expect, test } from 'vitest';
+import { AWS_PARTITION_REGIONS } from '../src/core/aws-regions';
 import { ValidationError } from '../src/core/errors';
 import {
+  partitionOf,
   validateClusterName,
   validateDnsLabel,
   validateDuration,
   validateImage,
   validateInteger,
+  validateListedRegion,
   validateLogGroupTags,
   validateRegion,
   validateResources,
   validateRoleArn,
 } from '../src/core/validation';
+import { renderRegionTable } from '../tools/aws-regions';
 import { TAG_CHARACTERS_FILE, tagCharactersSource } from '../tools/tag-characters';
 
 describe('validateClusterName', () => {
@@ -54,6 +59,40 @@ describe('validateRegion', () => {
       );
     },
   );
+});
+
+describe('validateListedRegion: the regions AWS has', () => {
+  const check = (region: string, allow = false) =>
+    validateListedRegion('AWS_REGION', region, allow, 'ALLOW_UNLISTED_REGION=true');
+
+  test('src/core/aws-regions.ts is what npm run regions generates from the installed AWS SDK', () => {
+    expect(readFileSync(join(__dirname, '..', 'src', 'core', 'aws-regions.ts'), 'utf8')).toBe(renderRegionTable());
+  });
+
+  test('every listed region is accepted, and is in the partition its name says', () => {
+    for (const [partition, regions] of Object.entries(AWS_PARTITION_REGIONS)) {
+      expect(regions.length, partition).toBeGreaterThan(0);
+      for (const region of regions) {
+        expect(check(region)).toBe(region);
+        expect(partitionOf(region), region).toBe(partition);
+      }
+    }
+    expect(AWS_PARTITION_REGIONS.aws).toContain('eu-central-1');
+    expect(AWS_PARTITION_REGIONS['aws-cn']).toStrictEqual(['cn-north-1', 'cn-northwest-1']);
+  });
+
+  test('a typo is refused by name, with the nearest region and the opt-out', () => {
+    expect(() => check('eu-centrall-1')).toThrow(
+      'Invalid AWS_REGION "eu-centrall-1": expected a region AWS has in partition aws, such as af-south-1, ap-east-1, ap-east-2; did you mean "eu-central-1"? For a region newer than this library\'s list, set ALLOW_UNLISTED_REGION=true.',
+    );
+    expect(() => check('cn-south-7')).toThrow(/partition aws-cn, such as cn-north-1, cn-northwest-1[.;]/);
+  });
+
+  test('a region newer than the list passes with the opt-out, if it is a region code', () => {
+    expect(check('ap-moon-1', true)).toBe('ap-moon-1');
+    expect(() => check('ap-moon-1')).toThrow(/set ALLOW_UNLISTED_REGION=true\.$/);
+    expect(() => check('moon', true)).toThrow('expected an AWS region code');
+  });
 });
 
 describe('validateRoleArn', () => {

@@ -7,7 +7,7 @@ import {
 import { defaultExpectedNamespaces } from '../config/cost-estimate';
 import { validateMetricsDestination } from '../config/otlp';
 import { invalidInput, showValue, ValidationError } from '../core/errors';
-import { validateDnsLabel, validateRolePartition } from '../core/validation';
+import { validateDnsLabel, validateListedRegion, validateRolePartition } from '../core/validation';
 import { sizeCollector } from '../fargate/collector-sizing';
 import {
   CLUSTER_SETTINGS,
@@ -181,6 +181,7 @@ export function settingsFromEnvironment(env: Environment): AppSettings {
  * regions, and the pods one replica can scrape.
  */
 function checkAcrossSettings(env: Environment, cluster: ResolvedCluster): void {
+  validateListedRegion('AWS_REGION', cluster.region, cluster.allowUnlistedRegion, 'ALLOW_UNLISTED_REGION=true');
   validateRolePartition('COLLECTOR_ROLE_ARN', cluster.serviceAccountRoleArn, 'AWS_REGION', cluster.region);
   if (cluster.oidcIssuer !== undefined) {
     validateOidcIssuer('OIDC_ISSUER', cluster.oidcIssuer, cluster.region, cluster.name);
@@ -190,8 +191,8 @@ function checkAcrossSettings(env: Environment, cluster: ResolvedCluster): void {
       'METRICS_DESTINATION',
       cluster.metricsDestination,
       cluster.region,
-      cluster.skipOtlpRegionCheck,
-      'SKIP_OTLP_REGION_CHECK=true',
+      cluster.allowUnlistedRegion,
+      'ALLOW_UNLISTED_REGION=true',
     );
   }
   sizeCollector(

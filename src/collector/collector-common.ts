@@ -26,9 +26,9 @@ import {
   validateEmfLogRetention,
   validateImage,
   validateInteger,
+  validateListedRegion,
   validateLogGroupTags,
   validateProps,
-  validateRegion,
   validateResources,
   validateRoleArn,
   validateRolePartition,
@@ -136,11 +136,16 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
       'an AdotVersion, such as AdotVersion.V0_49_0 or AdotVersion.of("v0.49.0")',
     );
   }
-  for (const name of ['fargateNodesOnly', 'skipOtlpRegionCheck'] as const) {
+  for (const name of ['fargateNodesOnly', 'allowUnlistedRegion'] as const) {
     if (props[name] !== undefined) validateBoolean(name, props[name]);
   }
   const clusterName = validateClusterName('clusterName', props.clusterName);
-  const region = validateRegion('region', props.region);
+  const region = validateListedRegion(
+    'region',
+    props.region,
+    props.allowUnlistedRegion ?? false,
+    'allowUnlistedRegion: true',
+  );
   const roleArn = validateRolePartition(
     'serviceAccountRoleArn',
     validateRoleArn('serviceAccountRoleArn', props.serviceAccountRoleArn),
@@ -177,7 +182,7 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
     'metricsDestination',
     props.metricsDestination ?? DEFAULT_METRICS_DESTINATION,
     region,
-    props.skipOtlpRegionCheck ?? false,
+    props.allowUnlistedRegion ?? false,
   );
   if (!sendsEmf(metricsDestination)) refuseEmfOnlyProps(props);
   if (sendsOtlp(metricsDestination)) requireComponents('metricsDestination', adotVersion, OTLP_COMPONENTS);

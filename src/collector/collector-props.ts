@@ -179,11 +179,13 @@ export interface FargateContainerInsightsCollectorProps {
   readonly metricsDestination?: MetricsDestination;
 
   /**
-   * Accept `metricsDestination` `otlp` or `both` in a region that
-   * `OTLP_METRICS_REGIONS` (the CloudWatch user guide's list) does not have,
-   * for a region the endpoint has been added to since.
+   * Accept a region newer than this library's lists: a `region` the AWS
+   * SDK's partitions data it was built with does not have, and
+   * `metricsDestination` `otlp` or `both` in a region that
+   * `OTLP_METRICS_REGIONS` (the CloudWatch user guide's list) does not have.
+   * The region must still be a well-formed region code.
    *
    * @default false
    */
-  readonly skipOtlpRegionCheck?: boolean;
+  readonly allowUnlistedRegion?: boolean;
 }

@@ -89,7 +89,7 @@ export function validateMetricsDestination(
   destination: string,
   region: string,
   skipRegionCheck = false,
-  skipInput = 'skipOtlpRegionCheck',
+  skipInput = 'allowUnlistedRegion',
 ): MetricsDestination {
   if (!(METRICS_DESTINATIONS as readonly string[]).includes(destination)) {
     invalidInput(

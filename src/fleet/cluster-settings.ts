@@ -265,12 +265,13 @@ export const CLUSTER_SETTINGS = {
     ),
     { default: DEFAULT_METRICS_DESTINATION, env: 'METRICS_DESTINATION' },
   ),
-  skipOtlpRegionCheck: defaulted<boolean>(
+  allowUnlistedRegion: defaulted<boolean>(
     {
       type: 'boolean',
-      description: "Accept otlp or both in a region not in the library's list of regions with OTLP metrics ingestion.",
+      description:
+        "Accept a region newer than the library's lists: one the AWS SDK's partitions data it was built with does not have, and otlp or both in a region it does not list with OTLP metrics ingestion.",
     },
-    { default: false, env: 'SKIP_OTLP_REGION_CHECK' },
+    { default: false, env: 'ALLOW_UNLISTED_REGION' },
   ),
 } as const;
 

@@ -97,6 +97,7 @@ export function addClusterCharts(app: App, cluster: FleetCluster): ClusterConstr
         clusterName: resolved.name,
         region: resolved.region,
         logRetentionDays: resolved.logRetentionDays,
+        allowUnlistedRegion: resolved.allowUnlistedRegion,
       })
     : undefined;
   addArgoCdSyncWaves(app);
@@ -125,7 +126,7 @@ export function clusterProps(cluster: FleetCluster): FargateContainerInsightsCol
     performanceLogGroupTags: resolved.performanceLogGroupTags,
     applicationMetrics: resolved.applicationMetrics,
     metricsDestination: resolved.metricsDestination,
-    skipOtlpRegionCheck: resolved.skipOtlpRegionCheck,
+    allowUnlistedRegion: resolved.allowUnlistedRegion,
   };
 }
 

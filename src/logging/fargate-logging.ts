@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { withoutEmptySpec, withoutMutableFlag } from '../core/empty-defaults';
 import { invalidInput as invalid, ValidationError } from '../core/errors';
 import { claimNamespace } from '../core/namespace-claims';
-import { validateClusterName, validateProps, validateRegion } from '../core/validation';
+import { validateBoolean, validateClusterName, validateListedRegion, validateProps } from '../core/validation';
 import {
   configMapCharacters,
   FARGATE_LOGGING_MAX_CHARACTERS,
@@ -107,6 +107,14 @@ export interface FargateLoggingProps {
   readonly autoCreateGroup?: boolean;
 
   /**
+   * Accept a `region` newer than this library's list (the AWS SDK's
+   * partitions data it was built with); it must still be a region code.
+   *
+   * @default false
+   */
+  readonly allowUnlistedRegion?: boolean;
+
+  /**
    * Parse the container runtime's log lines and add each pod's Kubernetes
    * metadata (namespace, pod, container, labels) to its records.
    *
@@ -174,7 +182,13 @@ export class FargateLogging extends Construct {
 
     validateProps('props', props);
     const clusterName = validateClusterName('clusterName', props.clusterName);
-    this.region = validateRegion('region', props.region);
+    if (props.allowUnlistedRegion !== undefined) validateBoolean('allowUnlistedRegion', props.allowUnlistedRegion);
+    this.region = validateListedRegion(
+      'region',
+      props.region,
+      props.allowUnlistedRegion ?? false,
+      'allowUnlistedRegion: true',
+    );
     this.logGroupName = props.logGroupName ?? applicationLogGroupName(clusterName);
     if (typeof this.logGroupName !== 'string' || !LOG_GROUP_NAME.test(this.logGroupName)) {
       invalid(

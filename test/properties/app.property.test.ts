@@ -48,7 +48,7 @@ const VALUES: Readonly<Record<string, readonly string[]>> = {
     'https://x',
   ],
   METRICS_DESTINATION: ['emf', 'otlp', 'both', 'prometheus'],
-  SKIP_OTLP_REGION_CHECK: ['true', 'false', '1'],
+  ALLOW_UNLISTED_REGION: ['true', 'false', '1'],
 };
 const NAMES = Object.keys(VALUES);
 const REQUIRED = ['CLUSTER_NAME', 'AWS_REGION', 'COLLECTOR_ROLE_ARN'];

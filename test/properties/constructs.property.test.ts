@@ -159,7 +159,7 @@ const validishProps = region.chain((r) =>
           ),
         ),
         metricsDestination: sometimes(fc.constantFrom('emf', 'otlp', 'both')),
-        skipOtlpRegionCheck: sometimes(fc.boolean()),
+        allowUnlistedRegion: sometimes(fc.boolean()),
       }),
       metricChoice,
     )
@@ -188,7 +188,7 @@ const EDGES: Readonly<Record<string, fc.Arbitrary<unknown>>> = {
     { managedPrometheus: { remoteWriteUrl: 'https://x' } },
   ),
 };
-const MUTABLE = [...Object.keys(EDGES), 'adotVersion', 'image', 'fargateNodesOnly', 'skipOtlpRegionCheck'];
+const MUTABLE = [...Object.keys(EDGES), 'adotVersion', 'image', 'fargateNodesOnly', 'allowUnlistedRegion'];
 
 /** Valid-ish props, and now and then one prop set to a value at an edge or to junk. */
 const collectorProps = fc
