@@ -1,41 +1,63 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { folderDifferences, validateManifestFolder } from './app/folder-check';
 import { ValidationError } from './core/errors';
 import { estimateFleet, formatFleetBill, formatFleetCollectors, synthesizeFleet } from './fleet/fleet';
 import { readFleetFile } from './fleet/fleet-file';
 
 /**
- * The command-line entry point, `cdk8s-fargate-container-insights`:
+ * The command-line entry point, `cdk8s-fargate-container-insights`, for
+ * package users as much as for this repository:
  *
- *   cdk8s-fargate-container-insights fleet <clusters.yaml> [--output <dir>] [--prerequisites <dir>] [--workers <n>]
- *
- * synthesizes every cluster of a clusters file into `<dir>/<cluster>/`, and
- * its prerequisites into `<prerequisites>/<cluster>/`. The folders are
- * replaced only once everything succeeded (`synthesizeFleet`).
+ * - `fleet <clusters.yaml>` synthesizes every cluster of a clusters file into
+ *   `<dir>/<cluster>/`, and its prerequisites into `<prerequisites>/<cluster>/`,
+ *   replacing the folders only once everything succeeded (`synthesizeFleet`);
+ * - `check <clusters.yaml>` is the drift check of those folders;
+ * - `validate <folder>` checks any folder of manifests (folder-check.ts).
  */
 
-const USAGE = `Usage: cdk8s-fargate-container-insights fleet <clusters.yaml> [--output <dir>] [--prerequisites <dir>] [--workers <n>]
+const USAGE = `Usage: cdk8s-fargate-container-insights <command> [options]
 
-Synthesizes every cluster of the clusters file into <dir>/<cluster>/ (one folder per
-cluster, each with a kustomization.yaml), plus the Argo CD and Flux objects the
-file's gitops section asks for under <dir>/_gitops/, and each cluster's
-prerequisites (eksctl config fragment, IAM JSON) into <prerequisites>/<cluster>/.
+  fleet <clusters.yaml> [--output <dir>] [--prerequisites <dir>] [--workers <n>]
+      Synthesizes every cluster of the clusters file into <dir>/<cluster>/ (one folder
+      per cluster, each with a kustomization.yaml), plus the Argo CD and Flux objects
+      the file's gitops section asks for under <dir>/_gitops/, and each cluster's
+      prerequisites (eksctl config fragment, IAM JSON) into <prerequisites>/<cluster>/.
+
+  check <clusters.yaml> [--output <dir>] [--prerequisites <dir>]
+      The drift check, for CI: exits 0 when both folders are what the clusters file
+      synthesizes now, 1 listing each file that differs. Writes nothing to them.
+
+  validate <folder>
+      Exits 0 when every manifest under the folder parses, has its kind and name,
+      passes its Kubernetes schema (with kubernetes-models installed), applies in one
+      pass with kubectl apply -f, and carries a collector configuration wired as the
+      collector needs; 1 listing the problems.
 
   --output <dir>          output folder (default: the file's "output", else dist/ beside it)
   --prerequisites <dir>   prerequisites folder (default: the file's "prerequisites", else prerequisites/ beside it)
-  --workers <n>           worker threads (default: 1 below 200 clusters, else one per CPU)
+  --workers <n>           worker threads, for fleet (default: 1 below 200 clusters, else one per CPU)
   --version               show the version
   --help                  show this text`;
 
 /** The commands there are. */
-const COMMANDS = ['fleet'] as const;
+const COMMANDS = ['fleet', 'check', 'validate'] as const;
 
-/** This package's version, from its package.json (beside lib/ and src/ alike). */
+/**
+ * This package's version, from its package.json: the nearest one above this
+ * file named as the package (lib/src/cli.js in the package, src/cli.ts here).
+ */
 function version(): string {
-  const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version?: string };
-  return manifest.version ?? 'unknown';
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    const path = join(dir, 'package.json');
+    if (!existsSync(path)) continue;
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as { name?: string; version?: string };
+    if (manifest.name === 'cdk8s-fargate-container-insights') return manifest.version ?? 'unknown';
+  }
+  return 'unknown';
 }
 
 /**
@@ -82,14 +104,16 @@ async function runCommand(argv: readonly string[]): Promise<number> {
       : !(COMMANDS as readonly string[]).includes(command)
         ? `unknown command ${JSON.stringify(command)}: expected one of ${COMMANDS.join(', ')}`
         : file === undefined
-          ? `missing <clusters.yaml> after ${command}`
+          ? `missing ${command === 'validate' ? '<folder>' : '<clusters.yaml>'} after ${command}`
           : rest.length > 0
-            ? `unexpected argument ${JSON.stringify(rest[0])} after the clusters file`
+            ? `unexpected argument ${JSON.stringify(rest[0])} after ${command === 'validate' ? 'the folder' : 'the clusters file'}`
             : undefined;
   if (usageError !== undefined || file === undefined) {
     console.error(`error: ${usageError}\n\n${USAGE}`);
     return 2;
   }
+  if (command === 'validate') return validate(file);
+  if (command === 'check') return check(file, parsed.values.output, parsed.values.prerequisites);
   const workers = parsed.values.workers === undefined ? undefined : Number(parsed.values.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1 && workers <= 64)) {
     console.error(
@@ -126,6 +150,54 @@ async function runCommand(argv: readonly string[]): Promise<number> {
     if (output !== undefined) console.error(`${shown(output)}/ and the prerequisites were left unchanged.`);
     else console.error('Nothing was written.');
     return 1;
+  }
+}
+
+/** `validate <folder>`: 0 valid, 1 with the problems listed, 2 without the folder. */
+function validate(folder: string): number {
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    console.error(`error: Invalid <folder> ${JSON.stringify(folder)}: expected a folder of manifests.`);
+    return 2;
+  }
+  const result = validateManifestFolder(folder);
+  const summary = `${shown(resolve(folder))}/: ${result.files} manifest file(s), ${result.objects} object(s), ${result.schemas}.`;
+  if (result.problems.length === 0) {
+    console.log(`${summary} No problems.`);
+    return 0;
+  }
+  for (const problem of result.problems) console.log(problem);
+  console.error(`${summary} ${result.problems.length} problem(s).`);
+  return 1;
+}
+
+/** `check <clusters.yaml>`: synthesizes into a temporary folder and compares; never writes to the fleet's folders. */
+async function check(file: string, outputOption?: string, prerequisitesOption?: string): Promise<number> {
+  const scratch = mkdtempSync(join(tmpdir(), 'cdk8s-fargate-container-insights-check-'));
+  try {
+    const fleetFile = readFleetFile(file);
+    const output = resolve(outputOption ?? fleetFile.output);
+    const prerequisites = resolve(prerequisitesOption ?? fleetFile.prerequisites);
+    const [fresh, freshPrerequisites] = [join(scratch, 'output'), join(scratch, 'prerequisites')];
+    await synthesizeFleet(fleetFile.fleet, fresh, { prerequisitesOutdir: freshPrerequisites, inputFiles: [file] });
+    const differences = [
+      ...folderDifferences(output, fresh, shown(output)),
+      ...folderDifferences(prerequisites, freshPrerequisites, shown(prerequisites)),
+    ];
+    if (differences.length === 0) {
+      console.log(`${shown(output)}/ and ${shown(prerequisites)}/ are what ${file} synthesizes now.`);
+      return 0;
+    }
+    for (const difference of differences) console.log(difference);
+    console.error(
+      `${differences.length} file(s) differ from what ${file} synthesizes now: run cdk8s-fargate-container-insights fleet ${file} and commit the result.`,
+    );
+    return 1;
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    console.error(`error: ${error.message}`);
+    return 2;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
 

@@ -74,8 +74,9 @@ describe('cdk8s-fargate-container-insights fleet', () => {
   test.each([
     [[], 'error: no command given'],
     [['fleet'], 'error: missing <clusters.yaml> after fleet'],
-    [['deploy', 'x.yaml'], 'error: unknown command "deploy": expected one of fleet'],
-    [['check', 'x.yaml'], 'error: unknown command "check": expected one of fleet'],
+    [['deploy', 'x.yaml'], 'error: unknown command "deploy": expected one of fleet, check, validate'],
+    [['check'], 'error: missing <clusters.yaml> after check'],
+    [['validate', 'a', 'b'], 'error: unexpected argument "b" after the folder'],
     [['fleet', 'a.yaml', 'b.yaml'], 'error: unexpected argument "b.yaml" after the clusters file'],
     [['fleet', 'x.yaml', '--workers', '0'], 'Invalid --workers "0": expected a whole number from 1 to 64.'],
     [['fleet', 'x.yaml', '--colour'], "Unknown option '--colour'"],
@@ -98,6 +99,95 @@ describe('cdk8s-fargate-container-insights fleet', () => {
 
   test('--help', async () => {
     expect(await run(['--help'])).toBe(0);
-    expect(printed(stdout)).toContain('Usage: cdk8s-fargate-container-insights fleet <clusters.yaml>');
+    expect(printed(stdout)).toContain('Usage: cdk8s-fargate-container-insights <command> [options]');
+    for (const command of ['fleet <clusters.yaml>', 'check <clusters.yaml>', 'validate <folder>']) {
+      expect(printed(stdout)).toContain(`  ${command}`);
+    }
+  });
+});
+
+describe('cdk8s-fargate-container-insights check', () => {
+  test('0 when the folders are what the clusters file synthesizes now; 1 naming what differs; writes nothing', async () => {
+    const file = clustersFile(['a', 'b']);
+    expect(await run(['fleet', file])).toBe(0);
+    const before = snapshot(join(dir, 'dist'));
+    expect(await run(['check', file])).toBe(0);
+    expect(printed(stdout)).toMatch(/dist\/ and \S*prerequisites\/ are what \S*clusters\.yaml synthesizes now\./);
+    // The file changed since: b is gone, a's region moved.
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('region: eu-west-1', 'region: eu-central-1').replace('  - name: b\n', ''),
+    );
+    stdout.mockClear();
+    expect(await run(['check', file])).toBe(1);
+    const report = printed(stdout);
+    expect(report).toContain('/a/fargate-container-insights.k8s.yaml: differs from line');
+    expect(report).toContain('/b/fargate-container-insights.k8s.yaml: not synthesized any more (committed only)');
+    expect(printed(stderr)).toMatch(
+      /file\(s\) differ from what \S+ synthesizes now: run cdk8s-fargate-container-insights fleet/,
+    );
+    expect(snapshot(join(dir, 'dist'))).toStrictEqual(before);
+  });
+
+  test('2 on a clusters file that is not valid, naming the problem', async () => {
+    const file = clustersFile(['Bad_Name!']);
+    expect(await run(['check', file])).toBe(2);
+    expect(printed(stderr)).toContain('error: ');
+  });
+});
+
+describe('cdk8s-fargate-container-insights validate', () => {
+  const folder = (files: Record<string, string>) => {
+    const path = mkdtempSync(join(dir, 'validate-'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(path, name), text);
+    return path;
+  };
+
+  test("0 on the repository's dist/ and example fleet, with the Kubernetes schemas checked", async () => {
+    for (const path of [join(__dirname, '..', 'dist'), join(__dirname, '..', 'examples', 'fleet', 'dist')]) {
+      stdout.mockClear();
+      expect(await run(['validate', path])).toBe(0);
+      expect(printed(stdout)).toMatch(/checked against the Kubernetes schemas of kubernetes-models\. No problems\.$/);
+    }
+  });
+
+  test('1 listing each problem: YAML, an object without a name, a schema error, apply order, collector wiring', async () => {
+    const config = [
+      'receivers: { prometheus: { config: { scrape_configs: [] } } }',
+      'processors: { batch: {} }',
+      'exporters: { awsemf: {}, debug: {} }',
+      'service: { pipelines: { metrics: { receivers: [prometheus], processors: [batch], exporters: [awsemf, otlp] } } }',
+      'extra: "a ${1} replacement"',
+    ].join('\n');
+    const path = folder({
+      'a.yaml': [
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: late }\ndata:\n  adot-collector-config: |',
+        ...config.split('\n').map((line) => `    ${line}`),
+        '---\napiVersion: v1\nkind: Namespace\nmetadata: { name: late }',
+        '---\napiVersion: v1\nkind: Service\nmetadata: { name: s }\nspec: { ports: [{ port: "not a port" }] }',
+        '---\nkind: Thing',
+      ].join('\n'),
+      'b.yaml': 'key: [unclosed\n',
+    });
+    expect(await run(['validate', path])).toBe(1);
+    const report = printed(stdout);
+    for (const problem of [
+      'a.yaml: ConfigMap late/c comes before Namespace late',
+      'a.yaml: Service s: ',
+      'a.yaml: an object without apiVersion, kind and metadata.name',
+      'pipeline metrics names exporter otlp, which is not defined',
+      'exporter debug is defined but no pipeline uses it',
+      'pipeline metrics does not start with memory_limiter',
+      'an unescaped $ in',
+      'b.yaml:',
+    ]) {
+      expect(report, problem).toContain(problem);
+    }
+    expect(printed(stderr)).toMatch(/problem\(s\)\.$/);
+  });
+
+  test('2 without a folder', async () => {
+    expect(await run(['validate', join(dir, 'nothing-here')])).toBe(2);
+    expect(await run(['validate'])).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -58,3 +58,46 @@ test('jsii-pacmak builds the JavaScript package from the assembly', () => {
     rmSync(outdir, { recursive: true, force: true });
   }
 }, 120_000);
+
+test('installed from its tarball into a fresh cdk8s app, the command runs fleet, check, validate and --version', () => {
+  const project = mkdtempSync(join(tmpdir(), 'installed-'));
+  try {
+    const pack = spawnSync('npm', ['pack', '--pack-destination', project, '--ignore-scripts=false'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(pack.status, pack.stderr).toBe(0);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      name: string;
+      version: string;
+      devDependencies: Record<string, string>;
+    };
+    const tarball = `./${pkg.name}-${pkg.version}.tgz`;
+    // The peers at the versions the library is built with, as a cdk8s app has them.
+    const peers = ['cdk8s', 'cdk8s-plus-29', 'constructs'].map((name) => `${name}@${pkg.devDependencies[name]}`);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'my-cdk8s-app', private: true }));
+    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, ...peers], {
+      cwd: project,
+      encoding: 'utf8',
+    });
+    expect(install.status, install.stderr).toBe(0);
+    const command = (...args: string[]) =>
+      spawnSync('npx', ['--no-install', 'cdk8s-fargate-container-insights', ...args], {
+        cwd: project,
+        encoding: 'utf8',
+      });
+    expect(command('--version').stdout.trim()).toBe(`cdk8s-fargate-container-insights ${pkg.version}`);
+    cpSync(join(ROOT, 'examples', 'fleet', 'clusters.yaml'), join(project, 'clusters.yaml'));
+    const fleet = command('fleet', 'clusters.yaml');
+    expect(fleet.status, fleet.stderr).toBe(0);
+    const check = command('check', 'clusters.yaml');
+    expect(check.status, check.stderr).toBe(0);
+    expect(check.stdout).toContain('dist/ and prerequisites/ are what clusters.yaml synthesizes now.');
+    const validate = command('validate', 'dist');
+    expect(validate.status, validate.stdout + validate.stderr).toBe(0);
+    // Without kubernetes-models in the app, the schemas are said not to be checked.
+    expect(validate.stdout).toContain('not checked against the Kubernetes schemas: install kubernetes-models');
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
+}, 180_000);
