@@ -211,6 +211,19 @@ describe('the app', () => {
       .flatMap((m) => m.objects)
       .find((o) => o.kind === 'StatefulSet');
     expect((collector?.spec as { replicas?: number } | undefined)?.replicas).toBe(3);
+    // Each replica scrapes its shard: its pod index, against the node name's hash modulo 3.
+    const spec = collector?.spec as { template: { spec: { containers: Array<{ env: unknown[] }> } } };
+    expect(spec.template.spec.containers[0]?.env).toContainEqual({
+      name: 'SHARD',
+      valueFrom: { fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } },
+    });
+    const configMap = readManifests(synthTo(env))
+      .flatMap((m) => m.objects)
+      .find((o) => o.kind === 'ConfigMap');
+    const config = loadCollectorConfig((configMap?.data as Record<string, string>)['adot-collector-config'] ?? '');
+    expect(config.receivers.prometheus.config.scrape_configs[0].relabel_configs).toContainEqual(
+      expect.objectContaining({ action: 'hashmod', modulus: 3 }),
+    );
     expect(() => settingsFromEnvironment({ ...SAMPLE, EXPECTED_PODS: '2500' })).not.toThrow();
     expect(buildCluster(settingsFromEnvironment(env)).collector.sizing.recommendedReplicas).toBe(3);
   });

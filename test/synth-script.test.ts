@@ -86,6 +86,21 @@ describe('npm run synth', () => {
       { APPLICATION_METRICS: 'loki' },
       'Invalid APPLICATION_METRICS "loki"',
     ],
+    [
+      'a region AWS does not have',
+      { CLUSTER_NAME: 'prod', AWS_REGION: 'eu-centrall-1', COLLECTOR_ROLE_ARN: 'arn:aws:iam::123456789012:role/r' },
+      'Invalid AWS_REGION "eu-centrall-1": expected a region AWS has in partition aws',
+    ],
+    [
+      "a role of another partition than the region's",
+      { CLUSTER_NAME: 'prod', AWS_REGION: 'cn-north-1', COLLECTOR_ROLE_ARN: 'arn:aws:iam::123456789012:role/r' },
+      'Invalid COLLECTOR_ROLE_ARN "arn:aws:iam::123456789012:role/r": expected an IAM role ARN in AWS_REGION "cn-north-1"\'s partition',
+    ],
+    [
+      'a China role for a commercial region',
+      { CLUSTER_NAME: 'prod', AWS_REGION: 'us-east-1', COLLECTOR_ROLE_ARN: 'arn:aws-cn:iam::123456789012:role/r' },
+      'Invalid COLLECTOR_ROLE_ARN "arn:aws-cn:iam::123456789012:role/r": expected an IAM role ARN in AWS_REGION "us-east-1"\'s partition',
+    ],
   ])(
     'with %s exits non-zero with the message and leaves dist/ and prerequisites/ byte-identical',
     (_, env, message) => {
