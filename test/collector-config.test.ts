@@ -13,7 +13,13 @@ import { CONSUMED_CADVISOR_FAMILIES, consumedFamiliesRule, shardRules } from '..
 import { metricDescriptors, pipelineName } from '../src/config/pipelines/emf-pipeline';
 import { formatDuration } from '../src/config/pipelines/pipeline';
 import { renderCollectorConfig } from '../src/config/render';
-import { buildConfig as build, componentType, loadCollectorConfig, STAGES } from './support/collector';
+import {
+  buildConfig as build,
+  componentType,
+  loadCollectorConfig,
+  referenceAdditions,
+  STAGES,
+} from './support/collector';
 
 /** Which pipeline step produces each metric (pipeline name), by processor index. */
 function producers(config: EmfCollectorConfig): Map<string, number> {
@@ -430,15 +436,8 @@ describe('the AWS reference behaviour, as our own expectations', () => {
   ])('%s: the reference stages in their order, with ours between them', (tag, generation) => {
     const config = build({ version: AdotVersion.of(tag) });
     const ours = config.service.pipelines.metrics;
-    // What this library adds to the reference's stages, found by what each does; the reference's keep its ids.
-    const greatest = STAGES.greatest(config);
-    const added = [
-      STAGES.memoryLimiter(config),
-      STAGES.unsetFilter(config),
-      STAGES.podSums(config),
-      greatest,
-      ...STAGES.generations(config).filter((stage) => stage.index > greatest.index),
-    ].map((stage) => stage.id);
+    // What this library adds to the reference's stages; the reference's keep its ids.
+    const added = referenceAdditions(config);
     expect(ours.receivers).toStrictEqual(['prometheus']);
     expect(ours.exporters).toStrictEqual(['awsemf']);
     expect(ours.processors.filter((id) => !added.includes(id))).toStrictEqual([

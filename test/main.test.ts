@@ -219,8 +219,8 @@ describe('the app', () => {
     });
     const configMap = readManifests(synthTo(env))
       .flatMap((m) => m.objects)
-      .find((o) => o.kind === 'ConfigMap');
-    const config = loadCollectorConfig((configMap?.data as Record<string, string>)['adot-collector-config'] ?? '');
+      .find((o) => o.kind === 'ConfigMap') as { data: Record<string, string> } | undefined;
+    const config = loadCollectorConfig(configMap?.data['adot-collector-config'] ?? '');
     expect(config.receivers.prometheus.config.scrape_configs[0].relabel_configs).toContainEqual(
       expect.objectContaining({ action: 'hashmod', modulus: 3 }),
     );

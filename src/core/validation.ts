@@ -1,6 +1,7 @@
 import { type Duration, type Size, SizeRoundingBehavior } from 'cdk8s';
 import type { ContainerResources } from 'cdk8s-plus-29';
 import { AWS_PARTITION_REGIONS } from './aws-regions';
+import { nearestName } from './edit-distance';
 import { invalidInput as fail, showValue, ValidationError } from './errors';
 import { UNICODE_15_LETTERS_SEPARATORS_NUMBERS } from './tag-characters';
 
@@ -104,23 +105,6 @@ export function partitionOf(region: string): string {
 /** Every region the generated table lists. */
 const LISTED_REGIONS: readonly string[] = Object.values(AWS_PARTITION_REGIONS).flat();
 
-/** How many single-character edits turn `a` into `b` (Levenshtein). */
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min(
-        (row[j] ?? 0) + 1,
-        (next[j - 1] ?? 0) + 1,
-        (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    row = next;
-  }
-  return row[b.length] ?? 0;
-}
-
 /**
  * Checks that a region is one AWS has: a region code, listed in its
  * partition's regions (src/core/aws-regions.ts, from the AWS SDK's
@@ -133,8 +117,8 @@ function editDistance(a: string, b: string): number {
 export function validateListedRegion(input: string, value: string, allowUnlisted: boolean, optOut: string): string {
   validateRegion(input, value);
   if (allowUnlisted || LISTED_REGIONS.includes(value)) return value;
-  const nearest = [...LISTED_REGIONS].sort((a, b) => editDistance(value, a) - editDistance(value, b))[0] ?? '';
-  const guess = editDistance(value, nearest) <= 2 ? `; did you mean ${JSON.stringify(nearest)}?` : '.';
+  const nearest = nearestName(value, LISTED_REGIONS);
+  const guess = nearest === undefined ? '.' : `; did you mean ${JSON.stringify(nearest)}?`;
   const examples = (AWS_PARTITION_REGIONS[partitionOf(value)] ?? []).slice(0, 3).join(', ');
   throw new ValidationError(
     `Invalid ${input} ${showValue(value)}: expected a region AWS has in partition ${partitionOf(value)}, such as ${examples}${guess} For a region newer than this library's list, set ${optOut}.`,

@@ -1,3 +1,4 @@
+import { nearestName } from '../core/edit-distance';
 import { invalidInput, showValue, ValidationError } from '../core/errors';
 
 /** A location in the input, as keys and indexes: `['clusters', 2, 'region']`. */
@@ -86,26 +87,8 @@ export function typeOf(value: unknown): FieldType | 'null' | 'other' {
  * known one (`replica`, `namspace`), or differing only in case; else nothing.
  */
 export function didYouMean(key: string, known: readonly string[]): string {
-  const distance = (a: string, b: string): number => {
-    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      const next = [i];
-      for (let j = 1; j <= b.length; j++) {
-        next[j] = Math.min(
-          (row[j] ?? 0) + 1,
-          (next[j - 1] ?? 0) + 1,
-          (row[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-        );
-      }
-      row = next;
-    }
-    return row[b.length] ?? Number.POSITIVE_INFINITY;
-  };
-  const scored = known
-    .map((name) => ({ name, score: name.toLowerCase() === key.toLowerCase() ? 0 : distance(key, name) }))
-    .filter(({ score }) => score <= 2)
-    .sort((a, b) => a.score - b.score);
-  return scored[0] === undefined ? '' : `did you mean ${JSON.stringify(scored[0].name)}? `;
+  const nearest = nearestName(key, known);
+  return nearest === undefined ? '' : `did you mean ${JSON.stringify(nearest)}? `;
 }
 
 /**

@@ -10,7 +10,13 @@ import { metricDescriptors } from '../../src/config/pipelines/emf-pipeline';
 import { renderCollectorConfig } from '../../src/config/render';
 import { type FargatePodSize, fargateMonthlyCost, fargatePodSize } from '../../src/fargate/fargate-size';
 import { parseManifest } from '../../tools/manifests';
-import { buildConfig as build, componentType, loadCollectorConfig, STAGES } from '../support/collector';
+import {
+  buildConfig as build,
+  componentType,
+  loadCollectorConfig,
+  referenceAdditions,
+  STAGES,
+} from '../support/collector';
 import { conformanceDescribe } from '../support/conformance';
 import { only, synth } from '../support/synth';
 
@@ -71,14 +77,7 @@ conformanceDescribe('AWS reference manifests', REFERENCE, (dir) => {
 
     // What this pipeline adds to the reference's, each tested in 'pipeline wiring' and 'the corrections',
     // found by what each does: the stages the reference has keep its ids, and are compared by them.
-    const greatest = STAGES.greatest(ours);
-    const added = [
-      STAGES.memoryLimiter(ours),
-      STAGES.unsetFilter(ours),
-      STAGES.podSums(ours),
-      greatest,
-      ...STAGES.generations(ours).filter((stage) => stage.index > greatest.index),
-    ].map((stage) => stage.id);
+    const added = referenceAdditions(ours);
 
     test('the same processors in the same order, with memory_limiter first and the corrections between them', () => {
       const processors: string[] = ours.service.pipelines.metrics.processors;

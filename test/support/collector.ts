@@ -170,3 +170,20 @@ export const STAGES = {
   /** Batches for awsemf: the last stage. */
   batch: (config: StagedConfig) => stageWhere<{ timeout: string }>(config, 'batch', 'batches'),
 };
+
+/**
+ * The ids of the stages this library adds to the AWS reference manifest's
+ * (memory_limiter, the datapoint filter, the pod sums, the greatest of limit
+ * and request and the generation after it), found by what each does: the
+ * reference's own stages keep its ids, so what is left is compared by them.
+ */
+export function referenceAdditions(config: StagedConfig): string[] {
+  const greatest = STAGES.greatest(config);
+  return [
+    STAGES.memoryLimiter(config),
+    STAGES.unsetFilter(config),
+    STAGES.podSums(config),
+    greatest,
+    ...STAGES.generations(config).filter((stage) => stage.index > greatest.index),
+  ].map((stage) => stage.id);
+}
