@@ -4,7 +4,7 @@ import type { FargateContainerInsightsCollectorProps } from '../src/collector/co
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import { FargateContainerInsightsOperatorCollector } from '../src/collector/fargate-container-insights-operator-collector';
 import type { ApplicationMetrics } from '../src/config/application-metrics';
-import { collectorRbac, enabledPipelines, PIPELINES } from '../src/config/collector-config';
+import { buildCollectorConfig, collectorRbac, enabledPipelines, PIPELINES } from '../src/config/collector-config';
 import { MetricsDestination } from '../src/config/otlp';
 import type { RbacRule } from '../src/config/pipelines/pipeline';
 import { loadCollectorConfig } from './support/collector';
@@ -156,6 +156,11 @@ describe.each(SHAPES)('$name', ({ props }) => {
     for (const pipeline of enabledPipelines(options)) {
       for (const name of Object.keys(pipeline.environment(options))) expect(env).toContain(name);
     }
+  });
+
+  test('the configuration does not depend on the cluster name, so a fleet renders it once per setting', () => {
+    const other = buildCollectorConfig({ ...options, clusterName: 'another-cluster' });
+    expect(other).toStrictEqual(buildCollectorConfig(options));
   });
 
   test('the operator collector grants the same and sets the same environment', () => {

@@ -51,7 +51,10 @@ const renderedConfigs = new Map<string, string>();
 const RENDERED_CONFIGS_MAX = 64;
 
 function renderedConfig(options: CollectorConfigOptions, config: CollectorConfig): string {
-  const key = JSON.stringify({ ...options, version: options.version.tag });
+  // The pipelines' sections never read the cluster name (it is only in the
+  // environment and the IAM they ask for), so it is not part of the key.
+  const { clusterName: _, ...rendered } = options;
+  const key = JSON.stringify({ ...rendered, version: options.version.tag });
   let yaml = renderedConfigs.get(key);
   if (yaml === undefined) {
     yaml = renderCollectorConfig(config);
