@@ -1,6 +1,7 @@
-import { type Dirent, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
+import { filesUnder } from '../src/core/output';
 
 /**
  * Folders as sorted file lists, their contents, and the differences between
@@ -8,13 +9,7 @@ import { createTwoFilesPatch } from 'diff';
  */
 
 /** Every file under `dir`, in subfolders too, as sorted paths relative to it; none if `dir` does not exist. */
-export function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1))
-    .sort();
-}
+export const listFiles = filesUnder;
 
 /** Every file under `dir` with its text, by sorted path relative to it. */
 export function readTree(dir: string): Record<string, string> {

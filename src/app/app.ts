@@ -71,7 +71,7 @@ export function buildApp(settings: AppSettings, outdir?: string): App {
 /** Writes the cluster's manifests into its app's output folder, each file with the generated-by header. */
 export function synthCluster(built: AppCluster): void {
   built.app.synth();
-  for (const [path, text] of withHeader(built.app.outdir, appHeader(built.collector.clusterName))) {
+  for (const [path, text] of withHeader(built.app, appHeader(built.collector.clusterName))) {
     writeFileSync(path, text);
   }
 }

@@ -1,7 +1,8 @@
-import { type Dirent, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { lintCollectorConfig, unescapedDollars } from '../config/config-lint';
+import { filesUnder } from '../core/output';
 
 /**
  * What the `validate` and `check` commands read of a folder of manifests:
@@ -10,15 +11,6 @@ import { lintCollectorConfig, unescapedDollars } from '../config/config-lint';
  * folders. No Kubernetes API server is needed; the Kubernetes schemas are
  * checked when the `kubernetes-models` package can be loaded.
  */
-
-/** Every file under `dir`, in subfolders too, as sorted paths relative to it; none if `dir` does not exist. */
-export function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
-    .sort();
-}
 
 /** A manifest object as read: any fields, its kind and name where it has them. */
 type ManifestObject = Record<string, unknown> & {

@@ -71,11 +71,20 @@ export function defaultExpectedNamespaces(pods: number): number {
   return Math.min(10, pods);
 }
 
+/**
+ * What a dimension set's values are counted per: a pod (on Fargate every
+ * pod is a node of its own, so a node name is one per pod too), a namespace,
+ * or the cluster.
+ */
+function dimensionScope(set: readonly Dimension[]): 'pod' | 'namespace' | 'cluster' {
+  if (set.includes(Dimension.POD_NAME) || set.includes(Dimension.NODE_NAME)) return 'pod';
+  if (set.includes(Dimension.NAMESPACE)) return 'namespace';
+  return 'cluster';
+}
+
 /** How many distinct value combinations a dimension set takes. */
 export function dimensionSetValues(set: readonly Dimension[], namespaces: number, pods: number): number {
-  if (set.includes(Dimension.POD_NAME) || set.includes(Dimension.NODE_NAME)) return pods;
-  if (set.includes(Dimension.NAMESPACE)) return namespaces;
-  return 1;
+  return { pod: pods, namespace: namespaces, cluster: 1 }[dimensionScope(set)];
 }
 
 /** The monthly price of `count` custom metrics under `tiers`. */
@@ -148,13 +157,6 @@ function perScopeSum(
       index === 0 ? `${plural(pairs, 'metric')} per ${scope} × ${values}` : `${pairs} per ${scope} × ${values}`,
     )
     .join(' + ');
-}
-
-/** The scope a dimension set's values are counted per. */
-function dimensionScope(set: readonly Dimension[]): string {
-  if (set.includes(Dimension.POD_NAME) || set.includes(Dimension.NODE_NAME)) return 'pod';
-  if (set.includes(Dimension.NAMESPACE)) return 'namespace';
-  return 'cluster';
 }
 
 /** How the custom metrics were counted, for a person: `8 metrics per cluster × 1 + ... = 888 custom metrics`. */
@@ -280,10 +282,12 @@ export function applicationDimensionSetValues(
   set: readonly string[],
   input: Pick<ApplicationMetricsEstimateInput, 'namespaces' | 'apps' | 'pods'>,
 ): number {
-  if (set.includes('pod')) return input.pods;
-  if (set.includes('app')) return input.apps;
-  if (set.includes('namespace')) return input.namespaces;
-  return 1;
+  return { pod: input.pods, app: input.apps, namespace: input.namespaces, cluster: 1 }[applicationScope(set)];
+}
+
+/** What an application dimension set's values are counted per. */
+function applicationScope(set: readonly string[]): 'pod' | 'app' | 'namespace' | 'cluster' {
+  return (['pod', 'app', 'namespace'] as const).find((label) => set.includes(label)) ?? 'cluster';
 }
 
 /** Labels an application dimension set has beyond those the estimate knows the values of. */
@@ -332,10 +336,8 @@ export function applicationMetricsBasis(
   input: ApplicationMetricsEstimateInput,
   estimate: ApplicationMetricsEstimate,
 ): string {
-  const scopeOf = (set: readonly string[]) =>
-    set.includes('pod') ? 'pod' : set.includes('app') ? 'app' : set.includes('namespace') ? 'namespace' : 'cluster';
   const terms = estimate.perDimensionSet.map((s) => ({
-    scope: scopeOf(s.dimensions),
+    scope: applicationScope(s.dimensions),
     pairs: input.declarations[s.declaration]?.metrics.length ?? 0,
     values: applicationDimensionSetValues(s.dimensions, input),
   }));

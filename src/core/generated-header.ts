@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { type App, Chart, Names } from 'cdk8s';
 
 /**
  * The comment every manifest file the app and the fleet write starts with,
@@ -29,13 +30,26 @@ export function fleetHeader(clusterName?: string): string {
   );
 }
 
-/** The manifest files cdk8s wrote into `dir`, each with `header` in front: what to write back, by path. */
-export function withHeader(dir: string, header: string): Array<readonly [string, string]> {
-  return readdirSync(dir)
-    .filter((file) => file.endsWith('.k8s.yaml'))
-    .sort()
-    .map((file) => {
-      const path = join(dir, file);
-      return [path, header + readFileSync(path, 'utf8')] as const;
-    });
+/**
+ * The files `app.synth()` wrote, one per chart, named as cdk8s names them:
+ * the chart's DNS label, numbered in dependency order (`0000-…`) when a chart
+ * depends on another. Only these get a header: other files in the output
+ * folder are not this synthesis's, and are left as they are.
+ */
+export function writtenManifests(app: App): string[] {
+  const charts = app.charts;
+  const numbered = charts.some((chart) => chart.node.dependencies.some((dependency) => dependency instanceof Chart));
+  return charts.map((chart, i) => {
+    const path = join(
+      app.outdir,
+      `${numbered ? `${String(i).padStart(4, '0')}-` : ''}${Names.toDnsLabel(chart)}${app.outputFileExtension}`,
+    );
+    if (!existsSync(path)) throw new Error(`cdk8s did not write ${basename(path)} where this library expects it`);
+    return path;
+  });
+}
+
+/** The files `app.synth()` wrote, each with `header` in front: what to write back, by path. */
+export function withHeader(app: App, header: string): Array<readonly [string, string]> {
+  return writtenManifests(app).map((path) => [path, header + readFileSync(path, 'utf8')] as const);
 }

@@ -115,6 +115,19 @@ function entriesUnder(dir: string): Array<{ readonly path: string; readonly isDi
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/**
+ * Every regular file under `dir`, in subfolders too (not following symbolic
+ * links, nor listing them), as sorted `/`-separated paths relative to it;
+ * none if `dir` does not exist.
+ */
+export function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    .sort();
+}
+
 /** The files a folder's marker lists, or undefined when it has none. */
 function markedFiles(dir: string): ReadonlySet<string> | undefined {
   const marker = join(dir, OUTPUT_MARKER);

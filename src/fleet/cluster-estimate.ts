@@ -23,12 +23,19 @@ export interface ClusterBill {
   readonly totalUsd: number;
 }
 
+/** The items of what the output runs besides the pipelines, in the order a bill lists them, last. */
+const WORKLOAD_ITEMS = {
+  collector: 'collector',
+  sample: 'sample application',
+  logs: 'Fargate container logs',
+} as const;
+
 /** What the collector's own Fargate pods cost. */
 function collectorCost(sizing: CollectorSizing): CostLine {
   const { input } = sizing;
   const size = `${sizing.fargateSize.vcpu} vCPU ${sizing.fargateSize.memoryGiB} GB`;
   return {
-    item: 'collector',
+    item: WORKLOAD_ITEMS.collector,
     monthlyUsd: sizing.monthlyUsd,
     basis: `${input.replicas} × ${size} on Fargate, sized for ${input.expectedPods} pods (${sizing.nodesPerReplica} per replica) scraped every ${input.scrapeIntervalSeconds} s`,
     usage: { amount: input.replicas, unit: 'Fargate pods' },
@@ -40,7 +47,7 @@ const sum = (lines: readonly CostLine[]): number => lines.reduce((total, line) =
 /** What the sample application's pods cost on Fargate. */
 export function sampleCost(replicas: number, size: FargatePodSize): CostLine {
   return {
-    item: 'sample application',
+    item: WORKLOAD_ITEMS.sample,
     monthlyUsd: replicas * fargateMonthlyCost(size),
     basis: `${replicas} × ${size.vcpu} vCPU ${size.memoryGiB} GB on Fargate`,
     usage: { amount: replicas, unit: 'Fargate pods' },
@@ -50,7 +57,7 @@ export function sampleCost(replicas: number, size: FargatePodSize): CostLine {
 /** What Fargate's log router sends: priced per GB, of a volume only the workloads know. */
 export function fargateLoggingCost(logGroupName: string): CostLine {
   return {
-    item: 'Fargate container logs',
+    item: WORKLOAD_ITEMS.logs,
     monthlyUsd: 0,
     notPriced: `CloudWatch Logs bills $${CLOUDWATCH_LOGS_PRICES_US_EAST_1.ingestionPerGb.toFixed(2)} per GB ingested, and how much your pods write is theirs to say`,
     basis: `every Fargate pod's stdout and stderr, to ${logGroupName}`,
@@ -113,9 +120,6 @@ export function formatBill(title: string, lines: readonly CostLine[]): string[] 
 /** A usage amount for a person: whole numbers as they are, others to one decimal. */
 const amountText = (amount: number): string => (Number.isInteger(amount) ? String(amount) : amount.toFixed(1));
 
-/** The items of what the output runs besides the pipelines, in the order a bill lists them, last. */
-const WORKLOAD_ITEMS = ['collector', 'sample application', 'Fargate container logs'];
-
 /**
  * The lines of a fleet: the clusters' lines of each item added up (the
  * priced and the unpriced apart), the pipelines' in the order they first
@@ -128,7 +132,8 @@ export function fleetLines(bills: readonly ClusterBill[]): CostLine[] {
     const key = `${line.item}\n${line.notPriced ?? ''}`;
     items.set(key, [...(items.get(key) ?? []), line]);
   }
-  const rank = (lines: readonly CostLine[]) => WORKLOAD_ITEMS.indexOf(lines[0]?.item ?? '');
+  const order: readonly string[] = Object.values(WORKLOAD_ITEMS);
+  const rank = (lines: readonly CostLine[]) => order.indexOf(lines[0]?.item ?? '');
   const groups = [...items.values()].sort((a, b) => rank(a) - rank(b));
   return groups.map((lines) => {
     const [first] = lines as [CostLine, ...CostLine[]];

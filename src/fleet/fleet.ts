@@ -1,6 +1,6 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { extname, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { App, Chart, Yaml } from 'cdk8s';
 import { resolveCollectorProps } from '../collector/collector-common';
@@ -160,11 +160,14 @@ export async function synthesizeClusters(
   const batch = new FileBatch();
   clusters.forEach((cluster, i) => {
     const dir = join(outdir, cluster.name);
+    const files: string[] = [];
     try {
       const app = new App({ outdir: dir });
       const constructs = addClusterCharts(app, cluster);
       app.synth();
-      for (const [path, text] of withHeader(dir, fleetHeader(cluster.name))) batch.add(path, text);
+      const headed = withHeader(app, fleetHeader(cluster.name));
+      for (const [path, text] of headed) batch.add(path, text);
+      files.push(...headed.map(([path]) => basename(path)));
       if (prerequisitesDir !== undefined) {
         const dir = join(prerequisitesDir, cluster.name);
         const written = queuePrerequisites(prerequisitesOf(constructs, cluster), dir, batch);
@@ -174,7 +177,7 @@ export async function synthesizeClusters(
       if (!(error instanceof ValidationError)) throw error;
       throw new ValidationError(`clusters[${first + i}] (${cluster.name}): ${error.message}`);
     }
-    const files = readdirSync(dir).sort();
+    files.sort();
     batch.add(join(dir, KUSTOMIZATION_FILE), fleetHeader(cluster.name) + Yaml.stringify(kustomization(files)));
     manifests.push(...[...files, KUSTOMIZATION_FILE].sort().map((file) => `${cluster.name}/${file}`));
   });
