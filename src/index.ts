@@ -41,7 +41,9 @@ export {
 export { FargateLogging, type FargateLoggingProps } from './logging/fargate-logging';
 export type { FluentBitFilter, FluentBitOutput, FluentBitParser } from './logging/fluent-bit';
 export {
+  type CollectorLogGroup,
   CollectorPrerequisites,
   type CollectorPrerequisitesOptions,
+  type CollectorRolePolicy,
 } from './prerequisites/collector-prerequisites';
 export { SampleGoWebapp, type SampleGoWebappProps } from './sample/sample-go-webapp';

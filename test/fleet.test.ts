@@ -180,7 +180,6 @@ describe('synthesizeFleet', () => {
     expect(tree(prerequisitesInWorkers)).toStrictEqual(tree(prerequisitesInThread));
     expect(result.prerequisites).toStrictEqual(single.prerequisites);
     expect(result.prerequisites.filter((f) => f.startsWith('c0/'))).toStrictEqual([
-      'c0/collector-role.json',
       'c0/eksctl-cluster-config.yaml',
       'c0/fargate-pod-execution-role-logging-policy.json',
     ]);

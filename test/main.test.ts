@@ -32,6 +32,7 @@ describe('settingsFromEnvironment', () => {
         name: DEMO_ENVIRONMENT.CLUSTER_NAME,
         region: DEMO_ENVIRONMENT.AWS_REGION,
         serviceAccountRoleArn: DEMO_ENVIRONMENT.COLLECTOR_ROLE_ARN,
+        oidcIssuer: DEMO_ENVIRONMENT.OIDC_ISSUER,
         sampleApp: true,
         applicationMetrics: { cloudWatch: { declarations: SAMPLE_GO_WEBAPP_DECLARATIONS } },
       },

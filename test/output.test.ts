@@ -190,7 +190,7 @@ describe('checkOutputFolders', () => {
           'prod/sample-go-webapp.k8s.yaml',
           'prod/kustomization.yaml',
           '_gitops/flux/prod.yaml',
-          'prod/collector-role.json',
+          'prod/fargate-container-insights.template.json',
         ),
       ),
     ).not.toThrow();

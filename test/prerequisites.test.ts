@@ -5,6 +5,7 @@ import { CollectorMode } from '../src/collector/collector-mode';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import type { FleetCluster } from '../src/fleet/cluster-settings';
 import { addClusterCharts, prerequisitesOf } from '../src/fleet/fleet';
+import { CollectorPrerequisites } from '../src/prerequisites/collector-prerequisites';
 import { clusterPrerequisites, OPERATOR_NAMESPACES, prerequisiteFiles } from '../src/prerequisites/prerequisites';
 import { SampleGoWebapp } from '../src/sample/sample-go-webapp';
 import { validatePrerequisite } from '../tools/prerequisite-schemas';
@@ -90,10 +91,10 @@ describe('the prerequisites name what the manifests use', () => {
   });
 
   test('every file matches its schema', () => {
-    const files = prerequisiteFiles(prerequisites);
+    const files = CollectorPrerequisites._of(prerequisites).files;
     expect(Object.keys(files).sort()).toStrictEqual([
-      'collector-role.json',
       'eksctl-cluster-config.yaml',
+      'fargate-container-insights.template.json',
       'fargate-pod-execution-role-logging-policy.json',
     ]);
     for (const [file, text] of Object.entries(files)) expect(() => validatePrerequisite(file, text)).not.toThrow();
@@ -119,10 +120,11 @@ describe('clusterPrerequisites', () => {
     const p = clusterPrerequisites({ collector: collector('arn:aws:iam::123456789012:role/r', 'eu-west-1') });
     expect(p.collectorRole.AssumeRolePolicyDocument).toBeUndefined();
     expect(p.loggingPolicy).toBeUndefined();
-    expect(Object.keys(prerequisiteFiles(p)).sort()).toStrictEqual([
-      'collector-role.json',
-      'eksctl-cluster-config.yaml',
-    ]);
+    expect(Object.keys(prerequisiteFiles(p)).sort()).toStrictEqual(['eksctl-cluster-config.yaml']);
+    // No template without the issuer: its trust policy's condition keys name the provider.
+    expect(CollectorPrerequisites._of(p)._template).toStrictEqual({
+      missing: expect.stringMatching(/^no OIDC issuer \(OIDC_ISSUER, oidcIssuer\)/),
+    });
   });
 
   test('the managed policy covers retention; tags add logs:TagResource on the performance log group alone', () => {
@@ -199,7 +201,7 @@ describe('clusterPrerequisites', () => {
 });
 
 describe('the prerequisite schemas', () => {
-  const files = prerequisiteFiles(build(CLUSTER).prerequisites);
+  const files = CollectorPrerequisites._of(build(CLUSTER).prerequisites).files;
   test.each<[string, string, (data: any) => void, string]>([
     [
       'a profile without selectors',
@@ -213,7 +215,17 @@ describe('the prerequisite schemas', () => {
       (d) => (d.iam.withOidc = true),
       'must NOT have additional properties',
     ],
-    ['a role name with a slash', 'collector-role.json', (d) => (d.RoleName = 'a/b'), '/RoleName must match pattern'],
+    [
+      'a CloudFormation property the resource type does not have',
+      'fargate-container-insights.template.json',
+      (d) => {
+        const group = Object.values(
+          d.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>,
+        ).find((r) => r.Type === 'AWS::Logs::LogGroup');
+        if (group) group.Properties.RetentionDays = 7;
+      },
+      '.RetentionDays: no such property',
+    ],
     [
       'an action without a service',
       'fargate-pod-execution-role-logging-policy.json',

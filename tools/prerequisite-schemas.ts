@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { OUTPUT_MARKER } from '../src/core/output';
 import { PREREQUISITE_FILES } from '../src/prerequisites/prerequisites';
+import { cloudFormationProblems } from './cloudformation-spec';
 import { listFiles } from './folders';
 import { object, type Schema, schemaCheck } from './json-schema';
 
@@ -12,7 +13,8 @@ import { object, type Schema, schemaCheck } from './json-schema';
  * (pkg/apis/eksctl.io/v1alpha5/assets/schema.json: ClusterConfig, ClusterMeta,
  * ClusterIAM, ClusterIAMServiceAccount with its InlineDocument, FargateProfile, FargateProfileSelector)
  * that we set, with its required fields and no others; the IAM documents
- * follow the IAM policy grammar for the elements we use.
+ * follow the IAM policy grammar for the elements we use; the CloudFormation
+ * template is checked against the CloudFormation resource types (cloudformation-spec.ts).
  */
 
 /** A closed object whose every property is required: most of what we write. */
@@ -82,43 +84,12 @@ const eksctl = object(
   ['apiVersion', 'kind', 'metadata', 'iam', 'fargateProfiles'],
 );
 
-const role = object(
-  {
-    RoleName: { type: 'string', pattern: '^[\\w+=,.@-]{1,64}$' },
-    Path: { type: 'string', pattern: '^/([\\w+=,.@-]+/)*$' },
-    ManagedPolicyArns: strings,
-    Policies: {
-      type: 'array',
-      minItems: 1,
-      items: closed({ PolicyName: { type: 'string', pattern: '^[\\w+=,.@-]{1,128}$' }, PolicyDocument: policy }),
-    },
-    AssumeRolePolicyDocument: closed({
-      Version: version,
-      Statement: {
-        type: 'array',
-        minItems: 1,
-        items: closed({
-          Effect: { const: 'Allow' },
-          Principal: closed({ Federated: { type: 'string', pattern: '^arn:[a-z-]+:iam::\\d{12}:oidc-provider/' } }),
-          Action: { const: 'sts:AssumeRoleWithWebIdentity' },
-          Condition: closed({ StringEquals: { type: 'object', additionalProperties: string, minProperties: 2 } }),
-        }),
-      },
-    }),
-  },
-  ['RoleName', 'Path'],
-);
-const roleWithPolicies = {
-  ...role,
-  anyOf: [
-    { properties: { ManagedPolicyArns: strings }, required: ['ManagedPolicyArns'] },
-    { properties: { Policies: { type: 'array' } }, required: ['Policies'] },
-  ],
-};
-
 const CHECKS: Readonly<Record<string, (data: unknown) => string | undefined>> = {
   [PREREQUISITE_FILES.eksctl]: schemaCheck(eksctl),
-  [PREREQUISITE_FILES.collectorRole]: schemaCheck(roleWithPolicies),
+  [PREREQUISITE_FILES.template]: (data) => {
+    const problems = cloudFormationProblems(data);
+    return problems.length === 0 ? undefined : problems.join('; ');
+  },
   [PREREQUISITE_FILES.loggingPolicy]: schemaCheck(policy),
 };
 

@@ -74,12 +74,15 @@ export const APP_VARIABLES: readonly string[] = [...SETTING_VARIABLES.map(([, na
 /**
  * The demo configuration, synthesized when none of the cluster's required
  * variables (nor `ADOT_VERSION`) is set. 111122223333 is the account id AWS
- * documentation uses for examples.
+ * documentation uses for examples, and the OIDC issuer's id is the example
+ * id of its IRSA pages; with it the demo's prerequisites have a
+ * CloudFormation template.
  */
 export const DEMO_ENVIRONMENT = {
   CLUSTER_NAME: 'demo',
   AWS_REGION: 'us-east-1',
   COLLECTOR_ROLE_ARN: 'arn:aws:iam::111122223333:role/demo-adot-collector',
+  OIDC_ISSUER: 'https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B716D3041E',
 } as const;
 
 /** The variable of a setting, for messages. */

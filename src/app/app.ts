@@ -21,7 +21,8 @@ import {
 } from '../fleet/fleet';
 import { readFleetFile } from '../fleet/fleet-file';
 import type { FargateLogging } from '../logging/fargate-logging';
-import { type ClusterPrerequisites, writePrerequisites } from '../prerequisites/prerequisites';
+import { CollectorPrerequisites } from '../prerequisites/collector-prerequisites';
+import type { ClusterPrerequisites } from '../prerequisites/prerequisites';
 import type { SampleGoWebapp } from '../sample/sample-go-webapp';
 import { APP_VARIABLES, type AppSettings, type Environment, settingsFromEnvironment } from './app-settings';
 
@@ -155,7 +156,12 @@ export async function runApp(env: Environment): Promise<void> {
     for (const line of estimateLines(settings, built)) console.error(line);
     // `npm run synth` stages the prerequisites here; plain `cdk8s synth` writes only manifests.
     const prerequisitesDir = env.PREREQUISITES_OUTDIR;
-    if (prerequisitesDir !== undefined) writePrerequisites(built.prerequisites, prerequisitesDir);
+    if (prerequisitesDir !== undefined) {
+      const prerequisites = CollectorPrerequisites._of(built.prerequisites);
+      prerequisites.writeTo(prerequisitesDir);
+      const template = prerequisites._template;
+      if ('missing' in template) console.error(`No CloudFormation template in the prerequisites: ${template.missing}.`);
+    }
   } catch (error) {
     console.error(error instanceof ValidationError ? `error: ${error.message}` : unexpected(error));
     process.exitCode = 1;

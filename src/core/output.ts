@@ -47,7 +47,7 @@ const MARKER_HEADER = [
  * kustomization and GitOps files, and the prerequisites.
  */
 const WRITTEN_BEFORE_THE_MARKER =
-  /^(?:[^/]+\/)?(?:(?:fargate-container-insights|sample-go-webapp|fargate-logging)\.k8s\.yaml|kustomization\.yaml|eksctl-cluster-config\.yaml|collector-role\.json|fargate-pod-execution-role-logging-policy\.json)$|^_gitops\/(?:argocd\/applicationset\.yaml|flux\/[^/]+\.yaml)$/;
+  /^(?:[^/]+\/)?(?:(?:fargate-container-insights|sample-go-webapp|fargate-logging)\.k8s\.yaml|kustomization\.yaml|eksctl-cluster-config\.yaml|fargate-container-insights\.template\.json|fargate-pod-execution-role-logging-policy\.json)$|^_gitops\/(?:argocd\/applicationset\.yaml|flux\/[^/]+\.yaml)$/;
 
 /** A folder a command is about to replace, and the setting that chose it, for messages. */
 export interface OutputFolderSpec {

@@ -18,7 +18,8 @@ import { fleetHeader, withHeader } from '../core/generated-header';
 import { orderNamespacesFirst } from '../core/namespace-order';
 import { FileBatch, writeFoldersSafely } from '../core/output';
 import { applicationLogGroupName, FargateLogging } from '../logging/fargate-logging';
-import { type ClusterPrerequisites, clusterPrerequisites, queuePrerequisites } from '../prerequisites/prerequisites';
+import { CollectorPrerequisites } from '../prerequisites/collector-prerequisites';
+import { type ClusterPrerequisites, clusterPrerequisites, queueFiles } from '../prerequisites/prerequisites';
 import { DEFAULT_SAMPLE_FARGATE_SIZE, DEFAULT_SAMPLE_REPLICAS, SampleGoWebapp } from '../sample/sample-go-webapp';
 import {
   type ClusterBill,
@@ -170,7 +171,8 @@ export async function synthesizeClusters(
       files.push(...headed.map(([path]) => basename(path)));
       if (prerequisitesDir !== undefined) {
         const dir = join(prerequisitesDir, cluster.name);
-        const written = queuePrerequisites(prerequisitesOf(constructs, cluster), dir, batch);
+        const { files } = CollectorPrerequisites._of(prerequisitesOf(constructs, cluster));
+        const written = queueFiles(files, dir, batch);
         prerequisites.push(...written.map((file) => `${cluster.name}/${file}`));
       }
     } catch (error) {

@@ -174,6 +174,12 @@ export class FargateLogging extends Construct {
   public readonly configMap: kplus.ConfigMap;
 
   private readonly region: string;
+  /**
+   * Days CloudWatch Logs keeps the log events, when set: the retention Fluent
+   * Bit sets on the group it creates.
+   */
+  public readonly logRetentionDays?: number;
+
   private readonly retention: boolean;
   private readonly autoCreateGroup: boolean;
 
@@ -210,6 +216,7 @@ export class FargateLogging extends Construct {
       );
     }
     this.retention = retention !== undefined;
+    if (retention !== undefined) this.logRetentionDays = retention;
     this.autoCreateGroup = props.autoCreateGroup ?? true;
     if (props.fluentBitProcessLogs) this.processLogGroupName = `${clusterName}-fluent-bit-logs`;
 

@@ -1,12 +1,8 @@
 import type { ContainerInsightsCollectorBase } from '../collector/container-insights-collector-base';
 import { FargateContainerInsightsOperatorCollector } from '../collector/fargate-container-insights-operator-collector';
 import type { FargateLogging } from '../logging/fargate-logging';
-import {
-  type ClusterPrerequisites,
-  clusterPrerequisites,
-  prerequisiteFiles,
-  writePrerequisites,
-} from './prerequisites';
+import { type AwsTemplate, awsTemplate } from './aws-template';
+import { type ClusterPrerequisites, clusterPrerequisites, prerequisiteFiles, writeFiles } from './prerequisites';
 
 /** What {@link CollectorPrerequisites.of} derives the AWS side from. */
 export interface CollectorPrerequisitesOptions {
@@ -29,9 +25,27 @@ export interface CollectorPrerequisitesOptions {
    * The cluster's OIDC issuer URL (`aws eks describe-cluster --query
    * cluster.identity.oidc.issuer`), for the collector role's trust policy.
    *
-   * @default - no trust policy in collector-role.json (eksctl writes one)
+   * @default - unknown: eksctl writes the trust policy, and there is no CloudFormation template
    */
   readonly oidcIssuer?: string;
+}
+
+/** A log group a cluster writes to, with the retention and tags to create it with. */
+export interface CollectorLogGroup {
+  /** The group's name. */
+  readonly logGroupName: string;
+  /** Days CloudWatch Logs keeps the events; 0 keeps them forever. */
+  readonly retentionDays: number;
+  /** Its tags, by key. */
+  readonly tags: Record<string, string>;
+}
+
+/** One inline policy of the collector's role. */
+export interface CollectorRolePolicy {
+  /** The policy's name. */
+  readonly policyName: string;
+  /** The policy document, as IAM JSON text. */
+  readonly policyDocument: string;
 }
 
 /**
@@ -58,18 +72,112 @@ export class CollectorPrerequisites {
     );
   }
 
-  /** Each file's text, by file name (`eksctl-cluster-config.yaml`, `collector-role.json`, ...). */
-  public readonly files: Record<string, string>;
+  /**
+   * The prerequisites behind an app's files.
+   *
+   * @internal
+   */
+  public static _of(prerequisites: ClusterPrerequisites): CollectorPrerequisites {
+    return new CollectorPrerequisites(prerequisites);
+  }
 
+  /** The EKS cluster's name. */
+  public readonly clusterName: string;
+  /** The cluster's region. */
+  public readonly region: string;
+  /** The AWS partition of the collector's role, e.g. `aws`, `aws-cn`. */
+  public readonly partition: string;
+  /** The account of the collector's role: 12 digits. */
+  public readonly account: string;
+  /** The collector role's name, as in its `serviceAccountRoleArn`. */
+  public readonly collectorRoleName: string;
+  /** The collector role's path, `/` or `/<path>/`. */
+  public readonly collectorRolePath: string;
+  /** The managed policies the collector's role needs: none when it writes no Embedded Metric Format. */
+  public readonly managedPolicyArns: string[];
+  /** The inline policies the collector's role needs besides them. */
+  public readonly inlinePolicies: CollectorRolePolicy[];
+  /** `system:serviceaccount:<namespace>:<name>`: the only subject the collector's role may trust. */
+  public readonly serviceAccountSubject: string;
+  /**
+   * The cluster's OIDC provider, the issuer URL without `https://`.
+   *
+   * @default - unknown: no `oidcIssuer` was given
+   */
+  public readonly oidcProvider?: string;
+  /** The log groups the cluster writes to: the performance group, and the application metrics' and Fargate logging's when on. */
+  public readonly logGroups: CollectorLogGroup[];
+  /** The namespaces that run pods, each needing a Fargate profile. */
+  public readonly fargateProfileNamespaces: string[];
+  /** The collector runs as an `OpenTelemetryCollector`: the cluster needs the ADOT EKS add-on. */
+  public readonly operatorMode: boolean;
+  /**
+   * With Fargate logging: the policy the pod execution role needs, as IAM JSON text.
+   *
+   * @default - no Fargate logging
+   */
+  public readonly podExecutionRolePolicy?: string;
   private readonly prerequisites: ClusterPrerequisites;
+  private written?: { readonly files: Record<string, string>; readonly template: AwsTemplate };
 
   private constructor(prerequisites: ClusterPrerequisites) {
     this.prerequisites = prerequisites;
-    this.files = prerequisiteFiles(prerequisites);
+    const { aws, collectorRole } = prerequisites;
+    this.clusterName = aws.clusterName;
+    this.region = aws.region;
+    this.partition = aws.partition;
+    this.account = aws.account;
+    this.collectorRoleName = collectorRole.RoleName;
+    this.collectorRolePath = collectorRole.Path;
+    this.managedPolicyArns = [...(collectorRole.ManagedPolicyArns ?? [])];
+    this.inlinePolicies = (collectorRole.Policies ?? []).map((policy) => ({
+      policyName: policy.PolicyName,
+      policyDocument: JSON.stringify(policy.PolicyDocument),
+    }));
+    this.serviceAccountSubject = aws.serviceAccountSubject;
+    if (aws.oidcProvider !== undefined) this.oidcProvider = aws.oidcProvider;
+    this.logGroups = aws.logGroups.map((group) => ({
+      logGroupName: group.name,
+      retentionDays: group.retentionDays,
+      tags: { ...group.tags },
+    }));
+    this.fargateProfileNamespaces = [...aws.fargateProfileNamespaces];
+    this.operatorMode = aws.operatorMode;
+    if (prerequisites.loggingPolicy !== undefined) {
+      this.podExecutionRolePolicy = JSON.stringify(prerequisites.loggingPolicy);
+    }
+  }
+
+  /**
+   * Each file's text, by file name: `eksctl-cluster-config.yaml`; given the
+   * OIDC issuer and with `cdk8s-fargate-container-insights-aws` installed,
+   * `fargate-container-insights.template.json`; with Fargate logging,
+   * `fargate-pod-execution-role-logging-policy.json`. Rendered on first use.
+   */
+  public get files(): Record<string, string> {
+    return { ...this.render().files };
+  }
+
+  /**
+   * The CloudFormation template among the files, or why it is not.
+   *
+   * @internal
+   */
+  public get _template(): AwsTemplate {
+    return this.render().template;
+  }
+
+  private render(): { readonly files: Record<string, string>; readonly template: AwsTemplate } {
+    if (this.written === undefined) {
+      const template = awsTemplate(this);
+      const files = prerequisiteFiles(this.prerequisites, 'text' in template ? template.text : undefined);
+      this.written = { files, template };
+    }
+    return this.written;
   }
 
   /** Writes the files into `dir`, creating it; returns their names, sorted. */
   public writeTo(dir: string): string[] {
-    return writePrerequisites(this.prerequisites, dir);
+    return writeFiles(this.files, dir);
   }
 }

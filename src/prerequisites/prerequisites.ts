@@ -17,8 +17,10 @@ import type { FargateLogging, IamPolicyDocument } from '../logging/fargate-loggi
  *   Fargate profile for each namespace that runs pods, the IAM OIDC provider,
  *   and the collector's IRSA role (`roleOnly`: the manifests create the
  *   service account);
- * - `collector-role.json`: the collector role's name, managed policy and, given
- *   the cluster's OIDC issuer, its trust policy;
+ * - `fargate-container-insights.template.json`: given the cluster's OIDC
+ *   issuer and with `cdk8s-fargate-container-insights-aws` installed, a
+ *   CloudFormation template of the whole AWS side (the collector's role and
+ *   trust policy, log groups, Fargate profiles, the ADOT add-on);
  * - `fargate-pod-execution-role-logging-policy.json`: with Fargate logging,
  *   the policy the pod execution role needs to write the logs.
  *
@@ -34,8 +36,8 @@ export const COLLECTOR_MANAGED_POLICY = 'CloudWatchAgentServerPolicy';
 export const PREREQUISITE_FILES = {
   /** The eksctl ClusterConfig fragment. */
   eksctl: 'eksctl-cluster-config.yaml',
-  /** The collector's IAM role. */
-  collectorRole: 'collector-role.json',
+  /** The CloudFormation template of the AWS side. */
+  template: 'fargate-container-insights.template.json',
   /** The Fargate pod execution role's logging policy. */
   loggingPolicy: 'fargate-pod-execution-role-logging-policy.json',
 } as const;
@@ -200,6 +202,41 @@ export interface CollectorRole {
   };
 }
 
+/** A log group the cluster writes to, with the retention and tags whoever creates it sets. */
+export interface PrerequisiteLogGroup {
+  /** The group's name. */
+  readonly name: string;
+  /** Days CloudWatch Logs keeps the events; 0 keeps them forever. */
+  readonly retentionDays: number;
+  /** Its tags. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * What the AWS side of a cluster is made of besides the collector's role,
+ * for an AWS CDK or CloudFormation rendering of it.
+ */
+export interface AwsSide {
+  /** The EKS cluster's name. */
+  readonly clusterName: string;
+  /** Its region. */
+  readonly region: string;
+  /** The partition and account of the collector's role. */
+  readonly partition: string;
+  /** The 12-digit account id of the collector's role. */
+  readonly account: string;
+  /** `system:serviceaccount:<namespace>:<name>`: the subject the collector's role trusts. */
+  readonly serviceAccountSubject: string;
+  /** The cluster's OIDC provider (the issuer URL without `https://`), when known. */
+  readonly oidcProvider?: string;
+  /** The log groups: the performance group, the application metrics' and Fargate logging's when on. */
+  readonly logGroups: readonly PrerequisiteLogGroup[];
+  /** The namespaces that run pods, one Fargate profile each. */
+  readonly fargateProfileNamespaces: readonly string[];
+  /** The collector runs as an `OpenTelemetryCollector`: the cluster needs the ADOT add-on. */
+  readonly operatorMode: boolean;
+}
+
 /** The prerequisites of one cluster, as objects. */
 export interface ClusterPrerequisites {
   /** The eksctl ClusterConfig fragment. */
@@ -208,6 +245,8 @@ export interface ClusterPrerequisites {
   readonly collectorRole: CollectorRole;
   /** With Fargate logging: the pod execution role's policy. */
   readonly loggingPolicy?: IamPolicyDocument;
+  /** The rest of the AWS side: log groups, Fargate profiles, the add-on. */
+  readonly aws: AwsSide;
 }
 
 /** How an EKS OIDC issuer URL looks, for error messages. */
@@ -243,8 +282,11 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
   const managedPolicy = `arn:${partition}:iam::aws:policy/${COLLECTOR_MANAGED_POLICY}`;
 
   let trust: CollectorRole['AssumeRolePolicyDocument'];
-  if (options.oidcIssuer !== undefined) {
-    const provider = validateOidcIssuer('oidcIssuer', options.oidcIssuer, collector.region, collector.clusterName);
+  const provider =
+    options.oidcIssuer === undefined
+      ? undefined
+      : validateOidcIssuer('oidcIssuer', options.oidcIssuer, collector.region, collector.clusterName);
+  if (provider !== undefined) {
     trust = {
       Version: '2012-10-17',
       Statement: [
@@ -345,34 +387,64 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
     ...(options.logging === undefined
       ? {}
       : { loggingPolicy: options.logging._podExecutionRolePolicyDocument(account, partition) }),
+    aws: {
+      clusterName: collector.clusterName,
+      region: collector.region,
+      partition,
+      account,
+      serviceAccountSubject: `system:serviceaccount:${namespace}:${serviceAccount}`,
+      ...(provider === undefined ? {} : { oidcProvider: provider }),
+      logGroups: [
+        ...logGroups.map((name) => ({
+          name,
+          retentionDays: config.logRetentionDays,
+          tags: { ...config.logGroupTags },
+        })),
+        ...(options.logging === undefined ? [] : loggingGroups(options.logging)),
+      ],
+      fargateProfileNamespaces: [...new Set(podNamespaces)],
+      operatorMode: options.operatorMode ?? false,
+    },
   };
 }
 
-/** The prerequisites as file contents, by file name. */
-export function prerequisiteFiles(prerequisites: ClusterPrerequisites): Record<string, string> {
+/** Fargate logging's log groups: Fluent Bit sets their retention, and no tags. */
+function loggingGroups(logging: FargateLogging): PrerequisiteLogGroup[] {
+  const retentionDays = logging.logRetentionDays ?? 0;
+  return [
+    logging.logGroupName,
+    ...(logging.processLogGroupName === undefined ? [] : [logging.processLogGroupName]),
+  ].map((name) => ({ name, retentionDays, tags: {} }));
+}
+
+/**
+ * The prerequisites as file contents, by file name.
+ *
+ * @param template the CloudFormation template's text, when there is one
+ */
+export function prerequisiteFiles(prerequisites: ClusterPrerequisites, template?: string): Record<string, string> {
   const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
   return {
     [PREREQUISITE_FILES.eksctl]: Yaml.stringify(prerequisites.eksctl),
-    [PREREQUISITE_FILES.collectorRole]: json(prerequisites.collectorRole),
+    ...(template === undefined ? {} : { [PREREQUISITE_FILES.template]: template }),
     ...(prerequisites.loggingPolicy === undefined
       ? {}
       : { [PREREQUISITE_FILES.loggingPolicy]: json(prerequisites.loggingPolicy) }),
   };
 }
 
-/** Writes the prerequisite files into `dir`; returns their names, sorted. */
-export function writePrerequisites(prerequisites: ClusterPrerequisites, dir: string): string[] {
+/** Writes files by name into `dir`, creating it; returns their names, sorted. */
+export function writeFiles(files: Readonly<Record<string, string>>, dir: string): string[] {
   mkdirSync(dir, { recursive: true });
-  return queuePrerequisites(prerequisites, dir, { add: (path, text) => writeFileSync(path, text) });
+  return queueFiles(files, dir, { add: (path, text) => writeFileSync(path, text) });
 }
 
-/** Queues the prerequisite files of `dir` on `batch`; returns their names, sorted. */
-export function queuePrerequisites(
-  prerequisites: ClusterPrerequisites,
+/** Queues files by name into `dir` on `batch`; returns their names, sorted. */
+export function queueFiles(
+  files: Readonly<Record<string, string>>,
   dir: string,
   batch: { add(path: string, text: string): void },
 ): string[] {
-  const files = prerequisiteFiles(prerequisites);
   for (const [name, text] of Object.entries(files)) batch.add(join(dir, name), text);
   return Object.keys(files).sort();
 }
