@@ -1,8 +1,21 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    // The workspace package imports the main package by name: test both from source, one copy of each.
+    alias: [
+      { find: /^cdk8s-fargate-container-insights$/, replacement: here('./src/index.ts') },
+      {
+        find: /^cdk8s-fargate-container-insights-aws$/,
+        replacement: here('./packages/cdk8s-fargate-container-insights-aws/src/index.ts'),
+      },
+    ],
+  },
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     reporters: ['default', './test/support/summary-reporter.mts'],
     // The synth and README tests spawn processes; give them room on a 2-core machine.
     testTimeout: 60_000,

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -99,7 +99,75 @@ test('installed from its tarball into a fresh cdk8s app, the command runs fleet,
     expect(validate.status, validate.stdout + validate.stderr).toBe(0);
     // Without kubernetes-models in the app, the schemas are said not to be checked.
     expect(validate.stdout).toContain('not checked against the Kubernetes schemas: install kubernetes-models');
+    // Without the companion package (and aws-cdk-lib) the fleet still writes its prerequisites, only no template.
+    expect(existsSync(join(project, 'node_modules', 'aws-cdk-lib'))).toBe(false);
+    expect(existsSync(join(project, 'prerequisites', 'prod-eu', 'eksctl-cluster-config.yaml'))).toBe(true);
+    expect(existsSync(join(project, 'prerequisites', 'prod-eu', 'fargate-container-insights.template.json'))).toBe(
+      false,
+    );
   } finally {
     rmSync(project, { recursive: true, force: true });
   }
 }, 180_000);
+
+test("installed from both tarballs into a fresh AWS CDK app, the guide's example synthesizes the stack and the manifests", () => {
+  const project = mkdtempSync(join(tmpdir(), 'installed-cdk-'));
+  try {
+    const workspace = 'packages/cdk8s-fargate-container-insights-aws';
+    for (const args of [[], ['-w', workspace]]) {
+      const pack = spawnSync('npm', ['pack', ...args, '--pack-destination', project, '--ignore-scripts'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      expect(pack.status, pack.stderr).toBe(0);
+    }
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+      devDependencies: Record<string, string>;
+    };
+    const aws = JSON.parse(readFileSync(join(ROOT, workspace, 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>;
+    };
+    const peers = [
+      ...['cdk8s', 'cdk8s-plus-29', 'constructs'].map((name) => `${name}@${pkg.devDependencies[name]}`),
+      `aws-cdk-lib@${aws.devDependencies['aws-cdk-lib']}`,
+    ];
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'my-cdk-app', private: true }));
+    const tarballs = [
+      `./cdk8s-fargate-container-insights-${pkg.version}.tgz`,
+      `./cdk8s-fargate-container-insights-aws-${pkg.version}.tgz`,
+    ];
+    const install = spawnSync(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs, ...peers],
+      {
+        cwd: project,
+        encoding: 'utf8',
+      },
+    );
+    expect(install.status, install.stderr).toBe(0);
+    // The example of docs/prerequisites.md, as a user's app has it.
+    const guide = readFileSync(join(ROOT, 'docs', 'prerequisites.md'), 'utf8');
+    const example = /```ts\n([\s\S]*?cdk8s-fargate-container-insights-aws[\s\S]*?)```/.exec(guide)?.[1];
+    expect(example).toBeDefined();
+    writeFileSync(join(project, 'app.ts'), example ?? '');
+    const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'tsx'), ['app.ts'], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, CDK8S_OUTDIR: join(project, 'dist'), CDK_OUTDIR: join(project, 'cdk.out') },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const template = JSON.parse(
+      readFileSync(join(project, 'cdk.out', 'prod-eu-container-insights.template.json'), 'utf8'),
+    );
+    const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
+    expect(types).toEqual(
+      expect.arrayContaining(['AWS::IAM::Role', 'AWS::Logs::LogGroup', 'AWS::EKS::FargateProfile']),
+    );
+    expect(readFileSync(join(project, 'dist', 'fargate-container-insights.k8s.yaml'), 'utf8')).toContain(
+      'eks.amazonaws.com/role-arn: arn:aws:iam::123456789012:role/prod-eu-adot-collector',
+    );
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
+}, 240_000);

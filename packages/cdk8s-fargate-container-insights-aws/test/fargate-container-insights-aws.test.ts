@@ -1,0 +1,528 @@
+import { App as CdkApp, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { App, Chart } from 'cdk8s';
+import {
+  type ApplicationMetrics,
+  CollectorPrerequisites,
+  type CollectorPrerequisitesOptions,
+  FargateContainerInsightsCollector,
+  type FargateContainerInsightsCollectorProps,
+  FargateContainerInsightsOperatorCollector,
+  FargateLogging,
+  MetricsDestination,
+  SampleGoWebapp,
+} from 'cdk8s-fargate-container-insights';
+import {
+  FargateContainerInsightsAws,
+  type FargateContainerInsightsAwsProps,
+  FargateContainerInsightsStack,
+} from 'cdk8s-fargate-container-insights-aws';
+import * as fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { cloudFormationProblems } from '../../../tools/cloudformation-spec';
+
+const ACCOUNT = '123456789012';
+const REGION = 'eu-west-1';
+const CLUSTER = 'prod-eu';
+const ISSUER_ID = 'EXAMPLED539D4633E53DE1B716D3041E';
+const PROVIDER = `oidc.eks.${REGION}.amazonaws.com/id/${ISSUER_ID}`;
+const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${PROVIDER}`;
+const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/${CLUSTER}-adot-collector`;
+const WORKSPACE = 'ws-0123abcd-4567-89ef-0123-456789abcdef';
+const PROMETHEUS: ApplicationMetrics = {
+  managedPrometheus: {
+    remoteWriteUrl: `https://aps-workspaces.${REGION}.amazonaws.com/workspaces/${WORKSPACE}/api/v1/remote_write`,
+  },
+};
+const CLOUDWATCH: ApplicationMetrics = {
+  cloudWatch: { declarations: [{ metrics: ['http_requests_total'], dimensionSets: [['ClusterName', 'namespace']] }] },
+};
+
+interface Shape {
+  readonly collector?: Partial<FargateContainerInsightsCollectorProps>;
+  readonly operator?: boolean;
+  readonly sample?: boolean;
+  readonly logging?: boolean;
+  readonly oidcIssuer?: boolean;
+}
+
+/** The prerequisites of a collector of this shape, as the cdk8s side derives them. */
+function prerequisitesOf(shape: Shape = {}): CollectorPrerequisites {
+  const chart = new Chart(new App(), 'fargate-container-insights');
+  const props = { clusterName: CLUSTER, region: REGION, serviceAccountRoleArn: ROLE_ARN, ...shape.collector };
+  const collector = shape.operator
+    ? new FargateContainerInsightsOperatorCollector(chart, 'collector', props)
+    : new FargateContainerInsightsCollector(chart, 'collector', props);
+  const options: CollectorPrerequisitesOptions = {
+    collector,
+    ...(shape.sample ? { workloadNamespaces: [new SampleGoWebapp(chart, 'sample').namespace.name] } : {}),
+    ...(shape.logging
+      ? { logging: new FargateLogging(chart, 'logging', { clusterName: CLUSTER, region: REGION }) }
+      : {}),
+    ...(shape.oidcIssuer === false ? {} : { oidcIssuer: `https://${PROVIDER}` }),
+  };
+  return CollectorPrerequisites.of(options);
+}
+
+/** A stack in the collector's account and region with the AWS side of a collector of this shape. */
+function awsSide(shape: Shape = {}, props: Partial<FargateContainerInsightsAwsProps> = {}) {
+  const app = new CdkApp();
+  const stack = new Stack(app, 'observability', { env: { account: ACCOUNT, region: REGION } });
+  const aws = new FargateContainerInsightsAws(stack, 'ContainerInsights', {
+    prerequisites: prerequisitesOf(shape),
+    ...props,
+  });
+  return { app, stack, aws, template: Template.fromStack(stack) };
+}
+
+/** cdk-nag's AwsSolutions findings on a scope, as rule ids with their resources. */
+function nagFindings(stack: Stack): string[] {
+  const report = new AwsSolutionsChecks().validateScope(stack);
+  return report.violations.map(
+    (v) => `${v.ruleName} (${v.severity}) at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+  );
+}
+
+describe('the collector role', () => {
+  test('has the name and path of serviceAccountRoleArn and trusts only the collector service account, through the cluster OIDC provider', () => {
+    const { template } = awsSide();
+    template.resourceCountIs('AWS::IAM::Role', 2);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: `${CLUSTER}-adot-collector`,
+      Path: '/',
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Effect: 'Allow',
+            Principal: { Federated: PROVIDER_ARN },
+            Condition: {
+              StringEquals: {
+                [`${PROVIDER}:sub`]: 'system:serviceaccount:fargate-container-insights:adot-collector',
+                [`${PROVIDER}:aud`]: 'sts.amazonaws.com',
+              },
+            },
+          },
+        ],
+      },
+      ManagedPolicyArns: ['arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy'],
+    });
+  });
+
+  test('follows the collector: its namespace, its path, its policies per destination', () => {
+    const prerequisites = prerequisitesOf({
+      collector: {
+        namespace: 'observability',
+        serviceAccountRoleArn: `arn:aws:iam::${ACCOUNT}:role/platform/${CLUSTER}-collector`,
+        metricsDestination: MetricsDestination.OTLP,
+        performanceLogGroupTags: { team: 'platform' },
+      },
+    });
+    const { template } = awsSide({
+      collector: {
+        namespace: 'observability',
+        serviceAccountRoleArn: `arn:aws:iam::${ACCOUNT}:role/platform/${CLUSTER}-collector`,
+        metricsDestination: MetricsDestination.OTLP,
+        performanceLogGroupTags: { team: 'platform' },
+      },
+    });
+    const role = Object.values(
+      template.findResources('AWS::IAM::Role', { Properties: { RoleName: `${CLUSTER}-collector` } }),
+    )[0];
+    expect(role?.Properties.Path).toBe('/platform/');
+    // OTLP alone writes no Embedded Metric Format: no managed policy, only PutMetricData.
+    expect(role?.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(role?.Properties.Policies.map((p: { PolicyName: string }) => p.PolicyName)).toStrictEqual(
+      prerequisites.inlinePolicies.map((p) => p.policyName),
+    );
+    expect(JSON.stringify(role?.Properties.Policies)).toContain('cloudwatch:PutMetricData');
+    expect(JSON.stringify(role?.Properties.AssumeRolePolicyDocument)).toContain(
+      'system:serviceaccount:observability:adot-collector',
+    );
+  });
+
+  test('with remote write to Managed Prometheus, may write to that workspace alone', () => {
+    const { template } = awsSide({ collector: { applicationMetrics: PROMETHEUS } });
+    const text = JSON.stringify(template.findResources('AWS::IAM::Role'));
+    expect(text).toContain('aps:RemoteWrite');
+    expect(text).toContain(`arn:aws:aps:${REGION}:${ACCOUNT}:workspace/${WORKSPACE}`);
+  });
+
+  test("a cluster defined in the app: its provider's issuer is a token, so the trust conditions go through CfnJson", () => {
+    const app = new CdkApp();
+    const stack = new Stack(app, 'observability', { env: { account: ACCOUNT, region: REGION } });
+    const cluster = new eks.Cluster(stack, 'Cluster', { clusterName: CLUSTER, version: eks.KubernetesVersion.V1_33 });
+    new FargateContainerInsightsAws(stack, 'ContainerInsights', {
+      prerequisites: prerequisitesOf({ oidcIssuer: false }),
+      cluster,
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: `${CLUSTER}-adot-collector`,
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Condition: { StringEquals: { 'Fn::GetAtt': [Match.stringLikeRegexp('TrustConditions'), 'Value'] } },
+          }),
+        ],
+      },
+    });
+    template.resourceCountIs('Custom::AWSCDKCfnJson', 1);
+    // The profiles are for that cluster, by its reference.
+    template.hasResourceProperties('AWS::EKS::FargateProfile', {
+      ClusterName: { Ref: Match.stringLikeRegexp('Cluster') },
+    });
+  });
+});
+
+describe('the log groups', () => {
+  test("the performance group with the collector's retention and tags, retained by default", () => {
+    const { template } = awsSide({
+      collector: { performanceLogRetentionDays: 30, performanceLogGroupTags: { team: 'platform', env: 'prod' } },
+    });
+    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: {
+        LogGroupName: `/aws/containerinsights/${CLUSTER}/performance`,
+        RetentionInDays: 30,
+        Tags: [
+          { Key: 'env', Value: 'prod' },
+          { Key: 'team', Value: 'platform' },
+        ],
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+
+  test('retention 0 keeps the events forever: no RetentionInDays', () => {
+    const { template } = awsSide({ collector: { performanceLogRetentionDays: 0 } });
+    const [group] = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(group?.Properties.RetentionInDays).toBeUndefined();
+  });
+
+  test("the user's retention, tags and removal policy win", () => {
+    const { template } = awsSide(
+      { logging: true },
+      {
+        logRetention: logs.RetentionDays.ONE_WEEK,
+        logGroupTags: { cost: 'obs' },
+        logGroupRemovalPolicy: RemovalPolicy.DESTROY,
+      },
+    );
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(groups.map((g) => g.Properties.LogGroupName)).toStrictEqual([
+      `/aws/containerinsights/${CLUSTER}/performance`,
+      `/aws/containerinsights/${CLUSTER}/application`,
+    ]);
+    for (const group of groups) {
+      expect(group.Properties.RetentionInDays).toBe(7);
+      expect(group.Properties.Tags).toContainEqual({ Key: 'cost', Value: 'obs' });
+      expect(group.DeletionPolicy).toBe('Delete');
+    }
+  });
+
+  test('application metrics to CloudWatch and Fargate logging add their groups, named as the manifests name them', () => {
+    const prerequisites = prerequisitesOf({
+      logging: true,
+      collector: { applicationMetrics: CLOUDWATCH },
+    });
+    const { template } = awsSide({ logging: true, collector: { applicationMetrics: CLOUDWATCH } });
+    const names = Object.values(template.findResources('AWS::Logs::LogGroup')).map((g) => g.Properties.LogGroupName);
+    expect(names).toStrictEqual(prerequisites.logGroups.map((g) => g.logGroupName));
+    expect(names).toHaveLength(3);
+  });
+});
+
+describe('the Fargate profiles', () => {
+  test('one per namespace that runs pods, one after another, with a pod execution role for this cluster only', () => {
+    const { template } = awsSide({ sample: true, logging: true });
+    const profiles = template.findResources('AWS::EKS::FargateProfile');
+    const byName = Object.fromEntries(
+      Object.entries(profiles).map(([id, p]) => [p.Properties.FargateProfileName, { id, ...p }]),
+    );
+    expect(Object.keys(byName)).toStrictEqual(['fargate-container-insights', 'golang']);
+    expect(byName.golang?.DependsOn).toStrictEqual([byName['fargate-container-insights']?.id]);
+    expect(byName.golang?.Properties.Selectors).toStrictEqual([{ Namespace: 'golang' }]);
+    expect(byName.golang?.Properties.Subnets).toBeUndefined();
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'eks-fargate-pods.amazonaws.com' },
+            Condition: {
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(`:fargateprofile/${CLUSTER}/\\*$`)])],
+                },
+              },
+            },
+          },
+        ],
+      },
+    });
+    // Fargate logging: the pod execution role may write the logs.
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['logs:PutLogEvents']) })]),
+      },
+    });
+  });
+
+  test("the user's pod execution role and subnets; or no profiles at all", () => {
+    const app = new CdkApp();
+    const stack = new Stack(app, 'observability', { env: { account: ACCOUNT, region: REGION } });
+    new FargateContainerInsightsAws(stack, 'ContainerInsights', {
+      prerequisites: prerequisitesOf(),
+      podExecutionRole: iam.Role.fromRoleArn(stack, 'Pods', `arn:aws:iam::${ACCOUNT}:role/pods`),
+      subnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EKS::FargateProfile', {
+      PodExecutionRoleArn: `arn:aws:iam::${ACCOUNT}:role/pods`,
+      Subnets: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
+    });
+    template.resourceCountIs('AWS::IAM::Role', 1);
+
+    awsSide({}, { fargateProfiles: false }).template.resourceCountIs('AWS::EKS::FargateProfile', 0);
+  });
+});
+
+describe('operator mode', () => {
+  test("installs the ADOT add-on after the operator's and cert-manager's profiles", () => {
+    const { template } = awsSide({ operator: true }, { addonVersion: 'v0.156.0-eksbuild.1' });
+    const profiles = Object.values(template.findResources('AWS::EKS::FargateProfile')).map(
+      (p) => p.Properties.FargateProfileName,
+    );
+    expect(profiles).toStrictEqual(['fargate-container-insights', 'opentelemetry-operator-system', 'cert-manager']);
+    const [[, addon]] = Object.entries(template.findResources('AWS::EKS::Addon')) as [
+      [string, { Properties: Record<string, unknown>; DependsOn: string[] }],
+    ];
+    expect(addon.Properties).toStrictEqual({
+      AddonName: 'adot',
+      AddonVersion: 'v0.156.0-eksbuild.1',
+      ClusterName: CLUSTER,
+    });
+    expect(addon.DependsOn).toHaveLength(3);
+  });
+
+  test('takes configuration values as a JSON object, and refuses anything else by name', () => {
+    const { template } = awsSide({ operator: true }, { addonConfigurationValues: '{"manager":{"resources":{}}}' });
+    template.hasResourceProperties('AWS::EKS::Addon', { ConfigurationValues: '{"manager":{"resources":{}}}' });
+    expect(() => awsSide({ operator: true }, { addonConfigurationValues: 'webhook: 10260' })).toThrow(
+      /^Invalid addonConfigurationValues "webhook: 10260": expected a JSON object/,
+    );
+  });
+
+  test('without operator mode there is no add-on', () => {
+    awsSide().template.resourceCountIs('AWS::EKS::Addon', 0);
+  });
+});
+
+describe('charts into the cluster', () => {
+  test('addCdk8sChart deploys the charts after the role, the log groups and the profiles', () => {
+    const app = new CdkApp();
+    const stack = new Stack(app, 'observability', { env: { account: ACCOUNT, region: REGION } });
+    const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
+      clusterName: CLUSTER,
+      openIdConnectProvider: iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'Oidc', PROVIDER_ARN),
+      kubectlProvider: eks.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', {
+        serviceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:kubectl`,
+      }),
+    });
+    const chart = new Chart(new App(), 'fargate-container-insights');
+    const collector = new FargateContainerInsightsCollector(chart, 'collector', {
+      clusterName: CLUSTER,
+      region: REGION,
+      serviceAccountRoleArn: ROLE_ARN,
+    });
+    const aws = new FargateContainerInsightsAws(stack, 'ContainerInsights', {
+      prerequisites: CollectorPrerequisites.of({ collector }),
+      cluster,
+      charts: [chart],
+    });
+    const template = Template.fromStack(stack);
+    const [[, manifest]] = Object.entries(template.findResources('Custom::AWSCDK-EKS-KubernetesResource')) as [
+      [string, { Properties: { Manifest: unknown }; DependsOn: string[] }],
+    ];
+    expect(JSON.stringify(manifest.Properties.Manifest)).toContain('StatefulSet');
+    expect(manifest.DependsOn).toEqual(
+      expect.arrayContaining([stack.getLogicalId(aws.collectorRole.node.defaultChild as never)]),
+    );
+    expect(aws.manifests).toHaveLength(1);
+  });
+
+  test('charts without a cluster are refused by name', () => {
+    expect(() => awsSide({}, { charts: [new Chart(new App(), 'x')] })).toThrow(
+      /^Invalid charts \(1 charts\): addCdk8sChart needs the cluster/,
+    );
+  });
+});
+
+describe('bad input: named errors, before anything is synthesized', () => {
+  test('a cluster, region, account or OIDC provider that contradicts the collector', () => {
+    const prerequisites = prerequisitesOf();
+    const stackIn = (env: { account: string; region: string }) => new Stack(new CdkApp(), 's', { env });
+    expect(
+      () => new FargateContainerInsightsAws(stackIn({ account: ACCOUNT, region: 'us-east-1' }), 'A', { prerequisites }),
+    ).toThrow(`Invalid stack region "us-east-1": the collector's cluster ${CLUSTER} is in ${REGION}`);
+    expect(
+      () =>
+        new FargateContainerInsightsAws(stackIn({ account: '210987654321', region: REGION }), 'A', { prerequisites }),
+    ).toThrow(/^Invalid stack account "210987654321": the collector's role .* is in account 123456789012/);
+    const stack = stackIn({ account: ACCOUNT, region: REGION });
+    expect(
+      () =>
+        new FargateContainerInsightsAws(stack, 'A', {
+          prerequisites,
+          cluster: eks.Cluster.fromClusterAttributes(stack, 'Other', { clusterName: 'staging' }),
+        }),
+    ).toThrow(`Invalid cluster "staging": the collector is for cluster "${CLUSTER}"`);
+    const elsewhere = `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/${ISSUER_ID}`;
+    expect(
+      () =>
+        new FargateContainerInsightsAws(stackIn({ account: ACCOUNT, region: REGION }), 'A', {
+          prerequisites: prerequisitesOf({ oidcIssuer: false }),
+          openIdConnectProvider: iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'Elsewhere', elsewhere),
+        }),
+    ).toThrow(/^Invalid openIdConnectProvider "oidc\.eks\.us-east-1\.amazonaws\.com\/id\/.*": it is in us-east-1/);
+    expect(
+      () =>
+        new FargateContainerInsightsAws(stackIn({ account: ACCOUNT, region: REGION }), 'A', {
+          prerequisites,
+          openIdConnectProvider: iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(
+            stack,
+            'Another',
+            `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.${REGION}.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF`,
+          ),
+        }),
+    ).toThrow(/^Invalid openIdConnectProvider .*: the prerequisites' oidcIssuer is "https:\/\/oidc/);
+  });
+
+  test('no OIDC provider at all', () => {
+    expect(() => awsSide({ oidcIssuer: false })).toThrow(/^Missing OIDC provider for cluster prod-eu: set cluster/);
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  test.each([
+    ['the default shape', {}],
+    ['operator mode with the sample and Fargate logging', { operator: true, sample: true, logging: true }],
+    [
+      'OTLP and Managed Prometheus',
+      {
+        collector: {
+          metricsDestination: MetricsDestination.BOTH,
+          performanceLogGroupTags: { team: 'platform' },
+          applicationMetrics: PROMETHEUS,
+        },
+      },
+    ],
+  ] as [string, Shape][])('%s: no finding the construct does not justify', (_, shape) => {
+    const { stack } = awsSide(shape);
+    expect(nagFindings(stack)).toStrictEqual([]);
+  });
+
+  test('the template stack too', () => {
+    const app = new CdkApp();
+    const stack = new FargateContainerInsightsStack(app, 'fargate-container-insights', {
+      prerequisites: prerequisitesOf({ operator: true, logging: true, sample: true }),
+    });
+    expect(nagFindings(stack)).toStrictEqual([]);
+  });
+
+  test('every acknowledgement has a reason', () => {
+    const { stack } = awsSide({ operator: true, sample: true, logging: true });
+    const reasons = stack.node
+      .findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+      .flatMap((m) => Object.values(m.data as Record<string, string>));
+    expect(reasons.length).toBeGreaterThan(0);
+    for (const reason of reasons) expect(reason.length).toBeGreaterThan(40);
+  });
+});
+
+describe('the CloudFormation template', () => {
+  const shapes = fc.record({
+    operator: fc.boolean(),
+    sample: fc.boolean(),
+    logging: fc.boolean(),
+    destination: fc.constantFrom(MetricsDestination.EMF, MetricsDestination.OTLP, MetricsDestination.BOTH),
+    retention: fc.constantFrom(0, 1, 30, 3653),
+    tags: fc.option(
+      fc.dictionary(fc.constantFrom('team', 'env', 'cost'), fc.constantFrom('a', 'platform', 'x-1'), { minKeys: 1 }),
+      { nil: undefined },
+    ),
+  });
+
+  test('for every shape: valid for its CloudFormation resource types, deterministic, parameterized only by the pod execution role and subnets', () => {
+    fc.assert(
+      fc.property(shapes, (s) => {
+        const prerequisites = prerequisitesOf({
+          operator: s.operator,
+          sample: s.sample,
+          logging: s.logging,
+          collector: {
+            metricsDestination: s.destination,
+            performanceLogRetentionDays: s.retention,
+            ...(s.tags === undefined ? {} : { performanceLogGroupTags: s.tags }),
+          },
+        });
+        const text = FargateContainerInsightsStack.template(prerequisites);
+        expect(FargateContainerInsightsStack.template(prerequisites)).toBe(text);
+        const template = JSON.parse(text);
+        expect(cloudFormationProblems(template)).toStrictEqual([]);
+        expect(Object.keys(template.Parameters)).toStrictEqual(['PodExecutionRoleArn', 'SubnetIds']);
+        // Deployable without bootstrap or assets: no BootstrapVersion, no custom resource, no CDK metadata.
+        expect(text).not.toMatch(/BootstrapVersion|Custom::|CDKMetadata|aws:cdk:path|cdk\.out/);
+        const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
+        expect(types.filter((t) => t === 'AWS::EKS::Addon')).toHaveLength(s.operator ? 1 : 0);
+        expect(types.filter((t) => t === 'AWS::EKS::FargateProfile')).toHaveLength(
+          prerequisites.fargateProfileNamespaces.length,
+        );
+      }),
+      { numRuns: 12 },
+    );
+  });
+
+  test('its rules refuse another region or account, and the profiles take the parameters', () => {
+    const template = JSON.parse(FargateContainerInsightsStack.template(prerequisitesOf()));
+    expect(template.Rules.CollectorEnvironment.Assertions.map((a: { Assert: unknown }) => a.Assert)).toStrictEqual([
+      { 'Fn::Equals': [{ Ref: 'AWS::Region' }, REGION] },
+      { 'Fn::Equals': [{ Ref: 'AWS::AccountId' }, ACCOUNT] },
+    ]);
+    const [profile] = Object.values(
+      template.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>,
+    ).filter((r) => r.Type === 'AWS::EKS::FargateProfile');
+    expect(profile?.Properties.PodExecutionRoleArn).toStrictEqual({ Ref: 'PodExecutionRoleArn' });
+    expect(profile?.Properties.Subnets).toStrictEqual({
+      'Fn::If': ['SubnetsGiven', { Ref: 'SubnetIds' }, { Ref: 'AWS::NoValue' }],
+    });
+  });
+
+  test('the checker catches a wrong property name and a wrong type', () => {
+    const template = JSON.parse(FargateContainerInsightsStack.template(prerequisitesOf()));
+    const group = Object.values(
+      template.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>,
+    ).find((r) => r.Type === 'AWS::Logs::LogGroup');
+    if (group === undefined) throw new Error('no log group');
+    group.Properties.RetentionDays = 7;
+    group.Properties.LogGroupName = ['not', 'a', 'string'];
+    expect(cloudFormationProblems(template)).toStrictEqual([
+      expect.stringMatching(/\.LogGroupName: expected a string/),
+      expect.stringMatching(/\.RetentionDays: no such property/),
+    ]);
+  });
+
+  test('without an OIDC issuer there is no template, and the error says why', () => {
+    expect(() => FargateContainerInsightsStack.template(prerequisitesOf({ oidcIssuer: false }))).toThrow(
+      /^Missing oidcIssuer for cluster prod-eu: the template's trust policy names the OIDC provider in its condition keys/,
+    );
+  });
+});
