@@ -59,16 +59,23 @@ test('jsii-pacmak builds the JavaScript package from the assembly', () => {
   }
 }, 120_000);
 
+/**
+ * Packs the library (or a workspace package) the first test built into `dir`, without the prepack build, so that
+ * nothing rewrites lib/ or .jsii while other test files read them.
+ */
+function packInto(dir: string, workspace?: string): void {
+  const args = workspace === undefined ? [] : ['-w', workspace];
+  const pack = spawnSync('npm', ['pack', ...args, '--pack-destination', dir, '--ignore-scripts'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  expect(pack.status, pack.stderr).toBe(0);
+}
+
 test('installed from its tarball into a fresh cdk8s app, the command runs fleet, check, validate and --version', () => {
   const project = mkdtempSync(join(tmpdir(), 'installed-'));
   try {
-    // The library the first test's pack built: packing again without the prepack build, so that nothing
-    // rewrites lib/ or .jsii while other test files read them.
-    const pack = spawnSync('npm', ['pack', '--pack-destination', project, '--ignore-scripts'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
-    expect(pack.status, pack.stderr).toBe(0);
+    packInto(project);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
       name: string;
       version: string;
@@ -114,13 +121,8 @@ test("installed from both tarballs into a fresh AWS CDK app, the guide's example
   const project = mkdtempSync(join(tmpdir(), 'installed-cdk-'));
   try {
     const workspace = 'packages/cdk8s-fargate-container-insights-aws';
-    for (const args of [[], ['-w', workspace]]) {
-      const pack = spawnSync('npm', ['pack', ...args, '--pack-destination', project, '--ignore-scripts'], {
-        cwd: ROOT,
-        encoding: 'utf8',
-      });
-      expect(pack.status, pack.stderr).toBe(0);
-    }
+    packInto(project);
+    packInto(project, workspace);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
       version: string;
       devDependencies: Record<string, string>;

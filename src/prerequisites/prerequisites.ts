@@ -350,10 +350,13 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
       ? undefined
       : { Version: '2012-10-17', Statement: inlinePolicies.flatMap((p) => p.PolicyDocument.Statement) };
 
+  // Each namespace that runs pods once, in this order: the collector's, the operator's, the workloads'.
   const podNamespaces = [
-    namespace,
-    ...(options.operatorMode ? OPERATOR_NAMESPACES : []),
-    ...(options.workloadNamespaces ?? []),
+    ...new Set([
+      namespace,
+      ...(options.operatorMode ? OPERATOR_NAMESPACES : []),
+      ...(options.workloadNamespaces ?? []),
+    ]),
   ];
   return {
     eksctl: {
@@ -374,7 +377,7 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
       },
       // One profile per namespace that runs pods, named after it. The
       // aws-observability namespace holds only a ConfigMap and needs none.
-      fargateProfiles: [...new Set(podNamespaces)].map((name) => ({ name, selectors: [{ namespace: name }] })),
+      fargateProfiles: podNamespaces.map((name) => ({ name, selectors: [{ namespace: name }] })),
       ...(options.operatorMode ? { addons: [{ name: ADOT_ADDON }] } : {}),
     },
     collectorRole: {
@@ -402,7 +405,7 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
         })),
         ...(options.logging === undefined ? [] : loggingGroups(options.logging)),
       ],
-      fargateProfileNamespaces: [...new Set(podNamespaces)],
+      fargateProfileNamespaces: podNamespaces,
       operatorMode: options.operatorMode ?? false,
     },
   };

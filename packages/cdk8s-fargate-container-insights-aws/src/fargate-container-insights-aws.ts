@@ -258,26 +258,24 @@ export class FargateContainerInsightsAws extends Construct {
       );
     }
     const issuer = provider.openIdConnectProviderIssuer;
-    if (
-      !Token.isUnresolved(issuer) &&
-      prerequisites.oidcProvider !== undefined &&
-      issuer !== prerequisites.oidcProvider
-    ) {
-      throw new ValidationError(
-        `Invalid openIdConnectProvider "${issuer}": the prerequisites' oidcIssuer is "https://${prerequisites.oidcProvider}"; give the provider of cluster ${prerequisites.clusterName}.`,
-      );
-    }
-    if (!Token.isUnresolved(issuer)) {
+    // A provider defined in this app has a token for an issuer: nothing to compare before deployment.
+    const known = !Token.isUnresolved(issuer);
+    if (known) {
       const region = /^oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com/.exec(issuer)?.[1];
       if (region !== undefined && region !== prerequisites.region) {
         throw new ValidationError(
           `Invalid openIdConnectProvider "${issuer}": it is in ${region}, the collector's cluster ${prerequisites.clusterName} in ${prerequisites.region}.`,
         );
       }
+      if (prerequisites.oidcProvider !== undefined && issuer !== prerequisites.oidcProvider) {
+        throw new ValidationError(
+          `Invalid openIdConnectProvider "${issuer}": the prerequisites' oidcIssuer is "https://${prerequisites.oidcProvider}"; give the provider of cluster ${prerequisites.clusterName}.`,
+        );
+      }
     }
     const claims = { [`${issuer}:sub`]: prerequisites.serviceAccountSubject, [`${issuer}:aud`]: 'sts.amazonaws.com' };
     // IAM condition keys name the provider; when that is a token, CloudFormation cannot put it in a key: CfnJson can.
-    const stringEquals = Token.isUnresolved(issuer) ? new CfnJson(this, 'TrustConditions', { value: claims }) : claims;
+    const stringEquals = known ? claims : new CfnJson(this, 'TrustConditions', { value: claims });
     return new iam.OpenIdConnectPrincipal(provider, { StringEquals: stringEquals });
   }
 

@@ -114,22 +114,16 @@ describe('the collector role', () => {
   });
 
   test('follows the collector: its namespace, its path, its policies per destination', () => {
-    const prerequisites = prerequisitesOf({
+    const shape: Shape = {
       collector: {
         namespace: 'observability',
         serviceAccountRoleArn: `arn:aws:iam::${ACCOUNT}:role/platform/${CLUSTER}-collector`,
         metricsDestination: MetricsDestination.OTLP,
         performanceLogGroupTags: { team: 'platform' },
       },
-    });
-    const { template } = awsSide({
-      collector: {
-        namespace: 'observability',
-        serviceAccountRoleArn: `arn:aws:iam::${ACCOUNT}:role/platform/${CLUSTER}-collector`,
-        metricsDestination: MetricsDestination.OTLP,
-        performanceLogGroupTags: { team: 'platform' },
-      },
-    });
+    };
+    const prerequisites = prerequisitesOf(shape);
+    const { template } = awsSide(shape);
     const role = Object.values(
       template.findResources('AWS::IAM::Role', { Properties: { RoleName: `${CLUSTER}-collector` } }),
     )[0];
