@@ -5,6 +5,7 @@ import { APPLICATION_PIPELINE } from './pipelines/application-pipeline';
 import { EMF_PIPELINE } from './pipelines/emf-pipeline';
 import { OTLP_PIPELINE } from './pipelines/otlp-pipeline';
 import type { CollectorConfigOptions, NamespacedRbac, Pipeline, PipelineRbac, RbacRule } from './pipelines/pipeline';
+import { POD_HEALTH_PIPELINE } from './pipelines/pod-health-pipeline';
 
 /**
  * The collector configuration as a typed object: the merge of what each
@@ -18,9 +19,9 @@ import type { CollectorConfigOptions, NamespacedRbac, Pipeline, PipelineRbac, Rb
 /**
  * The pipelines, in the order the configuration lists their components: the
  * classic Embedded Metric Format path, the OTLP path, the application
- * metrics. A new destination is a module under pipelines/ and a line here.
+ * metrics, pod health. A new destination is a module under pipelines/ and a line here.
  */
-export const PIPELINES: readonly Pipeline[] = [EMF_PIPELINE, OTLP_PIPELINE, APPLICATION_PIPELINE];
+export const PIPELINES: readonly Pipeline[] = [EMF_PIPELINE, OTLP_PIPELINE, APPLICATION_PIPELINE, POD_HEALTH_PIPELINE];
 
 /** The pipelines the options turn on, in {@link PIPELINES} order. */
 export function enabledPipelines(options: CollectorConfigOptions): Pipeline[] {

@@ -1,5 +1,9 @@
 import type { AttributesProcessorConfig } from './components/attributes-processor';
-import type { AwsEmfApplicationExporterConfig, AwsEmfExporterConfig } from './components/awsemf-exporter';
+import type {
+  AwsEmfApplicationExporterConfig,
+  AwsEmfExporterConfig,
+  AwsEmfPodHealthExporterConfig,
+} from './components/awsemf-exporter';
 import type { BatchProcessorConfig } from './components/batch-processor';
 import type { CumulativeToDeltaProcessorConfig } from './components/cumulativetodelta-processor';
 import type { DeltaToRateProcessorConfig } from './components/deltatorate-processor';
@@ -9,7 +13,11 @@ import type { MemoryLimiterProcessorConfig } from './components/memory-limiter-p
 import type { MetricsGenerationProcessorConfig } from './components/metricsgeneration-processor';
 import type { MetricsTransformProcessorConfig } from './components/metricstransform-processor';
 import type { OtlpHttpExporterConfig } from './components/otlphttp-exporter';
-import type { ApplicationPrometheusReceiverConfig, PrometheusReceiverConfig } from './components/prometheus-receiver';
+import type {
+  ApplicationPrometheusReceiverConfig,
+  PodHealthPrometheusReceiverConfig,
+  PrometheusReceiverConfig,
+} from './components/prometheus-receiver';
 import type { PrometheusRemoteWriteExporterConfig } from './components/prometheusremotewrite-exporter';
 import type { ResourceProcessorConfig } from './components/resource-processor';
 import type { ResourceDetectionProcessorConfig } from './components/resourcedetection-processor';
@@ -39,6 +47,8 @@ export interface CollectorConfig {
     readonly 'prometheus/otlp'?: PrometheusReceiverConfig;
     /** With application metrics: the scrape of the annotated pods. */
     readonly 'prometheus/application'?: ApplicationPrometheusReceiverConfig;
+    /** With pod health: the scrape of kube-state-metrics. */
+    readonly 'prometheus/pod_health'?: PodHealthPrometheusReceiverConfig;
   };
   /** The processors, by id, in pipeline order. */
   readonly processors: Readonly<Record<string, ProcessorConfig>>;
@@ -52,6 +62,8 @@ export interface CollectorConfig {
     readonly 'awsemf/application'?: AwsEmfApplicationExporterConfig;
     /** With application metrics to Amazon Managed Service for Prometheus: remote write. */
     readonly 'prometheusremotewrite/application'?: PrometheusRemoteWriteExporterConfig;
+    /** With pod health and the EMF path: its Embedded Metric Format. */
+    readonly 'awsemf/pod_health'?: AwsEmfPodHealthExporterConfig;
   };
   /** The extensions, by id. */
   readonly extensions: {

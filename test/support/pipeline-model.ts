@@ -1,3 +1,4 @@
+import type { MetricDeclaration } from '../../src/config/components/awsemf-exporter';
 import type {
   FilterConditionsProcessorConfig,
   FilterProcessorConfig,
@@ -7,7 +8,7 @@ import type {
   MetricsTransform,
   MetricsTransformProcessorConfig,
 } from '../../src/config/components/metricstransform-processor';
-import type { EmfCollectorConfig } from '../../src/config/config-model';
+import type { CollectorConfig } from '../../src/config/config-model';
 
 /**
  * A model of what the collector does with one Fargate node's cAdvisor scrape,
@@ -21,13 +22,15 @@ import type { EmfCollectorConfig } from '../../src/config/config-model';
  *   equal label sets with its aggregation);
  * - filter: regexp include on names; OTTL `datapoint` conditions of the one
  *   form we emit (`metric.name == "x" and value_double <= n`);
- * - cumulativetodelta + deltatorate: the first point of a series is dropped,
- *   later ones become (value - previous) / seconds;
+ * - cumulativetodelta: the first point of a series is dropped, later ones
+ *   become value - previous (a decrease, a reset, is dropped too);
+ *   deltatorate: a delta divided by the seconds between the two scrapes;
  * - metricsgeneration: the name map is taken when the processor starts;
  *   operand 2 is metric2's first data point and a rule is skipped when it is 0
  *   (v0.40: at or below 0);
- * - awsemf: unanchored `metric_name_selectors`, and a dimension set is sent
- *   only if the data point carries every dimension of it.
+ * - awsemf: unanchored `metric_name_selectors`, `label_matchers` (the
+ *   labels' values joined with `;`, matched unanchored), and a dimension set
+ *   is sent only if the data point carries every dimension of it.
  *
  * It is a model, not the collector: it checks that the configuration we
  * generate computes what we say, under the semantics read from that source.
@@ -188,14 +191,42 @@ const PATTERN_ATTRIBUTES: Readonly<Record<string, string>> = {
   TaskDefinitionFamily: 'aws.ecs.task.family',
 };
 
-/** Runs scrapes of one node through the configured pipeline; returns what awsemf sends from the last. */
+/** Which pipeline of a configuration the model runs, and which awsemf exporter receives it. */
+export interface ModelledPipeline {
+  /** The pipeline's id. */
+  readonly pipeline: string;
+  /** The id of its awsemf exporter. */
+  readonly exporter: string;
+}
+
+/** The Container Insights pipeline of the EMF path. */
+export const CONTAINER_INSIGHTS_PIPELINE: ModelledPipeline = { pipeline: 'metrics', exporter: 'awsemf' };
+
+/** The pod health pipeline of the EMF path. */
+export const POD_HEALTH_PIPELINE_MODEL: ModelledPipeline = {
+  pipeline: 'metrics/pod_health',
+  exporter: 'awsemf/pod_health',
+};
+
+/** Runs scrapes of one target through one configured pipeline; returns what its awsemf exporter sends from the last. */
 export class PipelineModel {
   private readonly previous = new Map<string, number>();
 
   public constructor(
-    private readonly config: EmfCollectorConfig,
+    private readonly config: CollectorConfig,
     private readonly resource: Readonly<Record<string, string>>,
+    private readonly modelled: ModelledPipeline = CONTAINER_INSIGHTS_PIPELINE,
   ) {}
+
+  private get exporter(): {
+    readonly log_stream_name: string;
+    readonly metric_declarations: readonly MetricDeclaration[];
+  } {
+    const exporters = this.config.exporters as Readonly<Record<string, unknown>>;
+    const exporter = exporters[this.modelled.exporter];
+    if (exporter === undefined) throw new Error(`the configuration has no exporter ${this.modelled.exporter}`);
+    return exporter as { log_stream_name: string; metric_declarations: readonly MetricDeclaration[] };
+  }
 
   /** Processes one scrape taken `seconds` after the previous one; returns the metrics after the pipeline. */
   public scrape(series: readonly Series[], nodeLabels: Readonly<Record<string, string>>, seconds = 60): Metric[] {
@@ -208,15 +239,17 @@ export class PipelineModel {
       families.set(s.family, metric);
     }
     let metrics = [...families.values()];
-    const rates = new Set<string>();
-    for (const id of this.config.service.pipelines.metrics.processors) {
+    const pipelines = this.config.service.pipelines as Readonly<Record<string, { processors: readonly string[] }>>;
+    const pipeline = pipelines[this.modelled.pipeline];
+    if (pipeline === undefined) throw new Error(`the configuration has no pipeline ${this.modelled.pipeline}`);
+    for (const id of pipeline.processors) {
       const processor = this.config.processors[id];
       if (id.startsWith('metricstransform')) {
         metrics = metricsTransform(metrics, processor as MetricsTransformProcessorConfig);
-      } else if (id === 'filter') {
+      } else if (id.startsWith('filter') && 'include' in (processor as FilterProcessorConfig).metrics) {
         const patterns = (processor as FilterProcessorConfig).metrics.include.metric_names;
         metrics = metrics.filter((m) => patterns.some((p) => new RegExp(`^(?:${p})$`).test(m.name)));
-      } else if (id.startsWith('filter/')) {
+      } else if (id.startsWith('filter')) {
         for (const condition of (processor as FilterConditionsProcessorConfig).metrics.datapoint) {
           const match = /^metric\.name == "(.+)" and value_double <= (\d+)$/.exec(condition);
           if (!match) throw new Error(`the model does not read the condition ${condition}`);
@@ -225,19 +258,22 @@ export class PipelineModel {
           }
         }
         metrics = metrics.filter((m) => m.points.length > 0);
-      } else if (id === 'cumulativetodelta') {
-        for (const name of (processor as unknown as { include: { metrics: string[] } }).include.metrics)
-          rates.add(name);
-      } else if (id === 'deltatorate') {
-        for (const m of metrics.filter((m) => rates.has(m.name))) {
+      } else if (id.startsWith('cumulativetodelta')) {
+        const names = new Set((processor as unknown as { include: { metrics: string[] } }).include.metrics);
+        for (const m of metrics.filter((m) => names.has(m.name))) {
           m.points = m.points.flatMap((p) => {
             const id = `${m.name}${key(p.attrs)}`;
             const before = this.previous.get(id);
             this.previous.set(id, p.value);
-            return before === undefined || p.value < before ? [] : [{ ...p, value: (p.value - before) / seconds }];
+            return before === undefined || p.value < before ? [] : [{ ...p, value: p.value - before }];
           });
         }
         metrics = metrics.filter((m) => m.points.length > 0);
+      } else if (id.startsWith('deltatorate')) {
+        const names = new Set((processor as unknown as { metrics: string[] }).metrics);
+        for (const m of metrics.filter((m) => names.has(m.name))) {
+          m.points = m.points.map((p) => ({ ...p, value: p.value / seconds }));
+        }
       } else if (id.includes('metricsgeneration')) {
         metrics = generate(
           metrics,
@@ -257,7 +293,7 @@ export class PipelineModel {
    * releases we target).
    */
   public logStreams(metrics: readonly Metric[]): Array<{ readonly metric: string; readonly stream: string }> {
-    const template = this.config.exporters.awsemf.log_stream_name;
+    const template = this.exporter.log_stream_name;
     const fill = (attrs: Readonly<Record<string, string>>) =>
       template.replace(/\{(\w+)\}/g, (_, key: string) => {
         const value = attrs[key] ?? attrs[PATTERN_ATTRIBUTES[key] ?? ''];
@@ -275,11 +311,15 @@ export class PipelineModel {
   /** What awsemf turns into CloudWatch metrics, from the metrics of a scrape. */
   public emitted(metrics: readonly Metric[]): EmittedValue[] {
     const out: EmittedValue[] = [];
-    for (const declaration of this.config.exporters.awsemf.metric_declarations) {
+    for (const declaration of this.exporter.metric_declarations) {
       for (const metric of metrics) {
         if (!declaration.metric_name_selectors.some((s) => new RegExp(s).test(metric.name))) continue;
         for (const point of metric.points) {
           const attrs: Record<string, string> = { ...this.resource, ...point.attrs };
+          const matched = (declaration.label_matchers ?? []).every((m) =>
+            new RegExp(m.regex).test(m.label_names.map((label) => attrs[label] ?? '').join(';')),
+          );
+          if (!matched) continue;
           for (const set of declaration.dimensions) {
             if (!set.every((d) => d in attrs)) continue;
             out.push({

@@ -57,6 +57,8 @@ export const CONTAINER_INSIGHTS_EKS_METRICS: Readonly<Record<string, ReadonlyArr
 export const FARGATE_NODE_SIZE =
   "it is defined against the node's capacity, and a Fargate node's capacity is unrelated to the pod's Fargate size (EKS user guide, Fargate pod configuration)";
 export const FROM_THE_API = 'it counts Kubernetes objects, which come from the Kubernetes API, not from cAdvisor';
+/** For the metrics pod health computes from kube-state-metrics, in a pipeline of its own. */
+export const WITH_POD_HEALTH = `${FROM_THE_API}; podHealth sends it, from kube-state-metrics`;
 
 /**
  * Metrics of the CloudWatch user guide's EKS table that this pipeline does not
@@ -67,7 +69,8 @@ export const NOT_PRODUCED_METRICS: Readonly<Record<string, string>> = {
   pod_memory_utilization: `${FARGATE_NODE_SIZE}; pod_memory_utilization_over_pod_limit is measured against the pod's own limit`,
   pod_cpu_reserved_capacity: FARGATE_NODE_SIZE,
   pod_memory_reserved_capacity: `${FARGATE_NODE_SIZE}, and cAdvisor does not report memory requests`,
-  pod_number_of_container_restarts: 'restart counts are in the pod status of the Kubernetes API, not in cAdvisor',
+  pod_number_of_container_restarts:
+    'restart counts are in the pod status of the Kubernetes API, not in cAdvisor; podHealth sends it, from kube-state-metrics',
   node_cpu_reserved_capacity: "it needs the node's pods' requests, and cAdvisor does not report memory requests",
   node_memory_reserved_capacity: "it needs the node's pods' requests, and cAdvisor does not report memory requests",
   node_filesystem_utilization:
@@ -76,10 +79,10 @@ export const NOT_PRODUCED_METRICS: Readonly<Record<string, string>> = {
     "the node's own interfaces on Fargate have not been checked; pod_network_rx_bytes and pod_network_tx_bytes carry the pod's traffic",
   node_number_of_running_containers: FROM_THE_API,
   node_number_of_running_pods: FROM_THE_API,
-  cluster_node_count: FROM_THE_API,
-  cluster_failed_node_count: `${FROM_THE_API} (node conditions)`,
-  namespace_number_of_running_pods: FROM_THE_API,
-  service_number_of_running_pods: FROM_THE_API,
+  cluster_node_count: WITH_POD_HEALTH,
+  cluster_failed_node_count: WITH_POD_HEALTH,
+  namespace_number_of_running_pods: WITH_POD_HEALTH,
+  service_number_of_running_pods: WITH_POD_HEALTH,
 };
 
 /** Dimensions of the CloudWatch user guide's EKS table that this pipeline cannot set, and why. */

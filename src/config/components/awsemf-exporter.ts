@@ -4,6 +4,16 @@ export interface MetricDeclaration {
   readonly dimensions: ReadonlyArray<readonly string[]>;
   /** Regular expressions (unanchored, as awsemf reads them) selecting the metrics by name. */
   readonly metric_name_selectors: readonly string[];
+  /**
+   * Only data points whose labels match every matcher: the values of
+   * `label_names`, joined with `;`, matched (unanchored) by `regex`.
+   */
+  readonly label_matchers?: ReadonlyArray<{
+    /** The labels read. */
+    readonly label_names: readonly string[];
+    /** The regular expression their joined values must match. */
+    readonly regex: string;
+  }>;
 }
 
 /** An awsemf metric descriptor: the unit a metric is written with. */
@@ -56,6 +66,14 @@ export interface AwsEmfApplicationExporterConfig extends AwsEmfCommonConfig {
   /** Which dimension sets the exporter adds on its own: none. */
   readonly dimension_rollup_option: 'NoDimensionRollup';
   /** The units of the declared metrics that have one (given, or read from the name). */
+  readonly metric_descriptors: readonly MetricDescriptorConfig[];
+}
+
+/** The `awsemf` exporter of pod health: the performance log group, a stream of its own. */
+export interface AwsEmfPodHealthExporterConfig extends AwsEmfCommonConfig {
+  /** Which dimension sets the exporter adds on its own: none. */
+  readonly dimension_rollup_option: 'NoDimensionRollup';
+  /** The units of the declared metrics: all counts. */
   readonly metric_descriptors: readonly MetricDescriptorConfig[];
 }
 

@@ -44,7 +44,7 @@ export interface MetricsTransform {
   /** The metric's new name (`update`), the copy's name (`insert`) or the merged metric's name (`combine`). */
   readonly new_name?: string;
   /** For `combine`: how data points with equal labels merge. */
-  readonly aggregation_type?: 'max';
+  readonly aggregation_type?: 'sum' | 'max';
   /** Only data points whose labels match these regular expressions are transformed. */
   readonly experimental_match_labels?: LabelMatchers;
   /** Label operations applied to the matched metrics. */

@@ -89,6 +89,37 @@ export interface ApplicationPrometheusReceiverConfig {
   };
 }
 
+/** The scrape job of kube-state-metrics, at its Service's address. */
+export interface StaticScrapeConfig {
+  /** Name of the job, the `job` label of its series. */
+  readonly job_name: string;
+  /** The targets, as `host:port`. */
+  readonly static_configs: ReadonlyArray<{
+    /** The addresses scraped. */
+    readonly targets: readonly string[];
+  }>;
+  /** Rules applied to each target before the scrape: with several replicas, the one replica that scrapes it. */
+  readonly relabel_configs?: readonly RelabelConfig[];
+  /** Rules applied to each scraped series: which families are kept. */
+  readonly metric_relabel_configs: readonly RelabelConfig[];
+}
+
+/** The prometheus receiver of pod health: kube-state-metrics. */
+export interface PodHealthPrometheusReceiverConfig {
+  /** The Prometheus configuration, as Prometheus reads it. */
+  readonly config: {
+    /** Settings of every scrape job: the same interval and timeout as the cAdvisor scrape. */
+    readonly global: {
+      /** How often each target is scraped, as a Prometheus duration. */
+      readonly scrape_interval: string;
+      /** How long a scrape may take, as a Prometheus duration. */
+      readonly scrape_timeout: string;
+    };
+    /** The one scrape job. */
+    readonly scrape_configs: readonly StaticScrapeConfig[];
+  };
+}
+
 /** The prometheus receiver: an embedded Prometheus scrape configuration. */
 export interface PrometheusReceiverConfig {
   /** The Prometheus configuration, as Prometheus reads it. */

@@ -60,6 +60,10 @@ export interface ServiceConfig {
     readonly 'metrics/application_cloudwatch'?: MetricsPipelineConfig;
     /** With application metrics to Amazon Managed Service for Prometheus: every scraped metric, by remote write. */
     readonly 'metrics/application_prometheus'?: MetricsPipelineConfig;
+    /** With pod health and the EMF path: kube-state-metrics' series as Container Insights metrics. */
+    readonly 'metrics/pod_health'?: MetricsPipelineConfig;
+    /** With pod health and the OTLP path: kube-state-metrics' series as they are. */
+    readonly 'metrics/pod_health_otlp'?: MetricsPipelineConfig;
   };
   /** The extensions started. */
   readonly extensions: readonly string[];

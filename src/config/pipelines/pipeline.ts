@@ -1,6 +1,7 @@
 import type { AdotVersion } from '../adot-version';
 import type { ApplicationMetricsConfigOptions } from '../application-metrics';
 import type { MetricDeclarationSpec } from '../catalog/metric-types';
+import type { PodHealthProfile } from '../catalog/pod-health-metrics';
 import type { PrometheusReceiverConfig } from '../components/prometheus-receiver';
 import type { ServiceConfig } from '../components/service';
 import type { CollectorConfig, ProcessorConfig } from '../config-model';
@@ -42,6 +43,26 @@ export interface CollectorConfigOptions {
   readonly applicationMetrics?: ApplicationMetricsConfigOptions;
   /** Where the Container Insights metrics go; absent: `emf`. */
   readonly metricsDestination?: MetricsDestination;
+  /** Scrape kube-state-metrics for pod and workload health; absent: no pod health. */
+  readonly podHealth?: PodHealthConfigOptions;
+}
+
+/** Pod health as the configuration is built from it. */
+export interface PodHealthConfigOptions {
+  /** Which metrics are sent. */
+  readonly profile: PodHealthProfile;
+  /** kube-state-metrics' metrics endpoint, `host:port`: its Service in the collector's namespace. */
+  readonly target: string;
+  /** kube-state-metrics' own pod, for the bill. */
+  readonly pod: PodHealthPodCost;
+}
+
+/** What kube-state-metrics' Fargate pod is and costs. */
+export interface PodHealthPodCost {
+  /** Its Fargate size, e.g. `0.25 vCPU 0.5 GB`. */
+  readonly size: string;
+  /** What it costs a month, us-east-1 on demand, in US dollars. */
+  readonly monthlyUsd: number;
 }
 
 /**

@@ -1,0 +1,381 @@
+import type { LabelMatchers } from './metric-types';
+
+/**
+ * The pod and workload health metrics, as data: what Container Insights on
+ * EC2 reports from the Kubernetes API (pod status, container states and
+ * restarts, running pods per namespace, service and cluster, nodes, workload
+ * replicas), computed on Fargate from kube-state-metrics' series. Everything
+ * the pod health pipeline names (the scrape's allowlist, kube-state-metrics'
+ * `--resources` and `--metric-allowlist`, its RBAC, the metricstransform
+ * copies and sums, the awsemf declarations, the cost estimate and the docs'
+ * table) is computed from this table.
+ *
+ * Names, `Type` values and dimension sets are those of the CloudWatch user
+ * guide's "Amazon EKS and Kubernetes Container Insights metrics" and
+ * "... with enhanced observability metrics" tables
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-EKS.html,
+ * .../Container-Insights-metrics-enhanced-EKS.html), as the CloudWatch agent
+ * emits them on EC2 (opentelemetry-collector-contrib
+ * `receiver/awscontainerinsightreceiver/internal/k8sapiserver` and
+ * `internal/aws/containerinsight/const.go`): the workload metrics carry the
+ * workload's name as `PodName`, as the agent sets it.
+ */
+
+/** Which pod health metrics are sent: everything, or only the cluster- and namespace-wide counts. */
+export enum PodHealthProfile {
+  /**
+   * Every metric with the Container Insights dimension sets: per pod, per
+   * namespace, per service, per workload and per cluster.
+   */
+  FULL = 'full',
+  /**
+   * Only the counts per namespace and per cluster (pods in each phase,
+   * container states and restarts, running pods, nodes, unavailable
+   * replicas): a few dozen custom metrics whatever the number of pods.
+   */
+  CLUSTER = 'cluster',
+}
+
+/** Every pod health profile, for validation messages. */
+export const POD_HEALTH_PROFILES: readonly PodHealthProfile[] = Object.values(PodHealthProfile);
+
+/** What a value describes: the object it is counted per. */
+export type PodHealthLevel = 'pod' | 'namespace' | 'cluster' | 'service' | 'deployment' | 'statefulset' | 'daemonset';
+
+/** How the values of one level are grouped, labelled and declared. */
+export interface PodHealthLevelSpec {
+  /** The `Type` field of its Embedded Metric Format events, which the console reads. */
+  readonly type: string;
+  /** The kube-state-metrics labels its values are summed by. */
+  readonly groupBy: readonly string[];
+  /** Its one CloudWatch dimension set. */
+  readonly dimensions: readonly string[];
+  /** What one value stands for, for the estimate and the docs. */
+  readonly per: 'pod' | 'namespace' | 'cluster' | 'service' | 'workload';
+}
+
+/** A workload kind's level: its values per workload, named (as on EC2) by `PodName`. */
+function workloadLevel(label: string, type: string): PodHealthLevelSpec {
+  return { type, groupBy: ['namespace', label], dimensions: ['PodName', 'Namespace', 'ClusterName'], per: 'workload' };
+}
+
+/** Every level, in the order the pipeline and the docs list them. */
+export const POD_HEALTH_LEVELS: Readonly<Record<PodHealthLevel, PodHealthLevelSpec>> = {
+  pod: { type: 'Pod', groupBy: ['namespace', 'pod'], dimensions: ['PodName', 'Namespace', 'ClusterName'], per: 'pod' },
+  namespace: {
+    type: 'ClusterNamespace',
+    groupBy: ['namespace'],
+    dimensions: ['Namespace', 'ClusterName'],
+    per: 'namespace',
+  },
+  cluster: { type: 'Cluster', groupBy: [], dimensions: ['ClusterName'], per: 'cluster' },
+  service: {
+    type: 'ClusterService',
+    groupBy: ['namespace', 'endpoint'],
+    dimensions: ['Service', 'Namespace', 'ClusterName'],
+    per: 'service',
+  },
+  deployment: workloadLevel('deployment', 'ClusterDeployment'),
+  statefulset: workloadLevel('statefulset', 'ClusterStatefulSet'),
+  daemonset: workloadLevel('daemonset', 'ClusterDaemonSet'),
+};
+
+/** Every level, in table order. */
+export const POD_HEALTH_LEVEL_NAMES = Object.keys(POD_HEALTH_LEVELS) as PodHealthLevel[];
+
+/**
+ * The kube-state-metrics labels that become dimensions, and their Container
+ * Insights names: a workload's name is its `PodName`, as the CloudWatch agent
+ * sets it, and a service's Endpoints object has the service's name.
+ */
+export const POD_HEALTH_LABEL_RENAMES: Readonly<Record<string, string>> = {
+  namespace: 'Namespace',
+  pod: 'PodName',
+  endpoint: 'Service',
+  deployment: 'PodName',
+  statefulset: 'PodName',
+  daemonset: 'PodName',
+};
+
+/** Which kube-state-metrics series feed a value. */
+export interface KsmSource {
+  /** The kube-state-metrics family, e.g. `kube_pod_status_phase`. */
+  readonly family: string;
+  /** Label matchers (anchored regular expressions) that pick the series. */
+  readonly labels?: LabelMatchers;
+  /**
+   * Before the sum, keep one series per distinct value of these labels (the
+   * greatest): `kube_endpoint_address` has a series per address and port,
+   * and a pod serving two ports is one running pod.
+   */
+  readonly distinctBy?: readonly string[];
+}
+
+/** One metric computed at one level, and the profiles that send it. */
+export interface PodHealthComputation {
+  /** The level: what each value is counted per. */
+  readonly level: PodHealthLevel;
+  /** Its series. */
+  readonly source: KsmSource;
+  /** The profiles that send it. */
+  readonly profiles: readonly PodHealthProfile[];
+}
+
+/** One pod health metric. */
+export interface PodHealthMetric {
+  /** Its CloudWatch name, e.g. `pod_status_pending`. */
+  readonly name: string;
+  /** Its unit: every one is a count. */
+  readonly unit: 'Count';
+  /** What it is, for the docs. */
+  readonly description: string;
+  /**
+   * The family is a cumulative counter: the pipeline sends its increase
+   * since the previous scrape (cumulativetodelta), summed.
+   */
+  readonly counter?: boolean;
+  /** The levels it is computed at. */
+  readonly computations: readonly PodHealthComputation[];
+}
+
+const BOTH = [PodHealthProfile.FULL, PodHealthProfile.CLUSTER] as const;
+const FULL = [PodHealthProfile.FULL] as const;
+
+/** A pod-level state: per pod in the full profile, per namespace and per cluster in both. */
+function podState(name: string, description: string, source: KsmSource, counter = false): PodHealthMetric {
+  return {
+    name,
+    unit: 'Count',
+    description,
+    ...(counter ? { counter } : {}),
+    computations: [
+      { level: 'pod', source, profiles: FULL },
+      { level: 'namespace', source, profiles: BOTH },
+      { level: 'cluster', source, profiles: BOTH },
+    ],
+  };
+}
+
+const exactly = (value: string): string => `^${value}$`;
+const phase = (value: string): KsmSource => ({ family: 'kube_pod_status_phase', labels: { phase: exactly(value) } });
+
+/** The workload kinds' series for each replica count, by level. */
+function workload(
+  name: string,
+  description: string,
+  families: Partial<Record<'deployment' | 'statefulset' | 'daemonset', string>>,
+  clusterWide = false,
+): PodHealthMetric {
+  const kinds = (['deployment', 'statefulset', 'daemonset'] as const).filter((kind) => families[kind] !== undefined);
+  return {
+    name,
+    unit: 'Count',
+    description,
+    computations: [
+      ...kinds.map(
+        (kind): PodHealthComputation => ({ level: kind, source: { family: families[kind] as string }, profiles: FULL }),
+      ),
+      ...(clusterWide
+        ? kinds.map(
+            (kind): PodHealthComputation => ({
+              level: 'cluster',
+              source: { family: families[kind] as string },
+              profiles: BOTH,
+            }),
+          )
+        : []),
+    ],
+  };
+}
+
+/** The pod health metrics, in the order the docs list them. */
+export const POD_HEALTH_METRICS: readonly PodHealthMetric[] = [
+  podState('pod_status_running', 'Pods in phase Running', phase('Running')),
+  podState(
+    'pod_status_pending',
+    'Pods in phase Pending (on Fargate: waiting for a node or pulling images)',
+    phase('Pending'),
+  ),
+  podState('pod_status_succeeded', 'Pods in phase Succeeded', phase('Succeeded')),
+  podState('pod_status_failed', 'Pods in phase Failed', phase('Failed')),
+  podState('pod_status_unknown', 'Pods in phase Unknown', phase('Unknown')),
+  podState('pod_status_ready', 'Pods whose Ready condition is true', {
+    family: 'kube_pod_status_ready',
+    labels: { condition: exactly('true') },
+  }),
+  podState('pod_container_status_running', 'Containers in state running', {
+    family: 'kube_pod_container_status_running',
+  }),
+  podState('pod_container_status_waiting', 'Containers in state waiting', {
+    family: 'kube_pod_container_status_waiting',
+  }),
+  podState('pod_container_status_terminated', 'Containers in state terminated', {
+    family: 'kube_pod_container_status_terminated',
+  }),
+  podState('pod_container_status_waiting_reason_crash_loop_back_off', 'Containers waiting in CrashLoopBackOff', {
+    family: 'kube_pod_container_status_waiting_reason',
+    labels: { reason: exactly('CrashLoopBackOff') },
+  }),
+  podState(
+    'pod_container_status_waiting_reason_image_pull_error',
+    'Containers waiting because their image cannot be pulled (ErrImagePull, ImagePullBackOff, InvalidImageName)',
+    {
+      family: 'kube_pod_container_status_waiting_reason',
+      labels: { reason: '^(?:ErrImagePull|ImagePullBackOff|InvalidImageName)$' },
+    },
+  ),
+  podState(
+    'pod_container_status_terminated_reason_oom_killed',
+    'Containers whose last termination was OOMKilled (their memory limit was reached)',
+    { family: 'kube_pod_container_status_last_terminated_reason', labels: { reason: exactly('OOMKilled') } },
+  ),
+  podState(
+    'pod_number_of_container_restarts',
+    "Container restarts since the previous scrape (the increase of the pods' restart counts)",
+    { family: 'kube_pod_container_status_restarts_total' },
+    true,
+  ),
+  {
+    name: 'namespace_number_of_running_pods',
+    unit: 'Count',
+    description: 'Pods in phase Running, per namespace and in the cluster',
+    computations: [
+      { level: 'namespace', source: phase('Running'), profiles: BOTH },
+      { level: 'cluster', source: phase('Running'), profiles: BOTH },
+    ],
+  },
+  {
+    name: 'cluster_number_of_running_pods',
+    unit: 'Count',
+    description: 'Pods in phase Running in the cluster',
+    computations: [{ level: 'cluster', source: phase('Running'), profiles: BOTH }],
+  },
+  {
+    name: 'service_number_of_running_pods',
+    unit: 'Count',
+    description: "Ready pods behind each Service (its Endpoints' ready addresses), and in all",
+    computations: (['service', 'cluster'] as const).map((level) => ({
+      level,
+      source: { family: 'kube_endpoint_address', labels: { ready: exactly('true') }, distinctBy: ['ip'] },
+      profiles: level === 'service' ? FULL : BOTH,
+    })),
+  },
+  {
+    name: 'cluster_node_count',
+    unit: 'Count',
+    description: 'Nodes in the cluster (on Fargate, one per pod)',
+    computations: [{ level: 'cluster', source: { family: 'kube_node_info' }, profiles: BOTH }],
+  },
+  {
+    name: 'cluster_failed_node_count',
+    unit: 'Count',
+    description: 'Nodes whose Ready condition is false or unknown',
+    computations: [
+      {
+        level: 'cluster',
+        source: {
+          family: 'kube_node_status_condition',
+          labels: { condition: exactly('Ready'), status: '^(?:false|unknown)$' },
+        },
+        profiles: BOTH,
+      },
+    ],
+  },
+  workload('replicas_desired', 'Replicas the workload asks for (a DaemonSet: the nodes it should run on)', {
+    deployment: 'kube_deployment_spec_replicas',
+    statefulset: 'kube_statefulset_replicas',
+    daemonset: 'kube_daemonset_status_desired_number_scheduled',
+  }),
+  workload('replicas_ready', 'Replicas that are ready', {
+    deployment: 'kube_deployment_status_replicas_ready',
+    statefulset: 'kube_statefulset_status_replicas_ready',
+    daemonset: 'kube_daemonset_status_number_ready',
+  }),
+  workload('status_replicas_available', 'Replicas available (ready for minReadySeconds)', {
+    deployment: 'kube_deployment_status_replicas_available',
+    statefulset: 'kube_statefulset_status_replicas_available',
+    daemonset: 'kube_daemonset_status_number_available',
+  }),
+  workload(
+    'status_replicas_unavailable',
+    'Replicas unavailable, per Deployment and DaemonSet and in all (a StatefulSet status has no such count)',
+    {
+      deployment: 'kube_deployment_status_replicas_unavailable',
+      daemonset: 'kube_daemonset_status_number_unavailable',
+    },
+    true,
+  ),
+];
+
+/** Looks up a pod health metric by its CloudWatch name. */
+export function findPodHealthMetric(name: string): PodHealthMetric | undefined {
+  return POD_HEALTH_METRICS.find((metric) => metric.name === name);
+}
+
+/** One metric at one level: a metric of the pipeline, and one dimension set of CloudWatch. */
+export interface PodHealthSeries {
+  /** The metric. */
+  readonly metric: PodHealthMetric;
+  /** The level and its series. */
+  readonly computation: PodHealthComputation;
+}
+
+/** What each profile sends, computed once: the pipeline, the estimate and the flags all read it. */
+const SERIES: ReadonlyMap<PodHealthProfile, readonly PodHealthSeries[]> = new Map(
+  POD_HEALTH_PROFILES.map((profile) => [
+    profile,
+    POD_HEALTH_METRICS.flatMap((metric) =>
+      metric.computations
+        .filter((computation) => computation.profiles.includes(profile))
+        .map((computation) => ({ metric, computation })),
+    ),
+  ]),
+);
+
+/** What a profile sends: each metric at each of its levels, in table order. */
+export function podHealthSeries(profile: PodHealthProfile): readonly PodHealthSeries[] {
+  return SERIES.get(profile) ?? [];
+}
+
+/** A Kubernetes resource kube-state-metrics lists and watches, by the prefix of its families. */
+export interface KsmResource {
+  /** The prefix of its families, e.g. `kube_pod_`. */
+  readonly prefix: string;
+  /** Its `--resources` name and RBAC resource, e.g. `pods`. */
+  readonly resource: string;
+  /** Its API group; `''` for the core group. */
+  readonly apiGroup: string;
+}
+
+/** The resources whose families the catalog reads. */
+export const KSM_RESOURCES: readonly KsmResource[] = [
+  { prefix: 'kube_pod_', resource: 'pods', apiGroup: '' },
+  { prefix: 'kube_node_', resource: 'nodes', apiGroup: '' },
+  { prefix: 'kube_endpoint_', resource: 'endpoints', apiGroup: '' },
+  { prefix: 'kube_deployment_', resource: 'deployments', apiGroup: 'apps' },
+  { prefix: 'kube_statefulset_', resource: 'statefulsets', apiGroup: 'apps' },
+  { prefix: 'kube_daemonset_', resource: 'daemonsets', apiGroup: 'apps' },
+];
+
+/** The resource a family belongs to. */
+export function resourceOf(family: string): KsmResource {
+  const resource = KSM_RESOURCES.find((r) => family.startsWith(r.prefix));
+  if (resource === undefined) throw new Error(`pod health catalog: no kube-state-metrics resource for ${family}`);
+  return resource;
+}
+
+/** The families a profile reads, each once, sorted. */
+export function podHealthFamilies(profile: PodHealthProfile): string[] {
+  return [...new Set(podHealthSeries(profile).map((s) => s.computation.source.family))].sort();
+}
+
+/** The resources a profile's families belong to, in {@link KSM_RESOURCES} order. */
+export function podHealthResources(profile: PodHealthProfile): KsmResource[] {
+  const families = podHealthFamilies(profile);
+  return KSM_RESOURCES.filter((r) => families.some((family) => family.startsWith(r.prefix)));
+}
+
+/** Every family the catalog reads, in any profile. */
+export const POD_HEALTH_FAMILIES: readonly string[] = [
+  ...new Set(POD_HEALTH_METRICS.flatMap((m) => m.computations.map((c) => c.source.family))),
+].sort();

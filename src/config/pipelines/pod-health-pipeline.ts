@@ -1,0 +1,502 @@
+import {
+  POD_HEALTH_LABEL_RENAMES,
+  POD_HEALTH_LEVEL_NAMES,
+  POD_HEALTH_LEVELS,
+  type PodHealthLevel,
+  type PodHealthProfile,
+  type PodHealthSeries,
+  podHealthFamilies,
+  podHealthSeries,
+} from '../catalog/pod-health-metrics';
+import type { AttributeAction, AttributesProcessorConfig } from '../components/attributes-processor';
+import type { AwsEmfPodHealthExporterConfig, MetricDeclaration } from '../components/awsemf-exporter';
+import { memoryLimiterFor } from '../components/memory-limiter-processor';
+import type { MetricsTransform, MetricsTransformProcessorConfig } from '../components/metricstransform-processor';
+import type { PodHealthPrometheusReceiverConfig, RelabelConfig } from '../components/prometheus-receiver';
+import type { ServiceConfig } from '../components/service';
+import type { CollectorConfig, ProcessorConfig } from '../config-model';
+import { CLOUDWATCH_LOGS_PRICES_US_EAST_1, customMetricsMonthlyUsd } from '../cost-estimate';
+import {
+  DEFAULT_METRICS_DESTINATION,
+  OTLP_BATCH_SIZE,
+  OTLP_PRICE_NOTE,
+  otlpMetricsEndpoint,
+  sendsEmf,
+  sendsOtlp,
+} from '../otlp';
+import { escapeRegExp, exactNameSelector, shardRules } from './cadvisor-scrape';
+import { logGroupSettings, performanceLogGroupName, renameLabels } from './emf-pipeline';
+import { otlpResource, SCRAPE_RESOURCE_ATTRIBUTES } from './otlp-pipeline';
+import {
+  type ClusterLoad,
+  type CollectorConfigOptions,
+  type CostLine,
+  type Pipeline,
+  type PipelineSection,
+  type PodHealthConfigOptions,
+  scrapeTiming,
+} from './pipeline';
+
+/**
+ * Pod and workload health: one scrape of kube-state-metrics (by exactly one
+ * collector replica), reshaped into the Container Insights counts of the
+ * pod health catalog and sent as Embedded Metric Format to the performance
+ * log group, and/or sent as it is, under kube-state-metrics' names with the
+ * standard `k8s.*` attributes, over OTLP.
+ *
+ * Inside the pipeline each metric at each level is named
+ * `ksm.<level>.<metric>` (`ksm.namespace.pod_status_pending`), so that the
+ * copies of one family at several levels stay apart until the last step
+ * renames them to their CloudWatch names.
+ */
+
+/** The prefix of the pipeline's own metrics. */
+export const POD_HEALTH_PREFIX = 'ksm.';
+
+/** The name a metric at a level has inside the pipeline. */
+export function podHealthPipelineName(level: PodHealthLevel, metric: string): string {
+  return `${POD_HEALTH_PREFIX}${level}.${metric}`;
+}
+
+/** Where kube-state-metrics serves its metrics, and its own. */
+export const KSM_PORTS = { metrics: 8080, telemetry: 8081 } as const;
+
+/** The log stream of the pod health events in the performance log group. */
+export const POD_HEALTH_LOG_STREAM = 'kube-state-metrics';
+
+const series = (podHealth: PodHealthConfigOptions): readonly PodHealthSeries[] => podHealthSeries(podHealth.profile);
+const nameOf = (s: PodHealthSeries): string => podHealthPipelineName(s.computation.level, s.metric.name);
+
+/** The levels a profile computes, in table order. */
+export function podHealthLevels(profile: PodHealthProfile): PodHealthLevel[] {
+  const levels = new Set(podHealthSeries(profile).map((s) => s.computation.level));
+  return POD_HEALTH_LEVEL_NAMES.filter((level) => levels.has(level));
+}
+
+/**
+ * The scrape of kube-state-metrics: its Service's address, kept by one
+ * replica only (the target's address hashed like a node's name), and only
+ * the families the profile reads, without the pod `uid` label no step uses.
+ */
+export function podHealthReceiver(
+  options: CollectorConfigOptions,
+  podHealth: PodHealthConfigOptions,
+): PodHealthPrometheusReceiverConfig {
+  const keep: RelabelConfig = {
+    source_labels: ['__name__'],
+    regex: podHealthFamilies(podHealth.profile).map(escapeRegExp).join('|'),
+    action: 'keep',
+  };
+  return {
+    config: {
+      global: scrapeTiming(options),
+      scrape_configs: [
+        {
+          job_name: 'kube-state-metrics',
+          static_configs: [{ targets: [podHealth.target] }],
+          ...(options.shards > 1 ? { relabel_configs: shardRules(options.shards, ['__address__']) } : {}),
+          metric_relabel_configs: [keep, { action: 'labeldrop', regex: 'uid' }],
+        },
+      ],
+    },
+  };
+}
+
+/** Copies each family's matching series into each metric at each level, and labels every copy with its `Type`. */
+export function podHealthCopies(podHealth: PodHealthConfigOptions): MetricsTransformProcessorConfig {
+  return {
+    transforms: [
+      ...series(podHealth).map(
+        (s): MetricsTransform => ({
+          include: `^${escapeRegExp(s.computation.source.family)}$`,
+          match_type: 'regexp',
+          action: 'insert',
+          new_name: nameOf(s),
+          ...(s.computation.source.labels === undefined
+            ? {}
+            : { experimental_match_labels: { ...s.computation.source.labels } }),
+        }),
+      ),
+      ...podHealthLevels(podHealth.profile).map(
+        (level): MetricsTransform => ({
+          include: `^${escapeRegExp(podHealthPipelineName(level, ''))}`,
+          match_type: 'regexp',
+          action: 'update',
+          operations: [{ action: 'add_label', new_label: 'Type', new_value: POD_HEALTH_LEVELS[level].type }],
+        }),
+      ),
+    ],
+  };
+}
+
+/** The names of the counters' copies: their increase since the previous scrape is what is summed. */
+export function podHealthCounters(podHealth: PodHealthConfigOptions): string[] {
+  return [
+    ...new Set(
+      series(podHealth)
+        .filter((s) => s.metric.counter === true)
+        .map(nameOf),
+    ),
+  ];
+}
+
+/** Keeps one series per distinct value of a source's `distinctBy` labels (the greatest), before the sums. */
+export function podHealthDistinct(podHealth: PodHealthConfigOptions): MetricsTransformProcessorConfig {
+  const distinct = series(podHealth).filter((s) => s.computation.source.distinctBy !== undefined);
+  return {
+    transforms: distinct.map((s) => ({
+      include: nameOf(s),
+      match_type: 'strict',
+      action: 'update',
+      operations: [
+        {
+          action: 'aggregate_labels',
+          label_set: [
+            ...POD_HEALTH_LEVELS[s.computation.level].groupBy,
+            ...(s.computation.source.distinctBy ?? []),
+            'Type',
+          ],
+          aggregation_type: 'max',
+        },
+      ],
+    })),
+  };
+}
+
+/**
+ * Sums each level's copies by the level's labels (and `Type`), then merges
+ * a metric's copies from several families at one level (the unavailable
+ * replicas of Deployments and of DaemonSets, in the cluster's count).
+ */
+export function podHealthSums(podHealth: PodHealthConfigOptions): MetricsTransformProcessorConfig {
+  const names = series(podHealth).map(nameOf);
+  const merged = [...new Set(names.filter((name, i) => names.indexOf(name) !== i))];
+  return {
+    transforms: [
+      ...podHealthLevels(podHealth.profile).map(
+        (level): MetricsTransform => ({
+          include: `^${escapeRegExp(podHealthPipelineName(level, ''))}`,
+          match_type: 'regexp',
+          action: 'update',
+          operations: [
+            {
+              action: 'aggregate_labels',
+              label_set: [...POD_HEALTH_LEVELS[level].groupBy, 'Type'],
+              aggregation_type: 'sum',
+            },
+          ],
+        }),
+      ),
+      ...merged.map(
+        (name): MetricsTransform => ({
+          include: name,
+          match_type: 'strict',
+          action: 'combine',
+          new_name: name,
+          aggregation_type: 'sum',
+        }),
+      ),
+    ],
+  };
+}
+
+/** Renames the labels to their dimension names and each metric to its CloudWatch name. */
+export function podHealthNames(): MetricsTransformProcessorConfig {
+  return {
+    transforms: [
+      renameLabels(POD_HEALTH_LABEL_RENAMES),
+      {
+        include: `^${escapeRegExp(POD_HEALTH_PREFIX)}[a-z]+\\.(.*)$`,
+        match_type: 'regexp',
+        action: 'update',
+        new_name: '$1',
+      },
+    ],
+  };
+}
+
+/**
+ * The declarations: one per level, its metrics in its one dimension set,
+ * for the data points of its `Type` only (a pod's data point also carries
+ * `Namespace` and `ClusterName`, and would otherwise be declared in the
+ * namespace's and the cluster's sets too).
+ */
+export function podHealthDeclarations(profile: PodHealthProfile): MetricDeclaration[] {
+  return podHealthLevels(profile).map((level) => ({
+    dimensions: [[...POD_HEALTH_LEVELS[level].dimensions]],
+    label_matchers: [{ label_names: ['Type'], regex: `^${POD_HEALTH_LEVELS[level].type}$` }],
+    metric_name_selectors: [
+      ...new Set(
+        podHealthSeries(profile)
+          .filter((s) => s.computation.level === level)
+          .map((s) => exactNameSelector(s.metric.name)),
+      ),
+    ],
+  }));
+}
+
+/** The pod health exporter: the performance log group, a stream of its own, every metric a count. */
+export function podHealthExporter(
+  options: CollectorConfigOptions,
+  profile: PodHealthProfile,
+): AwsEmfPodHealthExporterConfig {
+  return {
+    log_group_name: '/aws/containerinsights/{ClusterName}/performance',
+    log_stream_name: POD_HEALTH_LOG_STREAM,
+    namespace: 'ContainerInsights',
+    region: options.region,
+    ...logGroupSettings(options),
+    resource_to_telemetry_conversion: { enabled: true },
+    dimension_rollup_option: 'NoDimensionRollup',
+    metric_declarations: podHealthDeclarations(profile),
+    metric_descriptors: [...new Set(podHealthSeries(profile).map((s) => s.metric.name))].map((metric) => ({
+      metric_name: metric,
+      unit: 'Count',
+      overwrite: true,
+    })),
+  };
+}
+
+/** The standard attributes the OTLP path adds beside kube-state-metrics' own labels. */
+export function podHealthOtlpAttributes(): AttributesProcessorConfig {
+  const from: ReadonlyArray<readonly [string, string]> = [
+    ['k8s.namespace.name', 'namespace'],
+    ['k8s.pod.name', 'pod'],
+    ['k8s.container.name', 'container'],
+    ['k8s.node.name', 'node'],
+    ['k8s.deployment.name', 'deployment'],
+    ['k8s.statefulset.name', 'statefulset'],
+    ['k8s.daemonset.name', 'daemonset'],
+    ['k8s.service.name', 'endpoint'],
+  ];
+  return {
+    actions: from.map(([key, attribute]): AttributeAction => ({ key, action: 'upsert', from_attribute: attribute })),
+  };
+}
+
+/** The receivers, processors, exporters and pipelines pod health adds. */
+export interface PodHealthSection extends PipelineSection {
+  readonly receivers: Pick<CollectorConfig['receivers'], 'prometheus/pod_health'>;
+  readonly exporters: Pick<CollectorConfig['exporters'], 'awsemf/pod_health' | 'otlphttp/cloudwatch'>;
+  readonly extensions: Pick<CollectorConfig['extensions'], 'sigv4auth/monitoring'>;
+  readonly pipelines: Pick<ServiceConfig['pipelines'], 'metrics/pod_health' | 'metrics/pod_health_otlp'>;
+}
+
+export function podHealthSection(options: CollectorConfigOptions, podHealth: PodHealthConfigOptions): PodHealthSection {
+  const destination = options.metricsDestination ?? DEFAULT_METRICS_DESTINATION;
+  const emf = sendsEmf(destination);
+  const otlp = sendsOtlp(destination);
+  const receiver = 'prometheus/pod_health';
+  const counters = podHealthCounters(podHealth);
+  const distinct = podHealthDistinct(podHealth);
+  const emfProcessors: Array<readonly [string, ProcessorConfig]> = [
+    // The scrape's own attributes (the Service's address, the job): bytes in every event, nothing to filter on.
+    ['resource/pod_health', { attributes: SCRAPE_RESOURCE_ATTRIBUTES.map((key) => ({ key, action: 'delete' })) }],
+    ['metricstransform/pod_health_copy', podHealthCopies(podHealth)],
+    // Keep only the copies: the raw families go no further.
+    [
+      'filter/pod_health',
+      { metrics: { include: { match_type: 'regexp', metric_names: [`^${escapeRegExp(POD_HEALTH_PREFIX)}.*`] } } },
+    ],
+    ...(counters.length > 0
+      ? [['cumulativetodelta/pod_health', { include: { metrics: counters, match_type: 'strict' } }] as const]
+      : []),
+    ...(distinct.transforms.length > 0 ? [['metricstransform/pod_health_distinct', distinct] as const] : []),
+    ['metricstransform/pod_health_sum', podHealthSums(podHealth)],
+    ['metricstransform/pod_health_names', podHealthNames()],
+    ['batch/pod_health', { timeout: '60s' }],
+  ];
+  const shared: Array<readonly [string, ProcessorConfig]> = [
+    ['memory_limiter', memoryLimiterFor(options.memoryLimitMiB)],
+    // ClusterName, from OTEL_RESOURCE_ATTRIBUTES.
+    ['resourcedetection', { detectors: ['env'] }],
+  ];
+  const otlpProcessors: Array<readonly [string, ProcessorConfig]> = [
+    ['resource/otlp', otlpResource(options.region)],
+    ['attributes/pod_health_otlp', podHealthOtlpAttributes()],
+    ['batch/otlp', { timeout: '60s', send_batch_size: OTLP_BATCH_SIZE, send_batch_max_size: OTLP_BATCH_SIZE }],
+  ];
+  const ids = (list: ReadonlyArray<readonly [string, ProcessorConfig]>) => list.map(([id]) => id);
+  return {
+    receivers: { [receiver]: podHealthReceiver(options, podHealth) },
+    processors: [...shared, ...(emf ? emfProcessors : []), ...(otlp ? otlpProcessors : [])],
+    exporters: {
+      ...(emf ? { 'awsemf/pod_health': podHealthExporter(options, podHealth.profile) } : {}),
+      ...(otlp
+        ? {
+            'otlphttp/cloudwatch': {
+              metrics_endpoint: otlpMetricsEndpoint(options.region),
+              auth: { authenticator: 'sigv4auth/monitoring' },
+              compression: 'gzip',
+            },
+          }
+        : {}),
+    },
+    extensions: otlp ? { 'sigv4auth/monitoring': { region: options.region, service: 'monitoring' } } : {},
+    pipelines: {
+      ...(emf
+        ? {
+            'metrics/pod_health': {
+              receivers: [receiver],
+              processors: [...ids(shared), ...ids(emfProcessors)],
+              exporters: ['awsemf/pod_health'],
+            },
+          }
+        : {}),
+      ...(otlp
+        ? {
+            'metrics/pod_health_otlp': {
+              receivers: [receiver],
+              processors: ['memory_limiter', 'resourcedetection', ...ids(otlpProcessors)],
+              exporters: ['otlphttp/cloudwatch'],
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+/**
+ * The workloads (Deployments, StatefulSets and DaemonSets) and Services the
+ * estimate assumes: one of each for every two pods, as a Deployment of two
+ * replicas behind a Service runs them.
+ */
+export function assumedWorkloads(pods: number): number {
+  return Math.max(1, Math.ceil(pods / 2));
+}
+
+/** How many values one level's dimension set takes in a cluster. */
+function levelValues(level: PodHealthLevel, load: ClusterLoad): number {
+  const per = POD_HEALTH_LEVELS[level].per;
+  if (per === 'pod') return load.pods;
+  if (per === 'namespace') return load.namespaces;
+  if (per === 'cluster') return 1;
+  return assumedWorkloads(load.pods);
+}
+
+/** A profile's custom metrics in a cluster: each metric once per value of each level's dimension set. */
+export function podHealthCustomMetrics(
+  profile: PodHealthProfile,
+  load: ClusterLoad,
+): Array<{
+  readonly per: string;
+  readonly metrics: number;
+  readonly values: number;
+}> {
+  const byPer = new Map<string, { per: string; names: Set<string>; values: number }>();
+  for (const s of podHealthSeries(profile)) {
+    const spec = POD_HEALTH_LEVELS[s.computation.level];
+    const group = byPer.get(spec.per) ?? {
+      per: spec.per,
+      names: new Set(),
+      values: levelValues(s.computation.level, load),
+    };
+    group.names.add(s.metric.name);
+    byPer.set(spec.per, group);
+  }
+  const order = ['cluster', 'namespace', 'pod', 'service', 'workload'];
+  return [...byPer.values()]
+    .sort((a, b) => order.indexOf(a.per) - order.indexOf(b.per))
+    .map((g) => ({ per: g.per, metrics: g.names.size, values: g.values }));
+}
+
+/** The JSON of one Embedded Metric Format event of a level, with 40-character names: what one value set weighs. */
+export function podHealthEventBytes(level: PodHealthLevel, metrics: readonly string[]): number {
+  const spec = POD_HEALTH_LEVELS[level];
+  const name = 'x'.repeat(40);
+  const event = {
+    _aws: {
+      Timestamp: 1_764_547_200_000,
+      CloudWatchMetrics: [
+        {
+          Namespace: 'ContainerInsights',
+          Dimensions: [spec.dimensions],
+          Metrics: metrics.map((metric) => ({ Name: metric, Unit: 'Count' })),
+        },
+      ],
+    },
+    ...Object.fromEntries(spec.dimensions.map((d) => [d, name])),
+    Type: spec.type,
+    ...Object.fromEntries(metrics.map((metric) => [metric, 10])),
+  };
+  return JSON.stringify(event).length;
+}
+
+/**
+ * What pod health costs a month: its custom metrics (EMF path), the events'
+ * ingestion and storage in the performance log group, its OTLP volume
+ * (not priced), and kube-state-metrics' own Fargate pod.
+ */
+export function podHealthCost(options: CollectorConfigOptions, load: ClusterLoad): CostLine[] {
+  const podHealth = options.podHealth;
+  if (podHealth === undefined) return [];
+  const destination = options.metricsDestination ?? DEFAULT_METRICS_DESTINATION;
+  const lines: CostLine[] = [];
+  const scrapesPerMonth = ((365.25 / 12) * 86_400) / (options.scrapeIntervalMs / 1000);
+  if (sendsEmf(destination)) {
+    const terms = podHealthCustomMetrics(podHealth.profile, load);
+    const count = terms.reduce((total, t) => total + t.metrics * t.values, 0);
+    lines.push({
+      item: 'pod health custom metrics',
+      monthlyUsd: customMetricsMonthlyUsd(count),
+      basis: `${terms.map((t) => `${t.metrics} per ${t.per} × ${t.values}`).join(' + ')} = ${count} custom metrics${
+        terms.some((t) => t.per === 'workload' || t.per === 'service')
+          ? ` (assuming a workload and a Service for every two pods: ${assumedWorkloads(load.pods)})`
+          : ''
+      }`,
+      usage: { amount: count, unit: 'custom metrics' },
+    });
+    const bytesPerScrape = podHealthLevels(podHealth.profile).reduce((total, level) => {
+      const metrics = [
+        ...new Set(
+          podHealthSeries(podHealth.profile)
+            .filter((s) => s.computation.level === level)
+            .map((s) => s.metric.name),
+        ),
+      ];
+      return total + podHealthEventBytes(level, metrics) * levelValues(level, load);
+    }, 0);
+    const ingestedGb = (bytesPerScrape * scrapesPerMonth) / 1e9;
+    const heldMonths = options.logRetentionDays === 0 ? 12 : options.logRetentionDays / (365.25 / 12);
+    const prices = CLOUDWATCH_LOGS_PRICES_US_EAST_1;
+    lines.push({
+      item: 'pod health logs',
+      monthlyUsd: ingestedGb * prices.ingestionPerGb + ingestedGb * heldMonths * prices.storagePerGbMonth,
+      basis: `${Math.round(bytesPerScrape / 1000)} KB of events a scrape, ${ingestedGb.toFixed(2)} GB ingested a month into ${performanceLogGroupName(options.clusterName)}`,
+      usage: { amount: ingestedGb, unit: 'GB ingested' },
+    });
+  }
+  if (sendsOtlp(destination)) {
+    lines.push({
+      item: 'pod health over OTLP',
+      monthlyUsd: 0,
+      notPriced: OTLP_PRICE_NOTE,
+      basis: `kube-state-metrics' ${podHealthFamilies(podHealth.profile).length} families as they are, for ${load.pods} pods`,
+    });
+  }
+  lines.push({
+    item: 'kube-state-metrics',
+    monthlyUsd: podHealth.pod.monthlyUsd,
+    basis: `1 × ${podHealth.pod.size} on Fargate`,
+    usage: { amount: 1, unit: 'Fargate pods' },
+  });
+  return lines;
+}
+
+/** Pod and workload health, with `podHealth`. */
+export const POD_HEALTH_PIPELINE: Pipeline = {
+  name: 'pod health (kube-state-metrics)',
+  enabled: (options) => options.podHealth !== undefined,
+  section: (options) => podHealthSection(options, options.podHealth as PodHealthConfigOptions),
+  // The EMF path writes to the performance log group the EMF pipeline already grants; OTLP, the OTLP pipeline's rights.
+  access: (options) => ({
+    emfLogGroups: sendsEmf(options.metricsDestination ?? DEFAULT_METRICS_DESTINATION)
+      ? [performanceLogGroupName(options.clusterName)]
+      : [],
+    policies: [],
+  }),
+  // The collector reads kube-state-metrics over the pod network: no Kubernetes API rights of its own.
+  rbac: () => ({ clusterRules: [], namespaced: [] }),
+  environment: () => ({}),
+  cost: podHealthCost,
+};
