@@ -18,8 +18,8 @@ import { ROOT } from './stage';
  * the median, from spawn to exit, so it includes starting Node and loading
  * the modules; peak memory is the largest maximum resident set size. The
  * fleet has every option in use: Argo CD and Flux objects, every tenth
- * cluster with the sample application, some with several replicas or an
- * older ADOT version; it writes each cluster's prerequisites too. Exits 1 when a
+ * cluster with the sample application, some with several replicas, an
+ * older ADOT version or pod health; it writes each cluster's prerequisites too. Exits 1 when a
  * target is missed.
  */
 
@@ -42,6 +42,8 @@ function clustersFile(count: number): string {
         ...(i % 7 === 0 ? [`    replicas: ${2 + (i % 3)}`] : []),
         ...(i % 5 === 0 ? [`    adotVersion: ${versions[i % versions.length]}`] : []),
         ...(i % 3 === 0 ? ['    region: us-east-1'] : []),
+        // Pod health on every fourth cluster, the cluster profile on every eighth.
+        ...(i % 4 === 0 ? ['    podHealth:', `      profile: ${i % 8 === 0 ? 'cluster' : 'full'}`] : []),
       ].join('\n');
     }),
     'gitops:',

@@ -12,8 +12,10 @@ export {
   FargateContainerInsightsOperatorCollector,
   type FargateContainerInsightsOperatorCollectorProps,
 } from './collector/fargate-container-insights-operator-collector';
+export { KubeStateMetrics, type KubeStateMetricsProps } from './collector/kube-state-metrics';
 // Versions and the metric choice.
 export { OperatorVersion } from './collector/operator-version';
+export type { PodHealth, PodHealthAlarms } from './collector/pod-health';
 export { AdotVersion } from './config/adot-version';
 // Application metrics.
 export {
@@ -24,7 +26,10 @@ export {
   type ApplicationMetricsManagedPrometheus,
 } from './config/application-metrics';
 export { Dimension, type MetricDeclarationSpec } from './config/catalog/metric-types';
+// Pod and workload health.
+export { PodHealthProfile } from './config/catalog/pod-health-metrics';
 export { MetricProfile } from './config/catalog/profiles';
+export { KubeStateMetricsVersion } from './config/kube-state-metrics-version';
 export { MetricSelection } from './config/metric-selection';
 export { MetricsDestination } from './config/otlp';
 // Errors.
@@ -41,6 +46,7 @@ export {
 export { FargateLogging, type FargateLoggingProps } from './logging/fargate-logging';
 export type { FluentBitFilter, FluentBitOutput, FluentBitParser } from './logging/fluent-bit';
 export {
+  type CollectorAlarm,
   type CollectorLogGroup,
   CollectorPrerequisites,
   type CollectorPrerequisitesOptions,

@@ -38,8 +38,15 @@ const APPLICATION_METRICS: Record<string, ApplicationMetrics | undefined> = {
 const SHAPES = Object.values(MetricsDestination).flatMap((metricsDestination) =>
   Object.entries(APPLICATION_METRICS).flatMap(([application, applicationMetrics]) =>
     [1, 3].map((replicas) => ({
-      name: `${metricsDestination}, application metrics: ${application}, ${replicas} replica(s)`,
-      props: { ...COLLECTOR_PROPS, metricsDestination, replicas, applicationMetrics },
+      // Three replicas with pod health: kube-state-metrics scraped by one of them.
+      name: `${metricsDestination}, application metrics: ${application}, ${replicas} replica(s)${replicas > 1 ? ', pod health' : ''}`,
+      props: {
+        ...COLLECTOR_PROPS,
+        metricsDestination,
+        replicas,
+        applicationMetrics,
+        ...(replicas > 1 ? { podHealth: {} } : {}),
+      },
     })),
   ),
 );
@@ -57,7 +64,10 @@ function grantedRights(manifests: Array<Record<string, any>>): Set<string> {
         for (const verb of rule.verbs) rights.add(right(verb, resource, namespace));
     }
   };
-  for (const role of manifests.filter((m) => m.kind === 'ClusterRole')) add(role.rules);
+  // The collector's own: kube-state-metrics' role is bound to its own service account (test/pod-health.test.ts).
+  for (const role of manifests.filter((m) => m.kind === 'ClusterRole' && m.metadata.name === 'adotcol-admin-role')) {
+    add(role.rules);
+  }
   for (const role of manifests.filter((m) => m.kind === 'Role')) {
     const binding = manifests.find(
       (m) =>

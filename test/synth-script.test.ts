@@ -289,7 +289,7 @@ describe('with CLUSTERS_FILE (a fleet)', () => {
   test('npm run synth rewrites the fleet output and validates every object', () => {
     const run = npmRun('synth', FLEET);
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toContain('examples/fleet/dist/: 12 files, 37 objects');
+    expect(run.stdout).toContain('examples/fleet/dist/: 12 files, 47 objects');
   });
 
   test('CLUSTERS_FILE and CLUSTER_NAME together are an error', () => {

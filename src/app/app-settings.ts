@@ -5,7 +5,7 @@ import {
   SAMPLE_GO_WEBAPP_DECLARATIONS,
 } from '../config/application-metrics';
 import { defaultExpectedNamespaces } from '../config/cost-estimate';
-import { validateMetricsDestination } from '../config/otlp';
+import { sendsEmf, validateMetricsDestination } from '../config/otlp';
 import { invalidInput, showValue, ValidationError } from '../core/errors';
 import { validateDnsLabel, validateListedRegion, validateRolePartition } from '../core/validation';
 import { sizeCollector } from '../fargate/collector-sizing';
@@ -198,11 +198,18 @@ function checkAcrossSettings(env: Environment, cluster: ResolvedCluster): void {
       'ALLOW_UNLISTED_REGION=true',
     );
   }
+  const alarms = cluster.podHealth?.alarms;
+  if (alarms !== undefined && alarms.enabled !== false && !sendsEmf(cluster.metricsDestination)) {
+    throw new ValidationError(
+      `Invalid POD_HEALTH alarms with METRICS_DESTINATION=${cluster.metricsDestination}: the alarms watch the Container Insights metrics of the Embedded Metric Format path, which ${cluster.metricsDestination} does not send. Set METRICS_DESTINATION=emf or both, or leave alarms out of POD_HEALTH.`,
+    );
+  }
   sizeCollector(
     {
       expectedPods: cluster.expectedPods,
       replicas: cluster.replicas,
       scrapeIntervalSeconds: DEFAULT_SCRAPE_INTERVAL.toSeconds(),
+      podHealth: cluster.podHealth !== undefined,
     },
     'EXPECTED_PODS',
   );

@@ -3,8 +3,9 @@ import * as kplus from 'cdk8s-plus-29';
 import type { Construct } from 'constructs';
 import { AdotVersion, requireComponents } from '../config/adot-version';
 import { applicationMetricsComponents, resolveApplicationMetrics } from '../config/application-metrics';
-import { collectorRbac, enabledPipelines } from '../config/collector-config';
+import { buildCollectorConfig, collectorRbac, enabledPipelines } from '../config/collector-config';
 import { memoryLimiterFor } from '../config/components/memory-limiter-processor';
+import type { CollectorConfig } from '../config/config-model';
 import { MetricSelection } from '../config/metric-selection';
 import {
   DEFAULT_METRICS_DESTINATION,
@@ -16,6 +17,7 @@ import {
 } from '../config/otlp';
 import { APPLICATION_ROLE_NAME } from '../config/pipelines/application-pipeline';
 import type { CollectorConfigOptions, RbacRule } from '../config/pipelines/pipeline';
+import { BoundedCache } from '../core/bounded-cache';
 import { withoutEmptyResourceNames, withoutEmptySpec } from '../core/empty-defaults';
 import { invalidInput, ValidationError } from '../core/errors';
 import {
@@ -34,8 +36,11 @@ import {
   validateRolePartition,
 } from '../core/validation';
 import { type CollectorSizing, sizeCollector } from '../fargate/collector-sizing';
+import { fargateMonthlyCost } from '../fargate/fargate-size';
 import { containerRequests, RESTRICTED_NAMESPACE_LABELS, validateFargateFit } from '../fargate/pod-template';
 import type { FargateContainerInsightsCollectorProps } from './collector-props';
+import { KubeStateMetrics } from './kube-state-metrics';
+import { type ResolvedPodHealth, resolvePodHealth } from './pod-health';
 
 /**
  * What both ways of running the collector share: the validation of their
@@ -124,6 +129,8 @@ export interface ResolvedCollectorProps {
   readonly replicas: number;
   readonly sizing: CollectorSizing;
   readonly configOptions: CollectorConfigOptions;
+  /** With pod health: its settings, validated. */
+  readonly podHealth?: ResolvedPodHealth;
 }
 
 /** Validates the collector props; throws a ValidationError naming the first bad one. */
@@ -169,7 +176,17 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
     1,
     MAX_EXPECTED_PODS,
   );
-  const sizing = sizeCollector({ expectedPods, replicas, scrapeIntervalSeconds: scrapeIntervalMs / 1000 });
+  const podHealth = props.podHealth === undefined ? undefined : resolvePodHealth('podHealth', props.podHealth);
+  const ksmSize =
+    podHealth === undefined
+      ? undefined
+      : validateFargateFit('podHealth.resources', containerRequests(podHealth.resources));
+  const sizing = sizeCollector({
+    expectedPods,
+    replicas,
+    scrapeIntervalSeconds: scrapeIntervalMs / 1000,
+    podHealth: podHealth !== undefined,
+  });
   const resources = validateResources('resources', props.resources ?? sizedResources(sizing));
   const memoryLimitMiB = resources.memory?.limit?.toMebibytes() ?? 0;
   if (memoryLimitMiB < MIN_MEMORY_LIMIT_MIB) {
@@ -185,6 +202,15 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
     props.allowUnlistedRegion ?? false,
   );
   if (!sendsEmf(metricsDestination)) refuseEmfOnlyProps(props);
+  if (
+    !sendsEmf(metricsDestination) &&
+    props.podHealth?.alarms !== undefined &&
+    props.podHealth.alarms.enabled !== false
+  ) {
+    throw new ValidationError(
+      `Invalid podHealth.alarms with metricsDestination "${metricsDestination}": the alarms watch the Container Insights metrics of the Embedded Metric Format path, which "${metricsDestination}" does not send. Expected no podHealth.alarms (or enabled: false), or metricsDestination "emf" or "both".`,
+    );
+  }
   if (sendsOtlp(metricsDestination)) requireComponents('metricsDestination', adotVersion, OTLP_COMPONENTS);
   if (props.metricSelection !== undefined && !(props.metricSelection instanceof MetricSelection)) {
     invalidInput(
@@ -220,6 +246,10 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
     memoryLimitMiB,
     replicas,
     sizing,
+    // With the OTLP path alone there are no Container Insights metrics to alarm on.
+    ...(podHealth === undefined
+      ? {}
+      : { podHealth: sendsEmf(metricsDestination) ? podHealth : { ...podHealth, alarms: undefined } }),
     configOptions: {
       clusterName,
       version: adotVersion,
@@ -234,8 +264,35 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
       logGroupTags,
       ...(applicationMetrics === undefined ? {} : { applicationMetrics }),
       ...(metricsDestination === MetricsDestination.EMF ? {} : { metricsDestination }),
+      ...(podHealth === undefined || ksmSize === undefined
+        ? {}
+        : {
+            podHealth: {
+              profile: podHealth.profile,
+              target: KubeStateMetrics.target(namespaceName),
+              pod: { size: `${ksmSize.vcpu} vCPU ${ksmSize.memoryGiB} GB`, monthlyUsd: fargateMonthlyCost(ksmSize) },
+            },
+          }),
     },
   };
+}
+
+/**
+ * The key of a configuration's options in the caches of built and rendered
+ * configurations. The pipelines' sections never read the cluster name (it is
+ * only in the environment and the IAM they ask for), so it is not part of it.
+ */
+export function configKey(options: CollectorConfigOptions): string {
+  const { clusterName: _, ...rest } = options;
+  return JSON.stringify({ ...rest, version: options.version.tag });
+}
+
+/** Built configurations by their options' key: a fleet builds each distinct setting's once. */
+const builtConfigs = new BoundedCache<string, CollectorConfig>(64);
+
+/** The collector configuration of the options, built once per distinct setting. */
+export function collectorConfigOf(options: CollectorConfigOptions): CollectorConfig {
+  return builtConfigs.get(configKey(options), () => buildCollectorConfig(options));
 }
 
 /** With the OTLP path alone, a prop that shapes only the EMF path would silently do nothing: refuse it. */

@@ -4,6 +4,7 @@ import type { AdotVersion } from '../config/adot-version';
 import type { ApplicationMetrics } from '../config/application-metrics';
 import type { MetricSelection } from '../config/metric-selection';
 import type { MetricsDestination } from '../config/otlp';
+import type { PodHealth } from './pod-health';
 
 /** Properties of a {@link FargateContainerInsightsCollector}. */
 export interface FargateContainerInsightsCollectorProps {
@@ -177,6 +178,23 @@ export interface FargateContainerInsightsCollectorProps {
    * @default MetricsDestination.EMF
    */
   readonly metricsDestination?: MetricsDestination;
+
+  /**
+   * Pod and workload health, which Container Insights offers only on EC2:
+   * run kube-state-metrics (the Kubernetes project's exporter of object
+   * state) in a Deployment of its own beside the collector, and turn its
+   * series into the Container Insights pod status, container state and
+   * restart, running-pod, node and workload replica metrics (per pod,
+   * namespace, service, workload and cluster, or with
+   * `PodHealthProfile.CLUSTER` per namespace and cluster only). With `emf`
+   * they go to the performance log group, with the `Type` values the
+   * console reads; with `otlp` kube-state-metrics' series go as they are.
+   * `{}` turns it on with the defaults. The prerequisites then describe the
+   * recommended alarms.
+   *
+   * @default - no pod health
+   */
+  readonly podHealth?: PodHealth;
 
   /**
    * Accept a region newer than this library's lists: a `region` the AWS

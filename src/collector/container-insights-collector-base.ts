@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { AdotVersion } from '../config/adot-version';
 import { type ApplicationMetricsConfigOptions, withClusterName } from '../config/application-metrics';
 import type { MetricDeclarationSpec } from '../config/catalog/metric-types';
-import { buildCollectorConfig } from '../config/collector-config';
+import type { PodHealthProfile } from '../config/catalog/pod-health-metrics';
 import type { CollectorConfig } from '../config/config-model';
 import { declaredMetrics } from '../config/metric-selection';
 import type { MetricsDestination } from '../config/otlp';
@@ -13,6 +13,7 @@ import { claimNamespace, claimObjects } from '../core/namespace-claims';
 import type { CollectorSizing } from '../fargate/collector-sizing';
 import {
   COLLECTOR_NAMES,
+  collectorConfigOf,
   createCollectorIdentity,
   destinationOf,
   namespacedRoleKeys,
@@ -20,6 +21,8 @@ import {
   resolveCollectorProps,
 } from './collector-common';
 import type { FargateContainerInsightsCollectorProps } from './collector-props';
+import { KUBE_STATE_METRICS_NAMES, KubeStateMetrics } from './kube-state-metrics';
+import type { ResolvedPodHealthAlarms } from './pod-health';
 
 /**
  * What both ways of running the Container Insights collector have: validated
@@ -90,6 +93,20 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
    * @internal
    */
   public readonly _applicationMetrics?: ApplicationMetricsConfigOptions;
+  /**
+   * With pod health: kube-state-metrics, its service account, RBAC,
+   * Deployment and Service, in the collector's namespace.
+   */
+  public readonly kubeStateMetrics?: KubeStateMetrics;
+  /** With pod health: which of its metrics are sent. */
+  public readonly podHealthProfile?: PodHealthProfile;
+  /**
+   * With pod health and the EMF path: the recommended alarms' thresholds,
+   * unless turned off.
+   *
+   * @internal
+   */
+  public readonly _podHealthAlarms?: ResolvedPodHealthAlarms;
 
   /**
    * The props, validated, with their defaults.
@@ -129,10 +146,16 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
         `ClusterRole/${COLLECTOR_NAMES.clusterRole}`,
         `ClusterRoleBinding/${COLLECTOR_NAMES.clusterRoleBinding}`,
         ...namespacedRoleKeys(resolved.configOptions),
+        ...(props.podHealth === undefined
+          ? []
+          : [
+              `ClusterRole/${KUBE_STATE_METRICS_NAMES.clusterRole}`,
+              `ClusterRoleBinding/${KUBE_STATE_METRICS_NAMES.clusterRole}`,
+            ]),
       ],
       'one collector per app, that is per cluster: each collector scrapes every node, and a second would take the ClusterRoleBinding of the first, which then loses nodes/proxy',
     );
-    this._config = buildCollectorConfig(resolved.configOptions);
+    this._config = collectorConfigOf(resolved.configOptions);
     ({
       namespace: this.namespace,
       serviceAccount: this.serviceAccount,
@@ -140,6 +163,14 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
       clusterRoleBinding: this.clusterRoleBinding,
       applicationRoles: this.applicationRoles,
     } = createCollectorIdentity(this, resolved));
+    if (resolved.podHealth !== undefined) {
+      this.podHealthProfile = resolved.podHealth.profile;
+      if (resolved.podHealth.alarms !== undefined) this._podHealthAlarms = resolved.podHealth.alarms;
+      this.kubeStateMetrics = new KubeStateMetrics(this, 'KubeStateMetrics', {
+        namespace: resolved.namespaceName,
+        podHealth: props.podHealth,
+      });
+    }
     const app = resolved.configOptions.applicationMetrics;
     if (app) {
       this._applicationMetrics = app.cloudWatch

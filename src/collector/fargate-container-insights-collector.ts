@@ -8,6 +8,7 @@ import type { CollectorConfig } from '../config/config-model';
 import { SHARD_ENV } from '../config/pipelines/cadvisor-scrape';
 import type { CollectorConfigOptions } from '../config/pipelines/pipeline';
 import { renderCollectorConfig } from '../config/render';
+import { BoundedCache } from '../core/bounded-cache';
 import { withoutExternalIps, withoutMutableFlag } from '../core/empty-defaults';
 import type { FargatePodSize } from '../fargate/fargate-size';
 import {
@@ -20,6 +21,7 @@ import {
   ADOT_IMAGE_USER,
   COLLECTOR_NAMES,
   collectorEnvironment,
+  configKey,
   POD_INDEX_LABEL,
   POD_LABELS,
 } from './collector-common';
@@ -45,25 +47,12 @@ const CONFIG_FILE = `${CONFIG_DIR}/${CONFIG_KEY}.yaml`;
  * Rendered configurations by their options. The configuration is a pure
  * function of its options and does not contain the cluster name (that comes
  * from an environment variable), so a fleet of clusters renders it once per
- * distinct setting instead of once per cluster. Bounded, oldest out first.
+ * distinct setting instead of once per cluster.
  */
-const renderedConfigs = new Map<string, string>();
-const RENDERED_CONFIGS_MAX = 64;
+const renderedConfigs = new BoundedCache<string, string>(64);
 
 function renderedConfig(options: CollectorConfigOptions, config: CollectorConfig): string {
-  // The pipelines' sections never read the cluster name (it is only in the
-  // environment and the IAM they ask for), so it is not part of the key.
-  const { clusterName: _, ...rendered } = options;
-  const key = JSON.stringify({ ...rendered, version: options.version.tag });
-  let yaml = renderedConfigs.get(key);
-  if (yaml === undefined) {
-    yaml = renderCollectorConfig(config);
-    if (renderedConfigs.size >= RENDERED_CONFIGS_MAX) {
-      renderedConfigs.delete(renderedConfigs.keys().next().value as string);
-    }
-    renderedConfigs.set(key, yaml);
-  }
-  return yaml;
+  return renderedConfigs.get(configKey(options), () => renderCollectorConfig(config));
 }
 
 /**

@@ -28,6 +28,17 @@ export const COLLECTOR_MEASUREMENTS = {
   batchFactor: 2,
 } as const;
 
+/**
+ * The kube-state-metrics scrape of pod health, in node scrapes per pod: it
+ * serves about 30 series per pod (5 phases, 3 readiness conditions, 6 per
+ * container, a Fargate node's info and about 16 condition series, its
+ * endpoint address), where a Fargate node's cAdvisor scrape keeps about 150
+ * (24 families over the node's 5 or so cgroups). Counted as that share of
+ * a node scrape each, an estimate from the two exposition formats, not a
+ * measurement.
+ */
+export const KSM_NODE_SCRAPES_PER_POD = 0.2;
+
 /** The sizing keeps at least this much more CPU and memory than the model expects. */
 export const COLLECTOR_HEADROOM = 2;
 
@@ -50,6 +61,8 @@ export interface CollectorSizingInput {
   readonly replicas: number;
   /** Seconds between two scrapes of a node. */
   readonly scrapeIntervalSeconds: number;
+  /** One replica also scrapes kube-state-metrics for pod health (all replicas are sized alike). */
+  readonly podHealth?: boolean;
 }
 
 /** The collector's size for a cluster. */
@@ -89,9 +102,11 @@ export function sizeCollector(input: CollectorSizingInput, expectedPodsInput = '
     invalidInput(expectedPodsInput, expectedPods, 'a whole number of pods, at least 1');
   }
   const nodesPerReplica = Math.ceil(expectedPods / replicas);
+  // The replica that scrapes kube-state-metrics does that much more.
+  const scrapes = nodesPerReplica + (input.podHealth ? Math.ceil(expectedPods * KSM_NODE_SCRAPES_PER_POD) : 0);
   const m = COLLECTOR_MEASUREMENTS;
-  const expectedCpuCores = (nodesPerReplica * m.cpuMsPerNodeScrape) / 1000 / scrapeIntervalSeconds;
-  const expectedMemoryMiB = m.baseMiB + nodesPerReplica * m.miBPerNode * m.batchFactor;
+  const expectedCpuCores = (scrapes * m.cpuMsPerNodeScrape) / 1000 / scrapeIntervalSeconds;
+  const expectedMemoryMiB = m.baseMiB + scrapes * m.miBPerNode * m.batchFactor;
   const needed = {
     cpuMillis: Math.ceil(COLLECTOR_HEADROOM * expectedCpuCores * 1000),
     memoryMiB: Math.ceil((COLLECTOR_HEADROOM * expectedMemoryMiB) / MEMORY_LIMITER_SHARE),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Lazy, type Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
+import { BoundedCache } from '../core/bounded-cache';
 import { ValidationError } from '../core/errors';
 import { cpuMillis } from '../core/validation';
 import {
@@ -134,6 +135,16 @@ export function annotateConfigChecksum(workload: kplus.Workload, configMap: kplu
 
 /** SHA-256 of a ConfigMap's data, keys in sorted order, as a hex string. */
 export function configMapChecksum(data: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(data);
+  // One key, the collector's configuration: the same text for every cluster of a setting.
+  if (keys.length === 1) return checksums.get(`${keys[0]}\n${data[keys[0] as string]}`, () => sha256Of(data));
+  return sha256Of(data);
+}
+
+/** Checksums of single-key data, by key and text. */
+const checksums = new BoundedCache<string, string>(64);
+
+function sha256Of(data: Readonly<Record<string, string>>): string {
   const hash = createHash('sha256');
   for (const key of Object.keys(data).sort()) hash.update(`${JSON.stringify(key)}:${JSON.stringify(data[key])}\n`);
   return hash.digest('hex');

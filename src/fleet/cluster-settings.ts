@@ -7,6 +7,13 @@ import {
 } from '../collector/collector-common';
 import { COLLECTOR_MODES, CollectorMode } from '../collector/collector-mode';
 import { OPERATOR_V1BETA1_MINIMUM, OperatorVersion } from '../collector/operator-version';
+import {
+  DEFAULT_POD_HEALTH_ALARMS,
+  MAX_ALARM_MINUTES,
+  MAX_ALARM_RESTARTS,
+  type PodHealthSettings,
+  podHealthFromSettings,
+} from '../collector/pod-health';
 import { AdotVersion } from '../config/adot-version';
 import {
   APPLICATION_METRICS_DESTINATIONS,
@@ -17,8 +24,10 @@ import {
   METRIC_NAME,
   resolveApplicationMetrics,
 } from '../config/application-metrics';
+import { POD_HEALTH_PROFILES } from '../config/catalog/pod-health-metrics';
 import { METRIC_PROFILES, MetricProfile } from '../config/catalog/profiles';
 import { EMF_UNITS } from '../config/components/awsemf-exporter';
+import { KubeStateMetricsVersion } from '../config/kube-state-metrics-version';
 import { DEFAULT_METRICS_DESTINATION, METRICS_DESTINATIONS, MetricsDestination } from '../config/otlp';
 import {
   EMF_LOG_RETENTION_DAYS,
@@ -265,6 +274,16 @@ export const CLUSTER_SETTINGS = {
     ),
     { default: DEFAULT_METRICS_DESTINATION, env: 'METRICS_DESTINATION' },
   ),
+  podHealth: optional<PodHealthSettings>(
+    {
+      type: 'object',
+      description:
+        'Pod and workload health: run kube-state-metrics beside the collector and send the Container Insights pod status, container state, restart, running-pod, node and replica metrics; {} for the defaults.',
+      check: (input: string, value: PodHealthSettings) => podHealthFromSettings(input, value),
+      schema: podHealthSchema(),
+    },
+    { env: 'POD_HEALTH', envForm: 'a JSON object, e.g. {} or {"profile":"cluster"}' },
+  ),
   allowUnlistedRegion: defaulted<boolean>(
     {
       type: 'boolean',
@@ -391,6 +410,48 @@ export function applicationMetricsSchema(): Readonly<Record<string, unknown>> {
         properties: {
           remoteWriteUrl: { description: "The workspace's remote write URL.", type: 'string' },
           region: { description: 'Region of the workspace. Default: the one in remoteWriteUrl.', type: 'string' },
+        },
+      },
+    },
+  };
+}
+
+/** The JSON schema of `podHealth`. */
+export function podHealthSchema(): Readonly<Record<string, unknown>> {
+  const minutes = (what: string, key: keyof typeof DEFAULT_POD_HEALTH_ALARMS) => ({
+    description: `${what} Default: ${DEFAULT_POD_HEALTH_ALARMS[key]}.`,
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_ALARM_MINUTES,
+  });
+  return {
+    additionalProperties: false,
+    properties: {
+      profile: {
+        description:
+          'full: per pod, namespace, service, workload and cluster; cluster: per namespace and cluster only. Default: full.',
+        enum: POD_HEALTH_PROFILES,
+      },
+      kubeStateMetricsVersion: {
+        description: `kube-state-metrics release. Default: ${KubeStateMetricsVersion.DEFAULT.tag}.`,
+        enum: KubeStateMetricsVersion.SUPPORTED,
+      },
+      alarms: {
+        description: 'The recommended CloudWatch alarms, in the prerequisites.',
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          enabled: { description: 'Create the alarms. Default: true.', type: 'boolean' },
+          restarts: {
+            description: `Container restarts in the cluster within restartMinutes that raise the alarm. Default: ${DEFAULT_POD_HEALTH_ALARMS.restarts}.`,
+            type: 'integer',
+            minimum: 1,
+            maximum: MAX_ALARM_RESTARTS,
+          },
+          restartMinutes: minutes('The window restarts are counted over, in minutes.', 'restartMinutes'),
+          pendingMinutes: minutes('Minutes a pod may stay pending.', 'pendingMinutes'),
+          unavailableMinutes: minutes('Minutes replicas may stay unavailable.', 'unavailableMinutes'),
+          silentMinutes: minutes('Minutes without data from the collector.', 'silentMinutes'),
         },
       },
     },

@@ -9,6 +9,7 @@ import type { FargateContainerInsightsCollectorProps } from '../collector/collec
 import { FargateContainerInsightsCollector } from '../collector/fargate-container-insights-collector';
 import { FargateContainerInsightsOperatorCollector } from '../collector/fargate-container-insights-operator-collector';
 import { OperatorVersion } from '../collector/operator-version';
+import { podHealthFromSettings } from '../collector/pod-health';
 import { AdotVersion } from '../config/adot-version';
 import { defaultExpectedNamespaces } from '../config/cost-estimate';
 import { MetricSelection } from '../config/metric-selection';
@@ -128,6 +129,7 @@ export function clusterProps(cluster: FleetCluster): FargateContainerInsightsCol
     applicationMetrics: resolved.applicationMetrics,
     metricsDestination: resolved.metricsDestination,
     allowUnlistedRegion: resolved.allowUnlistedRegion,
+    ...(resolved.podHealth === undefined ? {} : { podHealth: podHealthFromSettings('podHealth', resolved.podHealth) }),
   };
 }
 

@@ -40,6 +40,34 @@ export interface CollectorLogGroup {
   readonly tags: Record<string, string>;
 }
 
+/** A recommended CloudWatch alarm, in the terms of `AWS::CloudWatch::Alarm`. */
+export interface CollectorAlarm {
+  /** Its name, `<cluster>-<what>`. */
+  readonly alarmName: string;
+  /** What it means and what to do. */
+  readonly description: string;
+  /** The metric's namespace, `ContainerInsights`. */
+  readonly namespace: string;
+  /** The metric. */
+  readonly metricName: string;
+  /** Its dimensions, by name: the cluster. */
+  readonly dimensions: Record<string, string>;
+  /** `Sum`, `Minimum` or `SampleCount`. */
+  readonly statistic: string;
+  /** The period, in seconds. */
+  readonly periodSeconds: number;
+  /** Periods evaluated. */
+  readonly evaluationPeriods: number;
+  /** Breaching periods among them that raise the alarm. */
+  readonly datapointsToAlarm: number;
+  /** The threshold. */
+  readonly threshold: number;
+  /** `GreaterThanOrEqualToThreshold` or `LessThanThreshold`. */
+  readonly comparisonOperator: string;
+  /** `notBreaching` or `breaching`: what a period without data counts as. */
+  readonly treatMissingData: string;
+}
+
 /** One inline policy of the collector's role. */
 export interface CollectorRolePolicy {
   /** The policy's name. */
@@ -112,6 +140,12 @@ export class CollectorPrerequisites {
   /** The collector runs as an `OpenTelemetryCollector`: the cluster needs the ADOT EKS add-on. */
   public readonly operatorMode: boolean;
   /**
+   * With pod health on the EMF path: the recommended alarms (a pod
+   * restarting, pods pending too long, workloads below their desired
+   * replicas, the collector going silent), with their thresholds.
+   */
+  public readonly alarms: CollectorAlarm[];
+  /**
    * With Fargate logging: the policy the pod execution role needs, as IAM JSON text.
    *
    * @default - no Fargate logging
@@ -143,6 +177,7 @@ export class CollectorPrerequisites {
     }));
     this.fargateProfileNamespaces = [...aws.fargateProfileNamespaces];
     this.operatorMode = aws.operatorMode;
+    this.alarms = aws.alarms.map((alarm) => ({ ...alarm, dimensions: { ...alarm.dimensions } }));
     if (prerequisites.loggingPolicy !== undefined) {
       this.podExecutionRolePolicy = JSON.stringify(prerequisites.loggingPolicy);
     }

@@ -2,11 +2,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Yaml } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-29';
+import type { ResolvedPodHealthAlarms } from '../collector/pod-health';
 import { PIPELINES } from '../config/collector-config';
 import type { CollectorConfigOptions } from '../config/pipelines/pipeline';
 import { showValue, ValidationError } from '../core/errors';
 import { PATTERNS } from '../core/validation';
 import type { FargateLogging, IamPolicyDocument } from '../logging/fargate-logging';
+import { type PrerequisiteAlarm, podHealthAlarms } from './alarms';
 
 /**
  * What a cluster needs before the manifests can run, derived from the
@@ -62,6 +64,8 @@ export interface PrerequisiteCollector {
    * what IAM it needs (`Pipeline.access`).
    */
   readonly _configOptions: CollectorConfigOptions;
+  /** With pod health on the EMF path: the recommended alarms' thresholds. */
+  readonly _podHealthAlarms?: ResolvedPodHealthAlarms;
 }
 
 /** What {@link clusterPrerequisites} derives the prerequisites from. */
@@ -235,6 +239,8 @@ export interface AwsSide {
   readonly fargateProfileNamespaces: readonly string[];
   /** The collector runs as an `OpenTelemetryCollector`: the cluster needs the ADOT add-on. */
   readonly operatorMode: boolean;
+  /** With pod health on the EMF path: the recommended alarms. */
+  readonly alarms: readonly PrerequisiteAlarm[];
 }
 
 /** The prerequisites of one cluster, as objects. */
@@ -316,7 +322,7 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
     pipeline.access(config, { partition, account }),
   );
   // The log groups the collector writes Embedded Metric Format to, and creates.
-  const logGroups = access.flatMap((a) => a.emfLogGroups);
+  const logGroups = [...new Set(access.flatMap((a) => a.emfLogGroups))];
   // With tags, it may tag them.
   const taggedGroups = Object.keys(config.logGroupTags).length === 0 ? [] : logGroups;
   const tagPolicy: IamPolicyDocument | undefined =
@@ -407,6 +413,10 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
       ],
       fargateProfileNamespaces: podNamespaces,
       operatorMode: options.operatorMode ?? false,
+      alarms:
+        collector._podHealthAlarms === undefined
+          ? []
+          : podHealthAlarms(collector.clusterName, collector._podHealthAlarms, config.scrapeIntervalMs),
     },
   };
 }

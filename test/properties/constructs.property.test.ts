@@ -9,7 +9,9 @@ import { FargateContainerInsightsOperatorCollector } from '../../src/collector/f
 import { OperatorVersion } from '../../src/collector/operator-version';
 import { AdotVersion } from '../../src/config/adot-version';
 import { Dimension } from '../../src/config/catalog/metric-types';
+import { POD_HEALTH_PROFILES } from '../../src/config/catalog/pod-health-metrics';
 import { METRIC_PROFILES, MetricProfile } from '../../src/config/catalog/profiles';
+import { KubeStateMetricsVersion } from '../../src/config/kube-state-metrics-version';
 import { METRIC_CATALOG } from '../../src/config/metric-catalog';
 import { MetricSelection } from '../../src/config/metric-selection';
 import { showValue } from '../../src/core/errors';
@@ -160,6 +162,28 @@ const validishProps = region.chain((r) =>
         ),
         metricsDestination: sometimes(fc.constantFrom('emf', 'otlp', 'both')),
         allowUnlistedRegion: sometimes(fc.boolean()),
+        podHealth: sometimes(
+          fc.record(
+            {
+              profile: fc.constantFrom(...POD_HEALTH_PROFILES),
+              kubeStateMetricsVersion: fc
+                .constantFrom(...KubeStateMetricsVersion.SUPPORTED)
+                .map((tag) => KubeStateMetricsVersion.of(tag)),
+              image: fc.constant('registry.example.com/kube-state-metrics:v2'),
+              resources: sizedResources,
+              alarms: fc.record(
+                {
+                  enabled: fc.boolean(),
+                  restarts: fc.integer({ min: 1, max: 100 }),
+                  restartMinutes: fc.integer({ min: 1, max: 60 }),
+                  pendingMinutes: fc.integer({ min: 1, max: 60 }),
+                },
+                { requiredKeys: [] },
+              ),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
       }),
       metricChoice,
     )
@@ -186,6 +210,19 @@ const EDGES: Readonly<Record<string, fc.Arbitrary<unknown>>> = {
     {},
     { namespaces: [], cloudWatch: {} },
     { managedPrometheus: { remoteWriteUrl: 'https://x' } },
+  ),
+  podHealth: fc.oneof(
+    fc.constantFrom(
+      { profile: 'everything' },
+      { kubeStateMetricsVersion: 'v2.20.0' },
+      { image: 'registry.k8s.io/kube-state-metrics/kube-state-metrics:latest ' },
+      { alarms: { restarts: 0 } },
+      { alarms: { pendingMinutes: 1441 } },
+      { alarms: { restartsPerMinute: 3 } },
+      { alarms: [] },
+      { profiles: 'full' },
+    ),
+    fc.record({ resources }),
   ),
 };
 const MUTABLE = [...Object.keys(EDGES), 'adotVersion', 'image', 'fargateNodesOnly', 'allowUnlistedRegion'];
