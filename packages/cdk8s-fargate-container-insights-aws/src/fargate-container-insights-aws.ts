@@ -1,7 +1,10 @@
-import { Arn, ArnFormat, CfnJson, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import { Arn, ArnFormat, CfnJson, Duration, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Chart } from 'cdk8s';
 import { type CollectorPrerequisites, ValidationError } from 'cdk8s-fargate-container-insights';
 import { Construct } from 'constructs';
@@ -114,6 +117,14 @@ export interface FargateContainerInsightsAwsProps {
    * @default - none: apply the manifests yourself, or let GitOps sync them
    */
   readonly charts?: Chart[];
+
+  /**
+   * The SNS topic the recommended pod health alarms notify, when they go
+   * into alarm and when they recover.
+   *
+   * @default - the alarms notify no one: add actions with `alarms`
+   */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 /**
@@ -144,6 +155,8 @@ export class FargateContainerInsightsAws extends Construct {
   public readonly addon?: eks.CfnAddon;
   /** The charts' manifests, as `addCdk8sChart` added them. */
   public readonly manifests: eks.KubernetesManifest[];
+  /** With pod health: the recommended alarms, in the order of the prerequisites' `alarms`. */
+  public readonly alarms: cloudwatch.Alarm[];
 
   public constructor(scope: Construct, id: string, props: FargateContainerInsightsAwsProps) {
     super(scope, id);
@@ -212,7 +225,7 @@ export class FargateContainerInsightsAws extends Construct {
           ...(props.subnetIds === undefined ? {} : { subnets: props.subnetIds }),
         });
         // EKS creates or deletes one Fargate profile of a cluster at a time.
-        if (previous !== undefined) profile.addDependency(previous);
+        if (previous !== undefined) profile.addResourceDependency(previous);
         previous = profile;
         this.fargateProfiles.push(profile);
       }
@@ -228,8 +241,33 @@ export class FargateContainerInsightsAws extends Construct {
           : { configurationValues: configurationValues(props.addonConfigurationValues) }),
       });
       // The operator's pods need their Fargate profile to be scheduled.
-      for (const profile of this.fargateProfiles) this.addon.addDependency(profile);
+      for (const profile of this.fargateProfiles) this.addon.addResourceDependency(profile);
     }
+
+    this.alarms = prerequisites.alarms.map((spec) => {
+      const alarm = new cloudwatch.Alarm(this, `Alarm${spec.alarmName.slice(clusterName.length)}`, {
+        alarmName: spec.alarmName,
+        alarmDescription: spec.description,
+        metric: new cloudwatch.Metric({
+          namespace: spec.namespace,
+          metricName: spec.metricName,
+          dimensionsMap: { ...spec.dimensions, ClusterName: clusterName },
+          statistic: spec.statistic,
+          period: Duration.seconds(spec.periodSeconds),
+        }),
+        evaluationPeriods: spec.evaluationPeriods,
+        datapointsToAlarm: spec.datapointsToAlarm,
+        threshold: spec.threshold,
+        comparisonOperator: spec.comparisonOperator as cloudwatch.ComparisonOperator,
+        treatMissingData: spec.treatMissingData as cloudwatch.TreatMissingData,
+      });
+      if (props.alarmTopic !== undefined) {
+        const action = new cloudwatchActions.SnsAction(props.alarmTopic);
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+      }
+      return alarm;
+    });
 
     this.manifests = (props.charts ?? []).map((chart) => {
       const manifest = (props.cluster as eks.ICluster).addCdk8sChart(chart.node.id, chart);

@@ -14,6 +14,7 @@ import {
   Token,
   Validations,
 } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { type CollectorPrerequisites, ValidationError } from 'cdk8s-fargate-container-insights';
 import type { Construct } from 'constructs';
@@ -78,11 +79,13 @@ export class FargateContainerInsightsStack extends Stack {
   public readonly podExecutionRoleArn: CfnParameter;
   /** The `SubnetIds` parameter. */
   public readonly subnetIds: CfnParameter;
+  /** With pod health: the `AlarmTopicArn` parameter. */
+  public readonly alarmTopicArn?: CfnParameter;
 
   public constructor(scope: Construct, id: string, props: FargateContainerInsightsStackProps) {
     const { prerequisites, ...stackProps } = props;
     super(scope, id, {
-      description: `Container Insights on EKS Fargate, AWS side of cluster ${prerequisites.clusterName}: the ADOT collector's IRSA role, its log groups, Fargate profiles${prerequisites.operatorMode ? ', the ADOT add-on' : ''}`,
+      description: `Container Insights on EKS Fargate, AWS side of cluster ${prerequisites.clusterName}: the ADOT collector's IRSA role, its log groups, Fargate profiles${prerequisites.operatorMode ? ', the ADOT add-on' : ''}${prerequisites.alarms.length > 0 ? ', the pod health alarms' : ''}`,
       ...stackProps,
     });
     if (prerequisites.oidcProvider === undefined) {
@@ -124,6 +127,30 @@ export class FargateContainerInsightsStack extends Stack {
       podExecutionRole: iam.Role.fromRoleArn(this, 'PodExecutionRole', this.podExecutionRoleArn.valueAsString),
       subnetIds: Token.asList(Fn.conditionIf(subnetsGiven.logicalId, this.subnetIds.valueAsList, Aws.NO_VALUE)),
     });
+    if (this.aws.alarms.length > 0) {
+      const topic = new CfnParameter(this, 'AlarmTopicArn', {
+        type: 'String',
+        default: '',
+        description: 'The SNS topic the pod health alarms notify; empty: none',
+        allowedPattern: `^(arn:${prerequisites.partition}:sns:${prerequisites.region}:\\d{12}:[A-Za-z0-9_.-]+)?$`,
+        constraintDescription: `an SNS topic ARN in ${prerequisites.region}, or empty`,
+      });
+      this.alarmTopicArn = topic;
+      const topicGiven = new CfnCondition(this, 'AlarmTopicGiven', {
+        expression: Fn.conditionNot(Fn.conditionEquals(topic.valueAsString, '')),
+      });
+      const actions = Token.asList(Fn.conditionIf(topicGiven.logicalId, [topic.valueAsString], Aws.NO_VALUE));
+      for (const alarm of this.aws.alarms) {
+        const cfn = alarm.node.defaultChild as cloudwatch.CfnAlarm;
+        cfn.alarmActions = actions;
+        cfn.okActions = actions;
+        Validations.of(cfn).acknowledge({
+          id: 'CloudFormation-Validate::W1030',
+          reason:
+            'The actions are the AlarmTopicArn parameter only when it is not empty (condition AlarmTopicGiven), else no value: the validator reads the empty default into them',
+        });
+      }
+    }
     for (const profile of this.aws.fargateProfiles) {
       Validations.of(profile).acknowledge({
         id: 'CloudFormation-Validate::E1154',

@@ -1,10 +1,12 @@
 import { App as CdkApp, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import {
   type ApplicationMetrics,
   CollectorPrerequisites,
@@ -404,10 +406,99 @@ describe('bad input: named errors, before anything is synthesized', () => {
   });
 });
 
+describe('the pod health alarms', () => {
+  test('one per recommended alarm, on the cluster-wide metrics, with the thresholds of the settings', () => {
+    const { template } = awsSide({
+      collector: { podHealth: { alarms: { restarts: 5, restartMinutes: 15, pendingMinutes: 20 } } },
+    });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    const dimensions = [{ Name: 'ClusterName', Value: CLUSTER }];
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `${CLUSTER}-pod-restarts`,
+      Namespace: 'ContainerInsights',
+      MetricName: 'pod_number_of_container_restarts',
+      Dimensions: dimensions,
+      Statistic: 'Sum',
+      Period: 900,
+      EvaluationPeriods: 1,
+      Threshold: 5,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `${CLUSTER}-pods-pending`,
+      MetricName: 'pod_status_pending',
+      Statistic: 'Minimum',
+      Period: 60,
+      EvaluationPeriods: 20,
+      DatapointsToAlarm: 20,
+      Threshold: 1,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `${CLUSTER}-replicas-unavailable`,
+      MetricName: 'status_replicas_unavailable',
+      EvaluationPeriods: 10,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `${CLUSTER}-collector-silent`,
+      MetricName: 'cluster_node_count',
+      Statistic: 'SampleCount',
+      Period: 600,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  test('a slower scrape: periods that hold one', () => {
+    const prerequisites = prerequisitesOf({ collector: { podHealth: {}, scrapeInterval: Duration.seconds(90) } });
+    const pending = prerequisites.alarms.find((a) => a.metricName === 'pod_status_pending');
+    expect(pending).toMatchObject({ periodSeconds: 120, evaluationPeriods: 5, datapointsToAlarm: 5 });
+  });
+
+  test('they notify the topic, in alarm and back to OK; none without pod health, or with alarms off', () => {
+    const { stack, template } = awsSide({ collector: { podHealth: {} } });
+    const topic = new sns.Topic(stack, 'Pager');
+    const withTopic = new FargateContainerInsightsAws(stack, 'Second', {
+      prerequisites: prerequisitesOf({ collector: { podHealth: {} } }),
+      alarmTopic: topic,
+    });
+    for (const alarm of withTopic.alarms) {
+      const cfn = alarm.node.defaultChild as cloudwatch.CfnAlarm;
+      expect(stack.resolve(cfn.alarmActions)).toStrictEqual([
+        { Ref: stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic) },
+      ]);
+      expect(stack.resolve(cfn.okActions)).toStrictEqual(stack.resolve(cfn.alarmActions));
+    }
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    awsSide().template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    awsSide({ collector: { podHealth: { alarms: { enabled: false } } } }).template.resourceCountIs(
+      'AWS::CloudWatch::Alarm',
+      0,
+    );
+  });
+
+  test('the template takes the topic as a parameter, and none when it is empty', () => {
+    const template = JSON.parse(
+      FargateContainerInsightsStack.template(prerequisitesOf({ collector: { podHealth: {} } })),
+    );
+    const alarms = Object.values(
+      template.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>,
+    ).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    expect(alarms).toHaveLength(4);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toStrictEqual({
+        'Fn::If': ['AlarmTopicGiven', [{ Ref: 'AlarmTopicArn' }], { Ref: 'AWS::NoValue' }],
+      });
+    }
+    expect(template.Parameters.AlarmTopicArn.Default).toBe('');
+  });
+});
+
 describe('cdk-nag AwsSolutions', () => {
   test.each([
     ['the default shape', {}],
     ['operator mode with the sample and Fargate logging', { operator: true, sample: true, logging: true }],
+    ['pod health with its alarms', { collector: { podHealth: {} } }],
     [
       'OTLP and Managed Prometheus',
       {
@@ -453,6 +544,7 @@ describe('the CloudFormation template', () => {
       fc.dictionary(fc.constantFrom('team', 'env', 'cost'), fc.constantFrom('a', 'platform', 'x-1'), { minKeys: 1 }),
       { nil: undefined },
     ),
+    podHealth: fc.boolean(),
   });
 
   test('for every shape: valid for its CloudFormation resource types, deterministic, parameterized only by the pod execution role and subnets', () => {
@@ -466,17 +558,28 @@ describe('the CloudFormation template', () => {
             metricsDestination: s.destination,
             performanceLogRetentionDays: s.retention,
             ...(s.tags === undefined ? {} : { performanceLogGroupTags: s.tags }),
+            ...(s.podHealth ? { podHealth: {} } : {}),
           },
         });
         const text = FargateContainerInsightsStack.template(prerequisites);
         expect(FargateContainerInsightsStack.template(prerequisites)).toBe(text);
         const template = JSON.parse(text);
         expect(cloudFormationProblems(template)).toStrictEqual([]);
-        expect(Object.keys(template.Parameters)).toStrictEqual(['PodExecutionRoleArn', 'SubnetIds']);
+        // The alarms watch the EMF path's metrics: with pod health on it, they and their topic.
+        const alarms = s.podHealth && s.destination !== MetricsDestination.OTLP;
+        expect(Object.keys(template.Parameters)).toStrictEqual([
+          'PodExecutionRoleArn',
+          'SubnetIds',
+          ...(alarms ? ['AlarmTopicArn'] : []),
+        ]);
         // Deployable without bootstrap or assets: no BootstrapVersion, no custom resource, no CDK metadata.
         expect(text).not.toMatch(/BootstrapVersion|Custom::|CDKMetadata|aws:cdk:path|cdk\.out/);
         const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
         expect(types.filter((t) => t === 'AWS::EKS::Addon')).toHaveLength(s.operator ? 1 : 0);
+        expect(types.filter((t) => t === 'AWS::CloudWatch::Alarm')).toHaveLength(alarms ? 4 : 0);
+        // One performance log group, however many pipelines write to it.
+        expect(types.filter((t) => t === 'AWS::Logs::LogGroup')).toHaveLength(prerequisites.logGroups.length);
+        expect(new Set(prerequisites.logGroups.map((g) => g.logGroupName)).size).toBe(prerequisites.logGroups.length);
         expect(types.filter((t) => t === 'AWS::EKS::FargateProfile')).toHaveLength(
           prerequisites.fargateProfileNamespaces.length,
         );
