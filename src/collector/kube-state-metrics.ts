@@ -7,7 +7,7 @@ import { withoutEmptyResourceNames, withoutExternalIps } from '../core/empty-def
 import { validateDnsLabel } from '../core/validation';
 import type { FargatePodSize } from '../fargate/fargate-size';
 import { annotateFargateSize, fargatePodSizeOf, restrictedSecurityContext } from '../fargate/pod-template';
-import { type PodHealth, type ResolvedPodHealth, resolvePodHealth } from './pod-health';
+import { type PodHealth, resolvePodHealth } from './pod-health';
 
 /** Names of the objects kube-state-metrics runs with. */
 export const KUBE_STATE_METRICS_NAMES = {
@@ -80,14 +80,11 @@ export class KubeStateMetrics extends Construct {
   public readonly container: kplus.Container;
   /** The Service the collector scrapes, on the metrics port. */
   public readonly service: kplus.Service;
-  /** The validated settings. @internal */
-  public readonly _resolved: ResolvedPodHealth;
 
   public constructor(scope: Construct, id: string, props: KubeStateMetricsProps) {
     super(scope, id);
     const namespace = validateDnsLabel('namespace', props.namespace);
     const resolved = resolvePodHealth('podHealth', props.podHealth ?? {});
-    this._resolved = resolved;
     const labels = { ...KUBE_STATE_METRICS_LABELS, 'app.kubernetes.io/version': resolved.version.tag.slice(1) };
     const metadata = { name: KUBE_STATE_METRICS_NAMES.workload, namespace, labels };
 

@@ -217,8 +217,20 @@ export interface PerformanceLogsEstimate {
 
 /** Estimates what the performance log group costs a month, from {@link EMF_BYTES_PER_POD_SCRAPE}. */
 export function estimatePerformanceLogs(input: PerformanceLogsEstimateInput): PerformanceLogsEstimate {
+  return estimateLogs({ ...input, bytesPerScrape: input.pods * EMF_BYTES_PER_POD_SCRAPE });
+}
+
+/**
+ * What a log group costs a month when each scrape writes `bytesPerScrape`:
+ * ingestion, and storage for the retention (a year's with none).
+ */
+export function estimateLogs(input: {
+  readonly bytesPerScrape: number;
+  readonly scrapeIntervalSeconds: number;
+  readonly retentionDays: number;
+}): PerformanceLogsEstimate {
   const scrapesPerMonth = (DAYS_PER_MONTH * 86_400) / input.scrapeIntervalSeconds;
-  const ingestedGb = (input.pods * scrapesPerMonth * EMF_BYTES_PER_POD_SCRAPE) / 1e9;
+  const ingestedGb = (input.bytesPerScrape * scrapesPerMonth) / 1e9;
   const heldMonths = input.retentionDays === 0 ? 12 : input.retentionDays / DAYS_PER_MONTH;
   const storedGb = ingestedGb * heldMonths;
   const prices = CLOUDWATCH_LOGS_PRICES_US_EAST_1;

@@ -109,6 +109,25 @@ export interface OtlpSection extends PipelineSection {
   readonly pipelines: Pick<ServiceConfig['pipelines'], 'metrics/otlp'>;
 }
 
+/** The batch of every pipeline to CloudWatch's OTLP endpoint: within the endpoint's limits. */
+export function otlpBatch(): readonly [string, ProcessorConfig] {
+  return ['batch/otlp', { timeout: '60s', send_batch_size: OTLP_BATCH_SIZE, send_batch_max_size: OTLP_BATCH_SIZE }];
+}
+
+/** The exporter and signer every pipeline to CloudWatch's OTLP endpoint shares, in the cluster's region. */
+export function otlpDelivery(region: string): Pick<OtlpSection, 'exporters' | 'extensions'> {
+  return {
+    exporters: {
+      'otlphttp/cloudwatch': {
+        metrics_endpoint: otlpMetricsEndpoint(region),
+        auth: { authenticator: 'sigv4auth/monitoring' },
+        compression: 'gzip',
+      },
+    },
+    extensions: { 'sigv4auth/monitoring': { region, service: 'monitoring' } },
+  };
+}
+
 /**
  * The OTLP path: cAdvisor's families as they are (cumulative counters
  * included: PromQL takes the rate), with the standard Kubernetes and cloud
@@ -121,19 +140,12 @@ export function otlpSection(options: CollectorConfigOptions): OtlpSection {
     ['resourcedetection', { detectors: ['env'] }],
     ['resource/otlp', otlpResource(options.region)],
     ['attributes/otlp', otlpAttributes()],
-    ['batch/otlp', { timeout: '60s', send_batch_size: OTLP_BATCH_SIZE, send_batch_max_size: OTLP_BATCH_SIZE }],
+    otlpBatch(),
   ];
   return {
     receivers: { 'prometheus/otlp': otlpReceiver(options) },
     processors,
-    exporters: {
-      'otlphttp/cloudwatch': {
-        metrics_endpoint: otlpMetricsEndpoint(options.region),
-        auth: { authenticator: 'sigv4auth/monitoring' },
-        compression: 'gzip',
-      },
-    },
-    extensions: { 'sigv4auth/monitoring': { region: options.region, service: 'monitoring' } },
+    ...otlpDelivery(options.region),
     pipelines: {
       'metrics/otlp': {
         receivers: ['prometheus/otlp'],

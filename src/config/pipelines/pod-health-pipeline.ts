@@ -15,18 +15,11 @@ import type { MetricsTransform, MetricsTransformProcessorConfig } from '../compo
 import type { PodHealthPrometheusReceiverConfig, RelabelConfig } from '../components/prometheus-receiver';
 import type { ServiceConfig } from '../components/service';
 import type { CollectorConfig, ProcessorConfig } from '../config-model';
-import { CLOUDWATCH_LOGS_PRICES_US_EAST_1, customMetricsMonthlyUsd } from '../cost-estimate';
-import {
-  DEFAULT_METRICS_DESTINATION,
-  OTLP_BATCH_SIZE,
-  OTLP_PRICE_NOTE,
-  otlpMetricsEndpoint,
-  sendsEmf,
-  sendsOtlp,
-} from '../otlp';
+import { customMetricsMonthlyUsd, estimateLogs } from '../cost-estimate';
+import { DEFAULT_METRICS_DESTINATION, OTLP_PRICE_NOTE, sendsEmf, sendsOtlp } from '../otlp';
 import { escapeRegExp, exactNameSelector, shardRules } from './cadvisor-scrape';
 import { logGroupSettings, performanceLogGroupName, renameLabels } from './emf-pipeline';
-import { otlpResource, SCRAPE_RESOURCE_ATTRIBUTES } from './otlp-pipeline';
+import { otlpBatch, otlpDelivery, otlpResource, SCRAPE_RESOURCE_ATTRIBUTES } from './otlp-pipeline';
 import {
   type ClusterLoad,
   type CollectorConfigOptions,
@@ -314,25 +307,18 @@ export function podHealthSection(options: CollectorConfigOptions, podHealth: Pod
   const otlpProcessors: Array<readonly [string, ProcessorConfig]> = [
     ['resource/otlp', otlpResource(options.region)],
     ['attributes/pod_health_otlp', podHealthOtlpAttributes()],
-    ['batch/otlp', { timeout: '60s', send_batch_size: OTLP_BATCH_SIZE, send_batch_max_size: OTLP_BATCH_SIZE }],
+    otlpBatch(),
   ];
+  const delivery = otlp ? otlpDelivery(options.region) : { exporters: {}, extensions: {} };
   const ids = (list: ReadonlyArray<readonly [string, ProcessorConfig]>) => list.map(([id]) => id);
   return {
     receivers: { [receiver]: podHealthReceiver(options, podHealth) },
     processors: [...shared, ...(emf ? emfProcessors : []), ...(otlp ? otlpProcessors : [])],
     exporters: {
       ...(emf ? { 'awsemf/pod_health': podHealthExporter(options, podHealth.profile) } : {}),
-      ...(otlp
-        ? {
-            'otlphttp/cloudwatch': {
-              metrics_endpoint: otlpMetricsEndpoint(options.region),
-              auth: { authenticator: 'sigv4auth/monitoring' },
-              compression: 'gzip',
-            },
-          }
-        : {}),
+      ...delivery.exporters,
     },
-    extensions: otlp ? { 'sigv4auth/monitoring': { region: options.region, service: 'monitoring' } } : {},
+    extensions: delivery.extensions,
     pipelines: {
       ...(emf
         ? {
@@ -432,7 +418,6 @@ export function podHealthCost(options: CollectorConfigOptions, load: ClusterLoad
   if (podHealth === undefined) return [];
   const destination = options.metricsDestination ?? DEFAULT_METRICS_DESTINATION;
   const lines: CostLine[] = [];
-  const scrapesPerMonth = ((365.25 / 12) * 86_400) / (options.scrapeIntervalMs / 1000);
   if (sendsEmf(destination)) {
     const terms = podHealthCustomMetrics(podHealth.profile, load);
     const count = terms.reduce((total, t) => total + t.metrics * t.values, 0);
@@ -456,14 +441,16 @@ export function podHealthCost(options: CollectorConfigOptions, load: ClusterLoad
       ];
       return total + podHealthEventBytes(level, metrics) * levelValues(level, load);
     }, 0);
-    const ingestedGb = (bytesPerScrape * scrapesPerMonth) / 1e9;
-    const heldMonths = options.logRetentionDays === 0 ? 12 : options.logRetentionDays / (365.25 / 12);
-    const prices = CLOUDWATCH_LOGS_PRICES_US_EAST_1;
+    const logs = estimateLogs({
+      bytesPerScrape,
+      scrapeIntervalSeconds: options.scrapeIntervalMs / 1000,
+      retentionDays: options.logRetentionDays,
+    });
     lines.push({
       item: 'pod health logs',
-      monthlyUsd: ingestedGb * prices.ingestionPerGb + ingestedGb * heldMonths * prices.storagePerGbMonth,
-      basis: `${Math.round(bytesPerScrape / 1000)} KB of events a scrape, ${ingestedGb.toFixed(2)} GB ingested a month into ${performanceLogGroupName(options.clusterName)}`,
-      usage: { amount: ingestedGb, unit: 'GB ingested' },
+      monthlyUsd: logs.ingestionUsd + logs.storageUsd,
+      basis: `${Math.round(bytesPerScrape / 1000)} KB of events a scrape, ${logs.ingestedGb.toFixed(2)} GB ingested a month into ${performanceLogGroupName(options.clusterName)}`,
+      usage: { amount: logs.ingestedGb, unit: 'GB ingested' },
     });
   }
   if (sendsOtlp(destination)) {
