@@ -6,6 +6,7 @@ import { EMF_PIPELINE } from './pipelines/emf-pipeline';
 import { OTLP_PIPELINE } from './pipelines/otlp-pipeline';
 import type { CollectorConfigOptions, NamespacedRbac, Pipeline, PipelineRbac, RbacRule } from './pipelines/pipeline';
 import { POD_HEALTH_PIPELINE } from './pipelines/pod-health-pipeline';
+import { dropStalePoints } from './pipelines/stale-points';
 
 /**
  * The collector configuration as a typed object: the merge of what each
@@ -70,9 +71,14 @@ export function buildCollectorConfig(options: CollectorConfigOptions): Collector
     if (!processors.has(id)) processors.set(id, config);
   }
   const extensions = Object.assign({}, ...sections.map((section) => section.extensions));
+  // Stale points out before any step that merges data points (pipelines/stale-points.ts).
+  const graph = dropStalePoints({
+    processors,
+    pipelines: Object.assign({}, ...sections.map((section) => section.pipelines)),
+  });
   return {
     receivers: Object.assign({}, ...sections.map((section) => section.receivers)),
-    processors: Object.fromEntries(processors),
+    processors: Object.fromEntries(graph.processors),
     exporters: Object.assign({}, ...sections.map((section) => section.exporters)),
     extensions: {
       // Bound on all interfaces on every version: from ADOT v0.42.0 the default
@@ -81,7 +87,7 @@ export function buildCollectorConfig(options: CollectorConfigOptions): Collector
       ...extensions,
     },
     service: {
-      pipelines: Object.assign({}, ...sections.map((section) => section.pipelines)),
+      pipelines: graph.pipelines,
       extensions: ['health_check', ...Object.keys(extensions)],
       telemetry: { metrics: telemetryMetrics(options.version) },
     },

@@ -11,6 +11,7 @@ import type { MetricsTransformProcessorConfig } from '../../src/config/component
 import { type CollectorConfig, type EmfCollectorConfig, hasEmfPath } from '../../src/config/config-model';
 import { CONSUMED_CADVISOR_FAMILIES } from '../../src/config/pipelines/cadvisor-scrape';
 import type { CollectorConfigOptions } from '../../src/config/pipelines/pipeline';
+import { STALE_POINT_CONDITION } from '../../src/config/pipelines/stale-points';
 
 /** What the collector does to its configuration file: `$$` stands for a literal `$`. */
 export function collectorUnescape(value: unknown): unknown {
@@ -137,13 +138,21 @@ export const STAGES = {
   /** Keeps the renamed metrics and drops the raw families. */
   nameFilter: (config: StagedConfig) =>
     stageWhere<FilterProcessorConfig>(config, 'filter', 'keeps metrics by name', (p) => 'include' in p.metrics),
+  /** Drops the stale points of series that went away, before anything merges data points. */
+  staleFilter: (config: StagedConfig) =>
+    stageWhere<FilterConditionsProcessorConfig>(
+      config,
+      'filter',
+      'drops stale points',
+      (p) => 'datapoint' in p.metrics && p.metrics.datapoint.every((c) => c === STALE_POINT_CONDITION),
+    ),
   /** Drops the data points of values that mean "unset". */
   unsetFilter: (config: StagedConfig) =>
     stageWhere<FilterConditionsProcessorConfig>(
       config,
       'filter',
-      'drops data points by condition',
-      (p) => 'datapoint' in p.metrics,
+      'drops data points by value',
+      (p) => 'datapoint' in p.metrics && p.metrics.datapoint.some((c) => c.includes('value_double')),
     ),
   /** Turns cumulative counters into deltas. */
   toDelta: (config: StagedConfig) =>
@@ -173,14 +182,16 @@ export const STAGES = {
 
 /**
  * The ids of the stages this library adds to the AWS reference manifest's
- * (memory_limiter, the datapoint filter, the pod sums, the greatest of limit
- * and request and the generation after it), found by what each does: the
- * reference's own stages keep its ids, so what is left is compared by them.
+ * (memory_limiter, the stale-point filter, the datapoint filter, the pod
+ * sums, the greatest of limit and request and the generation after it),
+ * found by what each does: the reference's own stages keep its ids, so what
+ * is left is compared by them.
  */
 export function referenceAdditions(config: StagedConfig): string[] {
   const greatest = STAGES.greatest(config);
   return [
     STAGES.memoryLimiter(config),
+    STAGES.staleFilter(config),
     STAGES.unsetFilter(config),
     STAGES.podSums(config),
     greatest,

@@ -30,6 +30,11 @@ export interface ScrapeConfig {
   readonly sample_limit: number;
   /** Protocol of the scrape: the API server proxy is HTTPS. */
   readonly scheme: 'https';
+  /**
+   * Whether a sample keeps the timestamp the target wrote beside it
+   * (Prometheus' default, `true`) or takes the scrape's time (`false`).
+   */
+  readonly honor_timestamps?: boolean;
   /** How the targets are found: Kubernetes service discovery. */
   readonly kubernetes_sd_configs: readonly KubernetesSdConfig[];
   /** The CA that signs the API server's certificate. */

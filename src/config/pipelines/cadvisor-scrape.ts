@@ -111,12 +111,29 @@ export const CADVISOR_SCRAPE_RBAC: PipelineRbac = {
   namespaced: [],
 };
 
+/**
+ * Which time a cAdvisor sample gets. The kubelet's cAdvisor endpoint writes
+ * beside each usage sample the time cAdvisor last read that cgroup (since
+ * Kubernetes 1.18), and every cgroup is read on its own schedule, so the
+ * containers of one pod carry different timestamps:
+ * - `cadvisor`: those timestamps, as Prometheus honours them by default: right for
+ *   series passed on as they are, where each rate then spans cAdvisor's own interval;
+ * - `scrape`: the scrape's time for every sample (`honor_timestamps: false`),
+ *   which a pipeline that sums containers into their pod needs, since
+ *   metricstransform merges only data points of equal timestamps
+ *   (`aggregateutil`, `dataPointHashKey`). It also brings Prometheus'
+ *   staleness markers back for these series (Prometheus tracks no staleness
+ *   for samples with timestamps of their own), which stale-points.ts drops.
+ */
+export type CadvisorSampleTime = 'cadvisor' | 'scrape';
+
 /** A cAdvisor scrape of every (Fargate) node through the API server, with its own job and rules. */
 export function cadvisorReceiver(
   options: CollectorConfigOptions,
   job: string,
   rules: readonly RelabelConfig[],
   seriesRules: readonly RelabelConfig[],
+  sampleTime: CadvisorSampleTime,
 ): PrometheusReceiverConfig {
   return {
     config: {
@@ -126,6 +143,7 @@ export function cadvisorReceiver(
           job_name: job,
           sample_limit: 10000,
           scheme: 'https',
+          ...(sampleTime === 'scrape' ? { honor_timestamps: false } : {}),
           // Every Fargate pod runs on its own node; discover them all.
           kubernetes_sd_configs: [{ role: 'node' }],
           // Authenticate to the API server with the pod's service-account token.

@@ -97,6 +97,8 @@ export function prometheusReceiver(options: CollectorConfigOptions): PrometheusR
     ],
     // Parse and transform only the cAdvisor families the catalog uses.
     [consumedFamiliesRule()],
+    // The pod sums merge only data points of one timestamp.
+    'scrape',
   );
 }
 

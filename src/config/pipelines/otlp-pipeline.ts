@@ -54,6 +54,7 @@ export function otlpReceiver(options: CollectorConfigOptions): PrometheusReceive
     'kubelets-cadvisor-otlp',
     [FARGATE_NODES_RULE, ...shardRules(options.shards)],
     [otlpFamiliesRule(), OTLP_LABELDROP_RULE],
+    'cadvisor',
   );
 }
 
