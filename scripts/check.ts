@@ -1,8 +1,20 @@
-import { rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { filesUnder } from '../src/core/output';
+import { AWS_PACKAGE, companionInstalled } from '../src/prerequisites/aws-template';
+import { PREREQUISITE_FILES } from '../src/prerequisites/prerequisites';
 import { diffFolders } from '../tools/folders';
 import { checkSettings, type Output, outputFolder, type Staged, stageSynthesis } from './stage';
 
 const files = (count: number): string => `${count} file${count === 1 ? '' : 's'}`;
+
+/** Templates the committed prerequisites hold that this run lacks only because the companion package is missing. */
+function committedTemplatesThisRunCannotWrite(committed: string, staged: string): string[] {
+  if (companionInstalled()) return [];
+  return filesUnder(committed).filter(
+    (file) => file.split('/').pop() === PREREQUISITE_FILES.template && !existsSync(join(staged, file)),
+  );
+}
 
 /**
  * `npm run check`: synthesizes into a temporary folder and compares it with
@@ -15,9 +27,17 @@ let output: Output;
 let staged: Staged;
 try {
   output = outputFolder();
-  staged = stageSynthesis(output, checkSettings(output));
+  staged = stageSynthesis(output, checkSettings(output), true);
 } catch (error) {
   console.error(`error: ${(error as Error).message}`);
+  process.exit(2);
+}
+const unwritable = committedTemplatesThisRunCannotWrite(output.prerequisites.path, staged.prerequisitesDir);
+if (unwritable.length > 0) {
+  staged.discard();
+  console.error(
+    `error: ${unwritable.map((file) => `${output.prerequisites.name}/${file}`).join(', ')} is committed, but this run cannot write CloudFormation templates: ${AWS_PACKAGE} is not installed (npm ci installs it, as a workspace of this repository). Install it and check again; synthesizing without it would delete the template.`,
+  );
   process.exit(2);
 }
 try {
@@ -37,6 +57,5 @@ try {
     );
   }
 } finally {
-  rmSync(staged.dir, { recursive: true, force: true });
-  rmSync(staged.prerequisitesDir, { recursive: true, force: true });
+  staged.discard();
 }

@@ -1,9 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { APP_VARIABLES } from '../src/app/app-settings';
-import { checkOutputFolders, createStagingFolder, markOutputFolder, recordedSettings } from '../src/core/output';
+import {
+  checkOutputFolders,
+  checkUnmarkedFolders,
+  createStagingFolders,
+  markOutputFolder,
+  recordedSettings,
+} from '../src/core/output';
 import { readFleetFile } from '../src/fleet/fleet-file';
 import { type ManifestFile, readManifests, validateManifest } from '../tools/manifests';
 import { validatePrerequisites } from '../tools/prerequisite-schemas';
@@ -112,27 +118,37 @@ export interface Staged {
   readonly prerequisitesDir: string;
   readonly files: ManifestFile[];
   readonly prerequisites: string[];
+  /** Removes the staging folders, and any parent folder made for them. */
+  readonly discard: () => void;
 }
 
 /**
  * Synthesizes into new folders `.synth-*` beside the output folders. On
  * failure the folders are removed and the error says what went wrong.
  */
-export function stageSynthesis(output: Output, appSettings: Readonly<Record<string, string>> = appVariables()): Staged {
+export function stageSynthesis(
+  output: Output,
+  appSettings: Readonly<Record<string, string>> = appVariables(),
+  quiet = false,
+): Staged {
   // Beside the output folders, so that a later rename stays on one filesystem.
-  const dir = createStagingFolder(output.path);
-  const prerequisitesDir = createStagingFolder(output.prerequisites.path);
+  const staging = createStagingFolders([output.path, output.prerequisites.path]);
+  const [dir = '', prerequisitesDir = ''] = staging.dirs;
   try {
     const others = Object.fromEntries(Object.entries(process.env).filter(([name]) => !APP_VARIABLES.includes(name)));
+    // Quiet (the drift check): what the app says (the bill) is shown only when it fails.
     const run = spawnSync(settings.app, {
       cwd: ROOT,
       shell: true,
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', quiet ? 'pipe' : 'inherit', quiet ? 'pipe' : 'inherit'],
+      encoding: 'utf8',
       env: { ...others, ...appSettings, CDK8S_OUTDIR: dir, PREREQUISITES_OUTDIR: prerequisitesDir },
     });
     if (run.error) throw new Error(`could not run "${settings.app}": ${run.error.message}`);
-    if (run.status !== 0)
+    if (run.status !== 0) {
+      if (quiet) process.stderr.write(`${run.stdout ?? ''}${run.stderr ?? ''}`);
       throw new Error(`synthesis failed: "${settings.app}" exited with ${run.status ?? run.signal}.`);
+    }
     const files = readManifests(dir);
     if (files.length === 0) throw new Error('the app wrote no manifests');
     for (const { file, objects } of files) {
@@ -141,10 +157,23 @@ export function stageSynthesis(output: Output, appSettings: Readonly<Record<stri
     const prerequisites = validatePrerequisites(prerequisitesDir);
     markOutputFolder(dir, appSettings);
     markOutputFolder(prerequisitesDir);
-    return { dir, prerequisitesDir, files, prerequisites };
+    return { dir, prerequisitesDir, files, prerequisites, discard: staging.discard };
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(prerequisitesDir, { recursive: true, force: true });
+    staging.discard();
     throw error;
   }
+}
+
+/**
+ * Adopts the output folders that have no marker only when every file in them
+ * is what was just staged (`checkUnmarkedFolders`).
+ */
+export function checkStagedAgainstOutput(output: Output, staged: Staged): void {
+  checkUnmarkedFolders(
+    [
+      { setting: output.setting, path: output.path, staged: staged.dir },
+      { setting: output.prerequisites.setting, path: output.prerequisites.path, staged: staged.prerequisitesDir },
+    ],
+    { cwd: ROOT },
+  );
 }

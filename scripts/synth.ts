@@ -1,5 +1,5 @@
 import { replaceFolders } from '../src/core/output';
-import { type Output, outputFolder, type Staged, stageSynthesis } from './stage';
+import { checkStagedAgainstOutput, type Output, outputFolder, type Staged, stageSynthesis } from './stage';
 
 /**
  * `npm run synth`: synthesizes the app into a staging folder, validates every
@@ -38,11 +38,18 @@ try {
 }
 
 try {
+  checkStagedAgainstOutput(output, staged);
+} catch (error) {
+  staged.discard();
+  fail(messageOf(error), output);
+}
+try {
   replaceFolders([
     { output: output.path, staged: staged.dir },
     { output: output.prerequisites.path, staged: staged.prerequisitesDir },
   ]);
 } catch (error) {
+  staged.discard();
   fail(`could not move the new files into place: ${messageOf(error)}`, output);
 }
 

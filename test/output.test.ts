@@ -6,6 +6,7 @@ import { run } from '../src/cli';
 import { ValidationError } from '../src/core/errors';
 import {
   checkOutputFolders,
+  checkUnmarkedFolders,
   markOutputFolder,
   OUTPUT_MARKER,
   replaceFolders,
@@ -109,7 +110,34 @@ describe('the fleet command refuses, by name, a folder that is or holds what the
         return ['--output', 'mine'];
       },
       undefined,
-      /^error: Invalid --output "mine": it holds files this tool did not write \(deployment\.yaml\)/,
+      /^error: Invalid --output "mine": it has no \.cdk8s-fargate-container-insights marker, so it is taken as yours, and it holds files this tool would not write as they are \(deployment\.yaml\)/,
+    ],
+    [
+      "a folder without a marker holding a file of the user's with a name this tool writes",
+      (dir) => {
+        mkdirSync(join(dir, 'dist', 'a'), { recursive: true });
+        writeFileSync(join(dir, 'dist', 'a', 'kustomization.yaml'), 'resources: [mine.yaml]\n');
+        writeFileSync(join(dir, 'dist', 'kustomization.yaml'), 'resources: [a]\n');
+        return [];
+      },
+      undefined,
+      /^error: Invalid output of clusters\.yaml "dist": it has no .+ marker, so it is taken as yours, and it holds files this tool would not write as they are \(a\/kustomization\.yaml, kustomization\.yaml\)/,
+    ],
+    [
+      'a path under a file',
+      () => ['--output', 'notes.txt/dist'],
+      undefined,
+      /^error: Invalid --output "notes\.txt\/dist": notes\.txt on its path is a file, not a folder; expected a path whose parents are folders\./,
+    ],
+    [
+      'a symbolic link to a folder elsewhere',
+      (dir) => {
+        mkdirSync(join(dir, 'real'));
+        symlinkSync(join(dir, 'real'), join(dir, 'linked'));
+        return ['--output', 'linked'];
+      },
+      undefined,
+      /^error: Invalid --output "real": it is a symbolic link \(to real\), which replacing it would delete; expected the folder it points to/,
     ],
     [
       'a folder holding a Git work tree',
@@ -140,10 +168,33 @@ describe('the fleet command refuses, by name, a folder that is or holds what the
     const dir = project(CLUSTERS + (extra ?? ''));
     const extraArgs = args(dir);
     const before = readTree(dir);
+    const entries = readdirSync(dir).sort();
     expect(await fleetIn(dir, ...extraArgs)).toBe(1);
     expect(printed()).toMatch(message);
+    expect(printed()).toContain('Nothing was written.');
     expect(readTree(dir)).toStrictEqual(before);
-    expect(readdirSync(dir).filter((f) => f.startsWith('.synth-'))).toStrictEqual([]);
+    expect(readdirSync(dir).sort()).toStrictEqual(entries);
+  });
+
+  test('a folder without a marker whose every file is what this tool writes now is adopted', async () => {
+    const dir = project();
+    expect(await fleetIn(dir)).toBe(0);
+    // Copied by hand, or written before the marker existed: the same files, no marker.
+    rmSync(join(dir, 'dist', OUTPUT_MARKER));
+    rmSync(join(dir, 'prerequisites', OUTPUT_MARKER));
+    const before = readTree(join(dir, 'dist'));
+    expect(await fleetIn(dir)).toBe(0);
+    expect(readdirSync(join(dir, 'dist')).sort()).toStrictEqual([OUTPUT_MARKER, 'a']);
+    const { [OUTPUT_MARKER]: _, ...after } = readTree(join(dir, 'dist'));
+    expect(after).toStrictEqual(before);
+  });
+
+  test('a new output folder under folders that do not exist: made on success, and left unmade on failure', async () => {
+    const dir = project();
+    expect(await fleetIn(dir, '--output', 'new/deep/dist', '--prerequisites', 'new/deep/dist')).toBe(1);
+    expect(readdirSync(dir).includes('new')).toBe(false);
+    expect(await fleetIn(dir, '--output', 'new/deep/dist', '--prerequisites', 'other/prerequisites')).toBe(0);
+    expect(readdirSync(join(dir, 'new', 'deep', 'dist')).sort()).toStrictEqual([OUTPUT_MARKER, 'a']);
   });
 
   test('a folder inside the work tree, such as dist/, is fine, and so is writing it again', async () => {
@@ -179,21 +230,10 @@ describe('checkOutputFolders', () => {
   };
   const check = (path: string) => () => checkOutputFolders([{ setting: 'outdir', path }], { cwd: scratch });
 
-  test('accepts a folder that does not exist yet, an empty one, and one of only the files it writes', () => {
+  test('accepts a folder that does not exist yet, an empty one, and, until its new content is known, one without a marker', () => {
     expect(check(join(scratch, 'new', 'dist'))).not.toThrow();
     expect(check(folder())).not.toThrow();
-    // Written before the marker existed: the charts, kustomizations, GitOps files and prerequisites.
-    expect(
-      check(
-        folder(
-          'fargate-container-insights.k8s.yaml',
-          'prod/sample-go-webapp.k8s.yaml',
-          'prod/kustomization.yaml',
-          '_gitops/flux/prod.yaml',
-          'prod/fargate-container-insights.template.json',
-        ),
-      ),
-    ).not.toThrow();
+    expect(check(folder('fargate-container-insights.k8s.yaml', 'notes.txt'))).not.toThrow();
   });
 
   test('with a marker, accepts exactly the files it lists', () => {
@@ -205,13 +245,60 @@ describe('checkOutputFolders', () => {
   });
 
   test('names at most three foreign files, and how many more', () => {
-    expect(check(folder('a.txt', 'b.txt', 'c.txt', 'd.txt', 'e.txt'))).toThrow(
-      'it holds files this tool did not write (a.txt, b.txt, c.txt and 2 more)',
+    const dir = folder();
+    markOutputFolder(dir);
+    for (const name of ['a.txt', 'b.txt', 'c.txt', 'd.txt', 'e.txt']) writeFileSync(join(dir, name), 'x\n');
+    expect(check(dir)).toThrow('it holds files this tool did not write (a.txt, b.txt, c.txt and 2 more)');
+  });
+
+  test('with a marker, a listed path that is not a regular file is not its own', () => {
+    const dir = folder('a/x.yaml');
+    markOutputFolder(dir);
+    rmSync(join(dir, 'a', 'x.yaml'));
+    symlinkSync(join(scratch, 'elsewhere'), join(dir, 'a', 'x.yaml'));
+    expect(check(dir)).toThrow(/it holds files this tool did not write \(a\/x\.yaml\)/);
+  });
+});
+
+describe('checkUnmarkedFolders', () => {
+  const tree = (files: Record<string, string>) => {
+    const dir = mkdtempSync(join(scratch, 'tree-'));
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(join(dir, file, '..'), { recursive: true });
+      writeFileSync(join(dir, file), text);
+    }
+    return dir;
+  };
+  const check = (path: string, staged: string) => () =>
+    checkUnmarkedFolders([{ setting: 'outdir', path, staged }], { cwd: scratch });
+  const fresh = { 'a/m.yaml': 'new\n', 'a/kustomization.yaml': 'k\n' };
+
+  test('adopts a folder whose every file is byte-identical to one just synthesized, fewer files included', () => {
+    expect(check(tree(fresh), tree(fresh))).not.toThrow();
+    expect(check(tree({ 'a/m.yaml': 'new\n' }), tree(fresh))).not.toThrow();
+    expect(check(tree({}), tree(fresh))).not.toThrow();
+  });
+
+  test.each([
+    ['an edited file', { ...fresh, 'a/m.yaml': 'edited\n' }, 'a/m.yaml'],
+    ["a file of the user's", { ...fresh, 'a/patch.yaml': 'p\n' }, 'a/patch.yaml'],
+  ])('refuses a folder holding %s, naming it and how to adopt the folder', (_, files, named) => {
+    expect(check(tree(files), tree(fresh))).toThrow(
+      new RegExp(
+        `it holds files this tool would not write as they are \\(${named.replace('.', '\\.')}\\).*To let this tool own it, move those files out`,
+      ),
     );
   });
 
+  test('a marked folder is not its to judge (checkOutputFolders did)', () => {
+    const dir = tree({ 'mine.txt': 'x\n' });
+    markOutputFolder(dir);
+    expect(check(dir, tree(fresh))).not.toThrow();
+  });
+
   test('throws ValidationError', () => {
-    expect(check(scratch)).toThrow(ValidationError);
+    expect(check(tree({ 'x.txt': 'mine\n' }), tree(fresh))).toThrow(ValidationError);
+    expect(() => checkOutputFolders([{ setting: 'outdir', path: scratch }], { cwd: scratch })).toThrow(ValidationError);
   });
 });
 

@@ -23,10 +23,14 @@ import { ValidationError } from './errors';
  * Before anything is written, every folder about to be replaced is checked
  * ({@link checkOutputFolders}): it must not be or hold an input file, the
  * working folder or a Git work tree, must not overlap another output folder,
- * and may hold only files this tool wrote. Then the new content is
- * synthesized into staging folders beside the outputs and swapped in with
- * renames on one file system; a failed synthesis leaves every output folder
- * byte-identical and removes the staging folders.
+ * and, when this tool's marker says it wrote the folder, may hold only the
+ * files the marker lists. Then the new content is synthesized into staging
+ * folders beside the outputs. A folder without a marker is the user's until
+ * proven otherwise: it is adopted only when every file in it is
+ * byte-identical to what was just synthesized ({@link checkUnmarkedFolders}).
+ * Only then are the staging folders swapped in, with renames on one file
+ * system; any failure leaves every output folder byte-identical and removes
+ * the staging folders and any parent folder made for them.
  */
 
 /**
@@ -40,14 +44,6 @@ const MARKER_HEADER = [
   '# Written by cdk8s-fargate-container-insights. This folder is replaced whole on every synthesis:',
   '# keep nothing else in it. The files it wrote:',
 ];
-
-/**
- * File paths this tool writes, relative to an output folder, for folders
- * written before the marker existed: the charts' manifests, a fleet's
- * kustomization and GitOps files, and the prerequisites.
- */
-const WRITTEN_BEFORE_THE_MARKER =
-  /^(?:[^/]+\/)?(?:(?:fargate-container-insights|sample-go-webapp|fargate-logging)\.k8s\.yaml|kustomization\.yaml|eksctl-cluster-config\.yaml|fargate-container-insights\.template\.json|fargate-pod-execution-role-logging-policy\.json)$|^_gitops\/(?:argocd\/applicationset\.yaml|flux\/[^/]+\.yaml)$/;
 
 /** A folder a command is about to replace, and the setting that chose it, for messages. */
 export interface OutputFolderSpec {
@@ -106,11 +102,14 @@ function shown(path: string, cwd: string): string {
 }
 
 /** Every file and folder under `dir` (not following symbolic links), relative to it, sorted. */
-function entriesUnder(dir: string): Array<{ readonly path: string; readonly isDirectory: boolean }> {
+function entriesUnder(
+  dir: string,
+): Array<{ readonly path: string; readonly isDirectory: boolean; readonly isFile: boolean }> {
   return (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
     .map((entry) => ({
       path: relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'),
       isDirectory: entry.isDirectory(),
+      isFile: entry.isFile(),
     }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
@@ -137,9 +136,10 @@ function markedFiles(dir: string): ReadonlySet<string> | undefined {
 }
 
 /**
- * The first entries of an existing folder that this tool did not write: a
- * `.git` (a work tree or a submodule), anything the folder's marker does not
- * list, or, without a marker, anything other than the files this tool writes.
+ * What an existing folder holds that this tool did not write: a `.git` (a
+ * work tree or a submodule) and, when the folder has a marker, anything the
+ * marker does not list or that is not a regular file. A folder without a
+ * marker is judged after synthesis ({@link checkUnmarkedFolders}).
  */
 function foreignEntries(dir: string): { readonly git?: string; readonly foreign: readonly string[] } {
   const listed = markedFiles(dir);
@@ -147,21 +147,30 @@ function foreignEntries(dir: string): { readonly git?: string; readonly foreign:
   for (const entry of entriesUnder(dir)) {
     if (entry.path.split('/').includes('.git'))
       return { git: entry.path.replace(/(^|\/)\.git(\/.*)?$/, '$1.git'), foreign };
-    if (entry.isDirectory || entry.path === OUTPUT_MARKER) continue;
-    const ours = listed === undefined ? WRITTEN_BEFORE_THE_MARKER.test(entry.path) : listed.has(entry.path);
-    if (!ours) foreign.push(entry.path);
+    if (listed === undefined || entry.isDirectory || entry.path === OUTPUT_MARKER) continue;
+    if (!listed.has(entry.path) || !entry.isFile) foreign.push(entry.path);
   }
   return { foreign };
 }
 
+/** The nearest existing ancestor of `path` (or `path` itself) that is not a folder, if any. */
+function fileOnTheWay(path: string): string | undefined {
+  for (let at = resolve(path); ; at = dirname(at)) {
+    if (existsSync(at)) return statSync(at).isDirectory() ? undefined : at;
+    if (dirname(at) === at) return undefined;
+  }
+}
+
 /**
  * Refuses, before anything is written, to replace a folder that holds what
- * the user owns. Each output folder must not be a file; must not be or hold
- * an input file, the working folder or a Git work tree's root (a folder
- * holding `.git`); must not be, hold or lie inside another output folder;
- * and, when it exists, may hold only files this tool wrote: those its marker
- * ({@link OUTPUT_MARKER}) lists, or, without a marker, the files this tool
- * writes. A folder inside a repository, such as `dist/`, is fine.
+ * the user owns. Each output folder must be a folder path (not a file, not
+ * under one, not a symbolic link); must not be or hold an input file, the
+ * working folder or a Git work tree's root (a folder holding `.git`); must
+ * not be, hold or lie inside another output folder; and, when its marker
+ * ({@link OUTPUT_MARKER}) says this tool wrote it, may hold only the regular
+ * files the marker lists. A folder without a marker is judged once the new
+ * content exists ({@link checkUnmarkedFolders}). A folder inside a
+ * repository, such as `dist/`, is fine.
  *
  * @throws ValidationError naming the setting, the folder and what it holds
  */
@@ -178,6 +187,10 @@ export function checkOutputFolders(outputs: readonly OutputFolderSpec[], options
     if (existsSync(output.real) && !statSync(output.real).isDirectory()) {
       const input = (options.inputs ?? []).find((file) => canonical(file.path) === output.real);
       refuse(output, input ? `it is ${input.what}, which replacing it would delete` : 'it is a file', elsewhere);
+    }
+    const file = fileOnTheWay(output.path);
+    if (file !== undefined) {
+      refuse(output, `${shown(file, cwd)} on its path is a file, not a folder`, 'a path whose parents are folders');
     }
     if (within(cwd, output.real)) {
       refuse(
@@ -211,6 +224,13 @@ export function checkOutputFolders(outputs: readonly OutputFolderSpec[], options
         );
       }
     }
+    if (existsSync(output.path) && lstatSync(output.path).isSymbolicLink()) {
+      refuse(
+        output,
+        `it is a symbolic link (to ${shown(output.real, cwd)}), which replacing it would delete`,
+        'the folder it points to, named as it is',
+      );
+    }
     if (!existsSync(output.real)) return;
     const { git, foreign } = foreignEntries(output.real);
     if (git !== undefined) {
@@ -221,14 +241,55 @@ export function checkOutputFolders(outputs: readonly OutputFolderSpec[], options
       );
     }
     if (foreign.length > 0) {
-      const listed = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? ` and ${foreign.length - 3} more` : '');
       refuse(
         output,
-        `it holds files this tool did not write (${listed}), which replacing the folder would delete`,
+        `it holds files this tool did not write (${someOf(foreign)}), which replacing the folder would delete`,
         `a new or empty folder, or one this tool wrote (it lists its files in ${OUTPUT_MARKER}); move those files out or choose another folder`,
       );
     }
   });
+}
+
+/** At most three of `items`, and how many more: `a, b, c and 2 more`. */
+function someOf(items: readonly string[]): string {
+  return items.slice(0, 3).join(', ') + (items.length > 3 ? ` and ${items.length - 3} more` : '');
+}
+
+/** An output folder and the staging folder holding what is about to replace it. */
+export interface StagedOutput extends OutputFolderSpec {
+  /** The staging folder. */
+  readonly staged: string;
+}
+
+/**
+ * Adopts an existing folder without a marker only when every file in it is
+ * byte-identical to a file just synthesized into its staging folder: an
+ * unmarked folder is the user's until proven otherwise (a folder written
+ * before the marker existed, or copied by hand, passes; a file the user
+ * added or edited there does not). A marked folder was judged before
+ * synthesis ({@link checkOutputFolders}).
+ *
+ * @throws ValidationError naming the setting, the folder, the files and how to adopt it
+ */
+export function checkUnmarkedFolders(outputs: readonly StagedOutput[], options: OutputGuardOptions = {}): void {
+  const cwd = canonical(options.cwd ?? process.cwd());
+  for (const output of outputs) {
+    if (!existsSync(output.path) || markedFiles(output.path) !== undefined) continue;
+    const differing = entriesUnder(output.path).flatMap((entry) => {
+      if (entry.isDirectory) return [];
+      const fresh = join(output.staged, entry.path);
+      const same =
+        entry.isFile &&
+        existsSync(fresh) &&
+        lstatSync(fresh).isFile() &&
+        readFileSync(join(output.path, entry.path)).equals(readFileSync(fresh));
+      return same ? [] : [entry.path];
+    });
+    if (differing.length === 0) continue;
+    throw new ValidationError(
+      `Invalid ${output.setting} ${JSON.stringify(shown(canonical(output.path), cwd))}: it has no ${OUTPUT_MARKER} marker, so it is taken as yours, and it holds files this tool would not write as they are (${someOf(differing)}), which replacing the folder would delete; expected a new or empty folder, or one this tool wrote. To let this tool own it, move those files out (or delete the folder) and run again.`,
+    );
+  }
 }
 
 /** How the marker records a setting the folder was synthesized with: `# setting CLUSTER_NAME="prod-eu"`. */
@@ -261,15 +322,49 @@ export function recordedSettings(dir: string): Record<string, string> {
   return settings;
 }
 
+/** Staging folders beside their outputs, and the parent folders made for them. */
+export interface Staging {
+  /** The staging folders, one per output, in order. */
+  readonly dirs: readonly string[];
+  /** Removes the staging folders and the parent folders made for them: the tree is as it was. */
+  discard(): void;
+}
+
 /**
- * Creates an empty staging folder beside `output` (so that the swap is a
- * rename on one file system), named `.synth-<output name>-XXXXXX`.
+ * Creates an empty staging folder beside each output (so that the swap is a
+ * rename on one file system), named `.synth-<output name>-XXXXXX`, making
+ * the outputs' missing parent folders; {@link Staging.discard} removes them
+ * all again.
  */
-export function createStagingFolder(output: string): string {
-  mkdirSync(dirname(resolve(output)), { recursive: true });
-  const dir = mkdtempSync(join(dirname(resolve(output)), `.synth-${basename(resolve(output))}-`));
-  chmodSync(dir, 0o755); // mkdtemp creates it private; the output folder is not.
-  return dir;
+export function createStagingFolders(outputs: readonly string[]): Staging {
+  const dirs: string[] = [];
+  const made: string[] = [];
+  const discard = () => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    // Deepest first; only the folders made here, and only while empty.
+    for (const dir of [...made].sort((a, b) => b.length - a.length)) {
+      if (existsSync(dir) && readdirSync(dir).length === 0) rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  try {
+    for (const output of outputs) {
+      const parent = dirname(resolve(output));
+      const first = mkdirSync(parent, { recursive: true });
+      if (first !== undefined) {
+        for (let dir = parent; ; dir = dirname(dir)) {
+          made.push(dir);
+          if (dir === first) break;
+        }
+      }
+      const dir = mkdtempSync(join(parent, `.synth-${basename(resolve(output))}-`));
+      chmodSync(dir, 0o755); // mkdtemp creates it private; the output folder is not.
+      dirs.push(dir);
+    }
+  } catch (error) {
+    discard();
+    throw error;
+  }
+  return { dirs, discard };
 }
 
 /** A staged folder and the output folder it replaces. */
@@ -317,9 +412,11 @@ export function replaceFolder(output: string, staged: string): void {
 
 /**
  * Checks the output folders ({@link checkOutputFolders}), runs `fill` on a
- * new staging folder for each, marks them, and swaps them in together only
- * once `fill` succeeded for all. On any error the staging folders are
- * removed and the error rethrown, leaving every output folder as it was.
+ * new staging folder for each, checks the unmarked ones against what `fill`
+ * wrote ({@link checkUnmarkedFolders}), marks the staging folders, and swaps
+ * them in together only once every check passed. On any error the staging
+ * folders (and parent folders made for them) are removed and the error
+ * rethrown, leaving every output folder as it was.
  */
 export async function writeFoldersSafely<T>(
   outputs: readonly OutputFolderSpec[],
@@ -327,17 +424,21 @@ export async function writeFoldersSafely<T>(
   options: OutputGuardOptions = {},
 ): Promise<T> {
   checkOutputFolders(outputs, options);
-  const staged: string[] = [];
+  const staging = createStagingFolders(outputs.map((output) => output.path));
+  const staged = staging.dirs;
   let result: T;
   try {
-    for (const output of outputs) staged.push(createStagingFolder(output.path));
     result = await fill(staged);
+    checkUnmarkedFolders(
+      outputs.map((output, i) => ({ ...output, staged: staged[i] ?? '' })),
+      options,
+    );
     for (const dir of staged) markOutputFolder(dir);
+    replaceFolders(outputs.map((output, i) => ({ output: resolve(output.path), staged: staged[i] ?? '' })));
   } catch (error) {
-    for (const dir of staged) rmSync(dir, { recursive: true, force: true });
+    staging.discard();
     throw error;
   }
-  replaceFolders(outputs.map((output, i) => ({ output: resolve(output.path), staged: staged[i] ?? '' })));
   return result;
 }
 

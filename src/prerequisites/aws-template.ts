@@ -44,6 +44,11 @@ function awsPackage(): AwsPackage | null {
   return loaded;
 }
 
+/** Whether the companion package can be loaded here, so that templates can be written. */
+export function companionInstalled(): boolean {
+  return awsPackage() !== null;
+}
+
 /** The cluster's CloudFormation template, when it can be written. */
 export function awsTemplate(prerequisites: TemplateInput): AwsTemplate {
   if (prerequisites.oidcProvider === undefined) {

@@ -1,9 +1,11 @@
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -59,7 +61,14 @@ const SHARED_TAGS = { team: 'platform', cost: 'observability' };
 
 const cluster = fc.record({
   name: mostly(fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/)),
-  region: sometimes(fc.constantFrom('eu-west-1', 'us-east-1', 'us-east-1', 'eu-centrall-1')),
+  // A misspelt region, and one of another partition than the role's (aws): refused with the file's line.
+  region: sometimes(fc.constantFrom('eu-west-1', 'us-east-1', 'us-east-1', 'eu-centrall-1', 'us-gov-west-1')),
+  oidcIssuer: sometimes(
+    fc.constantFrom(
+      'https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE',
+      'https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE',
+    ),
+  ),
   replicas: sometimes(mostly(fc.integer({ min: 1, max: 4 }))),
   expectedPods: sometimes(mostly(fc.integer({ min: 1, max: 5000 }))),
   namespace: sometimes(mostly(fc.constantFrom('monitoring', 'golang'))),
@@ -96,7 +105,20 @@ const clustersFileBytes = fc
     fleet,
     fc.oneof(
       { weight: 12, arbitrary: fc.constantFrom('utf8', 'bom') },
-      { weight: 4, arbitrary: fc.constantFrom('utf16', 'empty', 'document-marker', 'truncated', 'not-yaml') },
+      {
+        weight: 6,
+        arbitrary: fc.constantFrom(
+          'utf16',
+          'empty',
+          'document-marker',
+          'truncated',
+          'not-yaml',
+          'forward-alias',
+          'self-alias',
+          'flow-indent',
+          'alias-bomb',
+        ),
+      },
     ),
     fc.nat(),
   )
@@ -124,6 +146,16 @@ const clustersFileBytes = fc
         return Buffer.from(text.slice(0, cut % (text.length + 1)));
       case 'not-yaml':
         return Buffer.from(`${text}\n  - [unclosed\n`);
+      case 'forward-alias':
+        return Buffer.from(`early: *late\n${text}late: &late x\n`);
+      case 'self-alias':
+        return Buffer.from(`${text}loop: &loop [a, *loop]\n`);
+      case 'flow-indent':
+        return Buffer.from(`${text}extra: [a,\nb]\n`);
+      case 'alias-bomb':
+        return Buffer.from(
+          `${text}b0: &b0 [x, x, x, x, x, x, x, x, x, x]\n${Array.from({ length: 6 }, (_, i) => `b${i + 1}: &b${i + 1} [${Array(10).fill(`*b${i}`).join(', ')}]`).join('\n')}\n`,
+        );
       default:
         return Buffer.from(text);
     }
@@ -281,6 +313,161 @@ describe('the folders the fleet command writes', () => {
         'cliPaths',
       );
       tally.report('fleet command folders', ['written', 'refused']);
+    },
+    budget('cliPaths').timeoutMs,
+  );
+});
+
+describe('output folders that hold something already', () => {
+  let cwd: string;
+  let stderr: string[];
+  beforeEach(() => {
+    cwd = process.cwd();
+    stderr = [];
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+      stderr.push(args.join(' '));
+    });
+  });
+  afterEach(() => {
+    process.chdir(cwd);
+    vi.restoreAllMocks();
+  });
+
+  /** Every entry under `dir` (not following links): files with their text, folders, and links with their targets. */
+  function snapshot(dir: string): Record<string, string> {
+    if (!existsSync(dir)) return {};
+    const entries = readdirSync(dir, { recursive: true, withFileTypes: true });
+    return Object.fromEntries(
+      entries
+        .map((entry) => {
+          const path = join(entry.parentPath, entry.name);
+          const key = relative(dir, path);
+          if (entry.isSymbolicLink()) return [key, `link -> ${readlinkSync(path)}`] as const;
+          if (entry.isDirectory()) return [key, 'folder'] as const;
+          return [key, readFileSync(path, 'utf8')] as const;
+        })
+        .sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
+  }
+
+  /**
+   * What the output folder (`dist`) holds before the command runs, and which
+   * of its files are the user's: a folder this tool wrote (marked, or copied
+   * without the marker), one with a file of the user's (named as this tool
+   * names its files, or an edited one), a file or a link where the folder
+   * goes, a folder under a file.
+   */
+  const STATES = [
+    'absent',
+    'empty',
+    'written before',
+    'copied without the marker',
+    "a kustomization of the user's, no marker",
+    'an edited manifest, no marker',
+    "a marked folder with a file of the user's",
+    'a file where the folder goes',
+    "a link to a folder of the user's",
+    'a path under a file',
+  ] as const;
+  type State = (typeof STATES)[number];
+
+  const CLUSTERS = `defaults: { region: eu-west-1, serviceAccountRoleArn: "${ROLE_ARN}" }\nclusters:\n  - name: a\n`;
+
+  /** Sets a project's `dist` up in a state; returns the user's files there, by path relative to the project. */
+  async function arrange(dir: string, state: State): Promise<Record<string, string>> {
+    const dist = join(dir, 'dist');
+    const writeBefore = async () => {
+      expect(await run(['fleet', 'clusters.yaml'])).toBe(0);
+    };
+    switch (state) {
+      case 'absent':
+        return {};
+      case 'empty':
+        mkdirSync(dist);
+        return {};
+      case 'written before':
+        await writeBefore();
+        return {};
+      case 'copied without the marker':
+        await writeBefore();
+        rmSync(join(dist, OUTPUT_MARKER));
+        rmSync(join(dir, 'prerequisites', OUTPUT_MARKER));
+        return {};
+      case "a kustomization of the user's, no marker":
+        mkdirSync(join(dist, 'a'), { recursive: true });
+        writeFileSync(join(dist, 'a', 'kustomization.yaml'), 'resources: [mine.yaml]\n');
+        return { 'dist/a/kustomization.yaml': 'resources: [mine.yaml]\n' };
+      case 'an edited manifest, no marker': {
+        await writeBefore();
+        rmSync(join(dist, OUTPUT_MARKER));
+        const manifest = join(dist, 'a', 'fargate-container-insights.k8s.yaml');
+        const edited = `${readFileSync(manifest, 'utf8')}# my edit\n`;
+        writeFileSync(manifest, edited);
+        return { 'dist/a/fargate-container-insights.k8s.yaml': edited };
+      }
+      case "a marked folder with a file of the user's":
+        await writeBefore();
+        writeFileSync(join(dist, 'a', 'patch.yaml'), 'kind: Patch\n');
+        return { 'dist/a/patch.yaml': 'kind: Patch\n' };
+      case 'a file where the folder goes':
+        writeFileSync(dist, 'not a folder\n');
+        return { dist: 'not a folder\n' };
+      case "a link to a folder of the user's":
+        mkdirSync(join(dir, 'mine'));
+        writeFileSync(join(dir, 'mine', 'keep.yaml'), 'kind: Mine\n');
+        symlinkSync(join(dir, 'mine'), dist);
+        return { 'mine/keep.yaml': 'kind: Mine\n' };
+      case 'a path under a file':
+        writeFileSync(join(dir, 'clusters.yaml'), `${CLUSTERS}output: notes.txt/dist\n`);
+        return {};
+    }
+  }
+
+  test(
+    "a fleet is written over each: exit 0 with every file of the user's byte-identical, or exit 1 with every file so",
+    async () => {
+      const tally = new Tally();
+      await checkAsync(
+        fc.asyncProperty(fc.constantFrom(...STATES), fc.boolean(), async (state, prerequisitesToo) => {
+          const dir = mkdtempSync(join(scratch, 'state-'));
+          process.chdir(dir);
+          try {
+            writeFileSync(join(dir, 'clusters.yaml'), CLUSTERS);
+            writeFileSync(join(dir, 'notes.txt'), 'mine\n');
+            const owned = {
+              'clusters.yaml': readFileSync(join(dir, 'clusters.yaml'), 'utf8'),
+              'notes.txt': 'mine\n',
+              ...(await arrange(dir, state)),
+            };
+            if (prerequisitesToo && existsSync(join(dir, 'prerequisites'))) {
+              writeFileSync(join(dir, 'prerequisites', 'README.md'), 'my notes\n');
+              Object.assign(owned, { 'prerequisites/README.md': 'my notes\n' });
+            }
+            stderr.length = 0;
+            const before = snapshot(dir);
+            const code = await run(['fleet', 'clusters.yaml']);
+            expect(stderr.join('\n')).not.toContain('unexpectedly');
+            expect([0, 1], `exit ${code} for ${state}: ${stderr.join(' ')}`).toContain(code);
+            tally.add(code === 0 ? 'written' : 'refused');
+            if (code === 1) {
+              expect(snapshot(dir), state).toStrictEqual(before);
+              return;
+            }
+            for (const [path, text] of Object.entries(owned)) {
+              expect(existsSync(join(dir, path)) && lstatSync(join(dir, path)).isFile(), path).toBe(true);
+              expect(readFileSync(join(dir, path), 'utf8'), path).toBe(text);
+            }
+            expect(existsSync(join(dir, 'dist', OUTPUT_MARKER)), state).toBe(true);
+            expect(readdirSync(dir).filter((name) => name.startsWith('.synth-'))).toStrictEqual([]);
+          } finally {
+            process.chdir(scratch);
+            rmSync(dir, { recursive: true, force: true });
+          }
+        }),
+        'cliPaths',
+      );
+      tally.report('output folder states', ['written', 'refused']);
     },
     budget('cliPaths').timeoutMs,
   );
