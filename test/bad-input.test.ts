@@ -259,12 +259,12 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
   [
     'only some environment variables',
     env({ CLUSTER_NAME: 'prod-eu' }),
-    'Missing environment variable AWS_REGION, COLLECTOR_ROLE_ARN: set CLUSTER_NAME, AWS_REGION and COLLECTOR_ROLE_ARN together',
+    'Missing environment variables AWS_REGION and COLLECTOR_ROLE_ARN: set CLUSTER_NAME, AWS_REGION and COLLECTOR_ROLE_ARN together',
   ],
   [
     'only ADOT_VERSION',
     env({ ADOT_VERSION: 'v0.49.0' }),
-    'Missing environment variable CLUSTER_NAME, AWS_REGION, COLLECTOR_ROLE_ARN',
+    'Missing environment variables CLUSTER_NAME, AWS_REGION and COLLECTOR_ROLE_ARN',
   ],
   // image
   ['collector image with a space', collector({ image: 'aws otel' }), 'Invalid image "aws otel": expected a container'],

@@ -392,9 +392,63 @@ describe('readFleetFile', () => {
     expect(readFleetFile(path).output).toBe(join(dir, 'out'));
   });
 
-  test('says when the file cannot be read', () => {
+  test('says when the file cannot be read, and why, in words', () => {
     expect(() => readFleetFile(join(dir, 'missing.yaml'))).toThrow(
-      /^Cannot read the clusters file .*missing\.yaml: ENOENT/,
+      /^Cannot read the clusters file .*missing\.yaml: it does not exist\.$/,
+    );
+    expect(() => readFleetFile(dir)).toThrow(
+      /^Invalid clusters file .*: it is a folder; expected a file: a YAML mapping/,
+    );
+  });
+
+  test('the rules between settings: every problem at once, each at its line with its clusters[i].field', () => {
+    const path = join(dir, 'across.yaml');
+    writeFileSync(
+      path,
+      [
+        'clusters:',
+        '  - name: gov',
+        '    region: us-gov-west-1',
+        '    serviceAccountRoleArn: arn:aws:iam::111122223333:role/x',
+        '  - name: typo',
+        '    region: eu-wes-1',
+        '    serviceAccountRoleArn: arn:aws:iam::111122223333:role/x',
+        '  - name: issuer',
+        '    region: eu-west-1',
+        '    serviceAccountRoleArn: arn:aws:iam::111122223333:role/x',
+        '    oidcIssuer: https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE',
+        '',
+      ].join('\n'),
+    );
+    let message = '';
+    try {
+      readFleetFile(path);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^3 problems in the fleet:/);
+    expect(message).toContain('across.yaml:4:28: Invalid clusters[0].serviceAccountRoleArn');
+    expect(message).toContain('across.yaml:6:13: Invalid clusters[1].region "eu-wes-1"');
+    expect(message).toContain(
+      'did you mean "eu-west-1"? For a region newer than this library\'s list, set allowUnlistedRegion: true.',
+    );
+    expect(message).toContain('across.yaml:11:17: Invalid clusters[2].oidcIssuer');
+  });
+
+  test.each([
+    ['an alias before its anchor', 'x: *a\nclusters: &a []\n', 'the alias *a names no anchor before it'],
+    ['an alias inside its anchor', 'clusters: &a\n  - name: *a\n', 'is inside the node its anchor &a names'],
+    [
+      'a flow sequence out of place',
+      'clusters:\n- [a,\nb]\n',
+      'Flow sequence in block collection must be sufficiently indented',
+    ],
+  ])('YAML: %s is a named error at its line', (_, text, message) => {
+    const path = join(dir, 'broken.yaml');
+    writeFileSync(path, text);
+    expect(() => readFleetFile(path)).toThrow(ValidationError);
+    expect(() => readFleetFile(path)).toThrow(
+      new RegExp(`broken\\.yaml:\\d+:\\d+: Invalid YAML: .*${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
     );
   });
 });

@@ -60,7 +60,7 @@ describe('npm run synth', () => {
       { CLUSTER_NAME: 'bad name', AWS_REGION: 'us-east-1', COLLECTOR_ROLE_ARN: 'arn:aws:iam::123456789012:role/r' },
       'Invalid CLUSTER_NAME "bad name"',
     ],
-    ['a missing variable', { CLUSTER_NAME: 'prod' }, 'Missing environment variable AWS_REGION, COLLECTOR_ROLE_ARN'],
+    ['a missing variable', { CLUSTER_NAME: 'prod' }, 'Missing environment variables AWS_REGION and COLLECTOR_ROLE_ARN'],
     [
       'ADOT_VERSION=latest',
       {

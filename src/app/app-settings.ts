@@ -1,14 +1,12 @@
-import { DEFAULT_SCRAPE_INTERVAL } from '../collector/collector-common';
 import {
   type ApplicationMetrics,
   parseRemoteWriteUrl,
   SAMPLE_GO_WEBAPP_DECLARATIONS,
 } from '../config/application-metrics';
 import { defaultExpectedNamespaces } from '../config/cost-estimate';
-import { sendsEmf, validateMetricsDestination } from '../config/otlp';
+import { nearestName } from '../core/edit-distance';
 import { invalidInput, showValue, ValidationError } from '../core/errors';
-import { validateDnsLabel, validateListedRegion, validateRolePartition } from '../core/validation';
-import { sizeCollector } from '../fargate/collector-sizing';
+import { validateDnsLabel } from '../core/validation';
 import {
   CLUSTER_SETTINGS,
   type FleetCluster,
@@ -18,8 +16,8 @@ import {
   type Setting,
   settingValue,
 } from '../fleet/cluster-settings';
+import { crossSettingProblems } from '../fleet/cross-settings';
 import { TYPE_NAMES } from '../fleet/fields';
-import { validateOidcIssuer } from '../prerequisites/prerequisites';
 
 /**
  * This repository's app reads one cluster from environment variables: each
@@ -70,6 +68,61 @@ const APP_ONLY = [
 
 /** Every variable of the single-cluster app: what `npm run synth` records in dist/'s marker, for the drift check. */
 export const APP_VARIABLES: readonly string[] = [...SETTING_VARIABLES.map(([, name]) => name), ...APP_ONLY];
+
+/** The variables the app reads besides the cluster's: a fleet's file, and where `npm run synth` stages the output. */
+const RUN_VARIABLES = ['CLUSTERS_FILE', 'CDK8S_OUTDIR', 'PREREQUISITES_OUTDIR'];
+
+/** Variables the app read once, and what took their place. */
+const RETIRED_VARIABLES: Readonly<Record<string, string>> = {
+  REPLICAS: 'COLLECTOR_REPLICAS',
+  SKIP_OTLP_REGION_CHECK: 'ALLOW_UNLISTED_REGION',
+};
+
+/** Prefixes only this app's variables have: any other variable starting so is taken for a mistake. */
+const OWN_PREFIXES = [
+  'COLLECTOR_',
+  'EXPECTED_',
+  'PERFORMANCE_LOG_',
+  'FARGATE_LOG',
+  'APPLICATION_METRICS',
+  'POD_HEALTH',
+  'METRIC_PROFILE',
+  'METRICS_DESTINATION',
+  'SAMPLE_APP',
+  'OPERATOR_VERSION',
+  'ADOT_VERSION',
+  'OIDC_ISSUER',
+  'AMP_REMOTE_WRITE',
+  'ALLOW_UNLISTED',
+];
+
+/**
+ * Refuses a variable that looks meant for this app but is not one of its
+ * own: a retired name, a near miss of one (`COLLECTOR_REPLICA`,
+ * `cluster_name`), or one with a prefix only its variables have. Others
+ * (PATH, AWS_PROFILE, ...) pass: the environment is shared.
+ *
+ * @throws ValidationError naming each such variable and what was meant
+ */
+export function checkVariableNames(env: Environment): void {
+  const known = [...APP_VARIABLES, ...RUN_VARIABLES];
+  const problems = Object.keys(env)
+    .filter((name) => env[name] !== undefined && !known.includes(name))
+    .sort()
+    .flatMap((name) => {
+      const invalid = `Invalid ${name}=${JSON.stringify(env[name])}`;
+      const retired = RETIRED_VARIABLES[name];
+      if (retired !== undefined) return [`${invalid}: the app no longer reads ${name}; set ${retired} instead.`];
+      const near = nearestName(name, known);
+      if (near !== undefined) return [`${invalid}: not a variable of this app; did you mean ${near}?`];
+      const prefix = OWN_PREFIXES.find((p) => name.startsWith(p));
+      if (prefix === undefined) return [];
+      const family = known.filter((k) => k.startsWith(prefix)).join(', ');
+      return [`${invalid}: not a variable of this app, whose variables starting with ${prefix} are ${family}.`];
+    });
+  // Each on a line of its own, every one at once.
+  if (problems.length > 0) throw new ValidationError(problems.join('\n'));
+}
 
 /**
  * The demo configuration, synthesized when none of the cluster's required
@@ -134,8 +187,12 @@ export function settingsFromEnvironment(env: Environment): AppSettings {
   const source: Environment = demo ? { ...env, ...DEMO_ENVIRONMENT } : env;
   const missing = REQUIRED.filter((name) => source[name] === undefined);
   if (missing.length > 0) {
+    const names =
+      missing.length === 1
+        ? `variable ${missing[0]}`
+        : `variables ${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}`;
     throw new ValidationError(
-      `Missing environment variable ${missing.join(', ')}: set ${REQUIRED.slice(0, -1).join(', ')} and ${REQUIRED.at(-1)} together (ADOT_VERSION is optional), or none of them for the demo configuration.`,
+      `Missing environment ${names}: set ${REQUIRED.slice(0, -1).join(', ')} and ${REQUIRED.at(-1)} together (ADOT_VERSION is optional), or none of them for the demo configuration.`,
     );
   }
   const values: Record<string, unknown> = {};
@@ -178,41 +235,20 @@ export function settingsFromEnvironment(env: Environment): AppSettings {
 }
 
 /**
- * The rules between settings that the clusters file leaves to the
- * collector's props, checked here first so that the message names the
- * variables: the role's partition, the OIDC issuer's region, OTLP's
- * regions, and the pods one replica can scrape.
+ * The rules between settings (src/fleet/cross-settings.ts), with the
+ * variables' names; every problem at once.
  */
 function checkAcrossSettings(env: Environment, cluster: ResolvedCluster): void {
-  validateListedRegion('AWS_REGION', cluster.region, cluster.allowUnlistedRegion, 'ALLOW_UNLISTED_REGION=true');
-  validateRolePartition('COLLECTOR_ROLE_ARN', cluster.serviceAccountRoleArn, 'AWS_REGION', cluster.region);
-  if (cluster.oidcIssuer !== undefined) {
-    validateOidcIssuer('OIDC_ISSUER', cluster.oidcIssuer, cluster.region, cluster.name);
-  }
-  if (env.METRICS_DESTINATION !== undefined) {
-    validateMetricsDestination(
-      'METRICS_DESTINATION',
-      cluster.metricsDestination,
-      cluster.region,
-      cluster.allowUnlistedRegion,
-      'ALLOW_UNLISTED_REGION=true',
-    );
-  }
-  const alarms = cluster.podHealth?.alarms;
-  if (alarms !== undefined && alarms.enabled !== false && !sendsEmf(cluster.metricsDestination)) {
-    throw new ValidationError(
-      `Invalid POD_HEALTH alarms with METRICS_DESTINATION=${cluster.metricsDestination}: the alarms watch the Container Insights metrics of the Embedded Metric Format path, which ${cluster.metricsDestination} does not send. Set METRICS_DESTINATION=emf or both, or leave alarms out of POD_HEALTH.`,
-    );
-  }
-  sizeCollector(
-    {
-      expectedPods: cluster.expectedPods,
-      replicas: cluster.replicas,
-      scrapeIntervalSeconds: DEFAULT_SCRAPE_INTERVAL.toSeconds(),
-      podHealth: cluster.podHealth !== undefined,
+  const problems = crossSettingProblems(cluster, {
+    name: variableOf,
+    assignment: (key, value) => `${variableOf(key)}=${value}`,
+    isSet: (key) => {
+      const name = variableOf(key);
+      return name !== key && env[name] !== undefined;
     },
-    'EXPECTED_PODS',
-  );
+  });
+  // Each problem on a line of its own, every one at once.
+  if (problems.length > 0) throw new ValidationError(problems.map((p) => p.message).join('\n'));
 }
 
 /** The values of `APPLICATION_METRICS`: a comma-separated list of destinations, or `none`. */

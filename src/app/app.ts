@@ -24,7 +24,13 @@ import type { FargateLogging } from '../logging/fargate-logging';
 import { CollectorPrerequisites } from '../prerequisites/collector-prerequisites';
 import type { ClusterPrerequisites } from '../prerequisites/prerequisites';
 import type { SampleGoWebapp } from '../sample/sample-go-webapp';
-import { APP_VARIABLES, type AppSettings, type Environment, settingsFromEnvironment } from './app-settings';
+import {
+  APP_VARIABLES,
+  type AppSettings,
+  checkVariableNames,
+  type Environment,
+  settingsFromEnvironment,
+} from './app-settings';
 
 /**
  * This repository's own cdk8s app (main.ts runs it), configured from the
@@ -116,14 +122,18 @@ async function synthesizeFleetFile(env: Environment, file: string): Promise<void
   }
   const outdir = env.CDK8S_OUTDIR;
   const { fleet, output, prerequisites } = readFleetFile(file);
-  await synthesizeFleet(fleet, outdir ?? output, {
+  // Everything that can fail runs before anything is written.
+  const estimate = estimateFleet(fleet);
+  const result = await synthesizeFleet(fleet, outdir ?? output, {
     prerequisitesOutdir: env.PREREQUISITES_OUTDIR ?? prerequisites,
     outdirSetting: outdir === undefined ? `output of CLUSTERS_FILE ${file}` : 'CDK8S_OUTDIR',
     prerequisitesOutdirSetting:
       env.PREREQUISITES_OUTDIR === undefined ? `prerequisites of CLUSTERS_FILE ${file}` : 'PREREQUISITES_OUTDIR',
     inputFiles: [file],
   });
-  const estimate = estimateFleet(fleet);
+  for (const { clusterName, reason } of result.withoutTemplate) {
+    console.error(`No CloudFormation template for ${clusterName} (the collector's role and the alarms): ${reason}.`);
+  }
   console.error(formatFleetCollectors(fleet, estimate));
   for (const line of formatFleetBill(fleet, estimate)) console.error(line);
 }
@@ -140,6 +150,7 @@ export function unexpected(error: unknown): string {
  */
 export async function runApp(env: Environment): Promise<void> {
   try {
+    checkVariableNames(env);
     if (env.CLUSTERS_FILE !== undefined) {
       await synthesizeFleetFile(env, env.CLUSTERS_FILE);
       return;
@@ -160,7 +171,11 @@ export async function runApp(env: Environment): Promise<void> {
       const prerequisites = CollectorPrerequisites._of(built.prerequisites);
       prerequisites.writeTo(prerequisitesDir);
       const template = prerequisites._template;
-      if ('missing' in template) console.error(`No CloudFormation template in the prerequisites: ${template.missing}.`);
+      if ('missing' in template) {
+        console.error(
+          `No CloudFormation template for ${built.collector.clusterName} (the collector's role and the alarms): ${template.missing}.`,
+        );
+      }
     }
   } catch (error) {
     console.error(error instanceof ValidationError ? `error: ${error.message}` : unexpected(error));

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import {
   type Alias,
@@ -60,12 +60,9 @@ export function parseFleet(
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     throw new ValidationError(`${file}: Invalid clusters file: it is empty; expected ${FLEET_FILE_FORM}.`);
   }
-  const excessive = excessiveAlias(doc);
-  if (excessive !== undefined) {
-    throw new ValidationError(
-      `${at(excessive.range?.[0] ?? 0)}Invalid YAML: the alias *${excessive.source} takes the file past ${MAX_ALIASED_NODES} values copied by aliases; expected fewer or smaller aliases (a guard against alias bombs).`,
-    );
-  }
+  const alias = aliasProblem(doc);
+  if (alias !== undefined)
+    throw new ValidationError(`${at(alias.alias.range?.[0] ?? 0)}Invalid YAML: ${alias.message}`);
   const issues: Issue[] = [];
   const data: unknown = doc.toJS({ maxAliasCount: -1 });
   const fleet = checkFleet(data, issues);
@@ -91,9 +88,13 @@ export function parseFleet(
 /** What a clusters file holds at least, for messages about a file that is not one. */
 export const FLEET_FILE_FORM =
   'a YAML mapping with a clusters list, each cluster with name, region and serviceAccountRoleArn (see clusters.schema.json)';
-/** The first line of a YAML parser message, without its trailing colon (the source excerpt that follows is dropped). */
+/**
+ * The first line of a YAML parser message, without its trailing colon (the
+ * source excerpt that follows is dropped) or its position (the message is
+ * prefixed with `file:line:col`).
+ */
 export function yamlProblem(message: string): string {
-  return (message.split('\n')[0] ?? '').replace(/:\s*$/, '');
+  return (message.split('\n')[0] ?? '').replace(/:\s*$/, '').replace(/ at line \d+, column \d+$/, '');
 }
 
 /**
@@ -104,13 +105,14 @@ export function yamlProblem(message: string): string {
 export const MAX_ALIASED_NODES = 100_000;
 
 /**
- * The first alias, in the order of the file, at which the values the
- * aliases copy exceed {@link MAX_ALIASED_NODES}; or undefined. Each alias
- * copies its anchor's node with everything under it, the aliases there
- * expanded too; sizes are memoized, so an alias bomb is measured without
- * being expanded.
+ * The first alias, in the order of the file, that cannot be expanded: one
+ * naming no anchor before it, one inside the node its anchor names, or the
+ * one at which the values the aliases copy exceed
+ * {@link MAX_ALIASED_NODES}; with what is wrong. Each alias copies its
+ * anchor's node with everything under it, the aliases there expanded too;
+ * sizes are memoized, so an alias bomb is measured without being expanded.
  */
-export function excessiveAlias(doc: Document): Alias | undefined {
+export function aliasProblem(doc: Document): { readonly alias: Alias; readonly message: string } | undefined {
   const sizes = new Map<unknown, number>();
   const pending = new Set<unknown>();
   const size = (node: unknown): number => {
@@ -128,12 +130,31 @@ export function excessiveAlias(doc: Document): Alias | undefined {
     return total;
   };
   let copied = 0;
-  let found: Alias | undefined;
+  let found: { alias: Alias; message: string } | undefined;
   visit(doc, {
     Alias(_, alias) {
-      copied += size(alias.resolve(doc));
+      const anchored = alias.resolve(doc);
+      if (anchored === undefined) {
+        found = {
+          alias,
+          message: `the alias *${alias.source} names no anchor before it; expected an anchor &${alias.source} earlier in the file.`,
+        };
+        return visit.BREAK;
+      }
+      const copies = size(anchored);
+      if (copies === Number.POSITIVE_INFINITY) {
+        found = {
+          alias,
+          message: `the alias *${alias.source} is inside the node its anchor &${alias.source} names, which would copy itself without end; expected an alias outside its anchor's node.`,
+        };
+        return visit.BREAK;
+      }
+      copied += copies;
       if (copied > MAX_ALIASED_NODES) {
-        found = alias;
+        found = {
+          alias,
+          message: `the alias *${alias.source} takes the file past ${MAX_ALIASED_NODES} values copied by aliases; expected fewer or smaller aliases (a guard against alias bombs).`,
+        };
         return visit.BREAK;
       }
       return undefined;
@@ -172,9 +193,22 @@ export function readFleetFile(path: string): FleetFile {
   const shown = isAbsolute(path) ? relative(process.cwd(), path) || path : path;
   let bytes: Buffer;
   try {
+    if (statSync(path).isDirectory()) {
+      throw new ValidationError(`Invalid clusters file ${shown}: it is a folder; expected a file: ${FLEET_FILE_FORM}.`);
+    }
     bytes = readFileSync(path);
   } catch (error) {
-    throw new ValidationError(`Cannot read the clusters file ${shown}: ${(error as Error).message}`);
+    if (error instanceof ValidationError) throw error;
+    const code = (error as { code?: unknown }).code;
+    const why =
+      code === 'ENOENT'
+        ? 'it does not exist'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : code === 'ENOTDIR'
+            ? 'a part of its path is a file, not a folder'
+            : (error as Error).message;
+    throw new ValidationError(`Cannot read the clusters file ${shown}: ${why}.`);
   }
   const text = decodeFleetFile(bytes, shown);
   const { fleet, output, prerequisites } = parseFleet(text, shown);

@@ -1,6 +1,14 @@
 import { invalidInput, showValue } from '../core/errors';
 import { PATTERNS, validateDnsLabel } from '../core/validation';
-import { CLUSTER_FIELDS, DEFAULT_FIELDS, type FleetCluster, REQUIREMENTS, settingValue } from './cluster-settings';
+import {
+  CLUSTER_FIELDS,
+  DEFAULT_FIELDS,
+  type FleetCluster,
+  REQUIREMENTS,
+  resolveCluster,
+  settingValue,
+} from './cluster-settings';
+import { crossSettingProblems } from './cross-settings';
 import {
   checkFields,
   type Field,
@@ -159,7 +167,7 @@ const FILE_FIELDS: Readonly<Record<'defaults' | 'clusters' | 'output' | 'prerequ
     'a folder relative to the clusters file, such as "dist", without "." or ".." segments',
   ),
   prerequisites: matching(
-    'Folder of the prerequisites (eksctl config, IAM JSON), relative to this file. Default: prerequisites.',
+    'Folder of the prerequisites (eksctl config, CloudFormation template), relative to this file. Default: prerequisites.',
     REPO_PATH,
     'a folder relative to the clusters file, such as "prerequisites", without "." or ".." segments',
   ),
@@ -180,10 +188,14 @@ export function checkFleet(input: unknown, issues: Issue[]): Fleet {
     issues.push({ path: ['clusters'], message: 'Invalid clusters []: expected at least one cluster.' });
   }
   const clusters: FleetCluster[] = [];
+  const defaultsValid = issues.length === 0;
   entries.forEach((entry, index) => {
+    const before = issues.length;
     if (checkFields(entry, ['clusters', index], CLUSTER_FIELDS, issues, defaults)) {
       const cluster = { ...defaults, ...withoutNulls(entry) };
       checkRequirements(cluster, ['clusters', index], issues);
+      // The rules between settings read valid settings only.
+      if (defaultsValid && issues.length === before) checkAcrossSettings(cluster, index, issues);
       clusters.push(cluster as unknown as FleetCluster);
     }
   });
@@ -229,6 +241,17 @@ function checkRequirements(cluster: Readonly<Record<string, unknown>>, path: Inp
       message: `Invalid ${pathLabel([...path, key])} with ${requirement.setting} ${showValue(other)}: ${requirement.why}. Set ${requirement.setting} to ${requirement.values.map((v) => showValue(v)).join(' or ')}, or remove ${key}.`,
     });
   }
+}
+
+/** The rules between a cluster's settings (cross-settings.ts), each problem at the setting it names. */
+function checkAcrossSettings(cluster: Readonly<Record<string, unknown>>, index: number, issues: Issue[]): void {
+  const path = (key: string): InputPath => ['clusters', index, key];
+  const problems = crossSettingProblems(resolveCluster(cluster as unknown as FleetCluster), {
+    name: (key) => pathLabel(path(key)),
+    assignment: (key, value) => `${key}: ${value}`,
+    isSet: (key) => cluster[key] !== undefined,
+  });
+  for (const { at, message } of problems) issues.push({ path: path(at), message });
 }
 
 /**

@@ -6,7 +6,7 @@ import type { ResolvedPodHealthAlarms } from '../collector/pod-health';
 import { PIPELINES } from '../config/collector-config';
 import type { CollectorConfigOptions } from '../config/pipelines/pipeline';
 import { showValue, ValidationError } from '../core/errors';
-import { PATTERNS } from '../core/validation';
+import { PATTERNS, validateDnsLabel } from '../core/validation';
 import type { FargateLogging, IamPolicyDocument } from '../logging/fargate-logging';
 import { type PrerequisiteAlarm, podHealthAlarms } from './alarms';
 
@@ -89,7 +89,7 @@ export interface ClusterPrerequisitesOptions {
    * The cluster's OIDC issuer URL (`aws eks describe-cluster --query
    * cluster.identity.oidc.issuer`), for the collector role's trust policy.
    *
-   * @default - no trust policy in collector-role.json (eksctl writes one)
+   * @default - no CloudFormation template: eksctl writes the role and its trust policy
    */
   readonly oidcIssuer?: string;
   /**
@@ -356,6 +356,9 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
       ? undefined
       : { Version: '2012-10-17', Statement: inlinePolicies.flatMap((p) => p.PolicyDocument.Statement) };
 
+  (options.workloadNamespaces ?? []).forEach((name, i) => {
+    validateDnsLabel(`workloadNamespaces[${i}]`, name);
+  });
   // Each namespace that runs pods once, in this order: the collector's, the operator's, the workloads'.
   const podNamespaces = [
     ...new Set([

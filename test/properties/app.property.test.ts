@@ -95,7 +95,7 @@ describe('the app', () => {
             const named = NAMES.filter((name) => message.includes(name));
             expect(named.length, `${message} names no variable (${JSON.stringify(env)})`).toBeGreaterThan(0);
             // The subject of the message is a variable, never a library prop such as expectedPods.
-            expect(message, JSON.stringify(env)).toMatch(/^(Invalid|Missing environment variable) [A-Z]/);
+            expect(message, JSON.stringify(env)).toMatch(/^(Invalid|Missing environment variables?) [A-Z]/);
             return;
           }
           tally.add('accepted');

@@ -162,6 +162,7 @@ export class FargateContainerInsightsAws extends Construct {
     super(scope, id);
     const { prerequisites } = props;
     const stack = Stack.of(this);
+    if (props.logRetention !== undefined) checkRetention('logRetention', props.logRetention);
     checkEnvironment(stack, prerequisites);
     if (props.cluster !== undefined) checkClusterName(props.cluster.clusterName, prerequisites);
     if (props.charts !== undefined && props.charts.length > 0 && props.cluster === undefined) {
@@ -411,9 +412,24 @@ function checkClusterName(name: string, prerequisites: CollectorPrerequisites): 
   }
 }
 
+/** The retention periods CloudWatch Logs offers, in days (`logs.RetentionDays`; 9999 is "never expire"). */
+const RETENTION_DAYS: readonly number[] = Object.values(logs.RetentionDays).filter(
+  (value): value is number => typeof value === 'number',
+);
+
+/** A retention CloudWatch Logs offers, or our error naming the prop before aws-cdk-lib sees it. */
+function checkRetention(input: string, days: number): logs.RetentionDays {
+  if (!RETENTION_DAYS.includes(days)) {
+    throw new ValidationError(
+      `Invalid ${input} ${JSON.stringify(days)}: expected a retention CloudWatch Logs offers, a logs.RetentionDays value (${RETENTION_DAYS.filter((d) => d !== logs.RetentionDays.INFINITE).join(', ')} days, or INFINITE).`,
+    );
+  }
+  return days as logs.RetentionDays;
+}
+
 /** CloudWatch Logs' retention for a number of days; 0 keeps the events forever. */
 function retentionOf(days: number): logs.RetentionDays {
-  return days === 0 ? logs.RetentionDays.INFINITE : (days as logs.RetentionDays);
+  return days === 0 ? logs.RetentionDays.INFINITE : checkRetention("the prerequisites' log group retention", days);
 }
 
 /** Add-on configuration values must be a JSON object. */
