@@ -42,6 +42,7 @@ export {
   ClusterFleet,
   type ClusterFleetSynthOptions,
   type ClusterFleetSynthResult,
+  type ClusterWithoutTemplate,
 } from './fleet/cluster-fleet';
 export { FargateLogging, type FargateLoggingProps } from './logging/fargate-logging';
 export type { FluentBitFilter, FluentBitOutput, FluentBitParser } from './logging/fluent-bit';

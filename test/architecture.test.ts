@@ -87,6 +87,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   prerequisites: ['core', 'config', 'fargate', 'collector', 'logging'],
   app: ['core', 'config', 'fargate', 'collector', 'logging', 'prerequisites', 'sample', 'fleet'],
   fleet: ['core', 'config', 'fargate', 'collector', 'logging', 'prerequisites', 'sample'],
+  cli: ['core', 'config', 'fargate', 'collector', 'logging', 'prerequisites', 'sample', 'fleet', 'app'],
 };
 
 /** The top-level folder of `src/` a module is in (for index and cli, at the top, their own name). */

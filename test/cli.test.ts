@@ -60,7 +60,7 @@ describe('cdk8s-fargate-container-insights fleet', () => {
     const file = clustersFile(['a'], '    namespace: golang\n    sampleApp: true\n');
     expect(await run(['fleet', file])).toBe(1);
     expect(printed(stderr)).toContain('clusters[0] (a): Invalid namespace "golang"');
-    expect(printed(stderr)).toContain('dist/ and the prerequisites were left unchanged.');
+    expect(printed(stderr)).toContain('Nothing was written.');
     expect(snapshot(out)).toStrictEqual(before);
   });
 
@@ -72,17 +72,79 @@ describe('cdk8s-fargate-container-insights fleet', () => {
   });
 
   test.each([
-    [[], 'error: no command given'],
-    [['fleet'], 'error: missing <clusters.yaml> after fleet'],
-    [['deploy', 'x.yaml'], 'error: unknown command "deploy": expected one of fleet, check, validate'],
-    [['check'], 'error: missing <clusters.yaml> after check'],
-    [['validate', 'a', 'b'], 'error: unexpected argument "b" after the folder'],
-    [['fleet', 'a.yaml', 'b.yaml'], 'error: unexpected argument "b.yaml" after the clusters file'],
-    [['fleet', 'x.yaml', '--workers', '0'], 'Invalid --workers "0": expected a whole number from 1 to 64.'],
-    [['fleet', 'x.yaml', '--colour'], "Unknown option '--colour'"],
-  ])('%j exits 2 with %s', async (argv, message) => {
+    [[], 'error: no command given', 'Usage: cdk8s-fargate-container-insights <command> [options] (commands:'],
+    [
+      ['fleet'],
+      'error: missing <clusters.yaml> after fleet',
+      'Usage: cdk8s-fargate-container-insights fleet <clusters.yaml>',
+    ],
+    [['deploy', 'x.yaml'], 'error: unknown command "deploy"; expected one of fleet, check, validate, help', 'Usage:'],
+    [['flet', 'x.yaml'], 'error: unknown command "flet"; did you mean "fleet"?', 'Usage:'],
+    [['check'], 'error: missing <clusters.yaml> after check', 'Usage: cdk8s-fargate-container-insights check'],
+    [['validate', 'a', 'b'], 'error: unexpected argument "b" after <folder>', 'validate <folder>'],
+    [
+      ['fleet', 'a.yaml', 'b.yaml'],
+      'error: unexpected argument "b.yaml" after <clusters.yaml>',
+      'fleet <clusters.yaml>',
+    ],
+    [['fleet', 'x.yaml', '--workers', '0'], 'Invalid --workers "0": expected a whole number from 1 to 64.', 'fleet'],
+    [['fleet', 'x.yaml', '--workers', '2x'], 'Invalid --workers "2x": expected a whole number from 1 to 64.', 'fleet'],
+    [
+      ['fleet', 'x.yaml', '--colour'],
+      'error: unknown option "--colour" for fleet; expected one of --output, --prerequisites, --workers',
+      'fleet',
+    ],
+    [
+      ['fleet', 'x.yaml', '--ouput', 'd'],
+      'error: unknown option "--ouput" for fleet; did you mean "--output"?',
+      'fleet',
+    ],
+    [['fleet', 'x.yaml', '--ouput=d'], 'error: unknown option "--ouput" for fleet; did you mean "--output"?', 'fleet'],
+    [
+      ['validate', 'x', '--output', 'd'],
+      'error: unknown option "--output" for validate; validate takes no options',
+      'validate',
+    ],
+    [['fleet', 'x.yaml', '--output'], 'error: --output needs a value: --output <dir>', 'fleet'],
+    [['fleet', 'x.yaml', '--output', 'a', '--output', 'b'], 'error: --output is given twice', 'fleet'],
+    [['help', 'flet'], 'error: unknown command "flet"; did you mean "fleet"?', 'Usage:'],
+  ])('%j exits 2 with %s and one usage line', async (argv, message, usage) => {
     expect(await run(argv)).toBe(2);
-    expect(printed(stderr)).toContain(message);
+    const text = printed(stderr);
+    expect(text).toContain(message);
+    expect(text.split('\n')).toHaveLength(2);
+    expect(text.split('\n')[1]).toContain(usage);
+    expect(text).toMatch(/run 'cdk8s-fargate-container-insights (\w+ )?--help' for more\)$/);
+  });
+
+  test.each([
+    [['--help']],
+    [['-h']],
+    [['help']],
+    [['fleet', '--help']],
+    [['fleet', 'x.yaml', '-h']],
+    [['help', 'fleet']],
+    [['check', '--help']],
+    [['validate', '-h']],
+  ])('%j shows help and exits 0', async (argv) => {
+    expect(await run(argv)).toBe(0);
+    const text = printed(stdout);
+    const about = argv.find((a) => ['fleet', 'check', 'validate'].includes(a));
+    if (about === undefined) {
+      expect(text).toContain('Usage: cdk8s-fargate-container-insights <command> [options]');
+      for (const command of ['fleet <clusters.yaml>', 'check <clusters.yaml>', 'validate <folder>', 'help [command]']) {
+        expect(text).toContain(`  ${command}`);
+      }
+    } else {
+      expect(text).toContain(`Usage: cdk8s-fargate-container-insights ${about} <`);
+      expect(text).toContain('-h, --help');
+    }
+  });
+
+  test('a clusters path that is a folder: a named error, exit 1, nothing written', async () => {
+    expect(await run(['fleet', dir])).toBe(1);
+    expect(printed(stderr)).toContain('Invalid clusters file');
+    expect(printed(stderr)).not.toContain('unexpected');
   });
 
   test('a missing clusters file: exit 1, nothing written', async () => {
@@ -91,18 +153,10 @@ describe('cdk8s-fargate-container-insights fleet', () => {
     expect(printed(stderr)).toContain('Nothing was written.');
   });
 
-  test('--version prints the package version', async () => {
+  test.each([['--version'], ['-v']])('%s prints the package version', async (flag) => {
     const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
-    expect(await run(['--version'])).toBe(0);
+    expect(await run([flag])).toBe(0);
     expect(printed(stdout)).toBe(`cdk8s-fargate-container-insights ${version}`);
-  });
-
-  test('--help', async () => {
-    expect(await run(['--help'])).toBe(0);
-    expect(printed(stdout)).toContain('Usage: cdk8s-fargate-container-insights <command> [options]');
-    for (const command of ['fleet <clusters.yaml>', 'check <clusters.yaml>', 'validate <folder>']) {
-      expect(printed(stdout)).toContain(`  ${command}`);
-    }
   });
 });
 
@@ -124,7 +178,7 @@ describe('cdk8s-fargate-container-insights check', () => {
     expect(report).toContain('/a/fargate-container-insights.k8s.yaml: differs from line');
     expect(report).toContain('/b/fargate-container-insights.k8s.yaml: not synthesized any more (committed only)');
     expect(printed(stderr)).toMatch(
-      /file\(s\) differ from what \S+ synthesizes now: run cdk8s-fargate-container-insights fleet/,
+      /\d+ files differ from what \S+ synthesizes now: run cdk8s-fargate-container-insights fleet/,
     );
     expect(snapshot(join(dir, 'dist'))).toStrictEqual(before);
   });
@@ -147,7 +201,9 @@ describe('cdk8s-fargate-container-insights validate', () => {
     for (const path of [join(__dirname, '..', 'dist'), join(__dirname, '..', 'examples', 'fleet', 'dist')]) {
       stdout.mockClear();
       expect(await run(['validate', path])).toBe(0);
-      expect(printed(stdout)).toMatch(/checked against the Kubernetes schemas of kubernetes-models\. No problems\.$/);
+      expect(printed(stdout)).toMatch(
+        /\d+ checked \(\d+ against the Kubernetes schemas of kubernetes-models.*\. No problems\.$/,
+      );
     }
   });
 
@@ -183,7 +239,58 @@ describe('cdk8s-fargate-container-insights validate', () => {
     ]) {
       expect(report, problem).toContain(problem);
     }
-    expect(printed(stderr)).toMatch(/problem\(s\)\.$/);
+    expect(printed(stderr)).toMatch(/\d+ problems\.$/);
+  });
+
+  test('1 for what a strict API server refuses: an unknown kind, unknown fields, a wrong type; skipped kinds named', async () => {
+    const path = folder({
+      'a.yaml': [
+        'apiVersion: v1\nkind: ConfigMapp\nmetadata: { name: typo }',
+        '---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, labelz: { a: b } }\ndatta: {}',
+        '---\napiVersion: apps/v2\nkind: Deployment\nmetadata: { name: d }',
+        '---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: app }\nspec: {}',
+      ].join('\n'),
+      'collector.yaml': [
+        'apiVersion: opentelemetry.io/v1beta1\nkind: OpenTelemetryCollector\nmetadata: { name: o, namespace: x }',
+        'spec:\n  replicas: two\n  mode: statefulset\n  modee: deployment',
+        '  config:\n    receivers: { otlp: {} }\n    exporters: { debug: {} }',
+        '    service: { pipelines: { metrics: { receivers: [otlp], processors: [], exporters: [debug] } } }',
+      ].join('\n'),
+      'cluster.yaml':
+        'apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: { name: prod, region: eu-west-1 }',
+      'template.json': '{}',
+    });
+    expect(await run(['validate', path])).toBe(1);
+    const report = printed(stdout);
+    for (const problem of [
+      'a.yaml: ConfigMapp typo: no kind "ConfigMapp" in v1; did you mean "ConfigMap"?',
+      'a.yaml: ConfigMap c: unknown field datta',
+      'a.yaml: ConfigMap c: unknown field metadata.labelz',
+      'a.yaml: Deployment d: no apiVersion "apps/v2" in Kubernetes (group apps)',
+      'collector.yaml: OpenTelemetryCollector o: spec.replicas must be a number, not "two"',
+      'collector.yaml: OpenTelemetryCollector o: unknown field spec.modee (did you mean mode?)',
+      'skipped: a.yaml: Application app (argoproj.io/v1alpha1): a custom resource it has no schema for',
+      "skipped: cluster.yaml: ClusterConfig prod (eksctl.io/v1alpha5): eksctl's cluster configuration, for eksctl rather than kubectl",
+      'skipped: 1 file that is not Kubernetes manifests (template.json)',
+    ]) {
+      expect(report, problem).toContain(problem);
+    }
+    expect(printed(stderr)).toMatch(
+      /3 manifest files, 6 objects: 4 checked \(3 against the Kubernetes schemas of kubernetes-models, 1 against the OpenTelemetryCollector CRD of operator v\d+\.\d+\.\d+\), 3 skipped\. 7 problems\.$/,
+    );
+  });
+
+  test.each([
+    ['an empty folder', {}, 'no Kubernetes object to check'],
+    ['a folder of files that are not manifests', { 'a.json': '{}', 'b.txt': 'x' }, 'no Kubernetes object to check'],
+    [
+      'a folder of objects it cannot check',
+      { 'a.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w }' },
+      'no Kubernetes object it could check: every object was skipped',
+    ],
+  ])('1 for %s: nothing checked is not a pass', async (_, files, message) => {
+    expect(await run(['validate', folder(files)])).toBe(1);
+    expect(printed(stdout)).toContain(message);
   });
 
   test('2 without a folder', async () => {

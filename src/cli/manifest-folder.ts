@@ -2,77 +2,36 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { lintCollectorConfig, unescapedDollars } from '../config/config-lint';
-import { filesUnder } from '../core/output';
+import { filesUnder, OUTPUT_MARKER } from '../core/output';
+import { plural } from '../core/plural';
+import { checkObjectSchema, type ManifestObject } from './object-schemas';
 
 /**
  * What the `validate` and `check` commands read of a folder of manifests:
  * the objects of every `*.yaml` file under it, checked as `kubectl apply`
  * and the collector will take them, and the differences between two
- * folders. No Kubernetes API server is needed; the Kubernetes schemas are
- * checked when the `kubernetes-models` package can be loaded.
+ * folders. No Kubernetes API server is needed: the objects are checked
+ * against their schemas strictly (object-schemas.ts), the Kubernetes ones
+ * when the `kubernetes-models` package can be loaded.
  */
-
-/** A manifest object as read: any fields, its kind and name where it has them. */
-type ManifestObject = Record<string, unknown> & {
-  readonly apiVersion?: unknown;
-  readonly kind?: unknown;
-  readonly metadata?: { readonly name?: unknown; readonly namespace?: unknown };
-};
 
 /** The result of validating a folder. */
 export interface FolderValidation {
-  /** The manifest files read. */
+  /** The YAML files read. */
   readonly files: number;
   /** The objects in them. */
   readonly objects: number;
   /** What is wrong, each naming the file and object. */
   readonly problems: string[];
-  /** How the objects were checked against the Kubernetes schemas, or why they were not. */
-  readonly schemas: string;
-}
-
-/** The `kubernetes-models` class of each kind this library writes, when that package is installed. */
-const SCHEMA_MODELS: ReadonlyArray<readonly [string, string, string]> = [
-  ['v1/Namespace', 'kubernetes-models/v1', 'Namespace'],
-  ['v1/ServiceAccount', 'kubernetes-models/v1', 'ServiceAccount'],
-  ['v1/ConfigMap', 'kubernetes-models/v1', 'ConfigMap'],
-  ['v1/Service', 'kubernetes-models/v1', 'Service'],
-  ['apps/v1/StatefulSet', 'kubernetes-models/apps/v1', 'StatefulSet'],
-  ['apps/v1/Deployment', 'kubernetes-models/apps/v1', 'Deployment'],
-  ['policy/v1/PodDisruptionBudget', 'kubernetes-models/policy/v1', 'PodDisruptionBudget'],
-  ['rbac.authorization.k8s.io/v1/ClusterRole', 'kubernetes-models/rbac.authorization.k8s.io/v1', 'ClusterRole'],
-  [
-    'rbac.authorization.k8s.io/v1/ClusterRoleBinding',
-    'kubernetes-models/rbac.authorization.k8s.io/v1',
-    'ClusterRoleBinding',
-  ],
-  ['rbac.authorization.k8s.io/v1/Role', 'kubernetes-models/rbac.authorization.k8s.io/v1', 'Role'],
-  ['rbac.authorization.k8s.io/v1/RoleBinding', 'kubernetes-models/rbac.authorization.k8s.io/v1', 'RoleBinding'],
-];
-
-type Validate = (object: ManifestObject) => void;
-
-/** Schema checks by `apiVersion/kind`, or why there are none. */
-function schemaChecks(): { readonly checks: ReadonlyMap<string, Validate>; readonly how: string } {
-  const checks = new Map<string, Validate>();
-  try {
-    for (const [key, module, name] of SCHEMA_MODELS) {
-      const Model = (require(module) as Record<string, new (data: unknown) => { validate(): void }>)[name];
-      if (Model === undefined) throw new Error(`${module} has no ${name}`);
-      checks.set(key, (object) => new Model(object).validate());
-    }
-  } catch {
-    return {
-      checks: new Map(),
-      how: 'not checked against the Kubernetes schemas: install kubernetes-models (npm install --save-dev kubernetes-models) to check them',
-    };
-  }
-  return { checks, how: 'checked against the Kubernetes schemas of kubernetes-models' };
+  /** What was not checked, and why: files that are not manifests, kinds it has no schema for. */
+  readonly skipped: string[];
+  /** One sentence: what was read, what checked against what, what skipped. */
+  readonly summary: string;
 }
 
 /** The collector configurations of a folder's objects, with the environment their container sets. */
 function collectorConfigs(
-  objects: ReadonlyArray<{ readonly file: string; readonly object: ManifestObject }>,
+  objects: ReadonlyArray<{ readonly file: string; readonly object: ReadObject }>,
 ): Array<{ readonly where: string; readonly config: unknown; readonly text: string; readonly environment?: string[] }> {
   const found: Array<{ where: string; config: unknown; text: string; environment?: string[] }> = [];
   const containerEnv = objects.flatMap(({ object }) => {
@@ -118,33 +77,63 @@ function strings(value: unknown): string[] {
   return [];
 }
 
+/** A manifest object as the folder check reads it: its kind and name where it has them. */
+type ReadObject = ManifestObject & {
+  readonly apiVersion?: unknown;
+  readonly kind?: unknown;
+  readonly metadata?: { readonly name?: unknown; readonly namespace?: unknown };
+};
+
+/** The files under a folder that are manifests (`*.yaml`, `*.yml`), and the others with why they are not read. */
+function manifestFiles(dir: string): { readonly yaml: string[]; readonly other: string[] } {
+  const yaml: string[] = [];
+  const other: string[] = [];
+  for (const file of filesUnder(dir)) {
+    const name = file.split('/').pop() ?? file;
+    if (name === OUTPUT_MARKER) continue;
+    if (/\.ya?ml$/.test(name) && name !== 'kustomization.yaml') yaml.push(file);
+    else other.push(file);
+  }
+  return { yaml, other };
+}
+
 /**
- * Validates a folder of manifests: each `*.yaml` file parses, each object has
- * an apiVersion, kind and name and (when the package is installed) passes its
- * Kubernetes schema, each folder applies in one pass with `kubectl apply -f`
- * (every Namespace it creates before the objects in it), and each collector
- * configuration is wired as the collector needs.
+ * Validates a folder of manifests: each `*.yaml` file parses; each object has
+ * an apiVersion, kind and name and passes its schema strictly (unknown
+ * fields refused; object-schemas.ts); each folder applies in one pass with
+ * `kubectl apply -f` (every Namespace it creates before the objects in it);
+ * each collector configuration is wired as the collector needs. What it
+ * could not check is listed as skipped; a folder with no object it could
+ * check is a problem, not a pass.
  */
 export function validateManifestFolder(dir: string): FolderValidation {
-  const files = filesUnder(dir).filter((file) => /\.ya?ml$/.test(file) && !file.endsWith('kustomization.yaml'));
+  const { yaml: files, other } = manifestFiles(dir);
   const problems: string[] = [];
-  const objects: Array<{ file: string; object: ManifestObject }> = [];
+  const skipped: string[] = [];
+  if (other.length > 0) {
+    const shown = other.slice(0, 5).join(', ') + (other.length > 5 ? ` and ${other.length - 5} more` : '');
+    skipped.push(
+      `${plural(other.length, 'file')} that ${other.length === 1 ? 'is' : 'are'} not Kubernetes manifests (${shown})`,
+    );
+  }
+  const objects: Array<{ file: string; object: ReadObject }> = [];
   for (const file of files) {
     for (const document of parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
       for (const error of document.errors) {
         const [line, col] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [0, 0];
         problems.push(`${file}:${line}:${col}: ${error.message.split('\n')[0]}`);
       }
+      if (document.errors.length > 0) continue;
       const object = document.toJSON() as unknown;
       if (object === null || object === undefined) continue;
       if (typeof object !== 'object' || Array.isArray(object)) {
         problems.push(`${file}: a document that is not an object`);
         continue;
       }
-      objects.push({ file, object: object as ManifestObject });
+      objects.push({ file, object: object as ReadObject });
     }
   }
-  const { checks, how } = schemaChecks();
+  const checkedAgainst = new Map<string, number>();
   for (const { file, object } of objects) {
     const { apiVersion, kind } = object;
     const name = object.metadata?.name;
@@ -152,11 +141,13 @@ export function validateManifestFolder(dir: string): FolderValidation {
       problems.push(`${file}: an object without apiVersion, kind and metadata.name`);
       continue;
     }
-    try {
-      checks.get(`${apiVersion}/${kind}`)?.(object);
-    } catch (error) {
-      problems.push(`${file}: ${kind} ${name}: ${(error as Error).message.split('\n')[0]}`);
+    const result = checkObjectSchema(object);
+    if ('skipped' in result) {
+      skipped.push(`${file}: ${kind} ${name} (${apiVersion}): ${result.skipped}`);
+      continue;
     }
+    checkedAgainst.set(result.checked, (checkedAgainst.get(result.checked) ?? 0) + 1);
+    for (const problem of result.problems) problems.push(`${file}: ${kind} ${name}: ${problem}`);
   }
   // kubectl apply -f <folder> applies each folder's files in name order.
   for (const folder of [...new Set(objects.map(({ file }) => dirname(file)))]) {
@@ -180,7 +171,17 @@ export function validateManifestFolder(dir: string): FolderValidation {
       problems.push(`${where}: ${problem}`);
     }
   }
-  return { files: files.length, objects: objects.length, problems, schemas: how };
+  const checked = [...checkedAgainst.values()].reduce((a, b) => a + b, 0);
+  if (checked === 0) {
+    problems.push(
+      objects.length === 0
+        ? 'no Kubernetes object to check: the folder holds no YAML manifest with an object'
+        : 'no Kubernetes object it could check: every object was skipped',
+    );
+  }
+  const against = [...checkedAgainst].map(([what, n]) => `${n} against ${what}`).join(', ');
+  const summary = `${plural(files.length, 'manifest file')}, ${plural(objects.length, 'object')}: ${checked} checked${against === '' ? '' : ` (${against})`}, ${skipped.length} skipped.`;
+  return { files: files.length, objects: objects.length, problems, skipped, summary };
 }
 
 /**

@@ -13,8 +13,8 @@ export interface ClusterFleetSynthOptions {
    */
   readonly outdir?: string;
   /**
-   * The folder to write each cluster's prerequisites to (eksctl config, IAM
-   * JSON), replaced whole like the output folder.
+   * The folder to write each cluster's prerequisites to (eksctl config,
+   * CloudFormation template), replaced whole like the output folder.
    *
    * @default - the clusters file's `prerequisites`, relative to the file (`prerequisites` unless set)
    */
@@ -27,12 +27,30 @@ export interface ClusterFleetSynthOptions {
   readonly workers?: number;
 }
 
+/** A cluster whose prerequisites have no CloudFormation template, and why. */
+export interface ClusterWithoutTemplate {
+  /** The cluster's name. */
+  readonly clusterName: string;
+  /**
+   * Why: it has no `oidcIssuer` (the role's trust policy names the
+   * provider), or the companion package `cdk8s-fargate-container-insights-aws`
+   * is not installed.
+   */
+  readonly reason: string;
+}
+
 /** What {@link ClusterFleet.synth} wrote. */
 export interface ClusterFleetSynthResult {
   /** Every file written, relative to the output folder, sorted. */
   readonly files: string[];
   /** Every prerequisite file written, relative to the prerequisites folder, sorted. */
   readonly prerequisites: string[];
+  /**
+   * The clusters whose prerequisites have no CloudFormation template (which
+   * holds the collector's role and the alarms), each with why, in the file's
+   * order: empty when every cluster has one.
+   */
+  readonly withoutTemplate: ClusterWithoutTemplate[];
   /** Worker threads used (1: the calling thread). */
   readonly workers: number;
 }
@@ -102,6 +120,11 @@ export class ClusterFleet {
       ...(options.workers === undefined ? {} : { workers: options.workers }),
       inputFiles: [this.file],
     });
-    return { files: [...result.files], prerequisites: [...result.prerequisites], workers: result.workers };
+    return {
+      files: [...result.files],
+      prerequisites: [...result.prerequisites],
+      withoutTemplate: result.withoutTemplate.map((cluster) => ({ ...cluster })),
+      workers: result.workers,
+    };
   }
 }

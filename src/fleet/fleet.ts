@@ -159,6 +159,7 @@ export async function synthesizeClusters(
 ): Promise<FleetFiles> {
   const manifests: string[] = [];
   const prerequisites: string[] = [];
+  const withoutTemplate: TemplateNotWritten[] = [];
   // cdk8s writes the manifests as it synthesizes; our own files go out together.
   const batch = new FileBatch();
   clusters.forEach((cluster, i) => {
@@ -173,9 +174,11 @@ export async function synthesizeClusters(
       files.push(...headed.map(([path]) => basename(path)));
       if (prerequisitesDir !== undefined) {
         const dir = join(prerequisitesDir, cluster.name);
-        const { files } = CollectorPrerequisites._of(prerequisitesOf(constructs, cluster));
-        const written = queueFiles(files, dir, batch);
-        prerequisites.push(...written.map((file) => `${cluster.name}/${file}`));
+        const written = CollectorPrerequisites._of(prerequisitesOf(constructs, cluster));
+        const names = queueFiles(written.files, dir, batch);
+        prerequisites.push(...names.map((file) => `${cluster.name}/${file}`));
+        const template = written._template;
+        if ('missing' in template) withoutTemplate.push({ clusterName: cluster.name, reason: template.missing });
       }
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
@@ -186,7 +189,15 @@ export async function synthesizeClusters(
     manifests.push(...[...files, KUSTOMIZATION_FILE].sort().map((file) => `${cluster.name}/${file}`));
   });
   await batch.write();
-  return { manifests, prerequisites };
+  return { manifests, prerequisites, withoutTemplate };
+}
+
+/** A cluster whose prerequisites have no CloudFormation template, and why. */
+export interface TemplateNotWritten {
+  /** The cluster. */
+  readonly clusterName: string;
+  /** Why there is no template: no OIDC issuer, or the companion package is not installed. */
+  readonly reason: string;
 }
 
 /** Files written, relative to the output and the prerequisites folders. */
@@ -195,6 +206,8 @@ export interface FleetFiles {
   readonly manifests: readonly string[];
   /** The prerequisite files, relative to the prerequisites folder. */
   readonly prerequisites: readonly string[];
+  /** The clusters whose prerequisites have no CloudFormation template, in the file's order. */
+  readonly withoutTemplate: readonly TemplateNotWritten[];
 }
 
 /** Fleets smaller than this are synthesized in the calling thread: starting a worker costs about 0.2 s. */
@@ -211,7 +224,7 @@ export interface FleetSynthOptions {
   readonly workers?: number;
   /**
    * Folder for each cluster's prerequisites (`<folder>/<cluster>/`: eksctl
-   * config, IAM JSON), replaced whole like the output folder.
+   * config, CloudFormation template), replaced whole like the output folder.
    *
    * @default - no prerequisites are written
    */
@@ -243,6 +256,8 @@ export interface FleetSynthResult {
   readonly files: readonly string[];
   /** Every prerequisite file written, relative to the prerequisites folder, sorted. */
   readonly prerequisites: readonly string[];
+  /** The clusters whose prerequisites have no CloudFormation template, and why, in the file's order. */
+  readonly withoutTemplate: readonly TemplateNotWritten[];
   /** Worker threads used (1: the calling thread). */
   readonly workers: number;
 }
@@ -428,7 +443,12 @@ export async function synthesizeFleet(
     ([staged = '', stagedPrerequisites]) => writeFleet(valid, staged, workers, stagedPrerequisites),
     { inputs },
   );
-  return { files: files.manifests, prerequisites: files.prerequisites, workers };
+  return {
+    files: files.manifests,
+    prerequisites: files.prerequisites,
+    withoutTemplate: files.withoutTemplate,
+    workers,
+  };
 }
 
 /** Writes a validated fleet into the empty folder `dir`; returns the files, sorted. */
@@ -440,10 +460,12 @@ async function writeFleet(
 ): Promise<FleetFiles> {
   let manifests: string[];
   let prerequisites: string[];
+  let withoutTemplate: TemplateNotWritten[];
   if (workers === 1) {
     const written = await synthesizeClusters(clusters, dir, 0, prerequisitesDir);
     manifests = [...written.manifests];
     prerequisites = [...written.prerequisites];
+    withoutTemplate = [...written.withoutTemplate];
   } else {
     // Contiguous chunks, so that the first failing chunk holds the first failing cluster.
     const size = Math.ceil(clusters.length / workers);
@@ -459,6 +481,7 @@ async function writeFleet(
     const written = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     manifests = written.flatMap((w) => w.manifests);
     prerequisites = written.flatMap((w) => w.prerequisites);
+    withoutTemplate = written.flatMap((w) => w.withoutTemplate);
   }
 
   if (gitops !== undefined) {
@@ -487,5 +510,5 @@ async function writeFleet(
       await batch.write();
     }
   }
-  return { manifests: manifests.sort(), prerequisites: prerequisites.sort() };
+  return { manifests: manifests.sort(), prerequisites: prerequisites.sort(), withoutTemplate };
 }
