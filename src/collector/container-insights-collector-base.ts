@@ -10,6 +10,7 @@ import type { MetricsDestination } from '../config/otlp';
 import { performanceLogGroupName } from '../config/pipelines/emf-pipeline';
 import type { CollectorConfigOptions } from '../config/pipelines/pipeline';
 import { claimNamespace, claimObjects } from '../core/namespace-claims';
+import { orderNamespacesFirst } from '../core/namespace-order';
 import type { CollectorSizing } from '../fargate/collector-sizing';
 import {
   COLLECTOR_NAMES,
@@ -155,6 +156,15 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
       ],
       'one collector per app, that is per cluster: each collector scrapes every node, and a second would take the ClusterRoleBinding of the first, which then loses nodes/proxy',
     );
+    // The application metrics' Roles are in namespaces another chart may create (the sample
+    // application's): that chart's file must come first. Ordered when the app is synthesized,
+    // once every chart exists (App.synth validates before it orders the charts).
+    this.node.addValidation({
+      validate: () => {
+        orderNamespacesFirst(this.node.root);
+        return [];
+      },
+    });
     this._config = collectorConfigOf(resolved.configOptions);
     ({
       namespace: this.namespace,
