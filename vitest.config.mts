@@ -17,6 +17,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     reporters: ['default', './test/support/summary-reporter.mts'],
+    // A temporary folder per test file, removed when it ends (cdk8s's Testing leaves folders behind).
+    setupFiles: ['./test/support/setup.ts'],
     // The synth and README tests spawn processes; give them room on a 2-core machine.
     testTimeout: 60_000,
   },
