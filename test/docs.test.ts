@@ -7,6 +7,7 @@ import { afterAll, describe, expect, test, vi } from 'vitest';
 import { buildCluster, estimateLines } from '../src/app/app';
 import { APP_VARIABLES, settingsFromEnvironment } from '../src/app/app-settings';
 import { run } from '../src/cli';
+import { parseCommandLine } from '../src/cli/arguments';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import { CONSOLE_DECLARATIONS, PROFILE_DECLARATIONS } from '../src/config/catalog/profiles';
 import { estimateCustomMetrics, estimatePerformanceLogs } from '../src/config/cost-estimate';
@@ -14,6 +15,7 @@ import { sizeCollector } from '../src/fargate/collector-sizing';
 import { estimateFleet, formatFleetCollectors } from '../src/fleet/fleet';
 import { parseFleet, readFleetFile } from '../src/fleet/fleet-file';
 import { fleetJsonSchema } from '../src/fleet/fleet-spec';
+import { PREREQUISITE_FILES } from '../src/prerequisites/prerequisites';
 import { readTree } from '../tools/folders';
 import { parseManifest, validateManifest } from '../tools/manifests';
 
@@ -334,6 +336,32 @@ describe('documents', () => {
       [...(row[1] as string).matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1] as string),
     );
     expect([...listed].sort()).toStrictEqual([...APP_VARIABLES].sort());
+  });
+
+  test.each(DOCS)('%s: every command line of the package command is one it accepts', (file) => {
+    const shell = [...text(file).matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1] as string).join('\n');
+    for (const [, args] of shell.matchAll(/^\s*(?:npx )?cdk8s-fargate-container-insights\b([^#\n]*)/gm)) {
+      const argv = (args as string)
+        .trim()
+        .split(/\s+/)
+        .filter((a) => a !== '');
+      expect(parseCommandLine(argv).kind, `${file}: cdk8s-fargate-container-insights ${argv.join(' ')}`).not.toBe(
+        'usage error',
+      );
+    }
+  });
+
+  test('every prerequisites file the docs and the example fleet name is one this tool writes', () => {
+    const written: readonly string[] = Object.values(PREREQUISITE_FILES);
+    for (const file of [...DOCS, 'examples/fleet/clusters.yaml']) {
+      for (const [, name] of text(file).matchAll(/prerequisites\/(?:[\w<>.-]+\/)*([\w-]+\.(?:json|yaml))\b/g)) {
+        expect(written, `${file} names prerequisites/.../${name}`).toContain(name);
+      }
+    }
+  });
+
+  test('cdk8s.yaml names no path outside the repository', () => {
+    expect(text('cdk8s.yaml')).not.toMatch(/(^|\s)\/|\.\.\//m);
   });
 
   test('the anchors are read as GitHub writes them', () => {

@@ -59,12 +59,16 @@ function renderedConfig(options: CollectorConfigOptions, config: CollectorConfig
  * CloudWatch Container Insights for Amazon EKS on Fargate: one AWS Distro for
  * OpenTelemetry collector, run as a StatefulSet, that scrapes every Fargate
  * node's cAdvisor metrics through the Kubernetes API server proxy and sends
- * pod and container metrics to CloudWatch as Embedded Metric Format.
+ * pod, container and node metrics to CloudWatch as Embedded Metric Format,
+ * over OTLP, or both (`metricsDestination`); with `applicationMetrics`, also
+ * the annotated pods' own metrics; with `podHealth`, pod and workload health
+ * from a kube-state-metrics it runs beside it.
  *
  * Creates a Namespace, a ServiceAccount for IRSA, a ClusterRole and its
  * binding (and, with application metrics in listed namespaces, a Role and
  * RoleBinding in each), the collector ConfigMap, the StatefulSet's governing
- * Service, the StatefulSet and its PodDisruptionBudget.
+ * Service, the StatefulSet and its PodDisruptionBudget; with `podHealth`,
+ * kube-state-metrics' objects (`kubeStateMetrics`).
  */
 export class FargateContainerInsightsCollector extends ContainerInsightsCollectorBase {
   /** The collector configuration file, as the collector reads it. */

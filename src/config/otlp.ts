@@ -5,8 +5,8 @@ import { invalidInput, showValue, ValidationError } from '../core/errors';
  * open-source names and with Kubernetes attributes, sent over OTLP to
  * `https://monitoring.<region>.amazonaws.com/v1/metrics` and queried with
  * PromQL. This module holds its data (the cAdvisor families, the attributes,
- * the regions, the endpoint's limits) and its cost model; the configuration
- * is built in collector-config.ts.
+ * the regions, the endpoint's limits) and its cost model; its pipeline is
+ * pipelines/otlp-pipeline.ts, which collector-config.ts merges with the others.
  */
 
 /**

@@ -79,7 +79,9 @@ export interface CollectorRolePolicy {
 /**
  * The AWS side a collector needs before it can run (docs/prerequisites.md):
  * an eksctl ClusterConfig fragment with the Fargate profiles and the IRSA
- * service account, the collector role as IAM JSON, and, with Fargate
+ * service account; the facts of the collector's role, log groups, Fargate
+ * profiles and alarms, from which the companion package writes a
+ * CloudFormation template (given the OIDC issuer); and, with Fargate
  * logging, the pod execution role's logging policy.
  */
 export class CollectorPrerequisites {
