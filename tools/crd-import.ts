@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
  * imports/opentelemetry.io.ts: the `OpenTelemetryCollector` types that
@@ -39,10 +39,12 @@ function header(release: string): string {
 export function generateCrdImport(crdFile: string, release = CRD_IMPORT_RELEASE): string {
   const out = mkdtempSync(join(tmpdir(), 'crd-import-'));
   try {
+    // Run in the temporary folder: `cdk8s import` adds each file it imports
+    // to the cdk8s.yaml of its working folder, and the repository's must stay as it is.
     const run = spawnSync(
-      'npx',
-      ['cdk8s', 'import', crdFile, '--output', join(out, 'imports'), '--language', 'typescript'],
-      { cwd: ROOT, encoding: 'utf8' },
+      join(ROOT, 'node_modules', '.bin', 'cdk8s'),
+      ['import', resolve(crdFile), '--output', join(out, 'imports'), '--language', 'typescript'],
+      { cwd: out, encoding: 'utf8' },
     );
     if (run.status !== 0)
       throw new Error(`cdk8s import exited with ${run.status ?? run.signal}:\n${run.stdout}${run.stderr}`);
