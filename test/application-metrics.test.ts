@@ -20,6 +20,7 @@ import type { MetricsPipelineConfig } from '../src/config/components/service';
 import type { CollectorConfig } from '../src/config/config-model';
 import { applicationMetricsBasis, estimateApplicationMetrics } from '../src/config/cost-estimate';
 import { declaredSeriesRule, podRelabelRules } from '../src/config/pipelines/application-pipeline';
+import { inReleaseWords } from '../src/config/release-dialect';
 import { renderCollectorConfig } from '../src/config/render';
 import { clusterPrerequisites } from '../src/prerequisites/prerequisites';
 import { validateManifest } from '../tools/manifests';
@@ -247,7 +248,9 @@ describe('pipelines of their own', () => {
         action: 'hashmod',
       },
     ]);
-    expect(renderCollectorConfig(configWith(CLOUDWATCH, { shards: 3 }))).toContain('regex: ${env:SHARD}');
+    expect(renderCollectorConfig(configWith(CLOUDWATCH, { shards: 3 }), AdotVersion.DEFAULT)).toContain(
+      'regex: ${env:SHARD}',
+    );
   });
 });
 
@@ -342,7 +345,7 @@ describe('Amazon Managed Service for Prometheus', () => {
       external_labels: { cluster: expect.objectContaining({ name: 'CLUSTER_NAME' }) },
     });
     expect(config.extensions['sigv4auth/application']).toStrictEqual({ region: 'eu-west-1', service: 'aps' });
-    expect(renderCollectorConfig(config)).toContain('cluster: ${env:CLUSTER_NAME}');
+    expect(renderCollectorConfig(config, AdotVersion.DEFAULT)).toContain('cluster: ${env:CLUSTER_NAME}');
   });
 
   test('everything scraped is written: no scrape-time keep-list, no filter', () => {
@@ -376,8 +379,8 @@ describe('every supported ADOT release', () => {
     for (const component of applicationMetricsComponents(resolved(BOTH)))
       expect(version.ships(component), component).toBe(true);
     const config = configWith({ ...BOTH, namespaces: ['golang'] }, { version, shards: 2 });
-    const text = renderCollectorConfig(config);
-    expect(loadCollectorConfig(text)).toStrictEqual(JSON.parse(JSON.stringify(config)));
+    const text = renderCollectorConfig(config, version);
+    expect(loadCollectorConfig(text)).toStrictEqual(JSON.parse(JSON.stringify(inReleaseWords(config, version))));
     for (const run of text.match(/\$+(?!\{env:)/g) ?? []) expect(run.length % 2, run).toBe(0);
     expect(text).toContain('replacement: $${1}:$${2}');
     expect(text).toContain('- ^http_requests_total$$');

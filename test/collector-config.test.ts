@@ -16,6 +16,7 @@ import { renderCollectorConfig } from '../src/config/render';
 import {
   buildConfig as build,
   componentType,
+  keptNamePatterns,
   loadCollectorConfig,
   referenceAdditions,
   STAGES,
@@ -183,8 +184,9 @@ describe('metrics come from the catalog', () => {
   });
 
   test('the filter keeps every renamed metric and drops the raw cAdvisor families', () => {
-    const patterns = STAGES.nameFilter(config).config.metrics.include.metric_names;
-    const kept = (name: string) => patterns.some((p) => new RegExp(`^(?:${p})$`).test(name));
+    const patterns = keptNamePatterns(STAGES.nameFilter(config).config) ?? [];
+    // filterset's regexp matching, like OTTL's IsMatch, is unanchored (MatchString).
+    const kept = (name: string) => patterns.some((p) => new RegExp(p).test(name));
     for (const metric of METRIC_CATALOG) expect(kept(pipelineName(metric)), metric.name).toBe(true);
     for (const metric of METRIC_CATALOG) {
       if (metric.source.kind === 'cadvisor') expect(kept(metric.source.family), metric.source.family).toBe(false);
@@ -199,8 +201,9 @@ describe('metrics come from the catalog', () => {
   });
 
   test('the last rename restores the container metric names', () => {
-    const text = renderCollectorConfig(config);
-    const last = (loadCollectorConfig(text).processors[STAGES.typeLabels(config).id].transforms as any[]).at(-1);
+    const text = renderCollectorConfig(config, AdotVersion.DEFAULT);
+    const loaded = loadCollectorConfig(text);
+    const last = (loaded.processors[STAGES.typeLabels(loaded).id].transforms as any[]).at(-1);
     const renamed = METRIC_CATALOG.filter((m) => m.scope === 'container').map((m) =>
       pipelineName(m).replace(new RegExp(last.include), last.new_name),
     );
@@ -323,7 +326,7 @@ describe('options', () => {
  * with the AWS files is the conformance suite (test/conformance/).
  */
 describe('the AWS reference behaviour, as our own expectations', () => {
-  const config = loadCollectorConfig(renderCollectorConfig(build()));
+  const config = loadCollectorConfig(renderCollectorConfig(build(), AdotVersion.DEFAULT));
   const [job] = config.receivers.prometheus.config.scrape_configs;
 
   test('one scrape job: every node from the Kubernetes API, its cAdvisor through the API server proxy', () => {
@@ -572,7 +575,7 @@ describe('sharding', () => {
   test('several shards: hash the node name, keep the shard from the environment', () => {
     const [job] = build({ shards: 3 }).receivers.prometheus.config.scrape_configs;
     expect(job.relabel_configs.slice(1, 3)).toStrictEqual(shardRules(3));
-    const text = renderCollectorConfig(build({ shards: 3 }));
+    const text = renderCollectorConfig(build({ shards: 3 }), AdotVersion.DEFAULT);
     expect(text).toContain('regex: ${env:SHARD}');
     expect(text).toContain('modulus: 3');
   });
@@ -677,7 +680,10 @@ describe('the performance log group', () => {
 
   test('tags when there are any (the exporter refuses an empty map)', () => {
     expect(build().exporters.awsemf).not.toHaveProperty('tags');
-    const text = renderCollectorConfig(build({ logGroupTags: { 'cost-center': '1234', team: 'platform' } }));
+    const text = renderCollectorConfig(
+      build({ logGroupTags: { 'cost-center': '1234', team: 'platform' } }),
+      AdotVersion.DEFAULT,
+    );
     expect(loadCollectorConfig(text).exporters.awsemf.tags).toStrictEqual({ 'cost-center': '1234', team: 'platform' });
   });
 });

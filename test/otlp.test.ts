@@ -24,6 +24,7 @@ import {
   TYPICAL_OTLP_POD,
 } from '../src/config/otlp';
 import { shardRules } from '../src/config/pipelines/cadvisor-scrape';
+import { inReleaseWords } from '../src/config/release-dialect';
 import { renderCollectorConfig } from '../src/config/render';
 import { ValidationError } from '../src/core/errors';
 import { estimateFleet, formatFleetBill } from '../src/fleet/fleet';
@@ -324,8 +325,8 @@ describe('every supported ADOT release', () => {
     const version = AdotVersion.of(tag);
     for (const component of OTLP_COMPONENTS) expect(version.ships(component), component).toBe(true);
     const config = configFor(MetricsDestination.BOTH, { version, shards: 2 });
-    const text = renderCollectorConfig(config);
-    expect(loadCollectorConfig(text)).toStrictEqual(JSON.parse(JSON.stringify(config)));
+    const text = renderCollectorConfig(config, version);
+    expect(loadCollectorConfig(text)).toStrictEqual(JSON.parse(JSON.stringify(inReleaseWords(config, version))));
     for (const run of text.match(/\$+(?!\{env:)/g) ?? []) expect(run.length % 2, run).toBe(0);
   });
 });

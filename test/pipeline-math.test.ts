@@ -6,7 +6,7 @@ import {
   type REFERENCE_DECLARATIONS,
 } from '../src/config/catalog/profiles';
 import { buildConfig } from './support/collector';
-import { PipelineModel, type Series } from './support/pipeline-model';
+import { asCollectorReads, PipelineModel, type Series } from './support/pipeline-model';
 
 /**
  * The pipeline's arithmetic on one Fargate node, run through a model of the
@@ -68,7 +68,9 @@ function scrape(t: 0 | 1, shape: PodShape): Series[] {
 }
 
 function run(shape: PodShape, version = AdotVersion.DEFAULT, declarations = PROFILE_DECLARATIONS.console) {
-  const model = new PipelineModel(buildConfig({ version, declarations }), { ClusterName: 'demo' });
+  const model = new PipelineModel(asCollectorReads(buildConfig({ version, declarations }), version), {
+    ClusterName: 'demo',
+  });
   model.scrape(scrape(0, shape), NODE);
   const metrics = model.scrape(scrape(1, shape), NODE);
   const values = (name: string) => metrics.filter((m) => m.name === name).flatMap((m) => m.points);

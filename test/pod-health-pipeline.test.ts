@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { AdotVersion } from '../src/config/adot-version';
 import { CONTAINER_INSIGHTS_EKS_METRICS } from '../src/config/catalog/console-reference';
 import {
   POD_HEALTH_LEVELS,
@@ -9,7 +10,12 @@ import {
 import { EMF_UNITS } from '../src/config/components/awsemf-exporter';
 import { buildConfig } from './support/collector';
 import { parseExposition } from './support/exposition';
-import { type EmittedValue, PipelineModel, POD_HEALTH_PIPELINE_MODEL } from './support/pipeline-model';
+import {
+  asCollectorReads,
+  type EmittedValue,
+  PipelineModel,
+  POD_HEALTH_PIPELINE_MODEL,
+} from './support/pipeline-model';
 
 /**
  * kube-state-metrics' exposition for a small cluster, in its own format:
@@ -107,7 +113,11 @@ function run(profile: PodHealthProfile): { first: EmittedValue[]; second: Emitte
       pod: { size: '0.25 vCPU 0.5 GB', monthlyUsd: 9.01 },
     },
   });
-  const model = new PipelineModel(config, { ClusterName: CLUSTER }, POD_HEALTH_PIPELINE_MODEL);
+  const model = new PipelineModel(
+    asCollectorReads(config, AdotVersion.DEFAULT),
+    { ClusterName: CLUSTER },
+    POD_HEALTH_PIPELINE_MODEL,
+  );
   const first = model.emitted(model.scrape(parseExposition(exposition(5, 1)), {}));
   const second = model.emitted(model.scrape(parseExposition(exposition(7, 2)), {}, 60));
   return { first, second };

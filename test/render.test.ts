@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { AdotVersion } from '../src/config/adot-version';
+import { inReleaseWords } from '../src/config/release-dialect';
 import { escapeDollars, renderCollectorConfig } from '../src/config/render';
 import { buildConfig, loadCollectorConfig } from './support/collector';
 
@@ -17,10 +19,12 @@ describe('escapeDollars', () => {
 });
 
 describe('renderCollectorConfig', () => {
-  const text = renderCollectorConfig(config);
+  const text = renderCollectorConfig(config, AdotVersion.DEFAULT);
 
   test('the collector reads back exactly the model', () => {
-    expect(loadCollectorConfig(text)).toStrictEqual(JSON.parse(JSON.stringify(config)));
+    expect(loadCollectorConfig(text)).toStrictEqual(
+      JSON.parse(JSON.stringify(inReleaseWords(config, AdotVersion.DEFAULT))),
+    );
   });
 
   test('every dollar sign in the file is escaped', () => {
@@ -37,6 +41,6 @@ describe('renderCollectorConfig', () => {
   });
 
   test('rendering is deterministic', () => {
-    expect(renderCollectorConfig(config)).toBe(text);
+    expect(renderCollectorConfig(config, AdotVersion.DEFAULT)).toBe(text);
   });
 });

@@ -20,6 +20,7 @@ import { DEFAULT_CONFIG_OPTIONS } from './support/collector';
 import { type ClusterState, changeArb, kubeStateSeries, type PodState } from './support/kube-state';
 import {
   APPLICATION_PIPELINE_MODEL,
+  asCollectorReads,
   CONTAINER_INSIGHTS_PIPELINE,
   type EmittedValue,
   type MapOrder,
@@ -90,8 +91,9 @@ function lastSent(
   scrapes: ReadonlyArray<readonly Series[]>,
   order: MapOrder,
   nodeLabels: Readonly<Record<string, string>> = {},
+  version: AdotVersion = AdotVersion.DEFAULT,
 ): { emitted: EmittedValue[]; metrics: Metric[] } {
-  const model = new PipelineModel(built, { ClusterName: CLUSTER }, modelled, order);
+  const model = new PipelineModel(asCollectorReads(built, version), { ClusterName: CLUSTER }, modelled, order);
   let metrics: Metric[] = [];
   for (const series of scrapes) metrics = model.scrape(series, nodeLabels);
   return { emitted: model.emitted(metrics), metrics };
@@ -403,6 +405,7 @@ describe('performance when containers come and go', () => {
             scrapesOf(change),
             seededOrder(seed),
             NODE_LABELS,
+            version,
           );
           const { before, after } = change;
           const now = after?.pod?.containers ?? [];

@@ -52,7 +52,7 @@ const CONFIG_FILE = `${CONFIG_DIR}/${CONFIG_KEY}.yaml`;
 const renderedConfigs = new BoundedCache<string, string>(64);
 
 function renderedConfig(options: CollectorConfigOptions, config: CollectorConfig): string {
-  return renderedConfigs.get(configKey(options), () => renderCollectorConfig(config));
+  return renderedConfigs.get(configKey(options), () => renderCollectorConfig(config, options.version));
 }
 
 /**

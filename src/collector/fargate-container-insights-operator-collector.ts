@@ -114,7 +114,10 @@ export class FargateContainerInsightsOperatorCollector extends ContainerInsights
       replicas: resolved.replicas,
       serviceAccount: COLLECTOR_NAMES.serviceAccount,
       upgradeStrategy: OpenTelemetryCollectorV1Beta1SpecUpgradeStrategy.NONE,
-      config: escapedCollectorConfig(this._config) as unknown as OpenTelemetryCollectorV1Beta1SpecConfig,
+      config: escapedCollectorConfig(
+        this._config,
+        this._configOptions.version,
+      ) as unknown as OpenTelemetryCollectorV1Beta1SpecConfig,
       env: [
         ...Object.entries(environment).map(([name, value]) => ({ name, value })),
         // The shard this pod scrapes: its index in the StatefulSet (0, 1, ...).
@@ -167,6 +170,8 @@ export class FargateContainerInsightsOperatorCollector extends ContainerInsights
       metadata: { name: OPERATOR_COLLECTOR_NAME, namespace: resolved.namespaceName, labels: { app: 'aws-adot' } },
       spec: toJson_OpenTelemetryCollectorV1Beta1Spec(this._spec),
     });
-    this.collector.addJsonPatch(JsonPatch.replace('/spec/config', escapedCollectorConfig(this._config)));
+    this.collector.addJsonPatch(
+      JsonPatch.replace('/spec/config', escapedCollectorConfig(this._config, this._configOptions.version)),
+    );
   }
 }

@@ -55,7 +55,38 @@ interface VersionTraits {
    * processor is not listed: its type is `metricsGenerationProcessor`.
    */
   readonly components: ReadonlySet<string>;
+  /**
+   * The type name each renamed component has in the release: its own
+   * `Type` in `internal/metadata/generated_status.go` (the old name becomes
+   * `DeprecatedType`, an alias the collector warns about at every start).
+   */
+  readonly componentTypes: Readonly<Record<RenamedComponent, string>>;
+  /**
+   * How the release's filter processor prefers its conditions:
+   * `metrics` (`metrics.include`, `metrics.datapoint`), or from
+   * contrib v0.146 the OTTL `metric_conditions` of its `config.go`, where
+   * the whole `metrics` block is marked `Deprecated: use MetricConditions`.
+   */
+  readonly filterConditions: FilterConditionsForm;
 }
+
+/**
+ * The components this library configures that were renamed within the
+ * supported releases, by their type before the rename (the name the
+ * configuration model uses).
+ */
+export type RenamedComponent = 'metricstransform' | 'resourcedetection' | 'otlphttp' | 'prometheusremotewrite';
+
+/** Where a filter processor's metric conditions go: `metrics` (`metrics.include`, `metrics.datapoint`) or `metric_conditions`. */
+export type FilterConditionsForm = 'metrics' | 'metric_conditions';
+
+/** The type names before any rename. */
+const OLD_TYPES: Readonly<Record<RenamedComponent, string>> = {
+  metricstransform: 'metricstransform',
+  resourcedetection: 'resourcedetection',
+  otlphttp: 'otlphttp',
+  prometheusremotewrite: 'prometheusremotewrite',
+};
 
 /**
  * The components this library configures that every release from v0.40.0
@@ -88,6 +119,8 @@ const CONTRIB_0_102: VersionTraits = {
   metricsGenerationProcessor: 'experimental_metricsgeneration',
   telemetryMetrics: { style: 'address' },
   components: SHIPPED_BY_ALL,
+  componentTypes: OLD_TYPES,
+  filterConditions: 'metrics',
 };
 const CONTRIB_0_109: VersionTraits = { ...CONTRIB_0_102, contrib: 'v0.109.0' };
 // contrib >= v0.115: the processor is `metricsgeneration`; `health_check`
@@ -99,6 +132,8 @@ const CONTRIB_0_115: VersionTraits = {
   metricsGenerationProcessor: 'metricsgeneration',
   telemetryMetrics: { style: 'readers', defaultFlags: {} },
   components: SHIPPED_BY_ALL,
+  componentTypes: OLD_TYPES,
+  filterConditions: 'metrics',
 };
 const from115 = (contrib: string): VersionTraits => ({ ...CONTRIB_0_115, contrib });
 // contrib v0.130 adds without_units and without_type_suffix to the default
@@ -133,11 +168,44 @@ const RELEASES: ReadonlyArray<readonly [string, VersionTraits]> = [
   ['v0.45.1', from131('v0.131.0')],
   ['v0.46.0', from131('v0.141.0')],
   ['v0.47.0', from131('v0.143.0')],
-  ['v0.48.0', from131('v0.151.0')],
-  ['v0.49.0', from131('v0.156.0')],
+  // contrib v0.151 (collector core v0.151): otlphttp becomes otlp_http
+  // (exporter/otlphttpexporter/internal/metadata/generated_status.go); the
+  // filter processor has metric_conditions (processor/filterprocessor/config.go).
+  [
+    'v0.48.0',
+    {
+      ...from131('v0.151.0'),
+      componentTypes: { ...OLD_TYPES, otlphttp: 'otlp_http' },
+      filterConditions: 'metric_conditions',
+    },
+  ],
+  // contrib v0.156: metrics_transform, resource_detection and
+  // prometheus_remote_write (each component's generated_status.go).
+  [
+    'v0.49.0',
+    {
+      ...from131('v0.156.0'),
+      componentTypes: {
+        metricstransform: 'metrics_transform',
+        resourcedetection: 'resource_detection',
+        otlphttp: 'otlp_http',
+        prometheusremotewrite: 'prometheus_remote_write',
+      },
+      filterConditions: 'metric_conditions',
+    },
+  ],
 ];
 
 const TRAITS = new Map(RELEASES);
+
+/**
+ * Every type name a supported release gives a renamed component, mapped to
+ * the name the configuration model uses (`metrics_transform` to
+ * `metricstransform`), for reading a configuration back.
+ */
+export const MODEL_COMPONENT_TYPES: ReadonlyMap<string, string> = new Map(
+  RELEASES.flatMap(([, traits]) => Object.entries(traits.componentTypes).map(([model, name]) => [name, model])),
+);
 
 /** The public ECR repository AWS publishes the ADOT collector to. */
 export const ADOT_COLLECTOR_REPOSITORY = 'public.ecr.aws/aws-observability/aws-otel-collector';
@@ -214,6 +282,25 @@ export class AdotVersion {
    */
   public get _telemetryMetrics(): TelemetryMetricsStyle {
     return this.traits.telemetryMetrics;
+  }
+
+  /**
+   * The type name a component has in this release's configuration, from
+   * the name the configuration model uses (the name before any rename).
+   *
+   * @internal
+   */
+  public _componentType(type: string): string {
+    return (this.traits.componentTypes as Readonly<Record<string, string>>)[type] ?? type;
+  }
+
+  /**
+   * Where this release's filter processor takes its metric conditions.
+   *
+   * @internal
+   */
+  public get _filterConditions(): FilterConditionsForm {
+    return this.traits.filterConditions;
   }
 
   /**

@@ -1,6 +1,8 @@
 import { stringify } from 'yaml';
+import type { AdotVersion } from './adot-version';
 import { EnvReference } from './components/env-reference';
 import type { CollectorConfig } from './config-model';
+import { inReleaseWords } from './release-dialect';
 
 /**
  * The one place that turns the collector configuration into the text the
@@ -11,6 +13,9 @@ import type { CollectorConfig } from './config-model';
  * holds literal values (a Prometheus replacement `${1}`, a regular expression
  * `^$`), so every `$` in a string value is written as `$$`. The only values
  * the collector expands are `EnvReference`s, written as `${env:NAME}`.
+ *
+ * Both write the configuration in the words of the release it is for
+ * (release-dialect.ts): its component names and its filter form.
  */
 
 /** Escapes every `$` as `$$`, the collector's escape for a literal dollar sign. */
@@ -29,11 +34,12 @@ function escapeStrings(value: unknown): unknown {
 }
 
 /**
- * Renders the collector configuration as YAML, with `$` escaped. Keys keep the
- * order the model builds them in, so equal input gives byte-identical output.
+ * Renders the collector configuration as YAML for the collector of
+ * `version`, with `$` escaped. Keys keep the order the model builds them in,
+ * so equal input gives byte-identical output.
  */
-export function renderCollectorConfig(config: CollectorConfig): string {
-  return stringify(escapeStrings(config), { lineWidth: 0, indent: 2 });
+export function renderCollectorConfig(config: CollectorConfig, version: AdotVersion): string {
+  return stringify(escapeStrings(inReleaseWords(config, version)), { lineWidth: 0, indent: 2 });
 }
 
 /**
@@ -41,6 +47,6 @@ export function renderCollectorConfig(config: CollectorConfig): string {
  * {@link renderCollectorConfig}: for the OpenTelemetry Operator's
  * `spec.config`, which the operator writes to the collector's file as is.
  */
-export function escapedCollectorConfig(config: CollectorConfig): Record<string, unknown> {
-  return escapeStrings(config) as Record<string, unknown>;
+export function escapedCollectorConfig(config: CollectorConfig, version: AdotVersion): Record<string, unknown> {
+  return escapeStrings(inReleaseWords(config, version)) as Record<string, unknown>;
 }

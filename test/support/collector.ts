@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { AdotVersion } from '../../src/config/adot-version';
+import { AdotVersion, MODEL_COMPONENT_TYPES } from '../../src/config/adot-version';
 import { REFERENCE_DECLARATIONS } from '../../src/config/catalog/profiles';
 import { buildCollectorConfig } from '../../src/config/collector-config';
 import type {
@@ -9,9 +9,10 @@ import type {
 import type { MetricsGenerationProcessorConfig } from '../../src/config/components/metricsgeneration-processor';
 import type { MetricsTransformProcessorConfig } from '../../src/config/components/metricstransform-processor';
 import { type CollectorConfig, type EmfCollectorConfig, hasEmfPath } from '../../src/config/config-model';
-import { CONSUMED_CADVISOR_FAMILIES } from '../../src/config/pipelines/cadvisor-scrape';
+import { CONSUMED_CADVISOR_FAMILIES, escapeRegExp } from '../../src/config/pipelines/cadvisor-scrape';
 import type { CollectorConfigOptions } from '../../src/config/pipelines/pipeline';
 import { STALE_POINT_CONDITION } from '../../src/config/pipelines/stale-points';
+import type { MetricConditions } from '../../src/config/release-dialect';
 
 /** What the collector does to its configuration file: `$$` stands for a literal `$`. */
 export function collectorUnescape(value: unknown): unknown {
@@ -73,8 +74,48 @@ export interface Stage<T = unknown> {
   readonly config: T;
 }
 
-/** A component id's type: `metricstransform/rename` is a `metricstransform`. */
-export const componentType = (id: string): string => id.split('/')[0] as string;
+/**
+ * A component id's type, by the name the configuration model uses:
+ * `metricstransform/rename` is a `metricstransform`, and so is
+ * `metrics_transform/rename`, its name from ADOT v0.49.0.
+ */
+export const componentType = (id: string): string => {
+  const type = id.split('/')[0] as string;
+  return MODEL_COMPONENT_TYPES.get(type) ?? type;
+};
+
+/** A filter in either form a release reads: `metrics.include`/`metrics.datapoint`, or `metric_conditions`. */
+export type AnyFilter = Partial<FilterProcessorConfig> &
+  Partial<FilterConditionsProcessorConfig> & { readonly metric_conditions?: readonly MetricConditions[] };
+
+/** The OTTL conditions of a filter in one context, in either form (the legacy form's `datapoint` list, or a group). */
+export function filterConditions(filter: AnyFilter, context: 'metric' | 'datapoint'): readonly string[] {
+  const legacy = (filter.metrics as Record<string, readonly string[] | undefined> | undefined)?.[context];
+  if (legacy !== undefined) return legacy;
+  return (filter.metric_conditions ?? []).filter((g) => g.context === context).flatMap((g) => g.conditions);
+}
+
+/**
+ * The name patterns a filter keeps metrics by: the legacy form's
+ * `metrics.include.metric_names`, or the patterns of the one metric
+ * condition the `metric_conditions` form writes for it
+ * (`not IsMatch(name, "a") and not IsMatch(name, "b")`); undefined when the
+ * filter keeps by no name.
+ */
+export function keptNamePatterns(filter: AnyFilter): readonly string[] | undefined {
+  if (filter.metrics?.include !== undefined) return filter.metrics.include.metric_names;
+  const [condition, ...more] = filterConditions(filter, 'metric');
+  if (condition === undefined) return undefined;
+  if (more.length > 0) throw new Error(`expected one metric condition, found ${more.length + 1}`);
+  return condition.split(' and ').map((clause) => {
+    const regexp = /^not IsMatch\(name, ("(?:[^"\\]|\\.)*")\)$/.exec(clause);
+    if (regexp) return JSON.parse(regexp[1] as string) as string;
+    // A strict name, as the anchored pattern of the same name.
+    const strict = /^not name == ("(?:[^"\\]|\\.)*")$/.exec(clause);
+    if (strict) return `^${escapeRegExp(JSON.parse(strict[1] as string) as string)}$`;
+    throw new Error(`not a kept-name clause: ${clause}`);
+  });
+}
 
 /** What the stage helpers read of a configuration, built or read back from text. */
 type StagedConfig = CollectorConfig | LoadedConfig;
@@ -137,22 +178,17 @@ export const STAGES = {
     ),
   /** Keeps the renamed metrics and drops the raw families. */
   nameFilter: (config: StagedConfig) =>
-    stageWhere<FilterProcessorConfig>(config, 'filter', 'keeps metrics by name', (p) => 'include' in p.metrics),
+    stageWhere<AnyFilter>(config, 'filter', 'keeps metrics by name', (p) => keptNamePatterns(p) !== undefined),
   /** Drops the stale points of series that went away, before anything merges data points. */
   staleFilter: (config: StagedConfig) =>
-    stageWhere<FilterConditionsProcessorConfig>(
-      config,
-      'filter',
-      'drops stale points',
-      (p) => 'datapoint' in p.metrics && p.metrics.datapoint.every((c) => c === STALE_POINT_CONDITION),
-    ),
+    stageWhere<AnyFilter>(config, 'filter', 'drops stale points', (p) => {
+      const conditions = filterConditions(p, 'datapoint');
+      return conditions.length > 0 && conditions.every((c) => c === STALE_POINT_CONDITION);
+    }),
   /** Drops the data points of values that mean "unset". */
   unsetFilter: (config: StagedConfig) =>
-    stageWhere<FilterConditionsProcessorConfig>(
-      config,
-      'filter',
-      'drops data points by value',
-      (p) => 'datapoint' in p.metrics && p.metrics.datapoint.some((c) => c.includes('value_double')),
+    stageWhere<AnyFilter>(config, 'filter', 'drops data points by value', (p) =>
+      filterConditions(p, 'datapoint').some((c) => c.includes('value_double')),
     ),
   /** Turns cumulative counters into deltas. */
   toDelta: (config: StagedConfig) =>

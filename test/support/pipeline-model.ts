@@ -1,14 +1,13 @@
+import type { AdotVersion } from '../../src/config/adot-version';
 import type { MetricDeclaration } from '../../src/config/components/awsemf-exporter';
-import type {
-  FilterConditionsProcessorConfig,
-  FilterProcessorConfig,
-} from '../../src/config/components/filter-processor';
 import type { MetricsGenerationProcessorConfig } from '../../src/config/components/metricsgeneration-processor';
 import type {
   MetricsTransform,
   MetricsTransformProcessorConfig,
 } from '../../src/config/components/metricstransform-processor';
 import type { CollectorConfig } from '../../src/config/config-model';
+import { inReleaseWords } from '../../src/config/release-dialect';
+import { type AnyFilter, componentType, filterConditions, keptNamePatterns } from './collector';
 
 /**
  * A model of what the collector does with one target's scrapes, for the
@@ -318,13 +317,15 @@ export class PipelineModel {
     let metrics = this.receive(series, nodeLabels, this.now);
     for (const id of this.pipeline.processors) {
       const processor = this.config.processors[id];
-      if (id.startsWith('metricstransform')) {
+      const type = componentType(id);
+      if (type === 'metricstransform') {
         metrics = this.metricsTransform(metrics, processor as MetricsTransformProcessorConfig);
-      } else if (id.startsWith('filter') && 'include' in (processor as FilterProcessorConfig).metrics) {
-        const patterns = (processor as FilterProcessorConfig).metrics.include.metric_names;
-        metrics = metrics.filter((m) => patterns.some((p) => new RegExp(`^(?:${p})$`).test(m.name)));
-      } else if (id.startsWith('filter')) {
-        for (const condition of (processor as FilterConditionsProcessorConfig).metrics.datapoint) {
+      } else if (type === 'filter' && keptNamePatterns(processor as AnyFilter) !== undefined) {
+        // filterset's regexp and OTTL's IsMatch both match unanchored (Go's MatchString).
+        const patterns = keptNamePatterns(processor as AnyFilter) ?? [];
+        metrics = metrics.filter((m) => patterns.some((p) => new RegExp(p).test(m.name)));
+      } else if (type === 'filter') {
+        for (const condition of filterConditions(processor as AnyFilter, 'datapoint')) {
           if (condition === 'flags == FLAG_NO_RECORDED_VALUE') {
             for (const m of metrics) m.points = m.points.filter((p) => !p.stale);
             continue;
@@ -336,7 +337,7 @@ export class PipelineModel {
           }
         }
         metrics = metrics.filter((m) => m.points.length > 0);
-      } else if (id.startsWith('cumulativetodelta')) {
+      } else if (type === 'cumulativetodelta') {
         const names = new Set((processor as unknown as { include: { metrics: string[] } }).include.metrics);
         for (const m of metrics.filter((m) => names.has(m.name))) {
           m.points = m.points.flatMap((p) => {
@@ -350,7 +351,7 @@ export class PipelineModel {
           });
         }
         metrics = metrics.filter((m) => m.points.length > 0);
-      } else if (id.startsWith('deltatorate')) {
+      } else if (type === 'deltatorate') {
         const names = new Set((processor as unknown as { metrics: string[] }).metrics);
         for (const m of metrics.filter((m) => names.has(m.name))) {
           m.points = m.points.map(({ start, ...p }) => {
@@ -417,6 +418,15 @@ export class PipelineModel {
     }
     return out;
   }
+}
+
+/**
+ * The configuration as `version`'s collector reads it (its component names
+ * and filter form), for the model: it reads both forms, as the collector's
+ * aliases do, so a test can run the words each release is given.
+ */
+export function asCollectorReads(config: CollectorConfig, version: AdotVersion): CollectorConfig {
+  return inReleaseWords(config, version) as unknown as CollectorConfig;
 }
 
 /** awsemf's `IsStaleNaNInf`, negated: a point it sends. */
