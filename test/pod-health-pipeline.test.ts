@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { AdotVersion } from '../src/config/adot-version';
 import { CONTAINER_INSIGHTS_EKS_METRICS } from '../src/config/catalog/console-reference';
@@ -8,7 +9,8 @@ import {
   podHealthSeries,
 } from '../src/config/catalog/pod-health-metrics';
 import { EMF_UNITS } from '../src/config/components/awsemf-exporter';
-import { buildConfig } from './support/collector';
+import { podHealthReceiver } from '../src/config/pipelines/pod-health-pipeline';
+import { buildConfig, DEFAULT_CONFIG_OPTIONS } from './support/collector';
 import { parseExposition } from './support/exposition';
 import {
   asCollectorReads,
@@ -16,6 +18,8 @@ import {
   PipelineModel,
   POD_HEALTH_PIPELINE_MODEL,
 } from './support/pipeline-model';
+import { PROPERTY_SEED } from './support/property';
+import { relabel } from './support/relabel';
 
 /**
  * kube-state-metrics' exposition for a small cluster, in its own format:
@@ -25,7 +29,7 @@ import {
  * - batch/job-x runs; its container was OOM-killed once (1, then 2 restarts);
  * - Deployment shop/web wants 3 replicas and has 2; StatefulSet batch/db has
  *   its 2; DaemonSet kube-system/probe (on an EC2 node) has 0 of 1;
- * - Service shop/web has web-a ready (two ports) and web-b not;
+ * - Service shop/web has web-a ready (in two of its EndpointSlices, as while the controller moves it) and web-b not;
  * - four Fargate nodes, one not ready.
  */
 function exposition(webBRestarts: number, jobRestarts: number): string {
@@ -93,9 +97,9 @@ kube_daemonset_status_desired_number_scheduled{namespace="kube-system",daemonset
 kube_daemonset_status_number_ready{namespace="kube-system",daemonset="probe"} 0
 kube_daemonset_status_number_available{namespace="kube-system",daemonset="probe"} 0
 kube_daemonset_status_number_unavailable{namespace="kube-system",daemonset="probe"} 1
-kube_endpoint_address{namespace="shop",endpoint="web",ip="10.0.0.1",port_name="http",port_protocol="TCP",port_number="80",ready="true"} 1
-kube_endpoint_address{namespace="shop",endpoint="web",ip="10.0.0.1",port_name="metrics",port_protocol="TCP",port_number="9090",ready="true"} 1
-kube_endpoint_address{namespace="shop",endpoint="web",ip="10.0.0.2",port_name="http",port_protocol="TCP",port_number="80",ready="false"} 1
+kube_endpointslice_endpoints{namespace="shop",endpointslice="web-b5q7z",ready="true",serving="true",hostname="",terminating="false",targetref_kind="Pod",targetref_name="web-a",targetref_namespace="shop",endpoint_nodename="fargate-ip-10-0-0-1",endpoint_zone="eu-west-1a",address="10.0.0.1"} 1
+kube_endpointslice_endpoints{namespace="shop",endpointslice="web-k2x9m",ready="true",serving="true",hostname="",terminating="false",targetref_kind="Pod",targetref_name="web-a",targetref_namespace="shop",endpoint_nodename="fargate-ip-10-0-0-1",endpoint_zone="eu-west-1a",address="10.0.0.1"} 1
+kube_endpointslice_endpoints{namespace="shop",endpointslice="web-b5q7z",ready="false",serving="false",hostname="",terminating="false",targetref_kind="Pod",targetref_name="web-b",targetref_namespace="shop",endpoint_nodename="fargate-ip-10-0-0-2",endpoint_zone="eu-west-1a",address="10.0.0.2"} 1
 ${node('fargate-ip-10-0-0-1', true)}
 ${node('fargate-ip-10-0-0-2', true)}
 ${node('fargate-ip-10-0-0-3', true)}
@@ -180,7 +184,7 @@ describe('pod health through the pipeline model, full profile', () => {
     expect(sent(second, 'namespace_number_of_running_pods', namespace('batch'))).toBe(1);
     expect(sent(second, 'namespace_number_of_running_pods', cluster)).toBe(3);
     expect(sent(second, 'cluster_number_of_running_pods', cluster)).toBe(3);
-    // web-a serves two ports: one running pod.
+    // web-a is in two EndpointSlices: one running pod.
     expect(sent(second, 'service_number_of_running_pods', { Service: 'web', ...namespace('shop') })).toBe(1);
     expect(sent(second, 'service_number_of_running_pods', cluster)).toBe(1);
     expect(sent(second, 'cluster_node_count', cluster)).toBe(4);
@@ -265,5 +269,37 @@ describe('the catalog', () => {
         expect(regex).toMatch(/^\^.*\$$/);
       }
     }
+  });
+});
+
+describe('the Service of an EndpointSlice series', () => {
+  const options = {
+    profile: PodHealthProfile.FULL,
+    target: 'kube-state-metrics.fargate-container-insights.svc:8080',
+    pod: { size: '0.25 vCPU 0.5 GB', monthlyUsd: 9.01 },
+  };
+  const rules = podHealthReceiver(DEFAULT_CONFIG_OPTIONS, options).config.scrape_configs[0]?.metric_relabel_configs;
+  /** A Service name: a DNS-1035 label short enough for its slices' names to hold it whole. */
+  const serviceName = fc.stringMatching(/^[a-z]([a-z0-9-]{0,55}[a-z0-9])?$/);
+  /** The five characters generateName appends (Kubernetes' utilrand alphabet). */
+  const suffix = fc.stringMatching(/^[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+
+  test('is the slice name without the five characters the controller appended, for every Service name', () => {
+    fc.assert(
+      fc.property(serviceName, suffix, (name, random) => {
+        const labels = relabel(
+          { __name__: 'kube_endpointslice_endpoints', namespace: 'shop', endpointslice: `${name}-${random}` },
+          rules ?? [],
+        );
+        expect(labels?.service).toBe(name);
+      }),
+      { seed: PROPERTY_SEED, numRuns: 200 },
+    );
+  });
+
+  test('is set on no other family', () => {
+    const labels = relabel({ __name__: 'kube_pod_status_phase', namespace: 'shop', pod: 'web-b5q7z' }, rules ?? []);
+    expect(labels).toBeDefined();
+    expect(labels).not.toHaveProperty('service');
   });
 });

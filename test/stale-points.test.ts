@@ -247,7 +247,7 @@ describe('pod health when pods, addresses, workloads and nodes go away', () => {
     ready: true,
     ip,
     containers: [{ name: 'app', state: 'running', restarts: 0 }],
-    service: { name: service, ports: 2 },
+    service: { name: service, slices: 2 },
   });
   const before: ClusterState = {
     pods: [

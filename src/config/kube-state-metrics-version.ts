@@ -6,10 +6,13 @@ export const KUBE_STATE_METRICS_REPOSITORY = 'registry.k8s.io/kube-state-metrics
 /**
  * The kube-state-metrics releases whose metrics and flags this library has
  * checked, oldest first: every family the pod health catalog reads
- * (`POD_HEALTH_FAMILIES`), the `ready` label of `kube_endpoint_address`, the
- * `endpoints` resource and the `--resources`, `--metric-allowlist`,
- * `--use-apiserver-cache`, `--port` and `--telemetry-port` flags are in each
- * tag's `internal/store` and `docs/developer/cli-arguments.md`.
+ * (`POD_HEALTH_FAMILIES`), the `ready` and `address` labels of
+ * `kube_endpointslice_endpoints` (its label values are listed in the order of
+ * its keys for `ready` in every one; v2.18.0 and v2.19.1 swap `hostname` and
+ * `terminating`, which nothing here reads), the `endpointslices` resource
+ * and the `--resources`, `--metric-allowlist`, `--use-apiserver-cache`,
+ * `--port` and `--telemetry-port` flags are in each tag's `internal/store`
+ * and `docs/developer/cli-arguments.md`.
  */
 const RELEASES: readonly string[] = ['v2.18.0', 'v2.19.1', 'v2.20.0'];
 

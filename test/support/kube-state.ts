@@ -29,8 +29,11 @@ export interface PodState {
   readonly ready: boolean;
   readonly ip: string;
   readonly containers: readonly ContainerState[];
-  /** The Service whose Endpoints list the pod, on this many ports. */
-  readonly service?: { readonly name: string; readonly ports: 1 | 2 };
+  /**
+   * The Service whose EndpointSlices list the pod, in this many of them
+   * (two while the controller moves the endpoint from one slice to another).
+   */
+  readonly service?: { readonly name: string; readonly slices: 1 | 2 };
 }
 
 export type WorkloadKind = 'deployment' | 'statefulset' | 'daemonset';
@@ -80,26 +83,31 @@ export function kubeStateSeries(state: ClusterState): Series[] {
       out.push(s('kube_pod_container_status_restarts_total', labels, c.restarts));
     }
   }
-  // Endpoints list the running pods of their Service, once per port; `ready` says which are ready.
+  // A Service's EndpointSlices list its running pods, once per address (ports are a family of their own);
+  // `ready` says which are ready. The controller names each `<service>-` and five random characters.
   for (const pod of state.pods) {
     if (pod.service === undefined || pod.phase !== 'Running') continue;
-    for (let port = 0; port < pod.service.ports; port++) {
+    for (const suffix of ['b5q7z', 'k2x9m'].slice(0, pod.service.slices))
       out.push(
         s(
-          'kube_endpoint_address',
+          'kube_endpointslice_endpoints',
           {
             namespace: pod.namespace,
-            endpoint: pod.service.name,
-            ip: pod.ip,
-            port_name: port === 0 ? 'http' : 'metrics',
-            port_protocol: 'TCP',
-            port_number: port === 0 ? '80' : '9090',
+            endpointslice: `${pod.service.name}-${suffix}`,
             ready: String(pod.ready),
+            serving: String(pod.ready),
+            terminating: 'false',
+            hostname: '',
+            targetref_kind: 'Pod',
+            targetref_name: pod.name,
+            targetref_namespace: pod.namespace,
+            endpoint_nodename: `fargate-${pod.ip}`,
+            endpoint_zone: 'eu-west-1a',
+            address: pod.ip,
           },
           1,
         ),
       );
-    }
   }
   const families: Record<WorkloadKind, readonly [string, string, string, string | undefined]> = {
     deployment: [
@@ -170,7 +178,7 @@ export function applyEvent(state: ClusterState, event: ClusterEvent, serial: num
         ready: true,
         ip: `10.1.0.${serial}`,
         containers: [{ name: 'app', state: 'running', restarts: 0 }],
-        ...(event.service ? { service: { name: 'web', ports: 1 as const } } : {}),
+        ...(event.service ? { service: { name: 'web', slices: 1 as const } } : {}),
       });
       break;
     case 'restart container': {
@@ -251,7 +259,7 @@ const podArb = (i: number): fc.Arbitrary<PodState> =>
       phase: fc.constantFrom<Phase>('Running', 'Running', 'Running', 'Pending', 'Succeeded', 'Failed', 'Unknown'),
       ready: fc.boolean(),
       containers: fc.array(containerArb, { minLength: 1, maxLength: 2 }),
-      service: fc.option(fc.record({ name: fc.constantFrom('web', 'api'), ports: fc.constantFrom<1 | 2>(1, 2) }), {
+      service: fc.option(fc.record({ name: fc.constantFrom('web', 'api'), slices: fc.constantFrom<1 | 2>(1, 2) }), {
         nil: undefined,
       }),
     })

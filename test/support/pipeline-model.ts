@@ -5,9 +5,11 @@ import type {
   MetricsTransform,
   MetricsTransformProcessorConfig,
 } from '../../src/config/components/metricstransform-processor';
+import type { RelabelConfig } from '../../src/config/components/prometheus-receiver';
 import type { CollectorConfig } from '../../src/config/config-model';
 import { inReleaseWords } from '../../src/config/release-dialect';
 import { type AnyFilter, componentType, filterConditions, keptNamePatterns } from './collector';
+import { relabel } from './relabel';
 
 /**
  * A model of what the collector does with one target's scrapes, for the
@@ -131,6 +133,7 @@ const copy = (p: Point): Point => ({ ...p, attrs: { ...p.attrs } });
 /** What the pipeline's receiver scrapes with. */
 interface ReceiverJob {
   readonly honor_timestamps?: boolean;
+  readonly metric_relabel_configs?: readonly RelabelConfig[];
 }
 
 /** Which pipeline of a configuration the model runs, and which awsemf exporter receives it. */
@@ -219,6 +222,12 @@ export class PipelineModel {
       const metric = families.get(s.family) ?? { name: s.family, points: [] };
       // Prometheus drops empty labels; the node's labels come from the labelmap rule.
       const labels = Object.fromEntries(Object.entries({ ...nodeLabels, ...s.labels }).filter(([, v]) => v !== ''));
+      // The job's metric_relabel_configs, on the series' labels and its name.
+      const relabelled = relabel({ ...labels, __name__: s.family }, this.job.metric_relabel_configs ?? []);
+      if (relabelled === undefined) return;
+      delete relabelled.__name__;
+      for (const name of Object.keys(labels)) if (!(name in relabelled)) delete labels[name];
+      Object.assign(labels, relabelled);
       const time = honor && s.timestamp !== undefined && !stale ? s.timestamp : now;
       metric.points.push({ attrs: labels, value: stale ? 0 : s.value, stale, time });
       families.set(s.family, metric);

@@ -87,6 +87,6 @@ export const NOT_PRODUCED_METRICS: Readonly<Record<string, string>> = {
 
 /** Dimensions of the CloudWatch user guide's EKS table that this pipeline cannot set, and why. */
 export const NOT_PRODUCED_DIMENSIONS: Readonly<Record<string, string>> = {
-  Service: 'which Services select a pod is known from the Kubernetes API (endpoints), not from cAdvisor',
+  Service: 'which Services select a pod is known from the Kubernetes API (EndpointSlices), not from cAdvisor',
   InstanceId: 'Fargate nodes are not EC2 instances',
 };

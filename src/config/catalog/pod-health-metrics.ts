@@ -59,6 +59,20 @@ function workloadLevel(label: string, type: string): PodHealthLevelSpec {
   return { type, groupBy: ['namespace', label], dimensions: ['PodName', 'Namespace', 'ClusterName'], per: 'workload' };
 }
 
+/**
+ * The label the scrape sets on EndpointSlice series: the Service's name.
+ * kube-state-metrics labels them with the slice's own name only; the
+ * EndpointSlice controller names a Service's slices `<service>-<5 random
+ * characters>` (`generateName`, from the alphabet of Kubernetes'
+ * `utilrand.String`), which the scrape's rule strips
+ * ({@link SERVICE_FROM_ENDPOINTSLICE}). A Service name longer than 57
+ * characters is cut to fit in the slice's name, so its count carries the cut name.
+ */
+export const SERVICE_LABEL = 'service';
+
+/** The Service's name from an EndpointSlice's: `(.+)-` and the five characters `generateName` appends. */
+export const SERVICE_FROM_ENDPOINTSLICE = '(.+)-[bcdfghjklmnpqrstvwxz2456789]{5}';
+
 /** Every level, in the order the pipeline and the docs list them. */
 export const POD_HEALTH_LEVELS: Readonly<Record<PodHealthLevel, PodHealthLevelSpec>> = {
   pod: { type: 'Pod', groupBy: ['namespace', 'pod'], dimensions: ['PodName', 'Namespace', 'ClusterName'], per: 'pod' },
@@ -71,7 +85,7 @@ export const POD_HEALTH_LEVELS: Readonly<Record<PodHealthLevel, PodHealthLevelSp
   cluster: { type: 'Cluster', groupBy: [], dimensions: ['ClusterName'], per: 'cluster' },
   service: {
     type: 'ClusterService',
-    groupBy: ['namespace', 'endpoint'],
+    groupBy: ['namespace', SERVICE_LABEL],
     dimensions: ['Service', 'Namespace', 'ClusterName'],
     per: 'service',
   },
@@ -91,7 +105,7 @@ export const POD_HEALTH_LEVEL_NAMES = Object.keys(POD_HEALTH_LEVELS) as PodHealt
 export const POD_HEALTH_LABEL_RENAMES: Readonly<Record<string, string>> = {
   namespace: 'Namespace',
   pod: 'PodName',
-  endpoint: 'Service',
+  [SERVICE_LABEL]: 'Service',
   deployment: 'PodName',
   statefulset: 'PodName',
   daemonset: 'PodName',
@@ -105,8 +119,8 @@ export interface KsmSource {
   readonly labels?: LabelMatchers;
   /**
    * Before the sum, keep one series per distinct value of these labels (the
-   * greatest): `kube_endpoint_address` has a series per address and port,
-   * and a pod serving two ports is one running pod.
+   * greatest): a pod can be listed in two EndpointSlices of its Service
+   * for a while (the controller moves endpoints between slices), and is one running pod.
    */
   readonly distinctBy?: readonly string[];
 }
@@ -253,10 +267,14 @@ export const POD_HEALTH_METRICS: readonly PodHealthMetric[] = [
   {
     name: 'service_number_of_running_pods',
     unit: 'Count',
-    description: "Ready pods behind each Service (its Endpoints' ready addresses), and in all",
+    description: "Ready pods behind each Service (its EndpointSlices' ready addresses), and in all",
     computations: (['service', 'cluster'] as const).map((level) => ({
       level,
-      source: { family: 'kube_endpoint_address', labels: { ready: exactly('true') }, distinctBy: ['ip'] },
+      source: {
+        family: 'kube_endpointslice_endpoints',
+        labels: { ready: exactly('true') },
+        distinctBy: ['address'],
+      },
       profiles: level === 'service' ? FULL : BOTH,
     })),
   },
@@ -351,7 +369,9 @@ export interface KsmResource {
 export const KSM_RESOURCES: readonly KsmResource[] = [
   { prefix: 'kube_pod_', resource: 'pods', apiGroup: '' },
   { prefix: 'kube_node_', resource: 'nodes', apiGroup: '' },
-  { prefix: 'kube_endpoint_', resource: 'endpoints', apiGroup: '' },
+  // kube-state-metrics v2.18.0 deprecated `endpoints` (the Endpoints API is
+  // deprecated since Kubernetes v1.33) and lists `endpointslices` by default.
+  { prefix: 'kube_endpointslice_', resource: 'endpointslices', apiGroup: 'discovery.k8s.io' },
   { prefix: 'kube_deployment_', resource: 'deployments', apiGroup: 'apps' },
   { prefix: 'kube_statefulset_', resource: 'statefulsets', apiGroup: 'apps' },
   { prefix: 'kube_daemonset_', resource: 'daemonsets', apiGroup: 'apps' },

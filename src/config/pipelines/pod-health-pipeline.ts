@@ -7,6 +7,8 @@ import {
   type PodHealthSeries,
   podHealthFamilies,
   podHealthSeries,
+  SERVICE_FROM_ENDPOINTSLICE,
+  SERVICE_LABEL,
 } from '../catalog/pod-health-metrics';
 import type { AttributeAction, AttributesProcessorConfig } from '../components/attributes-processor';
 import type { AwsEmfPodHealthExporterConfig, MetricDeclaration } from '../components/awsemf-exporter';
@@ -75,11 +77,22 @@ export function podHealthReceiver(
   options: CollectorConfigOptions,
   podHealth: PodHealthConfigOptions,
 ): PodHealthPrometheusReceiverConfig {
+  const families = podHealthFamilies(podHealth.profile);
   const keep: RelabelConfig = {
     source_labels: ['__name__'],
-    regex: podHealthFamilies(podHealth.profile).map(escapeRegExp).join('|'),
+    regex: families.map(escapeRegExp).join('|'),
     action: 'keep',
   };
+  // The Service of each EndpointSlice series, from the slice's name.
+  const services: RelabelConfig[] = families
+    .filter((family) => family.startsWith('kube_endpointslice_'))
+    .map((family) => ({
+      source_labels: ['__name__', 'endpointslice'],
+      regex: `${escapeRegExp(family)};${SERVICE_FROM_ENDPOINTSLICE}`,
+      target_label: SERVICE_LABEL,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Prometheus capture group reference, not a template.
+      replacement: '${1}',
+    }));
   return {
     config: {
       global: scrapeTiming(options),
@@ -88,7 +101,7 @@ export function podHealthReceiver(
           job_name: 'kube-state-metrics',
           static_configs: [{ targets: [podHealth.target] }],
           ...(options.shards > 1 ? { relabel_configs: shardRules(options.shards, ['__address__']) } : {}),
-          metric_relabel_configs: [keep, { action: 'labeldrop', regex: 'uid' }],
+          metric_relabel_configs: [keep, ...services, { action: 'labeldrop', regex: 'uid' }],
         },
       ],
     },
@@ -260,7 +273,7 @@ export function podHealthOtlpAttributes(): AttributesProcessorConfig {
     ['k8s.deployment.name', 'deployment'],
     ['k8s.statefulset.name', 'statefulset'],
     ['k8s.daemonset.name', 'daemonset'],
-    ['k8s.service.name', 'endpoint'],
+    ['k8s.service.name', SERVICE_LABEL],
   ];
   return {
     actions: from.map(([key, attribute]): AttributeAction => ({ key, action: 'upsert', from_attribute: attribute })),
