@@ -123,7 +123,9 @@ describe('estimateFleet', () => {
       `Collectors: 3 pod(s) for 2 cluster(s), about $${(small.collectorUsd + big.collectorUsd).toFixed(2)} a month on Fargate (us-east-1). More replicas recommended (set replicas in the clusters file): big (3).`,
     );
     const printed = formatFleetBill(fleet, estimate);
-    expect(printed[0]).toBe('Monthly estimate for 2 cluster(s) (us-east-1 prices):');
+    expect(printed[0]).toBe(
+      "Monthly estimate for 2 cluster(s) in eu-west-1 (us-east-1 prices; eu-west-1's may differ):",
+    );
     expect(printed.at(-1)?.trim()).toBe(`$${estimate.totalUsd.toFixed(2)}  in all.`);
     expect(printed).toContainEqual(expect.stringMatching(/ collector: 2 of 2 cluster\(s\), 3 Fargate pods in all\.$/));
   });

@@ -9,6 +9,8 @@ import {
   estimateCustomMetrics,
   estimatePerformanceLogs,
   performanceLogsBasis,
+  pricesNote,
+  regionsInWords,
 } from '../src/config/cost-estimate';
 import { METRIC_CATALOG } from '../src/config/metric-catalog';
 import { MetricsDestination } from '../src/config/otlp';
@@ -16,6 +18,7 @@ import { ValidationError } from '../src/core/errors';
 import { sizeCollector } from '../src/fargate/collector-sizing';
 import { estimateCluster, formatBill } from '../src/fleet/cluster-estimate';
 import { buildConfig, DEFAULT_CONFIG_OPTIONS } from './support/collector';
+import { PROPERTY_SEED } from './support/property';
 
 describe('dimensionSetValues', () => {
   test.each<[Dimension[], number]>([
@@ -218,5 +221,29 @@ describe('a cluster bill: the enabled pipelines’ lines, then the collector’s
     const bill = estimateCluster(DEFAULT_CONFIG_OPTIONS, sizing, load);
     expect(bill.lines.map((line) => line.monthlyUsd.toFixed(2))).toStrictEqual(['266.40', '32.73', '10.63']);
     expect(bill.totalUsd.toFixed(2)).toBe('309.76');
+  });
+});
+
+describe('the region in every heading', () => {
+  const region = fc.constantFrom('us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-gov-west-1', 'cn-north-1');
+
+  test('us-east-1 prices, with every other region named as one whose prices may differ', () => {
+    fc.assert(
+      fc.property(fc.array(region, { minLength: 1, maxLength: 6 }), (regions) => {
+        const note = pricesNote(regions);
+        expect(note.startsWith('us-east-1 prices')).toBe(true);
+        const others = new Set(regions.filter((r) => r !== 'us-east-1'));
+        expect(note.includes('may differ')).toBe(others.size > 0);
+        for (const other of others) expect(note).toContain(other);
+        const words = regionsInWords(regions);
+        for (const each of new Set(regions)) expect(words).toContain(each);
+        // Each region once, whatever the order and repeats of the list.
+        expect(regionsInWords([...regions].reverse().concat(regions))).toBe(words);
+      }),
+      { seed: PROPERTY_SEED, numRuns: 100 },
+    );
+    expect(pricesNote(['us-east-1'])).toBe('us-east-1 prices');
+    expect(pricesNote(['eu-west-1'])).toBe("us-east-1 prices; eu-west-1's may differ");
+    expect(regionsInWords(['us-east-1', 'eu-west-1', 'eu-west-1'])).toBe('eu-west-1 and us-east-1');
   });
 });

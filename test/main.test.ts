@@ -287,7 +287,9 @@ describe('the estimate the app prints', () => {
     expect(bill({ EXPECTED_PODS: '300' }).at(-1)).toBe('EXPECTED_NAMESPACES not set: set it for your cluster.');
     const told = bill({ EXPECTED_PODS: '300', EXPECTED_NAMESPACES: '12' });
     expect(told.join('\n')).not.toContain('not set');
-    expect(told[0]).toBe('Monthly estimate for cluster "prod-eu", 300 pods in 12 namespaces (us-east-1 prices):');
+    expect(told[0]).toBe(
+      'Monthly estimate for cluster "prod-eu" in eu-west-1, 300 pods in 12 namespaces (us-east-1 prices; eu-west-1\'s may differ):',
+    );
   });
 
   test('the advice to add replicas, with the variable that does it', () => {

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { App } from 'cdk8s';
+import { pricesNote } from '../config/cost-estimate';
 import { ValidationError } from '../core/errors';
 import { appHeader, withHeader } from '../core/generated-header';
 import {
@@ -101,7 +102,8 @@ export function estimateLines(settings: AppSettings, built: AppCluster): string[
       ...(logging === undefined ? [] : [fargateLoggingCost(logging.logGroupName)]),
     ],
   );
-  const title = `Monthly estimate for cluster "${collector.clusterName}", ${pods} pods in ${namespaces} namespaces (us-east-1 prices):`;
+  const region = collector._configOptions.region;
+  const title = `Monthly estimate for cluster "${collector.clusterName}" in ${region}, ${pods} pods in ${namespaces} namespaces (${pricesNote([region])}):`;
   const advice = replicasAdvice(bill.sizing, 'COLLECTOR_REPLICAS');
   return [
     ...formatBill(title, bill.lines),

@@ -27,6 +27,25 @@ export interface MetricPriceTier {
   readonly usdPerMetricMonth: number;
 }
 
+/**
+ * The words a bill's heading gives its prices: every figure is at us-east-1
+ * prices, the only ones this library knows, so the regions the clusters run
+ * in are named beside them when they are others.
+ */
+export function pricesNote(regions: readonly string[]): string {
+  const others = [...new Set(regions)].filter((region) => region !== 'us-east-1').sort();
+  if (others.length === 0) return 'us-east-1 prices';
+  const named =
+    others.length === 1 ? `${others[0]}'s` : `those of ${others.slice(0, -1).join(', ')} and ${others.at(-1)}`;
+  return `us-east-1 prices; ${named} may differ`;
+}
+
+/** The regions of a list, each once, sorted, in words: `eu-west-1 and us-east-1`. */
+export function regionsInWords(regions: readonly string[]): string {
+  const each = [...new Set(regions)].sort();
+  return each.length <= 1 ? (each[0] ?? '') : `${each.slice(0, -1).join(', ')} and ${each.at(-1)}`;
+}
+
 /** CloudWatch custom metric prices in us-east-1, per metric-month, by tier. */
 export const CLOUDWATCH_METRIC_PRICES_US_EAST_1: readonly MetricPriceTier[] = [
   { upTo: 10_000, usdPerMetricMonth: 0.3 },

@@ -11,7 +11,7 @@ import { FargateContainerInsightsOperatorCollector } from '../collector/fargate-
 import { OperatorVersion } from '../collector/operator-version';
 import { podHealthFromSettings } from '../collector/pod-health';
 import { AdotVersion } from '../config/adot-version';
-import { defaultExpectedNamespaces } from '../config/cost-estimate';
+import { defaultExpectedNamespaces, pricesNote, regionsInWords } from '../config/cost-estimate';
 import { MetricSelection } from '../config/metric-selection';
 import type { CostLine } from '../config/pipelines/pipeline';
 import { ValidationError } from '../core/errors';
@@ -397,7 +397,11 @@ export function formatFleetCollectors(fleet: Fleet, estimate: FleetEstimate): st
 
 /** Lines for a person: the fleet's monthly bill, item by item, and its total. */
 export function formatFleetBill(fleet: Fleet, estimate: FleetEstimate): string[] {
-  return formatBill(`Monthly estimate for ${fleet.clusters.length} cluster(s) (us-east-1 prices):`, estimate.lines);
+  const regions = fleet.clusters.map((cluster) => cluster.region);
+  return formatBill(
+    `Monthly estimate for ${fleet.clusters.length} cluster(s) in ${regionsInWords(regions)} (${pricesNote(regions)}):`,
+    estimate.lines,
+  );
 }
 
 /**
