@@ -1,10 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, type MockInstance, test, vi } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { run } from '../src/cli';
 import { OUTPUT_MARKER } from '../src/core/output';
 import { readTree } from '../tools/folders';
+import { captureConsole, type Printed } from './support/console';
 import { ROLE_ARN } from './support/fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-'));
@@ -22,14 +23,8 @@ const clustersFile = (names: string[], extra = '') => {
 /** Every file under the output folder with its text. */
 const snapshot = readTree;
 
-let stdout: MockInstance;
-let stderr: MockInstance;
-beforeEach(() => {
-  stdout = vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  stderr = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-});
-afterEach(() => vi.restoreAllMocks());
-const printed = (spy: MockInstance) => spy.mock.calls.map((call) => call.join(' ')).join('\n');
+const { stdout, stderr } = captureConsole();
+const printed = (stream: Printed) => stream.text();
 
 describe('cdk8s-fargate-container-insights fleet', () => {
   const out = join(dir, 'dist');
@@ -172,7 +167,7 @@ describe('cdk8s-fargate-container-insights check', () => {
       file,
       readFileSync(file, 'utf8').replace('region: eu-west-1', 'region: eu-central-1').replace('  - name: b\n', ''),
     );
-    stdout.mockClear();
+    stdout.clear();
     expect(await run(['check', file])).toBe(1);
     const report = printed(stdout);
     expect(report).toContain('/a/fargate-container-insights.k8s.yaml: differs from line');
@@ -199,7 +194,7 @@ describe('cdk8s-fargate-container-insights validate', () => {
 
   test("0 on the repository's dist/ and example fleet, with the Kubernetes schemas checked", async () => {
     for (const path of [join(__dirname, '..', 'dist'), join(__dirname, '..', 'examples', 'fleet', 'dist')]) {
-      stdout.mockClear();
+      stdout.clear();
       expect(await run(['validate', path])).toBe(0);
       expect(printed(stdout)).toMatch(
         /\d+ checked \(\d+ against the Kubernetes schemas of kubernetes-models.*\. No problems\.$/,

@@ -1,12 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, type MockInstance, test, vi } from 'vitest';
+import { afterAll, describe, expect, test, vi } from 'vitest';
 import { run } from '../src/cli';
 import { ClusterFleet } from '../src/fleet/cluster-fleet';
 import { AWS_PACKAGE } from '../src/prerequisites/aws-template';
 import { PREREQUISITE_FILES } from '../src/prerequisites/prerequisites';
 import { readTree } from '../tools/folders';
+import { captureConsole, type Printed } from './support/console';
 import { ROLE_ARN } from './support/fixtures';
 
 /**
@@ -38,14 +39,8 @@ writeFileSync(
   `defaults: { region: eu-west-1, serviceAccountRoleArn: "${ROLE_ARN}" }\nclusters:\n  - name: with-issuer\n    oidcIssuer: ${ISSUER}\n  - name: without-issuer\n`,
 );
 
-let stdout: MockInstance;
-let stderr: MockInstance;
-beforeEach(() => {
-  stdout = vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  stderr = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-});
-afterEach(() => vi.restoreAllMocks());
-const printed = (spy: MockInstance) => spy.mock.calls.map((call) => call.join(' ')).join('\n');
+const { stdout, stderr } = captureConsole();
+const printed = (stream: Printed) => stream.text();
 
 describe('without the companion package', () => {
   test('fleet names each cluster without a template, and why', async () => {

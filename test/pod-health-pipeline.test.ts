@@ -17,6 +17,7 @@ import {
   type EmittedValue,
   PipelineModel,
   POD_HEALTH_PIPELINE_MODEL,
+  sent,
 } from './support/pipeline-model';
 import { PROPERTY_SEED } from './support/property';
 import { relabel } from './support/relabel';
@@ -125,20 +126,6 @@ function run(profile: PodHealthProfile): { first: EmittedValue[]; second: Emitte
   const first = model.emitted(model.scrape(parseExposition(exposition(5, 1)), {}));
   const second = model.emitted(model.scrape(parseExposition(exposition(7, 2)), {}, 60));
   return { first, second };
-}
-
-/** The value sent for a metric with exactly these dimensions; undefined when none, an error when several. */
-function sent(
-  emitted: readonly EmittedValue[],
-  metric: string,
-  dimensions: Record<string, string>,
-): number | undefined {
-  const key = JSON.stringify(Object.entries(dimensions).sort());
-  const found = emitted.filter(
-    (e) => e.metric === metric && JSON.stringify(Object.entries(e.dimensions).sort()) === key,
-  );
-  if (found.length > 1) throw new Error(`${metric} ${key} sent ${found.length} times`);
-  return found[0]?.value;
 }
 
 const pod = (name: string, ns: string) => ({ PodName: name, Namespace: ns, ClusterName: CLUSTER });

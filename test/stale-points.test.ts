@@ -30,6 +30,7 @@ import {
   POD_HEALTH_PIPELINE_MODEL,
   type Series,
   seededOrder,
+  sent,
 } from './support/pipeline-model';
 import { PROPERTY_SEED } from './support/property';
 
@@ -104,20 +105,6 @@ function survivors(before: readonly Series[], after: readonly Series[]): Series[
   const id = (s: Series) => `${s.family}${JSON.stringify(Object.entries(s.labels).sort())}`;
   const kept = new Set(after.map(id));
   return before.filter((s) => kept.has(id(s)));
-}
-
-/** The value sent for a metric with exactly these dimensions; undefined when none, an error when several. */
-function sent(
-  emitted: readonly EmittedValue[],
-  metric: string,
-  dimensions: Record<string, string>,
-): number | undefined {
-  const wanted = JSON.stringify(Object.entries(dimensions).sort());
-  const found = emitted.filter(
-    (e) => e.metric === metric && JSON.stringify(Object.entries(e.dimensions).sort()) === wanted,
-  );
-  if (found.length > 1) throw new Error(`${metric} ${wanted} sent ${found.length} times`);
-  return found[0]?.value;
 }
 
 describe('the configuration: stale points out before anything merges them', () => {

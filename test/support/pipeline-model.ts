@@ -438,6 +438,20 @@ export function asCollectorReads(config: CollectorConfig, version: AdotVersion):
   return inReleaseWords(config, version) as unknown as CollectorConfig;
 }
 
+/** The value sent for a metric with exactly these dimensions; undefined when none, an error when several. */
+export function sent(
+  emitted: readonly EmittedValue[],
+  metric: string,
+  dimensions: Record<string, string>,
+): number | undefined {
+  const wanted = JSON.stringify(Object.entries(dimensions).sort());
+  const found = emitted.filter(
+    (e) => e.metric === metric && JSON.stringify(Object.entries(e.dimensions).sort()) === wanted,
+  );
+  if (found.length > 1) throw new Error(`${metric} ${wanted} sent ${found.length} times`);
+  return found[0]?.value;
+}
+
 /** awsemf's `IsStaleNaNInf`, negated: a point it sends. */
 function sendable(point: Point): boolean {
   return !point.stale && Number.isFinite(point.value);
