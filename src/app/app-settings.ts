@@ -6,6 +6,7 @@ import {
 import { defaultExpectedNamespaces } from '../config/cost-estimate';
 import { nearestName } from '../core/edit-distance';
 import { invalidInput, showValue, ValidationError } from '../core/errors';
+import { inWords } from '../core/plural';
 import { validateDnsLabel } from '../core/validation';
 import {
   CLUSTER_SETTINGS,
@@ -187,12 +188,9 @@ export function settingsFromEnvironment(env: Environment): AppSettings {
   const source: Environment = demo ? { ...env, ...DEMO_ENVIRONMENT } : env;
   const missing = REQUIRED.filter((name) => source[name] === undefined);
   if (missing.length > 0) {
-    const names =
-      missing.length === 1
-        ? `variable ${missing[0]}`
-        : `variables ${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}`;
+    const names = `${missing.length === 1 ? 'variable' : 'variables'} ${inWords(missing)}`;
     throw new ValidationError(
-      `Missing environment ${names}: set ${REQUIRED.slice(0, -1).join(', ')} and ${REQUIRED.at(-1)} together (ADOT_VERSION is optional), or none of them for the demo configuration.`,
+      `Missing environment ${names}: set ${inWords(REQUIRED)} together (ADOT_VERSION is optional), or none of them for the demo configuration.`,
     );
   }
   const values: Record<string, unknown> = {};

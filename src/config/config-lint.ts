@@ -1,3 +1,5 @@
+import { componentTypeOf } from './release-dialect';
+
 /**
  * Checks of a collector configuration as it is deployed, whoever wrote it:
  * what the tests check of the configurations this library renders, for the
@@ -84,7 +86,7 @@ export function lintCollectorConfig(config: unknown, text: string, environment?:
   }
   for (const [name, pipeline] of pipelines) {
     const [first] = pipeline.processors ?? [];
-    if (first === undefined || first.split('/')[0] !== 'memory_limiter') {
+    if (first === undefined || componentTypeOf(first) !== 'memory_limiter') {
       problems.push(`pipeline ${name} does not start with memory_limiter (it starts with ${first ?? 'no processor'})`);
     }
   }

@@ -1,4 +1,5 @@
 import { showValue, ValidationError } from '../core/errors';
+import { inWords } from '../core/plural';
 import { Dimension, type MetricDeclarationSpec } from './catalog/metric-types';
 
 /**
@@ -35,15 +36,13 @@ export interface MetricPriceTier {
 export function pricesNote(regions: readonly string[]): string {
   const others = [...new Set(regions)].filter((region) => region !== 'us-east-1').sort();
   if (others.length === 0) return 'us-east-1 prices';
-  const named =
-    others.length === 1 ? `${others[0]}'s` : `those of ${others.slice(0, -1).join(', ')} and ${others.at(-1)}`;
+  const named = others.length === 1 ? `${others[0]}'s` : `those of ${inWords(others)}`;
   return `us-east-1 prices; ${named} may differ`;
 }
 
 /** The regions of a list, each once, sorted, in words: `eu-west-1 and us-east-1`. */
 export function regionsInWords(regions: readonly string[]): string {
-  const each = [...new Set(regions)].sort();
-  return each.length <= 1 ? (each[0] ?? '') : `${each.slice(0, -1).join(', ')} and ${each.at(-1)}`;
+  return inWords([...new Set(regions)].sort());
 }
 
 /** CloudWatch custom metric prices in us-east-1, per metric-month, by tier. */

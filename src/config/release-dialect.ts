@@ -14,11 +14,15 @@ import type { CollectorConfig } from './config-model';
  * (adot-version.ts, with the source of each row).
  */
 
+/** A component id's type: `metricstransform/rename` is a `metricstransform`. */
+export function componentTypeOf(id: string): string {
+  return id.split('/')[0] as string;
+}
+
 /** A component id in a release's words: `metricstransform/rename` is `metrics_transform/rename` in ADOT v0.49.0. */
 export function componentIdFor(version: AdotVersion, id: string): string {
-  const slash = id.indexOf('/');
-  const type = slash === -1 ? id : id.slice(0, slash);
-  return `${version._componentType(type)}${slash === -1 ? '' : id.slice(slash)}`;
+  const type = componentTypeOf(id);
+  return `${version._componentType(type)}${id.slice(type.length)}`;
 }
 
 /** An OTTL string literal: OTTL unquotes strings as Go does, which JSON's escapes match. */
@@ -77,7 +81,7 @@ export function inReleaseWords(config: CollectorConfig, version: AdotVersion): R
   const processors = Object.fromEntries(
     Object.entries(config.processors).map(([id, processor]) => [
       componentIdFor(version, id),
-      id.split('/')[0] === 'filter' && version._filterConditions === 'metric_conditions'
+      componentTypeOf(id) === 'filter' && version._filterConditions === 'metric_conditions'
         ? asMetricConditions(processor as MetricsFilter)
         : processor,
     ]),

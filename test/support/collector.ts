@@ -12,7 +12,7 @@ import { type CollectorConfig, type EmfCollectorConfig, hasEmfPath } from '../..
 import { CONSUMED_CADVISOR_FAMILIES, escapeRegExp } from '../../src/config/pipelines/cadvisor-scrape';
 import type { CollectorConfigOptions } from '../../src/config/pipelines/pipeline';
 import { STALE_POINT_CONDITION } from '../../src/config/pipelines/stale-points';
-import type { MetricConditions } from '../../src/config/release-dialect';
+import { componentTypeOf, type MetricConditions } from '../../src/config/release-dialect';
 
 /** What the collector does to its configuration file: `$$` stands for a literal `$`. */
 export function collectorUnescape(value: unknown): unknown {
@@ -80,7 +80,7 @@ export interface Stage<T = unknown> {
  * `metrics_transform/rename`, its name from ADOT v0.49.0.
  */
 export const componentType = (id: string): string => {
-  const type = id.split('/')[0] as string;
+  const type = componentTypeOf(id);
   return MODEL_COMPONENT_TYPES.get(type) ?? type;
 };
 

@@ -3,6 +3,7 @@ import type { MetricsGenerationProcessorConfig } from '../components/metricsgene
 import type { MetricsTransformProcessorConfig } from '../components/metricstransform-processor';
 import type { MetricsPipelineConfig } from '../components/service';
 import type { ProcessorConfig } from '../config-model';
+import { componentTypeOf } from '../release-dialect';
 
 /**
  * Stale points, and the one step that keeps them out of every aggregation.
@@ -45,7 +46,6 @@ export function staleFilter(): FilterConditionsProcessorConfig {
 }
 
 /** The component type of a processor id: `metricstransform/sum` is a `metricstransform`. */
-const typeOf = (id: string): string => id.split('/')[0] as string;
 
 /**
  * Whether a processor merges data points, so that a stale point can take a
@@ -54,7 +54,7 @@ const typeOf = (id: string): string => id.split('/')[0] as string;
  * operand is another metric's first data point).
  */
 export function mergesDataPoints(id: string, config: ProcessorConfig): boolean {
-  const type = typeOf(id);
+  const type = componentTypeOf(id);
   if (type === 'metricstransform') {
     return (config as MetricsTransformProcessorConfig).transforms.some(
       (t) => t.action === 'combine' || (t.operations ?? []).some((op) => op.action === 'aggregate_labels'),
