@@ -32,6 +32,7 @@ export { MetricProfile } from './config/catalog/profiles';
 export { KubeStateMetricsVersion } from './config/kube-state-metrics-version';
 export { MetricSelection } from './config/metric-selection';
 export { MetricsDestination } from './config/otlp';
+export { PodNaming } from './config/pod-naming';
 // Errors.
 export { ValidationError } from './core/errors';
 // What the collectors report of themselves.

@@ -9,9 +9,15 @@ import { memoryLimiterFor } from '../src/config/components/memory-limiter-proces
 import type { RelabelConfig } from '../src/config/components/prometheus-receiver';
 import type { EmfCollectorConfig } from '../src/config/config-model';
 import { findMetric, METRIC_CATALOG } from '../src/config/metric-catalog';
-import { CONSUMED_CADVISOR_FAMILIES, consumedFamiliesRule, shardRules } from '../src/config/pipelines/cadvisor-scrape';
+import {
+  CONSUMED_CADVISOR_FAMILIES,
+  consumedFamiliesRule,
+  NO_WORKLOAD_WITHOUT_POD,
+  shardRules,
+} from '../src/config/pipelines/cadvisor-scrape';
 import { metricDescriptors, pipelineName } from '../src/config/pipelines/emf-pipeline';
 import { formatDuration } from '../src/config/pipelines/pipeline';
+import { PodNaming } from '../src/config/pod-naming';
 import { renderCollectorConfig } from '../src/config/render';
 import {
   buildConfig as build,
@@ -21,6 +27,7 @@ import {
   referenceAdditions,
   STAGES,
 } from './support/collector';
+import { scrapedTarget } from './support/fargate-pods';
 
 /** Which pipeline step produces each metric (pipeline name), by processor index. */
 function producers(config: EmfCollectorConfig): Map<string, number> {
@@ -75,7 +82,7 @@ describe('pipeline wiring', () => {
     expect(transform?.operations).toStrictEqual([
       {
         action: 'aggregate_labels',
-        label_set: ['namespace', 'pod', 'NodeName', 'LaunchType'],
+        label_set: ['namespace', 'pod', 'workload', 'NodeName', 'LaunchType'],
         aggregation_type: 'sum',
       },
     ]);
@@ -329,19 +336,42 @@ describe('the AWS reference behaviour, as our own expectations', () => {
   const config = loadCollectorConfig(renderCollectorConfig(build(), AdotVersion.DEFAULT));
   const [job] = config.receivers.prometheus.config.scrape_configs;
 
-  test('one scrape job: every node from the Kubernetes API, its cAdvisor through the API server proxy', () => {
+  test("one scrape job: every Fargate pod from the Kubernetes API, its node's cAdvisor through the API server proxy", () => {
     expect(config.receivers.prometheus.config.scrape_configs).toHaveLength(1);
     expect(job).toMatchObject({
       job_name: 'kubelets-cadvisor-metrics',
       sample_limit: 10000,
       scheme: 'https',
-      kubernetes_sd_configs: [{ role: 'node' }],
+      kubernetes_sd_configs: [
+        {
+          role: 'pod',
+          attach_metadata: { node: true },
+          selectors: [{ role: 'pod', label: 'eks.amazonaws.com/fargate-profile' }],
+        },
+      ],
       tls_config: { ca_file: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt' },
       authorization: { credentials_file: '/var/run/secrets/kubernetes.io/serviceaccount/token' },
     });
     expect(config.receivers.prometheus.config.global).toStrictEqual({ scrape_interval: '1m', scrape_timeout: '40s' });
+    // Node labels kept, every request sent to the API server, the path per pod's node.
+    expect(job.relabel_configs.slice(-3)).toStrictEqual([
+      { action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' },
+      { target_label: '__address__', replacement: 'kubernetes.default.svc:443' },
+      {
+        source_labels: ['__meta_kubernetes_pod_node_name'],
+        regex: '(.+)',
+        target_label: '__metrics_path__',
+        replacement: '/api/v1/nodes/${1}/proxy/metrics/cadvisor',
+      },
+    ]);
+  });
+
+  test('podNaming pod: every node from the Kubernetes API, as the reference', () => {
+    const [byPod] = loadCollectorConfig(renderCollectorConfig(build({ podNaming: PodNaming.POD }), AdotVersion.DEFAULT))
+      .receivers.prometheus.config.scrape_configs;
+    expect(byPod.kubernetes_sd_configs).toStrictEqual([{ role: 'node' }]);
     // After the Fargate-only rule: node labels kept, every request sent to the API server, the path per node.
-    expect(job.relabel_configs.slice(1)).toStrictEqual([
+    expect(byPod.relabel_configs.slice(1)).toStrictEqual([
       { action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' },
       { target_label: '__address__', replacement: 'kubernetes.default.svc:443' },
       {
@@ -351,6 +381,7 @@ describe('the AWS reference behaviour, as our own expectations', () => {
         replacement: '/api/v1/nodes/${1}/proxy/metrics/cadvisor',
       },
     ]);
+    expect(byPod.metric_relabel_configs).toStrictEqual([consumedFamiliesRule()]);
   });
 
   test('node labels become the dimensions: container_id, NodeName, LaunchType', () => {
@@ -380,7 +411,18 @@ describe('the AWS reference behaviour, as our own expectations', () => {
       ['new_container_.*', 'Container'],
       ['node_.*', 'Node'],
     ]);
+    // The pod is FullPodName and its workload PodName, renamed in that order.
     expect(transforms).toContainEqual({
+      include: '.*',
+      match_type: 'regexp',
+      action: 'update',
+      operations: [
+        { action: 'update_label', label: 'namespace', new_label: 'Namespace' },
+        { action: 'update_label', label: 'pod', new_label: 'FullPodName' },
+        { action: 'update_label', label: 'workload', new_label: 'PodName' },
+      ],
+    });
+    expect(STAGES.typeLabels(build({ podNaming: PodNaming.POD })).config.transforms).toContainEqual({
       include: '.*',
       match_type: 'regexp',
       action: 'update',
@@ -536,7 +578,7 @@ describe('less data into the pipeline', () => {
   const rename = STAGES.rename(config).config;
 
   test('metric_relabel_configs keeps exactly the families some rename reads, so the output is unchanged', () => {
-    expect(job.metric_relabel_configs).toStrictEqual([consumedFamiliesRule()]);
+    expect(job.metric_relabel_configs).toStrictEqual([consumedFamiliesRule(), NO_WORKLOAD_WITHOUT_POD]);
     const [keep] = job.metric_relabel_configs;
     // Prometheus anchors relabel regexes; metricstransform does not anchor `include`.
     const kept = new RegExp(`^(?:${keep.regex})$`);
@@ -552,16 +594,28 @@ describe('less data into the pipeline', () => {
     expect([...CONSUMED_CADVISOR_FAMILIES]).toStrictEqual([...new Set(families)].sort());
   });
 
-  test('fargateNodesOnly keeps only Fargate nodes; off, every node is scraped', () => {
+  test('fargateNodesOnly keeps only Fargate nodes; off, every node is scraped (podNaming pod)', () => {
     const rule = {
       source_labels: ['__meta_kubernetes_node_label_eks_amazonaws_com_compute_type'],
       regex: 'fargate',
       action: 'keep',
     };
-    expect(job.relabel_configs).toContainEqual(rule);
-    const all = build({ fargateNodesOnly: false }).receivers.prometheus.config.scrape_configs[0];
+    const [byPod] = build({ podNaming: PodNaming.POD }).receivers.prometheus.config.scrape_configs;
+    expect(byPod.relabel_configs).toContainEqual(rule);
+    const all = build({ fargateNodesOnly: false, podNaming: PodNaming.POD }).receivers.prometheus.config
+      .scrape_configs[0];
     expect(all.relabel_configs).not.toContainEqual(rule);
-    expect(all.relabel_configs).toStrictEqual(job.relabel_configs.slice(1));
+    expect(all.relabel_configs).toStrictEqual(byPod.relabel_configs.slice(1));
+  });
+
+  test('by workload, only pods on Fargate nodes, whatever fargateNodesOnly: a pod on an EC2 node shares it', () => {
+    for (const fargateNodesOnly of [true, false]) {
+      const config = build({ fargateNodesOnly });
+      const scraped = (computeType: string) =>
+        scrapedTarget(config, { name: 'web', namespace: 'shop', node: 'ip-10-0-1-1', computeType }) !== undefined;
+      expect(scraped('fargate')).toBe(true);
+      expect(scraped('ec2')).toBe(false);
+    }
   });
 });
 
@@ -574,7 +628,10 @@ describe('sharding', () => {
 
   test('several shards: hash the node name, keep the shard from the environment', () => {
     const [job] = build({ shards: 3 }).receivers.prometheus.config.scrape_configs;
-    expect(job.relabel_configs.slice(1, 3)).toStrictEqual(shardRules(3));
+    const at = job.relabel_configs.findIndex((rule) => rule.action === 'hashmod');
+    expect(job.relabel_configs.slice(at, at + 2)).toStrictEqual(shardRules(3, ['__meta_kubernetes_pod_node_name']));
+    const [byPod] = build({ shards: 3, podNaming: PodNaming.POD }).receivers.prometheus.config.scrape_configs;
+    expect(byPod.relabel_configs.slice(1, 3)).toStrictEqual(shardRules(3));
     const text = renderCollectorConfig(build({ shards: 3 }), AdotVersion.DEFAULT);
     expect(text).toContain('regex: ${env:SHARD}');
     expect(text).toContain('modulus: 3');

@@ -65,7 +65,7 @@ describe('FargateContainerInsightsCollector', () => {
     ]);
   });
 
-  test('the role grants exactly node discovery and reading cAdvisor through the API server proxy', () => {
+  test('the role grants exactly Fargate pod discovery with its nodes, and reading cAdvisor through the API server proxy', () => {
     const rules = only(objects, 'ClusterRole').rules as Array<Record<string, string[]>>;
     const grants = rules.flatMap((rule) => {
       expect(rule.apiGroups).toStrictEqual(['']);
@@ -73,7 +73,7 @@ describe('FargateContainerInsightsCollector', () => {
       expect(rule.nonResourceURLs).toBeUndefined();
       return rule.resources.flatMap((resource) => rule.verbs.map((verb) => `${verb} ${resource}`));
     });
-    expect(grants.sort()).toStrictEqual(['get nodes/proxy', 'list nodes', 'watch nodes']);
+    expect(grants.sort()).toStrictEqual(['get nodes/proxy', 'list nodes', 'list pods', 'watch nodes', 'watch pods']);
   });
 
   test('the pod runs as the service account and mounts its token for the scrape', () => {

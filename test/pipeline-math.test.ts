@@ -6,6 +6,7 @@ import {
   type REFERENCE_DECLARATIONS,
 } from '../src/config/catalog/profiles';
 import { buildConfig } from './support/collector';
+import { type FargatePod, podTargetLabels } from './support/fargate-pods';
 import { asCollectorReads, PipelineModel, type Series } from './support/pipeline-model';
 
 /**
@@ -17,6 +18,8 @@ import { asCollectorReads, PipelineModel, type Series } from './support/pipeline
 const MiB = 1024 * 1024;
 const NODE = { kubernetes_io_hostname: 'fargate-ip-10-0-1-1.ec2.internal', eks_amazonaws_com_compute_type: 'fargate' };
 const POD = { namespace: 'shop', pod: 'web' };
+/** The pod as discovery finds it: ownerless, so its workload is its own name. */
+const WEB: FargatePod = { name: POD.pod, namespace: POD.namespace, node: NODE.kubernetes_io_hostname };
 
 interface PodShape {
   /** CFS quota of each container and of the pod cgroup, or none (no CPU limit). */
@@ -71,8 +74,9 @@ function run(shape: PodShape, version = AdotVersion.DEFAULT, declarations = PROF
   const model = new PipelineModel(asCollectorReads(buildConfig({ version, declarations }), version), {
     ClusterName: 'demo',
   });
-  model.scrape(scrape(0, shape), NODE);
-  const metrics = model.scrape(scrape(1, shape), NODE);
+  const target = podTargetLabels(buildConfig({ version, declarations }), WEB);
+  model.scrape(scrape(0, shape), target);
+  const metrics = model.scrape(scrape(1, shape), target);
   const values = (name: string) => metrics.filter((m) => m.name === name).flatMap((m) => m.points);
   const value = (name: string) => {
     const points = values(name);
@@ -153,8 +157,9 @@ describe('the log streams of the performance log group', () => {
       },
       { ClusterName: 'demo' },
     );
-    model.scrape(scrape(0, LIMITED), NODE);
-    const streams = model.logStreams(model.scrape(scrape(1, LIMITED), NODE));
+    const target = podTargetLabels(buildConfig({}), WEB);
+    model.scrape(scrape(0, LIMITED), target);
+    const streams = model.logStreams(model.scrape(scrape(1, LIMITED), target));
     expect(streams.filter((s) => s.stream === 'undefined').map((s) => s.metric)).toContain('node_cpu_utilization');
     expect(streams.find((s) => s.metric === 'pod_cpu_usage_total')?.stream).toBe('web');
   });

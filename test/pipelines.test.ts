@@ -95,6 +95,8 @@ function usedRights(config: Record<string, any>): Array<{ resource: string; name
     for (const scrape of receiver.config?.scrape_configs ?? []) {
       for (const sd of scrape.kubernetes_sd_configs ?? []) {
         used.push({ resource: `${sd.role}s`, namespaces: sd.namespaces?.names ?? ['*'], verbs: ['list', 'watch'] });
+        // attach_metadata: {node: true} watches the nodes too, for their labels.
+        if (sd.attach_metadata?.node) used.push({ resource: 'nodes', namespaces: ['*'], verbs: ['list', 'watch'] });
       }
       const paths = (scrape.relabel_configs ?? []).filter((r: any) => r.target_label === '__metrics_path__');
       if (paths.some((r: any) => /^\/api\/v1\/nodes\/[^/]+\/proxy\//.test(r.replacement))) {

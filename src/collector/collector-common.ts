@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-29';
 import type { Construct } from 'constructs';
 import { AdotVersion, requireComponents } from '../config/adot-version';
 import { applicationMetricsComponents, resolveApplicationMetrics } from '../config/application-metrics';
+import { Dimension, type MetricDeclarationSpec } from '../config/catalog/metric-types';
 import { buildCollectorConfig, collectorRbac, enabledPipelines } from '../config/collector-config';
 import { memoryLimiterFor } from '../config/components/memory-limiter-processor';
 import type { CollectorConfig } from '../config/config-model';
@@ -17,9 +18,10 @@ import {
 } from '../config/otlp';
 import { APPLICATION_ROLE_NAME } from '../config/pipelines/application-pipeline';
 import type { CollectorConfigOptions, RbacRule } from '../config/pipelines/pipeline';
+import { PodNaming } from '../config/pod-naming';
 import { BoundedCache } from '../core/bounded-cache';
 import { withoutEmptyResourceNames, withoutEmptySpec } from '../core/empty-defaults';
-import { invalidInput, ValidationError } from '../core/errors';
+import { invalidInput, showValue, ValidationError } from '../core/errors';
 import {
   validateBoolean,
   validateClusterName,
@@ -219,7 +221,19 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
       'a MetricSelection, such as MetricSelection.profile(MetricProfile.CONSOLE)',
     );
   }
-  const declarations = (props.metricSelection ?? MetricSelection.DEFAULT).metricDeclarations;
+  if (props.podNaming !== undefined && !(props.podNaming instanceof PodNaming)) {
+    invalidInput(
+      'podNaming',
+      props.podNaming,
+      'a PodNaming: PodNaming.WORKLOAD, PodNaming.WORKLOAD_AND_POD or PodNaming.POD',
+    );
+  }
+  const podNaming = props.podNaming ?? PodNaming.DEFAULT;
+  const declarations = declarationsFor(
+    'metricSelection',
+    (props.metricSelection ?? MetricSelection.DEFAULT).metricDeclarations,
+    podNaming,
+  );
   const logRetentionDays = validateEmfLogRetention(
     'performanceLogRetentionDays',
     props.performanceLogRetentionDays ?? DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
@@ -257,6 +271,7 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
       scrapeIntervalMs,
       scrapeTimeoutMs,
       declarations,
+      podNaming,
       memoryLimitMiB,
       shards: replicas,
       fargateNodesOnly: props.fargateNodesOnly ?? true,
@@ -297,12 +312,51 @@ export function collectorConfigOf(options: CollectorConfigOptions): CollectorCon
 
 /** With the OTLP path alone, a prop that shapes only the EMF path would silently do nothing: refuse it. */
 function refuseEmfOnlyProps(props: FargateContainerInsightsCollectorProps): void {
-  if (props.metricSelection !== undefined) {
-    const set = 'metricSelection';
+  for (const set of ['metricSelection', 'podNaming'] as const) {
+    if (props[set] === undefined) continue;
     throw new ValidationError(
-      `Invalid ${set} with metricsDestination "${props.metricsDestination}": it selects the CloudWatch metrics of the Embedded Metric Format path, which "${props.metricsDestination}" does not send. Expected no ${set}, or metricsDestination "emf" or "both".`,
+      `Invalid ${set} with metricsDestination "${props.metricsDestination}": it ${set === 'podNaming' ? 'names the pods in' : 'selects'} the CloudWatch metrics of the Embedded Metric Format path, which "${props.metricsDestination}" does not send. Expected no ${set}, or metricsDestination "emf" or "both".`,
     );
   }
+}
+
+/**
+ * The declarations as a naming sends them: with `PodNaming.WORKLOAD_AND_POD`
+ * every set with `PodName` is also sent with `FullPodName` (unless declared
+ * already); with `PodNaming.POD` there is no `FullPodName` to send.
+ *
+ * @throws ValidationError for a set with `FullPodName` under `PodNaming.POD`
+ */
+export function declarationsFor(
+  input: string,
+  declarations: readonly MetricDeclarationSpec[],
+  podNaming: PodNaming,
+): MetricDeclarationSpec[] {
+  const sets = declarations.flatMap((d) => d.dimensionSets);
+  const withFull = sets.find((set) => set.includes(Dimension.FULL_POD_NAME));
+  if (!podNaming.byWorkload && withFull !== undefined) {
+    throw new ValidationError(
+      `Invalid ${input} dimension set ${showValue(withFull)} with podNaming "pod": PodName is then the pod's own name and there is no FullPodName. Expected sets without FullPodName, or podNaming "workload" or "workloadAndPod".`,
+    );
+  }
+  if (!podNaming.withPods)
+    return declarations.map((d) => ({
+      metrics: [...d.metrics],
+      dimensionSets: d.dimensionSets.map((set) => [...set]),
+    }));
+  const key = (set: readonly Dimension[]) => [...set].sort().join(',');
+  return declarations.map((d) => {
+    const present = new Set(d.dimensionSets.map(key));
+    const added = d.dimensionSets.flatMap((set) => {
+      if (!set.includes(Dimension.POD_NAME) || set.includes(Dimension.FULL_POD_NAME)) return [];
+      const index = set.indexOf(Dimension.POD_NAME);
+      const full = [...set.slice(0, index + 1), Dimension.FULL_POD_NAME, ...set.slice(index + 1)];
+      if (present.has(key(full))) return [];
+      present.add(key(full));
+      return [full];
+    });
+    return { metrics: [...d.metrics], dimensionSets: [...d.dimensionSets.map((set) => [...set]), ...added] };
+  });
 }
 
 /** Where a resolved collector sends its Container Insights metrics. */

@@ -4,6 +4,7 @@ import type { AdotVersion } from '../config/adot-version';
 import type { ApplicationMetrics } from '../config/application-metrics';
 import type { MetricSelection } from '../config/metric-selection';
 import type { MetricsDestination } from '../config/otlp';
+import type { PodNaming } from '../config/pod-naming';
 import type { PodHealth } from './pod-health';
 
 /** Properties of a {@link FargateContainerInsightsCollector}. */
@@ -123,6 +124,18 @@ export interface FargateContainerInsightsCollectorProps {
    * @default MetricSelection.DEFAULT, the AWS reference manifest's 8 pod metrics in 3 dimension sets with `LaunchType`
    */
   readonly metricSelection?: MetricSelection;
+
+  /**
+   * What the `PodName` dimension names, in the performance and the pod
+   * health metrics: the pod's workload (`PodNaming.WORKLOAD`, as Container
+   * Insights on EC2, with `FullPodName` the pod), that and per-pod sets with
+   * `FullPodName` too (`PodNaming.WORKLOAD_AND_POD`), or the pod itself, as
+   * the AWS reference manifest (`PodNaming.POD`). A set with `PodName` is one
+   * custom metric per workload, or per pod with `PodNaming.POD`.
+   *
+   * @default PodNaming.WORKLOAD
+   */
+  readonly podNaming?: PodNaming;
 
   /**
    * Retention, in days, of the performance log group

@@ -12,6 +12,7 @@ import { type CollectorConfig, type EmfCollectorConfig, hasEmfPath } from '../..
 import { CONSUMED_CADVISOR_FAMILIES, escapeRegExp } from '../../src/config/pipelines/cadvisor-scrape';
 import type { CollectorConfigOptions } from '../../src/config/pipelines/pipeline';
 import { STALE_POINT_CONDITION } from '../../src/config/pipelines/stale-points';
+import { PodNaming } from '../../src/config/pod-naming';
 import { componentTypeOf, type MetricConditions } from '../../src/config/release-dialect';
 
 /** What the collector does to its configuration file: `$$` stands for a literal `$`. */
@@ -43,6 +44,7 @@ export const DEFAULT_CONFIG_OPTIONS: CollectorConfigOptions = {
   scrapeIntervalMs: 60_000,
   scrapeTimeoutMs: 40_000,
   declarations: REFERENCE_DECLARATIONS,
+  podNaming: PodNaming.DEFAULT,
   memoryLimitMiB: 2816,
   shards: 1,
   fargateNodesOnly: true,

@@ -46,10 +46,11 @@ export const MACHINE_SERIES: SeriesSelector = {
 
 /**
  * Labels a pod metric keeps when it is summed over its containers or
- * interfaces: the pod's identity and the node labels the dimensions use.
- * Names are those after the first metricstransform step.
+ * interfaces: the pod's identity (its workload too, when the scrape
+ * names it), and the node labels the dimensions use. Names are those after
+ * the first metricstransform step.
  */
-export const POD_LABELS: readonly string[] = ['namespace', 'pod', 'NodeName', 'LaunchType'];
+export const POD_LABELS: readonly string[] = ['namespace', 'pod', 'workload', 'NodeName', 'LaunchType'];
 
 export interface Measurement {
   /** Name without the scope prefix, e.g. `memory_working_set`. */

@@ -130,8 +130,14 @@ export enum Dimension {
   NAMESPACE = 'Namespace',
   /** The Fargate node's name. */
   NODE_NAME = 'NodeName',
-  /** The pod's name. */
+  /**
+   * The pod's workload (the Deployment, StatefulSet, DaemonSet, Job or
+   * CronJob that owns it; an ownerless pod's own name), or with
+   * `PodNaming.POD` the pod's name.
+   */
   POD_NAME = 'PodName',
+  /** The pod's own name, beside its workload's `PodName` (not with `PodNaming.POD`). */
+  FULL_POD_NAME = 'FullPodName',
 }
 
 /** Every dimension, in the order messages list them. */

@@ -17,9 +17,22 @@ export interface RelabelConfig {
 }
 
 /** The Kubernetes service discovery of a scrape job: every object of one role. */
-export interface KubernetesSdConfig {
+export type KubernetesSdConfig = NodeSdConfig | FargatePodSdConfig;
+
+/** Every node of the cluster. */
+export interface NodeSdConfig {
   /** Which objects become targets: `node`, every node of the cluster. */
   readonly role: 'node';
+}
+
+/** The pods the API server lists for a selector, each with its node's labels. */
+export interface FargatePodSdConfig {
+  /** Which objects become targets: `pod`, one target per declared container port (or container). */
+  readonly role: 'pod';
+  /** `node: true`: each pod's target also gets its node's `__meta_kubernetes_node_*` labels. */
+  readonly attach_metadata: { readonly node: boolean };
+  /** What the API server lists and watches: the pods with a label, as a label selector. */
+  readonly selectors: ReadonlyArray<{ readonly role: 'pod'; readonly label: string }>;
 }
 
 /** One Prometheus scrape job. */

@@ -112,6 +112,16 @@ export const CADVISOR_SCRAPE_RBAC: PipelineRbac = {
 };
 
 /**
+ * A cAdvisor scrape that discovers Fargate pods: the pods, which the
+ * discovery lists and watches, and their nodes, whose labels it attaches
+ * (`attach_metadata`) and whose cAdvisor it reads.
+ */
+export const FARGATE_POD_SCRAPE_RBAC: PipelineRbac = {
+  clusterRules: [{ apiGroup: '', resource: 'pods', verbs: ['list', 'watch'] }, ...CADVISOR_SCRAPE_RBAC.clusterRules],
+  namespaced: [],
+};
+
+/**
  * Which time a cAdvisor sample gets. The kubelet's cAdvisor endpoint writes
  * beside each usage sample the time cAdvisor last read that cgroup (since
  * Kubernetes 1.18), and every cgroup is read on its own schedule, so the
@@ -127,6 +137,89 @@ export const CADVISOR_SCRAPE_RBAC: PipelineRbac = {
  */
 export type CadvisorSampleTime = 'cadvisor' | 'scrape';
 
+/** The target label that holds a scraped pod's workload; the pipeline renames it `PodName`. */
+export const WORKLOAD_LABEL = 'workload';
+
+/** The label the EKS Fargate scheduler puts on every pod it runs: the Fargate profile that selected it. */
+export const FARGATE_PROFILE_POD_LABEL = 'eks.amazonaws.com/fargate-profile';
+
+const POD_META = '__meta_kubernetes_pod_';
+
+/**
+ * Rules that name a discovered pod's workload in {@link WORKLOAD_LABEL}, from
+ * the pod's controller (its owner reference with `controller: true`, which
+ * Prometheus' pod discovery gives as `__meta_kubernetes_pod_controller_kind`
+ * and `_name`), as the CloudWatch agent names it on EC2
+ * (amazon-cloudwatch-agent, `addPodOwnersAndPodName`):
+ *
+ * - a ReplicaSet made by a Deployment (its pods carry `pod-template-hash`,
+ *   and the ReplicaSet is named `<deployment>-<that hash>`): the Deployment;
+ * - a Job made by a CronJob (named `<cronjob>-<scheduled time in minutes>`): the CronJob;
+ * - any other controller (StatefulSet, DaemonSet, Job, a bare ReplicaSet, a
+ *   custom controller): the controller's name;
+ * - no controller: the pod's own name.
+ *
+ * Later rules overwrite earlier ones, so the most specific is last.
+ */
+export const WORKLOAD_RULES: readonly RelabelConfig[] = [
+  { source_labels: [`${POD_META}name`], target_label: WORKLOAD_LABEL },
+  { source_labels: [`${POD_META}controller_name`], regex: '(.+)', target_label: WORKLOAD_LABEL },
+  {
+    source_labels: [`${POD_META}controller_kind`, `${POD_META}controller_name`, `${POD_META}label_pod_template_hash`],
+    regex: 'ReplicaSet;([^;]+)-[^;-]+;.+',
+    target_label: WORKLOAD_LABEL,
+  },
+  {
+    source_labels: [`${POD_META}controller_kind`, `${POD_META}controller_name`],
+    regex: 'Job;(.+)-[0-9]{8,}',
+    target_label: WORKLOAD_LABEL,
+  },
+];
+
+/**
+ * The series rule that takes the workload off the series of no pod (the
+ * node's own cgroup and machine): a target label is on every series of the
+ * target, and a node metric describes the node.
+ */
+export const NO_WORKLOAD_WITHOUT_POD: RelabelConfig = {
+  source_labels: ['pod', WORKLOAD_LABEL],
+  regex: ';.*',
+  target_label: WORKLOAD_LABEL,
+  replacement: '',
+};
+
+/**
+ * Rules that make a discovered Fargate pod's target its node's cAdvisor
+ * endpoint, through the API server proxy, labelled with the pod's workload.
+ * On Fargate a node runs one pod, so the pod's workload is that of every
+ * series its node's cAdvisor serves. Only Fargate pods with a node, running
+ * or starting: a pod on an EC2 node shares it with others, and a pod that
+ * has finished has no node any more. A pod with several ports is several
+ * targets of the same labels, which Prometheus scrapes once.
+ */
+export function fargatePodTargetRules(shards: number): RelabelConfig[] {
+  return [
+    { source_labels: [COMPUTE_TYPE_META_LABEL], regex: 'fargate', action: 'keep' },
+    { source_labels: [`${POD_META}phase`], regex: 'Pending|Running', action: 'keep' },
+    { source_labels: [`${POD_META}node_name`], regex: '.+', action: 'keep' },
+    // The same hash of the node's name as node discovery's shards.
+    ...shardRules(shards, [`${POD_META}node_name`]),
+    ...WORKLOAD_RULES,
+    { action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' },
+    { target_label: '__address__', replacement: 'kubernetes.default.svc:443' },
+    {
+      source_labels: [`${POD_META}node_name`],
+      regex: '(.+)',
+      target_label: '__metrics_path__',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Prometheus capture group reference, not a template.
+      replacement: '/api/v1/nodes/${1}/proxy/metrics/cadvisor',
+    },
+  ];
+}
+
+/** What a cAdvisor scrape discovers: every node, or every Fargate pod with its node. */
+export type CadvisorDiscovery = 'node' | 'fargate pod';
+
 /** A cAdvisor scrape of every (Fargate) node through the API server, with its own job and rules. */
 export function cadvisorReceiver(
   options: CollectorConfigOptions,
@@ -134,6 +227,7 @@ export function cadvisorReceiver(
   rules: readonly RelabelConfig[],
   seriesRules: readonly RelabelConfig[],
   sampleTime: CadvisorSampleTime,
+  discovery: CadvisorDiscovery = 'node',
 ): PrometheusReceiverConfig {
   return {
     config: {
@@ -144,12 +238,22 @@ export function cadvisorReceiver(
           sample_limit: 10000,
           scheme: 'https',
           ...(sampleTime === 'scrape' ? { honor_timestamps: false } : {}),
-          // Every Fargate pod runs on its own node; discover them all.
-          kubernetes_sd_configs: [{ role: 'node' }],
+          kubernetes_sd_configs:
+            discovery === 'node'
+              ? // Every Fargate pod runs on its own node; discover them all.
+                [{ role: 'node' }]
+              : // Or the Fargate pods, each with its node's labels: the API server lists only those.
+                [
+                  {
+                    role: 'pod',
+                    attach_metadata: { node: true },
+                    selectors: [{ role: 'pod', label: FARGATE_PROFILE_POD_LABEL }],
+                  },
+                ],
           // Authenticate to the API server with the pod's service-account token.
           tls_config: { ca_file: `${SERVICE_ACCOUNT_DIR}/ca.crt` },
           authorization: { credentials_file: `${SERVICE_ACCOUNT_DIR}/token` },
-          relabel_configs: [...rules, ...CADVISOR_PROXY_RULES],
+          relabel_configs: discovery === 'node' ? [...rules, ...CADVISOR_PROXY_RULES] : [...rules],
           metric_relabel_configs: [...seriesRules],
         },
       ],

@@ -1,4 +1,5 @@
 import {
+  Dimension,
   type MetricDeclarationSpec,
   type MetricDefinition,
   type MetricScope,
@@ -25,6 +26,7 @@ import {
 } from '../cost-estimate';
 import { findMetric, METRIC_CATALOG } from '../metric-catalog';
 import { DEFAULT_METRICS_DESTINATION, sendsEmf } from '../otlp';
+import type { PodNaming } from '../pod-naming';
 import {
   CADVISOR_SCRAPE_RBAC,
   cadvisorReceiver,
@@ -32,7 +34,11 @@ import {
   escapeRegExp,
   exactNameSelector,
   FARGATE_NODES_RULE,
+  FARGATE_POD_SCRAPE_RBAC,
+  fargatePodTargetRules,
+  NO_WORKLOAD_WITHOUT_POD,
   shardRules,
+  WORKLOAD_LABEL,
 } from './cadvisor-scrape';
 import type { ClusterLoad, CollectorConfigOptions, CostLine, Pipeline, PipelineSection } from './pipeline';
 
@@ -83,9 +89,24 @@ export function catalogEntry(name: string): MetricDefinition {
 }
 
 export function prometheusReceiver(options: CollectorConfigOptions): PrometheusReceiverConfig {
+  const job = 'kubelets-cadvisor-metrics';
+  // Parse and transform only the cAdvisor families the catalog uses.
+  const families = consumedFamiliesRule();
+  if (options.podNaming.byWorkload) {
+    // Each Fargate pod's node, labelled with the pod's workload; the pod
+    // sums merge only data points of one timestamp.
+    return cadvisorReceiver(
+      options,
+      job,
+      fargatePodTargetRules(options.shards),
+      [families, NO_WORKLOAD_WITHOUT_POD],
+      'scrape',
+      'fargate pod',
+    );
+  }
   return cadvisorReceiver(
     options,
-    'kubelets-cadvisor-metrics',
+    job,
     [
       // In clusters with EC2 node groups too, only Fargate nodes: the
       // pipeline keeps only series labelled LaunchType fargate anyway.
@@ -95,9 +116,7 @@ export function prometheusReceiver(options: CollectorConfigOptions): PrometheusR
       // Node labels onto every series: kubernetes_io_hostname, eks_amazonaws_com_compute_type, ...
       { action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' },
     ],
-    // Parse and transform only the cAdvisor families the catalog uses.
-    [consumedFamiliesRule()],
-    // The pod sums merge only data points of one timestamp.
+    [families],
     'scrape',
   );
 }
@@ -241,14 +260,25 @@ export function dropConditions(cadvisor: readonly MetricDefinition[]): string[] 
   );
 }
 
+/**
+ * The Container Insights names of the pod labels: the pod is `PodName`, or
+ * by workload the workload is `PodName` and the pod `FullPodName`, as the
+ * CloudWatch agent names them. Renamed in this order (the pod first).
+ */
+export function podLabelRenames(podNaming: PodNaming): Readonly<Record<string, string>> {
+  return podNaming.byWorkload
+    ? { namespace: Dimension.NAMESPACE, pod: Dimension.FULL_POD_NAME, [WORKLOAD_LABEL]: Dimension.POD_NAME }
+    : { namespace: Dimension.NAMESPACE, pod: Dimension.POD_NAME };
+}
+
 /** Adds the `Type` dimension, renames the label names Container Insights uses, and restores container metric names. */
-export function finalRenames(): MetricsTransformProcessorConfig {
+export function finalRenames(podNaming: PodNaming): MetricsTransformProcessorConfig {
   return {
     transforms: [
       ...(['pod', 'container', 'node'] as const).map((scope) =>
         addLabel(`${SCOPE_PIPELINE[scope].prefix}.*`, 'Type', SCOPE_PIPELINE[scope].type),
       ),
-      renameLabels({ namespace: 'Namespace', pod: 'PodName' }),
+      renameLabels(podLabelRenames(podNaming)),
       {
         include: `^${CONTAINER_PIPELINE_PREFIX}(.*)$`,
         match_type: 'regexp',
@@ -364,7 +394,7 @@ export function emfSection(options: CollectorConfigOptions): EmfSection {
     // Pod totals: containers (the pause container is not one) and interfaces summed per pod.
     ['metricstransform/sum', sums(cadvisor)],
     ...generation,
-    ['metricstransform/label_2', finalRenames()],
+    ['metricstransform/label_2', finalRenames(options.podNaming)],
     ['batch', { timeout: '60s' }],
   ];
   return {
@@ -417,7 +447,7 @@ export const EMF_PIPELINE: Pipeline = {
   enabled: (options) => sendsEmf(options.metricsDestination ?? DEFAULT_METRICS_DESTINATION),
   section: emfSection,
   access: (options) => ({ emfLogGroups: [performanceLogGroupName(options.clusterName)], policies: [] }),
-  rbac: () => CADVISOR_SCRAPE_RBAC,
+  rbac: (options) => (options.podNaming.byWorkload ? FARGATE_POD_SCRAPE_RBAC : CADVISOR_SCRAPE_RBAC),
   environment: () => ({}),
   cost: emfCost,
 };

@@ -6,6 +6,7 @@ import type { PrometheusReceiverConfig } from '../components/prometheus-receiver
 import type { ServiceConfig } from '../components/service';
 import type { CollectorConfig, ProcessorConfig } from '../config-model';
 import type { MetricsDestination } from '../otlp';
+import type { PodNaming } from '../pod-naming';
 
 /**
  * What every pipeline module shares: the options the configuration is built
@@ -26,6 +27,8 @@ export interface CollectorConfigOptions {
   readonly scrapeTimeoutMs: number;
   /** Metrics sent to CloudWatch as metrics, each with its dimension sets (catalog names). */
   readonly declarations: readonly MetricDeclarationSpec[];
+  /** What `PodName` names: the pod's workload, or the pod. */
+  readonly podNaming: PodNaming;
   /** Memory limit of the collector container, in mebibytes; sizes `memory_limiter`. */
   readonly memoryLimitMiB: number;
   /**
