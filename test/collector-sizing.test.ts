@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { PROFILE_DECLARATIONS } from '../src/config/catalog/profiles';
 import { memoryLimiterFor } from '../src/config/components/memory-limiter-processor';
-import { estimateCustomMetrics, estimatePerformanceLogs } from '../src/config/cost-estimate';
+import { defaultExpectedWorkloads, estimateCustomMetrics, estimatePerformanceLogs } from '../src/config/cost-estimate';
 import { ValidationError } from '../src/core/errors';
 import { COLLECTOR_HEADROOM, MAX_NODES_PER_REPLICA, sizeCollector } from '../src/fargate/collector-sizing';
 import { replicasAdvice } from '../src/fleet/cluster-estimate';
@@ -99,6 +99,8 @@ describe('estimateFleet', () => {
       declarations: PROFILE_DECLARATIONS.reference,
       namespaces: Math.min(10, pods),
       pods,
+      workloads: defaultExpectedWorkloads(pods, Math.min(10, pods)),
+      podNamePer: 'workload',
     });
     const logs = estimatePerformanceLogs({ pods, scrapeIntervalSeconds: 60, retentionDays: 30 });
     return {

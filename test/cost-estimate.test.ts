@@ -14,6 +14,7 @@ import {
 } from '../src/config/cost-estimate';
 import { METRIC_CATALOG } from '../src/config/metric-catalog';
 import { MetricsDestination } from '../src/config/otlp';
+import { PodNaming } from '../src/config/pod-naming';
 import { ValidationError } from '../src/core/errors';
 import { sizeCollector } from '../src/fargate/collector-sizing';
 import { estimateCluster, formatBill } from '../src/fleet/cluster-estimate';
@@ -24,12 +25,19 @@ describe('dimensionSetValues', () => {
   test.each<[Dimension[], number]>([
     [[Dimension.CLUSTER_NAME, Dimension.LAUNCH_TYPE], 1],
     [[Dimension.CLUSTER_NAME, Dimension.NAMESPACE, Dimension.LAUNCH_TYPE], 7],
-    [[Dimension.CLUSTER_NAME, Dimension.NAMESPACE, Dimension.POD_NAME, Dimension.LAUNCH_TYPE], 40],
+    // PodName is the workload: its replicas are one metric.
+    [[Dimension.CLUSTER_NAME, Dimension.NAMESPACE, Dimension.POD_NAME, Dimension.LAUNCH_TYPE], 12],
+    [[Dimension.CLUSTER_NAME, Dimension.NAMESPACE, Dimension.POD_NAME, Dimension.FULL_POD_NAME], 40],
     // On Fargate each pod is a node of its own.
     [[Dimension.CLUSTER_NAME, Dimension.NODE_NAME], 40],
     [[Dimension.NAMESPACE], 7],
-  ])('%j takes %i values for 7 namespaces and 40 pods', (set, values) => {
-    expect(dimensionSetValues(set, 7, 40)).toBe(values);
+  ])('%j takes %i values for 7 namespaces, 12 workloads and 40 pods', (set, values) => {
+    expect(dimensionSetValues(set, { namespaces: 7, workloads: 12, pods: 40, podNamePer: 'workload' })).toBe(values);
+  });
+
+  test('with PodNaming.POD, PodName takes one value per pod', () => {
+    const set = [Dimension.CLUSTER_NAME, Dimension.NAMESPACE, Dimension.POD_NAME];
+    expect(dimensionSetValues(set, { namespaces: 7, workloads: 12, pods: 40, podNamePer: 'pod' })).toBe(40);
   });
 });
 
@@ -52,8 +60,31 @@ describe('customMetricsMonthlyUsd (us-east-1 tiers)', () => {
 });
 
 describe('estimateCustomMetrics', () => {
+  /** As the AWS reference manifest names pods (PodNaming.POD). */
   const reference = (namespaces: number, pods: number) =>
-    estimateCustomMetrics({ declarations: REFERENCE_DECLARATIONS, namespaces, pods });
+    estimateCustomMetrics({
+      declarations: REFERENCE_DECLARATIONS,
+      namespaces,
+      pods,
+      workloads: pods,
+      podNamePer: 'pod',
+    });
+
+  test.each([
+    [10, 30, 100, 8 * (1 + 10 + 30)],
+    [10, 100, 100, 8 * (1 + 10 + 100)],
+    [50, 300, 1000, 8 * (1 + 50 + 300)],
+  ])('by workload, %i namespaces and %i workloads of %i pods: %i custom metrics', (ns, workloads, pods, count) => {
+    const input = {
+      declarations: REFERENCE_DECLARATIONS,
+      namespaces: ns,
+      pods,
+      workloads,
+      podNamePer: 'workload' as const,
+    };
+    expect(estimateCustomMetrics(input).customMetrics).toBe(count);
+    expect(estimateCustomMetrics({ ...input, pods: pods * 2 }).customMetrics).toBe(count);
+  });
 
   // metrics × (1 cluster + namespaces + pods), priced by tier.
   test.each([
@@ -79,15 +110,36 @@ describe('estimateCustomMetrics', () => {
     [{ namespaces: 1, pods: 2.5 }, 'Invalid pods 2.5'],
     [{ namespaces: 0, pods: 10 }, 'Invalid namespaces 0: expected a whole number from 1 to pods (10)'],
     [{ namespaces: 11, pods: 10 }, 'Invalid namespaces 11'],
+    [
+      { namespaces: 5, pods: 10, workloads: 4 },
+      'Invalid workloads 4: expected a whole number from namespaces (5) to pods (10)',
+    ],
+    [{ namespaces: 5, pods: 10, workloads: 11 }, 'Invalid workloads 11'],
   ])('rejects %j', (counts, message) => {
-    const run = () => estimateCustomMetrics({ declarations: REFERENCE_DECLARATIONS, ...counts });
+    const run = () =>
+      estimateCustomMetrics({
+        declarations: REFERENCE_DECLARATIONS,
+        workloads: Math.max(1, counts.namespaces),
+        podNamePer: 'workload',
+        ...counts,
+      });
     expect(run).toThrow(ValidationError);
     expect(run).toThrow(message);
   });
 
-  test('the basis shows each multiplier: per cluster, per namespace, per pod', () => {
-    const input = { declarations: REFERENCE_DECLARATIONS, namespaces: 10, pods: 100 };
+  test('the basis shows each multiplier: per cluster, per namespace, per workload or per pod', () => {
+    const input = {
+      declarations: REFERENCE_DECLARATIONS,
+      namespaces: 10,
+      pods: 100,
+      workloads: 30,
+      podNamePer: 'workload' as const,
+    };
     expect(customMetricsBasis(input, estimateCustomMetrics(input))).toBe(
+      '8 metrics per cluster × 1 + 8 per namespace × 10 + 8 per workload × 30 = 328 custom metrics',
+    );
+    const byPod = { ...input, podNamePer: 'pod' as const };
+    expect(customMetricsBasis(byPod, estimateCustomMetrics(byPod))).toBe(
       '8 metrics per cluster × 1 + 8 per namespace × 10 + 8 per pod × 100 = 888 custom metrics',
     );
   });
@@ -98,15 +150,20 @@ describe('estimateCustomMetrics', () => {
         fc.shuffledSubarray([...PROFILE_DECLARATIONS.console], { minLength: 1 }),
         fc.integer({ min: 1, max: 5000 }),
         fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: 1, max: 5000 }),
         fc.boolean(),
-        (declarations, a, b, reverseSets) => {
+        fc.constantFrom('workload' as const, 'pod' as const),
+        (declarations, a, b, c, reverseSets, podNamePer) => {
+          const [namespaces, workloads, pods] = [a, b, c].sort((x, y) => x - y) as [number, number, number];
           const input = {
             declarations: declarations.map((d) => ({
               ...d,
               dimensionSets: reverseSets ? [...d.dimensionSets].reverse() : d.dimensionSets,
             })),
-            namespaces: Math.min(a, b),
-            pods: Math.max(a, b),
+            namespaces,
+            pods,
+            workloads,
+            podNamePer,
           };
           const estimate = estimateCustomMetrics(input);
           const basis = customMetricsBasis(input, estimate);
@@ -117,7 +174,9 @@ describe('estimateCustomMetrics', () => {
             basis,
           ).toBe(true);
           const scopes = terms.map((t) => t?.[2]);
-          expect(scopes, basis).toStrictEqual(['cluster', 'namespace', 'pod'].filter((s) => scopes.includes(s)));
+          expect(scopes, basis).toStrictEqual(
+            ['cluster', 'namespace', 'workload', 'pod'].filter((s) => scopes.includes(s)),
+          );
           const counted = terms.reduce((sum, t) => sum + Number(t?.[1]) * Number(t?.[3]), 0);
           expect(total).toBe(`${estimate.customMetrics} custom metrics`);
           expect(counted).toBe(estimate.customMetrics);
@@ -133,14 +192,26 @@ describe('estimateCustomMetrics', () => {
       [10, 100],
       [50, 1000],
     ] as const) {
-      const estimate = estimateCustomMetrics({ declarations: PROFILE_DECLARATIONS.console, namespaces, pods });
+      const estimate = estimateCustomMetrics({
+        declarations: PROFILE_DECLARATIONS.console,
+        namespaces,
+        pods,
+        workloads: pods,
+        podNamePer: 'pod',
+      });
       expect(estimate.customMetrics).toBe(12 * (1 + namespaces + pods) + 6);
       expect(estimate.perDimensionSet.map((s) => s.declaration)).toStrictEqual([0, 0, 0, 1, 1, 1, 2]);
     }
   });
 
   test('console: terms of one scope are added up', () => {
-    const input = { declarations: PROFILE_DECLARATIONS.console, namespaces: 10, pods: 100 };
+    const input = {
+      declarations: PROFILE_DECLARATIONS.console,
+      namespaces: 10,
+      pods: 100,
+      workloads: 100,
+      podNamePer: 'pod' as const,
+    };
     expect(customMetricsBasis(input, estimateCustomMetrics(input))).toBe(
       '18 metrics per cluster × 1 + 12 per namespace × 10 + 12 per pod × 100 = 1338 custom metrics',
     );
@@ -180,7 +251,7 @@ describe('the performance log group', () => {
 
 describe('a cluster bill: the enabled pipelines’ lines, then the collector’s', () => {
   const sizing = sizeCollector({ expectedPods: 100, replicas: 1, scrapeIntervalSeconds: 60 });
-  const load = { pods: 100, namespaces: 10 };
+  const load = { pods: 100, namespaces: 10, workloads: 30, services: 30 };
   const items = (metricsDestination: MetricsDestination) =>
     estimateCluster({ ...DEFAULT_CONFIG_OPTIONS, metricsDestination }, sizing, load).lines.map((line) => line.item);
 
@@ -217,10 +288,15 @@ describe('a cluster bill: the enabled pipelines’ lines, then the collector’s
     }
   });
 
-  test('the reference profile for 100 pods: $266.40 + $32.73 + $10.63', () => {
+  test('the reference profile for 100 pods of 30 workloads: $98.40 + $32.73 + $10.63', () => {
     const bill = estimateCluster(DEFAULT_CONFIG_OPTIONS, sizing, load);
+    expect(bill.lines.map((line) => line.monthlyUsd.toFixed(2))).toStrictEqual(['98.40', '32.73', '10.63']);
+    expect(bill.totalUsd.toFixed(2)).toBe('141.76');
+  });
+
+  test('with PodNaming.POD, as the AWS reference manifest: $266.40 + $32.73 + $10.63', () => {
+    const bill = estimateCluster({ ...DEFAULT_CONFIG_OPTIONS, podNaming: PodNaming.POD }, sizing, load);
     expect(bill.lines.map((line) => line.monthlyUsd.toFixed(2))).toStrictEqual(['266.40', '32.73', '10.63']);
-    expect(bill.totalUsd.toFixed(2)).toBe('309.76');
   });
 });
 

@@ -10,7 +10,7 @@ import { run } from '../src/cli';
 import { parseCommandLine } from '../src/cli/arguments';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import { CONSOLE_DECLARATIONS, PROFILE_DECLARATIONS } from '../src/config/catalog/profiles';
-import { estimateCustomMetrics, estimatePerformanceLogs } from '../src/config/cost-estimate';
+import { defaultExpectedWorkloads, estimateCustomMetrics, estimatePerformanceLogs } from '../src/config/cost-estimate';
 import { sizeCollector } from '../src/fargate/collector-sizing';
 import { estimateFleet, formatFleetCollectors } from '../src/fleet/fleet';
 import { parseFleet, readFleetFile } from '../src/fleet/fleet-file';
@@ -186,7 +186,13 @@ describe('metric costs', () => {
     const columns = [PROFILE_DECLARATIONS.reference, PROFILE_DECLARATIONS.console, CONSOLE_DECLARATIONS];
     for (const [, pods, namespaces, ...cells] of rows) {
       columns.forEach((declarations, i) => {
-        const estimate = estimateCustomMetrics({ declarations, namespaces: Number(namespaces), pods: Number(pods) });
+        const estimate = estimateCustomMetrics({
+          declarations,
+          namespaces: Number(namespaces),
+          pods: Number(pods),
+          workloads: defaultExpectedWorkloads(Number(pods), Number(namespaces)),
+          podNamePer: 'workload',
+        });
         expect(estimate.customMetrics).toBe(Number(cells[2 * i]?.replaceAll(',', '')));
         expect(estimate.monthlyUsd.toFixed(2)).toBe(cells[2 * i + 1]?.replaceAll(',', ''));
       });
@@ -269,6 +275,8 @@ describe('the whole bill', () => {
         declarations: PROFILE_DECLARATIONS.reference,
         namespaces: Number(namespaces),
         pods: Number(pods),
+        workloads: defaultExpectedWorkloads(Number(pods), Number(namespaces)),
+        podNamePer: 'workload',
       });
       const logs = estimatePerformanceLogs({ pods: Number(pods), scrapeIntervalSeconds: 60, retentionDays: 30 });
       const sizing = sizeCollector({ expectedPods: Number(pods), replicas: 1, scrapeIntervalSeconds: 60 });

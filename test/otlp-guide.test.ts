@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { REFERENCE_DECLARATIONS } from '../src/config/catalog/profiles';
-import { estimateCustomMetrics, estimatePerformanceLogs } from '../src/config/cost-estimate';
+import { defaultExpectedWorkloads, estimateCustomMetrics, estimatePerformanceLogs } from '../src/config/cost-estimate';
 import {
   estimateOtlpIngestion,
   OTLP_ATTRIBUTES,
@@ -79,6 +79,8 @@ describe('the figures are the cost model', () => {
         declarations: REFERENCE_DECLARATIONS,
         namespaces: Math.min(10, count),
         pods: count,
+        workloads: defaultExpectedWorkloads(count, Math.min(10, count)),
+        podNamePer: 'workload',
       });
       const performance = estimatePerformanceLogs({ pods: count, scrapeIntervalSeconds: 60, retentionDays: 30 });
       const emfUsd = metrics.monthlyUsd + performance.ingestionUsd + performance.storageUsd;

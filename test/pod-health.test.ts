@@ -21,7 +21,8 @@ import {
 import { lintCollectorConfig } from '../src/config/config-lint';
 import { KubeStateMetricsVersion } from '../src/config/kube-state-metrics-version';
 import { METRICS_DESTINATIONS, MetricsDestination } from '../src/config/otlp';
-import { assumedWorkloads, podHealthCustomMetrics } from '../src/config/pipelines/pod-health-pipeline';
+import { podHealthCustomMetrics } from '../src/config/pipelines/pod-health-pipeline';
+import { PodNaming } from '../src/config/pod-naming';
 import { ValidationError } from '../src/core/errors';
 import { sizeCollector } from '../src/fargate/collector-sizing';
 import { estimateCluster } from '../src/fleet/cluster-estimate';
@@ -31,6 +32,7 @@ import { podHealthTable, podHealthTableRows } from '../tools/pod-health-table';
 import { loadCollectorConfig } from './support/collector';
 import { COLLECTOR_PROPS } from './support/fixtures';
 import { restrictedViolations } from './support/pod-security';
+import { PROPERTY_SEED } from './support/property';
 import { only, synth } from './support/synth';
 
 const NAMESPACE = 'fargate-container-insights';
@@ -275,39 +277,60 @@ describe('size and bill', () => {
     );
   });
 
-  test('custom metrics: the cluster profile costs the same at any size; the full one grows with pods, namespaces and workloads', () => {
+  test('custom metrics: the cluster profile grows with namespaces only; the full one with workloads and Services, never pods', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 1, max: 1000 }), (pods, ns) => {
-        const load = { pods, namespaces: Math.min(ns, pods) };
-        const count = (profile: PodHealthProfile) =>
-          podHealthCustomMetrics(profile, load).reduce((sum, t) => sum + t.metrics * t.values, 0);
-        const cluster = podHealthCustomMetrics(PodHealthProfile.CLUSTER, load);
-        expect(cluster.every((t) => t.per === 'cluster' || t.per === 'namespace')).toBe(true);
-        const perNamespace = cluster.find((t) => t.per === 'namespace')?.metrics ?? 0;
-        const perCluster = cluster.find((t) => t.per === 'cluster')?.metrics ?? 0;
-        expect(count(PodHealthProfile.CLUSTER)).toBe(perCluster + perNamespace * load.namespaces);
-        const full = podHealthCustomMetrics(PodHealthProfile.FULL, load);
-        const perPod = full.find((t) => t.per === 'pod')?.metrics ?? 0;
-        const perWorkload = full.find((t) => t.per === 'workload')?.metrics ?? 0;
-        const perService = full.find((t) => t.per === 'service')?.metrics ?? 0;
-        expect(count(PodHealthProfile.FULL)).toBe(
-          (full.find((t) => t.per === 'cluster')?.metrics ?? 0) +
-            (full.find((t) => t.per === 'namespace')?.metrics ?? 0) * load.namespaces +
-            perPod * pods +
-            (perWorkload + perService) * assumedWorkloads(pods),
-        );
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.integer({ min: 1, max: 1000 }),
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.integer({ min: 0, max: 100_000 }),
+        fc.constantFrom(PodNaming.WORKLOAD, PodNaming.WORKLOAD_AND_POD, PodNaming.POD),
+        (pods, ns, w, sv, naming) => {
+          const namespaces = Math.min(ns, pods);
+          const load = {
+            pods,
+            namespaces,
+            workloads: Math.max(namespaces, Math.min(w, pods)),
+            services: Math.min(sv, pods),
+          };
+          const terms = (profile: PodHealthProfile) => podHealthCustomMetrics(profile, load, naming);
+          const count = (profile: PodHealthProfile) => terms(profile).reduce((sum, t) => sum + t.metrics * t.values, 0);
+          const cluster = terms(PodHealthProfile.CLUSTER);
+          expect(cluster.map((t) => t.per)).toStrictEqual(['cluster', 'namespace']);
+          const per = (profile: PodHealthProfile, what: string) =>
+            terms(profile).find((t) => t.per === what)?.metrics ?? 0;
+          expect(count(PodHealthProfile.CLUSTER)).toBe(
+            per(PodHealthProfile.CLUSTER, 'cluster') + per(PodHealthProfile.CLUSTER, 'namespace') * namespaces,
+          );
+          const podValues = naming.byWorkload ? load.workloads : pods;
+          expect(count(PodHealthProfile.FULL)).toBe(
+            per(PodHealthProfile.FULL, 'cluster') +
+              per(PodHealthProfile.FULL, 'namespace') * namespaces +
+              per(PodHealthProfile.FULL, 'service') * load.services +
+              per(PodHealthProfile.FULL, 'workload') * load.workloads +
+              (naming.byWorkload ? 0 : per(PodHealthProfile.FULL, 'pod') * pods) +
+              (naming.withPods ? per(PodHealthProfile.FULL, 'pod') * pods : 0),
+          );
+          // Doubling the replicas of every workload changes nothing, but with a set per pod.
+          const doubled = podHealthCustomMetrics(PodHealthProfile.FULL, { ...load, pods: pods * 2 }, naming);
+          const same = JSON.stringify(doubled) === JSON.stringify(terms(PodHealthProfile.FULL));
+          expect(same).toBe(naming === PodNaming.WORKLOAD);
+          expect(podValues).toBeLessThanOrEqual(pods);
+        },
+      ),
+      { seed: PROPERTY_SEED, numRuns: 200 },
     );
   });
 
-  test('each metric counted once per dimension set it is declared in', () => {
-    const load = { pods: 100, namespaces: 10 };
+  test('each metric counted once per level it is declared at; values in the log events only, at none', () => {
+    const load = { pods: 100, namespaces: 10, workloads: 30, services: 30 };
+    const declared = podHealthSeries(PodHealthProfile.FULL).filter((s) => s.computation.logsOnly !== true);
     const distinct = new Set(
-      podHealthSeries(PodHealthProfile.FULL).map((s) =>
-        `${s.metric.name}@${s.computation.level}`.replace(/@(deployment|statefulset|daemonset)$/, '@workload'),
+      declared.map((s) =>
+        `${s.metric.name}@${s.computation.level}`.replace(/@(deployment|statefulset|daemonset|pod)$/, '@workload'),
       ),
     );
-    const terms = podHealthCustomMetrics(PodHealthProfile.FULL, load);
+    const terms = podHealthCustomMetrics(PodHealthProfile.FULL, load, PodNaming.WORKLOAD);
     expect(terms.reduce((sum, t) => sum + t.metrics, 0)).toBe(distinct.size);
   });
 
@@ -316,7 +339,7 @@ describe('size and bill', () => {
       ...COLLECTOR_PROPS,
       podHealth: {},
     });
-    const load = { pods: 100, namespaces: 10 };
+    const load = { pods: 100, namespaces: 10, workloads: 30, services: 30 };
     const bill = estimateCluster(collector._configOptions, collector.sizing, load);
     const items = bill.lines.map((line) => line.item);
     expect(items).toEqual(

@@ -3,7 +3,7 @@ import {
   parseRemoteWriteUrl,
   SAMPLE_GO_WEBAPP_DECLARATIONS,
 } from '../config/application-metrics';
-import { defaultExpectedNamespaces } from '../config/cost-estimate';
+import { defaultExpectedNamespaces, defaultExpectedServices, defaultExpectedWorkloads } from '../config/cost-estimate';
 import { nearestName } from '../core/edit-distance';
 import { invalidInput, showValue, ValidationError } from '../core/errors';
 import { inWords } from '../core/plural';
@@ -35,11 +35,16 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 export interface AppSettings {
   /** The cluster, as a clusters file would give it; with the sample application in the demo or with `SAMPLE_APP=true`. */
   readonly cluster: FleetCluster;
-  /** Namespaces and pods to estimate the bill for (`EXPECTED_NAMESPACES`, `EXPECTED_PODS`). */
+  /**
+   * Namespaces, pods, workloads and Services to estimate the bill for
+   * (`EXPECTED_NAMESPACES`, `EXPECTED_PODS`, `EXPECTED_WORKLOADS`, `EXPECTED_SERVICES`).
+   */
   readonly expected: {
     readonly namespaces: number;
     readonly pods: number;
-    /** Which of the two variables were not set, so their defaults are used. */
+    readonly workloads: number;
+    readonly services: number;
+    /** Which of the variables were not set, so their defaults are used. */
     readonly defaulted: string[];
   };
   /** True when none of the cluster's variables was set and the demo values are used. */
@@ -228,8 +233,17 @@ export function settingsFromEnvironment(env: Environment): AppSettings {
       ? ` (the default EXPECTED_PODS): a namespace without pods sends no metrics`
       : ` (EXPECTED_PODS): a namespace without pods sends no metrics`,
   );
-  const defaulted = ['EXPECTED_PODS', 'EXPECTED_NAMESPACES'].filter((name) => env[name] === undefined);
-  return { cluster, expected: { namespaces, pods, defaulted }, demo };
+  const workloads = resolved.expectedWorkloads ?? defaultExpectedWorkloads(pods, namespaces);
+  if (workloads < namespaces) {
+    throw new ValidationError(
+      `Invalid EXPECTED_WORKLOADS=${workloads} with EXPECTED_NAMESPACES=${namespaces}${env.EXPECTED_NAMESPACES === undefined ? ' (its default)' : ''}: every namespace with pods has a workload. Set EXPECTED_WORKLOADS to at least ${namespaces}, or fewer EXPECTED_NAMESPACES.`,
+    );
+  }
+  const services = resolved.expectedServices ?? defaultExpectedServices(workloads);
+  const defaulted = ['EXPECTED_PODS', 'EXPECTED_NAMESPACES', 'EXPECTED_WORKLOADS', 'EXPECTED_SERVICES'].filter(
+    (name) => env[name] === undefined,
+  );
+  return { cluster, expected: { namespaces, pods, workloads, services, defaulted }, demo };
 }
 
 /**

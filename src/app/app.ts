@@ -3,6 +3,7 @@ import { App } from 'cdk8s';
 import { pricesNote } from '../config/cost-estimate';
 import { ValidationError } from '../core/errors';
 import { appHeader, withHeader } from '../core/generated-header';
+import { inWords } from '../core/plural';
 import {
   estimateCluster,
   fargateLoggingCost,
@@ -91,26 +92,32 @@ export function synthCluster(built: AppCluster): void {
  */
 export function estimateLines(settings: AppSettings, built: AppCluster): string[] {
   const { collector, sampleApp, logging } = built;
-  const { pods, namespaces, defaulted } = settings.expected;
+  const { pods, namespaces, workloads, services, defaulted } = settings.expected;
   const sample = sampleApp !== undefined && sampleApp.replicas > 0 ? sampleApp : undefined;
   const bill = estimateCluster(
     collector._configOptions,
     collector.sizing,
-    { pods, namespaces, ...(sample === undefined ? {} : { scrapedPods: sampleScrapedPods(sample.replicas) }) },
+    {
+      pods,
+      namespaces,
+      workloads,
+      services,
+      ...(sample === undefined ? {} : { scrapedPods: sampleScrapedPods(sample.replicas) }),
+    },
     [
       ...(sample === undefined ? [] : [sampleCost(sample.replicas, sample.fargateSize)]),
       ...(logging === undefined ? [] : [fargateLoggingCost(logging.logGroupName)]),
     ],
   );
   const region = collector._configOptions.region;
-  const title = `Monthly estimate for cluster "${collector.clusterName}" in ${region}, ${pods} pods in ${namespaces} namespaces (${pricesNote([region])}):`;
+  const title = `Monthly estimate for cluster "${collector.clusterName}" in ${region}, ${pods} pods of ${workloads} workloads in ${namespaces} namespaces, ${services} Services (${pricesNote([region])}):`;
   const advice = replicasAdvice(bill.sizing, 'COLLECTOR_REPLICAS');
   return [
     ...formatBill(title, bill.lines),
     ...(advice === undefined ? [] : [advice]),
     ...(defaulted.length === 0
       ? []
-      : [`${defaulted.join(' and ')} not set: set ${defaulted.length === 1 ? 'it' : 'them'} for your cluster.`]),
+      : [`${inWords(defaulted)} not set: set ${defaulted.length === 1 ? 'it' : 'them'} for your cluster.`]),
   ];
 }
 

@@ -11,8 +11,10 @@ import { Dimension, type MetricDeclarationSpec } from './catalog/metric-types';
  *   metrics in `[ClusterName]` too: CloudWatch aggregates every node's values
  *   into the one metric);
  * - with `Namespace`: one per namespace that has pods;
- * - with `PodName` or `NodeName`: one per pod (on Fargate every pod runs on a
- *   node of its own, so a node name is as many as the pods).
+ * - with `PodName`: one per workload (`PodNaming.WORKLOAD`: the replicas of
+ *   a workload are one metric), or per pod (`PodNaming.POD`);
+ * - with `FullPodName` or `NodeName`: one per pod (on Fargate every pod runs
+ *   on a node of its own, so a node name is as many as the pods).
  *
  * custom metrics = Σ over declarations, Σ over their dimension sets of
  *                  (metrics × values of that set).
@@ -61,6 +63,10 @@ export interface CustomMetricsEstimateInput {
   readonly namespaces: number;
   /** Fargate pods running at the same time, the collector's included. */
   readonly pods: number;
+  /** The workloads the pods belong to; at least `namespaces`, at most `pods`. */
+  readonly workloads: number;
+  /** What `PodName` names: the pod's workload (`PodNaming.WORKLOAD`), or the pod (`PodNaming.POD`). */
+  readonly podNamePer: 'workload' | 'pod';
 }
 
 /** An estimate: the custom metrics, by declaration and dimension set and in total, and their monthly price. */
@@ -90,19 +96,46 @@ export function defaultExpectedNamespaces(pods: number): number {
 }
 
 /**
- * What a dimension set's values are counted per: a pod (on Fargate every
- * pod is a node of its own, so a node name is one per pod too), a namespace,
- * or the cluster.
+ * The workloads an estimate assumes a cluster's pods belong to unless told:
+ * 3 for every 10 pods (a Deployment of about three replicas), rounded, at
+ * least one per namespace and at most one per pod. The app's
+ * `EXPECTED_WORKLOADS` default and a fleet's `expectedWorkloads`.
  */
-function dimensionScope(set: readonly Dimension[]): 'pod' | 'namespace' | 'cluster' {
-  if (set.includes(Dimension.POD_NAME) || set.includes(Dimension.NODE_NAME)) return 'pod';
+export function defaultExpectedWorkloads(pods: number, namespaces: number): number {
+  return Math.min(pods, Math.max(namespaces, Math.round((pods * 3) / 10)));
+}
+
+/**
+ * The Services with ready pods an estimate assumes unless told: one per
+ * workload. The app's `EXPECTED_SERVICES` default and a fleet's `expectedServices`.
+ */
+export function defaultExpectedServices(workloads: number): number {
+  return workloads;
+}
+
+/** What a dimension set's values are counted per. */
+type DimensionScope = 'pod' | 'workload' | 'namespace' | 'cluster';
+
+/**
+ * What a dimension set's values are counted per: a pod (on Fargate every
+ * pod is a node of its own, so a node name is one per pod too), a `PodName`
+ * (a workload, or a pod with `PodNaming.POD`), a namespace, or the cluster.
+ */
+function dimensionScope(set: readonly Dimension[], podNamePer: 'workload' | 'pod'): DimensionScope {
+  if (set.includes(Dimension.FULL_POD_NAME) || set.includes(Dimension.NODE_NAME)) return 'pod';
+  if (set.includes(Dimension.POD_NAME)) return podNamePer;
   if (set.includes(Dimension.NAMESPACE)) return 'namespace';
   return 'cluster';
 }
 
 /** How many distinct value combinations a dimension set takes. */
-export function dimensionSetValues(set: readonly Dimension[], namespaces: number, pods: number): number {
-  return { pod: pods, namespace: namespaces, cluster: 1 }[dimensionScope(set)];
+export function dimensionSetValues(
+  set: readonly Dimension[],
+  load: Pick<CustomMetricsEstimateInput, 'namespaces' | 'pods' | 'workloads' | 'podNamePer'>,
+): number {
+  return { pod: load.pods, workload: load.workloads, namespace: load.namespaces, cluster: 1 }[
+    dimensionScope(set, load.podNamePer)
+  ];
 }
 
 /** The monthly price of `count` custom metrics under `tiers`. */
@@ -142,11 +175,16 @@ export function estimateCustomMetrics(
       `Invalid namespaces ${showValue(namespaces)}: expected a whole number from 1 to pods (${pods}); a namespace without pods sends no metrics.`,
     );
   }
+  if (!Number.isInteger(input.workloads) || input.workloads < namespaces || input.workloads > pods) {
+    throw new ValidationError(
+      `Invalid workloads ${showValue(input.workloads)}: expected a whole number from namespaces (${namespaces}) to pods (${pods}); every namespace with pods has a workload, and every workload a pod.`,
+    );
+  }
   const perDimensionSet = input.declarations.flatMap((declaration, index) =>
     declaration.dimensionSets.map((dimensions) => ({
       declaration: index,
       dimensions,
-      metrics: declaration.metrics.length * dimensionSetValues(dimensions, namespaces, pods),
+      metrics: declaration.metrics.length * dimensionSetValues(dimensions, input),
     })),
   );
   const customMetrics = perDimensionSet.reduce((sum, s) => sum + s.metrics, 0);
@@ -180,11 +218,11 @@ function perScopeSum(
 /** How the custom metrics were counted, for a person: `8 metrics per cluster × 1 + ... = 888 custom metrics`. */
 export function customMetricsBasis(input: CustomMetricsEstimateInput, estimate: CustomMetricsEstimate): string {
   const terms = estimate.perDimensionSet.map((s) => ({
-    scope: dimensionScope(s.dimensions),
+    scope: dimensionScope(s.dimensions, input.podNamePer),
     pairs: input.declarations[s.declaration]?.metrics.length ?? 0,
-    values: dimensionSetValues(s.dimensions, input.namespaces, input.pods),
+    values: dimensionSetValues(s.dimensions, input),
   }));
-  return `${perScopeSum(terms, ['cluster', 'namespace', 'pod'])} = ${estimate.customMetrics} custom metrics`;
+  return `${perScopeSum(terms, ['cluster', 'namespace', 'workload', 'pod'])} = ${estimate.customMetrics} custom metrics`;
 }
 
 /**

@@ -29,6 +29,7 @@ import { METRIC_PROFILES, MetricProfile } from '../config/catalog/profiles';
 import { EMF_UNITS } from '../config/components/awsemf-exporter';
 import { KubeStateMetricsVersion } from '../config/kube-state-metrics-version';
 import { DEFAULT_METRICS_DESTINATION, METRICS_DESTINATIONS, MetricsDestination } from '../config/otlp';
+import { PodNaming } from '../config/pod-naming';
 import {
   EMF_LOG_RETENTION_DAYS,
   PATTERNS,
@@ -230,6 +231,42 @@ export const CLUSTER_SETTINGS = {
       schema: { minimum: 1, maximum: MAX_EXPECTED_PODS },
     },
     { default: DEFAULT_EXPECTED_PODS, env: 'EXPECTED_PODS' },
+  ),
+  expectedWorkloads: optional<number>(
+    {
+      type: 'integer',
+      description:
+        "Workloads (Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, ownerless pods) the expected pods belong to, for the bill: with podNaming workload, PodName's values.",
+      check: (input: string, value: number) => validateInteger(input, value, 1, MAX_EXPECTED_PODS),
+      schema: { minimum: 1, maximum: MAX_EXPECTED_PODS },
+    },
+    { defaultText: '3 for every 10 expected pods, at least one per namespace', env: 'EXPECTED_WORKLOADS' },
+  ),
+  expectedServices: optional<number>(
+    {
+      type: 'integer',
+      description: 'Services with ready pods, for the bill of pod health (service_number_of_running_pods per Service).',
+      check: (input: string, value: number) => validateInteger(input, value, 0, MAX_EXPECTED_PODS),
+      schema: { minimum: 0, maximum: MAX_EXPECTED_PODS },
+    },
+    { defaultText: 'one per expected workload', env: 'EXPECTED_SERVICES' },
+  ),
+  podNaming: defaulted<string>(
+    oneOf(
+      'string',
+      "What the PodName dimension names: workload: the pod's Deployment, StatefulSet, DaemonSet, Job or CronJob, as Container Insights on EC2 (one metric per workload); workloadAndPod: that, and every set with PodName also with FullPodName, per pod; pod: the pod itself, as the AWS reference manifest (one metric per pod).",
+      PodNaming.NAMES,
+      `one of ${PodNaming.NAMES.join(', ')}`,
+    ),
+    {
+      default: PodNaming.DEFAULT.name,
+      env: 'POD_NAMING',
+      requires: {
+        setting: 'metricsDestination',
+        values: [MetricsDestination.EMF, MetricsDestination.BOTH],
+        why: "it names the pods in the Embedded Metric Format path's CloudWatch metrics, which otlp alone does not send",
+      },
+    },
   ),
   performanceLogRetentionDays: defaulted<number>(
     oneOf(

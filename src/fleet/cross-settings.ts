@@ -95,6 +95,18 @@ const RULES: readonly CrossSettingRule[] = [
       );
     },
   },
+  ...(['expectedWorkloads', 'expectedServices'] as const).map(
+    (at): CrossSettingRule => ({
+      at,
+      check: (c, n) => {
+        const value = c[at];
+        if (value === undefined || value <= c.expectedPods) return;
+        throw new ValidationError(
+          `Invalid ${n.name(at)} ${value}: expected at most ${n.name('expectedPods')} (${c.expectedPods}${n.isSet('expectedPods') ? '' : ', its default'}): ${at === 'expectedWorkloads' ? 'every workload has a pod' : 'a Service with ready pods has at least one'}.`,
+        );
+      },
+    }),
+  ),
 ];
 
 /** Every rule's problem for one cluster, in the table's order, each with the setting it is at. */

@@ -11,9 +11,16 @@ import { FargateContainerInsightsOperatorCollector } from '../collector/fargate-
 import { OperatorVersion } from '../collector/operator-version';
 import { podHealthFromSettings } from '../collector/pod-health';
 import { AdotVersion } from '../config/adot-version';
-import { defaultExpectedNamespaces, pricesNote, regionsInWords } from '../config/cost-estimate';
+import {
+  defaultExpectedNamespaces,
+  defaultExpectedServices,
+  defaultExpectedWorkloads,
+  pricesNote,
+  regionsInWords,
+} from '../config/cost-estimate';
 import { MetricSelection } from '../config/metric-selection';
 import type { CostLine } from '../config/pipelines/pipeline';
+import { PodNaming } from '../config/pod-naming';
 import { ValidationError } from '../core/errors';
 import { fleetHeader, withHeader } from '../core/generated-header';
 import { orderNamespacesFirst } from '../core/namespace-order';
@@ -123,6 +130,7 @@ export function clusterProps(cluster: FleetCluster): FargateContainerInsightsCol
     replicas: resolved.replicas,
     fargateNodesOnly: resolved.fargateNodesOnly,
     metricSelection: cluster.metricProfile === undefined ? undefined : MetricSelection.profile(cluster.metricProfile),
+    ...(cluster.podNaming === undefined ? {} : { podNaming: PodNaming.of(cluster.podNaming) }),
     expectedPods: resolved.expectedPods,
     performanceLogRetentionDays: resolved.performanceLogRetentionDays,
     performanceLogGroupTags: resolved.performanceLogGroupTags,
@@ -354,12 +362,15 @@ export function estimateFleetCluster(cluster: FleetCluster): ClusterBill {
   const resolved = resolveCluster(cluster);
   const { configOptions, sizing } = resolveCollectorProps(clusterProps(cluster));
   const pods = resolved.expectedPods;
+  const workloads = resolved.expectedWorkloads ?? defaultExpectedWorkloads(pods, defaultExpectedNamespaces(pods));
   return estimateCluster(
     configOptions,
     sizing,
     {
       pods,
-      namespaces: defaultExpectedNamespaces(pods),
+      namespaces: Math.min(defaultExpectedNamespaces(pods), workloads),
+      workloads,
+      services: resolved.expectedServices ?? defaultExpectedServices(workloads),
       ...(resolved.sampleApp ? { scrapedPods: sampleScrapedPods(DEFAULT_SAMPLE_REPLICAS) } : {}),
     },
     [

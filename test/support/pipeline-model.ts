@@ -452,6 +452,22 @@ export function sent(
   return found[0]?.value;
 }
 
+/**
+ * Every value sent for a metric with exactly these dimensions: the values
+ * CloudWatch aggregates into one metric (its Sum, Maximum, Average), as the
+ * pods of one workload send theirs.
+ */
+export function sentAll(
+  emitted: readonly EmittedValue[],
+  metric: string,
+  dimensions: Record<string, string>,
+): number[] {
+  const wanted = JSON.stringify(Object.entries(dimensions).sort());
+  return emitted
+    .filter((e) => e.metric === metric && JSON.stringify(Object.entries(e.dimensions).sort()) === wanted)
+    .map((e) => e.value);
+}
+
 /** awsemf's `IsStaleNaNInf`, negated: a point it sends. */
 function sendable(point: Point): boolean {
   return !point.stale && Number.isFinite(point.value);

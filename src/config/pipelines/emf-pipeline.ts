@@ -418,7 +418,13 @@ export function performanceLogGroupName(clusterName: string): string {
  * custom metrics, and the performance log group's ingestion and storage.
  */
 export function emfCost(options: CollectorConfigOptions, load: ClusterLoad): CostLine[] {
-  const input = { declarations: options.declarations, namespaces: load.namespaces, pods: load.pods };
+  const input = {
+    declarations: options.declarations,
+    namespaces: load.namespaces,
+    pods: load.pods,
+    workloads: load.workloads,
+    podNamePer: options.podNaming.byWorkload ? ('workload' as const) : ('pod' as const),
+  };
   const metrics = estimateCustomMetrics(input);
   const logs = estimatePerformanceLogs({
     pods: load.pods,

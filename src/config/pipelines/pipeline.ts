@@ -180,6 +180,13 @@ export interface ClusterLoad {
   /** The namespaces they are spread over; at most `pods`. */
   readonly namespaces: number;
   /**
+   * The workloads their pods belong to (Deployments, StatefulSets,
+   * DaemonSets, Jobs, CronJobs, and each ownerless pod); at most `pods`.
+   */
+  readonly workloads: number;
+  /** The Services with ready pods; at most `pods`. */
+  readonly services: number;
+  /**
    * The pods the application scrape finds (annotated `prometheus.io/scrape`),
    * their applications and namespaces; absent: not known, and the
    * application metrics are not priced.

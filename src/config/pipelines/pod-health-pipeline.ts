@@ -1,14 +1,17 @@
 import {
-  POD_HEALTH_LABEL_RENAMES,
   POD_HEALTH_LEVEL_NAMES,
   POD_HEALTH_LEVELS,
   type PodHealthLevel,
   type PodHealthProfile,
   type PodHealthSeries,
   podHealthFamilies,
+  podHealthLabelRenames,
+  podHealthLevel,
   podHealthSeries,
   SERVICE_FROM_ENDPOINTSLICE,
   SERVICE_LABEL,
+  WORKLOAD_FROM_POD_NAME,
+  WORKLOAD_LABEL,
 } from '../catalog/pod-health-metrics';
 import type { AttributeAction, AttributesProcessorConfig } from '../components/attributes-processor';
 import type { AwsEmfPodHealthExporterConfig, MetricDeclaration } from '../components/awsemf-exporter';
@@ -19,6 +22,7 @@ import type { ServiceConfig } from '../components/service';
 import type { CollectorConfig, ProcessorConfig } from '../config-model';
 import { customMetricsMonthlyUsd, estimateLogs } from '../cost-estimate';
 import { DEFAULT_METRICS_DESTINATION, OTLP_PRICE_NOTE, sendsEmf, sendsOtlp } from '../otlp';
+import type { PodNaming } from '../pod-naming';
 import { escapeRegExp, exactNameSelector, shardRules } from './cadvisor-scrape';
 import { logGroupSettings, performanceLogGroupName, renameLabels } from './emf-pipeline';
 import { otlpBatch, otlpDelivery, otlpResource, SCRAPE_RESOURCE_ATTRIBUTES } from './otlp-pipeline';
@@ -93,6 +97,10 @@ export function podHealthReceiver(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a Prometheus capture group reference, not a template.
       replacement: '${1}',
     }));
+  // By workload: each pod series' workload, from the pod's name.
+  const workloads: RelabelConfig[] = options.podNaming.byWorkload
+    ? WORKLOAD_FROM_POD_NAME.map((regex) => ({ source_labels: ['pod'], regex, target_label: WORKLOAD_LABEL }))
+    : [];
   return {
     config: {
       global: scrapeTiming(options),
@@ -101,7 +109,7 @@ export function podHealthReceiver(
           job_name: 'kube-state-metrics',
           static_configs: [{ targets: [podHealth.target] }],
           ...(options.shards > 1 ? { relabel_configs: shardRules(options.shards, ['__address__']) } : {}),
-          metric_relabel_configs: [keep, ...services, { action: 'labeldrop', regex: 'uid' }],
+          metric_relabel_configs: [keep, ...services, ...workloads, { action: 'labeldrop', regex: 'uid' }],
         },
       ],
     },
@@ -147,7 +155,10 @@ export function podHealthCounters(podHealth: PodHealthConfigOptions): string[] {
 }
 
 /** Keeps one series per distinct value of a source's `distinctBy` labels (the greatest), before the sums. */
-export function podHealthDistinct(podHealth: PodHealthConfigOptions): MetricsTransformProcessorConfig {
+export function podHealthDistinct(
+  podHealth: PodHealthConfigOptions,
+  podNaming: PodNaming,
+): MetricsTransformProcessorConfig {
   const distinct = series(podHealth).filter((s) => s.computation.source.distinctBy !== undefined);
   return {
     transforms: distinct.map((s) => ({
@@ -158,7 +169,7 @@ export function podHealthDistinct(podHealth: PodHealthConfigOptions): MetricsTra
         {
           action: 'aggregate_labels',
           label_set: [
-            ...POD_HEALTH_LEVELS[s.computation.level].groupBy,
+            ...podHealthLevel(s.computation.level, podNaming).groupBy,
             ...(s.computation.source.distinctBy ?? []),
             'Type',
           ],
@@ -174,7 +185,10 @@ export function podHealthDistinct(podHealth: PodHealthConfigOptions): MetricsTra
  * a metric's copies from several families at one level (the unavailable
  * replicas of Deployments and of DaemonSets, in the cluster's count).
  */
-export function podHealthSums(podHealth: PodHealthConfigOptions): MetricsTransformProcessorConfig {
+export function podHealthSums(
+  podHealth: PodHealthConfigOptions,
+  podNaming: PodNaming,
+): MetricsTransformProcessorConfig {
   const names = series(podHealth).map(nameOf);
   const merged = [...new Set(names.filter((name, i) => names.indexOf(name) !== i))];
   return {
@@ -187,7 +201,7 @@ export function podHealthSums(podHealth: PodHealthConfigOptions): MetricsTransfo
           operations: [
             {
               action: 'aggregate_labels',
-              label_set: [...POD_HEALTH_LEVELS[level].groupBy, 'Type'],
+              label_set: [...podHealthLevel(level, podNaming).groupBy, 'Type'],
               aggregation_type: 'sum',
             },
           ],
@@ -207,10 +221,10 @@ export function podHealthSums(podHealth: PodHealthConfigOptions): MetricsTransfo
 }
 
 /** Renames the labels to their dimension names and each metric to its CloudWatch name. */
-export function podHealthNames(): MetricsTransformProcessorConfig {
+export function podHealthNames(podNaming: PodNaming): MetricsTransformProcessorConfig {
   return {
     transforms: [
-      renameLabels(POD_HEALTH_LABEL_RENAMES),
+      renameLabels(podHealthLabelRenames(podNaming)),
       {
         include: `^${escapeRegExp(POD_HEALTH_PREFIX)}[a-z]+\\.(.*)$`,
         match_type: 'regexp',
@@ -222,23 +236,31 @@ export function podHealthNames(): MetricsTransformProcessorConfig {
 }
 
 /**
- * The declarations: one per level, its metrics in its one dimension set,
- * for the data points of its `Type` only (a pod's data point also carries
+ * The declarations: one per level, its metrics in its dimension sets, for
+ * the data points of its `Type` only (a pod's data point also carries
  * `Namespace` and `ClusterName`, and would otherwise be declared in the
- * namespace's and the cluster's sets too).
+ * namespace's and the cluster's sets too). Values computed for the log
+ * events only are in none.
  */
-export function podHealthDeclarations(profile: PodHealthProfile): MetricDeclaration[] {
-  return podHealthLevels(profile).map((level) => ({
-    dimensions: [[...POD_HEALTH_LEVELS[level].dimensions]],
-    label_matchers: [{ label_names: ['Type'], regex: `^${POD_HEALTH_LEVELS[level].type}$` }],
-    metric_name_selectors: [
+export function podHealthDeclarations(profile: PodHealthProfile, podNaming: PodNaming): MetricDeclaration[] {
+  return podHealthLevels(profile).flatMap((level) => {
+    const spec = podHealthLevel(level, podNaming);
+    const metrics = [
       ...new Set(
         podHealthSeries(profile)
-          .filter((s) => s.computation.level === level)
+          .filter((s) => s.computation.level === level && s.computation.logsOnly !== true)
           .map((s) => exactNameSelector(s.metric.name)),
       ),
-    ],
-  }));
+    ];
+    if (metrics.length === 0) return [];
+    return [
+      {
+        dimensions: spec.dimensions.map((set) => [...set]),
+        label_matchers: [{ label_names: ['Type'], regex: `^${spec.type}$` }],
+        metric_name_selectors: metrics,
+      },
+    ];
+  });
 }
 
 /** The pod health exporter: the performance log group, a stream of its own, every metric a count. */
@@ -254,7 +276,7 @@ export function podHealthExporter(
     ...logGroupSettings(options),
     resource_to_telemetry_conversion: { enabled: true },
     dimension_rollup_option: 'NoDimensionRollup',
-    metric_declarations: podHealthDeclarations(profile),
+    metric_declarations: podHealthDeclarations(profile, options.podNaming),
     metric_descriptors: [...new Set(podHealthSeries(profile).map((s) => s.metric.name))].map((metric) => ({
       metric_name: metric,
       unit: 'Count',
@@ -294,7 +316,7 @@ export function podHealthSection(options: CollectorConfigOptions, podHealth: Pod
   const otlp = sendsOtlp(destination);
   const receiver = 'prometheus/pod_health';
   const counters = podHealthCounters(podHealth);
-  const distinct = podHealthDistinct(podHealth);
+  const distinct = podHealthDistinct(podHealth, options.podNaming);
   const emfProcessors: Array<readonly [string, ProcessorConfig]> = [
     // The scrape's own attributes (the Service's address, the job): bytes in every event, nothing to filter on.
     ['resource/pod_health', { attributes: SCRAPE_RESOURCE_ATTRIBUTES.map((key) => ({ key, action: 'delete' })) }],
@@ -308,8 +330,8 @@ export function podHealthSection(options: CollectorConfigOptions, podHealth: Pod
       ? [['cumulativetodelta/pod_health', { include: { metrics: counters, match_type: 'strict' } }] as const]
       : []),
     ...(distinct.transforms.length > 0 ? [['metricstransform/pod_health_distinct', distinct] as const] : []),
-    ['metricstransform/pod_health_sum', podHealthSums(podHealth)],
-    ['metricstransform/pod_health_names', podHealthNames()],
+    ['metricstransform/pod_health_sum', podHealthSums(podHealth, options.podNaming)],
+    ['metricstransform/pod_health_names', podHealthNames(options.podNaming)],
     ['batch/pod_health', { timeout: '60s' }],
   ];
   const shared: Array<readonly [string, ProcessorConfig]> = [
@@ -355,28 +377,32 @@ export function podHealthSection(options: CollectorConfigOptions, podHealth: Pod
   };
 }
 
-/**
- * The workloads (Deployments, StatefulSets and DaemonSets) and Services the
- * estimate assumes: one of each for every two pods, as a Deployment of two
- * replicas behind a Service runs them.
- */
-export function assumedWorkloads(pods: number): number {
-  return Math.max(1, Math.ceil(pods / 2));
-}
-
-/** How many values one level's dimension set takes in a cluster. */
-function levelValues(level: PodHealthLevel, load: ClusterLoad): number {
+/** How many values one dimension set of a level takes in a cluster. */
+function setValues(level: PodHealthLevel, set: readonly string[], load: ClusterLoad, podNaming: PodNaming): number {
   const per = POD_HEALTH_LEVELS[level].per;
-  if (per === 'pod') return load.pods;
+  if (per === 'pod') return set.includes('FullPodName') || !podNaming.byWorkload ? load.pods : load.workloads;
   if (per === 'namespace') return load.namespaces;
   if (per === 'cluster') return 1;
-  return assumedWorkloads(load.pods);
+  if (per === 'service') return load.services;
+  return load.workloads;
 }
 
-/** A profile's custom metrics in a cluster: each metric once per value of each level's dimension set. */
+/** What a dimension set's values are counted per, for a person. */
+function setPer(level: PodHealthLevel, set: readonly string[], podNaming: PodNaming): string {
+  const per = POD_HEALTH_LEVELS[level].per;
+  if (per !== 'pod') return per;
+  return set.includes('FullPodName') || !podNaming.byWorkload ? 'pod' : 'workload';
+}
+
+/**
+ * A profile's custom metrics in a cluster: each declared metric once per
+ * value of each of its level's dimension sets, grouped by what the values
+ * are counted per (a metric counted once per group).
+ */
 export function podHealthCustomMetrics(
   profile: PodHealthProfile,
   load: ClusterLoad,
+  podNaming: PodNaming,
 ): Array<{
   readonly per: string;
   readonly metrics: number;
@@ -384,37 +410,51 @@ export function podHealthCustomMetrics(
 }> {
   const byPer = new Map<string, { per: string; names: Set<string>; values: number }>();
   for (const s of podHealthSeries(profile)) {
-    const spec = POD_HEALTH_LEVELS[s.computation.level];
-    const group = byPer.get(spec.per) ?? {
-      per: spec.per,
-      names: new Set(),
-      values: levelValues(s.computation.level, load),
-    };
-    group.names.add(s.metric.name);
-    byPer.set(spec.per, group);
+    if (s.computation.logsOnly === true) continue;
+    for (const set of podHealthLevel(s.computation.level, podNaming).dimensions) {
+      const per = setPer(s.computation.level, set, podNaming);
+      const group = byPer.get(per) ?? {
+        per,
+        names: new Set(),
+        values: setValues(s.computation.level, set, load, podNaming),
+      };
+      group.names.add(s.metric.name);
+      byPer.set(per, group);
+    }
   }
-  const order = ['cluster', 'namespace', 'pod', 'service', 'workload'];
+  const order = ['cluster', 'namespace', 'service', 'workload', 'pod'];
   return [...byPer.values()]
     .sort((a, b) => order.indexOf(a.per) - order.indexOf(b.per))
     .map((g) => ({ per: g.per, metrics: g.names.size, values: g.values }));
 }
 
+/** The values one level's events are written for: one per pod, namespace, service, workload or the cluster. */
+function eventValues(level: PodHealthLevel, load: ClusterLoad): number {
+  const per = POD_HEALTH_LEVELS[level].per;
+  if (per === 'pod') return load.pods;
+  if (per === 'namespace') return load.namespaces;
+  if (per === 'cluster') return 1;
+  if (per === 'service') return load.services;
+  return load.workloads;
+}
+
 /** The JSON of one Embedded Metric Format event of a level, with 40-character names: what one value set weighs. */
-export function podHealthEventBytes(level: PodHealthLevel, metrics: readonly string[]): number {
-  const spec = POD_HEALTH_LEVELS[level];
+export function podHealthEventBytes(level: PodHealthLevel, metrics: readonly string[], podNaming: PodNaming): number {
+  const spec = podHealthLevel(level, podNaming);
   const name = 'x'.repeat(40);
+  const dimensions = [...new Set(spec.dimensions.flat())];
   const event = {
     _aws: {
       Timestamp: 1_764_547_200_000,
       CloudWatchMetrics: [
         {
           Namespace: 'ContainerInsights',
-          Dimensions: [spec.dimensions],
+          Dimensions: spec.dimensions,
           Metrics: metrics.map((metric) => ({ Name: metric, Unit: 'Count' })),
         },
       ],
     },
-    ...Object.fromEntries(spec.dimensions.map((d) => [d, name])),
+    ...Object.fromEntries([...dimensions, ...(level === 'pod' ? ['FullPodName'] : [])].map((d) => [d, name])),
     Type: spec.type,
     ...Object.fromEntries(metrics.map((metric) => [metric, 10])),
   };
@@ -432,16 +472,12 @@ export function podHealthCost(options: CollectorConfigOptions, load: ClusterLoad
   const destination = options.metricsDestination ?? DEFAULT_METRICS_DESTINATION;
   const lines: CostLine[] = [];
   if (sendsEmf(destination)) {
-    const terms = podHealthCustomMetrics(podHealth.profile, load);
+    const terms = podHealthCustomMetrics(podHealth.profile, load, options.podNaming);
     const count = terms.reduce((total, t) => total + t.metrics * t.values, 0);
     lines.push({
       item: 'pod health custom metrics',
       monthlyUsd: customMetricsMonthlyUsd(count),
-      basis: `${terms.map((t) => `${t.metrics} per ${t.per} × ${t.values}`).join(' + ')} = ${count} custom metrics${
-        terms.some((t) => t.per === 'workload' || t.per === 'service')
-          ? ` (assuming a workload and a Service for every two pods: ${assumedWorkloads(load.pods)})`
-          : ''
-      }`,
+      basis: `${terms.map((t) => `${t.metrics} per ${t.per} × ${t.values}`).join(' + ')} = ${count} custom metrics`,
       usage: { amount: count, unit: 'custom metrics' },
     });
     const bytesPerScrape = podHealthLevels(podHealth.profile).reduce((total, level) => {
@@ -452,7 +488,7 @@ export function podHealthCost(options: CollectorConfigOptions, load: ClusterLoad
             .map((s) => s.metric.name),
         ),
       ];
-      return total + podHealthEventBytes(level, metrics) * levelValues(level, load);
+      return total + podHealthEventBytes(level, metrics, options.podNaming) * eventValues(level, load);
     }, 0);
     const logs = estimateLogs({
       bytesPerScrape,
