@@ -74,7 +74,7 @@ export function podHealthAlarms(
     {
       ...common,
       alarmName: `${clusterName}-pod-restarts`,
-      description: `Containers in ${clusterName} restarted ${alarms.restarts} times or more within ${alarms.restartMinutes} minutes. Look for pods in CrashLoopBackOff or OOMKilled: the Container Insights console's pods view, or pod_container_status_waiting_reason_crash_loop_back_off and pod_container_status_terminated_reason_oom_killed by PodName.`,
+      description: `Containers in ${clusterName} restarted ${alarms.restarts} times or more within ${alarms.restartMinutes} minutes. Look for pods in CrashLoopBackOff or OOMKilled: pod_number_of_container_restarts by PodName (the workload), pod_container_status_waiting_reason_crash_loop_back_off and pod_container_status_terminated_reason_oom_killed by Namespace, and the pod in the performance log group's kube-state-metrics stream (FullPodName).`,
       metricName: 'pod_number_of_container_restarts',
       statistic: 'Sum',
       periodSeconds: Math.max(period, alarms.restartMinutes * 60),
