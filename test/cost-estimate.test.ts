@@ -14,10 +14,19 @@ import {
 } from '../src/config/cost-estimate';
 import { METRIC_CATALOG } from '../src/config/metric-catalog';
 import { MetricsDestination } from '../src/config/otlp';
+import type { CostLine } from '../src/config/pipelines/pipeline';
 import { PodNaming } from '../src/config/pod-naming';
 import { ValidationError } from '../src/core/errors';
 import { sizeCollector } from '../src/fargate/collector-sizing';
-import { estimateCluster, formatBill } from '../src/fleet/cluster-estimate';
+import {
+  accountOf,
+  type ClusterBill,
+  estimateCluster,
+  fleetLines,
+  formatBill,
+  PRICE_TIERS_ITEM,
+  priceTiersLine,
+} from '../src/fleet/cluster-estimate';
 import { buildConfig, DEFAULT_CONFIG_OPTIONS } from './support/collector';
 import { PROPERTY_SEED } from './support/property';
 
@@ -321,5 +330,62 @@ describe('the region in every heading', () => {
     expect(pricesNote(['us-east-1'])).toBe('us-east-1 prices');
     expect(pricesNote(['eu-west-1'])).toBe("us-east-1 prices; eu-west-1's may differ");
     expect(regionsInWords(['us-east-1', 'eu-west-1', 'eu-west-1'])).toBe('eu-west-1 and us-east-1');
+  });
+});
+
+describe("CloudWatch prices an account's custom metrics together, in tiers", () => {
+  const metricsLine = (amount: number): CostLine => ({
+    item: 'Container Insights custom metrics',
+    monthlyUsd: customMetricsMonthlyUsd(amount),
+    basis: '',
+    usage: { amount, unit: 'custom metrics' },
+  });
+  const bill = (amounts: readonly number[], account: string): ClusterBill =>
+    ({ lines: amounts.map(metricsLine), account }) as unknown as ClusterBill;
+  const tiers = (lines: readonly CostLine[]) => lines.filter((line) => line.item === PRICE_TIERS_ITEM);
+
+  test('within the first tier: no line', () => {
+    expect(priceTiersLine([metricsLine(4000), metricsLine(5000)], 'in the cluster')).toBeUndefined();
+  });
+
+  test('two clusters of one account, 12,000 metrics: $400 less than priced one by one', () => {
+    const lines = fleetLines([bill([6000], '111122223333'), bill([6000], '111122223333')]);
+    expect(tiers(lines)).toHaveLength(1);
+    expect(tiers(lines)[0]?.monthlyUsd).toBeCloseTo(3000 + 2000 * 0.1 - 2 * 1800, 6);
+    expect(tiers(lines)[0]?.basis).toContain('12000 custom metrics in account 111122223333 (2 cluster(s))');
+    // Of two accounts, each within its first tier: nothing to take off.
+    expect(tiers(fleetLines([bill([6000], '111122223333'), bill([6000], '444455556666')]))).toStrictEqual([]);
+  });
+
+  test('the fleet pays, for every account, the tiers of its metrics together', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            amounts: fc.array(fc.integer({ min: 0, max: 300_000 }), { minLength: 1, maxLength: 3 }),
+            account: fc.constantFrom('111122223333', '444455556666', '777788889999'),
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
+        (clusters) => {
+          const lines = fleetLines(clusters.map((c) => bill(c.amounts, c.account)));
+          const paid = lines.reduce((total, line) => total + line.monthlyUsd, 0);
+          const accounts = [...new Set(clusters.map((c) => c.account))];
+          const due = accounts.reduce((total, account) => {
+            const metrics = clusters
+              .filter((c) => c.account === account)
+              .flatMap((c) => c.amounts)
+              .reduce((a, b) => a + b, 0);
+            return total + customMetricsMonthlyUsd(metrics);
+          }, 0);
+          expect(paid).toBeCloseTo(due, 1);
+        },
+      ),
+      { seed: PROPERTY_SEED, numRuns: 200 },
+    );
+  });
+
+  test('the account is the role ARN’s', () => {
+    expect(accountOf('arn:aws:iam::111122223333:role/adot')).toBe('111122223333');
   });
 });

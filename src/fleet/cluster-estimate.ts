@@ -1,5 +1,5 @@
 import { enabledPipelines } from '../config/collector-config';
-import { CLOUDWATCH_LOGS_PRICES_US_EAST_1 } from '../config/cost-estimate';
+import { CLOUDWATCH_LOGS_PRICES_US_EAST_1, customMetricsMonthlyUsd } from '../config/cost-estimate';
 import type { ClusterLoad, CollectorConfigOptions, CostLine, ScrapedPods } from '../config/pipelines/pipeline';
 import { type CollectorSizing, MAX_NODES_PER_REPLICA } from '../fargate/collector-sizing';
 import { type FargatePodSize, fargateMonthlyCost } from '../fargate/fargate-size';
@@ -21,6 +21,37 @@ export interface ClusterBill {
   readonly lines: CostLine[];
   /** What the priced lines add up to, in US dollars a month. */
   readonly totalUsd: number;
+  /** The AWS account the cluster's metrics are billed to (its collector role's); absent: not known. */
+  readonly account?: string;
+}
+
+/** The unit of the lines that count CloudWatch custom metrics. */
+const CUSTOM_METRICS_UNIT = 'custom metrics';
+
+/** The item of the line that prices an account's custom metrics together. */
+export const PRICE_TIERS_ITEM = 'custom metrics price tiers';
+
+/**
+ * CloudWatch prices an account's custom metrics together, in tiers (the
+ * first 10,000 at one price, the next at a lower, ...), while each line of a
+ * bill prices its own from the first tier: the difference, as a line of its
+ * own, when there is one; `undefined` when all fit in the first tier.
+ */
+export function priceTiersLine(lines: readonly CostLine[], where: string): CostLine | undefined {
+  const counted = lines.filter((line) => line.usage?.unit === CUSTOM_METRICS_UNIT && line.notPriced === undefined);
+  const metrics = counted.reduce((total, line) => total + (line.usage?.amount ?? 0), 0);
+  const difference = customMetricsMonthlyUsd(metrics) - sum(counted);
+  if (Math.abs(difference) < 0.005) return undefined;
+  return {
+    item: PRICE_TIERS_ITEM,
+    monthlyUsd: difference,
+    basis: `${metrics} custom metrics ${where}, priced together in CloudWatch's tiers (the lines above price each from the first)`,
+  };
+}
+
+/** The account of an IAM role ARN: its fifth field. */
+export function accountOf(roleArn: string): string {
+  return roleArn.split(':')[4] ?? '';
 }
 
 /** The items of what the output runs besides the pipelines, in the order a bill lists them, last. */
@@ -74,13 +105,12 @@ export function estimateCluster(
   sizing: CollectorSizing,
   load: ClusterLoad,
   workloads: readonly CostLine[] = [],
+  account?: string,
 ): ClusterBill {
-  const lines = [
-    ...enabledPipelines(options).flatMap((pipeline) => pipeline.cost(options, load)),
-    collectorCost(sizing),
-    ...workloads,
-  ];
-  return { sizing, load, lines, totalUsd: sum(lines) };
+  const pipelines = enabledPipelines(options).flatMap((pipeline) => pipeline.cost(options, load));
+  const tiers = priceTiersLine(pipelines, 'in the cluster');
+  const lines = [...pipelines, ...(tiers === undefined ? [] : [tiers]), collectorCost(sizing), ...workloads];
+  return { sizing, load, lines, totalUsd: sum(lines), ...(account === undefined ? {} : { account }) };
 }
 
 /** The sample application as the application scrape finds it: its pods, of one app, in one namespace. */
@@ -128,14 +158,31 @@ const amountText = (amount: number): string => (Number.isInteger(amount) ? Strin
  */
 export function fleetLines(bills: readonly ClusterBill[]): CostLine[] {
   const items = new Map<string, CostLine[]>();
-  for (const line of bills.flatMap((bill) => bill.lines)) {
+  // Each cluster's tiers line gives way to its account's.
+  for (const line of bills.flatMap((bill) => bill.lines.filter((l) => l.item !== PRICE_TIERS_ITEM))) {
     const key = `${line.item}\n${line.notPriced ?? ''}`;
     items.set(key, [...(items.get(key) ?? []), line]);
   }
   const order: readonly string[] = Object.values(WORKLOAD_ITEMS);
   const rank = (lines: readonly CostLine[]) => order.indexOf(lines[0]?.item ?? '');
   const groups = [...items.values()].sort((a, b) => rank(a) - rank(b));
-  return groups.map((lines) => {
+  const accounts = [...new Set(bills.map((bill) => bill.account ?? ''))].sort();
+  const tiers = accounts.flatMap((account) => {
+    const of = bills.filter((bill) => (bill.account ?? '') === account);
+    const where =
+      account === ''
+        ? `in the ${of.length} cluster(s) of no known account`
+        : `in account ${account} (${of.length} cluster(s))`;
+    const line = priceTiersLine(
+      of.flatMap((bill) => bill.lines),
+      where,
+    );
+    return line === undefined ? [] : [line];
+  });
+  const pipelineCount = groups.filter((lines) => rank(lines) < 0).length;
+  const withTiers = [...groups.slice(0, pipelineCount), ...tiers.map((line) => [line]), ...groups.slice(pipelineCount)];
+  return withTiers.map((lines) => {
+    if (lines[0]?.item === PRICE_TIERS_ITEM) return lines[0];
     const [first] = lines as [CostLine, ...CostLine[]];
     const used = lines.every((line) => line.usage?.unit === first.usage?.unit) ? first.usage : undefined;
     const amount = lines.reduce((total, line) => total + (line.usage?.amount ?? 0), 0);

@@ -30,6 +30,7 @@ import { CollectorPrerequisites } from '../prerequisites/collector-prerequisites
 import { type ClusterPrerequisites, clusterPrerequisites, queueFiles } from '../prerequisites/prerequisites';
 import { DEFAULT_SAMPLE_FARGATE_SIZE, DEFAULT_SAMPLE_REPLICAS, SampleGoWebapp } from '../sample/sample-go-webapp';
 import {
+  accountOf,
   type ClusterBill,
   estimateCluster,
   fargateLoggingCost,
@@ -377,6 +378,7 @@ export function estimateFleetCluster(cluster: FleetCluster): ClusterBill {
       ...(resolved.sampleApp ? [sampleCost(DEFAULT_SAMPLE_REPLICAS, DEFAULT_SAMPLE_FARGATE_SIZE)] : []),
       ...(resolved.fargateLogging ? [fargateLoggingCost(applicationLogGroupName(resolved.name))] : []),
     ],
+    accountOf(resolved.serviceAccountRoleArn),
   );
 }
 
