@@ -384,6 +384,27 @@ describe('the guide', () => {
     expect(guide.match(/^\|`[a-z_]+`\|(?:\[|-)/gm)).toHaveLength(podHealthTableRows().length);
   });
 
+  test('its cost table is what the estimate gives for 100 pods in 10 namespaces, 30 workloads and 30 Services', () => {
+    const load = { pods: 100, namespaces: 10, workloads: 30, services: 30 };
+    for (const profile of POD_HEALTH_PROFILES) {
+      const collector = new FargateContainerInsightsCollector(Testing.chart(), 'C', {
+        ...COLLECTOR_PROPS,
+        podHealth: { profile },
+      });
+      const lines = estimateCluster(collector._configOptions, collector.sizing, load).lines;
+      const usd = (item: string) => lines.find((line) => line.item === item)?.monthlyUsd ?? Number.NaN;
+      const terms = podHealthCustomMetrics(profile, load, PodNaming.WORKLOAD);
+      const count = terms.reduce((sum, t) => sum + t.metrics * t.values, 0);
+      const sum = terms.map((t) => (t.per === 'cluster' ? `${t.metrics}` : `${t.metrics} × ${t.values}`)).join(' + ');
+      const logs = lines.find((line) => line.item === 'pod health logs');
+      const all = usd('pod health custom metrics') + usd('pod health logs') + usd('kube-state-metrics');
+      const money = (n: number) => `$${n.toFixed(2)}`;
+      expect(guide).toContain(
+        `|\`${profile}\`|${sum} = ${count}|${money(usd('pod health custom metrics'))}|${money(usd('pod health logs'))} (${logs?.usage?.amount.toFixed(1)} GB)|${money(usd('kube-state-metrics'))}|${money(all)}|`,
+      );
+    }
+  });
+
   test('it lists every recommended alarm, with its metric and statistic', () => {
     const alarms = podHealthAlarms('c', DEFAULT_POD_HEALTH_ALARMS, 60_000);
     for (const alarm of alarms) {
