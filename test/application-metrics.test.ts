@@ -92,7 +92,7 @@ const scraped = (pod: Parameters<typeof discoveredPod>[0], shards = 1, shard = '
 };
 
 describe('with the option off', () => {
-  test('one pipeline, no application component, no pod rights, no cluster name variable', () => {
+  test('one pipeline, no application component, pod rights only to discover Fargate pods, no cluster name variable', () => {
     const config = buildConfig();
     expect(Object.keys(config.service.pipelines)).toStrictEqual(['metrics']);
     expect(Object.keys(config.receivers)).toStrictEqual(['prometheus']);
@@ -101,6 +101,7 @@ describe('with the option off', () => {
     const { manifests } = synth({});
     const clusterRole = manifests.find((m) => m.kind === 'ClusterRole');
     expect(clusterRole?.rules.flatMap((r: { resources: string[] }) => r.resources)).toStrictEqual([
+      'pods',
       'nodes',
       'nodes/proxy',
     ]);
@@ -419,8 +420,10 @@ describe('least privilege', () => {
         [{ apiGroup: '', kind: 'ServiceAccount', name: 'adot-collector', namespace: 'fargate-container-insights' }],
       ]),
     );
+    // Cluster-wide, only what the performance scrape needs: the Fargate pods it discovers, their nodes and cAdvisor.
     const clusterRole = manifests.find((m) => m.kind === 'ClusterRole');
     expect(clusterRole?.rules.flatMap((r: { resources: string[] }) => r.resources)).toStrictEqual([
+      'pods',
       'nodes',
       'nodes/proxy',
     ]);

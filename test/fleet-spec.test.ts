@@ -92,7 +92,7 @@ describe('parseFleet', () => {
     [
       'a misspelt field, pointing at the key',
       cluster('    regoin: eu-west-1'),
-      'clusters.yaml:4:5: Unknown field clusters[0].regoin: did you mean "region"? expected one of name, region, serviceAccountRoleArn, adotVersion, namespace, replicas, fargateNodesOnly, sampleApp, collectorMode, operatorVersion, metricProfile, fargateLogging, logRetentionDays, expectedPods, performanceLogRetentionDays, performanceLogGroupTags, oidcIssuer, applicationMetrics, metricsDestination, podHealth, allowUnlistedRegion.',
+      'clusters.yaml:4:5: Unknown field clusters[0].regoin: did you mean "region"? expected one of name, region, serviceAccountRoleArn, adotVersion, namespace, replicas, fargateNodesOnly, sampleApp, collectorMode, operatorVersion, metricProfile, fargateLogging, logRetentionDays, expectedPods, expectedWorkloads, expectedServices, podNaming, performanceLogRetentionDays, performanceLogGroupTags, oidcIssuer, applicationMetrics, metricsDestination, podHealth, allowUnlistedRegion.',
     ],
     [
       'a missing required field, pointing at the entry',
@@ -307,6 +307,7 @@ describe('parseFleet', () => {
         operatorVersion: 'v0.102.0',
         metricProfile: 'console',
         logRetentionDays: 30,
+        podNaming: 'pod',
       };
       const others: Readonly<Record<string, unknown>> = { metricsDestination: 'otlp' };
       const other = others[requirement.setting];

@@ -41,13 +41,19 @@ describe('METRIC_CATALOG', () => {
     for (const name of ['pod_cpu_usage_seconds_total', 'pod_memory_working_set', 'pod_memory_rss']) {
       // container=\S: the sandbox (pause) container has no container name, so it is not summed.
       expect(source(name).series.labels.container, name).toBe('\\S');
-      expect(source(name).sumBy, name).toStrictEqual(['namespace', 'pod', 'NodeName', 'LaunchType']);
+      expect(source(name).sumBy, name).toStrictEqual(['namespace', 'pod', 'workload', 'NodeName', 'LaunchType']);
     }
     for (const name of ['pod_cpu_limit_raw', 'pod_cpu_request_raw', 'pod_memory_limit']) {
       expect(source(name).series.labels, name).toMatchObject({ container: '^$', image: '^$' });
       expect(source(name).sumBy, name).toBeUndefined();
     }
-    expect(source('pod_network_rx_bytes').sumBy).toStrictEqual(['namespace', 'pod', 'NodeName', 'LaunchType']);
+    expect(source('pod_network_rx_bytes').sumBy).toStrictEqual([
+      'namespace',
+      'pod',
+      'workload',
+      'NodeName',
+      'LaunchType',
+    ]);
   });
 
   test('CPU utilization is over the limit, or the request without a limit; 2 shares mean no request', () => {

@@ -82,7 +82,7 @@ describe('validateMetricSelection', () => {
       'an empty dimension set',
       ['pod_cpu_limit'],
       [[]],
-      'Invalid dimensionSets entry []: expected 1 to 30 distinct dimensions from ClusterName, LaunchType, Namespace, NodeName, PodName.',
+      'Invalid dimensionSets entry []: expected 1 to 30 distinct dimensions from ClusterName, LaunchType, Namespace, NodeName, PodName, FullPodName.',
     ],
     [
       'an unknown dimension',

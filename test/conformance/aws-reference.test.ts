@@ -7,6 +7,7 @@ import { AdotVersion } from '../../src/config/adot-version';
 import { REFERENCE_DECLARATIONS } from '../../src/config/catalog/profiles';
 import { findMetric } from '../../src/config/metric-catalog';
 import { metricDescriptors } from '../../src/config/pipelines/emf-pipeline';
+import { PodNaming } from '../../src/config/pod-naming';
 import { renderCollectorConfig } from '../../src/config/render';
 import { type FargatePodSize, fargateMonthlyCost, fargatePodSize } from '../../src/fargate/fargate-size';
 import { parseManifest } from '../../tools/manifests';
@@ -75,7 +76,12 @@ conformanceDescribe('AWS reference manifests', REFERENCE, (dir) => {
     const reference = loadReference(dir, file).config;
     // Compared in the reference's own words (the names and filter form before
     // ADOT v0.48.0); each release's own words are tested in release-words.test.ts.
-    const ours = loadCollectorConfig(renderCollectorConfig(build({ version }), AdotVersion.V0_40_0));
+    // And with the reference's pod names (PodNaming.POD); the default's
+    // differences, by workload, are the last test here.
+    const ours = loadCollectorConfig(
+      renderCollectorConfig(build({ version, podNaming: PodNaming.POD }), AdotVersion.V0_40_0),
+    );
+    const byWorkload = loadCollectorConfig(renderCollectorConfig(build({ version }), AdotVersion.V0_40_0));
 
     // What this pipeline adds to the reference's, each tested in 'pipeline wiring' and 'the corrections',
     // found by what each does: the stages the reference has keep its ids, and are compared by them.
@@ -189,6 +195,34 @@ conformanceDescribe('AWS reference manifests', REFERENCE, (dir) => {
         expect(job[key], key).toStrictEqual(refJob[key]);
       }
       expect(job.authorization.credentials_file).toBe(refJob.bearer_token_file);
+    });
+
+    test('by workload (the default): Fargate pods discovered instead of nodes, the same path, PodName the workload', () => {
+      const [job] = byWorkload.receivers.prometheus.config.scrape_configs;
+      const [refJob] = reference.receivers.prometheus.config.scrape_configs;
+      expect(job.kubernetes_sd_configs).not.toStrictEqual(refJob.kubernetes_sd_configs);
+      const path = (rules: Array<{ target_label?: string; replacement?: string }>) =>
+        rules.find((rule) => rule.target_label === '__metrics_path__')?.replacement;
+      expect(path(job.relabel_configs)).toBe(path(refJob.relabel_configs));
+      // Everything else of the pipeline is what the reference-named configuration has, but the last renames.
+      const { 'metricstransform/label_2': mine, ...rest } = byWorkload.processors;
+      const { 'metricstransform/label_2': theirs, ...same } = ours.processors;
+      expect(rest).toStrictEqual(same);
+      const renames = (p: { transforms: Array<{ include: string; operations?: unknown[] }> }) =>
+        p.transforms.filter((t) => t.include === '.*').map((t) => t.operations);
+      expect(renames(mine)).toStrictEqual([
+        [
+          { action: 'update_label', label: 'namespace', new_label: 'Namespace' },
+          { action: 'update_label', label: 'pod', new_label: 'FullPodName' },
+          { action: 'update_label', label: 'workload', new_label: 'PodName' },
+        ],
+      ]);
+      expect(renames(theirs)).toStrictEqual([
+        [
+          { action: 'update_label', label: 'namespace', new_label: 'Namespace' },
+          { action: 'update_label', label: 'pod', new_label: 'PodName' },
+        ],
+      ]);
     });
   });
 
