@@ -36,7 +36,13 @@ describe('settingsFromEnvironment', () => {
         sampleApp: true,
         applicationMetrics: { cloudWatch: { declarations: SAMPLE_GO_WEBAPP_DECLARATIONS } },
       },
-      expected: { namespaces: 10, pods: 100, defaulted: ['EXPECTED_PODS', 'EXPECTED_NAMESPACES'] },
+      expected: {
+        namespaces: 10,
+        pods: 100,
+        workloads: 30,
+        services: 30,
+        defaulted: ['EXPECTED_PODS', 'EXPECTED_NAMESPACES', 'EXPECTED_WORKLOADS', 'EXPECTED_SERVICES'],
+      },
       demo: true,
     });
     // Everything else is the settings table's default, as for a clusters file.
@@ -282,13 +288,36 @@ describe('the estimate the app prints', () => {
     );
   });
 
-  test('asks for EXPECTED_PODS and EXPECTED_NAMESPACES only while they are unset', () => {
-    expect(bill({}).at(-1)).toBe('EXPECTED_PODS and EXPECTED_NAMESPACES not set: set them for your cluster.');
-    expect(bill({ EXPECTED_PODS: '300' }).at(-1)).toBe('EXPECTED_NAMESPACES not set: set it for your cluster.');
-    const told = bill({ EXPECTED_PODS: '300', EXPECTED_NAMESPACES: '12' });
+  test('asks for the EXPECTED_ variables only while they are unset', () => {
+    expect(bill({}).at(-1)).toBe(
+      'EXPECTED_PODS, EXPECTED_NAMESPACES, EXPECTED_WORKLOADS and EXPECTED_SERVICES not set: set them for your cluster.',
+    );
+    expect(bill({ EXPECTED_PODS: '300', EXPECTED_WORKLOADS: '40', EXPECTED_SERVICES: '20' }).at(-1)).toBe(
+      'EXPECTED_NAMESPACES not set: set it for your cluster.',
+    );
+    const told = bill({
+      EXPECTED_PODS: '300',
+      EXPECTED_NAMESPACES: '12',
+      EXPECTED_WORKLOADS: '40',
+      EXPECTED_SERVICES: '20',
+    });
     expect(told.join('\n')).not.toContain('not set');
     expect(told[0]).toBe(
-      'Monthly estimate for cluster "prod-eu" in eu-west-1, 300 pods in 12 namespaces (us-east-1 prices; eu-west-1\'s may differ):',
+      'Monthly estimate for cluster "prod-eu" in eu-west-1, 300 pods of 40 workloads in 12 namespaces, 20 Services (us-east-1 prices; eu-west-1\'s may differ):',
+    );
+    expect(told[1]).toContain('8 per workload × 40');
+  });
+
+  test('workloads: 3 for every 10 pods unless told, at least one per namespace, at most one per pod', () => {
+    expect(settingsFromEnvironment({ ...ENV, EXPECTED_PODS: '300' }).expected.workloads).toBe(90);
+    expect(settingsFromEnvironment({ ...ENV, EXPECTED_PODS: '20', EXPECTED_NAMESPACES: '10' }).expected.workloads).toBe(
+      10,
+    );
+    expect(() => settingsFromEnvironment({ ...ENV, EXPECTED_NAMESPACES: '10', EXPECTED_WORKLOADS: '5' })).toThrow(
+      'Invalid EXPECTED_WORKLOADS=5 with EXPECTED_NAMESPACES=10: every namespace with pods has a workload.',
+    );
+    expect(() => settingsFromEnvironment({ ...ENV, EXPECTED_PODS: '50', EXPECTED_WORKLOADS: '60' })).toThrow(
+      'Invalid EXPECTED_WORKLOADS 60: expected at most EXPECTED_PODS (50): every workload has a pod.',
     );
   });
 
