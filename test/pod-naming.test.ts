@@ -17,8 +17,15 @@ import { estimateCluster } from '../src/fleet/cluster-estimate';
 import { podHealthAlarms } from '../src/prerequisites/alarms';
 import { cadvisorSeries, type NodeState, nextNode } from './support/cadvisor-node';
 import { buildConfig } from './support/collector';
+import { parseExposition } from './support/exposition';
 import { type FargatePod, podTargetLabels, scrapedTarget } from './support/fargate-pods';
-import { asCollectorReads, type EmittedValue, PipelineModel, type Series } from './support/pipeline-model';
+import {
+  asCollectorReads,
+  type EmittedValue,
+  PipelineModel,
+  POD_HEALTH_PIPELINE_MODEL,
+  type Series,
+} from './support/pipeline-model';
 import { PROPERTY_SEED } from './support/property';
 
 /**
@@ -78,8 +85,18 @@ const PODS: Record<string, { readonly pod: FargatePod; readonly workload: string
     pod: onFargate({ name: 'cache-k2x9m', namespace: 'ops', controller: { kind: 'ReplicaSet', name: 'cache' } }),
     workload: 'cache',
   },
-  'no owner': { pod: onFargate({ name: 'debug-1', namespace: 'ops', ports: [[]] }), workload: 'debug-1' },
+  'no owner': { pod: onFargate({ name: 'debug-shell', namespace: 'ops', ports: [[]] }), workload: 'debug-shell' },
+  'no owner, named like a StatefulSet pod': {
+    pod: onFargate({ name: 'tools-1', namespace: 'ops' }),
+    workload: 'tools-1',
+  },
 };
+
+/**
+ * What pod health names each pod's workload, from its name alone: the same,
+ * but for an ownerless pod named like a controller's (docs/pod-health.md).
+ */
+const POD_HEALTH_WORKLOAD: Readonly<Record<string, string>> = { 'tools-1': 'tools' };
 
 /** A node's pod with one container, at its first scrape and a minute later. */
 function podScrapes(pod: FargatePod, cpuPerMinute = 12): [Series[], Series[]] {
@@ -214,6 +231,69 @@ function allDeclarations(c: FargateContainerInsightsCollector): MetricDeclaratio
   const exporters = c._config.exporters as Record<string, { metric_declarations?: MetricDeclaration[] }>;
   return Object.values(exporters).flatMap((e) => e.metric_declarations ?? []);
 }
+
+describe('each kind of owner, through kube-state-metrics and the pod health pipeline', () => {
+  /** kube-state-metrics' restart counter of each pod's one container, and its phase. */
+  const exposition = (restarts: number) =>
+    Object.values(PODS)
+      .map(({ pod }, i) =>
+        [
+          `kube_pod_container_status_restarts_total{namespace="${pod.namespace}",pod="${pod.name}",uid="u${i}",container="app"} ${restarts * (i + 1)}`,
+          `kube_pod_status_phase{namespace="${pod.namespace}",pod="${pod.name}",uid="u${i}",phase="Running"} 1`,
+        ].join('\n'),
+      )
+      .join('\n');
+
+  const restartsSent = (podNaming: PodNaming): EmittedValue[] => {
+    const config = buildConfig({
+      podNaming,
+      podHealth: {
+        profile: PodHealthProfile.FULL,
+        target: 'kube-state-metrics.fargate-container-insights.svc:8080',
+        pod: { size: '0.25 vCPU 0.5 GB', monthlyUsd: 9.01 },
+      },
+    });
+    const model = new PipelineModel(
+      asCollectorReads(config, AdotVersion.DEFAULT),
+      { ClusterName: 'prod-eu' },
+      POD_HEALTH_PIPELINE_MODEL,
+    );
+    model.scrape(parseExposition(exposition(1)), {});
+    return model
+      .emitted(model.scrape(parseExposition(exposition(2)), {}))
+      .filter((e) => e.metric === 'pod_number_of_container_restarts' && 'PodName' in e.dimensions);
+  };
+
+  test('by workload: PodName the workload read from the pod name, and with pods, FullPodName the pod', () => {
+    const byWorkload = restartsSent(PodNaming.WORKLOAD);
+    const withPods = restartsSent(PodNaming.WORKLOAD_AND_POD);
+    Object.values(PODS).forEach(({ pod, workload: owner }, i) => {
+      const workload = POD_HEALTH_WORKLOAD[pod.name] ?? owner;
+      // The pod's increase, i + 1, sent under its workload; a workload's pods share the dimension values.
+      const under = byWorkload.filter(
+        (e) => e.dimensions.PodName === workload && e.dimensions.Namespace === pod.namespace,
+      );
+      expect(
+        under.map((e) => e.value),
+        pod.name,
+      ).toContain(i + 1);
+      expect(
+        withPods.filter((e) => e.dimensions.FullPodName === pod.name).map((e) => [e.dimensions.PodName, e.value]),
+      ).toStrictEqual([[workload, i + 1]]);
+    });
+    // The Deployment's two replicas: two values of one metric.
+    expect(byWorkload.filter((e) => e.dimensions.PodName === 'web')).toHaveLength(2);
+  });
+
+  test('by pod, as the AWS manifest: PodName the pod', () => {
+    const byPod = restartsSent(PodNaming.POD);
+    expect(byPod.map((e) => e.dimensions.PodName).sort()).toStrictEqual(
+      Object.values(PODS)
+        .map(({ pod }) => pod.name)
+        .sort(),
+    );
+  });
+});
 
 describe('the bill follows workloads', () => {
   const customMetrics = (c: FargateContainerInsightsCollector, load = LOAD) =>
