@@ -128,7 +128,7 @@ describe('npm run synth', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(existsSync(join(scratch, 'dist', 'fargate-logging.k8s.yaml'))).toBe(false);
     expect(run.stderr).toContain(
-      '  $266.40  Container Insights custom metrics: 8 metrics per cluster × 1 + 8 per namespace × 10 + 8 per pod × 100 = 888 custom metrics.\n',
+      '   $98.40  Container Insights custom metrics: 8 metrics per cluster × 1 + 8 per namespace × 10 + 8 per workload × 30 = 328 custom metrics.\n',
     );
     // A real cluster without SAMPLE_APP: no sample application, no golang namespace.
     expect(Object.keys(snapshot())).toStrictEqual([
