@@ -332,6 +332,20 @@ describe('options', () => {
  * as our own expectations: these run in any clone. The side-by-side comparison
  * with the AWS files is the conformance suite (test/conformance/).
  */
+/** The last rules of a cAdvisor job: node labels kept, every request to the API server, the path of the named node. */
+function nodeLabelsAndProxy(nodeNameLabel: string) {
+  return [
+    { action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' },
+    { target_label: '__address__', replacement: 'kubernetes.default.svc:443' },
+    {
+      source_labels: [nodeNameLabel],
+      regex: '(.+)',
+      target_label: '__metrics_path__',
+      replacement: '/api/v1/nodes/${1}/proxy/metrics/cadvisor',
+    },
+  ];
+}
+
 describe('the AWS reference behaviour, as our own expectations', () => {
   const config = loadCollectorConfig(renderCollectorConfig(build(), AdotVersion.DEFAULT));
   const [job] = config.receivers.prometheus.config.scrape_configs;
@@ -354,16 +368,7 @@ describe('the AWS reference behaviour, as our own expectations', () => {
     });
     expect(config.receivers.prometheus.config.global).toStrictEqual({ scrape_interval: '1m', scrape_timeout: '40s' });
     // Node labels kept, every request sent to the API server, the path per pod's node.
-    expect(job.relabel_configs.slice(-3)).toStrictEqual([
-      { action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' },
-      { target_label: '__address__', replacement: 'kubernetes.default.svc:443' },
-      {
-        source_labels: ['__meta_kubernetes_pod_node_name'],
-        regex: '(.+)',
-        target_label: '__metrics_path__',
-        replacement: '/api/v1/nodes/${1}/proxy/metrics/cadvisor',
-      },
-    ]);
+    expect(job.relabel_configs.slice(-3)).toStrictEqual(nodeLabelsAndProxy('__meta_kubernetes_pod_node_name'));
   });
 
   test('podNaming pod: every node from the Kubernetes API, as the reference', () => {
@@ -371,16 +376,7 @@ describe('the AWS reference behaviour, as our own expectations', () => {
       .receivers.prometheus.config.scrape_configs;
     expect(byPod.kubernetes_sd_configs).toStrictEqual([{ role: 'node' }]);
     // After the Fargate-only rule: node labels kept, every request sent to the API server, the path per node.
-    expect(byPod.relabel_configs.slice(1)).toStrictEqual([
-      { action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' },
-      { target_label: '__address__', replacement: 'kubernetes.default.svc:443' },
-      {
-        source_labels: ['__meta_kubernetes_node_name'],
-        regex: '(.+)',
-        target_label: '__metrics_path__',
-        replacement: '/api/v1/nodes/${1}/proxy/metrics/cadvisor',
-      },
-    ]);
+    expect(byPod.relabel_configs.slice(1)).toStrictEqual(nodeLabelsAndProxy('__meta_kubernetes_node_name'));
     expect(byPod.metric_relabel_configs).toStrictEqual([consumedFamiliesRule()]);
   });
 

@@ -72,19 +72,28 @@ export function shardRules(
   ];
 }
 
+/**
+ * Rules that make a target the cAdvisor endpoint of the node named in
+ * `nodeNameLabel`, through the API server proxy: Fargate nodes cannot be
+ * reached directly.
+ */
+export function cadvisorProxyRules(nodeNameLabel: string): RelabelConfig[] {
+  return [
+    // Every request to the API server...
+    { target_label: '__address__', replacement: 'kubernetes.default.svc:443' },
+    // ...at the kubelet proxy path of the node's cAdvisor endpoint.
+    {
+      source_labels: [nodeNameLabel],
+      regex: '(.+)',
+      target_label: '__metrics_path__',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Prometheus capture group reference, not a template.
+      replacement: '/api/v1/nodes/${1}/proxy/metrics/cadvisor',
+    },
+  ];
+}
+
 /** Rules that make a discovered node's target its cAdvisor endpoint, through the API server proxy. */
-export const CADVISOR_PROXY_RULES: readonly RelabelConfig[] = [
-  // Fargate nodes cannot be reached directly: scrape through the API server...
-  { target_label: '__address__', replacement: 'kubernetes.default.svc:443' },
-  // ...at the kubelet proxy path of each node's cAdvisor endpoint.
-  {
-    source_labels: ['__meta_kubernetes_node_name'],
-    regex: '(.+)',
-    target_label: '__metrics_path__',
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Prometheus capture group reference, not a template.
-    replacement: '/api/v1/nodes/${1}/proxy/metrics/cadvisor',
-  },
-];
+export const CADVISOR_PROXY_RULES: readonly RelabelConfig[] = cadvisorProxyRules('__meta_kubernetes_node_name');
 
 /** The rule that keeps only the nodes labelled `eks.amazonaws.com/compute-type: fargate`. */
 export const FARGATE_NODES_RULE: RelabelConfig = {
@@ -206,14 +215,7 @@ export function fargatePodTargetRules(shards: number): RelabelConfig[] {
     ...shardRules(shards, [`${POD_META}node_name`]),
     ...WORKLOAD_RULES,
     { action: 'labelmap', regex: '__meta_kubernetes_node_label_(.+)' },
-    { target_label: '__address__', replacement: 'kubernetes.default.svc:443' },
-    {
-      source_labels: [`${POD_META}node_name`],
-      regex: '(.+)',
-      target_label: '__metrics_path__',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Prometheus capture group reference, not a template.
-      replacement: '/api/v1/nodes/${1}/proxy/metrics/cadvisor',
-    },
+    ...cadvisorProxyRules(`${POD_META}node_name`),
   ];
 }
 
