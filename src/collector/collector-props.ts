@@ -107,7 +107,9 @@ export interface FargateContainerInsightsCollectorProps {
    * Scrape only the nodes labelled `eks.amazonaws.com/compute-type: fargate`.
    * In clusters that also have EC2 nodes this spares the API server proxy
    * requests whose series the pipeline would drop (it keeps only Fargate
-   * series either way).
+   * series either way). With `podNaming` by workload (the default) the scrape
+   * discovers Fargate pods, and only those, whatever this says: it applies
+   * to `PodNaming.POD`'s node discovery.
    *
    * @default true
    */

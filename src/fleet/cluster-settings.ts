@@ -152,7 +152,10 @@ export const CLUSTER_SETTINGS = {
     { default: 1, env: 'COLLECTOR_REPLICAS' },
   ),
   fargateNodesOnly: defaulted<boolean>(
-    { type: 'boolean', description: 'Scrape only Fargate nodes.' },
+    {
+      type: 'boolean',
+      description: 'Scrape only Fargate nodes (with podNaming pod; by workload only Fargate pods are scraped).',
+    },
     { default: true },
   ),
   sampleApp: defaulted<boolean>(
