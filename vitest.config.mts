@@ -19,6 +19,8 @@ export default defineConfig({
     reporters: ['default', './test/support/summary-reporter.mts'],
     // A temporary folder per test file, removed when it ends (cdk8s's Testing leaves folders behind).
     setupFiles: ['./test/support/setup.ts'],
+    // The jsii packages, built once before any test file (npm test has built them already).
+    globalSetup: ['./test/support/build.ts'],
     // The synth and README tests spawn processes; give them room on a 2-core machine.
     testTimeout: 60_000,
   },

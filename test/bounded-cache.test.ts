@@ -6,6 +6,7 @@ import { FargateContainerInsightsCollector } from '../src/collector/fargate-cont
 import { FargateContainerInsightsOperatorCollector } from '../src/collector/fargate-container-insights-operator-collector';
 import { BoundedCache } from '../src/core/bounded-cache';
 import { COLLECTOR_PROPS } from './support/fixtures';
+import { PROPERTY_SEED } from './support/property';
 
 describe('BoundedCache', () => {
   test('computes a key once, keeps at most its size, and drops the oldest first', () => {
@@ -34,6 +35,7 @@ describe('BoundedCache', () => {
           expect(computed).toHaveLength(misses);
         },
       ),
+      { seed: PROPERTY_SEED, numRuns: 300 },
     );
   });
 });

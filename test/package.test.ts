@@ -6,14 +6,17 @@ import { expect, test } from 'vitest';
 
 const ROOT = join(__dirname, '..');
 
-/** The files of `npm pack --dry-run`, with the prepack build (jsii) it runs first. */
+/**
+ * The files of `npm pack --dry-run`, of the build the test run made before
+ * any test file (test/support/build.ts): without the prepack build, which
+ * would delete and rewrite lib/ and .jsii while other test files read them.
+ */
 function packedFiles(): string[] {
-  const run = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts=false'], {
+  const run = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
     cwd: ROOT,
     encoding: 'utf8',
   });
   expect(run.status, run.stderr).toBe(0);
-  // The prepack build prints its summary before npm's JSON.
   const json = run.stdout.slice(run.stdout.search(/^\[/m));
   const [pack] = JSON.parse(json) as Array<{ files: Array<{ path: string }> }>;
   return pack.files.map((f) => f.path).sort();
@@ -47,9 +50,11 @@ test('npm pack ships only the compiled library, its types and jsii assembly, the
 test('jsii-pacmak builds the JavaScript package from the assembly', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'pacmak-'));
   try {
+    // jsii-pacmak packs the package with npm, whose prepack build would rewrite lib/ and .jsii: not during tests.
     const run = spawnSync('npx', ['jsii-pacmak', '--targets', 'js', '--outdir', outdir], {
       cwd: ROOT,
       encoding: 'utf8',
+      env: { ...process.env, npm_config_ignore_scripts: 'true' },
     });
     expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
@@ -60,7 +65,7 @@ test('jsii-pacmak builds the JavaScript package from the assembly', () => {
 }, 120_000);
 
 /**
- * Packs the library (or a workspace package) the first test built into `dir`, without the prepack build, so that
+ * Packs the library (or a workspace package) as the test run built it into `dir`, without the prepack build, so that
  * nothing rewrites lib/ or .jsii while other test files read them.
  */
 function packInto(dir: string, workspace?: string): void {

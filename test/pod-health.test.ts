@@ -274,6 +274,7 @@ describe('size and bill', () => {
         expect(withHealth.memoryMiB).toBeGreaterThanOrEqual(without.memoryMiB);
         expect(withHealth.cpuMillis).toBeGreaterThanOrEqual(without.cpuMillis);
       }),
+      { seed: PROPERTY_SEED, numRuns: 300 },
     );
   });
 

@@ -1,0 +1,40 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Vitest's global setup: the jsii packages are built once, before any test
+ * file runs, and no test builds, packs with the prepack build, or deletes
+ * `lib/` or `.jsii` afterwards. `npm test` builds first, so this finds the
+ * build fresh and does nothing; a bare `npx vitest run` after a change to
+ * the sources builds here.
+ */
+
+const ROOT = join(__dirname, '..', '..');
+
+/** The packages jsii builds: their sources and what the build writes. */
+const PACKAGES = [ROOT, join(ROOT, 'packages', 'cdk8s-fargate-container-insights-aws')];
+
+/** The newest modification time of the files under `dir`, 0 when it does not exist. */
+function newest(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .reduce((latest, entry) => Math.max(latest, statSync(join(entry.parentPath, entry.name)).mtimeMs), 0);
+}
+
+/** True when every package's assembly is newer than its sources. */
+function built(): boolean {
+  return PACKAGES.every((dir) => {
+    const assembly = join(dir, '.jsii');
+    if (!existsSync(assembly) || !existsSync(join(dir, 'lib'))) return false;
+    const sources = Math.max(newest(join(dir, 'src')), statSync(join(dir, 'package.json')).mtimeMs);
+    return statSync(assembly).mtimeMs >= sources;
+  });
+}
+
+export default function setup(): void {
+  if (built()) return;
+  const run = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (run.status !== 0) throw new Error('npm run build failed: the tests need the jsii packages built');
+}
