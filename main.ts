@@ -7,4 +7,6 @@ import { runApp } from './src/app/app';
  * The app itself is src/app/; the settings it reads are the table in
  * src/fleet/cluster-settings.ts.
  */
-void runApp(process.env);
+void runApp(process.env).then((status) => {
+  process.exitCode = status;
+});

@@ -21,7 +21,9 @@ export default defineConfig({
     setupFiles: ['./test/support/setup.ts'],
     // The jsii packages, built once before any test file (npm test has built them already).
     globalSetup: ['./test/support/build.ts'],
-    // The synth and README tests spawn processes; give them room on a 2-core machine.
-    testTimeout: 60_000,
+    // A few tests spawn processes (npm run synth, tsc, npm pack and install): room for a 2-core machine four
+    // times over-loaded, as the slowest of them takes about 40 s on one that is idle. Only a cap: nothing waits for it.
+    testTimeout: 240_000,
+    hookTimeout: 240_000,
   },
 });

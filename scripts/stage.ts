@@ -26,7 +26,59 @@ import { validatePrerequisites } from '../tools/prerequisite-schemas';
 
 /** The project root. */
 export const ROOT = resolve(__dirname, '..');
-const settings = parse(readFileSync(join(ROOT, 'cdk8s.yaml'), 'utf8')) as { app: string; output?: string };
+
+/** What the app printed and how it ended. */
+export interface AppRun {
+  /** Its exit status: 0 when it synthesized. */
+  readonly status: number;
+  /** What it printed to stdout and stderr, when quiet (else it went to the terminal). */
+  readonly output: string;
+}
+
+/**
+ * Runs the app with `env` (the app's variables and the staging folders),
+ * quietly or printing as it goes; relative paths in `env` are the project
+ * root's.
+ */
+export type AppRunner = (env: Readonly<Record<string, string>>, quiet: boolean) => Promise<AppRun>;
+
+/** A cdk8s project: its root and its cdk8s.yaml. */
+export interface Project {
+  /** The folder of cdk8s.yaml. */
+  readonly root: string;
+  /** cdk8s.yaml's `app`: the command that runs the app. */
+  readonly app: string;
+  /** cdk8s.yaml's `output`, relative to the root. */
+  readonly output: string;
+  /** How the app is run: the `app` command in a process of its own, unless told otherwise. */
+  readonly run: AppRunner;
+}
+
+/** The project at `root`, its app run as cdk8s.yaml says unless `run` is given. */
+export function projectAt(root: string = ROOT, run?: AppRunner): Project {
+  const settings = parse(readFileSync(join(root, 'cdk8s.yaml'), 'utf8')) as { app: string; output?: string };
+  const project: Project = {
+    root,
+    app: settings.app,
+    output: settings.output ?? 'dist',
+    run: run ?? ((env, quiet) => spawnApp(project, env, quiet)),
+  };
+  return project;
+}
+
+/** Runs cdk8s.yaml's app command in the project root, with the environment's other variables. */
+async function spawnApp(project: Project, env: Readonly<Record<string, string>>, quiet: boolean): Promise<AppRun> {
+  const others = Object.fromEntries(Object.entries(process.env).filter(([name]) => !APP_VARIABLES.includes(name)));
+  const run = spawnSync(project.app, {
+    cwd: project.root,
+    shell: true,
+    stdio: ['ignore', quiet ? 'pipe' : 'inherit', quiet ? 'pipe' : 'inherit'],
+    encoding: 'utf8',
+    env: { ...others, ...env },
+  });
+  if (run.error) throw new Error(`could not run "${project.app}": ${run.error.message}`);
+  return { status: run.status ?? 1, output: `${run.stdout ?? ''}${run.stderr ?? ''}` };
+}
 
 /**
  * A folder the app writes: its absolute path, its path relative to the
@@ -44,7 +96,11 @@ export interface Output extends Folder {
   readonly clustersFile?: string;
 }
 
-const folder = (path: string, setting: string): Folder => ({ path, name: relative(ROOT, path) || '.', setting });
+const folder = (root: string, path: string, setting: string): Folder => ({
+  path,
+  name: relative(root, path) || '.',
+  setting,
+});
 
 /**
  * The output folders for this environment: dist/ and prerequisites/, or,
@@ -52,23 +108,28 @@ const folder = (path: string, setting: string): Folder => ({ path, name: relativ
  * it throws on an invalid file; when `replacing` them (`npm run synth`),
  * refuses folders that hold what the user owns (`checkOutputFolders`).
  */
-export function outputFolder(env: NodeJS.ProcessEnv = process.env, replacing = false): Output {
+export function outputFolder(
+  env: NodeJS.ProcessEnv = process.env,
+  replacing = false,
+  project: Project = projectAt(),
+): Output {
+  const { root } = project;
   if (env.CLUSTERS_FILE === undefined) {
     const output = {
-      ...folder(join(ROOT, settings.output ?? 'dist'), 'output of cdk8s.yaml'),
-      prerequisites: folder(join(ROOT, 'prerequisites'), 'prerequisites folder'),
+      ...folder(root, join(root, project.output), 'output of cdk8s.yaml'),
+      prerequisites: folder(root, join(root, 'prerequisites'), 'prerequisites folder'),
     };
-    if (replacing) guard(output);
+    if (replacing) guard(output, project);
     return output;
   }
-  const path = resolve(ROOT, env.CLUSTERS_FILE);
+  const path = resolve(root, env.CLUSTERS_FILE);
   const file = readFleetFile(path);
   const output = {
-    ...folder(file.output, `output of CLUSTERS_FILE ${env.CLUSTERS_FILE}`),
-    prerequisites: folder(file.prerequisites, `prerequisites of CLUSTERS_FILE ${env.CLUSTERS_FILE}`),
+    ...folder(root, file.output, `output of CLUSTERS_FILE ${env.CLUSTERS_FILE}`),
+    prerequisites: folder(root, file.prerequisites, `prerequisites of CLUSTERS_FILE ${env.CLUSTERS_FILE}`),
     clustersFile: path,
   };
-  if (replacing) guard(output);
+  if (replacing) guard(output, project);
   return output;
 }
 
@@ -77,18 +138,18 @@ export function outputFolder(env: NodeJS.ProcessEnv = process.env, replacing = f
  * (`checkOutputFolders`): the clusters file, the project root, a Git work
  * tree, each other, or files this tool did not write.
  */
-function guard(output: Output): void {
+function guard(output: Output, project: Project): void {
   checkOutputFolders(
     [
       { setting: output.setting, path: output.path },
       { setting: output.prerequisites.setting, path: output.prerequisites.path },
     ],
     {
-      cwd: ROOT,
+      cwd: project.root,
       inputs: [
         ...(output.clustersFile === undefined ? [] : [{ what: 'the clusters file', path: output.clustersFile }]),
-        { what: 'the app', path: join(ROOT, settings.app.split(/\s+/).pop() ?? 'main.ts') },
-        { what: 'cdk8s.yaml', path: join(ROOT, 'cdk8s.yaml') },
+        { what: 'the app', path: join(project.root, project.app.split(/\s+/).pop() ?? 'main.ts') },
+        { what: 'cdk8s.yaml', path: join(project.root, 'cdk8s.yaml') },
       ],
     },
   );
@@ -126,28 +187,29 @@ export interface Staged {
  * Synthesizes into new folders `.synth-*` beside the output folders. On
  * failure the folders are removed and the error says what went wrong.
  */
-export function stageSynthesis(
+export async function stageSynthesis(
   output: Output,
   appSettings: Readonly<Record<string, string>> = appVariables(),
   quiet = false,
-): Staged {
+  project: Project = projectAt(),
+): Promise<Staged> {
   // Beside the output folders, so that a later rename stays on one filesystem.
   const staging = createStagingFolders([output.path, output.prerequisites.path]);
   const [dir = '', prerequisitesDir = ''] = staging.dirs;
   try {
-    const others = Object.fromEntries(Object.entries(process.env).filter(([name]) => !APP_VARIABLES.includes(name)));
     // Quiet (the drift check): what the app says (the bill) is shown only when it fails.
-    const run = spawnSync(settings.app, {
-      cwd: ROOT,
-      shell: true,
-      stdio: ['ignore', quiet ? 'pipe' : 'inherit', quiet ? 'pipe' : 'inherit'],
-      encoding: 'utf8',
-      env: { ...others, ...appSettings, CDK8S_OUTDIR: dir, PREREQUISITES_OUTDIR: prerequisitesDir },
-    });
-    if (run.error) throw new Error(`could not run "${settings.app}": ${run.error.message}`);
+    const run = await project.run(
+      {
+        ...appSettings,
+        ...(output.clustersFile === undefined ? {} : { CLUSTERS_FILE: output.clustersFile }),
+        CDK8S_OUTDIR: dir,
+        PREREQUISITES_OUTDIR: prerequisitesDir,
+      },
+      quiet,
+    );
     if (run.status !== 0) {
-      if (quiet) process.stderr.write(`${run.stdout ?? ''}${run.stderr ?? ''}`);
-      throw new Error(`synthesis failed: "${settings.app}" exited with ${run.status ?? run.signal}.`);
+      if (quiet) process.stderr.write(run.output);
+      throw new Error(`synthesis failed: "${project.app}" exited with ${run.status}.`);
     }
     const files = readManifests(dir);
     if (files.length === 0) throw new Error('the app wrote no manifests');
@@ -168,12 +230,12 @@ export function stageSynthesis(
  * Adopts the output folders that have no marker only when every file in them
  * is what was just staged (`checkUnmarkedFolders`).
  */
-export function checkStagedAgainstOutput(output: Output, staged: Staged): void {
+export function checkStagedAgainstOutput(output: Output, staged: Staged, project: Project = projectAt()): void {
   checkUnmarkedFolders(
     [
       { setting: output.setting, path: output.path, staged: staged.dir },
       { setting: output.prerequisites.setting, path: output.prerequisites.path, staged: staged.prerequisitesDir },
     ],
-    { cwd: ROOT },
+    { cwd: project.root },
   );
 }

@@ -62,7 +62,7 @@ test('jsii-pacmak builds the JavaScript package from the assembly', () => {
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
-}, 120_000);
+}, 480_000);
 
 /**
  * Packs the library (or a workspace package) as the test run built it into `dir`, without the prepack build, so that
@@ -120,7 +120,7 @@ test('installed from its tarball into a fresh cdk8s app, the command runs fleet,
   } finally {
     rmSync(project, { recursive: true, force: true });
   }
-}, 180_000);
+}, 600_000);
 
 test("installed from both tarballs into a fresh AWS CDK app, the guide's example synthesizes the stack and the manifests", () => {
   const project = mkdtempSync(join(tmpdir(), 'installed-cdk-'));
@@ -177,4 +177,4 @@ test("installed from both tarballs into a fresh AWS CDK app, the guide's example
   } finally {
     rmSync(project, { recursive: true, force: true });
   }
-}, 240_000);
+}, 600_000);

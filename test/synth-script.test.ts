@@ -11,46 +11,108 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { type AppRunner, projectAt } from '../scripts/stage';
+import { checkCommand, synthCommand } from '../scripts/synth-command';
+import { runApp } from '../src/app/app';
 import { readTree } from '../tools/folders';
 import { ROLE_ARN } from './support/fixtures';
 
 /**
- * `npm run synth` in a scratch copy of the project, so the real dist/ is never
- * at risk: the copy shares node_modules and starts from the committed dist/.
+ * `npm run synth` and `npm run check` in a scratch copy of the project, a
+ * fresh one for every test, so the real dist/ is never at risk and no test
+ * sees another's output: the copy shares node_modules and starts from the
+ * committed dist/. The commands run in this process (scripts/synth-command.ts,
+ * with the app's `runApp` in place of its `npx tsx main.ts`), as they do in
+ * their own; a few tests run the real `npm run ...` to prove that wiring.
  */
 const ROOT = join(__dirname, '..');
-const scratch = mkdtempSync(join(tmpdir(), 'synth-script-'));
-for (const entry of [
-  'cdk8s.yaml',
-  'main.ts',
-  'package.json',
-  'tsconfig.json',
-  'src',
-  'imports',
-  'scripts',
-  'tools',
-  'dist',
-  'prerequisites',
-  'examples',
-  'test',
-  'vitest.config.mts',
-]) {
-  cpSync(join(ROOT, entry), join(scratch, entry), { recursive: true });
-}
-symlinkSync(join(ROOT, 'node_modules'), join(scratch, 'node_modules'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+let scratch = '';
+beforeEach(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'synth-script-'));
+  for (const entry of [
+    'cdk8s.yaml',
+    'main.ts',
+    'package.json',
+    'tsconfig.json',
+    'src',
+    'imports',
+    'scripts',
+    'tools',
+    'dist',
+    'prerequisites',
+    'examples',
+    'test',
+    'vitest.config.mts',
+  ]) {
+    cpSync(join(ROOT, entry), join(scratch, entry), { recursive: true });
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(scratch, 'node_modules'));
+});
+afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 
 const snapshot = () => readTree(join(scratch, 'dist'));
 const prerequisitesSnapshot = () => readTree(join(scratch, 'prerequisites'));
 
-function npmRun(script: 'synth' | 'check', env: Record<string, string>) {
+/** What a command printed and how it ended. */
+interface Run {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The app in this process, printing to the console, or quietly into what it returns. */
+const inProcess: AppRunner = async (env, quiet) => {
+  if (!quiet) return { status: await runApp(env), output: '' };
+  const printed: string[] = [];
+  const { log, error } = console;
+  console.log = (...args: unknown[]) => printed.push(args.join(' '));
+  console.error = console.log;
+  try {
+    return { status: await runApp(env), output: printed.map((line) => `${line}\n`).join('') };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+};
+
+/** Runs `npm run synth` or `npm run check` in this process, on the scratch project, capturing what they print. */
+async function command(script: 'synth' | 'check', env: Record<string, string>): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const { log, error } = console;
+  const write = process.stdout.write;
+  const writeErr = process.stderr.write;
+  console.log = (...args: unknown[]) => out.push(`${args.join(' ')}\n`);
+  console.error = (...args: unknown[]) => err.push(`${args.join(' ')}\n`);
+  process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
+  try {
+    const project = projectAt(scratch, inProcess);
+    const status = await (script === 'synth' ? synthCommand(env, project) : checkCommand(env, project));
+    return { status, stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    console.log = log;
+    console.error = error;
+    process.stdout.write = write;
+    process.stderr.write = writeErr;
+  }
+}
+
+/** The real `npm run <script>` in the scratch project, in a process of its own. */
+function npmRun(script: 'synth' | 'check', env: Record<string, string>): Run {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(
       ([k]) => !['CLUSTER_NAME', 'AWS_REGION', 'COLLECTOR_ROLE_ARN', 'ADOT_VERSION', 'CLUSTERS_FILE'].includes(k),
     ),
   );
-  return spawnSync('npm', ['run', '--silent', script], { cwd: scratch, env: { ...clean, ...env }, encoding: 'utf8' });
+  const spawned = spawnSync('npm', ['run', '--silent', script], {
+    cwd: scratch,
+    env: { ...clean, ...env },
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  return { status: spawned.status ?? 1, stdout: spawned.stdout, stderr: spawned.stderr };
 }
 
 describe('npm run synth', () => {
@@ -103,10 +165,10 @@ describe('npm run synth', () => {
     ],
   ])(
     'with %s exits non-zero with the message and leaves dist/ and prerequisites/ byte-identical',
-    (_, env, message) => {
+    async (_, env, message) => {
       const before = snapshot();
       const prerequisitesBefore = prerequisitesSnapshot();
-      const run = npmRun('synth', env);
+      const run = await command('synth', env);
       expect(run.status).not.toBe(0);
       expect(run.stderr).toContain(message);
       expect(run.stderr).toContain('dist/ and prerequisites/ were left unchanged.');
@@ -116,15 +178,17 @@ describe('npm run synth', () => {
     },
   );
 
-  test('on success replaces dist/ whole: files it wrote before and no longer writes go, new manifests come', () => {
+  test('on success replaces dist/ whole: files it wrote before and no longer writes go, new manifests come', async () => {
     const prod = {
       CLUSTER_NAME: 'prod-eu',
       AWS_REGION: 'eu-west-1',
       COLLECTOR_ROLE_ARN: ROLE_ARN,
     };
-    expect(npmRun('synth', { ...prod, FARGATE_LOGGING: 'true' }).status).toBe(0);
+    // The real npm run synth, once: the script, its staging and the app's own process, end to end.
+    const real = npmRun('synth', { ...prod, FARGATE_LOGGING: 'true' });
+    expect(real.status, real.stderr).toBe(0);
     expect(existsSync(join(scratch, 'dist', 'fargate-logging.k8s.yaml'))).toBe(true);
-    const run = npmRun('synth', prod);
+    const run = await command('synth', prod);
     expect(run.status, run.stderr).toBe(0);
     expect(existsSync(join(scratch, 'dist', 'fargate-logging.k8s.yaml'))).toBe(false);
     expect(run.stderr).toContain(
@@ -143,16 +207,16 @@ describe('npm run synth', () => {
     );
     expect(manifest).not.toContain('golang');
     expect(readFileSync(join(scratch, 'prerequisites', 'eksctl-cluster-config.yaml'), 'utf8')).not.toContain('golang');
-    expect(npmRun('synth', { ...prod, SAMPLE_APP: 'true' }).status).toBe(0);
+    expect((await command('synth', { ...prod, SAMPLE_APP: 'true' })).status).toBe(0);
     expect(Object.keys(snapshot())).toContain('sample-go-webapp.k8s.yaml');
   });
 
-  test('refuses a dist/ holding a file it did not write, naming it, and leaves every file byte-identical', () => {
+  test('refuses a dist/ holding a file it did not write, naming it, and leaves every file byte-identical', async () => {
     writeFileSync(join(scratch, 'dist', 'notes.md'), 'mine\n');
     try {
       const before = snapshot();
       const prerequisitesBefore = prerequisitesSnapshot();
-      const run = npmRun('synth', {});
+      const run = await command('synth', {});
       expect(run.status).toBe(1);
       expect(run.stderr).toContain(
         'Invalid output of cdk8s.yaml "dist": it holds files this tool did not write (notes.md), which replacing the folder would delete',
@@ -166,8 +230,8 @@ describe('npm run synth', () => {
   });
 });
 
-test('METRICS_DESTINATION=otlp: the OTLP pipeline, its estimate instead of the custom metrics, and PutMetricData', () => {
-  const run = npmRun('synth', {
+test('METRICS_DESTINATION=otlp: the OTLP pipeline, its estimate instead of the custom metrics, and PutMetricData', async () => {
+  const run = await command('synth', {
     CLUSTER_NAME: 'prod-eu',
     AWS_REGION: 'eu-west-1',
     COLLECTOR_ROLE_ARN: ROLE_ARN,
@@ -194,39 +258,45 @@ describe('npm run check', () => {
     COLLECTOR_ROLE_ARN: ROLE_ARN,
   };
 
-  test('exits 0 when dist/ is what the app synthesizes, and writes nothing', () => {
-    expect(npmRun('synth', PROD).status).toBe(0);
+  test('exits 0 when dist/ is what the app synthesizes, and writes nothing', async () => {
+    expect((await command('synth', PROD)).status).toBe(0);
     const before = snapshot();
-    const run = npmRun('check', PROD);
+    const run = await command('check', PROD);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('dist/ is up to date (1 file), and prerequisites/ (1 file).');
     expect(snapshot()).toStrictEqual(before);
     expect(readdirSync(scratch).filter((f) => f.startsWith('.synth-'))).toStrictEqual([]);
   });
 
-  test('without variables, checks a dist/ against the settings npm run synth recorded in it, and so does npm test', () => {
-    expect(npmRun('synth', PROD).status).toBe(0);
+  test('without variables, checks a dist/ against the settings npm run synth recorded in it, and so does npm test', async () => {
+    expect((await command('synth', PROD)).status).toBe(0);
     expect(readFileSync(join(scratch, 'dist', '.cdk8s-fargate-container-insights'), 'utf8')).toContain(
       '# setting CLUSTER_NAME="prod-eu"',
     );
-    const run = npmRun('check', {});
+    const run = await command('check', {});
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('dist/ is up to date (1 file), and prerequisites/ (1 file).');
     // A user who committed their own cluster's dist/ runs npm test with nothing set: the drift test passes.
     const drift = spawnSync('npx', ['vitest', 'run', 'test/main.test.ts', '-t', 'committed dist'], {
       cwd: scratch,
-      env: Object.fromEntries(
-        Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'CLUSTER_NAME'),
-      ),
+      // The copy has no jsii packages to build, and this test file reads none.
+      env: {
+        ...Object.fromEntries(
+          Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'CLUSTER_NAME'),
+        ),
+        SKIP_JSII_BUILD: '1',
+      },
+      timeout: 240_000,
       encoding: 'utf8',
     });
     expect(drift.status, drift.stdout + drift.stderr).toBe(0);
     expect(drift.stdout).toMatch(/Tests: 1 passed, 0 failed/);
   });
 
-  test('exits 1 with a unified diff when the input changed, and leaves dist/ alone', () => {
+  test('exits 1 with a unified diff when the input changed, and leaves dist/ alone', async () => {
+    expect((await command('synth', PROD)).status).toBe(0);
     const before = snapshot();
-    const run = npmRun('check', { ...PROD, AWS_REGION: 'eu-central-1' });
+    const run = await command('check', { ...PROD, AWS_REGION: 'eu-central-1' });
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('--- dist/fargate-container-insights.k8s.yaml\tcommitted');
     expect(run.stdout).toContain('-        region: eu-west-1');
@@ -241,16 +311,17 @@ describe('npm run check', () => {
     expect(snapshot()).toStrictEqual(before);
   });
 
-  test('reports files that only one side has', () => {
+  test('reports files that only one side has', async () => {
+    expect((await command('synth', PROD)).status).toBe(0);
     writeFileSync(join(scratch, 'dist', 'stale.k8s.yaml'), 'kind: Stale\n');
-    const run = npmRun('check', PROD);
+    const run = await command('check', PROD);
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('-kind: Stale');
     rmSync(join(scratch, 'dist', 'stale.k8s.yaml'));
   });
 
-  test('exits 2 when the app cannot be synthesized', () => {
-    const run = npmRun('check', { ...PROD, AWS_REGION: 'nowhere' });
+  test('exits 2 when the app cannot be synthesized', async () => {
+    const run = await command('check', { ...PROD, AWS_REGION: 'nowhere' });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('Invalid AWS_REGION "nowhere"');
   });
@@ -261,7 +332,8 @@ describe('with CLUSTERS_FILE (a fleet)', () => {
   const output = join(scratch, 'examples', 'fleet', 'dist');
   const fleetSnapshot = () => readTree(output);
 
-  test('npm run check: the committed example fleet is up to date', () => {
+  test('npm run check: the committed example fleet is up to date', async () => {
+    // The real npm run check of a fleet: the clusters file through the app's own process, end to end.
     const run = npmRun('check', FLEET);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain(
@@ -269,13 +341,13 @@ describe('with CLUSTERS_FILE (a fleet)', () => {
     );
   });
 
-  test('npm run synth with an invalid clusters file exits 1 and leaves the fleet output byte-identical', () => {
+  test('npm run synth with an invalid clusters file exits 1 and leaves the fleet output byte-identical', async () => {
     const before = fleetSnapshot();
     const file = join(scratch, 'examples', 'fleet', 'clusters.yaml');
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, text.replace('region: us-east-1', 'region: us-east'));
     try {
-      const run = npmRun('synth', FLEET);
+      const run = await command('synth', FLEET);
       expect(run.status).toBe(1);
       const line = text.split('\n').findIndex((l) => l.includes('region: us-east-1')) + 1;
       expect(run.stderr).toContain(`examples/fleet/clusters.yaml:${line}:13: Invalid clusters[1].region "us-east"`);
@@ -286,14 +358,14 @@ describe('with CLUSTERS_FILE (a fleet)', () => {
     }
   });
 
-  test('npm run synth rewrites the fleet output and validates every object', () => {
-    const run = npmRun('synth', FLEET);
+  test('npm run synth rewrites the fleet output and validates every object', async () => {
+    const run = await command('synth', FLEET);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('examples/fleet/dist/: 12 files, 47 objects');
   });
 
-  test('CLUSTERS_FILE and CLUSTER_NAME together are an error', () => {
-    const run = npmRun('synth', { ...FLEET, CLUSTER_NAME: 'x' });
+  test('CLUSTERS_FILE and CLUSTER_NAME together are an error', async () => {
+    const run = await command('synth', { ...FLEET, CLUSTER_NAME: 'x' });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('Invalid environment: CLUSTERS_FILE and CLUSTER_NAME are both set');
   });

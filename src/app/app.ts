@@ -154,15 +154,16 @@ export function unexpected(error: unknown): string {
 }
 
 /**
- * Runs the app: a fleet with `CLUSTERS_FILE`, else one cluster. Bad input,
- * and anything unexpected, is one line on stderr and exit code 1.
+ * Runs the app: a fleet with `CLUSTERS_FILE`, else one cluster, into
+ * `CDK8S_OUTDIR` (else cdk8s' default). Returns the exit status: bad input,
+ * and anything unexpected, is one line on stderr and 1.
  */
-export async function runApp(env: Environment): Promise<void> {
+export async function runApp(env: Environment): Promise<number> {
   try {
     checkVariableNames(env);
     if (env.CLUSTERS_FILE !== undefined) {
       await synthesizeFleetFile(env, env.CLUSTERS_FILE);
-      return;
+      return 0;
     }
     const settings = settingsFromEnvironment(env);
     const { name, region, serviceAccountRoleArn } = settings.cluster;
@@ -171,7 +172,7 @@ export async function runApp(env: Environment): Promise<void> {
         `No CLUSTER_NAME, AWS_REGION or COLLECTOR_ROLE_ARN set: synthesizing the demo configuration (cluster "${name}" in ${region}, role ${serviceAccountRoleArn}).`,
       );
     }
-    const built = buildCluster(settings);
+    const built = buildCluster(settings, env.CDK8S_OUTDIR);
     synthCluster(built);
     for (const line of estimateLines(settings, built)) console.error(line);
     // `npm run synth` stages the prerequisites here; plain `cdk8s synth` writes only manifests.
@@ -186,8 +187,9 @@ export async function runApp(env: Environment): Promise<void> {
         );
       }
     }
+    return 0;
   } catch (error) {
     console.error(error instanceof ValidationError ? `error: ${error.message}` : unexpected(error));
-    process.exitCode = 1;
+    return 1;
   }
 }
