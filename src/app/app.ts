@@ -4,6 +4,7 @@ import { pricesNote } from '../config/cost-estimate';
 import { ValidationError } from '../core/errors';
 import { appHeader, withHeader } from '../core/generated-header';
 import { inWords } from '../core/plural';
+import { progressOn } from '../core/progress';
 import {
   estimateCluster,
   fargateLoggingCost,
@@ -133,13 +134,15 @@ async function synthesizeFleetFile(env: Environment, file: string): Promise<void
   const { fleet, output, prerequisites } = readFleetFile(file);
   // Everything that can fail runs before anything is written.
   const estimate = estimateFleet(fleet);
+  const progress = progressOn(process.stderr, 'clusters');
   const result = await synthesizeFleet(fleet, outdir ?? output, {
+    onProgress: progress.step,
     prerequisitesOutdir: env.PREREQUISITES_OUTDIR ?? prerequisites,
     outdirSetting: outdir === undefined ? `output of CLUSTERS_FILE ${file}` : 'CDK8S_OUTDIR',
     prerequisitesOutdirSetting:
       env.PREREQUISITES_OUTDIR === undefined ? `prerequisites of CLUSTERS_FILE ${file}` : 'PREREQUISITES_OUTDIR',
     inputFiles: [file],
-  });
+  }).finally(progress.end);
   for (const { clusterName, reason } of result.withoutTemplate) {
     console.error(`No CloudFormation template for ${clusterName} (the collector's role and the alarms): ${reason}.`);
   }

@@ -10,12 +10,12 @@ import { nearestName } from '../core/edit-distance';
 /** The program's name, as a user types it. */
 export const PROGRAM = 'cdk8s-fargate-container-insights';
 
-/** An option a command takes: `--name <value>`. */
+/** An option a command takes: `--name <value>`, or a flag `--name` without one. */
 export interface OptionSpec {
   /** Its name, without the dashes. */
   readonly name: string;
-  /** What its value is, for the usage line: `dir`, `n`. */
-  readonly value: string;
+  /** What its value is, for the usage line: `dir`, `n`; absent for a flag. */
+  readonly value?: string;
   /** What it does, for the help text. */
   readonly description: string;
 }
@@ -67,6 +67,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         value: 'n',
         description: 'worker threads (default: 1 below 200 clusters, else one per CPU, at most 8)',
       },
+      { name: 'quiet', description: 'no progress line (it is shown on a terminal only)' },
     ],
   },
   {
@@ -97,6 +98,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
 ];
 
+/** How an option is written: `--output <dir>`, or `--quiet` for a flag. */
+function optionFlags(option: OptionSpec): string {
+  return option.value === undefined ? `--${option.name}` : `--${option.name} <${option.value}>`;
+}
+
 /** The options every command takes. */
 const GLOBAL_OPTIONS = [
   { flags: '-h, --help', description: 'show help (for a command: its options)' },
@@ -105,9 +111,7 @@ const GLOBAL_OPTIONS = [
 
 /** `fleet <clusters.yaml> [--output <dir>] ...`: a command's synopsis. */
 export function synopsis(command: CommandSpec): string {
-  return [`${command.name} <${command.argument}>`, ...command.options.map((o) => `[--${o.name} <${o.value}>]`)].join(
-    ' ',
-  );
+  return [`${command.name} <${command.argument}>`, ...command.options.map((o) => `[${optionFlags(o)}]`)].join(' ');
 }
 
 /** The help of the whole program. */
@@ -130,7 +134,7 @@ export function programHelp(): string {
 /** The help of one command. */
 export function commandHelp(command: CommandSpec): string {
   const flags = [
-    ...command.options.map((o) => ({ flags: `--${o.name} <${o.value}>`, description: o.description })),
+    ...command.options.map((o) => ({ flags: optionFlags(o), description: o.description })),
     ...GLOBAL_OPTIONS,
   ];
   const width = Math.max(...flags.map((f) => f.flags.length)) + 2;
@@ -236,6 +240,16 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
               )
         }`,
       };
+    }
+    if (option.value === undefined) {
+      if (inline !== undefined) {
+        return { kind: 'usage error', command, message: `--${option.name} takes no value` };
+      }
+      if (options[option.name] !== undefined) {
+        return { kind: 'usage error', command, message: `--${option.name} is given twice` };
+      }
+      options[option.name] = 'true';
+      continue;
     }
     const value = inline ?? argv[i + 1];
     if (inline === undefined) i++;

@@ -4,6 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { ValidationError } from '../core/errors';
 import { filesUnder } from '../core/output';
 import { plural } from '../core/plural';
+import { progressOn } from '../core/progress';
 import { estimateFleet, formatFleetBill, formatFleetCollectors, synthesizeFleet } from '../fleet/fleet';
 import { readFleetFile } from '../fleet/fleet-file';
 import { AWS_PACKAGE, companionInstalled } from '../prerequisites/aws-template';
@@ -108,13 +109,15 @@ async function fleet(file: string, options: Readonly<Record<string, string>>, co
   // Everything that can fail runs before anything is written.
   const estimate = estimateFleet(fleetFile.fleet);
   const start = performance.now();
+  const progress = progressOn(options.quiet === 'true' ? { write: () => true } : process.stderr, 'clusters');
   const result = await synthesizeFleet(fleetFile.fleet, output, {
+    onProgress: progress.step,
     prerequisitesOutdir,
     outdirSetting: options.output === undefined ? `output of ${file}` : '--output',
     prerequisitesOutdirSetting: options.prerequisites === undefined ? `prerequisites of ${file}` : '--prerequisites',
     inputFiles: [file],
     ...(workers === undefined ? {} : { workers }),
-  });
+  }).finally(progress.end);
   const seconds = ((performance.now() - start) / 1000).toFixed(2);
   const clusters = fleetFile.fleet.clusters.length;
   console.log(

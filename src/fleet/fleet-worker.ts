@@ -8,7 +8,9 @@ import { type FleetWorkerData, type FleetWorkerMessage, synthesizeClusters } fro
  */
 
 const data = workerData as FleetWorkerData;
-synthesizeClusters(data.clusters, data.outdir, data.first, data.prerequisitesDir).then(
+synthesizeClusters(data.clusters, data.outdir, data.first, data.prerequisitesDir, () =>
+  parentPort?.postMessage({ progress: 1 } satisfies FleetWorkerMessage),
+).then(
   (files): void => parentPort?.postMessage({ files } satisfies FleetWorkerMessage),
   (error: unknown): void =>
     parentPort?.postMessage({

@@ -165,6 +165,7 @@ export async function synthesizeClusters(
   outdir: string,
   first = 0,
   prerequisitesDir?: string,
+  onCluster: () => void = () => undefined,
 ): Promise<FleetFiles> {
   const manifests: string[] = [];
   const prerequisites: string[] = [];
@@ -196,6 +197,7 @@ export async function synthesizeClusters(
     files.sort();
     batch.add(join(dir, KUSTOMIZATION_FILE), fleetHeader(cluster.name) + Yaml.stringify(kustomization(files)));
     manifests.push(...[...files, KUSTOMIZATION_FILE].sort().map((file) => `${cluster.name}/${file}`));
+    onCluster();
   });
   await batch.write();
   return { manifests, prerequisites, withoutTemplate };
@@ -224,6 +226,12 @@ const WORKER_THRESHOLD = 200;
 
 /** Options of {@link synthesizeFleet}. */
 export interface FleetSynthOptions {
+  /**
+   * Called as each cluster is synthesized, with the clusters done and in all.
+   *
+   * @default - nothing is told
+   */
+  readonly onProgress?: (done: number, total: number) => void;
   /**
    * Worker threads to spread the clusters over. 1 synthesizes in the calling
    * thread.
@@ -278,6 +286,10 @@ export interface FleetSynthResult {
  */
 export type FleetWorkerMessage =
   | {
+      /** One more cluster synthesized. */
+      readonly progress: 1;
+    }
+  | {
       /** The files it wrote. */
       readonly files: FleetFiles;
     }
@@ -304,7 +316,7 @@ export interface FleetWorkerData {
   readonly prerequisitesDir?: string;
 }
 
-function runWorker(data: FleetWorkerData): Promise<FleetFiles> {
+function runWorker(data: FleetWorkerData, onCluster: () => void): Promise<FleetFiles> {
   // Compiled, the worker is fleet-worker.js beside this file. From source
   // (tests, `tsx main.ts`) it is fleet-worker.ts, loaded through tsx's
   // require hook, which a worker does not inherit.
@@ -318,8 +330,9 @@ function runWorker(data: FleetWorkerData): Promise<FleetFiles> {
         })
       : new Worker(file, { workerData: data });
   return new Promise((resolvePromise, reject) => {
-    worker.once('message', (message: FleetWorkerMessage) => {
-      if ('files' in message) resolvePromise(message.files);
+    worker.on('message', (message: FleetWorkerMessage) => {
+      if ('progress' in message) onCluster();
+      else if ('files' in message) resolvePromise(message.files);
       else reject(message.validation ? new ValidationError(message.error) : new Error(message.error));
     });
     worker.once('error', reject);
@@ -457,7 +470,8 @@ export async function synthesizeFleet(
   const inputs = (options.inputFiles ?? []).map((path) => ({ what: 'the input file', path }));
   const files = await writeFoldersSafely(
     outputs,
-    ([staged = '', stagedPrerequisites]) => writeFleet(valid, staged, workers, stagedPrerequisites),
+    ([staged = '', stagedPrerequisites]) =>
+      writeFleet(valid, staged, workers, stagedPrerequisites, options.onProgress ?? (() => undefined)),
     { inputs },
   );
   return {
@@ -474,12 +488,15 @@ async function writeFleet(
   dir: string,
   workers: number,
   prerequisitesDir: string | undefined,
+  onProgress: (done: number, total: number) => void,
 ): Promise<FleetFiles> {
   let manifests: string[];
   let prerequisites: string[];
   let withoutTemplate: TemplateNotWritten[];
+  let done = 0;
+  const onCluster = () => onProgress(++done, clusters.length);
   if (workers === 1) {
-    const written = await synthesizeClusters(clusters, dir, 0, prerequisitesDir);
+    const written = await synthesizeClusters(clusters, dir, 0, prerequisitesDir, onCluster);
     manifests = [...written.manifests];
     prerequisites = [...written.prerequisites];
     withoutTemplate = [...written.withoutTemplate];
@@ -492,7 +509,7 @@ async function writeFleet(
       first: w * size,
       ...(prerequisitesDir === undefined ? {} : { prerequisitesDir }),
     })).filter((chunk) => chunk.clusters.length > 0);
-    const results = await Promise.allSettled(chunks.map(runWorker));
+    const results = await Promise.allSettled(chunks.map((chunk) => runWorker(chunk, onCluster)));
     const failed = results.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
     const written = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
