@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -15,6 +16,8 @@ export default defineConfig({
     ],
   },
   test: {
+    // Every core: vitest's default leaves one free, which on the documented 2-core machine runs the files one by one.
+    maxWorkers: Math.max(2, availableParallelism()),
     include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts'],
     reporters: ['default', './test/support/summary-reporter.mts'],
     // A temporary folder per test file, removed when it ends (cdk8s's Testing leaves folders behind).

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { AdotVersion } from '../src/config/adot-version';
-import { ROOT } from './stage';
+import { ROOT } from '../tools/stage';
 
 /**
  * `npm run bench`: how long the compiled fleet command takes for 1, 100 and

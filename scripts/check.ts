@@ -1,4 +1,4 @@
-import { checkCommand } from './synth-command';
+import { checkCommand } from '../tools/synth-command';
 
 /**
  * `npm run check`: synthesizes into a temporary folder and compares it with

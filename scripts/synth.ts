@@ -1,4 +1,4 @@
-import { synthCommand } from './synth-command';
+import { synthCommand } from '../tools/synth-command';
 
 /**
  * `npm run synth`: synthesizes the app into a staging folder, validates every

@@ -12,17 +12,17 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { type AppRunner, projectAt } from '../scripts/stage';
-import { checkCommand, synthCommand } from '../scripts/synth-command';
 import { runApp } from '../src/app/app';
 import { readTree } from '../tools/folders';
+import { type AppRunner, projectAt } from '../tools/stage';
+import { checkCommand, synthCommand } from '../tools/synth-command';
 import { ROLE_ARN } from './support/fixtures';
 
 /**
  * `npm run synth` and `npm run check` in a scratch copy of the project, a
  * fresh one for every test, so the real dist/ is never at risk and no test
  * sees another's output: the copy shares node_modules and starts from the
- * committed dist/. The commands run in this process (scripts/synth-command.ts,
+ * committed dist/. The commands run in this process (tools/synth-command.ts,
  * with the app's `runApp` in place of its `npx tsx main.ts`), as they do in
  * their own; a few tests run the real `npm run ...` to prove that wiring.
  */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { filesUnder, replaceFolders } from '../src/core/output';
 import { AWS_PACKAGE, companionInstalled } from '../src/prerequisites/aws-template';
 import { PREREQUISITE_FILES } from '../src/prerequisites/prerequisites';
-import { diffFolders } from '../tools/folders';
+import { diffFolders } from './folders';
 import {
   appVariables,
   checkSettings,

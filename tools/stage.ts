@@ -11,8 +11,8 @@ import {
   recordedSettings,
 } from '../src/core/output';
 import { readFleetFile } from '../src/fleet/fleet-file';
-import { type ManifestFile, readManifests, validateManifest } from '../tools/manifests';
-import { validatePrerequisites } from '../tools/prerequisite-schemas';
+import { type ManifestFile, readManifests, validateManifest } from './manifests';
+import { validatePrerequisites } from './prerequisite-schemas';
 
 /**
  * Runs the app of cdk8s.yaml into a fresh staging folder beside the output
