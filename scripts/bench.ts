@@ -11,7 +11,9 @@ import { ROOT } from '../tools/stage';
  *
  * - 1000 clusters in at most 5 s;
  * - t(1000) / t(100) at most 12 (linear, not quadratic, growth);
- * - one cluster in at most 0.5 s.
+ * - one cluster in at most 0.5 s;
+ * - 100 clusters with a CloudFormation template each (an OIDC issuer) in at
+ *   most 1.5 times the same fleet without.
  *
  * Each size runs `node lib/src/cli.js fleet <clusters.yaml>` (after `npm run
  * build`) RUNS times in a fresh process and output folder; the wall time is
@@ -24,10 +26,17 @@ import { ROOT } from '../tools/stage';
  */
 
 const SIZES = [1, 100, 1000] as const;
+/** The fleet sizes measured again with a CloudFormation template for every cluster (an OIDC issuer each). */
+const TEMPLATE_SIZES = [1, 100] as const;
 const RUNS = 3;
-const TARGETS = { seconds1000: 5, ratio: 12, seconds1: 0.5 };
+const TARGETS = { seconds1000: 5, ratio: 12, seconds1: 0.5, templates: 1.5 };
 
-function clustersFile(count: number): string {
+/** An OIDC issuer of the region, as EKS names them: what gives a cluster its CloudFormation template. */
+function issuer(region: string, i: number): string {
+  return `https://oidc.eks.${region}.amazonaws.com/id/${i.toString(16).toUpperCase().padStart(32, '0')}`;
+}
+
+function clustersFile(count: number, templates = false): string {
   const versions = AdotVersion.SUPPORTED;
   const lines = [
     'defaults:',
@@ -42,6 +51,7 @@ function clustersFile(count: number): string {
         ...(i % 7 === 0 ? [`    replicas: ${2 + (i % 3)}`] : []),
         ...(i % 5 === 0 ? [`    adotVersion: ${versions[i % versions.length]}`] : []),
         ...(i % 3 === 0 ? ['    region: us-east-1'] : []),
+        ...(templates ? [`    oidcIssuer: ${issuer(i % 3 === 0 ? 'us-east-1' : 'eu-west-1', i)}`] : []),
         // Pod health on every fourth cluster, the cluster profile on every eighth.
         ...(i % 4 === 0 ? ['    podHealth:', `      profile: ${i % 8 === 0 ? 'cluster' : 'full'}`] : []),
       ].join('\n');
@@ -57,6 +67,8 @@ function clustersFile(count: number): string {
 
 interface Measurement {
   readonly clusters: number;
+  /** Every cluster with a CloudFormation template. */
+  readonly templates: boolean;
   readonly seconds: number;
   readonly fastest: number;
   readonly slowest: number;
@@ -100,9 +112,9 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
-function measure(work: string, clusters: number): Measurement {
-  const file = join(work, `clusters-${clusters}.yaml`);
-  writeFileSync(file, clustersFile(clusters));
+function measure(work: string, clusters: number, templates = false): Measurement {
+  const file = join(work, `clusters-${clusters}${templates ? '-templates' : ''}.yaml`);
+  writeFileSync(file, clustersFile(clusters, templates));
   // Preloaded into the measured process: its peak resident set size, worker threads included.
   const rssReport = join(work, 'rss.cjs');
   const rssFile = join(work, 'rss.txt');
@@ -134,6 +146,7 @@ function measure(work: string, clusters: number): Measurement {
   }
   return {
     clusters,
+    templates,
     seconds: median(seconds),
     fastest: Math.min(...seconds),
     slowest: Math.max(...seconds),
@@ -156,11 +169,15 @@ function main(): void {
   try {
     console.log('| clusters | wall time (median) | fastest - slowest | peak memory (max RSS) | per cluster |');
     console.log('| -------: | -----------------: | ----------------: | --------------------: | ----------: |');
-    for (const clusters of SIZES) {
-      const m = measure(work, clusters);
+    const sizes = [
+      ...SIZES.map((clusters) => [clusters, false] as const),
+      ...TEMPLATE_SIZES.map((clusters) => [clusters, true] as const),
+    ];
+    for (const [clusters, templates] of sizes) {
+      const m = measure(work, clusters, templates);
       results.push(m);
       console.log(
-        `| ${m.clusters} | ${m.seconds.toFixed(2)} s | ${m.fastest.toFixed(2)} - ${m.slowest.toFixed(2)} s | ${Math.round(m.peakMiB)} MiB | ${((m.seconds / m.clusters) * 1000).toFixed(1)} ms |`,
+        `| ${m.clusters}${m.templates ? ', templates' : ''} | ${m.seconds.toFixed(2)} s | ${m.fastest.toFixed(2)} - ${m.slowest.toFixed(2)} s | ${Math.round(m.peakMiB)} MiB | ${((m.seconds / m.clusters) * 1000).toFixed(1)} ms |`,
       );
     }
     const again = rerun(work, join(work, 'clusters-1000.yaml'));
@@ -171,8 +188,10 @@ function main(): void {
     rmSync(work, { recursive: true, force: true });
   }
 
-  const time = (n: number) => results.find((m) => m.clusters === n)?.seconds ?? Number.NaN;
+  const time = (n: number, templates = false) =>
+    results.find((m) => m.clusters === n && m.templates === templates)?.seconds ?? Number.NaN;
   const ratio = time(1000) / time(100);
+  const templates = time(100, true) / time(100);
   const checks = [
     [
       `1000 clusters: ${time(1000).toFixed(2)} s (target ≤ ${TARGETS.seconds1000} s)`,
@@ -180,6 +199,10 @@ function main(): void {
     ],
     [`t(1000) / t(100): ${ratio.toFixed(1)} (target ≤ ${TARGETS.ratio})`, ratio <= TARGETS.ratio],
     [`1 cluster: ${time(1).toFixed(2)} s (target ≤ ${TARGETS.seconds1} s)`, time(1) <= TARGETS.seconds1],
+    [
+      `100 clusters with templates / without: ${templates.toFixed(1)} (target ≤ ${TARGETS.templates})`,
+      templates <= TARGETS.templates,
+    ],
   ] as const;
   console.log('');
   for (const [line, ok] of checks) console.log(`${ok ? 'ok  ' : 'MISS'} ${line}`);
