@@ -51,14 +51,32 @@ export class FargateContainerInsightsStack extends Stack {
    * The CloudFormation template of a cluster's AWS side, as the JSON text
    * `npm run synth` writes to `prerequisites/fargate-container-insights.template.json`.
    *
+   * Synthesized without aws-cdk-lib's built-in CloudFormation validation,
+   * which loads the resource schemas (about 1.9 s and 270 MiB for the first
+   * template of a process) and changes no byte of the template: this
+   * package's tests validate the template of every shape their generators
+   * make against the CloudFormation spec, and check that it is
+   * byte-identical to a synthesis with the validation on.
+   *
    * @throws ValidationError when the prerequisites have no OIDC issuer
    */
   public static template(prerequisites: CollectorPrerequisites): string {
+    return FargateContainerInsightsStack._synthesize(prerequisites, false);
+  }
+
+  /**
+   * The template, synthesized with aws-cdk-lib's built-in CloudFormation
+   * validation on or off.
+   *
+   * @internal
+   */
+  public static _synthesize(prerequisites: CollectorPrerequisites, validate: boolean): string {
     const outdir = mkdtempSync(join(tmpdir(), 'fargate-container-insights-'));
     try {
       const app = new App({
         outdir,
         analyticsReporting: false,
+        builtinCloudFormationValidation: validate,
         // The same template on every machine: no construct paths, no CDK version.
         context: { 'aws:cdk:enable-path-metadata': false, 'aws:cdk:version-reporting': false },
       });
