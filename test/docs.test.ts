@@ -170,11 +170,11 @@ describe('shown output', () => {
     expect(errors[0]).toBe(shown);
   });
 
-  test('the benchmark table has the three sizes the bench script runs', () => {
+  test('the benchmark tables have the sizes the bench script runs: without templates, then with', () => {
     const rows = [...ALL.matchAll(/^\| +(1|100|1000) \| +([\d.]+) s \| +[\d.]+ - [\d.]+ s \| +(\d+) MiB/gm)].map(
       (m) => m[1],
     );
-    expect(rows).toStrictEqual(['1', '100', '1000']);
+    expect(rows).toStrictEqual(['1', '100', '1000', '1', '100']);
   });
 });
 
