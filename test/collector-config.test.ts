@@ -332,6 +332,16 @@ describe('options', () => {
  * as our own expectations: these run in any clone. The side-by-side comparison
  * with the AWS files is the conformance suite (test/conformance/).
  */
+/** The metricstransform that renames labels on every metric, as the pipeline writes it. */
+function labelRenames(renames: ReadonlyArray<readonly [string, string]>) {
+  return {
+    include: '.*',
+    match_type: 'regexp',
+    action: 'update',
+    operations: renames.map(([label, newLabel]) => ({ action: 'update_label', label, new_label: newLabel })),
+  };
+}
+
 /** The last rules of a cAdvisor job: node labels kept, every request to the API server, the path of the named node. */
 function nodeLabelsAndProxy(nodeNameLabel: string) {
   return [
@@ -383,16 +393,11 @@ describe('the AWS reference behaviour, as our own expectations', () => {
   test('node labels become the dimensions: container_id, NodeName, LaunchType', () => {
     expect(STAGES.nodeLabels(config).config).toStrictEqual({
       transforms: [
-        {
-          include: '.*',
-          match_type: 'regexp',
-          action: 'update',
-          operations: [
-            { action: 'update_label', label: 'name', new_label: 'container_id' },
-            { action: 'update_label', label: 'kubernetes_io_hostname', new_label: 'NodeName' },
-            { action: 'update_label', label: 'eks_amazonaws_com_compute_type', new_label: 'LaunchType' },
-          ],
-        },
+        labelRenames([
+          ['name', 'container_id'],
+          ['kubernetes_io_hostname', 'NodeName'],
+          ['eks_amazonaws_com_compute_type', 'LaunchType'],
+        ]),
       ],
     });
   });
@@ -408,25 +413,19 @@ describe('the AWS reference behaviour, as our own expectations', () => {
       ['node_.*', 'Node'],
     ]);
     // The pod is FullPodName and its workload PodName, renamed in that order.
-    expect(transforms).toContainEqual({
-      include: '.*',
-      match_type: 'regexp',
-      action: 'update',
-      operations: [
-        { action: 'update_label', label: 'namespace', new_label: 'Namespace' },
-        { action: 'update_label', label: 'pod', new_label: 'FullPodName' },
-        { action: 'update_label', label: 'workload', new_label: 'PodName' },
-      ],
-    });
-    expect(STAGES.typeLabels(build({ podNaming: PodNaming.POD })).config.transforms).toContainEqual({
-      include: '.*',
-      match_type: 'regexp',
-      action: 'update',
-      operations: [
-        { action: 'update_label', label: 'namespace', new_label: 'Namespace' },
-        { action: 'update_label', label: 'pod', new_label: 'PodName' },
-      ],
-    });
+    expect(transforms).toContainEqual(
+      labelRenames([
+        ['namespace', 'Namespace'],
+        ['pod', 'FullPodName'],
+        ['workload', 'PodName'],
+      ]),
+    );
+    expect(STAGES.typeLabels(build({ podNaming: PodNaming.POD })).config.transforms).toContainEqual(
+      labelRenames([
+        ['namespace', 'Namespace'],
+        ['pod', 'PodName'],
+      ]),
+    );
     expect(transforms.at(-1)).toStrictEqual({
       include: '^new_container_(.*)$',
       match_type: 'regexp',
