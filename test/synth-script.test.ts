@@ -12,9 +12,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { runApp } from '../src/app/app';
 import { readTree } from '../tools/folders';
-import { type AppRunner, projectAt } from '../tools/stage';
+import { projectAt, runAppInProcess } from '../tools/stage';
 import { checkCommand, synthCommand } from '../tools/synth-command';
 import { ROLE_ARN } from './support/fixtures';
 
@@ -61,21 +60,6 @@ interface Run {
   readonly stderr: string;
 }
 
-/** The app in this process, printing to the console, or quietly into what it returns. */
-const inProcess: AppRunner = async (env, quiet) => {
-  if (!quiet) return { status: await runApp(env), output: '' };
-  const printed: string[] = [];
-  const { log, error } = console;
-  console.log = (...args: unknown[]) => printed.push(args.join(' '));
-  console.error = console.log;
-  try {
-    return { status: await runApp(env), output: printed.map((line) => `${line}\n`).join('') };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
-};
-
 /** Runs `npm run synth` or `npm run check` in this process, on the scratch project, capturing what they print. */
 async function command(script: 'synth' | 'check', env: Record<string, string>): Promise<Run> {
   const out: string[] = [];
@@ -88,7 +72,7 @@ async function command(script: 'synth' | 'check', env: Record<string, string>): 
   process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
   process.stderr.write = ((chunk: string) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
   try {
-    const project = projectAt(scratch, inProcess);
+    const project = projectAt(scratch, runAppInProcess);
     const status = await (script === 'synth' ? synthCommand(env, project) : checkCommand(env, project));
     return { status, stdout: out.join(''), stderr: err.join('') };
   } finally {
@@ -209,6 +193,26 @@ describe('npm run synth', () => {
     expect(readFileSync(join(scratch, 'prerequisites', 'eksctl-cluster-config.yaml'), 'utf8')).not.toContain('golang');
     expect((await command('synth', { ...prod, SAMPLE_APP: 'true' })).status).toBe(0);
     expect(Object.keys(snapshot())).toContain('sample-go-webapp.k8s.yaml');
+  });
+
+  test('another app in cdk8s.yaml runs as its command says, in a process of its own, to the same output', async () => {
+    const before = snapshot();
+    const yaml = join(scratch, 'cdk8s.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('app: npx tsx main.ts', 'app: npx tsx ./main.ts'));
+    const project = projectAt(scratch);
+    expect(project.run).not.toBe(runAppInProcess);
+    const { log, error } = console;
+    console.log = () => undefined;
+    console.error = () => undefined;
+    try {
+      expect(await synthCommand({}, project)).toBe(0);
+    } finally {
+      console.log = log;
+      console.error = error;
+    }
+    // The demo, as committed.
+    expect(snapshot()).toStrictEqual(before);
+    expect(projectAt(ROOT).run).toBe(runAppInProcess);
   });
 
   test('refuses a dist/ holding a file it did not write, naming it, and leaves every file byte-identical', async () => {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { runApp } from '../src/app/app';
 import { APP_VARIABLES } from '../src/app/app-settings';
 import {
   checkOutputFolders,
@@ -54,21 +55,59 @@ export interface Project {
   readonly run: AppRunner;
 }
 
-/** The project at `root`, its app run as cdk8s.yaml says unless `run` is given. */
+/** cdk8s.yaml's `app` of this repository: its main.ts, whose app is `runApp`. */
+export const REPOSITORY_APP = 'npx tsx main.ts';
+
+/**
+ * This repository's app in the calling process: what `npx tsx main.ts` runs,
+ * without starting two more processes (npx, then Node with tsx). It prints
+ * as it goes, or quietly into what it returns.
+ */
+export const runAppInProcess: AppRunner = async (given, quiet) => {
+  // As a process of its own would see it: the environment's other variables (a misspelt one is refused), and these.
+  const env = { ...otherVariables(), ...given };
+  if (!quiet) return { status: await runApp(env), output: '' };
+  const printed: string[] = [];
+  const { log, error } = console;
+  console.log = (...args: unknown[]) => printed.push(args.join(' '));
+  console.error = console.log;
+  try {
+    return { status: await runApp(env), output: printed.map((line) => `${line}\n`).join('') };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+};
+
+/**
+ * The project at `root`, its app run as cdk8s.yaml says unless `run` is
+ * given: this repository's app (`npx tsx main.ts`) in this process, any
+ * other command in a process of its own.
+ */
 export function projectAt(root: string = ROOT, run?: AppRunner): Project {
   const settings = parse(readFileSync(join(root, 'cdk8s.yaml'), 'utf8')) as { app: string; output?: string };
   const project: Project = {
     root,
     app: settings.app,
     output: settings.output ?? 'dist',
-    run: run ?? ((env, quiet) => spawnApp(project, env, quiet)),
+    run:
+      run ?? (settings.app.trim() === REPOSITORY_APP ? runAppInProcess : (env, quiet) => spawnApp(project, env, quiet)),
   };
   return project;
 }
 
+/** The environment's variables but the app's own, which the caller gives. */
+function otherVariables(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).flatMap(([name, value]) =>
+      value === undefined || APP_VARIABLES.includes(name) ? [] : [[name, value]],
+    ),
+  );
+}
+
 /** Runs cdk8s.yaml's app command in the project root, with the environment's other variables. */
 async function spawnApp(project: Project, env: Readonly<Record<string, string>>, quiet: boolean): Promise<AppRun> {
-  const others = Object.fromEntries(Object.entries(process.env).filter(([name]) => !APP_VARIABLES.includes(name)));
+  const others = otherVariables();
   const run = spawnSync(project.app, {
     cwd: project.root,
     shell: true,
