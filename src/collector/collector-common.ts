@@ -40,6 +40,7 @@ import {
 import { type CollectorSizing, sizeCollector } from '../fargate/collector-sizing';
 import { fargateMonthlyCost } from '../fargate/fargate-size';
 import { containerRequests, RESTRICTED_NAMESPACE_LABELS, validateFargateFit } from '../fargate/pod-template';
+import { validateAlarmWindows } from './alarm-windows';
 import type { FargateContainerInsightsCollectorProps } from './collector-props';
 import { KubeStateMetrics } from './kube-state-metrics';
 import { type ResolvedPodHealth, resolvePodHealth } from './pod-health';
@@ -179,6 +180,7 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
     MAX_EXPECTED_PODS,
   );
   const podHealth = props.podHealth === undefined ? undefined : resolvePodHealth('podHealth', props.podHealth);
+  if (podHealth?.alarms !== undefined) validateAlarmWindows('podHealth.alarms', podHealth.alarms, scrapeIntervalMs);
   const ksmSize =
     podHealth === undefined
       ? undefined

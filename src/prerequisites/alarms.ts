@@ -1,3 +1,4 @@
+import { type AlarmWindow, alarmWindows } from '../collector/alarm-windows';
 import type { ResolvedPodHealthAlarms } from '../collector/pod-health';
 
 /**
@@ -37,34 +38,25 @@ export interface PrerequisiteAlarm {
   readonly treatMissingData: 'notBreaching' | 'breaching';
 }
 
-/** The shortest period that holds a scrape: a whole number of minutes. */
-function periodFor(scrapeIntervalMs: number): number {
-  return Math.max(60, Math.ceil(scrapeIntervalMs / 60_000) * 60);
-}
-
-/** The periods of `minutes`, at least one. */
-const periodsIn = (minutes: number, period: number): number => Math.max(1, Math.ceil((minutes * 60) / period));
-
 /** The alarms of a cluster's pod health. */
 export function podHealthAlarms(
   clusterName: string,
   alarms: ResolvedPodHealthAlarms,
   scrapeIntervalMs: number,
 ): PrerequisiteAlarm[] {
-  const period = periodFor(scrapeIntervalMs);
+  const windows = alarmWindows(alarms, scrapeIntervalMs);
   const common = { namespace: 'ContainerInsights', dimensions: { ClusterName: clusterName } } as const;
   // At least one, in every period for `minutes`.
-  const sustained = (what: string, metricName: string, minutes: number, description: string): PrerequisiteAlarm => {
-    const periods = periodsIn(minutes, period);
+  const sustained = (what: string, metricName: string, window: AlarmWindow, description: string): PrerequisiteAlarm => {
     return {
       ...common,
       alarmName: `${clusterName}-${what}`,
       description,
       metricName,
       statistic: 'Minimum',
-      periodSeconds: period,
-      evaluationPeriods: periods,
-      datapointsToAlarm: periods,
+      periodSeconds: window.periodSeconds,
+      evaluationPeriods: window.evaluationPeriods,
+      datapointsToAlarm: window.evaluationPeriods,
       threshold: 1,
       comparisonOperator: 'GreaterThanOrEqualToThreshold',
       treatMissingData: 'notBreaching',
@@ -77,8 +69,8 @@ export function podHealthAlarms(
       description: `Containers in ${clusterName} restarted ${alarms.restarts} times or more within ${alarms.restartMinutes} minutes. Look for pods in CrashLoopBackOff or OOMKilled: pod_number_of_container_restarts by PodName (the workload), pod_container_status_waiting_reason_crash_loop_back_off and pod_container_status_terminated_reason_oom_killed by Namespace, and the pod in the performance log group's kube-state-metrics stream (FullPodName).`,
       metricName: 'pod_number_of_container_restarts',
       statistic: 'Sum',
-      periodSeconds: Math.max(period, alarms.restartMinutes * 60),
-      evaluationPeriods: 1,
+      periodSeconds: windows.restartMinutes.periodSeconds,
+      evaluationPeriods: windows.restartMinutes.evaluationPeriods,
       datapointsToAlarm: 1,
       threshold: alarms.restarts,
       comparisonOperator: 'GreaterThanOrEqualToThreshold',
@@ -87,13 +79,13 @@ export function podHealthAlarms(
     sustained(
       'pods-pending',
       'pod_status_pending',
-      alarms.pendingMinutes,
+      windows.pendingMinutes,
       `Pods in ${clusterName} have been pending for ${alarms.pendingMinutes} minutes. On Fargate: a namespace or labels no Fargate profile selects, an image that cannot be pulled (pod_container_status_waiting_reason_image_pull_error), or requests above Fargate's largest size. kubectl get pods -A --field-selector=status.phase=Pending.`,
     ),
     sustained(
       'replicas-unavailable',
       'status_replicas_unavailable',
-      alarms.unavailableMinutes,
+      windows.unavailableMinutes,
       `Deployments or DaemonSets in ${clusterName} have had replicas unavailable for ${alarms.unavailableMinutes} minutes: a workload below its desired replicas. status_replicas_unavailable by PodName (the workload's name) says which.`,
     ),
     {
@@ -102,8 +94,8 @@ export function podHealthAlarms(
       description: `No cluster_node_count from ${clusterName} for ${alarms.silentMinutes} minutes: the collector or kube-state-metrics is down, cannot reach the API server, or cannot write to CloudWatch (its IAM role). kubectl -n <collector namespace> get pods, then the collector's logs.`,
       metricName: 'cluster_node_count',
       statistic: 'SampleCount',
-      periodSeconds: Math.max(period, alarms.silentMinutes * 60),
-      evaluationPeriods: 1,
+      periodSeconds: windows.silentMinutes.periodSeconds,
+      evaluationPeriods: windows.silentMinutes.evaluationPeriods,
       datapointsToAlarm: 1,
       threshold: 1,
       comparisonOperator: 'LessThanThreshold',
