@@ -163,6 +163,15 @@ export class FargateContainerInsightsAws extends Construct {
     const { prerequisites } = props;
     const stack = Stack.of(this);
     if (props.logRetention !== undefined) checkRetention('logRetention', props.logRetention);
+    if (props.logGroupRemovalPolicy === RemovalPolicy.SNAPSHOT) {
+      throw new ValidationError(
+        'Invalid logGroupRemovalPolicy SNAPSHOT: a log group has no snapshots (CloudFormation refuses the DeletionPolicy Snapshot on AWS::Logs::LogGroup). Expected RETAIN (the default), RETAIN_ON_UPDATE_OR_DELETE or DESTROY.',
+      );
+    }
+    if (props.addonVersion !== undefined) checkAddonVersion('addonVersion', props.addonVersion);
+    for (const group of prerequisites.logGroups) {
+      checkLogGroupTags('logGroupTags', { ...group.tags, ...(props.logGroupTags ?? {}) }, group.logGroupName);
+    }
     checkEnvironment(stack, prerequisites);
     if (props.cluster !== undefined) checkClusterName(props.cluster.clusterName, prerequisites);
     if (props.charts !== undefined && props.charts.length > 0 && props.cluster === undefined) {
@@ -425,6 +434,47 @@ function checkRetention(input: string, days: number): logs.RetentionDays {
     );
   }
   return days as logs.RetentionDays;
+}
+
+/** An EKS add-on version, as `aws eks describe-addon-versions` lists them: `v0.109.0-eksbuild.2`. */
+const ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
+
+function checkAddonVersion(input: string, version: string): void {
+  if (Token.isUnresolved(version) || ADDON_VERSION.test(version)) return;
+  throw new ValidationError(
+    `Invalid ${input} ${JSON.stringify(version)}: expected an EKS add-on version "vMAJOR.MINOR.PATCH-eksbuild.N" (aws eks describe-addon-versions --addon-name adot), or no addonVersion for EKS's default.`,
+  );
+}
+
+/** The characters CloudWatch Logs accepts in tag keys and values: letters, digits, spaces and _ . : / = + - @. */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/**
+ * A log group's tags as CloudWatch Logs accepts them (TagResource): at most
+ * 50, keys of 1 to 128 characters not starting with `aws:`, values of at
+ * most 256, each of the characters it allows.
+ */
+function checkLogGroupTags(input: string, tags: Readonly<Record<string, string>>, logGroupName: string): void {
+  const keys = Object.keys(tags);
+  const allowed = 'letters, digits, spaces and _ . : / = + - @';
+  const problem =
+    keys.length > 50
+      ? `${keys.length} tags on ${logGroupName} (the collector's included); a log group takes at most 50`
+      : keys
+          .map((key) => {
+            const value = tags[key] ?? '';
+            const shown = JSON.stringify(key);
+            if (Token.isUnresolved(key) || Token.isUnresolved(value)) return undefined;
+            if (key.length < 1 || key.length > 128)
+              return `key ${shown} has ${key.length} characters; expected 1 to 128`;
+            if (key.toLowerCase().startsWith('aws:')) return `key ${shown} starts with aws:, which is reserved for AWS`;
+            if (!TAG_TEXT.test(key)) return `key ${shown} has characters other than ${allowed}`;
+            if (value.length > 256) return `the value of ${shown} has ${value.length} characters; expected at most 256`;
+            if (!TAG_TEXT.test(value)) return `the value of ${shown} has characters other than ${allowed}`;
+            return undefined;
+          })
+          .find((found) => found !== undefined);
+  if (problem !== undefined) throw new ValidationError(`Invalid ${input}: ${problem}.`);
 }
 
 /** CloudWatch Logs' retention for a number of days; 0 keeps the events forever. */

@@ -17,6 +17,7 @@ import {
   FargateLogging,
   MetricsDestination,
   SampleGoWebapp,
+  ValidationError,
 } from 'cdk8s-fargate-container-insights';
 import {
   FargateContainerInsightsAws,
@@ -220,6 +221,61 @@ describe('the log groups', () => {
       expect(group.Properties.Tags).toContainEqual({ Key: 'cost', Value: 'obs' });
       expect(group.DeletionPolicy).toBe('Delete');
     }
+  });
+
+  test.each<[string, Partial<FargateContainerInsightsAwsProps>, string]>([
+    [
+      'a removal policy a log group does not have',
+      { logGroupRemovalPolicy: RemovalPolicy.SNAPSHOT },
+      'Invalid logGroupRemovalPolicy SNAPSHOT: a log group has no snapshots',
+    ],
+    [
+      'an empty add-on version',
+      { addonVersion: '' },
+      'Invalid addonVersion "": expected an EKS add-on version "vMAJOR.MINOR.PATCH-eksbuild.N"',
+    ],
+    ['an add-on version without its build', { addonVersion: 'v0.109.0' }, 'Invalid addonVersion "v0.109.0"'],
+    [
+      'more than 50 tags on a log group',
+      { logGroupTags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`t${i}`, 'x'])) },
+      `Invalid logGroupTags: 51 tags on /aws/containerinsights/${CLUSTER}/performance (the collector's included); a log group takes at most 50.`,
+    ],
+    [
+      'an empty tag key',
+      { logGroupTags: { '': 'x' } },
+      'Invalid logGroupTags: key "" has 0 characters; expected 1 to 128.',
+    ],
+    [
+      'a tag key with the aws: prefix',
+      { logGroupTags: { 'aws:team': 'x' } },
+      'Invalid logGroupTags: key "aws:team" starts with aws:, which is reserved for AWS.',
+    ],
+    [
+      'a tag key with a character CloudWatch Logs refuses',
+      { logGroupTags: { 'team!': 'x' } },
+      'Invalid logGroupTags: key "team!" has characters other than letters, digits, spaces and _ . : / = + - @.',
+    ],
+    [
+      'a tag value longer than 256 characters',
+      { logGroupTags: { team: 'x'.repeat(257) } },
+      'Invalid logGroupTags: the value of "team" has 257 characters; expected at most 256.',
+    ],
+  ])('refuses %s by name, before any resource', (_, props, message) => {
+    expect(() => awsSide({}, props)).toThrow(ValidationError);
+    expect(() => awsSide({}, props)).toThrow(message);
+  });
+
+  test('accepts what CloudWatch Logs and EKS accept: RETAIN_ON_UPDATE_OR_DELETE, a built add-on version, tags of every allowed character', () => {
+    const tags = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`team:${i} a/b=c+d-e@f_g.h`, 'é 1']));
+    const { template } = awsSide(
+      { operator: true },
+      {
+        logGroupRemovalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+        addonVersion: 'v0.109.0-eksbuild.2',
+        logGroupTags: tags,
+      },
+    );
+    expect(Object.keys(template.findResources('AWS::Logs::LogGroup'))).toHaveLength(1);
   });
 
   test('application metrics to CloudWatch and Fargate logging add their groups, named as the manifests name them', () => {
