@@ -21,7 +21,7 @@ import type { CollectorConfigOptions, RbacRule } from '../config/pipelines/pipel
 import { PodNaming } from '../config/pod-naming';
 import { BoundedCache } from '../core/bounded-cache';
 import { withoutEmptyResourceNames, withoutEmptySpec } from '../core/empty-defaults';
-import { invalidInput, showValue, ValidationError } from '../core/errors';
+import { showValue, ValidationError } from '../core/errors';
 import {
   validateBoolean,
   validateClusterName,
@@ -29,6 +29,7 @@ import {
   validateDuration,
   validateEmfLogRetention,
   validateImage,
+  validateInstance,
   validateInteger,
   validateListedRegion,
   validateLogGroupTags,
@@ -139,13 +140,12 @@ export interface ResolvedCollectorProps {
 /** Validates the collector props; throws a ValidationError naming the first bad one. */
 export function resolveCollectorProps(props: FargateContainerInsightsCollectorProps): ResolvedCollectorProps {
   validateProps('props', props);
-  if (props.adotVersion !== undefined && !(props.adotVersion instanceof AdotVersion)) {
-    invalidInput(
-      'adotVersion',
-      props.adotVersion,
-      'an AdotVersion, such as AdotVersion.V0_49_0 or AdotVersion.of("v0.49.0")',
-    );
-  }
+  validateInstance(
+    'adotVersion',
+    props.adotVersion,
+    AdotVersion,
+    'an AdotVersion, such as AdotVersion.V0_49_0 or AdotVersion.of("v0.49.0")',
+  );
   for (const name of ['fargateNodesOnly', 'allowUnlistedRegion'] as const) {
     if (props[name] !== undefined) validateBoolean(name, props[name]);
   }
@@ -216,20 +216,18 @@ export function resolveCollectorProps(props: FargateContainerInsightsCollectorPr
     );
   }
   if (sendsOtlp(metricsDestination)) requireComponents('metricsDestination', adotVersion, OTLP_COMPONENTS);
-  if (props.metricSelection !== undefined && !(props.metricSelection instanceof MetricSelection)) {
-    invalidInput(
-      'metricSelection',
-      props.metricSelection,
-      'a MetricSelection, such as MetricSelection.profile(MetricProfile.CONSOLE)',
-    );
-  }
-  if (props.podNaming !== undefined && !(props.podNaming instanceof PodNaming)) {
-    invalidInput(
-      'podNaming',
-      props.podNaming,
-      'a PodNaming: PodNaming.WORKLOAD, PodNaming.WORKLOAD_AND_POD or PodNaming.POD',
-    );
-  }
+  validateInstance(
+    'metricSelection',
+    props.metricSelection,
+    MetricSelection,
+    'a MetricSelection, such as MetricSelection.profile(MetricProfile.CONSOLE)',
+  );
+  validateInstance(
+    'podNaming',
+    props.podNaming,
+    PodNaming,
+    'a PodNaming: PodNaming.WORKLOAD, PodNaming.WORKLOAD_AND_POD or PodNaming.POD',
+  );
   const podNaming = props.podNaming ?? PodNaming.DEFAULT;
   const declarations = declarationsFor(
     'metricSelection',

@@ -13,7 +13,7 @@ import {
 } from '../../imports/opentelemetry.io';
 import { SHARD_ENV } from '../config/pipelines/cadvisor-scrape';
 import { escapedCollectorConfig } from '../config/render';
-import { invalidInput } from '../core/errors';
+import { validateInstance } from '../core/validation';
 import { type FargatePodSize, formatFargatePodSize } from '../fargate/fargate-size';
 import { containerRequests, FARGATE_SIZE_ANNOTATION, validateFargateFit } from '../fargate/pod-template';
 import { ADOT_IMAGE_USER, COLLECTOR_NAMES, collectorEnvironment, POD_INDEX_LABEL } from './collector-common';
@@ -90,13 +90,12 @@ export class FargateContainerInsightsOperatorCollector extends ContainerInsights
   public constructor(scope: Construct, id: string, props: FargateContainerInsightsOperatorCollectorProps) {
     super(scope, id, props);
     const resolved = this._resolved;
-    if (props.operatorVersion !== undefined && !(props.operatorVersion instanceof OperatorVersion)) {
-      invalidInput(
-        'operatorVersion',
-        props.operatorVersion,
-        'an OperatorVersion, such as OperatorVersion.DEFAULT or OperatorVersion.of("v0.102.0")',
-      );
-    }
+    validateInstance(
+      'operatorVersion',
+      props.operatorVersion,
+      OperatorVersion,
+      'an OperatorVersion, such as OperatorVersion.DEFAULT or OperatorVersion.of("v0.102.0")',
+    );
     const operator = props.operatorVersion ?? OperatorVersion.DEFAULT;
     this.operatorVersion = operator;
     this.fargateSize = validateFargateFit('resources', containerRequests(resolved.resources));

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-29';
 import { POD_HEALTH_PROFILES, PodHealthProfile } from '../config/catalog/pod-health-metrics';
 import { KubeStateMetricsVersion } from '../config/kube-state-metrics-version';
 import { invalidInput, ValidationError } from '../core/errors';
-import { validateImage, validateInteger, validateProps, validateResources } from '../core/validation';
+import { validateImage, validateInstance, validateInteger, validateProps, validateResources } from '../core/validation';
 
 /**
  * Pod and workload health: kube-state-metrics runs beside the collector, in
@@ -202,13 +202,12 @@ export function resolvePodHealth(input: string, value: PodHealth): ResolvedPodHe
     invalidInput(`${input}.profile`, profile, `one of ${POD_HEALTH_PROFILES.join(', ')}`);
   }
   const version = value.kubeStateMetricsVersion ?? KubeStateMetricsVersion.DEFAULT;
-  if (!(version instanceof KubeStateMetricsVersion)) {
-    invalidInput(
-      `${input}.kubeStateMetricsVersion`,
-      version,
-      'a KubeStateMetricsVersion, such as KubeStateMetricsVersion.V2_20_0 or KubeStateMetricsVersion.of("v2.20.0")',
-    );
-  }
+  validateInstance(
+    `${input}.kubeStateMetricsVersion`,
+    version,
+    KubeStateMetricsVersion,
+    'a KubeStateMetricsVersion, such as KubeStateMetricsVersion.V2_20_0 or KubeStateMetricsVersion.of("v2.20.0")',
+  );
   const image = validateImage(`${input}.image`, value.image ?? version.image);
   const resources = validateResources(`${input}.resources`, value.resources ?? defaultKsmResources());
   const memoryMiB = resources.memory?.limit?.toMebibytes() ?? 0;

@@ -60,6 +60,23 @@ export function validateRoleArn(input: string, value: string): string {
   return value;
 }
 
+/**
+ * Checks that a prop meant to be an instance of a class (`AdotVersion`,
+ * `MetricSelection`, ...) is one, or unset: JavaScript callers may pass a
+ * string or a plain object.
+ *
+ * @throws ValidationError naming the prop, the value and the accepted form
+ */
+export function validateInstance<T>(
+  input: string,
+  value: T | undefined,
+  type: { readonly prototype: T },
+  accepted: string,
+): void {
+  if (value !== undefined && !Object.prototype.isPrototypeOf.call(type.prototype, value as object))
+    fail(input, value, accepted);
+}
+
 /** Checks that a construct's props are an object (JavaScript callers may pass anything). */
 export function validateProps<T>(input: string, value: T): T {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

@@ -1,4 +1,10 @@
-import type { LabelMatchers, MetricDefinition, MetricScope, SeriesSelector } from './metric-types';
+import {
+  type LabelMatchers,
+  type MetricDefinition,
+  type MetricScope,
+  type SeriesSelector,
+  WORKLOAD_LABEL,
+} from './metric-types';
 
 /** The cAdvisor series on Fargate, and the Container Insights metrics measured from them directly. */
 
@@ -50,7 +56,7 @@ export const MACHINE_SERIES: SeriesSelector = {
  * names it), and the node labels the dimensions use. Names are those after
  * the first metricstransform step.
  */
-export const POD_LABELS: readonly string[] = ['namespace', 'pod', 'workload', 'NodeName', 'LaunchType'];
+export const POD_LABELS: readonly string[] = ['namespace', 'pod', WORKLOAD_LABEL, 'NodeName', 'LaunchType'];
 
 export interface Measurement {
   /** Name without the scope prefix, e.g. `memory_working_set`. */

@@ -1,3 +1,5 @@
+import type { PodNaming } from '../pod-naming';
+
 /** The types of the metric catalog: metrics, their sources, dimensions and declarations. */
 
 /**
@@ -138,6 +140,23 @@ export enum Dimension {
   POD_NAME = 'PodName',
   /** The pod's own name, beside its workload's `PodName` (not with `PodNaming.POD`). */
   FULL_POD_NAME = 'FullPodName',
+}
+
+/**
+ * The label both scrapes put on a pod's series: its workload (from the pod's
+ * controller in the cAdvisor scrape, from its name in kube-state-metrics').
+ */
+export const WORKLOAD_LABEL = 'workload';
+
+/**
+ * The Container Insights names of the pod labels: the pod is `PodName`, or
+ * by workload the workload is `PodName` and the pod `FullPodName`, as the
+ * CloudWatch agent names them. Renamed in this order (the pod first).
+ */
+export function podLabelRenames(podNaming: PodNaming): Readonly<Record<string, string>> {
+  return podNaming.byWorkload
+    ? { namespace: Dimension.NAMESPACE, pod: Dimension.FULL_POD_NAME, [WORKLOAD_LABEL]: Dimension.POD_NAME }
+    : { namespace: Dimension.NAMESPACE, pod: Dimension.POD_NAME };
 }
 
 /** Every dimension, in the order messages list them. */

@@ -1,5 +1,5 @@
 import type { PodNaming } from '../pod-naming';
-import type { LabelMatchers } from './metric-types';
+import { type LabelMatchers, podLabelRenames, WORKLOAD_LABEL } from './metric-types';
 
 /**
  * The pod and workload health metrics, as data: what Container Insights on
@@ -87,12 +87,6 @@ export const SERVICE_LABEL = 'service';
 export const SERVICE_FROM_ENDPOINTSLICE = `(.+)-${GENERATED_CHARACTERS}{5}`;
 
 /**
- * The label the scrape sets on pod series: the pod's workload, read from
- * the pod's name (see {@link WORKLOAD_FROM_POD_NAME}).
- */
-export const WORKLOAD_LABEL = 'workload';
-
-/**
  * How a pod's workload is read from its name, as the controllers name their
  * pods (kube-state-metrics' pod series carry the pod's name, and its owner
  * only in a series of its own, `kube_pod_owner`, which no collector
@@ -177,8 +171,7 @@ export const POD_HEALTH_LEVEL_NAMES = Object.keys(POD_HEALTH_LEVELS) as PodHealt
  */
 export function podHealthLabelRenames(podNaming: PodNaming): Readonly<Record<string, string>> {
   return {
-    namespace: 'Namespace',
-    ...(podNaming.byWorkload ? { pod: 'FullPodName', [WORKLOAD_LABEL]: 'PodName' } : { pod: 'PodName' }),
+    ...podLabelRenames(podNaming),
     [SERVICE_LABEL]: 'Service',
     deployment: 'PodName',
     statefulset: 'PodName',

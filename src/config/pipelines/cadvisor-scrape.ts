@@ -1,3 +1,4 @@
+import { WORKLOAD_LABEL } from '../catalog/metric-types';
 import { EnvReference } from '../components/env-reference';
 import type { PrometheusReceiverConfig, RelabelConfig } from '../components/prometheus-receiver';
 import { METRIC_CATALOG } from '../metric-catalog';
@@ -145,9 +146,6 @@ export const FARGATE_POD_SCRAPE_RBAC: PipelineRbac = {
  *   for samples with timestamps of their own), which stale-points.ts drops.
  */
 export type CadvisorSampleTime = 'cadvisor' | 'scrape';
-
-/** The target label that holds a scraped pod's workload; the pipeline renames it `PodName`. */
-export const WORKLOAD_LABEL = 'workload';
 
 /** The label the EKS Fargate scheduler puts on every pod it runs: the Fargate profile that selected it. */
 export const FARGATE_PROFILE_POD_LABEL = 'eks.amazonaws.com/fargate-profile';

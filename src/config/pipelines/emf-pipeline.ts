@@ -1,9 +1,9 @@
 import {
-  Dimension,
   type MetricDeclarationSpec,
   type MetricDefinition,
   type MetricScope,
   operandsOf,
+  podLabelRenames,
 } from '../catalog/metric-types';
 import {
   type AwsEmfCommonConfig,
@@ -38,7 +38,6 @@ import {
   fargatePodTargetRules,
   NO_WORKLOAD_WITHOUT_POD,
   shardRules,
-  WORKLOAD_LABEL,
 } from './cadvisor-scrape';
 import type { ClusterLoad, CollectorConfigOptions, CostLine, Pipeline, PipelineSection } from './pipeline';
 
@@ -258,17 +257,6 @@ export function dropConditions(cadvisor: readonly MetricDefinition[]): string[] 
       ? [`metric.name == "${pipelineName(metric)}" and value_double <= ${metric.source.dropAtOrBelow}`]
       : [],
   );
-}
-
-/**
- * The Container Insights names of the pod labels: the pod is `PodName`, or
- * by workload the workload is `PodName` and the pod `FullPodName`, as the
- * CloudWatch agent names them. Renamed in this order (the pod first).
- */
-export function podLabelRenames(podNaming: PodNaming): Readonly<Record<string, string>> {
-  return podNaming.byWorkload
-    ? { namespace: Dimension.NAMESPACE, pod: Dimension.FULL_POD_NAME, [WORKLOAD_LABEL]: Dimension.POD_NAME }
-    : { namespace: Dimension.NAMESPACE, pod: Dimension.POD_NAME };
 }
 
 /** Adds the `Type` dimension, renames the label names Container Insights uses, and restores container metric names. */

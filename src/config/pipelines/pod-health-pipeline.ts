@@ -1,7 +1,9 @@
+import { WORKLOAD_LABEL } from '../catalog/metric-types';
 import {
   POD_HEALTH_LEVEL_NAMES,
   POD_HEALTH_LEVELS,
   type PodHealthLevel,
+  type PodHealthLevelSpec,
   type PodHealthProfile,
   type PodHealthSeries,
   podHealthFamilies,
@@ -11,7 +13,6 @@ import {
   SERVICE_FROM_ENDPOINTSLICE,
   SERVICE_LABEL,
   WORKLOAD_FROM_POD_NAME,
-  WORKLOAD_LABEL,
 } from '../catalog/pod-health-metrics';
 import type { AttributeAction, AttributesProcessorConfig } from '../components/attributes-processor';
 import type { AwsEmfPodHealthExporterConfig, MetricDeclaration } from '../components/awsemf-exporter';
@@ -377,18 +378,20 @@ export function podHealthSection(options: CollectorConfigOptions, podHealth: Pod
   };
 }
 
-/** How many values one dimension set of a level takes in a cluster. */
-function setValues(level: PodHealthLevel, set: readonly string[], load: ClusterLoad, podNaming: PodNaming): number {
-  const per = POD_HEALTH_LEVELS[level].per;
-  if (per === 'pod') return set.includes('FullPodName') || !podNaming.byWorkload ? load.pods : load.workloads;
-  if (per === 'namespace') return load.namespaces;
-  if (per === 'cluster') return 1;
-  if (per === 'service') return load.services;
-  return load.workloads;
+/** How many of what a value is counted per a cluster has. */
+function valuesPer(per: PodHealthLevelSpec['per'], load: ClusterLoad): number {
+  const counts: Readonly<Record<PodHealthLevelSpec['per'], number>> = {
+    pod: load.pods,
+    namespace: load.namespaces,
+    cluster: 1,
+    service: load.services,
+    workload: load.workloads,
+  };
+  return counts[per];
 }
 
-/** What a dimension set's values are counted per, for a person. */
-function setPer(level: PodHealthLevel, set: readonly string[], podNaming: PodNaming): string {
+/** What a dimension set's values are counted per: a pod's by its workload, unless it has `FullPodName` or names pods. */
+function setPer(level: PodHealthLevel, set: readonly string[], podNaming: PodNaming): PodHealthLevelSpec['per'] {
   const per = POD_HEALTH_LEVELS[level].per;
   if (per !== 'pod') return per;
   return set.includes('FullPodName') || !podNaming.byWorkload ? 'pod' : 'workload';
@@ -416,7 +419,7 @@ export function podHealthCustomMetrics(
       const group = byPer.get(per) ?? {
         per,
         names: new Set(),
-        values: setValues(s.computation.level, set, load, podNaming),
+        values: valuesPer(per, load),
       };
       group.names.add(s.metric.name);
       byPer.set(per, group);
@@ -426,16 +429,6 @@ export function podHealthCustomMetrics(
   return [...byPer.values()]
     .sort((a, b) => order.indexOf(a.per) - order.indexOf(b.per))
     .map((g) => ({ per: g.per, metrics: g.names.size, values: g.values }));
-}
-
-/** The values one level's events are written for: one per pod, namespace, service, workload or the cluster. */
-function eventValues(level: PodHealthLevel, load: ClusterLoad): number {
-  const per = POD_HEALTH_LEVELS[level].per;
-  if (per === 'pod') return load.pods;
-  if (per === 'namespace') return load.namespaces;
-  if (per === 'cluster') return 1;
-  if (per === 'service') return load.services;
-  return load.workloads;
 }
 
 /** The JSON of one Embedded Metric Format event of a level, with 40-character names: what one value set weighs. */
@@ -488,7 +481,9 @@ export function podHealthCost(options: CollectorConfigOptions, load: ClusterLoad
             .map((s) => s.metric.name),
         ),
       ];
-      return total + podHealthEventBytes(level, metrics, options.podNaming) * eventValues(level, load);
+      return (
+        total + podHealthEventBytes(level, metrics, options.podNaming) * valuesPer(POD_HEALTH_LEVELS[level].per, load)
+      );
     }, 0);
     const logs = estimateLogs({
       bytesPerScrape,
