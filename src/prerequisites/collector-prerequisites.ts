@@ -111,6 +111,15 @@ export class CollectorPrerequisites {
     return new CollectorPrerequisites(prerequisites);
   }
 
+  /**
+   * The prerequisites from their {@link _json} text.
+   *
+   * @internal
+   */
+  public static _fromJson(text: string): CollectorPrerequisites {
+    return new CollectorPrerequisites(JSON.parse(text) as ClusterPrerequisites);
+  }
+
   /** The EKS cluster's name. */
   public readonly clusterName: string;
   /** The cluster's region. */
@@ -202,6 +211,16 @@ export class CollectorPrerequisites {
    */
   public get _template(): AwsTemplate {
     return this.render().template;
+  }
+
+  /**
+   * Everything these prerequisites are made from, as JSON text: equal texts,
+   * equal prerequisites.
+   *
+   * @internal
+   */
+  public get _json(): string {
+    return JSON.stringify(this.prerequisites);
   }
 
   private render(): { readonly files: Record<string, string>; readonly template: AwsTemplate } {

@@ -30,6 +30,7 @@ const RUNS = {
   clustersFiles: 1000,
   cliPaths: 300,
   appVariables: 1500,
+  templateShapes: 40,
 } as const;
 
 /** The longest a property may take at scale 1: a cap far above the seconds its cases take. */

@@ -19,6 +19,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { type CollectorPrerequisites, ValidationError } from 'cdk8s-fargate-container-insights';
 import type { Construct } from 'constructs';
 import { FargateContainerInsightsAws } from './fargate-container-insights-aws';
+import { type Synthesis, TemplateShapes } from './private/template-shapes';
+
+/** Every template of this process: one synthesis per shape of prerequisites. */
+let shapes: TemplateShapes | undefined;
 
 /** Props of {@link FargateContainerInsightsStack}. */
 export interface FargateContainerInsightsStackProps extends StackProps {
@@ -51,6 +55,12 @@ export class FargateContainerInsightsStack extends Stack {
    * The CloudFormation template of a cluster's AWS side, as the JSON text
    * `npm run synth` writes to `prerequisites/fargate-container-insights.template.json`.
    *
+   * Synthesized once per shape of prerequisites and filled in with each
+   * cluster's name, region, account and OIDC provider, so that a fleet's
+   * templates cost about what its manifests do; the first cluster of each
+   * shape is also synthesized directly, and a shape whose filled-in
+   * template differs from that is synthesized for every cluster.
+   *
    * Synthesized without aws-cdk-lib's built-in CloudFormation validation,
    * which loads the resource schemas (about 1.9 s and 270 MiB for the first
    * template of a process) and changes no byte of the template: this
@@ -61,7 +71,8 @@ export class FargateContainerInsightsStack extends Stack {
    * @throws ValidationError when the prerequisites have no OIDC issuer
    */
   public static template(prerequisites: CollectorPrerequisites): string {
-    return FargateContainerInsightsStack._synthesize(prerequisites, false);
+    shapes ??= new TemplateShapes((p) => FargateContainerInsightsStack._synthesis(p, false));
+    return shapes.template(prerequisites);
   }
 
   /**
@@ -71,12 +82,23 @@ export class FargateContainerInsightsStack extends Stack {
    * @internal
    */
   public static _synthesize(prerequisites: CollectorPrerequisites, validate: boolean): string {
+    return FargateContainerInsightsStack._synthesis(prerequisites, validate).text;
+  }
+
+  /**
+   * The template and the synthesized stack.
+   *
+   * @internal
+   */
+  public static _synthesis(prerequisites: CollectorPrerequisites, validate: boolean): Synthesis {
     const outdir = mkdtempSync(join(tmpdir(), 'fargate-container-insights-'));
     try {
       const app = new App({
         outdir,
         analyticsReporting: false,
         builtinCloudFormationValidation: validate,
+        // Construct stack traces go to the cloud assembly's metadata, never into the template.
+        stackTraces: false,
         // The same template on every machine: no construct paths, no CDK version.
         context: { 'aws:cdk:enable-path-metadata': false, 'aws:cdk:version-reporting': false },
       });
@@ -85,7 +107,7 @@ export class FargateContainerInsightsStack extends Stack {
         synthesizer: new BootstraplessSynthesizer(),
       });
       const template = app.synth().getStackArtifact(stack.artifactId).template as unknown;
-      return `${JSON.stringify(template, null, 2)}\n`;
+      return { text: `${JSON.stringify(template, null, 2)}\n`, stack };
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
