@@ -642,9 +642,15 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
   ],
   // a role of another partition than the region's
   [
-    'a role of the aws partition in a China region',
-    collector({ region: 'cn-north-1' }),
-    'Invalid serviceAccountRoleArn "arn:aws:iam::123456789012:role/adot-collector": expected an IAM role ARN in region "cn-north-1"\'s partition, "arn:aws-cn:iam::<account id>:role/<name>".',
+    'a role of the aws partition in a European Sovereign Cloud region',
+    collector({ region: 'eusc-de-east-1' }),
+    'Invalid serviceAccountRoleArn "arn:aws:iam::123456789012:role/adot-collector": expected an IAM role ARN in region "eusc-de-east-1"\'s partition, "arn:aws-eusc:iam::<account id>:role/<name>".',
+  ],
+  // a region where EKS runs no pods on Fargate
+  [
+    'a GovCloud region',
+    collector({ region: 'us-gov-east-1', serviceAccountRoleArn: 'arn:aws-us-gov:iam::123456789012:role/adot' }),
+    'Invalid region "us-gov-east-1": Amazon EKS runs no pods on AWS Fargate in us-gov-east-1 (the EKS user guide: every EKS region but cn-north-1, cn-northwest-1, us-gov-east-1, us-gov-west-1), so there would be no Fargate node to collect from and no Fargate profile to create. Expected the region of an EKS cluster with Fargate; if EKS on Fargate has come to us-gov-east-1 since, set allowUnlistedRegion: true.',
   ],
   [
     'COLLECTOR_ROLE_ARN of aws-cn with a commercial AWS_REGION',

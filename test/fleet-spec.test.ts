@@ -408,8 +408,8 @@ describe('readFleetFile', () => {
       path,
       [
         'clusters:',
-        '  - name: gov',
-        '    region: us-gov-west-1',
+        '  - name: eusc',
+        '    region: eusc-de-east-1',
         '    serviceAccountRoleArn: arn:aws:iam::111122223333:role/x',
         '  - name: typo',
         '    region: eu-wes-1',

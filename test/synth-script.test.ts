@@ -139,8 +139,13 @@ describe('npm run synth', () => {
     ],
     [
       "a role of another partition than the region's",
-      { CLUSTER_NAME: 'prod', AWS_REGION: 'cn-north-1', COLLECTOR_ROLE_ARN: 'arn:aws:iam::123456789012:role/r' },
-      'Invalid COLLECTOR_ROLE_ARN "arn:aws:iam::123456789012:role/r": expected an IAM role ARN in AWS_REGION "cn-north-1"\'s partition',
+      { CLUSTER_NAME: 'prod', AWS_REGION: 'eusc-de-east-1', COLLECTOR_ROLE_ARN: 'arn:aws:iam::123456789012:role/r' },
+      'Invalid COLLECTOR_ROLE_ARN "arn:aws:iam::123456789012:role/r": expected an IAM role ARN in AWS_REGION "eusc-de-east-1"\'s partition',
+    ],
+    [
+      'a region where EKS runs no pods on Fargate',
+      { CLUSTER_NAME: 'prod', AWS_REGION: 'us-gov-west-1', COLLECTOR_ROLE_ARN: 'arn:aws-us-gov:iam::123456789012:role/r' },
+      'Invalid AWS_REGION "us-gov-west-1": Amazon EKS runs no pods on AWS Fargate in us-gov-west-1',
     ],
     [
       'a China role for a commercial region',

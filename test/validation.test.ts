@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { AWS_PARTITION_REGIONS } from '../src/core/aws-regions';
 import { ValidationError } from '../src/core/errors';
 import {
+  NO_EKS_FARGATE_REGIONS,
   partitionOf,
   validateClusterName,
   validateDnsLabel,
@@ -69,14 +70,18 @@ describe('validateListedRegion: the regions AWS has', () => {
     expect(readFileSync(join(__dirname, '..', 'src', 'core', 'aws-regions.ts'), 'utf8')).toBe(renderRegionTable());
   });
 
-  test('every listed region is accepted, and is in the partition its name says', () => {
+  test('every listed region is accepted but those without EKS on Fargate, and is in the partition its name says', () => {
     for (const [partition, regions] of Object.entries(AWS_PARTITION_REGIONS)) {
       expect(regions.length, partition).toBeGreaterThan(0);
       for (const region of regions) {
-        expect(check(region)).toBe(region);
+        if (NO_EKS_FARGATE_REGIONS.includes(region)) expect(() => check(region)).toThrow(ValidationError);
+        else expect(check(region)).toBe(region);
+        expect(check(region, true)).toBe(region);
         expect(partitionOf(region), region).toBe(partition);
       }
     }
+    // Each of them is a region the list has: the refusal is for Fargate, not for a typo.
+    for (const region of NO_EKS_FARGATE_REGIONS) expect(Object.values(AWS_PARTITION_REGIONS).flat()).toContain(region);
     expect(AWS_PARTITION_REGIONS.aws).toContain('eu-central-1');
     expect(AWS_PARTITION_REGIONS['aws-cn']).toStrictEqual(['cn-north-1', 'cn-northwest-1']);
   });
@@ -87,6 +92,15 @@ describe('validateListedRegion: the regions AWS has', () => {
     );
     expect(() => check('cn-south-7')).toThrow(/partition aws-cn, such as cn-north-1, cn-northwest-1[.;]/);
   });
+
+  test.each(['cn-north-1', 'cn-northwest-1', 'us-gov-east-1', 'us-gov-west-1'])(
+    '%s, where EKS runs no pods on Fargate, is refused by name with the opt-out',
+    (region) => {
+      expect(() => check(region)).toThrow(
+        `Invalid AWS_REGION "${region}": Amazon EKS runs no pods on AWS Fargate in ${region} (the EKS user guide: every EKS region but cn-north-1, cn-northwest-1, us-gov-east-1, us-gov-west-1), so there would be no Fargate node to collect from and no Fargate profile to create. Expected the region of an EKS cluster with Fargate; if EKS on Fargate has come to ${region} since, set ALLOW_UNLISTED_REGION=true.`,
+      );
+    },
+  );
 
   test('a region newer than the list passes with the opt-out, if it is a region code', () => {
     expect(check('ap-moon-1', true)).toBe('ap-moon-1');

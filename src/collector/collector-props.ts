@@ -213,10 +213,11 @@ export interface FargateContainerInsightsCollectorProps {
 
   /**
    * Accept a region newer than this library's lists: a `region` the AWS
-   * SDK's partitions data it was built with does not have, and
-   * `metricsDestination` `otlp` or `both` in a region that
-   * `OTLP_METRICS_REGIONS` (the CloudWatch user guide's list) does not have.
-   * The region must still be a well-formed region code.
+   * SDK's partitions data it was built with does not have, or one of those
+   * where the EKS user guide says EKS runs no pods on Fargate (China and
+   * AWS GovCloud (US)), and `metricsDestination` `otlp` or `both` in a
+   * region that `OTLP_METRICS_REGIONS` (the CloudWatch user guide's list)
+   * does not have. The region must still be a well-formed region code.
    *
    * @default false
    */

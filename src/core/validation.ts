@@ -123,17 +123,33 @@ export function partitionOf(region: string): string {
 const LISTED_REGIONS: readonly string[] = Object.values(AWS_PARTITION_REGIONS).flat();
 
 /**
- * Checks that a region is one AWS has: a region code, listed in its
- * partition's regions (src/core/aws-regions.ts, from the AWS SDK's
- * partitions data). A typo such as `eu-centrall-1` gets the nearest listed
- * region as a suggestion.
+ * The regions where Amazon EKS runs no pods on AWS Fargate. The EKS user
+ * guide's "AWS Fargate considerations": Fargate with EKS "is available in
+ * all Amazon EKS Regions except China (Beijing), China (Ningxia), AWS
+ * GovCloud (US-East), and AWS GovCloud (US-West)"; the GovCloud user guide's
+ * EKS page agrees ("Amazon EKS on Fargate isn't available").
+ */
+export const NO_EKS_FARGATE_REGIONS: readonly string[] = ['cn-north-1', 'cn-northwest-1', 'us-gov-east-1', 'us-gov-west-1'];
+
+/**
+ * Checks that a region is one a Fargate cluster can be in: a region code,
+ * listed in its partition's regions (src/core/aws-regions.ts, from the AWS
+ * SDK's partitions data), and not one where EKS runs no pods on Fargate
+ * ({@link NO_EKS_FARGATE_REGIONS}). A typo such as `eu-centrall-1` gets the
+ * nearest listed region as a suggestion.
  *
- * @param allowUnlisted accept a well-formed region the list does not have, one newer than the list
+ * @param allowUnlisted accept any well-formed region: one newer than the list, or one where EKS on Fargate has come since
  * @param optOut how the reader accepts such a region (`allowUnlistedRegion: true`, `ALLOW_UNLISTED_REGION=true`), for the message
  */
 export function validateListedRegion(input: string, value: string, allowUnlisted: boolean, optOut: string): string {
   validateRegion(input, value);
-  if (allowUnlisted || LISTED_REGIONS.includes(value)) return value;
+  if (allowUnlisted) return value;
+  if (NO_EKS_FARGATE_REGIONS.includes(value)) {
+    throw new ValidationError(
+      `Invalid ${input} ${showValue(value)}: Amazon EKS runs no pods on AWS Fargate in ${value} (the EKS user guide: every EKS region but ${NO_EKS_FARGATE_REGIONS.join(', ')}), so there would be no Fargate node to collect from and no Fargate profile to create. Expected the region of an EKS cluster with Fargate; if EKS on Fargate has come to ${value} since, set ${optOut}.`,
+    );
+  }
+  if (LISTED_REGIONS.includes(value)) return value;
   const nearest = nearestName(value, LISTED_REGIONS);
   const guess = nearest === undefined ? '.' : `; did you mean ${JSON.stringify(nearest)}?`;
   const examples = (AWS_PARTITION_REGIONS[partitionOf(value)] ?? []).slice(0, 3).join(', ');

@@ -328,7 +328,7 @@ export const CLUSTER_SETTINGS = {
     {
       type: 'boolean',
       description:
-        "Accept a region newer than the library's lists: one the AWS SDK's partitions data it was built with does not have, and otlp or both in a region it does not list with OTLP metrics ingestion.",
+        "Accept a region newer than the library's lists: one the AWS SDK's partitions data it was built with does not have or where the EKS user guide says EKS runs no pods on Fargate (China, AWS GovCloud (US)), and otlp or both in a region it does not list with OTLP metrics ingestion.",
     },
     { default: false, env: 'ALLOW_UNLISTED_REGION' },
   ),

@@ -107,8 +107,10 @@ export interface FargateLoggingProps {
   readonly autoCreateGroup?: boolean;
 
   /**
-   * Accept a `region` newer than this library's list (the AWS SDK's
-   * partitions data it was built with); it must still be a region code.
+   * Accept a `region` newer than this library's lists: one the AWS SDK's
+   * partitions data it was built with does not have, or one where the EKS
+   * user guide says EKS runs no pods on Fargate (China and AWS GovCloud
+   * (US)); it must still be a region code.
    *
    * @default false
    */

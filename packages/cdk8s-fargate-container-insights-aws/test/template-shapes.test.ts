@@ -60,7 +60,13 @@ function prerequisitesOf(shape: Shape, values: ClusterValues): CollectorPrerequi
     collector,
     ...(shape.sample ? { workloadNamespaces: [new SampleGoWebapp(chart, 'sample').namespace.name] } : {}),
     ...(shape.logging
-      ? { logging: new FargateLogging(chart, 'logging', { clusterName: values.name, region: values.region }) }
+      ? {
+          logging: new FargateLogging(chart, 'logging', {
+            clusterName: values.name,
+            region: values.region,
+            allowUnlistedRegion: true,
+          }),
+        }
       : {}),
     oidcIssuer: `https://oidc.eks.${values.region}.amazonaws.com${suffix}/id/${values.issuerId}`,
   });
