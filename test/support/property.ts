@@ -31,6 +31,7 @@ const RUNS = {
   cliPaths: 300,
   appVariables: 1500,
   templateShapes: 40,
+  companionProps: 150,
 } as const;
 
 /** The longest a property may take at scale 1: a cap far above the seconds its cases take. */

@@ -112,7 +112,7 @@ export interface FargateContainerInsightsAwsProps {
    * cdk8s charts to deploy into the cluster with `addCdk8sChart`, after the
    * role, the log groups and the Fargate profiles exist: the collector's and
    * the sample's, so one `cdk deploy` sets up both sides. Needs `cluster`,
-   * with a kubectl provider.
+   * with a kubectl provider (`kubectlProviderOptions`).
    *
    * @default - none: apply the manifests yourself, or let GitOps sync them
    */
@@ -174,10 +174,17 @@ export class FargateContainerInsightsAws extends Construct {
     }
     checkEnvironment(stack, prerequisites);
     if (props.cluster !== undefined) checkClusterName(props.cluster.clusterName, prerequisites);
-    if (props.charts !== undefined && props.charts.length > 0 && props.cluster === undefined) {
-      throw new ValidationError(
-        `Invalid charts (${props.charts.length} charts): addCdk8sChart needs the cluster; set cluster to the aws-eks-v2 Cluster, or apply the manifests yourself.`,
-      );
+    if (props.charts !== undefined && props.charts.length > 0) {
+      if (props.cluster === undefined) {
+        throw new ValidationError(
+          `Invalid charts (${props.charts.length} charts): addCdk8sChart needs the cluster; set cluster to the aws-eks-v2 Cluster, or apply the manifests yourself.`,
+        );
+      }
+      if (props.cluster.kubectlProvider === undefined) {
+        throw new ValidationError(
+          `Invalid charts (${props.charts.length} charts): cluster ${prerequisites.clusterName} has no kubectl provider, which addCdk8sChart applies the manifests with; give the Cluster kubectlProviderOptions (or Cluster.fromClusterAttributes a kubectlProvider), or apply the manifests yourself.`,
+        );
+      }
     }
     const clusterName = props.cluster?.clusterName ?? prerequisites.clusterName;
 
@@ -255,7 +262,8 @@ export class FargateContainerInsightsAws extends Construct {
     }
 
     this.alarms = prerequisites.alarms.map((spec) => {
-      const alarm = new cloudwatch.Alarm(this, `Alarm${spec.alarmName.slice(clusterName.length)}`, {
+      // `<cluster>-<what>`: named by what it watches, the same with a cluster whose name is a token.
+      const alarm = new cloudwatch.Alarm(this, `Alarm${spec.alarmName.slice(prerequisites.clusterName.length)}`, {
         alarmName: spec.alarmName,
         alarmDescription: spec.description,
         metric: new cloudwatch.Metric({
@@ -292,7 +300,7 @@ export class FargateContainerInsightsAws extends Construct {
     const { prerequisites } = props;
     const provider =
       props.openIdConnectProvider ??
-      props.cluster?.openIdConnectProvider ??
+      clusterProvider(props.cluster) ??
       (prerequisites.oidcProvider === undefined
         ? undefined
         : iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(
@@ -349,6 +357,22 @@ export class FargateContainerInsightsAws extends Construct {
     });
     acknowledgeManagedPolicies(role, [`arn:<AWS::Partition>:iam::aws:policy/${POD_EXECUTION_POLICY}`]);
     return role;
+  }
+}
+
+/**
+ * The cluster's OIDC provider: a cluster of this app creates it; one
+ * imported without `openIdConnectProvider` has none (aws-cdk-lib throws on
+ * the getter), and the documented fallback, the prerequisites' `oidcIssuer`,
+ * applies.
+ */
+function clusterProvider(cluster: eks.ICluster | undefined): iam.IOpenIdConnectProvider | undefined {
+  if (cluster === undefined) return undefined;
+  try {
+    return cluster.openIdConnectProvider;
+  } catch (error) {
+    if (String((error as Error).message).includes('"openIdConnectProvider" is not defined')) return undefined;
+    throw error;
   }
 }
 

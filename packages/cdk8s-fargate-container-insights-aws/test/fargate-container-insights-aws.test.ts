@@ -5,90 +5,31 @@ import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { App, Chart, Duration } from 'cdk8s';
 import {
-  type ApplicationMetrics,
   CollectorPrerequisites,
-  type CollectorPrerequisitesOptions,
   FargateContainerInsightsCollector,
-  type FargateContainerInsightsCollectorProps,
-  FargateContainerInsightsOperatorCollector,
-  FargateLogging,
   MetricsDestination,
-  SampleGoWebapp,
-  ValidationError,
 } from 'cdk8s-fargate-container-insights';
-import {
-  FargateContainerInsightsAws,
-  type FargateContainerInsightsAwsProps,
-  FargateContainerInsightsStack,
-} from 'cdk8s-fargate-container-insights-aws';
+import { FargateContainerInsightsAws, FargateContainerInsightsStack } from 'cdk8s-fargate-container-insights-aws';
 import * as fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { cloudFormationProblems } from '../../../tools/cloudformation-spec';
-
-const ACCOUNT = '123456789012';
-const REGION = 'eu-west-1';
-const CLUSTER = 'prod-eu';
-const ISSUER_ID = 'EXAMPLED539D4633E53DE1B716D3041E';
-const PROVIDER = `oidc.eks.${REGION}.amazonaws.com/id/${ISSUER_ID}`;
-const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${PROVIDER}`;
-const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/${CLUSTER}-adot-collector`;
-const WORKSPACE = 'ws-0123abcd-4567-89ef-0123-456789abcdef';
-const PROMETHEUS: ApplicationMetrics = {
-  managedPrometheus: {
-    remoteWriteUrl: `https://aps-workspaces.${REGION}.amazonaws.com/workspaces/${WORKSPACE}/api/v1/remote_write`,
-  },
-};
-const CLOUDWATCH: ApplicationMetrics = {
-  cloudWatch: { declarations: [{ metrics: ['http_requests_total'], dimensionSets: [['ClusterName', 'namespace']] }] },
-};
-
-interface Shape {
-  readonly collector?: Partial<FargateContainerInsightsCollectorProps>;
-  readonly operator?: boolean;
-  readonly sample?: boolean;
-  readonly logging?: boolean;
-  readonly oidcIssuer?: boolean;
-}
-
-/** The prerequisites of a collector of this shape, as the cdk8s side derives them. */
-function prerequisitesOf(shape: Shape = {}): CollectorPrerequisites {
-  const chart = new Chart(new App(), 'fargate-container-insights');
-  const props = { clusterName: CLUSTER, region: REGION, serviceAccountRoleArn: ROLE_ARN, ...shape.collector };
-  const collector = shape.operator
-    ? new FargateContainerInsightsOperatorCollector(chart, 'collector', props)
-    : new FargateContainerInsightsCollector(chart, 'collector', props);
-  const options: CollectorPrerequisitesOptions = {
-    collector,
-    ...(shape.sample ? { workloadNamespaces: [new SampleGoWebapp(chart, 'sample').namespace.name] } : {}),
-    ...(shape.logging
-      ? { logging: new FargateLogging(chart, 'logging', { clusterName: CLUSTER, region: REGION }) }
-      : {}),
-    ...(shape.oidcIssuer === false ? {} : { oidcIssuer: `https://${PROVIDER}` }),
-  };
-  return CollectorPrerequisites.of(options);
-}
-
-/** A stack in the collector's account and region with the AWS side of a collector of this shape. */
-function awsSide(shape: Shape = {}, props: Partial<FargateContainerInsightsAwsProps> = {}) {
-  const app = new CdkApp();
-  const stack = new Stack(app, 'observability', { env: { account: ACCOUNT, region: REGION } });
-  const aws = new FargateContainerInsightsAws(stack, 'ContainerInsights', {
-    prerequisites: prerequisitesOf(shape),
-    ...props,
-  });
-  return { app, stack, aws, template: Template.fromStack(stack) };
-}
-
-/** cdk-nag's AwsSolutions findings on a scope, as rule ids with their resources. */
-function nagFindings(stack: Stack): string[] {
-  const report = new AwsSolutionsChecks().validateScope(stack);
-  return report.violations.map(
-    (v) => `${v.ruleName} (${v.severity}) at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
-  );
-}
+import {
+  ACCOUNT,
+  awsSide,
+  CLOUDWATCH,
+  CLUSTER,
+  nagFindings,
+  PROMETHEUS,
+  PROVIDER,
+  PROVIDER_ARN,
+  prerequisitesOf,
+  REGION,
+  ROLE_ARN,
+  type Shape,
+  WORKSPACE,
+} from './support';
 
 describe('the collector role', () => {
   test('has the name and path of serviceAccountRoleArn and trusts only the collector service account, through the cluster OIDC provider', () => {
@@ -221,61 +162,6 @@ describe('the log groups', () => {
       expect(group.Properties.Tags).toContainEqual({ Key: 'cost', Value: 'obs' });
       expect(group.DeletionPolicy).toBe('Delete');
     }
-  });
-
-  test.each<[string, Partial<FargateContainerInsightsAwsProps>, string]>([
-    [
-      'a removal policy a log group does not have',
-      { logGroupRemovalPolicy: RemovalPolicy.SNAPSHOT },
-      'Invalid logGroupRemovalPolicy SNAPSHOT: a log group has no snapshots',
-    ],
-    [
-      'an empty add-on version',
-      { addonVersion: '' },
-      'Invalid addonVersion "": expected an EKS add-on version "vMAJOR.MINOR.PATCH-eksbuild.N"',
-    ],
-    ['an add-on version without its build', { addonVersion: 'v0.109.0' }, 'Invalid addonVersion "v0.109.0"'],
-    [
-      'more than 50 tags on a log group',
-      { logGroupTags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`t${i}`, 'x'])) },
-      `Invalid logGroupTags: 51 tags on /aws/containerinsights/${CLUSTER}/performance (the collector's included); a log group takes at most 50.`,
-    ],
-    [
-      'an empty tag key',
-      { logGroupTags: { '': 'x' } },
-      'Invalid logGroupTags: key "" has 0 characters; expected 1 to 128.',
-    ],
-    [
-      'a tag key with the aws: prefix',
-      { logGroupTags: { 'aws:team': 'x' } },
-      'Invalid logGroupTags: key "aws:team" starts with aws:, which is reserved for AWS.',
-    ],
-    [
-      'a tag key with a character CloudWatch Logs refuses',
-      { logGroupTags: { 'team!': 'x' } },
-      'Invalid logGroupTags: key "team!" has characters other than letters, digits, spaces and _ . : / = + - @.',
-    ],
-    [
-      'a tag value longer than 256 characters',
-      { logGroupTags: { team: 'x'.repeat(257) } },
-      'Invalid logGroupTags: the value of "team" has 257 characters; expected at most 256.',
-    ],
-  ])('refuses %s by name, before any resource', (_, props, message) => {
-    expect(() => awsSide({}, props)).toThrow(ValidationError);
-    expect(() => awsSide({}, props)).toThrow(message);
-  });
-
-  test('accepts what CloudWatch Logs and EKS accept: RETAIN_ON_UPDATE_OR_DELETE, a built add-on version, tags of every allowed character', () => {
-    const tags = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`team:${i} a/b=c+d-e@f_g.h`, 'é 1']));
-    const { template } = awsSide(
-      { operator: true },
-      {
-        logGroupRemovalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
-        addonVersion: 'v0.109.0-eksbuild.2',
-        logGroupTags: tags,
-      },
-    );
-    expect(Object.keys(template.findResources('AWS::Logs::LogGroup'))).toHaveLength(1);
   });
 
   test('application metrics to CloudWatch and Fargate logging add their groups, named as the manifests name them', () => {
@@ -414,51 +300,6 @@ describe('charts into the cluster', () => {
     expect(() => awsSide({}, { charts: [new Chart(new App(), 'x')] })).toThrow(
       /^Invalid charts \(1 charts\): addCdk8sChart needs the cluster/,
     );
-  });
-});
-
-describe('bad input: named errors, before anything is synthesized', () => {
-  test('a cluster, region, account or OIDC provider that contradicts the collector', () => {
-    const prerequisites = prerequisitesOf();
-    const stackIn = (env: { account: string; region: string }) => new Stack(new CdkApp(), 's', { env });
-    expect(
-      () => new FargateContainerInsightsAws(stackIn({ account: ACCOUNT, region: 'us-east-1' }), 'A', { prerequisites }),
-    ).toThrow(`Invalid stack region "us-east-1": the collector's cluster ${CLUSTER} is in ${REGION}`);
-    expect(
-      () =>
-        new FargateContainerInsightsAws(stackIn({ account: '210987654321', region: REGION }), 'A', { prerequisites }),
-    ).toThrow(/^Invalid stack account "210987654321": the collector's role .* is in account 123456789012/);
-    const stack = stackIn({ account: ACCOUNT, region: REGION });
-    expect(
-      () =>
-        new FargateContainerInsightsAws(stack, 'A', {
-          prerequisites,
-          cluster: eks.Cluster.fromClusterAttributes(stack, 'Other', { clusterName: 'staging' }),
-        }),
-    ).toThrow(`Invalid cluster "staging": the collector is for cluster "${CLUSTER}"`);
-    const elsewhere = `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/${ISSUER_ID}`;
-    expect(
-      () =>
-        new FargateContainerInsightsAws(stackIn({ account: ACCOUNT, region: REGION }), 'A', {
-          prerequisites: prerequisitesOf({ oidcIssuer: false }),
-          openIdConnectProvider: iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'Elsewhere', elsewhere),
-        }),
-    ).toThrow(/^Invalid openIdConnectProvider "oidc\.eks\.us-east-1\.amazonaws\.com\/id\/.*": it is in us-east-1/);
-    expect(
-      () =>
-        new FargateContainerInsightsAws(stackIn({ account: ACCOUNT, region: REGION }), 'A', {
-          prerequisites,
-          openIdConnectProvider: iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(
-            stack,
-            'Another',
-            `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.${REGION}.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF`,
-          ),
-        }),
-    ).toThrow(/^Invalid openIdConnectProvider .*: the prerequisites' oidcIssuer is "https:\/\/oidc/);
-  });
-
-  test('no OIDC provider at all', () => {
-    expect(() => awsSide({ oidcIssuer: false })).toThrow(/^Missing OIDC provider for cluster prod-eu: set cluster/);
   });
 });
 
