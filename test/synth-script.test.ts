@@ -144,7 +144,11 @@ describe('npm run synth', () => {
     ],
     [
       'a region where EKS runs no pods on Fargate',
-      { CLUSTER_NAME: 'prod', AWS_REGION: 'us-gov-west-1', COLLECTOR_ROLE_ARN: 'arn:aws-us-gov:iam::123456789012:role/r' },
+      {
+        CLUSTER_NAME: 'prod',
+        AWS_REGION: 'us-gov-west-1',
+        COLLECTOR_ROLE_ARN: 'arn:aws-us-gov:iam::123456789012:role/r',
+      },
       'Invalid AWS_REGION "us-gov-west-1": Amazon EKS runs no pods on AWS Fargate in us-gov-west-1',
     ],
     [

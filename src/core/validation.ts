@@ -129,7 +129,12 @@ const LISTED_REGIONS: readonly string[] = Object.values(AWS_PARTITION_REGIONS).f
  * GovCloud (US-East), and AWS GovCloud (US-West)"; the GovCloud user guide's
  * EKS page agrees ("Amazon EKS on Fargate isn't available").
  */
-export const NO_EKS_FARGATE_REGIONS: readonly string[] = ['cn-north-1', 'cn-northwest-1', 'us-gov-east-1', 'us-gov-west-1'];
+export const NO_EKS_FARGATE_REGIONS: readonly string[] = [
+  'cn-north-1',
+  'cn-northwest-1',
+  'us-gov-east-1',
+  'us-gov-west-1',
+];
 
 /**
  * Checks that a region is one a Fargate cluster can be in: a region code,

@@ -19,9 +19,10 @@ import { Construct, RootConstruct } from 'constructs';
  *   which is what `Stack.allocateLogicalId` calls;
  * - anything else that transforms a value (a hash, a case change, a branch on
  *   its content). It is caught, not assumed away: the first cluster of every
- *   shape is also synthesized directly, and a shape whose filled-in template
- *   is not byte for byte that synthesis is synthesized directly for every
- *   cluster from then on.
+ *   shape is synthesized directly, the shape is rendered when a second
+ *   cluster shares it (so a single cluster costs one synthesis), and a shape
+ *   whose template filled in with the first cluster's values is not byte for
+ *   byte that cluster's synthesis is synthesized directly for every cluster.
  *
  * Stand-ins have the value's length, so a limit on a name's length (an IAM
  * role name's 64 characters) sees what it would see with the value.
@@ -46,8 +47,14 @@ interface PathLogicalId {
   readonly path: readonly string[];
 }
 
-/** A shape's template, with the stand-ins, or why it is synthesized for every cluster. */
-type Shape = { readonly text: string; readonly logicalIds: readonly PathLogicalId[] } | { readonly direct: string };
+/** A shape's template with the stand-ins, or why it is synthesized for every cluster. */
+type Rendered = { readonly text: string; readonly logicalIds: readonly PathLogicalId[] } | { readonly direct: string };
+
+/**
+ * A shape: its first cluster's template and values, until a second cluster
+ * shares it (a single cluster costs one synthesis); then rendered.
+ */
+type Shape = { readonly first: string; readonly toValues: ReadonlyMap<string, string> } | Rendered;
 
 /** The values that differ between clusters of one shape, with the characters their stand-ins take. */
 const VALUES = [
@@ -145,18 +152,28 @@ export class TemplateShapes {
     }
 
     let shape = this.shapes.get(key);
-    if (shape !== undefined) {
-      // Most recently used last.
-      this.shapes.delete(key);
-      this.shapes.set(key, shape);
-      return 'direct' in shape ? this.direct(prerequisites) : fill(shape, toValues);
+    if (shape === undefined) {
+      const direct = this.direct(prerequisites);
+      this.keep(key, { first: direct, toValues });
+      return direct;
     }
-    const direct = this.direct(prerequisites);
-    shape = this.render(key, standIns);
-    if (!('direct' in shape) && fill(shape, toValues) !== direct) shape = { direct: 'a value is written transformed' };
+    if ('first' in shape) {
+      // A second cluster of the shape: render it, and check it against the first cluster's direct synthesis.
+      const rendered = this.render(key, standIns);
+      shape =
+        'direct' in rendered || fill(rendered, shape.toValues) === shape.first
+          ? rendered
+          : { direct: 'a value is written transformed' };
+    }
+    this.keep(key, shape);
+    return 'direct' in shape ? this.direct(prerequisites) : fill(shape, toValues);
+  }
+
+  /** Keeps a shape as the most recently used, dropping the least recently used beyond the limit. */
+  private keep(key: string, shape: Shape): void {
+    this.shapes.delete(key);
     this.shapes.set(key, shape);
     if (this.shapes.size > this.limit) this.shapes.delete(this.shapes.keys().next().value as string);
-    return direct;
   }
 
   /**
@@ -166,7 +183,7 @@ export class TemplateShapes {
    * shape is synthesized for each cluster, which says what is wrong if
    * anything is.
    */
-  private render(key: string, standIns: readonly string[]): Shape {
+  private render(key: string, standIns: readonly string[]): Rendered {
     try {
       const { text, stack } = this.run(CollectorPrerequisites._fromJson(key));
       return { text, logicalIds: pathLogicalIds(stack, standIns) };
@@ -186,10 +203,7 @@ export class TemplateShapes {
 }
 
 /** A shape's template with a cluster's values in place of the stand-ins. */
-function fill(
-  shape: { readonly text: string; readonly logicalIds: readonly PathLogicalId[] },
-  toValues: ReadonlyMap<string, string>,
-): string {
+function fill(shape: Exclude<Rendered, { readonly direct: string }>, toValues: ReadonlyMap<string, string>): string {
   const pairs = new Map(toValues);
   for (const { logicalId, path } of shape.logicalIds) {
     pairs.set(logicalId, logicalIdAt(path.map((id) => replaceEach(id, toValues))));
