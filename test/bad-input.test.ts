@@ -124,17 +124,17 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
   [
     'EXPECTED_PODS 0',
     env({ ...ENV, EXPECTED_PODS: '0' }),
-    'Invalid EXPECTED_PODS "0": expected a whole number from 1 to 1000000.',
+    'Invalid EXPECTED_PODS "0": expected a whole number from 1 to 100000.',
   ],
   [
     'EXPECTED_PODS past what the sizing allows: named as the variable, not as expectedPods',
     env({ ...ENV, EXPECTED_PODS: '2000000' }),
-    'Invalid EXPECTED_PODS "2000000": expected a whole number from 1 to 1000000.',
+    'Invalid EXPECTED_PODS "2000000": expected a whole number from 1 to 100000.',
   ],
   [
     "EXPECTED_PODS more than the app's one replica can scrape",
-    env({ ...ENV, EXPECTED_PODS: '1000000' }),
-    "Invalid EXPECTED_PODS 1000000: expected at most what 1 replica(s) of Fargate's largest size can scrape",
+    env({ ...ENV, EXPECTED_PODS: '100000' }),
+    "Invalid EXPECTED_PODS 100000: expected at most what 1 replica(s) of Fargate's largest size can scrape",
   ],
   [
     'APPLICATION_METRICS_NAMESPACES naming one namespace twice',
@@ -156,7 +156,7 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
   [
     'no expected pods',
     collector({ expectedPods: 0 }),
-    'Invalid expectedPods 0: expected a whole number from 1 to 1000000.',
+    'Invalid expectedPods 0: expected a whole number from 1 to 100000.',
   ],
   ['a fraction of a pod', collector({ expectedPods: 2.5 }), 'Invalid expectedPods 2.5'],
   // performanceLogRetentionDays / PERFORMANCE_LOG_RETENTION_DAYS
@@ -541,7 +541,7 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
   [
     'infinite expected pods',
     collector({ expectedPods: Number.POSITIVE_INFINITY }),
-    'Invalid expectedPods Infinity: expected a whole number from 1 to 1000000.',
+    'Invalid expectedPods Infinity: expected a whole number from 1 to 100000.',
   ],
   [
     'a retention of 1.5 days',

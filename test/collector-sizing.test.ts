@@ -1,12 +1,20 @@
+import * as fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { PROFILE_DECLARATIONS } from '../src/config/catalog/profiles';
 import { memoryLimiterFor } from '../src/config/components/memory-limiter-processor';
 import { defaultExpectedWorkloads, estimateCustomMetrics, estimatePerformanceLogs } from '../src/config/cost-estimate';
 import { ValidationError } from '../src/core/errors';
-import { COLLECTOR_HEADROOM, MAX_NODES_PER_REPLICA, sizeCollector } from '../src/fargate/collector-sizing';
+import {
+  COLLECTOR_HEADROOM,
+  MAX_EXPECTED_PODS,
+  MAX_NODES_PER_REPLICA,
+  MAX_REPLICAS,
+  sizeCollector,
+} from '../src/fargate/collector-sizing';
 import { replicasAdvice } from '../src/fleet/cluster-estimate';
 import { estimateFleet, formatFleetBill, formatFleetCollectors } from '../src/fleet/fleet';
 import type { Fleet } from '../src/fleet/fleet-spec';
+import { PROPERTY_SEED } from './support/property';
 
 /** The real ADOT collector (v0.42.0) on a simulated Fargate cluster: 10 s scrapes, 5 s batches. */
 const MEASURED = [
@@ -69,7 +77,7 @@ describe('sizeCollector', () => {
       ValidationError,
     );
     expect(() => sizeCollector({ expectedPods: pods, replicas: 1, scrapeIntervalSeconds: 60 })).toThrow(
-      `Invalid expectedPods ${pods}: expected a whole number of pods, at least 1.`,
+      `Invalid expectedPods ${pods}: expected a whole number of pods from 1 to ${MAX_EXPECTED_PODS}, what ${MAX_REPLICAS} replicas (the most) scrape.`,
     );
   });
 
@@ -81,6 +89,43 @@ describe('sizeCollector', () => {
     // The app says it with its own variable.
     expect(replicasAdvice(sizeCollector(big), 'COLLECTOR_REPLICAS')).toBe(
       'Above 1000 pods per replica: set COLLECTOR_REPLICAS to 3.',
+    );
+  });
+});
+
+describe('the bounds of the sizing', () => {
+  test('GIVEN any pods and replicas the sizing takes, WHEN it advises replicas, THEN the advice is one it takes', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: MAX_EXPECTED_PODS }),
+        fc.integer({ min: 1, max: MAX_REPLICAS }),
+        fc.boolean(),
+        (expectedPods, replicas, podHealth) => {
+          let sizing: ReturnType<typeof sizeCollector>;
+          try {
+            sizing = sizeCollector({ expectedPods, replicas, scrapeIntervalSeconds: 60, podHealth });
+          } catch (error) {
+            // Too many pods for these replicas of Fargate's largest size: refused by name, with the way out.
+            expect(error).toBeInstanceOf(ValidationError);
+            expect((error as Error).message).toMatch(/^Invalid expectedPods .*add replicas/);
+            return;
+          }
+          expect(sizing.recommendedReplicas).toBeLessThanOrEqual(MAX_REPLICAS);
+          expect(() =>
+            sizeCollector({ expectedPods, replicas: sizing.recommendedReplicas, scrapeIntervalSeconds: 60, podHealth }),
+          ).not.toThrow();
+        },
+      ),
+      { seed: PROPERTY_SEED, numRuns: 500 },
+    );
+  });
+
+  test('GIVEN more pods than the most replicas scrape, THEN refused by name with the bound, not advised 1000 replicas', () => {
+    expect(() => sizeCollector({ expectedPods: 1_000_000, replicas: 100, scrapeIntervalSeconds: 60 })).toThrow(
+      `Invalid expectedPods 1000000: expected a whole number of pods from 1 to ${MAX_EXPECTED_PODS}, what ${MAX_REPLICAS} replicas (the most) scrape.`,
+    );
+    expect(() => sizeCollector({ expectedPods: 10, replicas: 101, scrapeIntervalSeconds: 60 })).toThrow(
+      'Invalid replicas 101: expected a whole number of replicas from 1 to 100.',
     );
   });
 });

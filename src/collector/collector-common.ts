@@ -38,7 +38,7 @@ import {
   validateRoleArn,
   validateRolePartition,
 } from '../core/validation';
-import { type CollectorSizing, sizeCollector } from '../fargate/collector-sizing';
+import { type CollectorSizing, MAX_EXPECTED_PODS, MAX_REPLICAS, sizeCollector } from '../fargate/collector-sizing';
 import { fargateMonthlyCost } from '../fargate/fargate-size';
 import { containerRequests, RESTRICTED_NAMESPACE_LABELS, validateFargateFit } from '../fargate/pod-template';
 import { validateAlarmWindows } from './alarm-windows';
@@ -92,12 +92,6 @@ export const DEFAULT_SCRAPE_INTERVAL = Duration.minutes(1);
 
 /** The Fargate pods a cluster is expected to run unless told otherwise: the cost estimate's default too. */
 export const DEFAULT_EXPECTED_PODS = 100;
-
-/** The most collector replicas: each scrapes up to 1,000 pods, so 100 cover the largest cluster. */
-export const MAX_REPLICAS = 100;
-
-/** The most Fargate pods a cluster can be sized for: far past what one EKS cluster runs. */
-export const MAX_EXPECTED_PODS = 1_000_000;
 
 /**
  * CPU and memory from the sizing, as requests and limits (Fargate runs every

@@ -28,14 +28,13 @@ import {
 import type { FargateContainerInsightsCollectorProps } from './collector-props';
 import { ContainerInsightsCollectorBase } from './container-insights-collector-base';
 
+export { MAX_EXPECTED_PODS, MAX_REPLICAS } from '../fargate/collector-sizing';
 export {
   COLLECTOR_NAMES,
   DEFAULT_COLLECTOR_NAMESPACE,
   DEFAULT_EXPECTED_PODS,
   DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
   DEFAULT_SCRAPE_INTERVAL,
-  MAX_EXPECTED_PODS,
-  MAX_REPLICAS,
 } from './collector-common';
 
 /** Key of the collector configuration in the ConfigMap, and the file it is mounted as. */

@@ -50,6 +50,17 @@ export const COLLECTOR_HEADROOM = 2;
  */
 export const MAX_NODES_PER_REPLICA = 1000;
 
+/** The most collector replicas. */
+export const MAX_REPLICAS = 100;
+
+/**
+ * The most Fargate pods a collector can be sized for: what its most
+ * replicas scrape, {@link MAX_NODES_PER_REPLICA} each. Far past what one EKS
+ * cluster runs (an account's Fargate pods quota in a region is 1,000 unless
+ * raised).
+ */
+export const MAX_EXPECTED_PODS = MAX_REPLICAS * MAX_NODES_PER_REPLICA;
+
 /** The share of the container's memory limit the `memory_limiter` may use (its hard limit). */
 const MEMORY_LIMITER_SHARE = 0.8;
 
@@ -98,8 +109,15 @@ export interface CollectorSizing {
  */
 export function sizeCollector(input: CollectorSizingInput, expectedPodsInput = 'expectedPods'): CollectorSizing {
   const { expectedPods, replicas, scrapeIntervalSeconds } = input;
-  if (!Number.isInteger(expectedPods) || expectedPods < 1) {
-    invalidInput(expectedPodsInput, expectedPods, 'a whole number of pods, at least 1');
+  if (!Number.isInteger(expectedPods) || expectedPods < 1 || expectedPods > MAX_EXPECTED_PODS) {
+    invalidInput(
+      expectedPodsInput,
+      expectedPods,
+      `a whole number of pods from 1 to ${MAX_EXPECTED_PODS}, what ${MAX_REPLICAS} replicas (the most) scrape`,
+    );
+  }
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > MAX_REPLICAS) {
+    invalidInput('replicas', replicas, `a whole number of replicas from 1 to ${MAX_REPLICAS}`);
   }
   const nodesPerReplica = Math.ceil(expectedPods / replicas);
   // The replica that scrapes kube-state-metrics does that much more.

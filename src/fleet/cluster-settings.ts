@@ -2,8 +2,6 @@ import {
   DEFAULT_COLLECTOR_NAMESPACE,
   DEFAULT_EXPECTED_PODS,
   DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
-  MAX_EXPECTED_PODS,
-  MAX_REPLICAS,
 } from '../collector/collector-common';
 import { COLLECTOR_MODES, CollectorMode } from '../collector/collector-mode';
 import { OPERATOR_V1BETA1_MINIMUM, OperatorVersion } from '../collector/operator-version';
@@ -40,6 +38,7 @@ import {
   validateRegion,
   validateRoleArn,
 } from '../core/validation';
+import { MAX_EXPECTED_PODS, MAX_REPLICAS } from '../fargate/collector-sizing';
 import { LOG_RETENTION_DAYS } from '../logging/fargate-logging';
 import { OIDC_ISSUER, OIDC_ISSUER_FORM } from '../prerequisites/prerequisites';
 import { type Field, matching, oneOf, text } from './fields';
