@@ -1,66 +1,30 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
-import type { Construct } from 'constructs';
 import { describe, expect, test } from 'vitest';
-import { settingsFromEnvironment } from '../src/app/app-settings';
-import type { FargateContainerInsightsCollectorProps } from '../src/collector/collector-props';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import { AdotVersion } from '../src/config/adot-version';
-import type { ApplicationMetrics } from '../src/config/application-metrics';
-import { Dimension } from '../src/config/catalog/metric-types';
-import { MetricProfile } from '../src/config/catalog/profiles';
 import { MetricSelection } from '../src/config/metric-selection';
-import { MetricsDestination } from '../src/config/otlp';
-import { ValidationError } from '../src/core/errors';
 import { FargateLogging } from '../src/logging/fargate-logging';
-import { SampleGoWebapp, type SampleGoWebappProps } from '../src/sample/sample-go-webapp';
-import { COLLECTOR_PROPS, ROLE_ARN } from './support/fixtures';
+import {
+  arn,
+  type BadInputCase,
+  checkBadInput,
+  collector,
+  cpuAndMemory,
+  ENV,
+  env,
+  selection,
+  webapp,
+} from './support/bad-input';
 
 /**
  * Every kind of bad input, through the public surface a user touches: the
- * constructs' props and the app's environment variables. Each must fail with a
- * ValidationError naming the input, echoing the value and saying what is
- * accepted, before any object is added to the chart.
+ * constructs' props and the app's environment variables (test/support/bad-input.ts
+ * runs each case). The metrics, the application metrics, the destination and the
+ * exporter's tags are in bad-input-metrics.test.ts.
  */
 
-const collectorProps = COLLECTOR_PROPS;
-
-const WORKSPACE = 'ws-12345678-abcd-ef01-2345-6789abcdef01';
-const REMOTE_WRITE_URL = `https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/${WORKSPACE}/api/v1/remote_write`;
-
-const ENV = {
-  CLUSTER_NAME: 'prod-eu',
-  AWS_REGION: 'eu-west-1',
-  COLLECTOR_ROLE_ARN: ROLE_ARN,
-};
-
-type Build = (chart: Construct) => unknown;
-
-const collector =
-  (overrides: Partial<FargateContainerInsightsCollectorProps>): Build =>
-  (chart) =>
-    new FargateContainerInsightsCollector(chart, 'Collector', { ...collectorProps, ...overrides });
-/** A collector with the metric selection `make` gives, made when the case runs: the factories validate. */
-const selection =
-  (make: () => MetricSelection): Build =>
-  (chart) =>
-    new FargateContainerInsightsCollector(chart, 'Collector', { ...collectorProps, metricSelection: make() });
-const webapp =
-  (props: SampleGoWebappProps): Build =>
-  (chart) =>
-    new SampleGoWebapp(chart, 'Webapp', props);
-const env =
-  (vars: Record<string, string>): Build =>
-  () =>
-    settingsFromEnvironment(vars);
-
-const arn = (account: string, rest = 'role/adot') => `arn:aws:iam::${account}:${rest}`;
-const cpuAndMemory = (cpu: kplus.Cpu, memory: Size): kplus.ContainerResources => ({
-  cpu: { request: cpu, limit: cpu },
-  memory: { request: memory, limit: memory },
-});
-
-const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string | RegExp, setup?: Build]> = [
+const CASES: readonly BadInputCase[] = [
   // clusterName / CLUSTER_NAME
   ['empty clusterName', collector({ clusterName: '' }), 'Invalid clusterName "": expected an EKS cluster name'],
   [
@@ -325,182 +289,6 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
   ['zero collector replicas', collector({ replicas: 0 }), 'Invalid replicas 0: expected a whole number from 1 to 100.'],
   ['negative replicas', webapp({ replicas: -1 }), 'Invalid replicas -1: expected a whole number from 0 to 1000.'],
   ['fractional replicas', webapp({ replicas: 1.5 }), 'Invalid replicas 1.5: expected a whole number from 0 to 1000.'],
-  // metrics and dimension sets
-  ['no metrics', selection(() => MetricSelection.metrics([])), 'Invalid metrics []: expected at least one metric name'],
-  [
-    'an unknown metric',
-    selection(() => MetricSelection.metrics(['pod_cpu_utilisation'])),
-    'Invalid metrics ["pod_cpu_utilisation"]: the pipeline does not produce this metric. Expected names from METRIC_CATALOG:',
-  ],
-  [
-    'a raw cAdvisor family the pipeline consumes but does not produce',
-    selection(() => MetricSelection.metrics(['container_memory_working_set_bytes'])),
-    'Invalid metrics ["container_memory_working_set_bytes"]: the pipeline does not produce this metric.',
-  ],
-  [
-    'a duplicate metric',
-    selection(() => MetricSelection.metrics(['pod_memory_working_set', 'pod_memory_working_set'])),
-    'Invalid metrics ["pod_memory_working_set"]: each metric may be listed once.',
-  ],
-  [
-    'an unknown dimension',
-    selection(() => MetricSelection.metrics(['pod_cpu_limit'], [[Dimension.CLUSTER_NAME, 'Pod' as Dimension]])),
-    'Invalid dimensionSets entry ["ClusterName","Pod"]: expected 1 to 30 distinct dimensions from ClusterName',
-  ],
-  [
-    'a duplicate dimension set',
-    selection(() =>
-      MetricSelection.metrics(
-        ['pod_cpu_limit'],
-        [
-          [Dimension.CLUSTER_NAME, Dimension.NAMESPACE],
-          [Dimension.NAMESPACE, Dimension.CLUSTER_NAME],
-        ],
-      ),
-    ),
-    'Invalid dimensionSets: the set [ClusterName,Namespace] is listed more than once',
-  ],
-  // application metrics
-  [
-    'an unknown application metrics destination',
-    collector({ applicationMetrics: { loki: {} } as unknown as ApplicationMetrics }),
-    'Unknown field applicationMetrics.loki: expected one of namespaces, cloudWatch, managedPrometheus.',
-  ],
-  [
-    'application metrics without a destination',
-    collector({ applicationMetrics: { namespaces: ['golang'] } }),
-    'Invalid applicationMetrics {"namespaces":["golang"]}: expected at least one destination: cloudWatch, managedPrometheus.',
-  ],
-  [
-    'a remote write URL that is not a workspace URL',
-    collector({
-      applicationMetrics: { managedPrometheus: { remoteWriteUrl: 'https://prometheus.example.com/api/v1/write' } },
-    }),
-    'Invalid applicationMetrics.managedPrometheus.remoteWriteUrl "https://prometheus.example.com/api/v1/write": expected an Amazon Managed Service for Prometheus remote write URL "https://aps-workspaces.<region>.amazonaws.com/workspaces/ws-<uuid>/api/v1/remote_write".',
-  ],
-  [
-    'a workspace id of the wrong form',
-    collector({
-      applicationMetrics: { managedPrometheus: { remoteWriteUrl: REMOTE_WRITE_URL.replace(WORKSPACE, 'ws-prod') } },
-    }),
-    'Invalid applicationMetrics.managedPrometheus.remoteWriteUrl "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-prod/api/v1/remote_write": expected an Amazon Managed Service for Prometheus remote write URL',
-  ],
-  [
-    "a workspace region other than the URL's",
-    collector({ applicationMetrics: { managedPrometheus: { remoteWriteUrl: REMOTE_WRITE_URL, region: 'us-east-1' } } }),
-    'Invalid applicationMetrics.managedPrometheus.region "us-east-1": expected the region of remoteWriteUrl ("eu-west-1"), where the workspace is and the requests are signed for.',
-  ],
-  [
-    'no application metric declarations',
-    collector({ applicationMetrics: { cloudWatch: { declarations: [] } } }),
-    'Invalid applicationMetrics.cloudWatch.declarations []: expected at least one declaration',
-  ],
-  [
-    'an empty application metric declaration',
-    collector({
-      applicationMetrics: { cloudWatch: { declarations: [{ metrics: [], dimensionSets: [['ClusterName']] }] } },
-    }),
-    'Invalid applicationMetrics.cloudWatch.declarations[0].metrics []: expected at least one metric name.',
-  ],
-  [
-    'an application metric name that is a pattern',
-    collector({
-      applicationMetrics: {
-        cloudWatch: { declarations: [{ metrics: ['http_.*'], dimensionSets: [['ClusterName']] }] },
-      },
-    }),
-    'Invalid applicationMetrics.cloudWatch.declarations[0].metrics entry "http_.*": expected a Prometheus metric name such as "http_requests_total".',
-  ],
-  [
-    'an empty application dimension set',
-    collector({ applicationMetrics: { cloudWatch: { declarations: [{ metrics: ['up'], dimensionSets: [[]] }] } } }),
-    'Invalid applicationMetrics.cloudWatch.declarations[0].dimensionSets entry []: expected 1 to 30 distinct label names',
-  ],
-  [
-    'a bad application namespace name',
-    collector({
-      applicationMetrics: { namespaces: ['Shop'], managedPrometheus: { remoteWriteUrl: REMOTE_WRITE_URL } },
-    }),
-    'Invalid applicationMetrics.namespaces entry "Shop": expected a DNS-1123 label',
-  ],
-  [
-    'an application metric namespace under AWS/',
-    collector({
-      applicationMetrics: {
-        cloudWatch: { declarations: [{ metrics: ['up'], dimensionSets: [['pod']] }], namespace: 'AWS/EKS' },
-      },
-    }),
-    'Invalid applicationMetrics.cloudWatch.namespace "AWS/EKS": expected a CloudWatch metric namespace',
-  ],
-  [
-    'APPLICATION_METRICS with an unknown destination',
-    env({ ...ENV, APPLICATION_METRICS: 'cloudwatch,loki' }),
-    'Invalid APPLICATION_METRICS "cloudwatch,loki": expected none, or a comma-separated list of destinations: cloudwatch, managed-prometheus (the latter with AMP_REMOTE_WRITE_URL).',
-  ],
-  [
-    'managed-prometheus without AMP_REMOTE_WRITE_URL',
-    env({ ...ENV, APPLICATION_METRICS: 'managed-prometheus' }),
-    'Missing environment variable AMP_REMOTE_WRITE_URL: APPLICATION_METRICS=managed-prometheus sends to Amazon Managed Service for Prometheus',
-  ],
-  [
-    'AMP_REMOTE_WRITE_URL without managed-prometheus',
-    env({ ...ENV, SAMPLE_APP: 'true', AMP_REMOTE_WRITE_URL: REMOTE_WRITE_URL }),
-    'Invalid AMP_REMOTE_WRITE_URL with APPLICATION_METRICS=cloudwatch: add managed-prometheus to APPLICATION_METRICS, or unset AMP_REMOTE_WRITE_URL.',
-  ],
-  [
-    'AMP_REMOTE_WRITE_URL for a real cluster without the sample or APPLICATION_METRICS',
-    env({ ...ENV, AMP_REMOTE_WRITE_URL: REMOTE_WRITE_URL }),
-    'Invalid AMP_REMOTE_WRITE_URL with APPLICATION_METRICS unset and no SAMPLE_APP=true: application metrics are off (APPLICATION_METRICS defaults to none without the sample). Set APPLICATION_METRICS to a destination, or unset AMP_REMOTE_WRITE_URL.',
-  ],
-  [
-    'a malformed AMP_REMOTE_WRITE_URL',
-    env({ ...ENV, APPLICATION_METRICS: 'managed-prometheus', AMP_REMOTE_WRITE_URL: 'http://localhost:9090' }),
-    'Invalid AMP_REMOTE_WRITE_URL "http://localhost:9090": expected an Amazon Managed Service for Prometheus remote write URL',
-  ],
-  [
-    'a bad APPLICATION_METRICS_NAMESPACES entry',
-    env({ ...ENV, APPLICATION_METRICS: 'cloudwatch', APPLICATION_METRICS_NAMESPACES: 'golang,Shop' }),
-    'Invalid APPLICATION_METRICS_NAMESPACES "Shop": expected a DNS-1123 label',
-  ],
-  // metrics destination
-  [
-    'an unknown metrics destination',
-    collector({ metricsDestination: 'xray' as MetricsDestination }),
-    'Invalid metricsDestination "xray": expected one of emf, otlp, both',
-  ],
-  [
-    'OTLP in a region without the OTLP metrics endpoint',
-    collector({ region: 'il-central-1', metricsDestination: MetricsDestination.BOTH }),
-    `Invalid metricsDestination "both" in region "il-central-1": CloudWatch's OTLP metrics endpoint is not listed for that region.`,
-  ],
-  [
-    'a metric profile with OTLP alone',
-    collector({
-      metricsDestination: MetricsDestination.OTLP,
-      metricSelection: MetricSelection.profile(MetricProfile.CONSOLE),
-    }),
-    'Invalid metricSelection with metricsDestination "otlp": it selects the CloudWatch metrics of the Embedded Metric Format path, which "otlp" does not send.',
-  ],
-  [
-    'METRICS_DESTINATION not one of the three',
-    env({ ...ENV, METRICS_DESTINATION: 'prometheus' }),
-    'Invalid METRICS_DESTINATION "prometheus": expected one of emf, otlp, both',
-  ],
-  [
-    'METRICS_DESTINATION=otlp in a region without the endpoint',
-    env({ ...ENV, AWS_REGION: 'me-south-1', METRICS_DESTINATION: 'otlp' }),
-    /^Invalid METRICS_DESTINATION "otlp" in region "me-south-1": .* set ALLOW_UNLISTED_REGION=true\.$/,
-  ],
-  [
-    'ALLOW_UNLISTED_REGION not a boolean',
-    env({ ...ENV, ALLOW_UNLISTED_REGION: 'yes' }),
-    'Invalid ALLOW_UNLISTED_REGION "yes": expected true or false.',
-  ],
-  [
-    'METRIC_PROFILE with METRICS_DESTINATION=otlp',
-    env({ ...ENV, METRICS_DESTINATION: 'otlp', METRIC_PROFILE: 'console' }),
-    "Invalid METRIC_PROFILE with METRICS_DESTINATION=otlp: it selects the Embedded Metric Format path's CloudWatch metrics, which otlp alone does not send. Set METRICS_DESTINATION=emf or both, or unset METRIC_PROFILE.",
-  ],
   // numbers and sizes: finite, in range, shown as written
   [
     'a scrape interval of 1.5 s is fine, but not 1.5 ms',
@@ -553,32 +341,6 @@ const CASES: ReadonlyArray<readonly [name: string, build: Build, message: string
     'NaN sample replicas',
     webapp({ replicas: Number.NaN }),
     'Invalid replicas NaN: expected a whole number from 0 to 1000.',
-  ],
-  // tags as the exporter reads them
-  [
-    'an empty tags object',
-    collector({ performanceLogGroupTags: {} }),
-    'Invalid performanceLogGroupTags {}: expected 1 to 50 tags',
-  ],
-  [
-    'a tag key holding ::',
-    collector({ performanceLogGroupTags: { 'team::x': 'a' } }),
-    'Invalid performanceLogGroupTags key "team::x"',
-  ],
-  [
-    'a tag key named constructor',
-    collector({ performanceLogGroupTags: { constructor: 'a' } }),
-    'Invalid performanceLogGroupTags key "constructor"',
-  ],
-  [
-    'a tag key named __proto__',
-    collector({ performanceLogGroupTags: JSON.parse('{"__proto__": "a"}') }),
-    'Invalid performanceLogGroupTags key "__proto__"',
-  ],
-  [
-    'a tag value with a letter newer than Unicode 15.0',
-    collector({ performanceLogGroupTags: { team: '\u{2EBF0}' } }),
-    'Invalid performanceLogGroupTags.team "\u{2EBF0}"',
   ],
   // plain JavaScript: wrong types get the same named error, not a TypeError
   ['a numeric namespace', collector({ namespace: 123 as never }), 'Invalid namespace 123: expected a DNS-1123 label'],
@@ -684,23 +446,7 @@ describe('bad input', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(30);
   });
 
-  const rows = CASES.map(([name, build, message, setup]) => ({ name, build, message, setup }));
-  test.each(rows)('$name', ({ build, message, setup }) => {
-    const chart = Testing.chart();
-    setup?.(chart);
-    const before = Testing.synth(chart);
-    let thrown: unknown;
-    try {
-      build(chart);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(ValidationError);
-    if (typeof message === 'string') expect((thrown as Error).message).toContain(message);
-    else expect((thrown as Error).message).toMatch(message);
-    // Nothing of the failing construct reaches the chart.
-    expect(Testing.synth(chart)).toStrictEqual(before);
-  });
+  checkBadInput(CASES);
 
   test('the same namespace in two apps is no clash', () => {
     for (let i = 0; i < 2; i++) collector({})(Testing.chart());
