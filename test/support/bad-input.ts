@@ -19,8 +19,7 @@ import { COLLECTOR_PROPS, ROLE_ARN } from './fixtures';
  * value and saying what is accepted, before any object is added to the chart.
  */
 
-export const WORKSPACE = 'ws-12345678-abcd-ef01-2345-6789abcdef01';
-export const REMOTE_WRITE_URL = `https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/${WORKSPACE}/api/v1/remote_write`;
+export { REMOTE_WRITE_URL, WORKSPACE } from './application-metrics';
 
 /** The app's required variables. */
 export const ENV = {
