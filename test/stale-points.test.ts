@@ -35,11 +35,9 @@ import {
 import { PROPERTY_SEED } from './support/property';
 
 /**
- * Series that go away between scrapes: the prometheus receiver sends a
- * stale point for each (src/config/pipelines/stale-points.ts says what the
- * components then do with it). Every pipeline that merges data points drops
- * them first; these tests hold the configuration to that and run series that
- * come and go through the pipeline model, in random map orders.
+ * Series that go away between scrapes: the prometheus receiver sends a stale point for each (stale-points.ts says what
+ * the components then do with it). Every pipeline that merges data points drops them first; these tests hold the
+ * configuration to that and run series that come and go through the pipeline model, in random map orders.
  */
 
 /** Cases each property runs: a fixed count, from the fixed seed. */

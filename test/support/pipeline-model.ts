@@ -9,6 +9,7 @@ import type { RelabelConfig } from '../../src/config/components/prometheus-recei
 import type { CollectorConfig } from '../../src/config/config-model';
 import { inReleaseWords } from '../../src/config/release-dialect';
 import { type AnyFilter, componentType, filterConditions, keptNamePatterns } from './collector';
+import { generate } from './metrics-generation-model';
 import { relabel } from './relabel';
 
 /**
@@ -128,7 +129,7 @@ function nameMatches(t: MetricsTransform, name: string): boolean {
   return t.match_type === 'strict' ? name === t.include : new RegExp(t.include).test(name);
 }
 
-const copy = (p: Point): Point => ({ ...p, attrs: { ...p.attrs } });
+export const copy = (p: Point): Point => ({ ...p, attrs: { ...p.attrs } });
 
 /** What the pipeline's receiver scrapes with. */
 interface ReceiverJob {
@@ -471,43 +472,4 @@ export function sentAll(
 /** awsemf's `IsStaleNaNInf`, negated: a point it sends. */
 function sendable(point: Point): boolean {
   return !point.stale && Number.isFinite(point.value);
-}
-
-function generate(metrics: Metric[], config: MetricsGenerationProcessorConfig, legacy: boolean): Metric[] {
-  const byName = new Map(metrics.map((m) => [m.name, m]));
-  const out = [...metrics];
-  for (const rule of config.rules) {
-    const first = byName.get(rule.metric1);
-    if (!first) continue;
-    let operand2: number;
-    if (rule.type === 'calculate') {
-      const second = byName.get(rule.metric2);
-      if (!second) continue;
-      operand2 = second.points[0]?.value ?? 0;
-      if (legacy ? operand2 <= 0 : operand2 === 0) continue;
-    } else {
-      operand2 = rule.scale_by;
-    }
-    const calc = (a: number): number => {
-      switch (rule.operation) {
-        case 'add':
-          return a + operand2;
-        case 'subtract':
-          return a - operand2;
-        case 'multiply':
-          return a * operand2;
-        case 'divide':
-          return a / operand2;
-        default:
-          return (a / operand2) * 100;
-      }
-    };
-    for (const metric of out.filter((m) => m.name === rule.metric1)) {
-      out.push({
-        name: rule.name,
-        points: metric.points.map((p) => ({ ...copy(p), value: calc(p.value) })),
-      });
-    }
-  }
-  return out;
 }
