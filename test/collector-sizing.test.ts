@@ -12,7 +12,7 @@ import {
   sizeCollector,
 } from '../src/fargate/collector-sizing';
 import { replicasAdvice } from '../src/fleet/cluster-estimate';
-import { estimateFleet, formatFleetBill, formatFleetCollectors } from '../src/fleet/fleet';
+import { estimateFleet, formatFleetBill, formatFleetCollectors } from '../src/fleet/fleet-estimate';
 import type { Fleet } from '../src/fleet/fleet-spec';
 import { PROPERTY_SEED } from './support/property';
 

@@ -12,7 +12,7 @@ import { FargateContainerInsightsCollector } from '../src/collector/fargate-cont
 import { CONSOLE_DECLARATIONS, PROFILE_DECLARATIONS } from '../src/config/catalog/profiles';
 import { defaultExpectedWorkloads, estimateCustomMetrics, estimatePerformanceLogs } from '../src/config/cost-estimate';
 import { sizeCollector } from '../src/fargate/collector-sizing';
-import { estimateFleet, formatFleetCollectors } from '../src/fleet/fleet';
+import { estimateFleet, formatFleetCollectors } from '../src/fleet/fleet-estimate';
 import { parseFleet, readFleetFile } from '../src/fleet/fleet-file';
 import { fleetJsonSchema } from '../src/fleet/fleet-spec';
 import { PREREQUISITE_FILES } from '../src/prerequisites/prerequisites';

@@ -27,7 +27,7 @@ import { shardRules } from '../src/config/pipelines/cadvisor-scrape';
 import { inReleaseWords } from '../src/config/release-dialect';
 import { renderCollectorConfig } from '../src/config/render';
 import { ValidationError } from '../src/core/errors';
-import { estimateFleet, formatFleetBill } from '../src/fleet/fleet';
+import { estimateFleet, formatFleetBill } from '../src/fleet/fleet-estimate';
 import { clusterPrerequisites } from '../src/prerequisites/prerequisites';
 import { validateManifest } from '../tools/manifests';
 import { buildConfig, DEFAULT_CONFIG_OPTIONS, loadCollectorConfig, stageWhere } from './support/collector';

@@ -13,15 +13,8 @@ import {
   sampleCost,
   sampleScrapedPods,
 } from '../fleet/cluster-estimate';
-import {
-  addClusterCharts,
-  type ClusterConstructs,
-  estimateFleet,
-  formatFleetBill,
-  formatFleetCollectors,
-  prerequisitesOf,
-  synthesizeFleet,
-} from '../fleet/fleet';
+import { addClusterCharts, type ClusterConstructs, prerequisitesOf, synthesizeFleet } from '../fleet/fleet';
+import { estimateFleet, formatFleetBill, formatFleetCollectors } from '../fleet/fleet-estimate';
 import { readFleetFile } from '../fleet/fleet-file';
 import type { FargateLogging } from '../logging/fargate-logging';
 import { CollectorPrerequisites } from '../prerequisites/collector-prerequisites';

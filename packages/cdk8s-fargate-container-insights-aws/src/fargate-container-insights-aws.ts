@@ -1,4 +1,4 @@
-import { Arn, ArnFormat, CfnJson, Duration, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import { Arn, ArnFormat, CfnJson, Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
@@ -8,6 +8,16 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Chart } from 'cdk8s';
 import { type CollectorPrerequisites, ValidationError } from 'cdk8s-fargate-container-insights';
 import { Construct } from 'constructs';
+import { acknowledgeManagedPolicies, acknowledgeWildcards } from './private/acknowledgements';
+import {
+  checkAddonVersion,
+  checkClusterName,
+  checkEnvironment,
+  checkLogGroupTags,
+  checkRetention,
+  configurationValues,
+  retentionOf,
+} from './private/checks';
 
 /** The EKS add-on that installs the OpenTelemetry Operator, for operator mode. */
 const ADOT_ADDON = 'adot';
@@ -374,150 +384,4 @@ function clusterProvider(cluster: eks.ICluster | undefined): iam.IOpenIdConnectP
     if (String((error as Error).message).includes('"openIdConnectProvider" is not defined')) return undefined;
     throw error;
   }
-}
-
-/**
- * Why each AWS managed policy is right here, for cdk-nag's AwsSolutions-IAM4
- * (which asks for customer managed policies instead): these are the policies
- * the AWS documentation prescribes, and AWS keeps them current.
- */
-const MANAGED_POLICY_REASONS: Readonly<Record<string, string>> = {
-  CloudWatchAgentServerPolicy:
-    "The policy AWS's Container Insights on Fargate setup attaches to the ADOT collector's role for the awsemf exporter: CreateLogGroup, CreateLogStream, PutLogEvents and PutRetentionPolicy on the performance log groups; AWS keeps it in step with the exporter.",
-  AmazonEKSFargatePodExecutionRolePolicy:
-    'The policy the EKS User Guide prescribes for every Fargate pod execution role (registering the pod as a node, pulling images from ECR); its trust policy is limited to this cluster’s Fargate profiles.',
-};
-
-/** Acknowledges cdk-nag's AwsSolutions-IAM4 for each AWS managed policy, with its reason. */
-function acknowledgeManagedPolicies(scope: Construct, arns: readonly string[]): void {
-  for (const arn of arns) {
-    const name = arn.split('/').pop() ?? '';
-    const reason = MANAGED_POLICY_REASONS[name];
-    if (reason === undefined) continue;
-    Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM4[Policy::${arn}]`, reason });
-  }
-}
-
-/**
- * Acknowledges cdk-nag's AwsSolutions-IAM5 for each wildcard resource of
- * these policy documents, with why the wildcard is the narrowest there is;
- * any other wildcard stays a finding.
- */
-function acknowledgeWildcards(scope: Construct, documents: readonly string[]): void {
-  const resources = documents.flatMap((text) =>
-    (JSON.parse(text) as { Statement: { Resource?: string | string[] }[] }).Statement.flatMap((statement) =>
-      typeof statement.Resource === 'string' ? [statement.Resource] : (statement.Resource ?? []),
-    ),
-  );
-  for (const resource of [...new Set(resources)]) {
-    let reason: string | undefined;
-    if (resource === '*') {
-      reason =
-        'cloudwatch:PutMetricData supports no resource-level permissions (the Service Authorization Reference lists none), so "*" is the only resource the OTLP exporter can be granted.';
-    } else if (/:log-group:[^*]+:\*$/.test(resource)) {
-      reason = `The log streams of the one log group ${resource.replace(/^.*:log-group:|:\*$/g, '')}: their names are chosen at run time (one per pod or per exporter), so the streams of that group are the narrowest resource.`;
-    }
-    if (reason !== undefined)
-      Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${resource}]`, reason });
-  }
-}
-
-/** The stack's region and account, when known, must be the collector's. */
-function checkEnvironment(stack: Stack, prerequisites: CollectorPrerequisites): void {
-  if (!Token.isUnresolved(stack.region) && stack.region !== prerequisites.region) {
-    throw new ValidationError(
-      `Invalid stack region "${stack.region}": the collector's cluster ${prerequisites.clusterName} is in ${prerequisites.region}; deploy this stack to ${prerequisites.region}.`,
-    );
-  }
-  if (!Token.isUnresolved(stack.account) && stack.account !== prerequisites.account) {
-    throw new ValidationError(
-      `Invalid stack account "${stack.account}": the collector's role arn:${prerequisites.partition}:iam::${prerequisites.account}:role${prerequisites.collectorRolePath}${prerequisites.collectorRoleName} is in account ${prerequisites.account}.`,
-    );
-  }
-}
-
-/** The cluster, when named, must be the collector's. */
-function checkClusterName(name: string, prerequisites: CollectorPrerequisites): void {
-  if (!Token.isUnresolved(name) && name !== prerequisites.clusterName) {
-    throw new ValidationError(
-      `Invalid cluster "${name}": the collector is for cluster "${prerequisites.clusterName}"; give that cluster, or build the collector with clusterName "${name}".`,
-    );
-  }
-}
-
-/** The retention periods CloudWatch Logs offers, in days (`logs.RetentionDays`; 9999 is "never expire"). */
-const RETENTION_DAYS: readonly number[] = Object.values(logs.RetentionDays).filter(
-  (value): value is number => typeof value === 'number',
-);
-
-/** A retention CloudWatch Logs offers, or our error naming the prop before aws-cdk-lib sees it. */
-function checkRetention(input: string, days: number): logs.RetentionDays {
-  if (!RETENTION_DAYS.includes(days)) {
-    throw new ValidationError(
-      `Invalid ${input} ${JSON.stringify(days)}: expected a retention CloudWatch Logs offers, a logs.RetentionDays value (${RETENTION_DAYS.filter((d) => d !== logs.RetentionDays.INFINITE).join(', ')} days, or INFINITE).`,
-    );
-  }
-  return days as logs.RetentionDays;
-}
-
-/** An EKS add-on version, as `aws eks describe-addon-versions` lists them: `v0.109.0-eksbuild.2`. */
-const ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
-
-function checkAddonVersion(input: string, version: string): void {
-  if (Token.isUnresolved(version) || ADDON_VERSION.test(version)) return;
-  throw new ValidationError(
-    `Invalid ${input} ${JSON.stringify(version)}: expected an EKS add-on version "vMAJOR.MINOR.PATCH-eksbuild.N" (aws eks describe-addon-versions --addon-name adot), or no addonVersion for EKS's default.`,
-  );
-}
-
-/** The characters CloudWatch Logs accepts in tag keys and values: letters, digits, spaces and _ . : / = + - @. */
-const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-
-/**
- * A log group's tags as CloudWatch Logs accepts them (TagResource): at most
- * 50, keys of 1 to 128 characters not starting with `aws:`, values of at
- * most 256, each of the characters it allows.
- */
-function checkLogGroupTags(input: string, tags: Readonly<Record<string, string>>, logGroupName: string): void {
-  const keys = Object.keys(tags);
-  const allowed = 'letters, digits, spaces and _ . : / = + - @';
-  const problem =
-    keys.length > 50
-      ? `${keys.length} tags on ${logGroupName} (the collector's included); a log group takes at most 50`
-      : keys
-          .map((key) => {
-            const value = tags[key] ?? '';
-            const shown = JSON.stringify(key);
-            if (Token.isUnresolved(key) || Token.isUnresolved(value)) return undefined;
-            if (key.length < 1 || key.length > 128)
-              return `key ${shown} has ${key.length} characters; expected 1 to 128`;
-            if (key.toLowerCase().startsWith('aws:')) return `key ${shown} starts with aws:, which is reserved for AWS`;
-            if (!TAG_TEXT.test(key)) return `key ${shown} has characters other than ${allowed}`;
-            if (value.length > 256) return `the value of ${shown} has ${value.length} characters; expected at most 256`;
-            if (!TAG_TEXT.test(value)) return `the value of ${shown} has characters other than ${allowed}`;
-            return undefined;
-          })
-          .find((found) => found !== undefined);
-  if (problem !== undefined) throw new ValidationError(`Invalid ${input}: ${problem}.`);
-}
-
-/** CloudWatch Logs' retention for a number of days; 0 keeps the events forever. */
-function retentionOf(days: number): logs.RetentionDays {
-  return days === 0 ? logs.RetentionDays.INFINITE : checkRetention("the prerequisites' log group retention", days);
-}
-
-/** Add-on configuration values must be a JSON object. */
-function configurationValues(text: string): string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ValidationError(
-      `Invalid addonConfigurationValues ${JSON.stringify(text)}: expected a JSON object of the ADOT add-on's configuration schema (aws eks describe-addon-configuration --addon-name adot).`,
-    );
-  }
-  return JSON.stringify(value);
 }
