@@ -9,6 +9,8 @@ import { describe, expect, test } from 'vitest';
  * together for a reader), read with TypeScript's own import scanner.
  */
 const ROOT = join(__dirname, '..');
+/** The most lines a file of code or tests has (issue 34; CONTRIBUTING.md). */
+const MAX_FILE_LINES = 500;
 const SRC = join(ROOT, 'src');
 
 /** Every `.ts` file under a folder, relative to the project root. */
@@ -171,5 +173,24 @@ describe('architecture', () => {
       relativeImports(file).some((target) => !target.startsWith('src/') && !target.startsWith('imports/')),
     );
     expect(offenders).toStrictEqual([]);
+  });
+
+  test('no source or test file is over 500 lines: a longer one is a folder, or two concerns, waiting to split', () => {
+    const folders = [
+      'src',
+      'test',
+      'tools',
+      'scripts',
+      'packages/cdk8s-fargate-container-insights-aws/src',
+      'packages/cdk8s-fargate-container-insights-aws/test',
+    ];
+    const long = folders
+      .flatMap(sources)
+      .map((file) => [file, readFileSync(join(ROOT, file), 'utf8').split('\n').length - 1] as const)
+      .filter(([, lines]) => lines > MAX_FILE_LINES)
+      .map(([file, lines]) => `${file}: ${lines} lines`);
+    expect(long).toStrictEqual([]);
+    // The rule reads the files it means to: the library, its tests and the companion's.
+    expect(folders.flatMap(sources).length).toBeGreaterThan(150);
   });
 });

@@ -12,16 +12,14 @@ import { DEFAULT_POD_HEALTH_ALARMS, type PodHealth } from '../src/collector/pod-
 import { AdotVersion } from '../src/config/adot-version';
 import {
   POD_HEALTH_FAMILIES,
-  POD_HEALTH_PROFILES,
-  PodHealthProfile,
   podHealthFamilies,
   podHealthResources,
-  podHealthSeries,
-} from '../src/config/catalog/pod-health-metrics';
+} from '../src/config/catalog/kube-state-metrics-resources';
+import { POD_HEALTH_PROFILES, PodHealthProfile, podHealthSeries } from '../src/config/catalog/pod-health-metrics';
 import { lintCollectorConfig } from '../src/config/config-lint';
 import { KubeStateMetricsVersion } from '../src/config/kube-state-metrics-version';
 import { METRICS_DESTINATIONS, MetricsDestination } from '../src/config/otlp';
-import { podHealthCustomMetrics } from '../src/config/pipelines/pod-health-pipeline';
+import { podHealthCustomMetrics } from '../src/config/pipelines/pod-health-cost';
 import { PodNaming } from '../src/config/pod-naming';
 import { ValidationError } from '../src/core/errors';
 import { sizeCollector } from '../src/fargate/collector-sizing';

@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
-import { type PodHealthProfile, podHealthFamilies, podHealthResources } from '../config/catalog/pod-health-metrics';
+import { podHealthFamilies, podHealthResources } from '../config/catalog/kube-state-metrics-resources';
+import type { PodHealthProfile } from '../config/catalog/pod-health-metrics';
 import { KSM_PORTS } from '../config/pipelines/pod-health-pipeline';
 import { withoutEmptyResourceNames, withoutExternalIps } from '../core/empty-defaults';
 import { validateDnsLabel } from '../core/validation';

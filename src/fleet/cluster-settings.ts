@@ -5,27 +5,14 @@ import {
 } from '../collector/collector-common';
 import { COLLECTOR_MODES, CollectorMode } from '../collector/collector-mode';
 import { OPERATOR_V1BETA1_MINIMUM, OperatorVersion } from '../collector/operator-version';
-import {
-  DEFAULT_POD_HEALTH_ALARMS,
-  MAX_ALARM_MINUTES,
-  MAX_ALARM_RESTARTS,
-  type PodHealthSettings,
-  podHealthFromSettings,
-} from '../collector/pod-health';
+import { type PodHealthSettings, podHealthFromSettings } from '../collector/pod-health';
 import { AdotVersion } from '../config/adot-version';
 import {
   APPLICATION_METRICS_DESTINATIONS,
   type ApplicationMetrics,
-  DEFAULT_APPLICATION_LOG_GROUP,
-  DEFAULT_APPLICATION_METRIC_NAMESPACE,
-  LABEL_NAME,
-  METRIC_NAME,
   resolveApplicationMetrics,
 } from '../config/application-metrics';
-import { POD_HEALTH_PROFILES } from '../config/catalog/pod-health-metrics';
 import { METRIC_PROFILES, MetricProfile } from '../config/catalog/profiles';
-import { EMF_UNITS } from '../config/components/awsemf-exporter';
-import { KubeStateMetricsVersion } from '../config/kube-state-metrics-version';
 import { DEFAULT_METRICS_DESTINATION, METRICS_DESTINATIONS, MetricsDestination } from '../config/otlp';
 import { PodNaming } from '../config/pod-naming';
 import {
@@ -42,6 +29,7 @@ import { MAX_EXPECTED_PODS, MAX_REPLICAS } from '../fargate/collector-sizing';
 import { LOG_RETENTION_DAYS } from '../logging/fargate-logging';
 import { OIDC_ISSUER, OIDC_ISSUER_FORM } from '../prerequisites/prerequisites';
 import { type Field, matching, oneOf, text } from './fields';
+import { applicationMetricsSchema, podHealthSchema } from './settings-schemas';
 
 /**
  * Every cluster setting, declared once: its clusters-file key, type,
@@ -380,121 +368,6 @@ export const REQUIREMENTS: ReadonlyArray<readonly [keyof FleetCluster, Requireme
 export function settingValue(cluster: Readonly<Record<string, unknown>>, key: string): unknown {
   const setting = (CLUSTER_SETTINGS as Readonly<Record<string, Setting<unknown>>>)[key];
   return cluster[key] ?? setting?.default;
-}
-
-/** The JSON schema of `applicationMetrics`: as much of its validation as a schema can say. */
-export function applicationMetricsSchema(): Readonly<Record<string, unknown>> {
-  const labels = {
-    type: 'array',
-    minItems: 1,
-    maxItems: 30,
-    uniqueItems: true,
-    items: { type: 'string', pattern: LABEL_NAME.source },
-  };
-  return {
-    additionalProperties: false,
-    anyOf: APPLICATION_METRICS_DESTINATIONS.map((destination) => ({ required: [destination] })),
-    properties: {
-      namespaces: {
-        description:
-          'Namespaces whose annotated pods are scraped, each with a Role. Default: every namespace, with a ClusterRole.',
-        type: 'array',
-        minItems: 1,
-        uniqueItems: true,
-        items: { type: 'string', pattern: PATTERNS.dnsLabel.source },
-      },
-      cloudWatch: {
-        description: 'Send the declared metrics to CloudWatch as Embedded Metric Format.',
-        type: 'object',
-        additionalProperties: false,
-        required: ['declarations'],
-        properties: {
-          declarations: {
-            description: 'Which metrics become CloudWatch metrics, each with its dimension sets.',
-            type: 'array',
-            minItems: 1,
-            items: {
-              type: 'object',
-              additionalProperties: false,
-              required: ['metrics', 'dimensionSets'],
-              properties: {
-                metrics: {
-                  type: 'array',
-                  minItems: 1,
-                  items: { type: 'string', pattern: METRIC_NAME.source },
-                },
-                dimensionSets: { type: 'array', minItems: 1, items: labels },
-                units: {
-                  description:
-                    "CloudWatch units by metric name. Default: the name's unit suffix (_seconds, _bytes, _total).",
-                  type: 'object',
-                  propertyNames: { pattern: METRIC_NAME.source },
-                  additionalProperties: { enum: EMF_UNITS },
-                },
-              },
-            },
-          },
-          logGroupName: { description: `Log group. Default: ${DEFAULT_APPLICATION_LOG_GROUP}.`, type: 'string' },
-          namespace: {
-            description: `Metric namespace. Default: ${DEFAULT_APPLICATION_METRIC_NAMESPACE}.`,
-            type: 'string',
-          },
-        },
-      },
-      managedPrometheus: {
-        description: 'Send every scraped metric to an Amazon Managed Service for Prometheus workspace.',
-        type: 'object',
-        additionalProperties: false,
-        required: ['remoteWriteUrl'],
-        properties: {
-          remoteWriteUrl: { description: "The workspace's remote write URL.", type: 'string' },
-          region: { description: 'Region of the workspace. Default: the one in remoteWriteUrl.', type: 'string' },
-        },
-      },
-    },
-  };
-}
-
-/** The JSON schema of `podHealth`. */
-export function podHealthSchema(): Readonly<Record<string, unknown>> {
-  const minutes = (what: string, key: keyof typeof DEFAULT_POD_HEALTH_ALARMS) => ({
-    description: `${what} Default: ${DEFAULT_POD_HEALTH_ALARMS[key]}.`,
-    type: 'integer',
-    minimum: 1,
-    maximum: MAX_ALARM_MINUTES,
-  });
-  return {
-    additionalProperties: false,
-    properties: {
-      profile: {
-        description:
-          'full: per pod, namespace, service, workload and cluster; cluster: per namespace and cluster only. Default: full.',
-        enum: POD_HEALTH_PROFILES,
-      },
-      kubeStateMetricsVersion: {
-        description: `kube-state-metrics release. Default: ${KubeStateMetricsVersion.DEFAULT.tag}.`,
-        enum: KubeStateMetricsVersion.SUPPORTED,
-      },
-      alarms: {
-        description: 'The recommended CloudWatch alarms, in the prerequisites.',
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          enabled: { description: 'Create the alarms. Default: true.', type: 'boolean' },
-          restarts: {
-            description: `Container restarts in the cluster within restartMinutes that raise the alarm. Default: ${DEFAULT_POD_HEALTH_ALARMS.restarts}.`,
-            type: 'integer',
-            minimum: 1,
-            maximum: MAX_ALARM_RESTARTS,
-          },
-          restartMinutes: minutes('The window restarts are counted over, in minutes.', 'restartMinutes'),
-          pendingMinutes: minutes('Minutes a pod may stay pending.', 'pendingMinutes'),
-          unavailableMinutes: minutes('Minutes replicas may stay unavailable.', 'unavailableMinutes'),
-          silentMinutes: minutes('Minutes without data from the collector.', 'silentMinutes'),
-        },
-      },
-    },
-  };
 }
 
 /** The fields of `defaults`: those of a cluster but its name, none required. */

@@ -1,14 +1,13 @@
+import { podHealthFamilies } from '../catalog/kube-state-metrics-resources';
 import { WORKLOAD_LABEL } from '../catalog/metric-types';
 import {
-  POD_HEALTH_LEVEL_NAMES,
   POD_HEALTH_LEVELS,
   type PodHealthLevel,
-  type PodHealthLevelSpec,
   type PodHealthProfile,
   type PodHealthSeries,
-  podHealthFamilies,
   podHealthLabelRenames,
   podHealthLevel,
+  podHealthLevels,
   podHealthSeries,
   SERVICE_FROM_ENDPOINTSLICE,
   SERVICE_LABEL,
@@ -21,21 +20,19 @@ import type { MetricsTransform, MetricsTransformProcessorConfig } from '../compo
 import type { PodHealthPrometheusReceiverConfig, RelabelConfig } from '../components/prometheus-receiver';
 import type { ServiceConfig } from '../components/service';
 import type { CollectorConfig, ProcessorConfig } from '../config-model';
-import { customMetricsMonthlyUsd, estimateLogs } from '../cost-estimate';
-import { DEFAULT_METRICS_DESTINATION, OTLP_PRICE_NOTE, sendsEmf, sendsOtlp } from '../otlp';
+import { DEFAULT_METRICS_DESTINATION, sendsEmf, sendsOtlp } from '../otlp';
 import type { PodNaming } from '../pod-naming';
 import { escapeRegExp, exactNameSelector, shardRules } from './cadvisor-scrape';
 import { logGroupSettings, performanceLogGroupName, renameLabels } from './emf-pipeline';
 import { otlpBatch, otlpDelivery, otlpResource, SCRAPE_RESOURCE_ATTRIBUTES } from './otlp-pipeline';
 import {
-  type ClusterLoad,
   type CollectorConfigOptions,
-  type CostLine,
   type Pipeline,
   type PipelineSection,
   type PodHealthConfigOptions,
   scrapeTiming,
 } from './pipeline';
+import { podHealthCost } from './pod-health-cost';
 
 /**
  * Pod and workload health: one scrape of kube-state-metrics (by exactly one
@@ -66,12 +63,6 @@ export const POD_HEALTH_LOG_STREAM = 'kube-state-metrics';
 
 const series = (podHealth: PodHealthConfigOptions): readonly PodHealthSeries[] => podHealthSeries(podHealth.profile);
 const nameOf = (s: PodHealthSeries): string => podHealthPipelineName(s.computation.level, s.metric.name);
-
-/** The levels a profile computes, in table order. */
-export function podHealthLevels(profile: PodHealthProfile): PodHealthLevel[] {
-  const levels = new Set(podHealthSeries(profile).map((s) => s.computation.level));
-  return POD_HEALTH_LEVEL_NAMES.filter((level) => levels.has(level));
-}
 
 /**
  * The scrape of kube-state-metrics: its Service's address, kept by one
@@ -376,142 +367,6 @@ export function podHealthSection(options: CollectorConfigOptions, podHealth: Pod
         : {}),
     },
   };
-}
-
-/** How many of what a value is counted per a cluster has. */
-function valuesPer(per: PodHealthLevelSpec['per'], load: ClusterLoad): number {
-  const counts: Readonly<Record<PodHealthLevelSpec['per'], number>> = {
-    pod: load.pods,
-    namespace: load.namespaces,
-    cluster: 1,
-    service: load.services,
-    workload: load.workloads,
-  };
-  return counts[per];
-}
-
-/** What a dimension set's values are counted per: a pod's by its workload, unless it has `FullPodName` or names pods. */
-function setPer(level: PodHealthLevel, set: readonly string[], podNaming: PodNaming): PodHealthLevelSpec['per'] {
-  const per = POD_HEALTH_LEVELS[level].per;
-  if (per !== 'pod') return per;
-  return set.includes('FullPodName') || !podNaming.byWorkload ? 'pod' : 'workload';
-}
-
-/**
- * A profile's custom metrics in a cluster: each declared metric once per
- * value of each of its level's dimension sets, grouped by what the values
- * are counted per (a metric counted once per group).
- */
-export function podHealthCustomMetrics(
-  profile: PodHealthProfile,
-  load: ClusterLoad,
-  podNaming: PodNaming,
-): Array<{
-  readonly per: string;
-  readonly metrics: number;
-  readonly values: number;
-}> {
-  const byPer = new Map<string, { per: string; names: Set<string>; values: number }>();
-  for (const s of podHealthSeries(profile)) {
-    if (s.computation.logsOnly === true) continue;
-    for (const set of podHealthLevel(s.computation.level, podNaming).dimensions) {
-      const per = setPer(s.computation.level, set, podNaming);
-      const group = byPer.get(per) ?? {
-        per,
-        names: new Set(),
-        values: valuesPer(per, load),
-      };
-      group.names.add(s.metric.name);
-      byPer.set(per, group);
-    }
-  }
-  const order = ['cluster', 'namespace', 'service', 'workload', 'pod'];
-  return [...byPer.values()]
-    .sort((a, b) => order.indexOf(a.per) - order.indexOf(b.per))
-    .map((g) => ({ per: g.per, metrics: g.names.size, values: g.values }));
-}
-
-/** The JSON of one Embedded Metric Format event of a level, with 40-character names: what one value set weighs. */
-export function podHealthEventBytes(level: PodHealthLevel, metrics: readonly string[], podNaming: PodNaming): number {
-  const spec = podHealthLevel(level, podNaming);
-  const name = 'x'.repeat(40);
-  const dimensions = [...new Set(spec.dimensions.flat())];
-  const event = {
-    _aws: {
-      Timestamp: 1_764_547_200_000,
-      CloudWatchMetrics: [
-        {
-          Namespace: 'ContainerInsights',
-          Dimensions: spec.dimensions,
-          Metrics: metrics.map((metric) => ({ Name: metric, Unit: 'Count' })),
-        },
-      ],
-    },
-    ...Object.fromEntries([...dimensions, ...(level === 'pod' ? ['FullPodName'] : [])].map((d) => [d, name])),
-    Type: spec.type,
-    ...Object.fromEntries(metrics.map((metric) => [metric, 10])),
-  };
-  return JSON.stringify(event).length;
-}
-
-/**
- * What pod health costs a month: its custom metrics (EMF path), the events'
- * ingestion and storage in the performance log group, its OTLP volume
- * (not priced), and kube-state-metrics' own Fargate pod.
- */
-export function podHealthCost(options: CollectorConfigOptions, load: ClusterLoad): CostLine[] {
-  const podHealth = options.podHealth;
-  if (podHealth === undefined) return [];
-  const destination = options.metricsDestination ?? DEFAULT_METRICS_DESTINATION;
-  const lines: CostLine[] = [];
-  if (sendsEmf(destination)) {
-    const terms = podHealthCustomMetrics(podHealth.profile, load, options.podNaming);
-    const count = terms.reduce((total, t) => total + t.metrics * t.values, 0);
-    lines.push({
-      item: 'pod health custom metrics',
-      monthlyUsd: customMetricsMonthlyUsd(count),
-      basis: `${terms.map((t) => `${t.metrics} per ${t.per} × ${t.values}`).join(' + ')} = ${count} custom metrics`,
-      usage: { amount: count, unit: 'custom metrics' },
-    });
-    const bytesPerScrape = podHealthLevels(podHealth.profile).reduce((total, level) => {
-      const metrics = [
-        ...new Set(
-          podHealthSeries(podHealth.profile)
-            .filter((s) => s.computation.level === level)
-            .map((s) => s.metric.name),
-        ),
-      ];
-      return (
-        total + podHealthEventBytes(level, metrics, options.podNaming) * valuesPer(POD_HEALTH_LEVELS[level].per, load)
-      );
-    }, 0);
-    const logs = estimateLogs({
-      bytesPerScrape,
-      scrapeIntervalSeconds: options.scrapeIntervalMs / 1000,
-      retentionDays: options.logRetentionDays,
-    });
-    lines.push({
-      item: 'pod health logs',
-      monthlyUsd: logs.ingestionUsd + logs.storageUsd,
-      basis: `${Math.round(bytesPerScrape / 1000)} KB of events a scrape, ${logs.ingestedGb.toFixed(2)} GB ingested a month into ${performanceLogGroupName(options.clusterName)}`,
-      usage: { amount: logs.ingestedGb, unit: 'GB ingested' },
-    });
-  }
-  if (sendsOtlp(destination)) {
-    lines.push({
-      item: 'pod health over OTLP',
-      monthlyUsd: 0,
-      notPriced: OTLP_PRICE_NOTE,
-      basis: `kube-state-metrics' ${podHealthFamilies(podHealth.profile).length} families as they are, for ${load.pods} pods`,
-    });
-  }
-  lines.push({
-    item: 'kube-state-metrics',
-    monthlyUsd: podHealth.pod.monthlyUsd,
-    basis: `1 × ${podHealth.pod.size} on Fargate`,
-    usage: { amount: 1, unit: 'Fargate pods' },
-  });
-  return lines;
 }
 
 /** Pod and workload health, with `podHealth`. */
