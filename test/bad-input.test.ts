@@ -2,9 +2,11 @@ import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import { describe, expect, test } from 'vitest';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
+import { FargateContainerInsightsOperatorCollector } from '../src/collector/fargate-container-insights-operator-collector';
 import { AdotVersion } from '../src/config/adot-version';
 import { MetricSelection } from '../src/config/metric-selection';
 import { FargateLogging } from '../src/logging/fargate-logging';
+import { CollectorPrerequisites } from '../src/prerequisites/collector-prerequisites';
 import {
   arn,
   type BadInputCase,
@@ -16,6 +18,7 @@ import {
   selection,
   webapp,
 } from './support/bad-input';
+import { COLLECTOR_PROPS } from './support/fixtures';
 
 /**
  * Every kind of bad input, through the public surface a user touches: the
@@ -341,6 +344,46 @@ const CASES: readonly BadInputCase[] = [
     'NaN sample replicas',
     webapp({ replicas: Number.NaN }),
     'Invalid replicas NaN: expected a whole number from 0 to 1000.',
+  ],
+  // props no construct takes: one message form at every depth, with the prop it is near
+  [
+    'a misspelt top-level prop (replica), ignored before',
+    collector({ replica: 3 } as never),
+    'Unknown field replica: did you mean "replicas"? expected one of clusterName, region, serviceAccountRoleArn, namespace,',
+  ],
+  [
+    'operatorVersion is a prop of the operator collector only',
+    collector({ operatorVersion: 'v0.156.0' } as never),
+    /^Unknown field operatorVersion: expected one of clusterName, .*, allowUnlistedRegion\.$/,
+  ],
+  [
+    'a misspelt operator prop',
+    (chart) =>
+      new FargateContainerInsightsOperatorCollector(chart, 'Collector', {
+        ...COLLECTOR_PROPS,
+        operatorVersions: 'v0.156.0',
+      } as never),
+    /^Unknown field operatorVersions: did you mean "operatorVersion"\? expected one of .*, operatorVersion\.$/,
+  ],
+  [
+    'a misspelt sample prop',
+    webapp({ namspace: 'shop' } as never),
+    'Unknown field namspace: did you mean "namespace"? expected one of namespace, replicas, image, resources.',
+  ],
+  [
+    'a misspelt Fargate logging prop',
+    (chart) =>
+      new FargateLogging(chart, 'Logging', { clusterName: 'prod-eu', region: 'eu-west-1', logRetentionDay: 7 } as never),
+    /^Unknown field logRetentionDay: did you mean "logRetentionDays"\? expected one of clusterName, region, /,
+  ],
+  [
+    'a misspelt prerequisites option',
+    (chart) =>
+      CollectorPrerequisites.of({
+        collector: new FargateContainerInsightsCollector(new Chart(chart.node.root, 'c'), 'Collector', COLLECTOR_PROPS),
+        oidcIssuers: 'https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF',
+      } as never),
+    'Unknown field oidcIssuers: did you mean "oidcIssuer"? expected one of collector, workloadNamespaces, logging, oidcIssuer.',
   ],
   // plain JavaScript: wrong types get the same named error, not a TypeError
   ['a numeric namespace', collector({ namespace: 123 as never }), 'Invalid namespace 123: expected a DNS-1123 label'],

@@ -221,9 +221,13 @@ describe('bad input is refused by name before anything is created', () => {
     [
       'unknown alarm key',
       { alarms: { restartsPerMinute: 3 } },
-      /^Invalid podHealth\.alarms\.restartsPerMinute: not a setting/,
+      /^Unknown field podHealth\.alarms\.restartsPerMinute: expected one of enabled, restarts, restartMinutes, pendingMinutes, unavailableMinutes, silentMinutes\.$/,
     ],
-    ['unknown key', { profiles: 'full' }, /^Invalid podHealth\.profiles: not a setting of podHealth/],
+    [
+      'unknown key, with the one it is near',
+      { profiles: 'full' },
+      /^Unknown field podHealth\.profiles: did you mean "profile"\? expected one of profile, kubeStateMetricsVersion, image, resources, alarms\.$/,
+    ],
     [
       'memory',
       { resources: { memory: { request: Size.mebibytes(32), limit: Size.mebibytes(32) } } },

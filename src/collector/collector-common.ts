@@ -23,6 +23,7 @@ import { BoundedCache } from '../core/bounded-cache';
 import { withoutEmptyResourceNames, withoutEmptySpec } from '../core/empty-defaults';
 import { showValue, ValidationError } from '../core/errors';
 import {
+  refuseUnknownFields,
   validateBoolean,
   validateClusterName,
   validateDnsLabel,
@@ -42,7 +43,7 @@ import { type CollectorSizing, MAX_EXPECTED_PODS, MAX_REPLICAS, sizeCollector } 
 import { fargateMonthlyCost } from '../fargate/fargate-size';
 import { containerRequests, RESTRICTED_NAMESPACE_LABELS, validateFargateFit } from '../fargate/pod-template';
 import { validateAlarmWindows } from './alarm-windows';
-import type { FargateContainerInsightsCollectorProps } from './collector-props';
+import { COLLECTOR_PROP_NAMES, type FargateContainerInsightsCollectorProps } from './collector-props';
 import { KubeStateMetrics } from './kube-state-metrics';
 import { type ResolvedPodHealth, resolvePodHealth } from './pod-health';
 
@@ -132,8 +133,12 @@ export interface ResolvedCollectorProps {
 }
 
 /** Validates the collector props; throws a ValidationError naming the first bad one. */
-export function resolveCollectorProps(props: FargateContainerInsightsCollectorProps): ResolvedCollectorProps {
+export function resolveCollectorProps(
+  props: FargateContainerInsightsCollectorProps,
+  propNames: readonly string[] = COLLECTOR_PROP_NAMES,
+): ResolvedCollectorProps {
   validateProps('props', props);
+  refuseUnknownFields(undefined, props, propNames);
   validateInstance(
     'adotVersion',
     props.adotVersion,

@@ -223,3 +223,34 @@ export interface FargateContainerInsightsCollectorProps {
    */
   readonly allowUnlistedRegion?: boolean;
 }
+
+/**
+ * Every prop of {@link FargateContainerInsightsCollectorProps}: the compiler
+ * holds this table to the interface (a prop missing here, or one too many, is
+ * a type error), and the collector refuses any other prop by name.
+ */
+const COLLECTOR_PROPS: Readonly<Record<keyof FargateContainerInsightsCollectorProps, true>> = {
+  clusterName: true,
+  region: true,
+  serviceAccountRoleArn: true,
+  namespace: true,
+  adotVersion: true,
+  image: true,
+  scrapeInterval: true,
+  scrapeTimeout: true,
+  expectedPods: true,
+  resources: true,
+  replicas: true,
+  fargateNodesOnly: true,
+  metricSelection: true,
+  podNaming: true,
+  performanceLogRetentionDays: true,
+  performanceLogGroupTags: true,
+  applicationMetrics: true,
+  metricsDestination: true,
+  podHealth: true,
+  allowUnlistedRegion: true,
+};
+
+/** The names of every collector prop, in the interface's order. */
+export const COLLECTOR_PROP_NAMES: readonly string[] = Object.keys(COLLECTOR_PROPS);

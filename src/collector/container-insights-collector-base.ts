@@ -21,7 +21,7 @@ import {
   type ResolvedCollectorProps,
   resolveCollectorProps,
 } from './collector-common';
-import type { FargateContainerInsightsCollectorProps } from './collector-props';
+import { COLLECTOR_PROP_NAMES, type FargateContainerInsightsCollectorProps } from './collector-props';
 import { KUBE_STATE_METRICS_NAMES, KubeStateMetrics } from './kube-state-metrics';
 import type { ResolvedPodHealthAlarms } from './pod-health';
 
@@ -119,10 +119,17 @@ export abstract class ContainerInsightsCollectorBase extends Construct {
   /**
    * Validates every prop before creating any object, then creates the
    * namespace, service account and RBAC.
+   *
+   * @param propNames every prop the collector takes (a subclass adds its own); any other is refused by name
    */
-  protected constructor(scope: Construct, id: string, props: FargateContainerInsightsCollectorProps) {
+  protected constructor(
+    scope: Construct,
+    id: string,
+    props: FargateContainerInsightsCollectorProps,
+    propNames: string[] = [...COLLECTOR_PROP_NAMES],
+  ) {
     super(scope, id);
-    const resolved = resolveCollectorProps(props);
+    const resolved = resolveCollectorProps(props, propNames);
     this._resolved = resolved;
     this.clusterName = resolved.clusterName;
     this.region = resolved.region;

@@ -18,6 +18,7 @@ import { type FargatePodSize, formatFargatePodSize } from '../fargate/fargate-si
 import { containerRequests, FARGATE_SIZE_ANNOTATION, validateFargateFit } from '../fargate/pod-template';
 import { ADOT_IMAGE_USER, COLLECTOR_NAMES, collectorEnvironment, POD_INDEX_LABEL } from './collector-common';
 import type { FargateContainerInsightsCollectorProps } from './collector-props';
+import { COLLECTOR_PROP_NAMES } from './collector-props';
 import { ContainerInsightsCollectorBase } from './container-insights-collector-base';
 import { OperatorVersion } from './operator-version';
 
@@ -88,7 +89,7 @@ export class FargateContainerInsightsOperatorCollector extends ContainerInsights
   public readonly operatorVersion: OperatorVersion;
 
   public constructor(scope: Construct, id: string, props: FargateContainerInsightsOperatorCollectorProps) {
-    super(scope, id, props);
+    super(scope, id, props, [...COLLECTOR_PROP_NAMES, 'operatorVersion']);
     const resolved = this._resolved;
     validateInstance(
       'operatorVersion',

@@ -3,7 +3,14 @@ import * as kplus from 'cdk8s-plus-29';
 import { POD_HEALTH_PROFILES, PodHealthProfile } from '../config/catalog/pod-health-metrics';
 import { KubeStateMetricsVersion } from '../config/kube-state-metrics-version';
 import { invalidInput, ValidationError } from '../core/errors';
-import { validateImage, validateInstance, validateInteger, validateProps, validateResources } from '../core/validation';
+import {
+  refuseUnknownFields,
+  validateImage,
+  validateInstance,
+  validateInteger,
+  validateProps,
+  validateResources,
+} from '../core/validation';
 
 /**
  * Pod and workload health: kube-state-metrics runs beside the collector, in
@@ -148,16 +155,23 @@ export function defaultKsmResources(): kplus.ContainerResources {
 /** Below this memory limit kube-state-metrics cannot hold a small cluster's objects. */
 const MIN_KSM_MEMORY_MIB = 64;
 
-const ALARM_KEYS = ['enabled', 'restarts', 'restartMinutes', 'pendingMinutes', 'unavailableMinutes', 'silentMinutes'];
-const POD_HEALTH_KEYS = ['profile', 'kubeStateMetricsVersion', 'image', 'resources', 'alarms'];
-
-/** Refuses keys an object does not take, by name: a misspelt threshold would otherwise be ignored. */
-function refuseUnknownKeys(input: string, value: object, known: readonly string[]): void {
-  const unknown = Object.keys(value).find((key) => !known.includes(key));
-  if (unknown !== undefined) {
-    throw new ValidationError(`Invalid ${input}.${unknown}: not a setting of ${input}. Expected ${known.join(', ')}.`);
-  }
-}
+/** Every prop of {@link PodHealthAlarms} (the compiler holds the table to the interface). */
+const ALARM_KEYS = Object.keys({
+  enabled: true,
+  restarts: true,
+  restartMinutes: true,
+  pendingMinutes: true,
+  unavailableMinutes: true,
+  silentMinutes: true,
+} satisfies Record<keyof PodHealthAlarms, true>);
+/** Every prop of {@link PodHealth}. */
+const POD_HEALTH_KEYS = Object.keys({
+  profile: true,
+  kubeStateMetricsVersion: true,
+  image: true,
+  resources: true,
+  alarms: true,
+} satisfies Record<keyof PodHealth, true>);
 
 /** Validates the alarms' thresholds; absent with `enabled: false`. */
 export function resolvePodHealthAlarms(
@@ -168,7 +182,7 @@ export function resolvePodHealthAlarms(
   if (typeof alarms !== 'object' || alarms === null || Array.isArray(alarms)) {
     invalidInput(input, alarms, 'an object of alarm thresholds');
   }
-  refuseUnknownKeys(input, alarms, ALARM_KEYS);
+  refuseUnknownFields(input, alarms, ALARM_KEYS);
   if (alarms.enabled !== undefined && typeof alarms.enabled !== 'boolean') {
     invalidInput(`${input}.enabled`, alarms.enabled, 'true or false');
   }
@@ -196,7 +210,7 @@ export function resolvePodHealthAlarms(
  */
 export function resolvePodHealth(input: string, value: PodHealth): ResolvedPodHealth {
   validateProps(input, value);
-  refuseUnknownKeys(input, value, POD_HEALTH_KEYS);
+  refuseUnknownFields(input, value, POD_HEALTH_KEYS);
   const profile = value.profile ?? PodHealthProfile.FULL;
   if (!POD_HEALTH_PROFILES.includes(profile)) {
     invalidInput(`${input}.profile`, profile, `one of ${POD_HEALTH_PROFILES.join(', ')}`);
@@ -230,7 +244,12 @@ export interface PodHealthSettings {
   readonly alarms?: PodHealthAlarms;
 }
 
-const SETTINGS_KEYS = ['profile', 'kubeStateMetricsVersion', 'alarms'];
+/** Every field of {@link PodHealthSettings}. */
+const SETTINGS_KEYS = Object.keys({
+  profile: true,
+  kubeStateMetricsVersion: true,
+  alarms: true,
+} satisfies Record<keyof PodHealthSettings, true>);
 
 /**
  * The props of pod health settings, checked as the collector will check
@@ -240,7 +259,7 @@ export function podHealthFromSettings(input: string, settings: PodHealthSettings
   if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
     invalidInput(input, settings, 'a mapping of profile, kubeStateMetricsVersion and alarms');
   }
-  refuseUnknownKeys(input, settings, SETTINGS_KEYS);
+  refuseUnknownFields(input, settings, SETTINGS_KEYS);
   const { kubeStateMetricsVersion, ...rest } = settings;
   const props: PodHealth = {
     ...rest,

@@ -1,5 +1,11 @@
-import { invalidInput, ValidationError } from '../core/errors';
-import { duplicatesOf, MAX_DIMENSIONS, validateDnsLabel, validateRegion } from '../core/validation';
+import { invalidInput } from '../core/errors';
+import {
+  duplicatesOf,
+  MAX_DIMENSIONS,
+  refuseUnknownFields,
+  validateDnsLabel,
+  validateRegion,
+} from '../core/validation';
 import { EMF_UNITS, type MetricDescriptorConfig } from './components/awsemf-exporter';
 
 /**
@@ -217,14 +223,6 @@ export function parseRemoteWriteUrl(input: string, url: string): RemoteWriteTarg
 const LOG_GROUP_NAME = /^[\w\-/.#]{1,512}$/;
 // CloudWatch metric namespaces: 1-255 printable ASCII characters, not starting with "AWS/" (reserved) or ":".
 const METRIC_NAMESPACE = /^(?!AWS\/)(?!:)[\x20-\x7e]{1,255}$/;
-
-/** Refuses a field of `value` not in `fields`, naming it. */
-function refuseUnknownFields(input: string, value: object, fields: readonly string[]): void {
-  const unknown = Object.keys(value).filter((key) => !fields.includes(key));
-  if (unknown.length > 0) {
-    throw new ValidationError(`Unknown field ${input}.${unknown[0]}: expected one of ${fields.join(', ')}.`);
-  }
-}
 
 /** Checks the declarations of the CloudWatch destination. */
 export function validateApplicationDeclarations(

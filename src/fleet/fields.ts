@@ -1,5 +1,5 @@
-import { nearestName } from '../core/edit-distance';
 import { invalidInput, showValue, ValidationError } from '../core/errors';
+import { unknownFieldMessage } from '../core/validation';
 
 /** A location in the input, as keys and indexes: `['clusters', 2, 'region']`. */
 export type InputPath = readonly (string | number)[];
@@ -83,15 +83,6 @@ export function typeOf(value: unknown): FieldType | 'null' | 'other' {
 }
 
 /**
- * `did you mean "replicas"? ` for a field name one or two edits away from a
- * known one (`replica`, `namspace`), or differing only in case; else nothing.
- */
-export function didYouMean(key: string, known: readonly string[]): string {
-  const nearest = nearestName(key, known);
-  return nearest === undefined ? '' : `did you mean ${JSON.stringify(nearest)}? `;
-}
-
-/**
  * Checks the fields of one mapping against their specification: unknown
  * fields, missing required ones (unless `inherited` has them), types, and each
  * field's own check. Returns the issues; never throws.
@@ -116,7 +107,7 @@ export function checkFields(
       issues.push({
         path: [...path, key],
         atKey: true,
-        message: `Unknown field ${pathLabel([...path, key])}: ${didYouMean(key, Object.keys(fields))}expected one of ${Object.keys(fields).join(', ')}.`,
+        message: unknownFieldMessage(pathLabel([...path, key]), key, Object.keys(fields)),
       });
     }
   }

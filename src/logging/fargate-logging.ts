@@ -3,7 +3,13 @@ import { Construct } from 'constructs';
 import { withoutEmptySpec, withoutMutableFlag } from '../core/empty-defaults';
 import { invalidInput as invalid, ValidationError } from '../core/errors';
 import { claimNamespace } from '../core/namespace-claims';
-import { validateBoolean, validateClusterName, validateListedRegion, validateProps } from '../core/validation';
+import {
+  refuseUnknownFields,
+  validateBoolean,
+  validateClusterName,
+  validateListedRegion,
+  validateProps,
+} from '../core/validation';
 import {
   configMapCharacters,
   FARGATE_LOGGING_MAX_CHARACTERS,
@@ -149,6 +155,21 @@ export interface FargateLoggingProps {
   readonly fluentBitProcessLogs?: boolean;
 }
 
+/** Every prop of {@link FargateLoggingProps} (the compiler holds the table to the interface). */
+const LOGGING_PROP_NAMES = Object.keys({
+  clusterName: true,
+  region: true,
+  logGroupName: true,
+  logStreamPrefix: true,
+  logRetentionDays: true,
+  autoCreateGroup: true,
+  allowUnlistedRegion: true,
+  kubernetesMetadata: true,
+  filters: true,
+  parsers: true,
+  fluentBitProcessLogs: true,
+} satisfies Record<keyof FargateLoggingProps, true>);
+
 // CloudWatch Logs: 1-512 of letters, digits, `_`, `-`, `/`, `.` and `#`.
 const LOG_GROUP_NAME = /^[\w\-/.#]{1,512}$/;
 // Log stream names: no `:` or `*`; the tag is appended, so keep the prefix short.
@@ -189,6 +210,7 @@ export class FargateLogging extends Construct {
     super(scope, id);
 
     validateProps('props', props);
+    refuseUnknownFields(undefined, props, LOGGING_PROP_NAMES);
     const clusterName = validateClusterName('clusterName', props.clusterName);
     if (props.allowUnlistedRegion !== undefined) validateBoolean('allowUnlistedRegion', props.allowUnlistedRegion);
     this.region = validateListedRegion(

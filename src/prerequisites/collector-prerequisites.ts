@@ -1,5 +1,6 @@
 import type { ContainerInsightsCollectorBase } from '../collector/container-insights-collector-base';
 import { FargateContainerInsightsOperatorCollector } from '../collector/fargate-container-insights-operator-collector';
+import { refuseUnknownFields, validateProps } from '../core/validation';
 import type { FargateLogging } from '../logging/fargate-logging';
 import { type AwsTemplate, awsTemplate } from './aws-template';
 import { type ClusterPrerequisites, clusterPrerequisites, prerequisiteFiles, writeFiles } from './prerequisites';
@@ -29,6 +30,14 @@ export interface CollectorPrerequisitesOptions {
    */
   readonly oidcIssuer?: string;
 }
+
+/** Every option of {@link CollectorPrerequisitesOptions} (the compiler holds the table to the interface). */
+const PREREQUISITES_OPTION_NAMES = Object.keys({
+  collector: true,
+  workloadNamespaces: true,
+  logging: true,
+  oidcIssuer: true,
+} satisfies Record<keyof CollectorPrerequisitesOptions, true>);
 
 /** A log group a cluster writes to, with the retention and tags to create it with. */
 export interface CollectorLogGroup {
@@ -91,6 +100,8 @@ export class CollectorPrerequisites {
    * @throws ValidationError naming a bad `oidcIssuer` or namespace
    */
   public static of(options: CollectorPrerequisitesOptions): CollectorPrerequisites {
+    validateProps('options', options);
+    refuseUnknownFields(undefined, options, PREREQUISITES_OPTION_NAMES);
     return new CollectorPrerequisites(
       clusterPrerequisites({
         collector: options.collector,

@@ -3,7 +3,14 @@ import * as kplus from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
 import { withoutEmptySpec } from '../core/empty-defaults';
 import { claimNamespace } from '../core/namespace-claims';
-import { validateDnsLabel, validateImage, validateInteger, validateProps, validateResources } from '../core/validation';
+import {
+  refuseUnknownFields,
+  validateDnsLabel,
+  validateImage,
+  validateInteger,
+  validateProps,
+  validateResources,
+} from '../core/validation';
 import type { FargatePodSize } from '../fargate/fargate-size';
 import {
   annotateFargateSize,
@@ -43,6 +50,14 @@ export const DEFAULT_SAMPLE_FARGATE_SIZE: FargatePodSize = validateFargateFit(
   'resources',
   containerRequests(DEFAULT_RESOURCES),
 );
+
+/** Every prop of {@link SampleGoWebappProps} (the compiler holds the table to the interface). */
+const SAMPLE_PROP_NAMES = Object.keys({
+  namespace: true,
+  replicas: true,
+  image: true,
+  resources: true,
+} satisfies Record<keyof SampleGoWebappProps, true>);
 
 /** Properties of a {@link SampleGoWebapp}. */
 export interface SampleGoWebappProps {
@@ -97,6 +112,7 @@ export class SampleGoWebapp extends Construct {
     super(scope, id);
 
     validateProps('props', props);
+    refuseUnknownFields(undefined, props, SAMPLE_PROP_NAMES);
     const namespaceName = validateDnsLabel('namespace', props.namespace ?? 'golang');
     const replicas = validateInteger('replicas', props.replicas ?? DEFAULT_SAMPLE_REPLICAS, 0, 1000);
     this.replicas = replicas;
