@@ -373,7 +373,11 @@ const CASES: readonly BadInputCase[] = [
   [
     'a misspelt Fargate logging prop',
     (chart) =>
-      new FargateLogging(chart, 'Logging', { clusterName: 'prod-eu', region: 'eu-west-1', logRetentionDay: 7 } as never),
+      new FargateLogging(chart, 'Logging', {
+        clusterName: 'prod-eu',
+        region: 'eu-west-1',
+        logRetentionDay: 7,
+      } as never),
     /^Unknown field logRetentionDay: did you mean "logRetentionDays"\? expected one of clusterName, region, /,
   ],
   [

@@ -57,3 +57,19 @@ describe('determinism', () => {
     expect(oneChart(['webapp', 'collector'])).toStrictEqual(forward);
   });
 });
+
+describe('nothing shared and mutable between constructs', () => {
+  test('GIVEN two collectors with the same settings, THEN they share one frozen configuration: neither can change the other', () => {
+    const [chartA, chartB] = [Testing.chart(), Testing.chart()];
+    const first = new FargateContainerInsightsCollector(chartA, 'A', COLLECTOR_PROPS);
+    const second = new FargateContainerInsightsCollector(chartB, 'B', { ...COLLECTOR_PROPS, clusterName: 'other' });
+    const before = Testing.synth(chartB);
+    expect(second._config).toBe(first._config);
+    expect(Object.isFrozen(first._config)).toBe(true);
+    expect(Object.isFrozen(first._config.service.pipelines)).toBe(true);
+    expect(() => {
+      (first._config.service as { telemetry?: unknown }).telemetry = {};
+    }).toThrow(TypeError);
+    expect(Testing.synth(chartB)).toStrictEqual(before);
+  });
+});

@@ -22,6 +22,7 @@ import { PodNaming } from '../config/pod-naming';
 import { BoundedCache } from '../core/bounded-cache';
 import { withoutEmptyResourceNames, withoutEmptySpec } from '../core/empty-defaults';
 import { showValue, ValidationError } from '../core/errors';
+import { deepFreeze } from '../core/freeze';
 import {
   refuseUnknownFields,
   validateBoolean,
@@ -90,6 +91,9 @@ export const POD_LABELS = { app: 'aws-adot', component: 'adot-collector' } as co
 
 /** How often each node is scraped unless told otherwise. */
 export const DEFAULT_SCRAPE_INTERVAL = Duration.minutes(1);
+
+/** How long a scrape may take unless told otherwise: the AWS reference manifest's, under the default interval. */
+export const DEFAULT_SCRAPE_TIMEOUT = Duration.seconds(40);
 
 /** The Fargate pods a cluster is expected to run unless told otherwise: the cost estimate's default too. */
 export const DEFAULT_EXPECTED_PODS = 100;
@@ -165,7 +169,7 @@ export function resolveCollectorProps(
   const adotVersion = props.adotVersion ?? AdotVersion.DEFAULT;
   const image = validateImage('image', props.image ?? adotVersion.image);
   const scrapeIntervalMs = validateDuration('scrapeInterval', props.scrapeInterval ?? DEFAULT_SCRAPE_INTERVAL);
-  const scrapeTimeoutMs = validateDuration('scrapeTimeout', props.scrapeTimeout ?? Duration.seconds(40));
+  const scrapeTimeoutMs = validateDuration('scrapeTimeout', props.scrapeTimeout ?? DEFAULT_SCRAPE_TIMEOUT);
   if (scrapeTimeoutMs >= scrapeIntervalMs) {
     throw new ValidationError(
       `Invalid scrapeTimeout "${scrapeTimeoutMs}ms": expected a duration shorter than scrapeInterval (${scrapeIntervalMs}ms).`,
@@ -304,9 +308,13 @@ export function configKey(options: CollectorConfigOptions): string {
 /** Built configurations by their options' key: a fleet builds each distinct setting's once. */
 const builtConfigs = new BoundedCache<string, CollectorConfig>(64);
 
-/** The collector configuration of the options, built once per distinct setting. */
+/**
+ * The collector configuration of the options, built once per distinct
+ * setting and shared by every collector with it: frozen, so that none can
+ * change another's.
+ */
 export function collectorConfigOf(options: CollectorConfigOptions): CollectorConfig {
-  return builtConfigs.get(configKey(options), () => buildCollectorConfig(options));
+  return builtConfigs.get(configKey(options), () => deepFreeze(buildCollectorConfig(options)));
 }
 
 /** With the OTLP path alone, a prop that shapes only the EMF path would silently do nothing: refuse it. */
