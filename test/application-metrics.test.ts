@@ -9,10 +9,10 @@ import {
   type ApplicationMetricDeclaration,
   type ApplicationMetrics,
   applicationMetricDescriptors,
-  applicationMetricsComponents,
   SAMPLE_GO_WEBAPP_DECLARATIONS,
   unitFromName,
 } from '../src/config/application-metrics';
+import { componentsBySetting } from '../src/config/collector-config';
 import { EMF_UNITS } from '../src/config/components/awsemf-exporter';
 import type { MetricsPipelineConfig } from '../src/config/components/service';
 import type { CollectorConfig } from '../src/config/config-model';
@@ -32,7 +32,13 @@ import {
   resolved,
   WORKSPACE,
 } from './support/application-metrics';
-import { buildConfig, componentType, loadCollectorConfig, stageWhere } from './support/collector';
+import {
+  buildConfig,
+  componentType,
+  DEFAULT_CONFIG_OPTIONS,
+  loadCollectorConfig,
+  stageWhere,
+} from './support/collector';
 import { COLLECTOR_PROPS } from './support/fixtures';
 import { relabel } from './support/relabel';
 
@@ -244,8 +250,20 @@ describe('Amazon Managed Service for Prometheus', () => {
 describe('every supported ADOT release', () => {
   test.each(AdotVersion.SUPPORTED)('%s: ships every component, reads back the model, every dollar escaped', (tag) => {
     const version = AdotVersion.of(tag);
-    for (const component of applicationMetricsComponents(resolved(BOTH)))
-      expect(version.ships(component), component).toBe(true);
+    const options = { ...DEFAULT_CONFIG_OPTIONS, version, applicationMetrics: resolved(BOTH) };
+    for (const { components } of componentsBySetting(options)) {
+      for (const component of components) expect(version.ships(component), component).toBe(true);
+    }
+    expect(componentsBySetting(options).find((s) => s.setting === 'applicationMetrics')?.components).toStrictEqual([
+      'awsemf',
+      'batch',
+      'filter',
+      'memory_limiter',
+      'prometheus',
+      'prometheusremotewrite',
+      'resourcedetection',
+      'sigv4auth',
+    ]);
     const config = configWith({ ...BOTH, namespaces: ['golang'] }, { version, shards: 2 });
     const text = renderCollectorConfig(config, version);
     expect(loadCollectorConfig(text)).toStrictEqual(JSON.parse(JSON.stringify(inReleaseWords(config, version))));

@@ -131,18 +131,23 @@ const CASES: readonly BadInputCase[] = [
   ],
   [
     'APPLICATION_METRICS with an unknown destination',
-    env({ ...ENV, APPLICATION_METRICS: 'cloudwatch,loki' }),
-    'Invalid APPLICATION_METRICS "cloudwatch,loki": expected none, or a comma-separated list of destinations: cloudwatch, managed-prometheus (the latter with AMP_REMOTE_WRITE_URL).',
+    env({ ...ENV, APPLICATION_METRICS: 'cloudWatch,loki' }),
+    'Invalid APPLICATION_METRICS "cloudWatch,loki": expected none, or a comma-separated list of destinations: cloudWatch, managedPrometheus (the latter with AMP_REMOTE_WRITE_URL).',
   ],
   [
-    'managed-prometheus without AMP_REMOTE_WRITE_URL',
-    env({ ...ENV, APPLICATION_METRICS: 'managed-prometheus' }),
-    'Missing environment variable AMP_REMOTE_WRITE_URL: APPLICATION_METRICS=managed-prometheus sends to Amazon Managed Service for Prometheus',
+    'APPLICATION_METRICS in another spelling than the field it sets',
+    env({ ...ENV, APPLICATION_METRICS: 'cloudwatch' }),
+    'Invalid APPLICATION_METRICS "cloudwatch": expected none, or a comma-separated list of destinations: cloudWatch, managedPrometheus (the latter with AMP_REMOTE_WRITE_URL); did you mean "cloudWatch"?',
   ],
   [
-    'AMP_REMOTE_WRITE_URL without managed-prometheus',
+    'managedPrometheus without AMP_REMOTE_WRITE_URL',
+    env({ ...ENV, APPLICATION_METRICS: 'managedPrometheus' }),
+    'Missing environment variable AMP_REMOTE_WRITE_URL: APPLICATION_METRICS=managedPrometheus sends to Amazon Managed Service for Prometheus',
+  ],
+  [
+    'AMP_REMOTE_WRITE_URL without managedPrometheus',
     env({ ...ENV, SAMPLE_APP: 'true', AMP_REMOTE_WRITE_URL: REMOTE_WRITE_URL }),
-    'Invalid AMP_REMOTE_WRITE_URL with APPLICATION_METRICS=cloudwatch: add managed-prometheus to APPLICATION_METRICS, or unset AMP_REMOTE_WRITE_URL.',
+    'Invalid AMP_REMOTE_WRITE_URL with APPLICATION_METRICS=cloudWatch: add managedPrometheus to APPLICATION_METRICS, or unset AMP_REMOTE_WRITE_URL.',
   ],
   [
     'AMP_REMOTE_WRITE_URL for a real cluster without the sample or APPLICATION_METRICS',
@@ -151,12 +156,12 @@ const CASES: readonly BadInputCase[] = [
   ],
   [
     'a malformed AMP_REMOTE_WRITE_URL',
-    env({ ...ENV, APPLICATION_METRICS: 'managed-prometheus', AMP_REMOTE_WRITE_URL: 'http://localhost:9090' }),
+    env({ ...ENV, APPLICATION_METRICS: 'managedPrometheus', AMP_REMOTE_WRITE_URL: 'http://localhost:9090' }),
     'Invalid AMP_REMOTE_WRITE_URL "http://localhost:9090": expected an Amazon Managed Service for Prometheus remote write URL',
   ],
   [
     'a bad APPLICATION_METRICS_NAMESPACES entry',
-    env({ ...ENV, APPLICATION_METRICS: 'cloudwatch', APPLICATION_METRICS_NAMESPACES: 'golang,Shop' }),
+    env({ ...ENV, APPLICATION_METRICS: 'cloudWatch', APPLICATION_METRICS_NAMESPACES: 'golang,Shop' }),
     'Invalid APPLICATION_METRICS_NAMESPACES "Shop": expected a DNS-1123 label',
   ],
   // metrics destination

@@ -5,7 +5,7 @@ import { FargateContainerInsightsCollector } from '../src/collector/fargate-cont
 import { FargateContainerInsightsOperatorCollector } from '../src/collector/fargate-container-insights-operator-collector';
 import { AdotVersion, requireComponents } from '../src/config/adot-version';
 import { resolveApplicationMetrics } from '../src/config/application-metrics';
-import { buildCollectorConfig } from '../src/config/collector-config';
+import { buildCollectorConfig, componentsBySetting } from '../src/config/collector-config';
 import type { AttributeAction } from '../src/config/components/attributes-processor';
 import type { MetricsPipelineConfig } from '../src/config/components/service';
 import type { CollectorConfig } from '../src/config/config-model';
@@ -15,7 +15,6 @@ import {
   OTLP_ATTRIBUTES,
   OTLP_BATCH_SIZE,
   OTLP_CADVISOR_FAMILIES,
-  OTLP_COMPONENTS,
   OTLP_METRICS_LIMITS,
   OTLP_METRICS_REGIONS,
   otlpBreakEvenUsdPerGb,
@@ -323,7 +322,6 @@ describe('the cost model', () => {
 describe('every supported ADOT release', () => {
   test.each(AdotVersion.SUPPORTED)('%s: ships every component, reads back the model, every dollar escaped', (tag) => {
     const version = AdotVersion.of(tag);
-    for (const component of OTLP_COMPONENTS) expect(version.ships(component), component).toBe(true);
     const config = configFor(MetricsDestination.BOTH, { version, shards: 2 });
     const text = renderCollectorConfig(config, version);
     expect(loadCollectorConfig(text)).toStrictEqual(JSON.parse(JSON.stringify(inReleaseWords(config, version))));
@@ -331,12 +329,33 @@ describe('every supported ADOT release', () => {
   });
 });
 
-test('a release without a component the OTLP path needs would be refused by name', () => {
-  // ADOT ships no transform processor, at any release: the OTLP path does without it.
-  expect(() => requireComponents('metricsDestination', AdotVersion.V0_40_0, [...OTLP_COMPONENTS, 'transform'])).toThrow(
-    'Invalid metricsDestination for adotVersion v0.40.0: ADOT v0.40.0 does not ship transform; expected a release that does (none checked).',
-  );
-  expect(() => requireComponents('metricsDestination', AdotVersion.DEFAULT, OTLP_COMPONENTS)).not.toThrow();
+describe('the components a configuration needs, read from the configuration', () => {
+  const options = (version: AdotVersion) => ({
+    ...DEFAULT_CONFIG_OPTIONS,
+    version,
+    metricsDestination: MetricsDestination.BOTH,
+  });
+
+  test.each(AdotVersion.SUPPORTED)("%s ships every component of every setting's pipeline", (tag) => {
+    const version = AdotVersion.of(tag);
+    const used = componentsBySetting(options(version));
+    expect(used.map((u) => u.setting)).toStrictEqual(['metricsDestination', 'metricsDestination']);
+    for (const { setting, components } of used)
+      expect(() => requireComponents(setting, version, components)).not.toThrow();
+    // What the OTLP path uses is what its section writes: no list to keep in step.
+    expect(used[1]?.components).toContain('otlphttp');
+    expect(used[1]?.components).toContain('sigv4auth');
+  });
+
+  test('a release without a component a pipeline uses is refused, naming the setting that turned it on', () => {
+    // ADOT ships no transform processor, at any release: a pipeline that used one would be refused.
+    const [, otlp] = componentsBySetting(options(AdotVersion.V0_40_0));
+    expect(() =>
+      requireComponents('metricsDestination', AdotVersion.V0_40_0, [...(otlp?.components ?? []), 'transform']),
+    ).toThrow(
+      'Invalid metricsDestination for adotVersion v0.40.0: ADOT v0.40.0 does not ship transform; expected a release that does (none checked).',
+    );
+  });
 });
 
 describe('the constructs', () => {

@@ -1,5 +1,7 @@
 import {
+  APPLICATION_METRICS_DESTINATIONS,
   type ApplicationMetrics,
+  ApplicationMetricsDestination,
   parseRemoteWriteUrl,
   SAMPLE_GO_WEBAPP_DECLARATIONS,
 } from '../config/application-metrics';
@@ -264,9 +266,8 @@ function checkAcrossSettings(env: Environment, cluster: ResolvedCluster): void {
 }
 
 /** The values of `APPLICATION_METRICS`: a comma-separated list of destinations, or `none`. */
-const APPLICATION_METRICS_VALUES = ['cloudwatch', 'managed-prometheus'] as const;
-const APPLICATION_METRICS_FORM =
-  'none, or a comma-separated list of destinations: cloudwatch, managed-prometheus (the latter with AMP_REMOTE_WRITE_URL)';
+const APPLICATION_METRICS_VALUES: readonly string[] = APPLICATION_METRICS_DESTINATIONS;
+const APPLICATION_METRICS_FORM = `none, or a comma-separated list of destinations: ${APPLICATION_METRICS_DESTINATIONS.join(', ')} (the latter with AMP_REMOTE_WRITE_URL)`;
 
 /**
  * The sample application's metrics from `APPLICATION_METRICS` (default, with
@@ -275,7 +276,7 @@ const APPLICATION_METRICS_FORM =
  * `APPLICATION_METRICS_NAMESPACES` (default: every namespace).
  */
 function applicationMetricsFromEnvironment(env: Environment, sampleApp: boolean): ApplicationMetrics | undefined {
-  const text = env.APPLICATION_METRICS ?? (sampleApp ? 'cloudwatch' : 'none');
+  const text = env.APPLICATION_METRICS ?? (sampleApp ? ApplicationMetricsDestination.CLOUD_WATCH : 'none');
   const url = env.AMP_REMOTE_WRITE_URL;
   const namespaces = env.APPLICATION_METRICS_NAMESPACES;
   if (text === 'none') {
@@ -298,13 +299,16 @@ function applicationMetricsFromEnvironment(env: Environment, sampleApp: boolean)
     return undefined;
   }
   const destinations = text.split(',').map((d) => d.trim());
-  if (
-    destinations.some((d) => !(APPLICATION_METRICS_VALUES as readonly string[]).includes(d)) ||
-    new Set(destinations).size !== destinations.length
-  ) {
-    invalidInput('APPLICATION_METRICS', text, APPLICATION_METRICS_FORM);
+  const unknown = destinations.find((d) => !APPLICATION_METRICS_VALUES.includes(d));
+  if (unknown !== undefined || new Set(destinations).size !== destinations.length) {
+    const near = unknown === undefined ? undefined : nearestName(unknown, APPLICATION_METRICS_VALUES);
+    invalidInput(
+      'APPLICATION_METRICS',
+      text,
+      `${APPLICATION_METRICS_FORM}${near === undefined ? '' : `; did you mean ${JSON.stringify(near)}?`}`,
+    );
   }
-  const prometheus = destinations.includes('managed-prometheus');
+  const prometheus = destinations.includes(ApplicationMetricsDestination.MANAGED_PROMETHEUS);
   if (prometheus && url === undefined) {
     throw new ValidationError(
       `Missing environment variable AMP_REMOTE_WRITE_URL: APPLICATION_METRICS=${text} sends to Amazon Managed Service for Prometheus, which needs the workspace's remote write URL.`,
@@ -312,12 +316,14 @@ function applicationMetricsFromEnvironment(env: Environment, sampleApp: boolean)
   }
   if (!prometheus && url !== undefined) {
     throw new ValidationError(
-      `Invalid AMP_REMOTE_WRITE_URL with APPLICATION_METRICS=${text}: add managed-prometheus to APPLICATION_METRICS, or unset AMP_REMOTE_WRITE_URL.`,
+      `Invalid AMP_REMOTE_WRITE_URL with APPLICATION_METRICS=${text}: add ${ApplicationMetricsDestination.MANAGED_PROMETHEUS} to APPLICATION_METRICS, or unset AMP_REMOTE_WRITE_URL.`,
     );
   }
   return {
     ...(namespaces === undefined ? {} : { namespaces: namespaceList(namespaces) }),
-    ...(destinations.includes('cloudwatch') ? { cloudWatch: { declarations: SAMPLE_GO_WEBAPP_DECLARATIONS } } : {}),
+    ...(destinations.includes(ApplicationMetricsDestination.CLOUD_WATCH)
+      ? { cloudWatch: { declarations: SAMPLE_GO_WEBAPP_DECLARATIONS } }
+      : {}),
     ...(prometheus && url !== undefined
       ? { managedPrometheus: { remoteWriteUrl: parseRemoteWriteUrl('AMP_REMOTE_WRITE_URL', url).remoteWriteUrl } }
       : {}),

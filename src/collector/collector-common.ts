@@ -2,18 +2,23 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import type { Construct } from 'constructs';
 import { AdotVersion, requireComponents } from '../config/adot-version';
-import { applicationMetricsComponents, resolveApplicationMetrics } from '../config/application-metrics';
+import { resolveApplicationMetrics } from '../config/application-metrics';
 import { Dimension, type MetricDeclarationSpec } from '../config/catalog/metric-types';
-import { buildCollectorConfig, collectorRbac, enabledPipelines } from '../config/collector-config';
+import {
+  buildCollectorConfig,
+  collectorRbac,
+  componentsBySetting,
+  enabledPipelines,
+  type SettingComponents,
+} from '../config/collector-config';
 import { memoryLimiterFor } from '../config/components/memory-limiter-processor';
 import type { CollectorConfig } from '../config/config-model';
 import { MetricSelection } from '../config/metric-selection';
 import {
   DEFAULT_METRICS_DESTINATION,
+  EMF_DESTINATIONS,
   MetricsDestination,
-  OTLP_COMPONENTS,
   sendsEmf,
-  sendsOtlp,
   validateMetricsDestination,
 } from '../config/otlp';
 import { APPLICATION_ROLE_NAME } from '../config/pipelines/application-pipeline';
@@ -215,10 +220,9 @@ export function resolveCollectorProps(
     props.podHealth.alarms.enabled !== false
   ) {
     throw new ValidationError(
-      `Invalid podHealth.alarms with metricsDestination "${metricsDestination}": the alarms watch the Container Insights metrics of the Embedded Metric Format path, which "${metricsDestination}" does not send. Expected no podHealth.alarms (or enabled: false), or metricsDestination "emf" or "both".`,
+      `Invalid podHealth.alarms with metricsDestination "${metricsDestination}": the alarms watch the Container Insights metrics of the Embedded Metric Format path, which "${metricsDestination}" does not send. Expected no podHealth.alarms (or enabled: false), or metricsDestination ${emfDestinationsInWords()}.`,
     );
   }
-  if (sendsOtlp(metricsDestination)) requireComponents('metricsDestination', adotVersion, OTLP_COMPONENTS);
   validateInstance(
     'metricSelection',
     props.metricSelection,
@@ -249,8 +253,33 @@ export function resolveCollectorProps(
     props.applicationMetrics === undefined
       ? undefined
       : resolveApplicationMetrics('applicationMetrics', props.applicationMetrics);
-  if (applicationMetrics) {
-    requireComponents('applicationMetrics', adotVersion, applicationMetricsComponents(applicationMetrics));
+  const configOptions: CollectorConfigOptions = {
+    clusterName,
+    version: adotVersion,
+    region,
+    scrapeIntervalMs,
+    scrapeTimeoutMs,
+    declarations,
+    podNaming,
+    memoryLimitMiB,
+    shards: replicas,
+    fargateNodesOnly: props.fargateNodesOnly ?? true,
+    logRetentionDays,
+    logGroupTags,
+    ...(applicationMetrics === undefined ? {} : { applicationMetrics }),
+    ...(metricsDestination === MetricsDestination.EMF ? {} : { metricsDestination }),
+    ...(podHealth === undefined || ksmSize === undefined
+      ? {}
+      : {
+          podHealth: {
+            profile: podHealth.profile,
+            target: KubeStateMetrics.target(namespaceName),
+            pod: { size: `${ksmSize.vcpu} vCPU ${ksmSize.memoryGiB} GB`, monthlyUsd: fargateMonthlyCost(ksmSize) },
+          },
+        }),
+  };
+  for (const { setting, components } of settingComponents(configOptions)) {
+    requireComponents(setting, adotVersion, components);
   }
   return {
     clusterName,
@@ -267,31 +296,7 @@ export function resolveCollectorProps(
     ...(podHealth === undefined
       ? {}
       : { podHealth: sendsEmf(metricsDestination) ? podHealth : { ...podHealth, alarms: undefined } }),
-    configOptions: {
-      clusterName,
-      version: adotVersion,
-      region,
-      scrapeIntervalMs,
-      scrapeTimeoutMs,
-      declarations,
-      podNaming,
-      memoryLimitMiB,
-      shards: replicas,
-      fargateNodesOnly: props.fargateNodesOnly ?? true,
-      logRetentionDays,
-      logGroupTags,
-      ...(applicationMetrics === undefined ? {} : { applicationMetrics }),
-      ...(metricsDestination === MetricsDestination.EMF ? {} : { metricsDestination }),
-      ...(podHealth === undefined || ksmSize === undefined
-        ? {}
-        : {
-            podHealth: {
-              profile: podHealth.profile,
-              target: KubeStateMetrics.target(namespaceName),
-              pod: { size: `${ksmSize.vcpu} vCPU ${ksmSize.memoryGiB} GB`, monthlyUsd: fargateMonthlyCost(ksmSize) },
-            },
-          }),
-    },
+    configOptions,
   };
 }
 
@@ -303,6 +308,14 @@ export function resolveCollectorProps(
 export function configKey(options: CollectorConfigOptions): string {
   const { clusterName: _, ...rest } = options;
   return JSON.stringify({ ...rest, version: options.version.tag });
+}
+
+/** The components each setting's pipeline uses, by the options' key: read once per distinct setting. */
+const usedComponents = new BoundedCache<string, readonly SettingComponents[]>(64);
+
+/** The components each enabled pipeline uses, with the setting that turns it on. */
+function settingComponents(options: CollectorConfigOptions): readonly SettingComponents[] {
+  return usedComponents.get(configKey(options), () => deepFreeze(componentsBySetting(options)));
 }
 
 /** Built configurations by their options' key: a fleet builds each distinct setting's once. */
@@ -317,12 +330,17 @@ export function collectorConfigOf(options: CollectorConfigOptions): CollectorCon
   return builtConfigs.get(configKey(options), () => deepFreeze(buildCollectorConfig(options)));
 }
 
+/** The destinations with the Embedded Metric Format path, for messages: `"emf" or "both"`. */
+function emfDestinationsInWords(): string {
+  return EMF_DESTINATIONS.map((d) => JSON.stringify(d)).join(' or ');
+}
+
 /** With the OTLP path alone, a prop that shapes only the EMF path would silently do nothing: refuse it. */
 function refuseEmfOnlyProps(props: FargateContainerInsightsCollectorProps): void {
   for (const set of ['metricSelection', 'podNaming'] as const) {
     if (props[set] === undefined) continue;
     throw new ValidationError(
-      `Invalid ${set} with metricsDestination "${props.metricsDestination}": it ${set === 'podNaming' ? 'names the pods in' : 'selects'} the CloudWatch metrics of the Embedded Metric Format path, which "${props.metricsDestination}" does not send. Expected no ${set}, or metricsDestination "emf" or "both".`,
+      `Invalid ${set} with metricsDestination "${props.metricsDestination}": it ${set === 'podNaming' ? 'names the pods in' : 'selects'} the CloudWatch metrics of the Embedded Metric Format path, which "${props.metricsDestination}" does not send. Expected no ${set}, or metricsDestination ${emfDestinationsInWords()}.`,
     );
   }
 }

@@ -308,12 +308,12 @@ export class AdotVersion {
    * configuration uses (`sigv4auth`, `prometheusremotewrite`, ...).
    */
   public ships(component: string): boolean {
-    return this.traits.components.has(component);
+    return shipsComponent(this.traits, component);
   }
 
   /** The supported releases that ship every one of `components`, oldest first. */
   public static releasesShipping(components: string[]): string[] {
-    return RELEASES.filter(([, traits]) => components.every((c) => traits.components.has(c))).map(([tag]) => tag);
+    return RELEASES.filter(([, traits]) => components.every((c) => shipsComponent(traits, c))).map(([tag]) => tag);
   }
 
   /** The collector image for this release on Amazon ECR Public. */
@@ -345,4 +345,13 @@ export function requireComponents(input: string, version: AdotVersion, component
       `Invalid ${input} for adotVersion ${version.tag}: ADOT ${version.tag} does not ship ${missing.join(', ')}; expected a release that does (${AdotVersion.releasesShipping(missing).join(', ') || 'none checked'}).`,
     );
   }
+}
+
+/**
+ * Whether a release registers a component: one of its shared components, or
+ * its metricsgeneration processor under the name it registers
+ * (`experimental_metricsgeneration` before contrib v0.115).
+ */
+function shipsComponent(traits: VersionTraits, component: string): boolean {
+  return traits.components.has(component) || component === traits.metricsGenerationProcessor;
 }

@@ -419,14 +419,3 @@ export function resolveApplicationMetrics(input: string, value: ApplicationMetri
     ...(remoteWrite === undefined ? {} : { managedPrometheus: remoteWrite }),
   };
 }
-
-/** The collector components each destination needs, by the type names ADOT registers them under. */
-export function applicationMetricsComponents(options: ApplicationMetricsConfigOptions): string[] {
-  return [
-    'prometheus',
-    'memory_limiter',
-    'batch',
-    ...(options.cloudWatch ? ['filter', 'resourcedetection', 'awsemf'] : []),
-    ...(options.managedPrometheus ? ['prometheusremotewrite', 'sigv4auth'] : []),
-  ];
-}

@@ -24,6 +24,32 @@ import { dropStalePoints } from './pipelines/stale-points';
  */
 export const PIPELINES: readonly Pipeline[] = [EMF_PIPELINE, OTLP_PIPELINE, APPLICATION_PIPELINE, POD_HEALTH_PIPELINE];
 
+/** The collector components a setting's pipeline uses, by the type names ADOT registers them under. */
+export interface SettingComponents {
+  /** The setting that turns the pipeline on. */
+  readonly setting: string;
+  /** The component types its section uses (`prometheus` for `prometheus/ksm`), sorted. */
+  readonly components: readonly string[];
+}
+
+/**
+ * What each enabled pipeline's section uses, read from the section itself:
+ * a component added to a pipeline is checked against the release without a
+ * list to keep in step.
+ */
+export function componentsBySetting(options: CollectorConfigOptions): SettingComponents[] {
+  return enabledPipelines(options).map((pipeline) => {
+    const section = pipeline.section(options);
+    const ids = [
+      ...Object.keys(section.receivers),
+      ...section.processors.map(([id]) => id),
+      ...Object.keys(section.exporters),
+      ...Object.keys(section.extensions),
+    ];
+    return { setting: pipeline.setting, components: [...new Set(ids.map((id) => id.split('/')[0] ?? id))].sort() };
+  });
+}
+
 /** The pipelines the options turn on, in {@link PIPELINES} order. */
 export function enabledPipelines(options: CollectorConfigOptions): Pipeline[] {
   return PIPELINES.filter((pipeline) => pipeline.enabled(options));

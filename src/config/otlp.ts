@@ -31,11 +31,27 @@ export const DEFAULT_METRICS_DESTINATION = MetricsDestination.EMF;
 /** Every metrics destination. */
 export const METRICS_DESTINATIONS: readonly MetricsDestination[] = Object.values(MetricsDestination);
 
+/**
+ * The paths each destination turns on: the one place that says what a
+ * destination means. A new destination is a row here (the compiler asks for
+ * it) and its pipeline's `enabled`.
+ */
+export const DESTINATION_PATHS: Readonly<
+  Record<MetricsDestination, { readonly emf: boolean; readonly otlp: boolean }>
+> = {
+  [MetricsDestination.EMF]: { emf: true, otlp: false },
+  [MetricsDestination.OTLP]: { emf: false, otlp: true },
+  [MetricsDestination.BOTH]: { emf: true, otlp: true },
+};
+
 /** Whether a destination includes the classic Embedded Metric Format path. */
-export const sendsEmf = (destination: MetricsDestination): boolean => destination !== MetricsDestination.OTLP;
+export const sendsEmf = (destination: MetricsDestination): boolean => DESTINATION_PATHS[destination].emf;
 
 /** Whether a destination includes the OTLP path. */
-export const sendsOtlp = (destination: MetricsDestination): boolean => destination !== MetricsDestination.EMF;
+export const sendsOtlp = (destination: MetricsDestination): boolean => DESTINATION_PATHS[destination].otlp;
+
+/** The destinations with the Embedded Metric Format path, which what shapes that path needs. */
+export const EMF_DESTINATIONS: readonly MetricsDestination[] = METRICS_DESTINATIONS.filter(sendsEmf);
 
 /**
  * The regions where the CloudWatch user guide lists OTLP metrics ingestion
@@ -106,18 +122,6 @@ export function validateMetricsDestination(
   }
   return checked;
 }
-
-/** The collector components the OTLP path needs, by the type names ADOT registers them under. */
-export const OTLP_COMPONENTS: readonly string[] = [
-  'prometheus',
-  'memory_limiter',
-  'resourcedetection',
-  'resource',
-  'attributes',
-  'batch',
-  'otlphttp',
-  'sigv4auth',
-];
 
 /** CloudWatch's OTLP metrics endpoint in a region. */
 export function otlpMetricsEndpoint(region: string): string {

@@ -13,7 +13,12 @@ import {
   resolveApplicationMetrics,
 } from '../config/application-metrics';
 import { METRIC_PROFILES, MetricProfile } from '../config/catalog/profiles';
-import { DEFAULT_METRICS_DESTINATION, METRICS_DESTINATIONS, MetricsDestination } from '../config/otlp';
+import {
+  DEFAULT_METRICS_DESTINATION,
+  EMF_DESTINATIONS,
+  METRICS_DESTINATIONS,
+  type MetricsDestination,
+} from '../config/otlp';
 import { PodNaming } from '../config/pod-naming';
 import {
   EMF_LOG_RETENTION_DAYS,
@@ -187,7 +192,7 @@ export const CLUSTER_SETTINGS = {
       env: 'METRIC_PROFILE',
       requires: {
         setting: 'metricsDestination',
-        values: [MetricsDestination.EMF, MetricsDestination.BOTH],
+        values: EMF_DESTINATIONS,
         why: "it selects the Embedded Metric Format path's CloudWatch metrics, which otlp alone does not send",
       },
     },
@@ -253,7 +258,7 @@ export const CLUSTER_SETTINGS = {
       env: 'POD_NAMING',
       requires: {
         setting: 'metricsDestination',
-        values: [MetricsDestination.EMF, MetricsDestination.BOTH],
+        values: EMF_DESTINATIONS,
         why: "it names the pods in the Embedded Metric Format path's CloudWatch metrics, which otlp alone does not send",
       },
     },

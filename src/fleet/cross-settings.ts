@@ -1,5 +1,5 @@
 import { DEFAULT_SCRAPE_INTERVAL } from '../collector/collector-common';
-import { sendsEmf, validateMetricsDestination } from '../config/otlp';
+import { EMF_DESTINATIONS, sendsEmf, validateMetricsDestination } from '../config/otlp';
 import { ValidationError } from '../core/errors';
 import { validateListedRegion, validateRolePartition } from '../core/validation';
 import { sizeCollector } from '../fargate/collector-sizing';
@@ -77,7 +77,7 @@ const RULES: readonly CrossSettingRule[] = [
       if (alarms === undefined || alarms.enabled === false || sendsEmf(c.metricsDestination)) return;
       const destination = n.name('metricsDestination');
       throw new ValidationError(
-        `Invalid ${n.name('podHealth')} alarms with ${n.assignment('metricsDestination', c.metricsDestination)}: the alarms watch the Container Insights metrics of the Embedded Metric Format path, which ${c.metricsDestination} does not send. Set ${destination} to emf or both, or leave alarms out of ${n.name('podHealth')}.`,
+        `Invalid ${n.name('podHealth')} alarms with ${n.assignment('metricsDestination', c.metricsDestination)}: the alarms watch the Container Insights metrics of the Embedded Metric Format path, which ${c.metricsDestination} does not send. Set ${destination} to ${EMF_DESTINATIONS.join(' or ')}, or leave alarms out of ${n.name('podHealth')}.`,
       );
     },
   },

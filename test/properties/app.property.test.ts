@@ -40,7 +40,15 @@ const VALUES: Readonly<Record<string, readonly string[]>> = {
   EXPECTED_NAMESPACES: ['1', '10', '50', '0', 'x'],
   EXPECTED_PODS: ['1', '20', '100', '2500', '1000000', '2000000', '1.5', 'Infinity'],
   COLLECTOR_REPLICAS: ['1', '3', '100', '0', '101', 'two'],
-  APPLICATION_METRICS: ['cloudwatch', 'none', 'managed-prometheus', 'cloudwatch,managed-prometheus', 'loki', ''],
+  APPLICATION_METRICS: [
+    'cloudWatch',
+    'none',
+    'managedPrometheus',
+    'cloudWatch,managedPrometheus',
+    'cloudwatch',
+    'loki',
+    '',
+  ],
   APPLICATION_METRICS_NAMESPACES: ['golang', 'golang,golang', 'a,b', 'Bad', '', ','],
   AMP_REMOTE_WRITE_URL: [
     `https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/${WORKSPACE}/api/v1/remote_write`,

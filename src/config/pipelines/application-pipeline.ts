@@ -268,6 +268,7 @@ export function applicationCost(options: CollectorConfigOptions, load: ClusterLo
 /** The application metrics, with `applicationMetrics`. */
 export const APPLICATION_PIPELINE: Pipeline = {
   name: 'application metrics',
+  setting: 'applicationMetrics',
   enabled: (options) => options.applicationMetrics !== undefined,
   section: (options) => applicationSection(options, options.applicationMetrics ?? { namespaces: [] }),
   // The `cluster` label of the series remote-written to Amazon Managed Service for Prometheus.

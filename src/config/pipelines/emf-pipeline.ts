@@ -438,6 +438,7 @@ export function emfCost(options: CollectorConfigOptions, load: ClusterLoad): Cos
 /** The classic path, with destination `emf` (the default) or `both`. */
 export const EMF_PIPELINE: Pipeline = {
   name: 'Embedded Metric Format (Container Insights)',
+  setting: 'metricsDestination',
   enabled: (options) => sendsEmf(options.metricsDestination ?? DEFAULT_METRICS_DESTINATION),
   section: emfSection,
   access: (options) => ({ emfLogGroups: [performanceLogGroupName(options.clusterName)], policies: [] }),

@@ -179,6 +179,7 @@ export function otlpCost(options: CollectorConfigOptions, load: ClusterLoad): Co
 /** The OTLP path, with destination `otlp` or `both`. */
 export const OTLP_PIPELINE: Pipeline = {
   name: 'OTLP (CloudWatch OpenTelemetry metrics)',
+  setting: 'metricsDestination',
   enabled: (options) => sendsOtlp(options.metricsDestination ?? DEFAULT_METRICS_DESTINATION),
   section: otlpSection,
   access: () => ({

@@ -226,6 +226,11 @@ export interface CostLine {
 export interface Pipeline {
   /** What the pipeline is, for messages and docs. */
   readonly name: string;
+  /**
+   * The setting that turns it on, which an error about what it needs names:
+   * `metricsDestination`, `applicationMetrics`, `podHealth`.
+   */
+  readonly setting: string;
   /** Whether the options ask for this pipeline. */
   readonly enabled: (options: CollectorConfigOptions) => boolean;
   /** What it adds to the collector configuration. */

@@ -372,6 +372,7 @@ export function podHealthSection(options: CollectorConfigOptions, podHealth: Pod
 /** Pod and workload health, with `podHealth`. */
 export const POD_HEALTH_PIPELINE: Pipeline = {
   name: 'pod health (kube-state-metrics)',
+  setting: 'podHealth',
   enabled: (options) => options.podHealth !== undefined,
   section: (options) => podHealthSection(options, options.podHealth as PodHealthConfigOptions),
   // The EMF path writes to the performance log group the EMF pipeline already grants; OTLP, the OTLP pipeline's rights.
