@@ -170,11 +170,22 @@ describe('shown output', () => {
     expect(errors[0]).toBe(shown);
   });
 
-  test('the benchmark tables have the sizes the bench script runs: without templates, then with', () => {
-    const rows = [...ALL.matchAll(/^\| +(1|100|1000) \| +([\d.]+) s \| +[\d.]+ - [\d.]+ s \| +(\d+) MiB/gm)].map(
-      (m) => m[1],
-    );
-    expect(rows).toStrictEqual(['1', '100', '1000', '1', '100']);
+  test('the benchmark table has the rows the bench script prints: each size without and with templates, then beside the baseline', () => {
+    const rows = [
+      ...ALL.matchAll(
+        /^\| ((?:1|100|1000)(?:, [a-z ]+)?(?: \(\w+\))?) +\| +([\d.]+) s \| +[\d.]+ - [\d.]+ s \| +(\d+) MiB/gm,
+      ),
+    ].map((m) => m[1]?.trim());
+    expect(rows).toStrictEqual([
+      '1',
+      '1, templates',
+      '100',
+      '100, templates',
+      '1000',
+      '1000, templates',
+      '1000, no pod health',
+      '1000, no pod health (dc36be2)',
+    ]);
   });
 });
 
