@@ -41,7 +41,7 @@ export const OPERATOR_SPEC_FIELDS: readonly OperatorFieldRelease[] = [
   { field: 'startupProbe', since: 'v0.137.0' },
 ];
 
-const RELEASE_TAG = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
+export const RELEASE_TAG = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 
 /** A release's `[major, minor, patch]`. */
 function parts(tag: string): readonly [number, number, number] {

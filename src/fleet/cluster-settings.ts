@@ -4,7 +4,7 @@ import {
   DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
 } from '../collector/collector-common';
 import { COLLECTOR_MODES, CollectorMode } from '../collector/collector-mode';
-import { OPERATOR_V1BETA1_MINIMUM, OperatorVersion } from '../collector/operator-version';
+import { OPERATOR_V1BETA1_MINIMUM, OperatorVersion, RELEASE_TAG } from '../collector/operator-version';
 import { type PodHealthSettings, podHealthFromSettings } from '../collector/pod-health';
 import { AdotVersion } from '../config/adot-version';
 import {
@@ -168,7 +168,7 @@ export const CLUSTER_SETTINGS = {
       type: 'string',
       description: `OpenTelemetry Operator release installed, with collectorMode operator (${OPERATOR_V1BETA1_MINIMUM} or later).`,
       check: (input: string, value: string) => OperatorVersion.of(value, input),
-      schema: { pattern: '^v(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$' },
+      schema: { pattern: RELEASE_TAG.source },
     },
     {
       default: OperatorVersion.DEFAULT.tag,

@@ -9,7 +9,7 @@ import {
 import { POD_HEALTH_PROFILES } from '../config/catalog/pod-health-metrics';
 import { EMF_UNITS } from '../config/components/awsemf-exporter';
 import { KubeStateMetricsVersion } from '../config/kube-state-metrics-version';
-import { PATTERNS } from '../core/validation';
+import { MAX_DIMENSIONS, PATTERNS } from '../core/validation';
 
 /** The JSON schemas of the clusters file's structured fields: application metrics and pod health. */
 
@@ -18,7 +18,7 @@ export function applicationMetricsSchema(): Readonly<Record<string, unknown>> {
   const labels = {
     type: 'array',
     minItems: 1,
-    maxItems: 30,
+    maxItems: MAX_DIMENSIONS,
     uniqueItems: true,
     items: { type: 'string', pattern: LABEL_NAME.source },
   };
