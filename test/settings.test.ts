@@ -1,0 +1,103 @@
+import { describe, expect, test } from 'vitest';
+import { settingsFromEnvironment } from '../src/app/app-settings';
+import { ValidationError } from '../src/core/errors';
+import { CLUSTER_SETTINGS, resolveCluster, type Setting } from '../src/fleet/cluster-settings';
+import { parseFleet } from '../src/fleet/fleet-file';
+import { ROLE_ARN } from './support/fixtures';
+
+/**
+ * Every cluster setting is declared once, in the table of
+ * src/fleet/cluster-settings.ts: its field, its default, its check and its
+ * variable. These tests walk the table, so a row added there is held to the
+ * same rules without a test of its own: one default, reached through
+ * `resolveCluster`; one check, run for the clusters-file field (whose message
+ * names `clusters[i].field`) and for the app's variable (whose message names
+ * the variable).
+ */
+
+const SETTINGS = Object.entries(CLUSTER_SETTINGS) as [string, Setting<unknown>][];
+const REQUIRED = { name: 'prod-eu', region: 'eu-west-1', serviceAccountRoleArn: ROLE_ARN };
+const ENV = { CLUSTER_NAME: 'prod-eu', AWS_REGION: 'eu-west-1', COLLECTOR_ROLE_ARN: ROLE_ARN };
+
+/** Values of a field's type its check may refuse, as YAML and as a variable's text. */
+const CANDIDATES: Readonly<Record<string, ReadonlyArray<readonly [yaml: string, text: string]>>> = {
+  string: [
+    ['"!!!"', '!!!'],
+    ['""', ''],
+    ['"x-1"', 'x-1'],
+  ],
+  integer: [
+    ['-1', '-1'],
+    ['1000001', '1000001'],
+    ['0', '0'],
+  ],
+  boolean: [['"maybe"', 'maybe']],
+  object: [['[]', '[]']],
+  list: [['{}', '{}']],
+};
+
+/** The message of the ValidationError `run` throws, or undefined when it accepts. */
+function refusal(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return (error as Error).message;
+  }
+  return undefined;
+}
+
+/** The clusters file of one cluster with `key` set to `yaml` (YAML text), over the required fields. */
+function fileWith(key: string, yaml: string): string {
+  const fields: Record<string, string> = { ...REQUIRED, [key]: yaml };
+  const [first, ...rest] = Object.entries(fields);
+  return [
+    'clusters:',
+    `  - ${first?.[0]}: ${first?.[1]}`,
+    ...rest.map(([field, value]) => `    ${field}: ${value}`),
+    '',
+  ].join('\n');
+}
+
+describe('every setting of the table', () => {
+  test('the table is what the tests walk: at least 20 settings, most with a variable', () => {
+    expect(SETTINGS.length).toBeGreaterThanOrEqual(20);
+    expect(SETTINGS.filter(([, s]) => s.env !== undefined).length).toBeGreaterThanOrEqual(15);
+  });
+
+  test.each(SETTINGS.filter(([, s]) => s.default !== undefined))(
+    '%s: one default, which resolveCluster fills in',
+    (key, setting) => {
+      expect((resolveCluster(REQUIRED) as Record<string, unknown>)[key]).toStrictEqual(setting.default);
+      // Its check accepts it: a default the setting refuses would be a bug in the table.
+      expect(() => setting.field.check?.(key, setting.default as never)).not.toThrow();
+    },
+  );
+
+  test.each(SETTINGS)(
+    '%s: a value its check refuses is refused for the field, named clusters[0].field',
+    (key, setting) => {
+      const refused = CANDIDATES[setting.field.type]?.find(([yaml]) =>
+        refusal(() => parseFleet(fileWith(key, yaml), 'clusters.yaml')),
+      );
+      expect(refused, `no candidate value refused for clusters[0].${key}`).toBeDefined();
+      const message = refusal(() => parseFleet(fileWith(key, refused?.[0] ?? ''), 'clusters.yaml'));
+      expect(message).toContain(`clusters[0].${key}`);
+    },
+  );
+
+  test.each(SETTINGS.filter(([, s]) => s.env !== undefined))(
+    '%s: a value its check refuses is refused for the variable, named as the variable',
+    (key, setting) => {
+      const name = setting.env as string;
+      const refused = CANDIDATES[setting.field.type]?.find(([, text]) =>
+        refusal(() => settingsFromEnvironment({ ...ENV, [name]: text })),
+      );
+      expect(refused, `no candidate value refused for ${name}`).toBeDefined();
+      const message = refusal(() => settingsFromEnvironment({ ...ENV, [name]: refused?.[1] ?? '' })) ?? '';
+      expect(message).toContain(name);
+      // The variable's name, not the field's: a user of the app never sees `clusters[0]` or the prop.
+      expect(message).not.toContain(`clusters[0].${key}`);
+    },
+  );
+});
