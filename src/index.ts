@@ -31,7 +31,7 @@ export { PodHealthProfile } from './config/catalog/pod-health-metrics';
 export { MetricProfile } from './config/catalog/profiles';
 export { KubeStateMetricsVersion } from './config/kube-state-metrics-version';
 export { MetricSelection } from './config/metric-selection';
-export { MetricsDestination } from './config/otlp';
+export { MetricsDestination } from './config/metrics-destination';
 export { PodNaming } from './config/pod-naming';
 // Errors.
 export { ValidationError } from './core/errors';

@@ -3,7 +3,7 @@ import type { ApplicationMetrics } from '../src/config/application-metrics';
 import { Dimension } from '../src/config/catalog/metric-types';
 import { MetricProfile } from '../src/config/catalog/profiles';
 import { MetricSelection } from '../src/config/metric-selection';
-import { MetricsDestination } from '../src/config/otlp';
+import { MetricsDestination } from '../src/config/metrics-destination';
 import {
   type BadInputCase,
   checkBadInput,

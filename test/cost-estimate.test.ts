@@ -13,7 +13,7 @@ import {
   regionsInWords,
 } from '../src/config/cost-estimate';
 import { METRIC_CATALOG } from '../src/config/metric-catalog';
-import { MetricsDestination } from '../src/config/otlp';
+import { MetricsDestination } from '../src/config/metrics-destination';
 import type { CostLine } from '../src/config/pipelines/pipeline';
 import { PodNaming } from '../src/config/pod-naming';
 import { ValidationError } from '../src/core/errors';

@@ -3,15 +3,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { REFERENCE_DECLARATIONS } from '../src/config/catalog/profiles';
 import { defaultExpectedWorkloads, estimateCustomMetrics, estimatePerformanceLogs } from '../src/config/cost-estimate';
-import {
-  estimateOtlpIngestion,
-  OTLP_ATTRIBUTES,
-  OTLP_BATCH_SIZE,
-  OTLP_CADVISOR_FAMILIES,
-  OTLP_METRICS_REGIONS,
-  otlpBreakEvenUsdPerGb,
-  otlpPodScrape,
-} from '../src/config/otlp';
+import { OTLP_METRICS_REGIONS } from '../src/config/metrics-destination';
+import { OTLP_ATTRIBUTES, OTLP_BATCH_SIZE, OTLP_CADVISOR_FAMILIES } from '../src/config/otlp';
+import { estimateOtlpIngestion, otlpBreakEvenUsdPerGb, otlpPodScrape } from '../src/config/otlp-cost';
 
 /**
  * docs/otlp-and-promql.md is true: its tables are the code's data, its

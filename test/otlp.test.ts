@@ -9,19 +9,15 @@ import { buildCollectorConfig, componentsBySetting } from '../src/config/collect
 import type { AttributeAction } from '../src/config/components/attributes-processor';
 import type { MetricsPipelineConfig } from '../src/config/components/service';
 import type { CollectorConfig } from '../src/config/config-model';
+import { MetricsDestination, OTLP_METRICS_REGIONS } from '../src/config/metrics-destination';
+import { OTLP_ATTRIBUTES, OTLP_BATCH_SIZE, OTLP_CADVISOR_FAMILIES, OTLP_METRICS_LIMITS } from '../src/config/otlp';
 import {
   estimateOtlpIngestion,
-  MetricsDestination,
-  OTLP_ATTRIBUTES,
-  OTLP_BATCH_SIZE,
-  OTLP_CADVISOR_FAMILIES,
-  OTLP_METRICS_LIMITS,
-  OTLP_METRICS_REGIONS,
   otlpBreakEvenUsdPerGb,
   otlpDataPointBytes,
   otlpPodScrape,
   TYPICAL_OTLP_POD,
-} from '../src/config/otlp';
+} from '../src/config/otlp-cost';
 import { shardRules } from '../src/config/pipelines/cadvisor-scrape';
 import { inReleaseWords } from '../src/config/release-dialect';
 import { renderCollectorConfig } from '../src/config/render';

@@ -5,7 +5,7 @@ import { FargateContainerInsightsCollector } from '../src/collector/fargate-cont
 import { FargateContainerInsightsOperatorCollector } from '../src/collector/fargate-container-insights-operator-collector';
 import type { ApplicationMetrics } from '../src/config/application-metrics';
 import { buildCollectorConfig, collectorRbac, enabledPipelines, PIPELINES } from '../src/config/collector-config';
-import { MetricsDestination } from '../src/config/otlp';
+import { MetricsDestination } from '../src/config/metrics-destination';
 import type { RbacRule } from '../src/config/pipelines/pipeline';
 import { loadCollectorConfig } from './support/collector';
 import { COLLECTOR_PROPS } from './support/fixtures';

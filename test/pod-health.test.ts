@@ -18,7 +18,7 @@ import {
 import { POD_HEALTH_PROFILES, PodHealthProfile, podHealthSeries } from '../src/config/catalog/pod-health-metrics';
 import { lintCollectorConfig } from '../src/config/config-lint';
 import { KubeStateMetricsVersion } from '../src/config/kube-state-metrics-version';
-import { METRICS_DESTINATIONS, MetricsDestination } from '../src/config/otlp';
+import { METRICS_DESTINATIONS, MetricsDestination } from '../src/config/metrics-destination';
 import { podHealthCustomMetrics } from '../src/config/pipelines/pod-health-cost';
 import { PodNaming } from '../src/config/pod-naming';
 import { ValidationError } from '../src/core/errors';

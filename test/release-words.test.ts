@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { AdotVersion } from '../src/config/adot-version';
 import { resolveApplicationMetrics } from '../src/config/application-metrics';
 import { PodHealthProfile } from '../src/config/catalog/pod-health-metrics';
-import { MetricsDestination } from '../src/config/otlp';
+import { MetricsDestination } from '../src/config/metrics-destination';
 import { asMetricConditions, componentIdFor, ottlString } from '../src/config/release-dialect';
 import { renderCollectorConfig } from '../src/config/render';
 import { buildConfig, filterConditions, keptNamePatterns, loadCollectorConfig } from './support/collector';

@@ -6,7 +6,7 @@ import { PodHealthProfile } from '../src/config/catalog/pod-health-metrics';
 import { PROFILE_DECLARATIONS } from '../src/config/catalog/profiles';
 import { buildCollectorConfig } from '../src/config/collector-config';
 import type { ProcessorConfig } from '../src/config/config-model';
-import { MetricsDestination } from '../src/config/otlp';
+import { MetricsDestination } from '../src/config/metrics-destination';
 import type { CollectorConfigOptions } from '../src/config/pipelines/pipeline';
 import {
   dropStalePoints,

@@ -20,7 +20,7 @@ import {
   MetricsDestination,
   sendsEmf,
   validateMetricsDestination,
-} from '../config/otlp';
+} from '../config/metrics-destination';
 import { APPLICATION_ROLE_NAME } from '../config/pipelines/application-pipeline';
 import type { CollectorConfigOptions, RbacRule } from '../config/pipelines/pipeline';
 import { PodNaming } from '../config/pod-naming';

@@ -3,7 +3,7 @@ import type * as kplus from 'cdk8s-plus-29';
 import type { AdotVersion } from '../config/adot-version';
 import type { ApplicationMetrics } from '../config/application-metrics';
 import type { MetricSelection } from '../config/metric-selection';
-import type { MetricsDestination } from '../config/otlp';
+import type { MetricsDestination } from '../config/metrics-destination';
 import type { PodNaming } from '../config/pod-naming';
 import type { PodHealth } from './pod-health';
 

@@ -6,7 +6,7 @@ import type { MetricDeclarationSpec } from '../config/catalog/metric-types';
 import type { PodHealthProfile } from '../config/catalog/pod-health-metrics';
 import type { CollectorConfig } from '../config/config-model';
 import { declaredMetrics } from '../config/metric-selection';
-import type { MetricsDestination } from '../config/otlp';
+import type { MetricsDestination } from '../config/metrics-destination';
 import { performanceLogGroupName } from '../config/pipelines/emf-pipeline';
 import type { CollectorConfigOptions } from '../config/pipelines/pipeline';
 import { claimNamespace, claimObjects } from '../core/namespace-claims';

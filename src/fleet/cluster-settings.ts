@@ -18,7 +18,7 @@ import {
   EMF_DESTINATIONS,
   METRICS_DESTINATIONS,
   type MetricsDestination,
-} from '../config/otlp';
+} from '../config/metrics-destination';
 import { PodNaming } from '../config/pod-naming';
 import {
   EMF_LOG_RETENTION_DAYS,

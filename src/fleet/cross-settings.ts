@@ -1,5 +1,5 @@
 import { DEFAULT_SCRAPE_INTERVAL } from '../collector/collector-common';
-import { EMF_DESTINATIONS, sendsEmf, validateMetricsDestination } from '../config/otlp';
+import { EMF_DESTINATIONS, sendsEmf, validateMetricsDestination } from '../config/metrics-destination';
 import { ValidationError } from '../core/errors';
 import { validateListedRegion, validateRolePartition } from '../core/validation';
 import { sizeCollector } from '../fargate/collector-sizing';

@@ -25,7 +25,7 @@ import {
   performanceLogsBasis,
 } from '../cost-estimate';
 import { findMetric, METRIC_CATALOG } from '../metric-catalog';
-import { DEFAULT_METRICS_DESTINATION, sendsEmf } from '../otlp';
+import { DEFAULT_METRICS_DESTINATION, sendsEmf } from '../metrics-destination';
 import type { PodNaming } from '../pod-naming';
 import {
   CADVISOR_SCRAPE_RBAC,

@@ -4,17 +4,9 @@ import type { PrometheusReceiverConfig, RelabelConfig } from '../components/prom
 import type { ResourceProcessorConfig } from '../components/resource-processor';
 import type { ServiceConfig } from '../components/service';
 import type { CollectorConfig, ProcessorConfig } from '../config-model';
-import {
-  DEFAULT_METRICS_DESTINATION,
-  estimateOtlpIngestion,
-  OTLP_BATCH_SIZE,
-  OTLP_CADVISOR_FAMILIES,
-  OTLP_PRICE_NOTE,
-  otlpBasis,
-  otlpComparison,
-  otlpMetricsEndpoint,
-  sendsOtlp,
-} from '../otlp';
+import { DEFAULT_METRICS_DESTINATION, sendsOtlp } from '../metrics-destination';
+import { OTLP_BATCH_SIZE, OTLP_CADVISOR_FAMILIES, otlpMetricsEndpoint } from '../otlp';
+import { estimateOtlpIngestion, OTLP_PRICE_NOTE, otlpBasis, otlpComparison } from '../otlp-cost';
 import {
   CADVISOR_SCRAPE_RBAC,
   cadvisorReceiver,

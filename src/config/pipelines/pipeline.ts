@@ -5,7 +5,7 @@ import type { PodHealthProfile } from '../catalog/pod-health-metrics';
 import type { PrometheusReceiverConfig } from '../components/prometheus-receiver';
 import type { ServiceConfig } from '../components/service';
 import type { CollectorConfig, ProcessorConfig } from '../config-model';
-import type { MetricsDestination } from '../otlp';
+import type { MetricsDestination } from '../metrics-destination';
 import type { PodNaming } from '../pod-naming';
 
 /**

@@ -9,7 +9,8 @@ import {
   podHealthSeries,
 } from '../catalog/pod-health-metrics';
 import { customMetricsMonthlyUsd, estimateLogs } from '../cost-estimate';
-import { DEFAULT_METRICS_DESTINATION, OTLP_PRICE_NOTE, sendsEmf, sendsOtlp } from '../otlp';
+import { DEFAULT_METRICS_DESTINATION, sendsEmf, sendsOtlp } from '../metrics-destination';
+import { OTLP_PRICE_NOTE } from '../otlp-cost';
 import type { PodNaming } from '../pod-naming';
 import { performanceLogGroupName } from './emf-pipeline';
 import type { ClusterLoad, CollectorConfigOptions, CostLine } from './pipeline';

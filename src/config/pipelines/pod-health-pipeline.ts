@@ -20,7 +20,7 @@ import type { MetricsTransform, MetricsTransformProcessorConfig } from '../compo
 import type { PodHealthPrometheusReceiverConfig, RelabelConfig } from '../components/prometheus-receiver';
 import type { ServiceConfig } from '../components/service';
 import type { CollectorConfig, ProcessorConfig } from '../config-model';
-import { DEFAULT_METRICS_DESTINATION, sendsEmf, sendsOtlp } from '../otlp';
+import { DEFAULT_METRICS_DESTINATION, sendsEmf, sendsOtlp } from '../metrics-destination';
 import type { PodNaming } from '../pod-naming';
 import { escapeRegExp, exactNameSelector, shardRules } from './cadvisor-scrape';
 import { logGroupSettings, performanceLogGroupName, renameLabels } from './emf-pipeline';

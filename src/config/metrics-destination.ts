@@ -1,0 +1,117 @@
+import { invalidInput, showValue, ValidationError } from '../core/errors';
+
+/** Where the Container Insights metrics go, what each destination turns on, and the regions that take OTLP. */
+
+/**
+ * Where the Container Insights metrics go:
+ * - `emf`: the classic path, Embedded Metric Format logs from which CloudWatch
+ *   extracts the declared metrics (billed per metric);
+ * - `otlp`: OpenTelemetry metrics over OTLP (billed per GB, queried with PromQL);
+ * - `both`: both at once, to migrate.
+ */
+export enum MetricsDestination {
+  /** Embedded Metric Format log events, from which CloudWatch extracts the declared metrics. The default. */
+  EMF = 'emf',
+  /** OpenTelemetry metrics over OTLP, queried with PromQL. */
+  OTLP = 'otlp',
+  /** Both at once, to migrate. */
+  BOTH = 'both',
+}
+
+/** Where Container Insights metrics go unless told otherwise. */
+export const DEFAULT_METRICS_DESTINATION = MetricsDestination.EMF;
+
+/** Every metrics destination. */
+export const METRICS_DESTINATIONS: readonly MetricsDestination[] = Object.values(MetricsDestination);
+
+/**
+ * The paths each destination turns on: the one place that says what a
+ * destination means. A new destination is a row here (the compiler asks for
+ * it) and its pipeline's `enabled`.
+ */
+export const DESTINATION_PATHS: Readonly<
+  Record<MetricsDestination, { readonly emf: boolean; readonly otlp: boolean }>
+> = {
+  [MetricsDestination.EMF]: { emf: true, otlp: false },
+  [MetricsDestination.OTLP]: { emf: false, otlp: true },
+  [MetricsDestination.BOTH]: { emf: true, otlp: true },
+};
+
+/** Whether a destination includes the classic Embedded Metric Format path. */
+export const sendsEmf = (destination: MetricsDestination): boolean => DESTINATION_PATHS[destination].emf;
+
+/** Whether a destination includes the OTLP path. */
+export const sendsOtlp = (destination: MetricsDestination): boolean => DESTINATION_PATHS[destination].otlp;
+
+/** The destinations with the Embedded Metric Format path, which what shapes that path needs. */
+export const EMF_DESTINATIONS: readonly MetricsDestination[] = METRICS_DESTINATIONS.filter(sendsEmf);
+
+/**
+ * The regions where the CloudWatch user guide lists OTLP metrics ingestion
+ * ("Query metrics with PromQL", Supported AWS Regions), as read on
+ * 2026-11-29: 31 regions. Not listed then: the Middle East and Israel
+ * regions, China, AWS GovCloud (US) and the isolated partitions.
+ */
+export const OTLP_METRICS_REGIONS: readonly string[] = [
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'ca-central-1',
+  'ca-west-1',
+  'mx-central-1',
+  'sa-east-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-north-1',
+  'eu-south-1',
+  'eu-south-2',
+  'af-south-1',
+  'ap-east-1',
+  'ap-east-2',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-southeast-6',
+  'ap-southeast-7',
+];
+
+/**
+ * Checks a metrics destination and, when it includes OTLP, that the region
+ * has the OTLP metrics endpoint.
+ *
+ * @param skipRegionCheck accept a region the list does not have (one added since)
+ * @throws ValidationError naming the input, the region and the listed regions
+ */
+export function validateMetricsDestination(
+  input: string,
+  destination: string,
+  region: string,
+  skipRegionCheck = false,
+  skipInput = 'allowUnlistedRegion',
+): MetricsDestination {
+  if (!(METRICS_DESTINATIONS as readonly string[]).includes(destination)) {
+    invalidInput(
+      input,
+      destination,
+      `one of ${METRICS_DESTINATIONS.join(', ')} (emf: the classic Embedded Metric Format path; otlp: OpenTelemetry metrics for PromQL; both: both, to migrate)`,
+    );
+  }
+  const checked = destination as MetricsDestination;
+  if (sendsOtlp(checked) && !skipRegionCheck && !OTLP_METRICS_REGIONS.includes(region)) {
+    throw new ValidationError(
+      `Invalid ${input} ${showValue(destination)} in region ${showValue(region)}: CloudWatch's OTLP metrics endpoint is not listed for that region. Expected emf there, or a region with OTLP metrics ingestion (${OTLP_METRICS_REGIONS.join(', ')}); if the endpoint has been added since, set ${skipInput}.`,
+    );
+  }
+  return checked;
+}
