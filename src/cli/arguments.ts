@@ -46,7 +46,7 @@ const PREREQUISITES: OptionSpec = {
 };
 
 /** Every command, in the order the help lists them. */
-export const COMMANDS: readonly CommandSpec[] = [
+const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'fleet',
     argument: 'clusters.yaml',
@@ -110,7 +110,7 @@ const GLOBAL_OPTIONS = [
 ] as const;
 
 /** `fleet <clusters.yaml> [--output <dir>] ...`: a command's synopsis. */
-export function synopsis(command: CommandSpec): string {
+function synopsis(command: CommandSpec): string {
   return [`${command.name} <${command.argument}>`, ...command.options.map((o) => `[${optionFlags(o)}]`)].join(' ');
 }
 

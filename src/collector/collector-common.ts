@@ -98,7 +98,7 @@ export const POD_LABELS = { app: 'aws-adot', component: 'adot-collector' } as co
 export const DEFAULT_SCRAPE_INTERVAL = Duration.minutes(1);
 
 /** How long a scrape may take unless told otherwise: the AWS reference manifest's, under the default interval. */
-export const DEFAULT_SCRAPE_TIMEOUT = Duration.seconds(40);
+const DEFAULT_SCRAPE_TIMEOUT = Duration.seconds(40);
 
 /** The Fargate pods a cluster is expected to run unless told otherwise: the cost estimate's default too. */
 export const DEFAULT_EXPECTED_PODS = 100;
@@ -352,7 +352,7 @@ function refuseEmfOnlyProps(props: FargateContainerInsightsCollectorProps): void
  *
  * @throws ValidationError for a set with `FullPodName` under `PodNaming.POD`
  */
-export function declarationsFor(
+function declarationsFor(
   input: string,
   declarations: readonly MetricDeclarationSpec[],
   podNaming: PodNaming,

@@ -31,7 +31,7 @@ import { OperatorVersion } from './operator-version';
  */
 
 /** The custom resource's name; the operator names what it creates `<name>-collector`, so the StatefulSet is `adot-collector`. */
-export const OPERATOR_COLLECTOR_NAME = 'adot';
+const OPERATOR_COLLECTOR_NAME = 'adot';
 
 /** Kubernetes quantities of one side (requests or limits) of the resources. */
 function quantities(

@@ -26,7 +26,7 @@ export const KUBE_STATE_METRICS_NAMES = {
 const KSM_USER = 65534;
 
 /** The pod labels, and the Deployment's selector. */
-export const KUBE_STATE_METRICS_LABELS = {
+const KUBE_STATE_METRICS_LABELS = {
   'app.kubernetes.io/name': 'kube-state-metrics',
   'app.kubernetes.io/component': 'exporter',
   'app.kubernetes.io/part-of': 'fargate-container-insights',

@@ -140,13 +140,13 @@ export const MAX_ALARM_MINUTES = 1440;
 export const MAX_ALARM_RESTARTS = 10_000;
 
 /** kube-state-metrics' CPU unless told otherwise, in millicores. */
-export const KSM_CPU_MILLIS = 250;
+const KSM_CPU_MILLIS = 250;
 
 /** kube-state-metrics' memory unless told otherwise, in mebibytes. */
-export const KSM_MEMORY_MIB = 256;
+const KSM_MEMORY_MIB = 256;
 
 /** kube-state-metrics' resources unless told otherwise: requests equal to limits. */
-export function defaultKsmResources(): kplus.ContainerResources {
+function defaultKsmResources(): kplus.ContainerResources {
   const cpu = kplus.Cpu.millis(KSM_CPU_MILLIS);
   const memory = Size.mebibytes(KSM_MEMORY_MIB);
   return { cpu: { request: cpu, limit: cpu }, memory: { request: memory, limit: memory } };
@@ -174,7 +174,7 @@ const POD_HEALTH_KEYS = Object.keys({
 } satisfies Record<keyof PodHealth, true>);
 
 /** Validates the alarms' thresholds; absent with `enabled: false`. */
-export function resolvePodHealthAlarms(
+function resolvePodHealthAlarms(
   input: string,
   alarms: PodHealthAlarms | undefined,
 ): ResolvedPodHealthAlarms | undefined {

@@ -208,7 +208,7 @@ export const MODEL_COMPONENT_TYPES: ReadonlyMap<string, string> = new Map(
 );
 
 /** The public ECR repository AWS publishes the ADOT collector to. */
-export const ADOT_COLLECTOR_REPOSITORY = 'public.ecr.aws/aws-observability/aws-otel-collector';
+const ADOT_COLLECTOR_REPOSITORY = 'public.ecr.aws/aws-observability/aws-otel-collector';
 
 /**
  * A released version of the AWS Distro for OpenTelemetry collector, and what

@@ -199,7 +199,7 @@ export const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** How a remote write URL looks, for error messages. */
-export const REMOTE_WRITE_URL_FORM =
+const REMOTE_WRITE_URL_FORM =
   'an Amazon Managed Service for Prometheus remote write URL "https://aps-workspaces.<region>.amazonaws.com/workspaces/ws-<uuid>/api/v1/remote_write"';
 
 /**
@@ -225,7 +225,7 @@ const LOG_GROUP_NAME = /^[\w\-/.#]{1,512}$/;
 const METRIC_NAMESPACE = /^(?!AWS\/)(?!:)[\x20-\x7e]{1,255}$/;
 
 /** Checks the declarations of the CloudWatch destination. */
-export function validateApplicationDeclarations(
+function validateApplicationDeclarations(
   input: string,
   declarations: readonly ApplicationMetricDeclaration[],
 ): readonly ApplicationMetricDeclaration[] {

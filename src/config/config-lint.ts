@@ -31,7 +31,7 @@ interface DeployedConfig {
 const KINDS = ['receivers', 'processors', 'exporters'] as const;
 
 /** The `${env:NAME}` references of a configuration's text. */
-export function environmentReferences(text: string): string[] {
+function environmentReferences(text: string): string[] {
   return [...new Set([...text.matchAll(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1] as string))].sort();
 }
 

@@ -48,7 +48,7 @@ export function regionsInWords(regions: readonly string[]): string {
 }
 
 /** CloudWatch custom metric prices in us-east-1, per metric-month, by tier. */
-export const CLOUDWATCH_METRIC_PRICES_US_EAST_1: readonly MetricPriceTier[] = [
+const CLOUDWATCH_METRIC_PRICES_US_EAST_1: readonly MetricPriceTier[] = [
   { upTo: 10_000, usdPerMetricMonth: 0.3 },
   { upTo: 250_000, usdPerMetricMonth: 0.1 },
   { upTo: 1_000_000, usdPerMetricMonth: 0.05 },
@@ -232,7 +232,7 @@ export function customMetricsBasis(input: CustomMetricsEstimateInput, estimate: 
  * 20, 100 and 300 nodes, within 1%). Every metric of the catalog is written,
  * declared or not, so the figure hardly depends on the profile.
  */
-export const EMF_BYTES_PER_POD_SCRAPE = 14_100;
+const EMF_BYTES_PER_POD_SCRAPE = 14_100;
 
 /**
  * CloudWatch Logs prices in us-east-1: standard ingestion per GB, and storage
@@ -346,7 +346,7 @@ export interface ApplicationMetricsEstimate {
  * `namespace`, else one. A label of the application's own counts once: the
  * estimate is then a lower bound (multiply by that label's values).
  */
-export function applicationDimensionSetValues(
+function applicationDimensionSetValues(
   set: readonly string[],
   input: Pick<ApplicationMetricsEstimateInput, 'namespaces' | 'apps' | 'pods'>,
 ): number {
@@ -359,7 +359,7 @@ function applicationScope(set: readonly string[]): 'pod' | 'app' | 'namespace' |
 }
 
 /** Labels an application dimension set has beyond those the estimate knows the values of. */
-export function ownLabels(set: readonly string[]): string[] {
+function ownLabels(set: readonly string[]): string[] {
   return set.filter((label) => !['ClusterName', 'namespace', 'app', 'pod'].includes(label));
 }
 

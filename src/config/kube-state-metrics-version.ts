@@ -1,7 +1,7 @@
 import { showValue, ValidationError } from '../core/errors';
 
 /** The Kubernetes project's registry path of kube-state-metrics images. */
-export const KUBE_STATE_METRICS_REPOSITORY = 'registry.k8s.io/kube-state-metrics/kube-state-metrics';
+const KUBE_STATE_METRICS_REPOSITORY = 'registry.k8s.io/kube-state-metrics/kube-state-metrics';
 
 /**
  * The kube-state-metrics releases whose metrics and flags this library has

@@ -29,9 +29,7 @@ export const METRICS_DESTINATIONS: readonly MetricsDestination[] = Object.values
  * destination means. A new destination is a row here (the compiler asks for
  * it) and its pipeline's `enabled`.
  */
-export const DESTINATION_PATHS: Readonly<
-  Record<MetricsDestination, { readonly emf: boolean; readonly otlp: boolean }>
-> = {
+const DESTINATION_PATHS: Readonly<Record<MetricsDestination, { readonly emf: boolean; readonly otlp: boolean }>> = {
   [MetricsDestination.EMF]: { emf: true, otlp: false },
   [MetricsDestination.OTLP]: { emf: false, otlp: true },
   [MetricsDestination.BOTH]: { emf: true, otlp: true },

@@ -405,11 +405,6 @@ export function replaceFolders(folders: readonly StagedFolder[]): void {
   for (const { previous } of aside) rmSync(previous, { recursive: true, force: true });
 }
 
-/** Puts one staged folder in place of `output` ({@link replaceFolders}). */
-export function replaceFolder(output: string, staged: string): void {
-  replaceFolders([{ output, staged }]);
-}
-
 /**
  * Checks the output folders ({@link checkOutputFolders}), runs `fill` on a
  * new staging folder for each, checks the unmarked ones against what `fill`

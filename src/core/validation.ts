@@ -89,7 +89,7 @@ export function validateProps<T>(input: string, value: T): T {
  * `did you mean "replicas"? ` for a name one or two edits away from a known
  * one (`replica`, `namspace`), or differing only in case; else nothing.
  */
-export function didYouMean(key: string, known: readonly string[]): string {
+function didYouMean(key: string, known: readonly string[]): string {
   const nearest = nearestName(key, known);
   return nearest === undefined ? '' : `did you mean ${JSON.stringify(nearest)}? `;
 }
@@ -278,7 +278,7 @@ export function validateImage(input: string, value: string): string {
  * a scrape interval or timeout; Go's `time.Duration` (the collector) holds at
  * most about 292 years, and a day keeps every rendering far from that.
  */
-export const MAX_DURATION_MS = 86_400_000;
+const MAX_DURATION_MS = 86_400_000;
 
 /**
  * Checks that a cdk8s `Duration` is a whole number of milliseconds from 1 to

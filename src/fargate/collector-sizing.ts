@@ -14,7 +14,7 @@ import { FARGATE_POD_OVERHEAD_MIB, type FargatePodSize, fargateMonthlyCost, farg
  * a peak RSS of 114, 159 and 273 MiB, at 20, 100 and 300 nodes: about
  * 100 MiB plus 0.6 MiB per node.
  */
-export const COLLECTOR_MEASUREMENTS = {
+const COLLECTOR_MEASUREMENTS = {
   /** CPU time per node scrape, the largest measured (at 20 nodes), in milliseconds. */
   cpuMsPerNodeScrape: 7.3,
   /** Resident memory with no node, in mebibytes. */
@@ -37,7 +37,7 @@ export const COLLECTOR_MEASUREMENTS = {
  * a node scrape each, an estimate from the two exposition formats, not a
  * measurement.
  */
-export const KSM_NODE_SCRAPES_PER_POD = 0.2;
+const KSM_NODE_SCRAPES_PER_POD = 0.2;
 
 /** The sizing keeps at least this much more CPU and memory than the model expects. */
 export const COLLECTOR_HEADROOM = 2;

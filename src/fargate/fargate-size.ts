@@ -109,7 +109,7 @@ export interface FargatePrice {
 export const FARGATE_PRICE_US_EAST_1: FargatePrice = { perVcpuHour: 0.04048, perGbHour: 0.004445 };
 
 /** Hours in the month AWS prices are quoted for (365 × 24 / 12). */
-export const HOURS_PER_MONTH = 730;
+const HOURS_PER_MONTH = 730;
 
 /** What one pod of this size costs for a month of running, in US dollars, unrounded. */
 export function fargateMonthlyCost(size: FargatePodSize, price: FargatePrice = FARGATE_PRICE_US_EAST_1): number {

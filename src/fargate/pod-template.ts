@@ -20,7 +20,7 @@ import {
  */
 
 /** Prefix of the annotations this library writes. */
-export const ANNOTATION_PREFIX = 'fargate-container-insights';
+const ANNOTATION_PREFIX = 'fargate-container-insights';
 
 /**
  * Pod-template annotation with the Fargate size the pod's requests give, in
@@ -120,7 +120,7 @@ export function annotateFargateSize(workload: kplus.Workload): void {
  * configuration from. A change to the configuration changes the pod template,
  * so the workload rolls its pods; an unchanged configuration leaves it as is.
  */
-export const CONFIG_CHECKSUM_ANNOTATION = `${ANNOTATION_PREFIX}/config-sha256`;
+const CONFIG_CHECKSUM_ANNOTATION = `${ANNOTATION_PREFIX}/config-sha256`;
 
 /**
  * Annotates the workload's pod template with the checksum of the ConfigMap's

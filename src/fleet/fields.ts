@@ -142,7 +142,7 @@ export function withoutNulls(value: unknown): Record<string, unknown> {
   return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== null));
 }
 
-export const JSON_TYPES: Readonly<Record<FieldType, string>> = {
+const JSON_TYPES: Readonly<Record<FieldType, string>> = {
   string: 'string',
   integer: 'integer',
   boolean: 'boolean',

@@ -58,7 +58,7 @@ export interface FleetEstimate {
  * namespaces and, with the sample application, the sample as its one scraped
  * workload.
  */
-export function estimateFleetCluster(cluster: FleetCluster): ClusterBill {
+function estimateFleetCluster(cluster: FleetCluster): ClusterBill {
   const resolved = resolveCluster(cluster);
   const { configOptions, sizing } = resolveCollectorProps(clusterProps(cluster));
   const pods = resolved.expectedPods;

@@ -86,14 +86,14 @@ export function parseFleet(
 }
 
 /** What a clusters file holds at least, for messages about a file that is not one. */
-export const FLEET_FILE_FORM =
+const FLEET_FILE_FORM =
   'a YAML mapping with a clusters list, each cluster with name, region and serviceAccountRoleArn (see clusters.schema.json)';
 /**
  * The first line of a YAML parser message, without its trailing colon (the
  * source excerpt that follows is dropped) or its position (the message is
  * prefixed with `file:line:col`).
  */
-export function yamlProblem(message: string): string {
+function yamlProblem(message: string): string {
   return (message.split('\n')[0] ?? '').replace(/:\s*$/, '').replace(/ at line \d+, column \d+$/, '');
 }
 
@@ -102,7 +102,7 @@ export function yamlProblem(message: string): string {
  * an alias per field of thousands of clusters, far short of an alias bomb
  * (nine aliases of nine aliases of ... nine levels deep copy 387 million).
  */
-export const MAX_ALIASED_NODES = 100_000;
+const MAX_ALIASED_NODES = 100_000;
 
 /**
  * The first alias, in the order of the file, that cannot be expanded: one
@@ -112,7 +112,7 @@ export const MAX_ALIASED_NODES = 100_000;
  * anchor's node with everything under it, the aliases there expanded too;
  * sizes are memoized, so an alias bomb is measured without being expanded.
  */
-export function aliasProblem(doc: Document): { readonly alias: Alias; readonly message: string } | undefined {
+function aliasProblem(doc: Document): { readonly alias: Alias; readonly message: string } | undefined {
   const sizes = new Map<unknown, number>();
   const pending = new Set<unknown>();
   const size = (node: unknown): number => {
@@ -164,7 +164,7 @@ export function aliasProblem(doc: Document): { readonly alias: Alias; readonly m
 }
 
 /** Where in the text an issue is: its value, or its key for an unknown field; else its nearest parent. */
-export function offsetOf(root: Node | null, issue: Issue): number {
+function offsetOf(root: Node | null, issue: Issue): number {
   let node: unknown = root;
   let offset = root?.range?.[0] ?? 0;
   for (const [i, part] of issue.path.entries()) {
@@ -221,7 +221,7 @@ export function readFleetFile(path: string): FleetFile {
  * the YAML language server all expect UTF-8, so the file is refused with
  * how to fix it rather than decoded into an error about its bytes.
  */
-export function decodeFleetFile(bytes: Buffer, file: string): string {
+function decodeFleetFile(bytes: Buffer, file: string): string {
   const starts = (...prefix: number[]) => prefix.every((byte, i) => bytes[i] === byte);
   const wide =
     starts(0x00, 0x00, 0xfe, 0xff) || starts(0xff, 0xfe, 0x00, 0x00)

@@ -43,7 +43,7 @@ import {
  */
 
 /** The chart (and file) names of one cluster's output. */
-export const CLUSTER_CHARTS = {
+const CLUSTER_CHARTS = {
   /** The collector's chart. */
   collector: 'fargate-container-insights',
   /** The sample application's chart. */

@@ -30,7 +30,7 @@ export function applicationLogGroupName(clusterName: string): string {
   return `/aws/containerinsights/${clusterName}/application`;
 }
 
-export const FARGATE_LOGGING_NAMES = {
+const FARGATE_LOGGING_NAMES = {
   /** The namespace Fargate reads its logging configuration from. */
   namespace: 'aws-observability',
   /** The ConfigMap it reads. */

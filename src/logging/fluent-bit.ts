@@ -43,12 +43,7 @@ export const FARGATE_OUTPUT_PLUGINS = [
 ] as const;
 
 /** Keys of the Kubernetes filter that Fargate sets itself. */
-export const FARGATE_OWNED_KUBERNETES_KEYS = [
-  'Kube_URL',
-  'Kube_CA_File',
-  'Kube_Token_Command',
-  'Kube_Token_File',
-] as const;
+const FARGATE_OWNED_KUBERNETES_KEYS = ['Kube_URL', 'Kube_CA_File', 'Kube_Token_Command', 'Kube_Token_File'] as const;
 
 /** The most characters Fargate accepts in the `aws-logging` ConfigMap. */
 export const FARGATE_LOGGING_MAX_CHARACTERS = 5300;

@@ -32,7 +32,7 @@ import { type PrerequisiteAlarm, podHealthAlarms } from './alarms';
  */
 
 /** The AWS managed policy the collector's role needs for the awsemf exporter. */
-export const COLLECTOR_MANAGED_POLICY = 'CloudWatchAgentServerPolicy';
+const COLLECTOR_MANAGED_POLICY = 'CloudWatchAgentServerPolicy';
 
 /** The prerequisite files, by name. */
 export const PREREQUISITE_FILES = {

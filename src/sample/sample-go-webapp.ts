@@ -22,7 +22,7 @@ import {
 } from '../fargate/pod-template';
 
 /** The sample image of the AWS Container Insights on Fargate walkthrough. */
-export const SAMPLE_GO_WEBAPP_IMAGE = 'public.ecr.aws/awsvijisarathy/prometheus-webapp:latest';
+const SAMPLE_GO_WEBAPP_IMAGE = 'public.ecr.aws/awsvijisarathy/prometheus-webapp:latest';
 
 /** The sample application's pods unless told otherwise. */
 export const DEFAULT_SAMPLE_REPLICAS = 2;

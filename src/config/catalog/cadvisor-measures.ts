@@ -13,7 +13,7 @@ import {
  * step renames them: the Prometheus `labelmap` copies node labels onto each
  * series, and `eks.amazonaws.com/compute-type` becomes `LaunchType`.
  */
-export const ON_FARGATE = { LaunchType: 'fargate' } as const;
+const ON_FARGATE = { LaunchType: 'fargate' } as const;
 
 /** Series of one application container: the `container` label is set. */
 export const CONTAINER_SERIES: SeriesSelector = {
@@ -22,7 +22,7 @@ export const CONTAINER_SERIES: SeriesSelector = {
 };
 
 /** The pod-level cgroup: no image and no container, but a pod. */
-export const POD_CGROUP_SERIES: SeriesSelector = {
+const POD_CGROUP_SERIES: SeriesSelector = {
   name: 'pod cgroup',
   labels: { image: '^$', container: '^$', pod: '\\S', ...ON_FARGATE },
 };
@@ -39,13 +39,13 @@ export const POD_NETWORK_SERIES: SeriesSelector = {
 };
 
 /** The node's root cgroup (`id="/"`): everything running on the node, its pod and the kubelet included. */
-export const NODE_CGROUP_SERIES: SeriesSelector = {
+const NODE_CGROUP_SERIES: SeriesSelector = {
   name: 'node root cgroup',
   labels: { id: '^/$', ...ON_FARGATE },
 };
 
 /** cAdvisor's machine series (`machine_*`): the node's capacity as its kernel sees it. */
-export const MACHINE_SERIES: SeriesSelector = {
+const MACHINE_SERIES: SeriesSelector = {
   name: 'machine',
   labels: { ...ON_FARGATE },
 };

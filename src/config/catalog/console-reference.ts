@@ -54,11 +54,11 @@ export const CONTAINER_INSIGHTS_EKS_METRICS: Readonly<Record<string, ReadonlyArr
   };
 })();
 
-export const FARGATE_NODE_SIZE =
+const FARGATE_NODE_SIZE =
   "it is defined against the node's capacity, and a Fargate node's capacity is unrelated to the pod's Fargate size (EKS user guide, Fargate pod configuration)";
-export const FROM_THE_API = 'it counts Kubernetes objects, which come from the Kubernetes API, not from cAdvisor';
+const FROM_THE_API = 'it counts Kubernetes objects, which come from the Kubernetes API, not from cAdvisor';
 /** For the metrics pod health computes from kube-state-metrics, in a pipeline of its own. */
-export const WITH_POD_HEALTH = `${FROM_THE_API}; podHealth sends it, from kube-state-metrics`;
+const WITH_POD_HEALTH = `${FROM_THE_API}; podHealth sends it, from kube-state-metrics`;
 
 /**
  * Metrics of the CloudWatch user guide's EKS table that this pipeline does not

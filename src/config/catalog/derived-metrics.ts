@@ -3,7 +3,7 @@ import type { MetricDefinition } from './metric-types';
 /** The metrics computed from others by metricsgeneration: utilizations, totals, the greater of two. */
 
 /** Shares the kubelet gives a cgroup per CPU core of request (`MilliCPUToShares`: shares = millicores × 1024 / 1000). */
-export const SHARES_PER_CORE = 1024;
+const SHARES_PER_CORE = 1024;
 
 /**
  * Metrics computed from other metrics. Names that Container Insights also

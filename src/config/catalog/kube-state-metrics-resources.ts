@@ -13,7 +13,7 @@ export interface KsmResource {
 }
 
 /** The resources whose families the catalog reads. */
-export const KSM_RESOURCES: readonly KsmResource[] = [
+const KSM_RESOURCES: readonly KsmResource[] = [
   { prefix: 'kube_pod_', resource: 'pods', apiGroup: '' },
   { prefix: 'kube_node_', resource: 'nodes', apiGroup: '' },
   // kube-state-metrics v2.18.0 deprecated `endpoints` (the Endpoints API is
@@ -23,13 +23,6 @@ export const KSM_RESOURCES: readonly KsmResource[] = [
   { prefix: 'kube_statefulset_', resource: 'statefulsets', apiGroup: 'apps' },
   { prefix: 'kube_daemonset_', resource: 'daemonsets', apiGroup: 'apps' },
 ];
-
-/** The resource a family belongs to. */
-export function resourceOf(family: string): KsmResource {
-  const resource = KSM_RESOURCES.find((r) => family.startsWith(r.prefix));
-  if (resource === undefined) throw new Error(`pod health catalog: no kube-state-metrics resource for ${family}`);
-  return resource;
-}
 
 /** The families a profile reads, each once, sorted. */
 export function podHealthFamilies(profile: PodHealthProfile): string[] {

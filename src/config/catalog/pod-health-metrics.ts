@@ -70,7 +70,7 @@ function workloadLevel(label: string, type: string): PodHealthLevelSpec {
  * `SafeEncodeString`: no vowels, no 0, 1 or 3): the suffix a controller's
  * `generateName` gets, a Deployment's pod-template-hash, an EndpointSlice's.
  */
-export const GENERATED_CHARACTERS = '[bcdfghjklmnpqrstvwxz2456789]';
+const GENERATED_CHARACTERS = '[bcdfghjklmnpqrstvwxz2456789]';
 
 /**
  * The label the scrape sets on EndpointSlice series: the Service's name.
@@ -161,7 +161,7 @@ export function podHealthLevel(level: PodHealthLevel, podNaming: PodNaming): Pod
 }
 
 /** Every level, in table order. */
-export const POD_HEALTH_LEVEL_NAMES = Object.keys(POD_HEALTH_LEVELS) as PodHealthLevel[];
+const POD_HEALTH_LEVEL_NAMES = Object.keys(POD_HEALTH_LEVELS) as PodHealthLevel[];
 
 /**
  * The kube-state-metrics labels that become dimensions, and their Container
@@ -444,11 +444,6 @@ export const POD_HEALTH_METRICS: readonly PodHealthMetric[] = [
     { clusterWide: true },
   ),
 ];
-
-/** Looks up a pod health metric by its CloudWatch name. */
-export function findPodHealthMetric(name: string): PodHealthMetric | undefined {
-  return POD_HEALTH_METRICS.find((metric) => metric.name === name);
-}
 
 /** One metric at one level: a metric of the pipeline, and one dimension set of CloudWatch. */
 export interface PodHealthSeries {

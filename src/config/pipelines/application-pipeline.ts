@@ -28,10 +28,10 @@ import {
 export const APPLICATION_ROLE_NAME = 'adotcol-application-metrics';
 
 /** Environment variable that holds the cluster's name, for the `cluster` label of remote-written series. */
-export const CLUSTER_NAME_ENV = 'CLUSTER_NAME';
+const CLUSTER_NAME_ENV = 'CLUSTER_NAME';
 
 /** Label Prometheus sets on each discovered pod from one of its `prometheus.io/*` annotations. */
-export const podAnnotation = (name: 'scrape' | 'scheme' | 'path' | 'port'): string =>
+const podAnnotation = (name: 'scrape' | 'scheme' | 'path' | 'port'): string =>
   `__meta_kubernetes_pod_annotation_prometheus_io_${name}`;
 /**
  * The relabel rules of the application scrape: keep the running pods
@@ -78,7 +78,7 @@ export function podRelabelRules(shards: number): RelabelConfig[] {
 }
 
 /** Every metric name the CloudWatch destination declares, each once, in declaration order. */
-export function declaredApplicationMetrics(app: ApplicationMetricsConfigOptions): string[] {
+function declaredApplicationMetrics(app: ApplicationMetricsConfigOptions): string[] {
   return [...new Set((app.cloudWatch?.declarations ?? []).flatMap((d) => d.metrics))];
 }
 
@@ -95,7 +95,7 @@ export function declaredSeriesRule(metrics: readonly string[]): RelabelConfig {
   };
 }
 
-export function applicationReceiver(
+function applicationReceiver(
   options: CollectorConfigOptions,
   app: ApplicationMetricsConfigOptions,
 ): ApplicationPrometheusReceiverConfig {
@@ -132,10 +132,7 @@ export interface ApplicationSection extends PipelineSection {
   >;
 }
 
-export function applicationSection(
-  options: CollectorConfigOptions,
-  app: ApplicationMetricsConfigOptions,
-): ApplicationSection {
+function applicationSection(options: CollectorConfigOptions, app: ApplicationMetricsConfigOptions): ApplicationSection {
   const receiver = 'prometheus/application';
   const batch = 'batch/application';
   const filter = 'filter/application_cloudwatch';
@@ -229,7 +226,7 @@ function applicationRbac(app: ApplicationMetricsConfigOptions | undefined): Pipe
  * custom metrics for the pods the scrape finds (when the load says which);
  * the Amazon Managed Service for Prometheus workspace is not priced here.
  */
-export function applicationCost(options: CollectorConfigOptions, load: ClusterLoad): CostLine[] {
+function applicationCost(options: CollectorConfigOptions, load: ClusterLoad): CostLine[] {
   const app = options.applicationMetrics;
   const lines: CostLine[] = [];
   const cloudWatch = app?.cloudWatch;

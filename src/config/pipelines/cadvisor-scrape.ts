@@ -13,7 +13,7 @@ import { type CollectorConfigOptions, type PipelineRbac, scrapeTiming } from './
  */
 
 /** Where the collector reads the service account's credentials inside its pod. */
-export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /** Environment variable that holds the collector pod's shard number (its StatefulSet pod index). */
 export const SHARD_ENV = 'SHARD';
@@ -51,10 +51,10 @@ export function consumedFamiliesRule(): RelabelConfig {
 }
 
 /** Label Prometheus sets on each discovered node from its `eks.amazonaws.com/compute-type` label. */
-export const COMPUTE_TYPE_META_LABEL = '__meta_kubernetes_node_label_eks_amazonaws_com_compute_type';
+const COMPUTE_TYPE_META_LABEL = '__meta_kubernetes_node_label_eks_amazonaws_com_compute_type';
 
 /** Temporary label holding a node's shard (labels starting with `__tmp` are never stored). */
-export const SHARD_LABEL = '__tmp_shard';
+const SHARD_LABEL = '__tmp_shard';
 
 /**
  * Rules that keep only the targets of one shard: Prometheus hashes the node
@@ -78,7 +78,7 @@ export function shardRules(
  * `nodeNameLabel`, through the API server proxy: Fargate nodes cannot be
  * reached directly.
  */
-export function cadvisorProxyRules(nodeNameLabel: string): RelabelConfig[] {
+function cadvisorProxyRules(nodeNameLabel: string): RelabelConfig[] {
   return [
     // Every request to the API server...
     { target_label: '__address__', replacement: 'kubernetes.default.svc:443' },
@@ -94,7 +94,7 @@ export function cadvisorProxyRules(nodeNameLabel: string): RelabelConfig[] {
 }
 
 /** Rules that make a discovered node's target its cAdvisor endpoint, through the API server proxy. */
-export const CADVISOR_PROXY_RULES: readonly RelabelConfig[] = cadvisorProxyRules('__meta_kubernetes_node_name');
+const CADVISOR_PROXY_RULES: readonly RelabelConfig[] = cadvisorProxyRules('__meta_kubernetes_node_name');
 
 /** The rule that keeps only the nodes labelled `eks.amazonaws.com/compute-type: fargate`. */
 export const FARGATE_NODES_RULE: RelabelConfig = {
@@ -148,7 +148,7 @@ export const FARGATE_POD_SCRAPE_RBAC: PipelineRbac = {
 export type CadvisorSampleTime = 'cadvisor' | 'scrape';
 
 /** The label the EKS Fargate scheduler puts on every pod it runs: the Fargate profile that selected it. */
-export const FARGATE_PROFILE_POD_LABEL = 'eks.amazonaws.com/fargate-profile';
+const FARGATE_PROFILE_POD_LABEL = 'eks.amazonaws.com/fargate-profile';
 
 const POD_META = '__meta_kubernetes_pod_';
 
@@ -168,7 +168,7 @@ const POD_META = '__meta_kubernetes_pod_';
  *
  * Later rules overwrite earlier ones, so the most specific is last.
  */
-export const WORKLOAD_RULES: readonly RelabelConfig[] = [
+const WORKLOAD_RULES: readonly RelabelConfig[] = [
   { source_labels: [`${POD_META}name`], target_label: WORKLOAD_LABEL },
   { source_labels: [`${POD_META}controller_name`], regex: '(.+)', target_label: WORKLOAD_LABEL },
   {

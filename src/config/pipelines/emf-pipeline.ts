@@ -65,29 +65,29 @@ export function pipelineName(metric: MetricDefinition): string {
 }
 
 /** Prefix of the container metrics inside the pipeline. */
-export const CONTAINER_PIPELINE_PREFIX = 'new_container_';
+const CONTAINER_PIPELINE_PREFIX = 'new_container_';
 
 /** Prefix of each scope's metrics inside the pipeline, and the value of their `Type` dimension. */
-export const SCOPE_PIPELINE: Readonly<Record<MetricScope, { readonly prefix: string; readonly type: string }>> = {
+const SCOPE_PIPELINE: Readonly<Record<MetricScope, { readonly prefix: string; readonly type: string }>> = {
   container: { prefix: CONTAINER_PIPELINE_PREFIX, type: 'Container' },
   pod: { prefix: 'pod_', type: 'Pod' },
   node: { prefix: 'node_', type: 'Node' },
 };
 
 /** How many metricsgeneration steps a metric is away from cAdvisor (0 for cAdvisor metrics). */
-export function generationDepth(metric: MetricDefinition): number {
+function generationDepth(metric: MetricDefinition): number {
   const { source } = metric;
   if (source.kind === 'cadvisor') return 0;
   return 1 + Math.max(...operandsOf(source).map((name) => generationDepth(catalogEntry(name))));
 }
 
-export function catalogEntry(name: string): MetricDefinition {
+function catalogEntry(name: string): MetricDefinition {
   const entry = findMetric(name);
   if (!entry) throw new Error(`metric catalog: "${name}" is used as an operand but is not in the catalog`);
   return entry;
 }
 
-export function prometheusReceiver(options: CollectorConfigOptions): PrometheusReceiverConfig {
+function prometheusReceiver(options: CollectorConfigOptions): PrometheusReceiverConfig {
   const job = 'kubelets-cadvisor-metrics';
   // Parse and transform only the cAdvisor families the catalog uses.
   const families = consumedFamiliesRule();
@@ -135,7 +135,7 @@ export function renameLabels(renames: Readonly<Record<string, string>>): Metrics
 }
 
 /** A transform that adds a label with a fixed value to the metrics matching `include`. */
-export function addLabel(include: string, label: string, value: string): MetricsTransform {
+function addLabel(include: string, label: string, value: string): MetricsTransform {
   return {
     include,
     match_type: 'regexp',
@@ -158,7 +158,7 @@ export function labelRenames(): MetricsTransformProcessorConfig {
 }
 
 /** Copies each cAdvisor series the catalog uses into its Container Insights metric. */
-export function metricRenames(cadvisor: readonly MetricDefinition[]): MetricsTransformProcessorConfig {
+function metricRenames(cadvisor: readonly MetricDefinition[]): MetricsTransformProcessorConfig {
   return {
     transforms: cadvisor.map((metric) => {
       if (metric.source.kind !== 'cadvisor') throw new Error(`not a cAdvisor metric: ${metric.name}`);
@@ -177,7 +177,7 @@ export function metricRenames(cadvisor: readonly MetricDefinition[]): MetricsTra
   };
 }
 
-export function generationRule(metric: MetricDefinition): MetricsGenerationRule {
+function generationRule(metric: MetricDefinition): MetricsGenerationRule {
   const { source } = metric;
   switch (source.kind) {
     case 'calculate':
@@ -210,7 +210,7 @@ export function generationRule(metric: MetricDefinition): MetricsGenerationRule 
  * points that share their labels into the greater one. When one operand is
  * absent the other passes through alone.
  */
-export function greatestTransforms(metric: MetricDefinition): MetricsTransform[] {
+function greatestTransforms(metric: MetricDefinition): MetricsTransform[] {
   const { source } = metric;
   if (source.kind !== 'greatest') throw new Error(`not a greatest metric: ${metric.name}`);
   return [
@@ -251,7 +251,7 @@ export function sums(cadvisor: readonly MetricDefinition[]): MetricsTransformPro
 }
 
 /** OTTL conditions that drop the data points of metrics with a `dropAtOrBelow` threshold. */
-export function dropConditions(cadvisor: readonly MetricDefinition[]): string[] {
+function dropConditions(cadvisor: readonly MetricDefinition[]): string[] {
   return cadvisor.flatMap((metric) =>
     metric.source.kind === 'cadvisor' && metric.source.dropAtOrBelow !== undefined
       ? [`metric.name == "${pipelineName(metric)}" and value_double <= ${metric.source.dropAtOrBelow}`]
@@ -260,7 +260,7 @@ export function dropConditions(cadvisor: readonly MetricDefinition[]): string[] 
 }
 
 /** Adds the `Type` dimension, renames the label names Container Insights uses, and restores container metric names. */
-export function finalRenames(podNaming: PodNaming): MetricsTransformProcessorConfig {
+function finalRenames(podNaming: PodNaming): MetricsTransformProcessorConfig {
   return {
     transforms: [
       ...(['pod', 'container', 'node'] as const).map((scope) =>
@@ -303,7 +303,7 @@ export function metricDeclarations(
 }
 
 /** The classic path's exporter: Embedded Metric Format to the performance log group. */
-export function awsEmfExporter(options: CollectorConfigOptions): AwsEmfExporterConfig {
+function awsEmfExporter(options: CollectorConfigOptions): AwsEmfExporterConfig {
   return {
     // awsemf fills {ClusterName} and {NodeName} in from the resource
     // attributes, or else from each data point's labels. Every series
@@ -337,7 +337,7 @@ export interface EmfSection extends PipelineSection {
  * Container Insights metrics, export as Embedded Metric Format to the
  * performance log group.
  */
-export function emfSection(options: CollectorConfigOptions): EmfSection {
+function emfSection(options: CollectorConfigOptions): EmfSection {
   const cadvisor = METRIC_CATALOG.filter((m) => m.source.kind === 'cadvisor');
   const rates = cadvisor.filter((m) => m.source.kind === 'cadvisor' && m.source.rate).map(pipelineName);
   const drops = dropConditions(cadvisor);

@@ -18,7 +18,7 @@ import { emfCost } from './emf-pipeline';
 import type { ClusterLoad, CollectorConfigOptions, CostLine, Pipeline, PipelineSection } from './pipeline';
 
 /** The `metric_relabel_configs` rule that keeps, at scrape time, the cAdvisor families the OTLP path sends. */
-export function otlpFamiliesRule(): RelabelConfig {
+function otlpFamiliesRule(): RelabelConfig {
   return {
     source_labels: ['__name__'],
     regex: OTLP_CADVISOR_FAMILIES.map((f) => escapeRegExp(f.name)).join('|'),
@@ -33,14 +33,14 @@ export function otlpFamiliesRule(): RelabelConfig {
  * and no image; its sandbox has the pause image), and the two are the
  * longest values of every data point, which is billed by the byte.
  */
-export const OTLP_LABELDROP_RULE: RelabelConfig = { action: 'labeldrop', regex: 'id|name' };
+const OTLP_LABELDROP_RULE: RelabelConfig = { action: 'labeldrop', regex: 'id|name' };
 
 /**
  * The OTLP path's scrape: Fargate nodes only, whatever `fargateNodesOnly`
  * says (the EMF path drops other nodes' series in its pipeline; this one has
  * no such step), sharded like the EMF path's.
  */
-export function otlpReceiver(options: CollectorConfigOptions): PrometheusReceiverConfig {
+function otlpReceiver(options: CollectorConfigOptions): PrometheusReceiverConfig {
   return cadvisorReceiver(
     options,
     'kubelets-cadvisor-otlp',
@@ -83,7 +83,7 @@ export function otlpResource(region: string): ResourceProcessorConfig {
 }
 
 /** The OTLP path's data point attributes: the semantic-convention names beside cAdvisor's own labels. */
-export function otlpAttributes(): AttributesProcessorConfig {
+function otlpAttributes(): AttributesProcessorConfig {
   return {
     actions: [
       { key: 'k8s.namespace.name', action: 'upsert', from_attribute: 'namespace' },
@@ -127,7 +127,7 @@ export function otlpDelivery(region: string): Pick<OtlpSection, 'exporters' | 'e
  * attributes, batched within the endpoint's limits, to CloudWatch's OTLP
  * endpoint in the cluster's region, signed for `monitoring`.
  */
-export function otlpSection(options: CollectorConfigOptions): OtlpSection {
+function otlpSection(options: CollectorConfigOptions): OtlpSection {
   const processors: Array<readonly [string, ProcessorConfig]> = [
     ['memory_limiter', memoryLimiterFor(options.memoryLimitMiB)],
     ['resourcedetection', { detectors: ['env'] }],
@@ -153,7 +153,7 @@ export function otlpSection(options: CollectorConfigOptions): OtlpSection {
  * What the OTLP path ingests a month, which CloudWatch has not priced yet;
  * against it, what the Embedded Metric Format path would cost.
  */
-export function otlpCost(options: CollectorConfigOptions, load: ClusterLoad): CostLine[] {
+function otlpCost(options: CollectorConfigOptions, load: ClusterLoad): CostLine[] {
   const otlp = estimateOtlpIngestion({ pods: load.pods, scrapeIntervalSeconds: options.scrapeIntervalMs / 1000 });
   const emfUsd = emfCost(options, load).reduce((sum, line) => sum + line.monthlyUsd, 0);
   return [

@@ -18,7 +18,7 @@ import type { ClusterLoad, CollectorConfigOptions, CostLine } from './pipeline';
 /** What pod health costs: the custom metrics it declares and the log events it writes, per level and load. */
 
 /** How many of what a value is counted per a cluster has. */
-export function valuesPer(per: PodHealthLevelSpec['per'], load: ClusterLoad): number {
+function valuesPer(per: PodHealthLevelSpec['per'], load: ClusterLoad): number {
   const counts: Readonly<Record<PodHealthLevelSpec['per'], number>> = {
     pod: load.pods,
     namespace: load.namespaces,
@@ -30,7 +30,7 @@ export function valuesPer(per: PodHealthLevelSpec['per'], load: ClusterLoad): nu
 }
 
 /** What a dimension set's values are counted per: a pod's by its workload, unless it has `FullPodName` or names pods. */
-export function setPer(level: PodHealthLevel, set: readonly string[], podNaming: PodNaming): PodHealthLevelSpec['per'] {
+function setPer(level: PodHealthLevel, set: readonly string[], podNaming: PodNaming): PodHealthLevelSpec['per'] {
   const per = POD_HEALTH_LEVELS[level].per;
   if (per !== 'pod') return per;
   return set.includes('FullPodName') || !podNaming.byWorkload ? 'pod' : 'workload';
@@ -71,7 +71,7 @@ export function podHealthCustomMetrics(
 }
 
 /** The JSON of one Embedded Metric Format event of a level, with 40-character names: what one value set weighs. */
-export function podHealthEventBytes(level: PodHealthLevel, metrics: readonly string[], podNaming: PodNaming): number {
+function podHealthEventBytes(level: PodHealthLevel, metrics: readonly string[], podNaming: PodNaming): number {
   const spec = podHealthLevel(level, podNaming);
   const name = 'x'.repeat(40);
   const dimensions = [...new Set(spec.dimensions.flat())];

@@ -48,10 +48,10 @@ import { podHealthCost } from './pod-health-cost';
  */
 
 /** The prefix of the pipeline's own metrics. */
-export const POD_HEALTH_PREFIX = 'ksm.';
+const POD_HEALTH_PREFIX = 'ksm.';
 
 /** The name a metric at a level has inside the pipeline. */
-export function podHealthPipelineName(level: PodHealthLevel, metric: string): string {
+function podHealthPipelineName(level: PodHealthLevel, metric: string): string {
   return `${POD_HEALTH_PREFIX}${level}.${metric}`;
 }
 
@@ -59,7 +59,7 @@ export function podHealthPipelineName(level: PodHealthLevel, metric: string): st
 export const KSM_PORTS = { metrics: 8080, telemetry: 8081 } as const;
 
 /** The log stream of the pod health events in the performance log group. */
-export const POD_HEALTH_LOG_STREAM = 'kube-state-metrics';
+const POD_HEALTH_LOG_STREAM = 'kube-state-metrics';
 
 const series = (podHealth: PodHealthConfigOptions): readonly PodHealthSeries[] => podHealthSeries(podHealth.profile);
 const nameOf = (s: PodHealthSeries): string => podHealthPipelineName(s.computation.level, s.metric.name);
@@ -109,7 +109,7 @@ export function podHealthReceiver(
 }
 
 /** Copies each family's matching series into each metric at each level, and labels every copy with its `Type`. */
-export function podHealthCopies(podHealth: PodHealthConfigOptions): MetricsTransformProcessorConfig {
+function podHealthCopies(podHealth: PodHealthConfigOptions): MetricsTransformProcessorConfig {
   return {
     transforms: [
       ...series(podHealth).map(
@@ -136,7 +136,7 @@ export function podHealthCopies(podHealth: PodHealthConfigOptions): MetricsTrans
 }
 
 /** The names of the counters' copies: their increase since the previous scrape is what is summed. */
-export function podHealthCounters(podHealth: PodHealthConfigOptions): string[] {
+function podHealthCounters(podHealth: PodHealthConfigOptions): string[] {
   return [
     ...new Set(
       series(podHealth)
@@ -147,10 +147,7 @@ export function podHealthCounters(podHealth: PodHealthConfigOptions): string[] {
 }
 
 /** Keeps one series per distinct value of a source's `distinctBy` labels (the greatest), before the sums. */
-export function podHealthDistinct(
-  podHealth: PodHealthConfigOptions,
-  podNaming: PodNaming,
-): MetricsTransformProcessorConfig {
+function podHealthDistinct(podHealth: PodHealthConfigOptions, podNaming: PodNaming): MetricsTransformProcessorConfig {
   const distinct = series(podHealth).filter((s) => s.computation.source.distinctBy !== undefined);
   return {
     transforms: distinct.map((s) => ({
@@ -177,10 +174,7 @@ export function podHealthDistinct(
  * a metric's copies from several families at one level (the unavailable
  * replicas of Deployments and of DaemonSets, in the cluster's count).
  */
-export function podHealthSums(
-  podHealth: PodHealthConfigOptions,
-  podNaming: PodNaming,
-): MetricsTransformProcessorConfig {
+function podHealthSums(podHealth: PodHealthConfigOptions, podNaming: PodNaming): MetricsTransformProcessorConfig {
   const names = series(podHealth).map(nameOf);
   const merged = [...new Set(names.filter((name, i) => names.indexOf(name) !== i))];
   return {
@@ -213,7 +207,7 @@ export function podHealthSums(
 }
 
 /** Renames the labels to their dimension names and each metric to its CloudWatch name. */
-export function podHealthNames(podNaming: PodNaming): MetricsTransformProcessorConfig {
+function podHealthNames(podNaming: PodNaming): MetricsTransformProcessorConfig {
   return {
     transforms: [
       renameLabels(podHealthLabelRenames(podNaming)),
@@ -234,7 +228,7 @@ export function podHealthNames(podNaming: PodNaming): MetricsTransformProcessorC
  * namespace's and the cluster's sets too). Values computed for the log
  * events only are in none.
  */
-export function podHealthDeclarations(profile: PodHealthProfile, podNaming: PodNaming): MetricDeclaration[] {
+function podHealthDeclarations(profile: PodHealthProfile, podNaming: PodNaming): MetricDeclaration[] {
   return podHealthLevels(profile).flatMap((level) => {
     const spec = podHealthLevel(level, podNaming);
     const metrics = [
@@ -256,10 +250,7 @@ export function podHealthDeclarations(profile: PodHealthProfile, podNaming: PodN
 }
 
 /** The pod health exporter: the performance log group, a stream of its own, every metric a count. */
-export function podHealthExporter(
-  options: CollectorConfigOptions,
-  profile: PodHealthProfile,
-): AwsEmfPodHealthExporterConfig {
+function podHealthExporter(options: CollectorConfigOptions, profile: PodHealthProfile): AwsEmfPodHealthExporterConfig {
   return {
     log_group_name: '/aws/containerinsights/{ClusterName}/performance',
     log_stream_name: POD_HEALTH_LOG_STREAM,
@@ -278,7 +269,7 @@ export function podHealthExporter(
 }
 
 /** The standard attributes the OTLP path adds beside kube-state-metrics' own labels. */
-export function podHealthOtlpAttributes(): AttributesProcessorConfig {
+function podHealthOtlpAttributes(): AttributesProcessorConfig {
   const from: ReadonlyArray<readonly [string, string]> = [
     ['k8s.namespace.name', 'namespace'],
     ['k8s.pod.name', 'pod'],
@@ -302,7 +293,7 @@ export interface PodHealthSection extends PipelineSection {
   readonly pipelines: Pick<ServiceConfig['pipelines'], 'metrics/pod_health' | 'metrics/pod_health_otlp'>;
 }
 
-export function podHealthSection(options: CollectorConfigOptions, podHealth: PodHealthConfigOptions): PodHealthSection {
+function podHealthSection(options: CollectorConfigOptions, podHealth: PodHealthConfigOptions): PodHealthSection {
   const destination = options.metricsDestination ?? DEFAULT_METRICS_DESTINATION;
   const emf = sendsEmf(destination);
   const otlp = sendsOtlp(destination);
