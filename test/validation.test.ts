@@ -2,14 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-29';
-import * as fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { AWS_PARTITION_REGIONS } from '../src/core/aws-regions';
 import { ValidationError } from '../src/core/errors';
 import {
   NO_EKS_FARGATE_REGIONS,
   partitionOf,
-  refuseUnknownFields,
   validateClusterName,
   validateDnsLabel,
   validateDuration,
@@ -23,7 +21,6 @@ import {
 } from '../src/core/validation';
 import { renderRegionTable } from '../tools/aws-regions';
 import { TAG_CHARACTERS_FILE, tagCharactersSource } from '../tools/tag-characters';
-import { PROPERTY_SEED } from './support/property';
 
 describe('validateClusterName', () => {
   test.each(['demo', 'prod-eu_1', 'A', '9lives', 'a'.repeat(100)])('accepts %j', (name) => {
@@ -250,27 +247,5 @@ describe('the tag characters', () => {
     const check = () => validateLogGroupTags('performanceLogGroupTags', { team: value });
     if (accepted) expect(check).not.toThrow();
     else expect(check).toThrow(ValidationError);
-  });
-});
-
-describe('refuseUnknownFields: one message for a key no object takes', () => {
-  test('GIVEN any object and known keys, THEN accepted exactly when every key is known, else the first unknown named', () => {
-    const names = fc.constantFrom('replicas', 'replica', 'namespace', 'namspace', 'image', 'Image', 'x', 'constructor');
-    fc.assert(
-      fc.property(fc.uniqueArray(names, { maxLength: 4 }), fc.uniqueArray(names, { maxLength: 4 }), (keys, known) => {
-        const value = Object.fromEntries(keys.map((k) => [k, 1]));
-        const unknown = keys.find((k) => !known.includes(k));
-        if (unknown === undefined) {
-          expect(() => refuseUnknownFields('podHealth', value, known)).not.toThrow();
-          return;
-        }
-        expect(() => refuseUnknownFields('podHealth', value, known)).toThrow(ValidationError);
-        expect(() => refuseUnknownFields('podHealth', value, known)).toThrow(
-          new RegExp(`^Unknown field podHealth\\.${unknown}: (did you mean "[A-Za-z]+"\\? )?expected one of `),
-        );
-        expect(() => refuseUnknownFields(undefined, value, known)).toThrow(new RegExp(`^Unknown field ${unknown}: `));
-      }),
-      { seed: PROPERTY_SEED, numRuns: 500 },
-    );
   });
 });

@@ -28,8 +28,8 @@ import { BoundedCache } from '../core/bounded-cache';
 import { withoutEmptyResourceNames, withoutEmptySpec } from '../core/empty-defaults';
 import { showValue, ValidationError } from '../core/errors';
 import { deepFreeze } from '../core/freeze';
+import { refuseUnknownFields } from '../core/unknown-fields';
 import {
-  refuseUnknownFields,
   validateBoolean,
   validateClusterName,
   validateDnsLabel,

@@ -5,6 +5,7 @@ import type { ApplicationMetrics } from '../config/application-metrics';
 import type { MetricSelection } from '../config/metric-selection';
 import type { MetricsDestination } from '../config/metrics-destination';
 import type { PodNaming } from '../config/pod-naming';
+import { keysOf } from '../core/unknown-fields';
 import type { PodHealth } from './pod-health';
 
 /** Properties of a {@link FargateContainerInsightsCollector}. */
@@ -229,7 +230,7 @@ export interface FargateContainerInsightsCollectorProps {
  * holds this table to the interface (a prop missing here, or one too many, is
  * a type error), and the collector refuses any other prop by name.
  */
-const COLLECTOR_PROPS: Readonly<Record<keyof FargateContainerInsightsCollectorProps, true>> = {
+export const COLLECTOR_PROP_NAMES = keysOf<FargateContainerInsightsCollectorProps>({
   clusterName: true,
   region: true,
   serviceAccountRoleArn: true,
@@ -250,7 +251,4 @@ const COLLECTOR_PROPS: Readonly<Record<keyof FargateContainerInsightsCollectorPr
   metricsDestination: true,
   podHealth: true,
   allowUnlistedRegion: true,
-};
-
-/** The names of every collector prop, in the interface's order. */
-export const COLLECTOR_PROP_NAMES: readonly string[] = Object.keys(COLLECTOR_PROPS);
+});

@@ -13,6 +13,7 @@ import {
 } from '../../imports/opentelemetry.io';
 import { SHARD_ENV } from '../config/pipelines/cadvisor-scrape';
 import { escapedCollectorConfig } from '../config/render';
+import { keysOf } from '../core/unknown-fields';
 import { validateInstance } from '../core/validation';
 import { type FargatePodSize, formatFargatePodSize } from '../fargate/fargate-size';
 import { containerRequests, FARGATE_SIZE_ANNOTATION, validateFargateFit } from '../fargate/pod-template';
@@ -61,6 +62,11 @@ export interface FargateContainerInsightsOperatorCollectorProps extends FargateC
   readonly operatorVersion?: OperatorVersion;
 }
 
+/** The props the operator collector adds to the collector's (the compiler holds the table to the interface). */
+const OPERATOR_OWN_PROP_NAMES = keysOf<
+  Omit<FargateContainerInsightsOperatorCollectorProps, keyof FargateContainerInsightsCollectorProps>
+>({ operatorVersion: true });
+
 /**
  * The Container Insights collector as an OpenTelemetry Operator custom
  * resource, with the namespace, IRSA service account and least-privilege RBAC
@@ -89,7 +95,7 @@ export class FargateContainerInsightsOperatorCollector extends ContainerInsights
   public readonly operatorVersion: OperatorVersion;
 
   public constructor(scope: Construct, id: string, props: FargateContainerInsightsOperatorCollectorProps) {
-    super(scope, id, props, [...COLLECTOR_PROP_NAMES, 'operatorVersion']);
+    super(scope, id, props, [...COLLECTOR_PROP_NAMES, ...OPERATOR_OWN_PROP_NAMES]);
     const resolved = this._resolved;
     validateInstance(
       'operatorVersion',

@@ -3,14 +3,8 @@ import * as kplus from 'cdk8s-plus-29';
 import { POD_HEALTH_PROFILES, PodHealthProfile } from '../config/catalog/pod-health-metrics';
 import { KubeStateMetricsVersion } from '../config/kube-state-metrics-version';
 import { invalidInput, ValidationError } from '../core/errors';
-import {
-  refuseUnknownFields,
-  validateImage,
-  validateInstance,
-  validateInteger,
-  validateProps,
-  validateResources,
-} from '../core/validation';
+import { keysOf, refuseUnknownFields } from '../core/unknown-fields';
+import { validateImage, validateInstance, validateInteger, validateProps, validateResources } from '../core/validation';
 
 /**
  * Pod and workload health: kube-state-metrics runs beside the collector, in
@@ -156,22 +150,22 @@ function defaultKsmResources(): kplus.ContainerResources {
 const MIN_KSM_MEMORY_MIB = 64;
 
 /** Every prop of {@link PodHealthAlarms} (the compiler holds the table to the interface). */
-const ALARM_KEYS = Object.keys({
+const ALARM_KEYS = keysOf<PodHealthAlarms>({
   enabled: true,
   restarts: true,
   restartMinutes: true,
   pendingMinutes: true,
   unavailableMinutes: true,
   silentMinutes: true,
-} satisfies Record<keyof PodHealthAlarms, true>);
+});
 /** Every prop of {@link PodHealth}. */
-const POD_HEALTH_KEYS = Object.keys({
+const POD_HEALTH_KEYS = keysOf<PodHealth>({
   profile: true,
   kubeStateMetricsVersion: true,
   image: true,
   resources: true,
   alarms: true,
-} satisfies Record<keyof PodHealth, true>);
+});
 
 /** Validates the alarms' thresholds; absent with `enabled: false`. */
 function resolvePodHealthAlarms(
@@ -245,11 +239,11 @@ export interface PodHealthSettings {
 }
 
 /** Every field of {@link PodHealthSettings}. */
-const SETTINGS_KEYS = Object.keys({
+const SETTINGS_KEYS = keysOf<PodHealthSettings>({
   profile: true,
   kubeStateMetricsVersion: true,
   alarms: true,
-} satisfies Record<keyof PodHealthSettings, true>);
+});
 
 /**
  * The props of pod health settings, checked as the collector will check

@@ -1,11 +1,6 @@
 import { invalidInput } from '../core/errors';
-import {
-  duplicatesOf,
-  MAX_DIMENSIONS,
-  refuseUnknownFields,
-  validateDnsLabel,
-  validateRegion,
-} from '../core/validation';
+import { refuseUnknownFields } from '../core/unknown-fields';
+import { duplicatesOf, MAX_DIMENSIONS, validateDnsLabel, validateRegion } from '../core/validation';
 import { EMF_UNITS, type MetricDescriptorConfig } from './components/awsemf-exporter';
 
 /**

@@ -1,5 +1,5 @@
 import { invalidInput, showValue, ValidationError } from '../core/errors';
-import { unknownFieldMessage } from '../core/validation';
+import { unknownFieldMessage } from '../core/unknown-fields';
 
 /** A location in the input, as keys and indexes: `['clusters', 2, 'region']`. */
 export type InputPath = readonly (string | number)[];

@@ -3,13 +3,8 @@ import { Construct } from 'constructs';
 import { withoutEmptySpec, withoutMutableFlag } from '../core/empty-defaults';
 import { invalidInput as invalid, ValidationError } from '../core/errors';
 import { claimNamespace } from '../core/namespace-claims';
-import {
-  refuseUnknownFields,
-  validateBoolean,
-  validateClusterName,
-  validateListedRegion,
-  validateProps,
-} from '../core/validation';
+import { keysOf, refuseUnknownFields } from '../core/unknown-fields';
+import { validateBoolean, validateClusterName, validateListedRegion, validateProps } from '../core/validation';
 import {
   configMapCharacters,
   FARGATE_LOGGING_MAX_CHARACTERS,
@@ -156,7 +151,7 @@ export interface FargateLoggingProps {
 }
 
 /** Every prop of {@link FargateLoggingProps} (the compiler holds the table to the interface). */
-const LOGGING_PROP_NAMES = Object.keys({
+const LOGGING_PROP_NAMES = keysOf<FargateLoggingProps>({
   clusterName: true,
   region: true,
   logGroupName: true,
@@ -168,7 +163,7 @@ const LOGGING_PROP_NAMES = Object.keys({
   filters: true,
   parsers: true,
   fluentBitProcessLogs: true,
-} satisfies Record<keyof FargateLoggingProps, true>);
+});
 
 // CloudWatch Logs: 1-512 of letters, digits, `_`, `-`, `/`, `.` and `#`.
 const LOG_GROUP_NAME = /^[\w\-/.#]{1,512}$/;

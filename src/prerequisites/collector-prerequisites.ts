@@ -1,6 +1,7 @@
 import type { ContainerInsightsCollectorBase } from '../collector/container-insights-collector-base';
 import { FargateContainerInsightsOperatorCollector } from '../collector/fargate-container-insights-operator-collector';
-import { refuseUnknownFields, validateProps } from '../core/validation';
+import { keysOf, refuseUnknownFields } from '../core/unknown-fields';
+import { validateProps } from '../core/validation';
 import type { FargateLogging } from '../logging/fargate-logging';
 import { type AwsTemplate, awsTemplate } from './aws-template';
 import { type ClusterPrerequisites, clusterPrerequisites, prerequisiteFiles, writeFiles } from './prerequisites';
@@ -32,12 +33,12 @@ export interface CollectorPrerequisitesOptions {
 }
 
 /** Every option of {@link CollectorPrerequisitesOptions} (the compiler holds the table to the interface). */
-const PREREQUISITES_OPTION_NAMES = Object.keys({
+const PREREQUISITES_OPTION_NAMES = keysOf<CollectorPrerequisitesOptions>({
   collector: true,
   workloadNamespaces: true,
   logging: true,
   oidcIssuer: true,
-} satisfies Record<keyof CollectorPrerequisitesOptions, true>);
+});
 
 /** A log group a cluster writes to, with the retention and tags to create it with. */
 export interface CollectorLogGroup {

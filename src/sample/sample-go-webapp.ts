@@ -3,14 +3,8 @@ import * as kplus from 'cdk8s-plus-29';
 import { Construct } from 'constructs';
 import { withoutEmptySpec } from '../core/empty-defaults';
 import { claimNamespace } from '../core/namespace-claims';
-import {
-  refuseUnknownFields,
-  validateDnsLabel,
-  validateImage,
-  validateInteger,
-  validateProps,
-  validateResources,
-} from '../core/validation';
+import { keysOf, refuseUnknownFields } from '../core/unknown-fields';
+import { validateDnsLabel, validateImage, validateInteger, validateProps, validateResources } from '../core/validation';
 import type { FargatePodSize } from '../fargate/fargate-size';
 import {
   annotateFargateSize,
@@ -52,12 +46,12 @@ export const DEFAULT_SAMPLE_FARGATE_SIZE: FargatePodSize = validateFargateFit(
 );
 
 /** Every prop of {@link SampleGoWebappProps} (the compiler holds the table to the interface). */
-const SAMPLE_PROP_NAMES = Object.keys({
+const SAMPLE_PROP_NAMES = keysOf<SampleGoWebappProps>({
   namespace: true,
   replicas: true,
   image: true,
   resources: true,
-} satisfies Record<keyof SampleGoWebappProps, true>);
+});
 
 /** Properties of a {@link SampleGoWebapp}. */
 export interface SampleGoWebappProps {
