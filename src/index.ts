@@ -38,6 +38,8 @@ export { ValidationError } from './core/errors';
 // What the collectors report of themselves.
 export type { CollectorSizing, CollectorSizingInput } from './fargate/collector-sizing';
 export type { FargatePodSize } from './fargate/fargate-size';
+// GitOps.
+export { ArgoCdSyncWaves } from './gitops/argo-cd-sync-waves';
 // The AWS side, and fleets of clusters.
 export {
   ClusterFleet,

@@ -84,6 +84,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   config: ['core'],
   fargate: ['core'],
   logging: ['core'],
+  gitops: ['core'],
   collector: ['core', 'config', 'fargate'],
   sample: ['core', 'fargate'],
   prerequisites: ['core', 'config', 'fargate', 'collector', 'logging'],

@@ -3,26 +3,19 @@ import { describe, expect, test } from 'vitest';
 import { buildApp } from '../src/app/app';
 import { settingsFromEnvironment } from '../src/app/app-settings';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
-import {
-  ARGOCD_SYNC_WAVE_ANNOTATION,
-  addArgoCdSyncWaves,
-  argoCdApplicationSet,
-  argoCdNormalizedName,
-  fluxObjects,
-  kustomization,
-  SYNC_WAVES,
-} from '../src/fleet/gitops';
+import { argoCdApplicationSet, argoCdNormalizedName, fluxObjects, kustomization } from '../src/fleet/gitops';
+import { ArgoCdSyncWaves } from '../src/gitops/argo-cd-sync-waves';
 import { type KubernetesObject, validateManifest } from '../tools/manifests';
 
 const SOURCE = { repoURL: 'https://github.com/example/platform.git', branch: 'main', path: 'clusters/dist' };
 
-describe('addArgoCdSyncWaves', () => {
+describe('ArgoCdSyncWaves', () => {
   const objects = (): KubernetesObject[] => {
     const app = buildApp(settingsFromEnvironment({}));
     return app.charts.flatMap((chart) => chart.toJson() as KubernetesObject[]);
   };
   const wave = (o: KubernetesObject) =>
-    Number((o.metadata.annotations as Record<string, string>)[ARGOCD_SYNC_WAVE_ANNOTATION]);
+    Number((o.metadata.annotations as Record<string, string>)[ArgoCdSyncWaves.ANNOTATION]);
 
   test('puts namespaces first, then accounts, RBAC and configuration, then workloads', () => {
     const waves = Object.fromEntries(objects().map((o) => [`${o.kind}/${o.metadata.name}`, wave(o)]));
@@ -55,8 +48,8 @@ describe('addArgoCdSyncWaves', () => {
       region: 'eu-west-1',
       serviceAccountRoleArn: 'arn:aws:iam::123456789012:role/r',
     });
-    addArgoCdSyncWaves(chart);
-    for (const o of Testing.synth(chart) as KubernetesObject[]) expect(wave(o)).toBe(SYNC_WAVES[o.kind] ?? 0);
+    ArgoCdSyncWaves.addTo(chart);
+    for (const o of Testing.synth(chart) as KubernetesObject[]) expect(wave(o)).toBe(ArgoCdSyncWaves.waveOf(o.kind));
   });
 });
 

@@ -3,6 +3,7 @@ import { App } from 'cdk8s';
 import { pricesNote } from '../config/cost-estimate';
 import { ValidationError } from '../core/errors';
 import { appHeader, withHeader } from '../core/generated-header';
+import { writeFiles } from '../core/output';
 import { inWords } from '../core/plural';
 import { progressOn } from '../core/progress';
 import {
@@ -175,7 +176,7 @@ export async function runApp(env: Environment): Promise<number> {
     const prerequisitesDir = env.PREREQUISITES_OUTDIR;
     if (prerequisitesDir !== undefined) {
       const prerequisites = CollectorPrerequisites._of(built.prerequisites);
-      prerequisites.writeTo(prerequisitesDir);
+      writeFiles(prerequisites.files, prerequisitesDir);
       const template = prerequisites._template;
       if ('missing' in template) {
         console.error(

@@ -464,3 +464,19 @@ export class FileBatch {
     this.files.length = 0;
   }
 }
+
+/** Writes files by name into `dir`, creating it; returns their names, sorted. */
+export function writeFiles(files: Readonly<Record<string, string>>, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  return queueFiles(files, dir, { add: (path, text) => writeFileSync(path, text) });
+}
+
+/** Queues files by name into `dir` on `batch`; returns their names, sorted. */
+export function queueFiles(
+  files: Readonly<Record<string, string>>,
+  dir: string,
+  batch: { add(path: string, text: string): void },
+): string[] {
+  for (const [name, text] of Object.entries(files)) batch.add(join(dir, name), text);
+  return Object.keys(files).sort();
+}

@@ -2,7 +2,7 @@ import type { IConstruct } from 'constructs';
 import { type FleetSynthResult, synthesizeFleet } from './fleet';
 import { readFleetFile } from './fleet-file';
 import type { Fleet } from './fleet-spec';
-import { addArgoCdSyncWaves } from './gitops';
+import { ArgoCdSyncWaves } from '../gitops/argo-cd-sync-waves';
 
 /** Where {@link ClusterFleet.synth} writes, and how. */
 export interface ClusterFleetSynthOptions {
@@ -82,7 +82,7 @@ export class ClusterFleet {
    * your own that Argo CD syncs.
    */
   public static addArgoCdSyncWaves(scope: IConstruct): void {
-    addArgoCdSyncWaves(scope);
+    ArgoCdSyncWaves.addTo(scope);
   }
 
   /** The clusters file this fleet was read from. */

@@ -1,3 +1,4 @@
+import { ArgoCdSyncWaves } from '../gitops/argo-cd-sync-waves';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, extname, join } from 'node:path';
@@ -15,15 +16,14 @@ import { PodNaming } from '../config/pod-naming';
 import { ValidationError } from '../core/errors';
 import { fleetHeader, withHeader } from '../core/generated-header';
 import { orderNamespacesFirst } from '../core/namespace-order';
-import { FileBatch, writeFoldersSafely } from '../core/output';
+import { FileBatch, queueFiles, writeFoldersSafely } from '../core/output';
 import { FargateLogging } from '../logging/fargate-logging';
 import { CollectorPrerequisites } from '../prerequisites/collector-prerequisites';
-import { type ClusterPrerequisites, clusterPrerequisites, queueFiles } from '../prerequisites/prerequisites';
+import { type ClusterPrerequisites, clusterPrerequisites } from '../prerequisites/prerequisites';
 import { SampleGoWebapp } from '../sample/sample-go-webapp';
 import { type FleetCluster, resolveCluster } from './cluster-settings';
 import { type Fleet, validateFleet } from './fleet-spec';
 import {
-  addArgoCdSyncWaves,
   argoCdApplicationSet,
   fluxObjects,
   GITOPS_FOLDER,
@@ -91,7 +91,7 @@ export function addClusterCharts(app: App, cluster: FleetCluster): ClusterConstr
         allowUnlistedRegion: resolved.allowUnlistedRegion,
       })
     : undefined;
-  addArgoCdSyncWaves(app);
+  ArgoCdSyncWaves.addTo(app);
   orderNamespacesFirst(app);
   return { collector, ...(sampleApp ? { sampleApp } : {}), ...(logging ? { logging } : {}) };
 }

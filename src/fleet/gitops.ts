@@ -1,5 +1,3 @@
-import { ApiObject } from 'cdk8s';
-import type { IConstruct } from 'constructs';
 
 /**
  * The objects that wire a fleet's output folder into GitOps controllers, and
@@ -9,42 +7,9 @@ import type { IConstruct } from 'constructs';
  * (Argo CD `argoproj.io/v1alpha1` ApplicationSet; Flux source-controller
  * `source.toolkit.fluxcd.io/v1` GitRepository and kustomize-controller
  * `kustomize.toolkit.fluxcd.io/v1` Kustomization) and in kustomize's
- * `kustomize.config.k8s.io/v1beta1` Kustomization file.
+ * `kustomize.config.k8s.io/v1beta1` Kustomization file. The sync waves are
+ * the main package's `ArgoCdSyncWaves`.
  */
-
-/** The annotation Argo CD orders a sync by: lower waves are applied first. */
-export const ARGOCD_SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
-
-/**
- * The sync wave of each kind we emit. Namespaces come first, then what the
- * workloads refer to (service accounts, RBAC, configuration), then the
- * workloads. A kind not listed here is in wave 0, with the workloads.
- */
-export const SYNC_WAVES: Readonly<Record<string, number>> = {
-  Namespace: -2,
-  ServiceAccount: -1,
-  ClusterRole: -1,
-  ClusterRoleBinding: -1,
-  Role: -1,
-  RoleBinding: -1,
-  ConfigMap: -1,
-  Secret: -1,
-};
-
-/**
- * Annotates every Kubernetes object under `scope` with its Argo CD sync wave
- * from {@link SYNC_WAVES}, so that a sync applies namespaces, then service
- * accounts, RBAC and configuration, then workloads, and prunes in the reverse
- * order. Call it after the objects are created, e.g. just before `synth()`;
- * the annotation is inert for every other tool.
- */
-export function addArgoCdSyncWaves(scope: IConstruct): void {
-  for (const child of scope.node.findAll()) {
-    if (ApiObject.isApiObject(child)) {
-      child.metadata.addAnnotation(ARGOCD_SYNC_WAVE_ANNOTATION, String(SYNC_WAVES[child.kind] ?? 0));
-    }
-  }
-}
 
 /** The file name kustomize, Argo CD and Flux look for in a folder. */
 export const KUSTOMIZATION_FILE = 'kustomization.yaml';

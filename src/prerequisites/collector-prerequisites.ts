@@ -4,7 +4,7 @@ import { keysOf, refuseUnknownFields } from '../core/unknown-fields';
 import { validateProps } from '../core/validation';
 import type { FargateLogging } from '../logging/fargate-logging';
 import { type AwsTemplate, awsTemplate } from './aws-template';
-import { type ClusterPrerequisites, clusterPrerequisites, prerequisiteFiles, writeFiles } from './prerequisites';
+import { type ClusterPrerequisites, clusterPrerequisites, prerequisiteFiles } from './prerequisites';
 
 /** What {@link CollectorPrerequisites.of} derives the AWS side from. */
 export interface CollectorPrerequisitesOptions {
@@ -210,7 +210,8 @@ export class CollectorPrerequisites {
    * Each file's text, by file name: `eksctl-cluster-config.yaml`; given the
    * OIDC issuer and with `cdk8s-fargate-container-insights-aws` installed,
    * `fargate-container-insights.template.json`; with Fargate logging,
-   * `fargate-pod-execution-role-logging-policy.json`. Rendered on first use.
+   * `fargate-pod-execution-role-logging-policy.json`. Rendered on first use;
+   * write them where your tooling reads them.
    */
   public get files(): Record<string, string> {
     return { ...this.render().files };
@@ -242,10 +243,5 @@ export class CollectorPrerequisites {
       this.written = { files, template };
     }
     return this.written;
-  }
-
-  /** Writes the files into `dir`, creating it; returns their names, sorted. */
-  public writeTo(dir: string): string[] {
-    return writeFiles(this.files, dir);
   }
 }

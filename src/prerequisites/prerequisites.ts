@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Yaml } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-29';
 import type { ResolvedPodHealthAlarms } from '../collector/pod-health';
@@ -447,20 +445,4 @@ export function prerequisiteFiles(prerequisites: ClusterPrerequisites, template?
       ? {}
       : { [PREREQUISITE_FILES.loggingPolicy]: json(prerequisites.loggingPolicy) }),
   };
-}
-
-/** Writes files by name into `dir`, creating it; returns their names, sorted. */
-export function writeFiles(files: Readonly<Record<string, string>>, dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
-  return queueFiles(files, dir, { add: (path, text) => writeFileSync(path, text) });
-}
-
-/** Queues files by name into `dir` on `batch`; returns their names, sorted. */
-export function queueFiles(
-  files: Readonly<Record<string, string>>,
-  dir: string,
-  batch: { add(path: string, text: string): void },
-): string[] {
-  for (const [name, text] of Object.entries(files)) batch.add(join(dir, name), text);
-  return Object.keys(files).sort();
 }
