@@ -9,6 +9,7 @@ export default defineConfig({
     // The workspace package imports the main package by name: test both from source, one copy of each.
     alias: [
       { find: /^cdk8s-fargate-container-insights$/, replacement: here('./src/index.ts') },
+      { find: /^cdk8s-fargate-container-insights\/internal$/, replacement: here('./src/internal.ts') },
       {
         find: /^cdk8s-fargate-container-insights-aws$/,
         replacement: here('./packages/cdk8s-fargate-container-insights-aws/src/index.ts'),

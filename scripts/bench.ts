@@ -18,7 +18,7 @@ import { ROOT } from '../tools/stage';
  *   fleet without templates no slower than the baseline's, measured in the
  *   same run, runs alternating.
  *
- * Each size runs `node lib/src/cli.js fleet <clusters.yaml>` (after `npm run
+ * Each size runs the compiled command, `fleet <clusters.yaml>` (after `npm run
  * build`) RUNS times in a fresh process and output folder, the runs of one
  * size's variants (without and with templates, the baseline) alternating so
  * that their ratios hold on a noisy machine; the wall time is
@@ -189,10 +189,16 @@ function measure(work: string, variants: readonly Variant[]): Measurement[] {
   });
 }
 
-/** The compiled CLI of a checkout: `lib/src/cli.js`, or `lib/cli.js` in commits before the tools moved. */
+/**
+ * The compiled CLI of a checkout: the command-line package's `lib/cli.js`; in older commits the main package's
+ * `lib/src/cli.js`, or `lib/cli.js` before the tools moved.
+ */
 function cliOf(root: string): string {
-  const cli = join(root, 'lib', 'src', 'cli.js');
-  return existsSync(cli) ? cli : join(root, 'lib', 'cli.js');
+  const candidates = [
+    join(root, 'packages', 'cdk8s-fargate-container-insights-cli', 'lib', 'cli.js'),
+    join(root, 'lib', 'src', 'cli.js'),
+  ];
+  return candidates.find((cli) => existsSync(cli)) ?? join(root, 'lib', 'cli.js');
 }
 
 /** `--baseline <checkout>`: another checkout (a worktree of an older commit), built, measured beside this one. */
@@ -202,7 +208,7 @@ function baselineOf(args: readonly string[]): string | undefined {
   const root = args[at + 1];
   if (root === undefined || !existsSync(cliOf(root))) {
     console.error(
-      `Invalid --baseline ${JSON.stringify(root ?? '')}: expected a built checkout of this repository (lib/src/cli.js or lib/cli.js), e.g. git worktree add ../base <commit> && (cd ../base && npm ci && npm run build).`,
+      `Invalid --baseline ${JSON.stringify(root ?? '')}: expected a built checkout of this repository (packages/cdk8s-fargate-container-insights-cli/lib/cli.js, lib/src/cli.js or lib/cli.js), e.g. git worktree add ../base <commit> && (cd ../base && npm ci && npm run build).`,
     );
     process.exit(2);
   }
@@ -217,7 +223,7 @@ function main(): void {
   console.log(
     `Node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB`,
   );
-  console.log(`median of ${RUNS} runs of \`node lib/src/cli.js fleet <clusters.yaml>\`, from spawn to exit:\n`);
+  console.log(`median of ${RUNS} runs of the compiled command's \`fleet <clusters.yaml>\`, from spawn to exit:\n`);
   // In the project folder: the same file system users write their output to.
   const work = mkdtempSync(join(ROOT, '.bench-'));
   const results: Measurement[] = [];

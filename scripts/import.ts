@@ -7,7 +7,7 @@ import { CRD_IMPORT_FILE, CRD_IMPORT_RELEASE, generateCrdImport } from '../tools
  * imports/opentelemetry.io.ts from the OpenTelemetry Operator's
  * `opentelemetrycollectors` CRD (default release: the one the committed file
  * names), then the `validate` command's field table from it
- * (src/cli/opentelemetry-collector-fields.ts). Without a CRD file, only the
+ * (packages/cdk8s-fargate-container-insights-cli/src/cli/opentelemetry-collector-fields.ts). Without a CRD file, only the
  * table, from the committed imports.
  */
 const [crdFile, release = CRD_IMPORT_RELEASE] = process.argv.slice(2);
@@ -17,7 +17,9 @@ try {
     console.log(`imports/opentelemetry.io.ts written from ${crdFile} (${release}).`);
   }
   writeFileSync(CRD_FIELDS_FILE, generateCrdFields());
-  console.log('src/cli/opentelemetry-collector-fields.ts written from imports/opentelemetry.io.ts.');
+  console.log(
+    'packages/cdk8s-fargate-container-insights-cli/src/cli/opentelemetry-collector-fields.ts written from imports/opentelemetry.io.ts.',
+  );
 } catch (error) {
   console.error(`error: ${(error as Error).message}`);
   console.error('The files not named above were left unchanged.');

@@ -40,13 +40,7 @@ export type { CollectorSizing, CollectorSizingInput } from './fargate/collector-
 export type { FargatePodSize } from './fargate/fargate-size';
 // GitOps.
 export { ArgoCdSyncWaves } from './gitops/argo-cd-sync-waves';
-// The AWS side, and fleets of clusters.
-export {
-  ClusterFleet,
-  type ClusterFleetSynthOptions,
-  type ClusterFleetSynthResult,
-  type ClusterWithoutTemplate,
-} from './fleet/cluster-fleet';
+// The AWS side.
 export { FargateLogging, type FargateLoggingProps } from './logging/fargate-logging';
 export type { FluentBitFilter, FluentBitOutput, FluentBitParser } from './logging/fluent-bit';
 export {

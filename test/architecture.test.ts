@@ -12,6 +12,8 @@ const ROOT = join(__dirname, '..');
 /** The most lines a file of code or tests has (issue 34; CONTRIBUTING.md). */
 const MAX_FILE_LINES = 500;
 const SRC = join(ROOT, 'src');
+/** The command-line package: the command, the app and the fleet tooling. */
+const CLI = 'packages/cdk8s-fargate-container-insights-cli';
 
 /** Every `.ts` file under a folder, relative to the project root. */
 function sources(folder: string): string[] {
@@ -32,9 +34,15 @@ function relativeImports(file: string): string[] {
 
 const withoutExtension = (file: string) => file.replace(/\.m?ts$/, '');
 
-/** The import graph of `src/`: module → the modules it imports. */
-function sourceGraph(): Map<string, string[]> {
-  return new Map(sources('src').map((file) => [withoutExtension(file), relativeImports(file)]));
+/** The import graph of a package's sources: module → the modules it imports. */
+function sourceGraph(folder = 'src'): Map<string, string[]> {
+  return new Map(sources(folder).map((file) => [withoutExtension(file), relativeImports(file)]));
+}
+
+/** The packages a file imports by name (not by relative path). */
+function packageImports(file: string): string[] {
+  const { importedFiles } = ts.preProcessFile(readFileSync(join(ROOT, file), 'utf8'), true, true);
+  return importedFiles.map((imported) => imported.fileName).filter((name) => !name.startsWith('.'));
 }
 
 /** Every cycle's members, one list per strongly connected component of more than one module (or a self-import). */
@@ -88,13 +96,18 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   collector: ['core', 'config', 'fargate'],
   sample: ['core', 'fargate'],
   prerequisites: ['core', 'config', 'fargate', 'collector', 'logging'],
-  app: ['core', 'config', 'fargate', 'collector', 'logging', 'prerequisites', 'sample', 'fleet'],
-  fleet: ['core', 'config', 'fargate', 'collector', 'logging', 'prerequisites', 'sample'],
-  cli: ['core', 'config', 'fargate', 'collector', 'logging', 'prerequisites', 'sample', 'fleet', 'app'],
 };
 
-/** The top-level folder of `src/` a module is in (for index and cli, at the top, their own name). */
-const layerOf = (module: string) => relative('src', module).split('/')[0] as string;
+/** The same for the command-line package, which sits on top of the main one. */
+const CLI_LAYERS: Readonly<Record<string, readonly string[]>> = {
+  core: [],
+  fleet: ['core'],
+  app: ['core', 'fleet'],
+  cli: ['core', 'fleet', 'app'],
+};
+
+/** The top-level folder of a package's sources a module is in (for index and cli, at the top, their own name). */
+const layerOf = (module: string, folder = 'src') => relative(folder, module).split('/')[0] as string;
 
 describe('architecture', () => {
   const graph = sourceGraph();
@@ -114,34 +127,104 @@ describe('architecture', () => {
     ).toStrictEqual([['a', 'b']]);
   });
 
-  test('src/ has no import cycle', () => {
-    expect(cycles(graph)).toStrictEqual([]);
+  const packages = [
+    { folder: 'src', layers: LAYERS },
+    { folder: `${CLI}/src`, layers: CLI_LAYERS },
+  ];
+
+  test.each(packages)('$folder has no import cycle', ({ folder }) => {
+    expect(cycles(sourceGraph(folder))).toStrictEqual([]);
   });
 
-  test('each folder of src/ imports only from the folders below it', () => {
+  test.each(packages)('each folder of $folder imports only from the folders below it', ({ folder, layers }) => {
+    const packageGraph = sourceGraph(folder);
     const unexpected: string[] = [];
-    for (const [module, imports] of graph) {
-      const from = layerOf(module);
-      const allowed = LAYERS[from];
-      if (allowed === undefined) continue; // index.ts and cli.ts, at the top
+    for (const [module, imports] of packageGraph) {
+      const from = layerOf(module, folder);
+      const allowed = layers[from];
+      if (allowed === undefined) continue; // index.ts, internal.ts and cli.ts, at the top
       for (const target of imports) {
         // The generated CRD types are for the construct that writes the custom resource.
-        if (target.startsWith('imports/')) {
+        if (target.startsWith('imports/') && folder === 'src') {
           if (from !== 'collector') unexpected.push(`${module} -> ${target}`);
           continue;
         }
-        const to = layerOf(target);
+        const to = layerOf(target, folder);
         if (to !== from && !allowed.includes(to)) unexpected.push(`${module} -> ${target}`);
       }
     }
     expect(unexpected).toStrictEqual([]);
-    expect(Object.keys(LAYERS).sort()).toStrictEqual(
-      [...new Set([...graph.keys()].filter((module) => relative('src', module).includes('/')).map(layerOf))].sort(),
+    expect(Object.keys(layers).sort()).toStrictEqual(
+      [
+        ...new Set(
+          [...packageGraph.keys()]
+            .filter((module) => relative(folder, module).includes('/'))
+            .map((module) => layerOf(module, folder)),
+        ),
+      ].sort(),
     );
   });
 
+  test('the constructs package reads and writes no files, starts no threads or processes and reads no environment', () => {
+    // What every language binding loads: the command, the app and the fleet tooling are the command-line package.
+    const offenders = sources('src').flatMap((file) => {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      return [
+        ...packageImports(file).filter((name) => !/^(node:crypto|cdk8s|cdk8s-plus-29|constructs|yaml)$/.test(name)),
+        ...(text.match(/\bprocess\.(env|argv|exit|cwd|stdout|stderr)\b/g) ?? []),
+      ].map((use) => `${file}: ${use}`);
+    });
+    expect(offenders).toStrictEqual([]);
+  });
+
+  test('the command-line package reaches the main one by name only, through its public API and its internal entry', () => {
+    const offenders = sources(`${CLI}/src`).flatMap((file) => [
+      ...relativeImports(file)
+        .filter((target) => !target.startsWith(`${CLI}/src/`))
+        .map((target) => `${file} -> ${target}`),
+      ...packageImports(file)
+        .filter(
+          (name) =>
+            name.startsWith('cdk8s-fargate-container-insights') &&
+            !/^cdk8s-fargate-container-insights(\/internal)?$/.test(name),
+        )
+        .map((name) => `${file} -> ${name}`),
+    ]);
+    expect(offenders).toStrictEqual([]);
+  });
+
+  test('src/internal.ts exports what the sibling packages import from it, and nothing else', () => {
+    const namesIn = (clause: string) =>
+      clause
+        .split(',')
+        .map(
+          (name) =>
+            name
+              .trim()
+              .replace(/^type /, '')
+              .split(' as ')[0] as string,
+        )
+        .filter((name) => name !== '');
+    const exported = [...readFileSync(join(SRC, 'internal.ts'), 'utf8').matchAll(/^export (?:type )?\{([^}]*)\}/gm)]
+      .flatMap((match) => namesIn(match[1] as string))
+      .sort();
+    const imported = [
+      ...new Set(
+        ['packages/cdk8s-fargate-container-insights-aws/src', `${CLI}/src`]
+          .flatMap(sources)
+          .flatMap((file) => [
+            ...readFileSync(join(ROOT, file), 'utf8').matchAll(
+              /import (?:type )?\{([^}]*)\} from 'cdk8s-fargate-container-insights\/internal'/g,
+            ),
+          ])
+          .flatMap((match) => namesIn(match[1] as string)),
+      ),
+    ].sort();
+    expect(exported).toStrictEqual(imported);
+  });
+
   test('the configuration model is plain data and functions: no cdk8s, no constructs', () => {
-    for (const file of [...sources('src/config'), 'src/core/errors.ts', 'src/core/output.ts']) {
+    for (const file of [...sources('src/config'), 'src/core/errors.ts', `${CLI}/src/core/output.ts`]) {
       const { importedFiles } = ts.preProcessFile(readFileSync(join(ROOT, file), 'utf8'), true, true);
       const packages = importedFiles.map((imported) => imported.fileName).filter((name) => !name.startsWith('.'));
       expect(
@@ -184,6 +267,7 @@ describe('architecture', () => {
       'scripts',
       'packages/cdk8s-fargate-container-insights-aws/src',
       'packages/cdk8s-fargate-container-insights-aws/test',
+      `${CLI}/src`,
     ];
     const long = folders
       .flatMap(sources)

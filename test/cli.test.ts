@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { run } from '../src/cli';
-import { OUTPUT_MARKER } from '../src/core/output';
+import { run } from '../packages/cdk8s-fargate-container-insights-cli/src/cli';
+import { OUTPUT_MARKER } from '../packages/cdk8s-fargate-container-insights-cli/src/core/output';
 import { readTree } from '../tools/folders';
 import { captureConsole, type Printed } from './support/console';
 import { ROLE_ARN } from './support/fixtures';

@@ -1,5 +1,12 @@
 import * as fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { replicasAdvice } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/cluster-estimate';
+import {
+  estimateFleet,
+  formatFleetBill,
+  formatFleetCollectors,
+} from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet-estimate';
+import type { Fleet } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet-spec';
 import { PROFILE_DECLARATIONS } from '../src/config/catalog/profiles';
 import { memoryLimiterFor } from '../src/config/components/memory-limiter-processor';
 import { defaultExpectedWorkloads, estimateCustomMetrics, estimatePerformanceLogs } from '../src/config/cost-estimate';
@@ -11,9 +18,6 @@ import {
   MAX_REPLICAS,
   sizeCollector,
 } from '../src/fargate/collector-sizing';
-import { replicasAdvice } from '../src/fleet/cluster-estimate';
-import { estimateFleet, formatFleetBill, formatFleetCollectors } from '../src/fleet/fleet-estimate';
-import type { Fleet } from '../src/fleet/fleet-spec';
 import { PROPERTY_SEED } from './support/property';
 
 /** The real ADOT collector (v0.42.0) on a simulated Fargate cluster: 10 s scrapes, 5 s batches. */

@@ -1,5 +1,14 @@
 import * as fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import {
+  accountOf,
+  type ClusterBill,
+  estimateCluster,
+  fleetLines,
+  formatBill,
+  PRICE_TIERS_ITEM,
+  priceTiersLine,
+} from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/cluster-estimate';
 import { Dimension } from '../src/config/catalog/metric-types';
 import { PROFILE_DECLARATIONS, REFERENCE_DECLARATIONS } from '../src/config/catalog/profiles';
 import {
@@ -18,15 +27,6 @@ import type { CostLine } from '../src/config/pipelines/pipeline';
 import { PodNaming } from '../src/config/pod-naming';
 import { ValidationError } from '../src/core/errors';
 import { sizeCollector } from '../src/fargate/collector-sizing';
-import {
-  accountOf,
-  type ClusterBill,
-  estimateCluster,
-  fleetLines,
-  formatBill,
-  PRICE_TIERS_ITEM,
-  priceTiersLine,
-} from '../src/fleet/cluster-estimate';
 import { buildConfig, DEFAULT_CONFIG_OPTIONS } from './support/collector';
 import { PROPERTY_SEED } from './support/property';
 

@@ -4,17 +4,23 @@ import { tmpdir } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
 import { Testing } from 'cdk8s';
 import { afterAll, describe, expect, test, vi } from 'vitest';
-import { buildCluster, estimateLines } from '../src/app/app';
-import { APP_VARIABLES, settingsFromEnvironment } from '../src/app/app-settings';
-import { run } from '../src/cli';
-import { parseCommandLine } from '../src/cli/arguments';
+import { buildCluster, estimateLines } from '../packages/cdk8s-fargate-container-insights-cli/src/app/app';
+import {
+  APP_VARIABLES,
+  settingsFromEnvironment,
+} from '../packages/cdk8s-fargate-container-insights-cli/src/app/app-settings';
+import { run } from '../packages/cdk8s-fargate-container-insights-cli/src/cli';
+import { parseCommandLine } from '../packages/cdk8s-fargate-container-insights-cli/src/cli/arguments';
+import {
+  estimateFleet,
+  formatFleetCollectors,
+} from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet-estimate';
+import { parseFleet, readFleetFile } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet-file';
+import { fleetJsonSchema } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet-spec';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import { CONSOLE_DECLARATIONS, PROFILE_DECLARATIONS } from '../src/config/catalog/profiles';
 import { defaultExpectedWorkloads, estimateCustomMetrics, estimatePerformanceLogs } from '../src/config/cost-estimate';
 import { sizeCollector } from '../src/fargate/collector-sizing';
-import { estimateFleet, formatFleetCollectors } from '../src/fleet/fleet-estimate';
-import { parseFleet, readFleetFile } from '../src/fleet/fleet-file';
-import { fleetJsonSchema } from '../src/fleet/fleet-spec';
 import { PREREQUISITE_FILES } from '../src/prerequisites/prerequisites';
 import { readTree } from '../tools/folders';
 import { parseManifest, validateManifest } from '../tools/manifests';
@@ -31,7 +37,13 @@ const GUIDES = readdirSync(join(ROOT, 'docs'))
   .filter((file) => file.endsWith('.md') && file !== 'API.md')
   .sort()
   .map((file) => `docs/${file}`);
-const DOCS = ['README.md', 'CONTRIBUTING.md', ...GUIDES];
+const DOCS = [
+  'README.md',
+  'CONTRIBUTING.md',
+  ...GUIDES,
+  'packages/cdk8s-fargate-container-insights-aws/README.md',
+  'packages/cdk8s-fargate-container-insights-cli/README.md',
+];
 const text = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 const README = text('README.md');
 /** Every document, one after the other, for the checks that look for a block wherever it is. */
@@ -335,10 +347,14 @@ describe('documents', () => {
   test.each(DOCS)('%s: every variable a shell example sets is one the app, the scripts or the tests read', (file) => {
     const readers = [
       'main.ts',
-      'src/fleet/cluster-settings.ts',
-      ...['src/app', 'scripts', 'tools', 'test/support', 'test/conformance'].flatMap((dir) =>
-        readdirSync(join(ROOT, dir)).map((f) => `${dir}/${f}`),
-      ),
+      'packages/cdk8s-fargate-container-insights-cli/src/fleet/cluster-settings.ts',
+      ...[
+        'packages/cdk8s-fargate-container-insights-cli/src/app',
+        'scripts',
+        'tools',
+        'test/support',
+        'test/conformance',
+      ].flatMap((dir) => readdirSync(join(ROOT, dir)).map((f) => `${dir}/${f}`)),
     ]
       .map(text)
       .join('\n');

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { pathLabel } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fields';
+import { parseFleet, readFleetFile } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet-file';
 import { ValidationError } from '../src/core/errors';
-import { pathLabel } from '../src/fleet/fields';
-import { parseFleet, readFleetFile } from '../src/fleet/fleet-file';
 import { errorOf, file } from './support/clusters-file';
 import { ROLE_ARN } from './support/fixtures';
 

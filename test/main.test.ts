@@ -2,14 +2,22 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { buildCluster, estimateLines, synthCluster } from '../src/app/app';
-import { APP_VARIABLES, DEMO_ENVIRONMENT, settingsFromEnvironment } from '../src/app/app-settings';
+import {
+  buildCluster,
+  estimateLines,
+  synthCluster,
+} from '../packages/cdk8s-fargate-container-insights-cli/src/app/app';
+import {
+  APP_VARIABLES,
+  DEMO_ENVIRONMENT,
+  settingsFromEnvironment,
+} from '../packages/cdk8s-fargate-container-insights-cli/src/app/app-settings';
+import { OUTPUT_MARKER, recordedSettings } from '../packages/cdk8s-fargate-container-insights-cli/src/core/output';
+import { resolveCluster } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/cluster-settings';
 import { CollectorMode } from '../src/collector/collector-mode';
 import { AdotVersion } from '../src/config/adot-version';
 import { SAMPLE_GO_WEBAPP_DECLARATIONS } from '../src/config/application-metrics';
 import { MetricProfile, PROFILE_DECLARATIONS } from '../src/config/catalog/profiles';
-import { OUTPUT_MARKER, recordedSettings } from '../src/core/output';
-import { resolveCluster } from '../src/fleet/cluster-settings';
 import { readManifests, validateManifest } from '../tools/manifests';
 import { applyOrderProblems } from './support/applyable';
 import { loadCollectorConfig } from './support/collector';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { checkObjectSchema } from '../src/cli/object-schemas';
-import { OPENTELEMETRY_COLLECTOR_SPEC_TYPES } from '../src/cli/opentelemetry-collector-fields';
+import { checkObjectSchema } from '../packages/cdk8s-fargate-container-insights-cli/src/cli/object-schemas';
+import { OPENTELEMETRY_COLLECTOR_SPEC_TYPES } from '../packages/cdk8s-fargate-container-insights-cli/src/cli/opentelemetry-collector-fields';
 import { CRD_FIELDS_FILE, generateCrdFields } from '../tools/crd-fields';
 
 /**

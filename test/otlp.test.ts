@@ -1,5 +1,9 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
+import {
+  estimateFleet,
+  formatFleetBill,
+} from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet-estimate';
 import type { FargateContainerInsightsCollectorProps } from '../src/collector/collector-props';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import { FargateContainerInsightsOperatorCollector } from '../src/collector/fargate-container-insights-operator-collector';
@@ -22,7 +26,6 @@ import { shardRules } from '../src/config/pipelines/cadvisor-scrape';
 import { inReleaseWords } from '../src/config/release-dialect';
 import { renderCollectorConfig } from '../src/config/render';
 import { ValidationError } from '../src/core/errors';
-import { estimateFleet, formatFleetBill } from '../src/fleet/fleet-estimate';
 import { clusterPrerequisites } from '../src/prerequisites/prerequisites';
 import { validateManifest } from '../tools/manifests';
 import { buildConfig, DEFAULT_CONFIG_OPTIONS, loadCollectorConfig, stageWhere } from './support/collector';

@@ -2,8 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, type MockInstance, test, vi } from 'vitest';
-import { run } from '../src/cli';
-import { ValidationError } from '../src/core/errors';
+import { run } from '../packages/cdk8s-fargate-container-insights-cli/src/cli';
 import {
   checkOutputFolders,
   checkUnmarkedFolders,
@@ -11,7 +10,8 @@ import {
   OUTPUT_MARKER,
   replaceFolders,
   writeFoldersSafely,
-} from '../src/core/output';
+} from '../packages/cdk8s-fargate-container-insights-cli/src/core/output';
+import { ValidationError } from '../src/core/errors';
 import { readTree } from '../tools/folders';
 import { ROLE_ARN } from './support/fixtures';
 

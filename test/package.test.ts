@@ -11,8 +11,9 @@ const ROOT = join(__dirname, '..');
  * any test file (test/support/build.ts): without the prepack build, which
  * would delete and rewrite lib/ and .jsii while other test files read them.
  */
-function packedFiles(): string[] {
-  const run = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+function packedFiles(workspace?: string): string[] {
+  const args = workspace === undefined ? [] : ['-w', workspace];
+  const run = spawnSync('npm', ['pack', ...args, '--dry-run', '--json', '--ignore-scripts'], {
     cwd: ROOT,
     encoding: 'utf8',
   });
@@ -22,7 +23,9 @@ function packedFiles(): string[] {
   return pack.files.map((f) => f.path).sort();
 }
 
-test('npm pack ships only the compiled library, its types and jsii assembly, the bundled yaml, the clusters file schema, the README, the guides and the licence', () => {
+const CLI = 'packages/cdk8s-fargate-container-insights-cli';
+
+test('npm pack ships only the compiled constructs, their types and jsii assembly, the bundled yaml, the README, the guides and the licence', () => {
   const paths = packedFiles();
   expect(paths).toContain('lib/src/index.js');
   expect(paths).toContain('lib/src/index.d.ts');
@@ -33,16 +36,29 @@ test('npm pack ships only the compiled library, its types and jsii assembly, the
   expect(paths).toContain('.jsii');
   // yaml is bundled, as jsii requires of a dependency that is not a jsii module.
   expect(paths).toContain('node_modules/yaml/package.json');
-  // The bin and the worker thread it starts.
-  expect(paths).toContain('lib/src/cli.js');
-  expect(paths).toContain('lib/src/fleet/fleet-worker.js');
-  expect(paths).toContain('clusters.schema.json');
+  // The entry the workspace's own packages import internals from.
+  expect(paths).toContain('lib/src/internal.js');
   // The README links to the guides and the API reference, and the licence ships with the code.
   expect(paths).toContain('docs/API.md');
   expect(paths).toContain('LICENSE');
+  // The command, the app and the fleet tooling are the command-line package's.
+  expect(paths.filter((p) => /^lib\/src\/(cli|app|fleet)\b|clusters\.schema\.json/.test(p))).toStrictEqual([]);
   for (const path of paths.filter((p) => !p.startsWith('node_modules/yaml/'))) {
     expect(path, path).toMatch(
-      /^(lib\/([a-z-]+\/)*[a-z0-9.-]+\.(js|d\.ts)|\.jsii|clusters\.schema\.json|README\.md|docs\/[a-zA-Z-]+\.md|LICENSE|package\.json)$/,
+      /^(lib\/([a-z-]+\/)*[a-z0-9.-]+\.(js|d\.ts)|\.jsii|README\.md|docs\/[a-zA-Z-]+\.md|LICENSE|package\.json)$/,
+    );
+  }
+});
+
+test('npm pack of the command-line package ships its compiled command, the worker thread it starts and the clusters file schema', () => {
+  const paths = packedFiles(CLI);
+  expect(paths).toContain('lib/cli.js');
+  expect(paths).toContain('lib/index.d.ts');
+  expect(paths).toContain('lib/fleet/fleet-worker.js');
+  expect(paths).toContain('clusters.schema.json');
+  for (const path of paths) {
+    expect(path, path).toMatch(
+      /^(lib\/([a-z-]+\/)*[a-z0-9.-]+\.(js|d\.ts)|clusters\.schema\.json|README\.md|package\.json)$/,
     );
   }
 });
@@ -77,23 +93,28 @@ function packInto(dir: string, workspace?: string): void {
   expect(pack.status, pack.stderr).toBe(0);
 }
 
-test('installed from its tarball into a fresh cdk8s app, the command runs fleet, check, validate and --version', () => {
+test('installed from its tarballs into a fresh cdk8s app, the command runs fleet, check, validate and --version', () => {
   const project = mkdtempSync(join(tmpdir(), 'installed-'));
   try {
     packInto(project);
+    packInto(project, CLI);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
       name: string;
       version: string;
       devDependencies: Record<string, string>;
     };
-    const tarball = `./${pkg.name}-${pkg.version}.tgz`;
+    const tarballs = [`./${pkg.name}-${pkg.version}.tgz`, `./${pkg.name}-cli-${pkg.version}.tgz`];
     // The peers at the versions the library is built with, as a cdk8s app has them.
     const peers = ['cdk8s', 'cdk8s-plus-29', 'constructs'].map((name) => `${name}@${pkg.devDependencies[name]}`);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'my-cdk8s-app', private: true }));
-    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, ...peers], {
-      cwd: project,
-      encoding: 'utf8',
-    });
+    const install = spawnSync(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs, ...peers],
+      {
+        cwd: project,
+        encoding: 'utf8',
+      },
+    );
     expect(install.status, install.stderr).toBe(0);
     const command = (...args: string[]) =>
       spawnSync('npx', ['--no-install', 'cdk8s-fargate-container-insights', ...args], {

@@ -5,6 +5,7 @@ import * as kplus from 'cdk8s-plus-29';
 import * as fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
+import { estimateCluster } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/cluster-estimate';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import { FargateContainerInsightsOperatorCollector } from '../src/collector/fargate-container-insights-operator-collector';
 import { KUBE_STATE_METRICS_NAMES, kubeStateMetricsArgs } from '../src/collector/kube-state-metrics';
@@ -23,7 +24,6 @@ import { podHealthCustomMetrics } from '../src/config/pipelines/pod-health-cost'
 import { PodNaming } from '../src/config/pod-naming';
 import { ValidationError } from '../src/core/errors';
 import { sizeCollector } from '../src/fargate/collector-sizing';
-import { estimateCluster } from '../src/fleet/cluster-estimate';
 import { podHealthAlarms } from '../src/prerequisites/alarms';
 import { type KubernetesObject, validateManifest } from '../tools/manifests';
 import { podHealthTable, podHealthTableRows } from '../tools/pod-health-table';

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-29';
 import { afterAll, describe, expect, test } from 'vitest';
-import { buildApp } from '../src/app/app';
-import { settingsFromEnvironment } from '../src/app/app-settings';
+import { buildApp } from '../packages/cdk8s-fargate-container-insights-cli/src/app/app';
+import { settingsFromEnvironment } from '../packages/cdk8s-fargate-container-insights-cli/src/app/app-settings';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import { AdotVersion } from '../src/config/adot-version';
 import {

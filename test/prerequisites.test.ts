@@ -1,10 +1,10 @@
 import { App, Testing, Yaml } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
+import type { FleetCluster } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/cluster-settings';
+import { addClusterCharts, prerequisitesOf } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet';
 import { CollectorMode } from '../src/collector/collector-mode';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
-import type { FleetCluster } from '../src/fleet/cluster-settings';
-import { addClusterCharts, prerequisitesOf } from '../src/fleet/fleet';
 import { CollectorPrerequisites } from '../src/prerequisites/collector-prerequisites';
 import { clusterPrerequisites, OPERATOR_NAMESPACES, prerequisiteFiles } from '../src/prerequisites/prerequisites';
 import { SampleGoWebapp } from '../src/sample/sample-go-webapp';

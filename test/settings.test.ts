@@ -1,8 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { settingsFromEnvironment } from '../src/app/app-settings';
+import { settingsFromEnvironment } from '../packages/cdk8s-fargate-container-insights-cli/src/app/app-settings';
+import {
+  CLUSTER_SETTINGS,
+  resolveCluster,
+  type Setting,
+} from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/cluster-settings';
+import { parseFleet } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet-file';
 import { ValidationError } from '../src/core/errors';
-import { CLUSTER_SETTINGS, resolveCluster, type Setting } from '../src/fleet/cluster-settings';
-import { parseFleet } from '../src/fleet/fleet-file';
 import { ROLE_ARN } from './support/fixtures';
 
 /**

@@ -43,6 +43,10 @@ beforeEach(() => {
     'examples',
     'test',
     'vitest.config.mts',
+    // The app, from source: the command-line package's sources, not its build.
+    'packages/cdk8s-fargate-container-insights-cli/src',
+    'packages/cdk8s-fargate-container-insights-cli/package.json',
+    'packages/cdk8s-fargate-container-insights-cli/clusters.schema.json',
   ]) {
     cpSync(join(ROOT, entry), join(scratch, entry), { recursive: true });
   }

@@ -4,7 +4,7 @@ import ts from 'typescript';
 import { CRD_IMPORT_FILE } from './crd-import';
 
 /**
- * src/cli/opentelemetry-collector-fields.ts: the fields of an
+ * packages/cdk8s-fargate-container-insights-cli/src/cli/opentelemetry-collector-fields.ts: the fields of an
  * `opentelemetry.io/v1beta1` OpenTelemetryCollector, as a table the
  * `validate` command checks objects against (unknown fields, types, enums,
  * required fields). Generated from imports/opentelemetry.io.ts, which
@@ -17,7 +17,14 @@ import { CRD_IMPORT_FILE } from './crd-import';
 const ROOT = join(__dirname, '..');
 
 /** The committed table. */
-export const CRD_FIELDS_FILE = join(ROOT, 'src', 'cli', 'opentelemetry-collector-fields.ts');
+export const CRD_FIELDS_FILE = join(
+  ROOT,
+  'packages',
+  'cdk8s-fargate-container-insights-cli',
+  'src',
+  'cli',
+  'opentelemetry-collector-fields.ts',
+);
 
 /** The prefix of the v1beta1 types, left out of the table's type names. */
 const PREFIX = 'OpenTelemetryCollectorV1Beta1';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { filesUnder } from '../src/core/output';
+import { filesUnder } from '../packages/cdk8s-fargate-container-insights-cli/src/core/output';
 
 /**
  * Folders as sorted file lists, their contents, and the differences between

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
-import { OUTPUT_MARKER } from '../src/core/output';
+import { OUTPUT_MARKER } from '../packages/cdk8s-fargate-container-insights-cli/src/core/output';
 import { PREREQUISITE_FILES } from '../src/prerequisites/prerequisites';
 import { cloudFormationProblems } from './cloudformation-spec';
 import { listFiles } from './folders';

@@ -2,16 +2,16 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { runApp } from '../src/app/app';
-import { APP_VARIABLES } from '../src/app/app-settings';
+import { runApp } from '../packages/cdk8s-fargate-container-insights-cli/src/app/app';
+import { APP_VARIABLES } from '../packages/cdk8s-fargate-container-insights-cli/src/app/app-settings';
 import {
   checkOutputFolders,
   checkUnmarkedFolders,
   createStagingFolders,
   markOutputFolder,
   recordedSettings,
-} from '../src/core/output';
-import { readFleetFile } from '../src/fleet/fleet-file';
+} from '../packages/cdk8s-fargate-container-insights-cli/src/core/output';
+import { readFleetFile } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet-file';
 import { type ManifestFile, readManifests, validateManifest } from './manifests';
 import { validatePrerequisites } from './prerequisite-schemas';
 

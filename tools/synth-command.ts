@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { filesUnder, replaceFolders } from '../src/core/output';
+import { filesUnder, replaceFolders } from '../packages/cdk8s-fargate-container-insights-cli/src/core/output';
 import { AWS_PACKAGE, companionInstalled } from '../src/prerequisites/aws-template';
 import { PREREQUISITE_FILES } from '../src/prerequisites/prerequisites';
 import { diffFolders } from './folders';

@@ -3,7 +3,7 @@ import { Testing } from 'cdk8s';
 import type * as kplus from 'cdk8s-plus-29';
 import type { Construct } from 'constructs';
 import { expect, test } from 'vitest';
-import { settingsFromEnvironment } from '../../src/app/app-settings';
+import { settingsFromEnvironment } from '../../packages/cdk8s-fargate-container-insights-cli/src/app/app-settings';
 import type { FargateContainerInsightsCollectorProps } from '../../src/collector/collector-props';
 import { FargateContainerInsightsCollector } from '../../src/collector/fargate-container-insights-collector';
 import type { MetricSelection } from '../../src/config/metric-selection';

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
+import { parseFleet } from '../../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet-file';
 import { ValidationError } from '../../src/core/errors';
-import { parseFleet } from '../../src/fleet/fleet-file';
 
 /** A clusters file: the given lines, joined. */
 export const file = (...lines: string[]) => `${lines.join('\n')}\n`;

@@ -1,8 +1,17 @@
-import { enabledPipelines } from '../config/collector-config';
-import { CLOUDWATCH_LOGS_PRICES_US_EAST_1, customMetricsMonthlyUsd } from '../config/cost-estimate';
-import type { ClusterLoad, CollectorConfigOptions, CostLine, ScrapedPods } from '../config/pipelines/pipeline';
-import { type CollectorSizing, MAX_NODES_PER_REPLICA } from '../fargate/collector-sizing';
-import { type FargatePodSize, fargateMonthlyCost } from '../fargate/fargate-size';
+import type { CollectorSizing, FargatePodSize } from 'cdk8s-fargate-container-insights';
+import type {
+  ClusterLoad,
+  CollectorConfigOptions,
+  CostLine,
+  ScrapedPods,
+} from 'cdk8s-fargate-container-insights/internal';
+import {
+  CLOUDWATCH_LOGS_PRICES_US_EAST_1,
+  customMetricsMonthlyUsd,
+  enabledPipelines,
+  fargateMonthlyCost,
+  MAX_NODES_PER_REPLICA,
+} from 'cdk8s-fargate-container-insights/internal';
 
 /**
  * What a cluster's Container Insights cost a month, line by line: each

@@ -1,5 +1,4 @@
-import { invalidInput, showValue } from '../core/errors';
-import { PATTERNS, validateDnsLabel } from '../core/validation';
+import { invalidInput, PATTERNS, showValue, validateDnsLabel } from 'cdk8s-fargate-container-insights/internal';
 import {
   CLUSTER_FIELDS,
   DEFAULT_FIELDS,

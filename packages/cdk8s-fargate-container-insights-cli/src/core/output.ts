@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { ValidationError } from './errors';
+import { ValidationError } from 'cdk8s-fargate-container-insights';
 
 /**
  * Replacing an output folder without ever losing what the user owns.

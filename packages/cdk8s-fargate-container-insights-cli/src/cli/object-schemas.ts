@@ -1,4 +1,4 @@
-import { nearestName } from '../core/edit-distance';
+import { nearestName } from 'cdk8s-fargate-container-insights/internal';
 import {
   type CrdFieldType,
   OPENTELEMETRY_COLLECTOR_CRD_RELEASE,

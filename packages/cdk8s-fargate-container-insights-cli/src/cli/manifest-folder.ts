@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { lintCollectorConfig, plural, unescapedDollars } from 'cdk8s-fargate-container-insights/internal';
 import { parse, parseAllDocuments } from 'yaml';
-import { lintCollectorConfig, unescapedDollars } from '../config/config-lint';
 import { filesUnder, OUTPUT_MARKER } from '../core/output';
-import { plural } from '../core/plural';
 import { checkObjectSchema, type ManifestObject } from './object-schemas';
 
 /**

@@ -1,5 +1,5 @@
-import { invalidInput, showValue, ValidationError } from '../core/errors';
-import { unknownFieldMessage } from '../core/unknown-fields';
+import { ValidationError } from 'cdk8s-fargate-container-insights';
+import { invalidInput, showValue, unknownFieldMessage } from 'cdk8s-fargate-container-insights/internal';
 
 /** A location in the input, as keys and indexes: `['clusters', 2, 'region']`. */
 export type InputPath = readonly (string | number)[];

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { ValidationError } from '../core/errors';
+import { ValidationError } from 'cdk8s-fargate-container-insights';
 import { type FleetWorkerData, type FleetWorkerMessage, synthesizeClusters } from './fleet';
 
 /**

@@ -1,14 +1,15 @@
-import { resolveCollectorProps } from '../collector/collector-common';
+import type { CostLine } from 'cdk8s-fargate-container-insights/internal';
 import {
+  applicationLogGroupName,
+  DEFAULT_SAMPLE_FARGATE_SIZE,
+  DEFAULT_SAMPLE_REPLICAS,
   defaultExpectedNamespaces,
   defaultExpectedServices,
   defaultExpectedWorkloads,
   pricesNote,
   regionsInWords,
-} from '../config/cost-estimate';
-import type { CostLine } from '../config/pipelines/pipeline';
-import { applicationLogGroupName } from '../logging/fargate-logging';
-import { DEFAULT_SAMPLE_FARGATE_SIZE, DEFAULT_SAMPLE_REPLICAS } from '../sample/sample-go-webapp';
+  resolveCollectorProps,
+} from 'cdk8s-fargate-container-insights/internal';
 import {
   accountOf,
   type ClusterBill,

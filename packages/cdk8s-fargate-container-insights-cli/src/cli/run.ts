@@ -1,15 +1,13 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { ValidationError } from '../core/errors';
+import { ValidationError } from 'cdk8s-fargate-container-insights';
+import { AWS_PACKAGE, companionInstalled, PREREQUISITE_FILES, plural } from 'cdk8s-fargate-container-insights/internal';
 import { filesUnder } from '../core/output';
-import { plural } from '../core/plural';
 import { progressOn } from '../core/progress';
 import { synthesizeFleet } from '../fleet/fleet';
 import { estimateFleet, formatFleetBill, formatFleetCollectors } from '../fleet/fleet-estimate';
 import { readFleetFile } from '../fleet/fleet-file';
-import { AWS_PACKAGE, companionInstalled } from '../prerequisites/aws-template';
-import { PREREQUISITE_FILES } from '../prerequisites/prerequisites';
 import { type CommandSpec, commandHelp, PROGRAM, parseCommandLine, programHelp, usageLine } from './arguments';
 import { folderDifferences, validateManifestFolder } from './manifest-folder';
 
@@ -27,16 +25,19 @@ import { folderDifferences, validateManifestFolder } from './manifest-folder';
  * usage error, or a drift check that cannot run here.
  */
 
+/** The npm package the command ships in. */
+const PACKAGE = 'cdk8s-fargate-container-insights-cli';
+
 /**
  * This package's version, from its package.json: the nearest one above this
- * file named as the package (lib/src/cli/run.js in the package, src/cli/run.ts here).
+ * file named as the package (lib/cli/run.js in the package, src/cli/run.ts here).
  */
 function version(): string {
   for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
     const path = join(dir, 'package.json');
     if (!existsSync(path)) continue;
     const manifest = JSON.parse(readFileSync(path, 'utf8')) as { name?: string; version?: string };
-    if (manifest.name === PROGRAM) return manifest.version ?? 'unknown';
+    if (manifest.name === PACKAGE) return manifest.version ?? 'unknown';
   }
   return 'unknown';
 }

@@ -1,5 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { ValidationError } from 'cdk8s-fargate-container-insights';
+import { showValue } from 'cdk8s-fargate-container-insights/internal';
 import {
   type Alias,
   type Document,
@@ -12,7 +14,6 @@ import {
   parseDocument,
   visit,
 } from 'yaml';
-import { showValue, ValidationError } from '../core/errors';
 import type { Issue } from './fields';
 import { fail } from './fields';
 import { checkFleet, type Fleet } from './fleet-spec';

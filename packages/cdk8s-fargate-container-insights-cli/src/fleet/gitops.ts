@@ -1,4 +1,3 @@
-
 /**
  * The objects that wire a fleet's output folder into GitOps controllers, and
  * the sync-wave annotations that order one cluster's objects in Argo CD.

@@ -1,38 +1,41 @@
 import {
-  DEFAULT_COLLECTOR_NAMESPACE,
-  DEFAULT_EXPECTED_PODS,
-  DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
-} from '../collector/collector-common';
-import { COLLECTOR_MODES, CollectorMode } from '../collector/collector-mode';
-import { OPERATOR_V1BETA1_MINIMUM, OperatorVersion, RELEASE_TAG } from '../collector/operator-version';
-import { type PodHealthSettings, podHealthFromSettings } from '../collector/pod-health';
-import { AdotVersion } from '../config/adot-version';
+  AdotVersion,
+  type ApplicationMetrics,
+  CollectorMode,
+  MetricProfile,
+  type MetricsDestination,
+  OperatorVersion,
+  PodNaming,
+} from 'cdk8s-fargate-container-insights';
 import {
   APPLICATION_METRICS_DESTINATIONS,
-  type ApplicationMetrics,
-  resolveApplicationMetrics,
-} from '../config/application-metrics';
-import { METRIC_PROFILES, MetricProfile } from '../config/catalog/profiles';
-import {
+  COLLECTOR_MODES,
+  DEFAULT_COLLECTOR_NAMESPACE,
+  DEFAULT_EXPECTED_PODS,
   DEFAULT_METRICS_DESTINATION,
+  DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
   EMF_DESTINATIONS,
-  METRICS_DESTINATIONS,
-  type MetricsDestination,
-} from '../config/metrics-destination';
-import { PodNaming } from '../config/pod-naming';
-import {
   EMF_LOG_RETENTION_DAYS,
+  LOG_RETENTION_DAYS,
+  MAX_EXPECTED_PODS,
+  MAX_REPLICAS,
+  METRIC_PROFILES,
+  METRICS_DESTINATIONS,
+  OIDC_ISSUER,
+  OIDC_ISSUER_FORM,
+  OPERATOR_V1BETA1_MINIMUM,
   PATTERNS,
+  type PodHealthSettings,
+  podHealthFromSettings,
+  RELEASE_TAG,
+  resolveApplicationMetrics,
   validateClusterName,
   validateDnsLabel,
   validateInteger,
   validateLogGroupTags,
   validateRegion,
   validateRoleArn,
-} from '../core/validation';
-import { MAX_EXPECTED_PODS, MAX_REPLICAS } from '../fargate/collector-sizing';
-import { LOG_RETENTION_DAYS } from '../logging/fargate-logging';
-import { OIDC_ISSUER, OIDC_ISSUER_FORM } from '../prerequisites/prerequisites';
+} from 'cdk8s-fargate-container-insights/internal';
 import { type Field, matching, oneOf, text } from './fields';
 import { applicationMetricsSchema, podHealthSchema } from './settings-schemas';
 

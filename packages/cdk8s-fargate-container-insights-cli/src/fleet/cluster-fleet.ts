@@ -1,8 +1,8 @@
+import { ArgoCdSyncWaves } from 'cdk8s-fargate-container-insights';
 import type { IConstruct } from 'constructs';
 import { type FleetSynthResult, synthesizeFleet } from './fleet';
 import { readFleetFile } from './fleet-file';
 import type { Fleet } from './fleet-spec';
-import { ArgoCdSyncWaves } from '../gitops/argo-cd-sync-waves';
 
 /** Where {@link ClusterFleet.synth} writes, and how. */
 export interface ClusterFleetSynthOptions {

@@ -1,9 +1,14 @@
-import { DEFAULT_SCRAPE_INTERVAL } from '../collector/collector-common';
-import { EMF_DESTINATIONS, sendsEmf, validateMetricsDestination } from '../config/metrics-destination';
-import { ValidationError } from '../core/errors';
-import { validateListedRegion, validateRolePartition } from '../core/validation';
-import { sizeCollector } from '../fargate/collector-sizing';
-import { validateOidcIssuer } from '../prerequisites/prerequisites';
+import { ValidationError } from 'cdk8s-fargate-container-insights';
+import {
+  DEFAULT_SCRAPE_INTERVAL,
+  EMF_DESTINATIONS,
+  sendsEmf,
+  sizeCollector,
+  validateListedRegion,
+  validateMetricsDestination,
+  validateOidcIssuer,
+  validateRolePartition,
+} from 'cdk8s-fargate-container-insights/internal';
 import type { FleetCluster, ResolvedCluster } from './cluster-settings';
 
 /**

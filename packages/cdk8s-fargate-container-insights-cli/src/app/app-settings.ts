@@ -1,15 +1,21 @@
 import {
-  APPLICATION_METRICS_DESTINATIONS,
   type ApplicationMetrics,
   ApplicationMetricsDestination,
+  ValidationError,
+} from 'cdk8s-fargate-container-insights';
+import {
+  APPLICATION_METRICS_DESTINATIONS,
+  defaultExpectedNamespaces,
+  defaultExpectedServices,
+  defaultExpectedWorkloads,
+  invalidInput,
+  inWords,
+  nearestName,
   parseRemoteWriteUrl,
   SAMPLE_GO_WEBAPP_DECLARATIONS,
-} from '../config/application-metrics';
-import { defaultExpectedNamespaces, defaultExpectedServices, defaultExpectedWorkloads } from '../config/cost-estimate';
-import { nearestName } from '../core/edit-distance';
-import { invalidInput, showValue, ValidationError } from '../core/errors';
-import { inWords } from '../core/plural';
-import { validateDnsLabel } from '../core/validation';
+  showValue,
+  validateDnsLabel,
+} from 'cdk8s-fargate-container-insights/internal';
 import {
   CLUSTER_SETTINGS,
   type FleetCluster,

@@ -1,15 +1,18 @@
-import { DEFAULT_POD_HEALTH_ALARMS, MAX_ALARM_MINUTES, MAX_ALARM_RESTARTS } from '../collector/pod-health';
+import { KubeStateMetricsVersion } from 'cdk8s-fargate-container-insights';
 import {
   APPLICATION_METRICS_DESTINATIONS,
   DEFAULT_APPLICATION_LOG_GROUP,
   DEFAULT_APPLICATION_METRIC_NAMESPACE,
+  DEFAULT_POD_HEALTH_ALARMS,
+  EMF_UNITS,
   LABEL_NAME,
+  MAX_ALARM_MINUTES,
+  MAX_ALARM_RESTARTS,
+  MAX_DIMENSIONS,
   METRIC_NAME,
-} from '../config/application-metrics';
-import { POD_HEALTH_PROFILES } from '../config/catalog/pod-health-metrics';
-import { EMF_UNITS } from '../config/components/awsemf-exporter';
-import { KubeStateMetricsVersion } from '../config/kube-state-metrics-version';
-import { MAX_DIMENSIONS, PATTERNS } from '../core/validation';
+  PATTERNS,
+  POD_HEALTH_PROFILES,
+} from 'cdk8s-fargate-container-insights/internal';
 
 /** The JSON schemas of the clusters file's structured fields: application metrics and pod health. */
 

@@ -1,4 +1,4 @@
-import { nearestName } from '../core/edit-distance';
+import { nearestName } from 'cdk8s-fargate-container-insights/internal';
 
 /**
  * The command line's grammar: each command's arguments and options as a

@@ -1,26 +1,31 @@
-import { ArgoCdSyncWaves } from '../gitops/argo-cd-sync-waves';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { App, Chart, Yaml } from 'cdk8s';
-import { CollectorMode } from '../collector/collector-mode';
-import type { FargateContainerInsightsCollectorProps } from '../collector/collector-props';
-import { FargateContainerInsightsCollector } from '../collector/fargate-container-insights-collector';
-import { FargateContainerInsightsOperatorCollector } from '../collector/fargate-container-insights-operator-collector';
-import { OperatorVersion } from '../collector/operator-version';
-import { podHealthFromSettings } from '../collector/pod-health';
-import { AdotVersion } from '../config/adot-version';
-import { MetricSelection } from '../config/metric-selection';
-import { PodNaming } from '../config/pod-naming';
-import { ValidationError } from '../core/errors';
+import type { FargateContainerInsightsCollectorProps } from 'cdk8s-fargate-container-insights';
+import {
+  AdotVersion,
+  ArgoCdSyncWaves,
+  CollectorMode,
+  CollectorPrerequisites,
+  FargateContainerInsightsCollector,
+  FargateContainerInsightsOperatorCollector,
+  FargateLogging,
+  MetricSelection,
+  OperatorVersion,
+  PodNaming,
+  SampleGoWebapp,
+  ValidationError,
+} from 'cdk8s-fargate-container-insights';
+import {
+  type ClusterPrerequisites,
+  clusterPrerequisites,
+  orderNamespacesFirst,
+  podHealthFromSettings,
+} from 'cdk8s-fargate-container-insights/internal';
 import { fleetHeader, withHeader } from '../core/generated-header';
-import { orderNamespacesFirst } from '../core/namespace-order';
 import { FileBatch, queueFiles, writeFoldersSafely } from '../core/output';
-import { FargateLogging } from '../logging/fargate-logging';
-import { CollectorPrerequisites } from '../prerequisites/collector-prerequisites';
-import { type ClusterPrerequisites, clusterPrerequisites } from '../prerequisites/prerequisites';
-import { SampleGoWebapp } from '../sample/sample-go-webapp';
 import { type FleetCluster, resolveCluster } from './cluster-settings';
 import { type Fleet, validateFleet } from './fleet-spec';
 import {

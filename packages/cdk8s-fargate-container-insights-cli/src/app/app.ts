@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { App } from 'cdk8s';
-import { pricesNote } from '../config/cost-estimate';
-import { ValidationError } from '../core/errors';
+import type { FargateLogging, SampleGoWebapp } from 'cdk8s-fargate-container-insights';
+import { CollectorPrerequisites, ValidationError } from 'cdk8s-fargate-container-insights';
+import type { ClusterPrerequisites } from 'cdk8s-fargate-container-insights/internal';
+import { inWords, pricesNote } from 'cdk8s-fargate-container-insights/internal';
 import { appHeader, withHeader } from '../core/generated-header';
 import { writeFiles } from '../core/output';
-import { inWords } from '../core/plural';
 import { progressOn } from '../core/progress';
 import {
   estimateCluster,
@@ -17,10 +18,6 @@ import {
 import { addClusterCharts, type ClusterConstructs, prerequisitesOf, synthesizeFleet } from '../fleet/fleet';
 import { estimateFleet, formatFleetBill, formatFleetCollectors } from '../fleet/fleet-estimate';
 import { readFleetFile } from '../fleet/fleet-file';
-import type { FargateLogging } from '../logging/fargate-logging';
-import { CollectorPrerequisites } from '../prerequisites/collector-prerequisites';
-import type { ClusterPrerequisites } from '../prerequisites/prerequisites';
-import type { SampleGoWebapp } from '../sample/sample-go-webapp';
 import {
   APP_VARIABLES,
   type AppSettings,
