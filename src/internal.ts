@@ -55,7 +55,7 @@ export { nearestName } from './core/edit-distance';
 export { invalidInput, showValue } from './core/errors';
 export { orderNamespacesFirst } from './core/namespace-order';
 export { inWords, plural } from './core/plural';
-export { unknownFieldMessage } from './core/unknown-fields';
+export { keysOf, refuseUnknownFields, unknownFieldMessage } from './core/unknown-fields';
 export {
   EMF_LOG_RETENTION_DAYS,
   MAX_DIMENSIONS,

@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Chart } from 'cdk8s';
 import { type CollectorPrerequisites, ValidationError } from 'cdk8s-fargate-container-insights';
+import { keysOf, refuseUnknownFields } from 'cdk8s-fargate-container-insights/internal';
 import { Construct } from 'constructs';
 import { acknowledgeManagedPolicies, acknowledgeWildcards } from './private/acknowledgements';
 import {
@@ -24,6 +25,23 @@ const ADOT_ADDON = 'adot';
 
 /** The managed policy every Fargate pod execution role has. */
 const POD_EXECUTION_POLICY = 'AmazonEKSFargatePodExecutionRolePolicy';
+
+/** The props a FargateContainerInsightsAws takes: a misspelt one is refused, with the one meant. */
+const PROPS = keysOf<FargateContainerInsightsAwsProps>({
+  prerequisites: true,
+  cluster: true,
+  openIdConnectProvider: true,
+  fargateProfiles: true,
+  podExecutionRole: true,
+  subnetIds: true,
+  logRetention: true,
+  logGroupTags: true,
+  logGroupRemovalPolicy: true,
+  addonVersion: true,
+  addonConfigurationValues: true,
+  charts: true,
+  alarmTopic: true,
+});
 
 /** Props of {@link FargateContainerInsightsAws}. */
 export interface FargateContainerInsightsAwsProps {
@@ -170,6 +188,7 @@ export class FargateContainerInsightsAws extends Construct {
 
   public constructor(scope: Construct, id: string, props: FargateContainerInsightsAwsProps) {
     super(scope, id);
+    refuseUnknownFields(undefined, props, PROPS);
     const { prerequisites } = props;
     const stack = Stack.of(this);
     if (props.logRetention !== undefined) checkRetention('logRetention', props.logRetention);

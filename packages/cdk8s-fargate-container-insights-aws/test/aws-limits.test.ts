@@ -35,6 +35,11 @@ describe('log groups and the add-on: what CloudWatch Logs and EKS refuse', () =>
       'Invalid logGroupRemovalPolicy SNAPSHOT: a log group has no snapshots',
     ],
     [
+      'a misspelt prop, which would otherwise be ignored',
+      { logRetentions: 30 } as Partial<FargateContainerInsightsAwsProps>,
+      'Unknown field logRetentions: did you mean "logRetention"? expected one of prerequisites, cluster,',
+    ],
+    [
       'an empty add-on version',
       { addonVersion: '' },
       'Invalid addonVersion "": expected an EKS add-on version "vMAJOR.MINOR.PATCH-eksbuild.N"',
