@@ -35,6 +35,7 @@ export { enabledPipelines } from './config/collector-config';
 export { EMF_UNITS } from './config/components/awsemf-exporter';
 export { lintCollectorConfig, unescapedDollars } from './config/config-lint';
 export {
+  CLOUDWATCH_DASHBOARD_MONTHLY_USD,
   CLOUDWATCH_LOGS_PRICES_US_EAST_1,
   customMetricsMonthlyUsd,
   defaultExpectedNamespaces,

@@ -268,13 +268,16 @@ describe('a cluster bill: the enabled pipelines’ lines, then the collector’s
     expect(items(MetricsDestination.EMF)).toStrictEqual([
       'Container Insights custom metrics',
       'performance logs',
+      'CloudWatch dashboard',
       'collector',
     ]);
+    // No dashboard over OTLP alone: it has no ContainerInsights metric to graph.
     expect(items(MetricsDestination.OTLP)).toStrictEqual(['OTLP metrics', 'collector']);
     expect(items(MetricsDestination.BOTH)).toStrictEqual([
       'Container Insights custom metrics',
       'performance logs',
       'OTLP metrics',
+      'CloudWatch dashboard',
       'collector',
     ]);
   });
@@ -297,15 +300,15 @@ describe('a cluster bill: the enabled pipelines’ lines, then the collector’s
     }
   });
 
-  test('the reference profile for 100 pods of 30 workloads: $98.40 + $32.73 + $10.63', () => {
+  test('the reference profile for 100 pods of 30 workloads: $98.40 + $32.73 + the $3.00 dashboard + $10.63', () => {
     const bill = estimateCluster(DEFAULT_CONFIG_OPTIONS, sizing, load);
-    expect(bill.lines.map((line) => line.monthlyUsd.toFixed(2))).toStrictEqual(['98.40', '32.73', '10.63']);
-    expect(bill.totalUsd.toFixed(2)).toBe('141.76');
+    expect(bill.lines.map((line) => line.monthlyUsd.toFixed(2))).toStrictEqual(['98.40', '32.73', '3.00', '10.63']);
+    expect(bill.totalUsd.toFixed(2)).toBe('144.76');
   });
 
-  test('with PodNaming.POD, as the AWS reference manifest: $266.40 + $32.73 + $10.63', () => {
+  test('with PodNaming.POD, as the AWS reference manifest: $266.40 + $32.73 + the $3.00 dashboard + $10.63', () => {
     const bill = estimateCluster({ ...DEFAULT_CONFIG_OPTIONS, podNaming: PodNaming.POD }, sizing, load);
-    expect(bill.lines.map((line) => line.monthlyUsd.toFixed(2))).toStrictEqual(['266.40', '32.73', '10.63']);
+    expect(bill.lines.map((line) => line.monthlyUsd.toFixed(2))).toStrictEqual(['266.40', '32.73', '3.00', '10.63']);
   });
 });
 

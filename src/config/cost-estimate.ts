@@ -246,6 +246,12 @@ export const CLOUDWATCH_LOGS_PRICES_US_EAST_1 = {
   storagePerGbMonth: 0.03,
 } as const;
 
+/**
+ * CloudWatch's price of a dashboard a month, in US dollars (us-east-1; an
+ * account's first three dashboards, of up to 50 metrics each, are free).
+ */
+export const CLOUDWATCH_DASHBOARD_MONTHLY_USD = 3;
+
 /** Days in an average month. */
 const DAYS_PER_MONTH = 365.25 / 12;
 

@@ -4,6 +4,7 @@ import { keysOf, refuseUnknownFields } from '../core/unknown-fields';
 import { validateProps } from '../core/validation';
 import type { FargateLogging } from '../logging/fargate-logging';
 import { type AwsTemplate, awsTemplate } from './aws-template';
+import { dashboardBody } from './dashboard-body';
 import { type ClusterPrerequisites, clusterPrerequisites, prerequisiteFiles } from './prerequisites';
 
 /** What {@link CollectorPrerequisites.of} derives the AWS side from. */
@@ -169,6 +170,23 @@ export class CollectorPrerequisites {
    */
   public readonly alarms: CollectorAlarm[];
   /**
+   * The cluster's CloudWatch dashboard's name: `ContainerInsights-<cluster>`.
+   *
+   * @default - no dashboard: the collector sends no `ContainerInsights` metrics (OTLP alone)
+   */
+  public readonly dashboardName?: string;
+  /**
+   * The cluster's CloudWatch dashboard, as `DashboardBody` JSON text (what
+   * `AWS::CloudWatch::Dashboard` and `aws cloudwatch put-dashboard` take): the
+   * cluster's CPU, memory and network, the same by namespace, the top
+   * workloads, pod health, the collector's health and the alarms, each graph
+   * only with metrics the collector's configuration declares
+   * (docs/prerequisites.md#the-dashboard).
+   *
+   * @default - no dashboard: the collector sends no `ContainerInsights` metrics (OTLP alone)
+   */
+  public readonly dashboardBody?: string;
+  /**
    * With Fargate logging: the policy the pod execution role needs, as IAM JSON text.
    *
    * @default - no Fargate logging
@@ -200,6 +218,10 @@ export class CollectorPrerequisites {
     }));
     this.fargateProfileNamespaces = [...aws.fargateProfileNamespaces];
     this.operatorMode = aws.operatorMode;
+    if (aws.dashboard !== undefined) {
+      this.dashboardName = aws.dashboard.dashboardName;
+      this.dashboardBody = JSON.stringify(dashboardBody(aws.dashboard, aws));
+    }
     this.alarms = aws.alarms.map((alarm) => ({ ...alarm, dimensions: { ...alarm.dimensions } }));
     if (prerequisites.loggingPolicy !== undefined) {
       this.podExecutionRolePolicy = JSON.stringify(prerequisites.loggingPolicy);

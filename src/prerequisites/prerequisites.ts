@@ -7,6 +7,7 @@ import { showValue, ValidationError } from '../core/errors';
 import { PATTERNS, validateDnsLabel } from '../core/validation';
 import type { FargateLogging, IamPolicyDocument } from '../logging/fargate-logging';
 import { type PrerequisiteAlarm, podHealthAlarms } from './alarms';
+import { clusterDashboard, type PrerequisiteDashboard } from './dashboard';
 
 /**
  * What a cluster needs before the manifests can run, derived from the
@@ -239,6 +240,8 @@ export interface AwsSide {
   readonly operatorMode: boolean;
   /** With pod health on the EMF path: the recommended alarms. */
   readonly alarms: readonly PrerequisiteAlarm[];
+  /** The cluster's CloudWatch dashboard; none when it sends no `ContainerInsights` metrics (OTLP alone). */
+  readonly dashboard?: PrerequisiteDashboard;
 }
 
 /** The prerequisites of one cluster, as objects. */
@@ -365,6 +368,11 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
       ...(options.workloadNamespaces ?? []),
     ]),
   ];
+  const alarms =
+    collector._podHealthAlarms === undefined
+      ? []
+      : podHealthAlarms(collector.clusterName, collector._podHealthAlarms, config.scrapeIntervalMs);
+  const dashboard = clusterDashboard({ configOptions: config, alarms });
   return {
     eksctl: {
       apiVersion: 'eksctl.io/v1alpha5',
@@ -414,10 +422,8 @@ export function clusterPrerequisites(options: ClusterPrerequisitesOptions): Clus
       ],
       fargateProfileNamespaces: podNamespaces,
       operatorMode: options.operatorMode ?? false,
-      alarms:
-        collector._podHealthAlarms === undefined
-          ? []
-          : podHealthAlarms(collector.clusterName, collector._podHealthAlarms, config.scrapeIntervalMs),
+      alarms,
+      ...(dashboard === undefined ? {} : { dashboard }),
     },
   };
 }

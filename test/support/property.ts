@@ -32,6 +32,7 @@ const RUNS = {
   appVariables: 1500,
   templateShapes: 40,
   companionProps: 150,
+  dashboards: 60,
 } as const;
 
 /** The longest a property may take at scale 1: a cap far above the seconds its cases take. */

@@ -19,6 +19,7 @@ import {
   configurationValues,
   retentionOf,
 } from './private/checks';
+import { addDashboard } from './private/dashboard-widgets';
 
 /** The EKS add-on that installs the OpenTelemetry Operator, for operator mode. */
 const ADOT_ADDON = 'adot';
@@ -41,6 +42,7 @@ const PROPS = keysOf<FargateContainerInsightsAwsProps>({
   addonConfigurationValues: true,
   charts: true,
   alarmTopic: true,
+  dashboard: true,
 });
 
 /** Props of {@link FargateContainerInsightsAws}. */
@@ -153,6 +155,17 @@ export interface FargateContainerInsightsAwsProps {
    * @default - the alarms notify no one: add actions with `alarms`
    */
   readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * Create the cluster's CloudWatch dashboard (`ContainerInsights-<cluster>`,
+   * `prerequisites.dashboardBody`): CPU, memory and network by cluster,
+   * namespace and top workloads, pod health, the collector's health and the
+   * alarms. CloudWatch bills a dashboard $3.00 a month (an account's first
+   * three are free).
+   *
+   * @default true
+   */
+  readonly dashboard?: boolean;
 }
 
 /**
@@ -185,6 +198,12 @@ export class FargateContainerInsightsAws extends Construct {
   public readonly manifests: eks.KubernetesManifest[];
   /** With pod health: the recommended alarms, in the order of the prerequisites' `alarms`. */
   public readonly alarms: cloudwatch.Alarm[];
+  /**
+   * The cluster's dashboard: add widgets of your own with `addWidgets`.
+   *
+   * @default - none with `dashboard: false`, or when the collector sends OTLP alone
+   */
+  public readonly dashboard?: cloudwatch.Dashboard;
 
   public constructor(scope: Construct, id: string, props: FargateContainerInsightsAwsProps) {
     super(scope, id);
@@ -315,6 +334,8 @@ export class FargateContainerInsightsAws extends Construct {
       }
       return alarm;
     });
+    const dashboard = props.dashboard === false ? undefined : addDashboard(this, prerequisites, this.alarms);
+    if (dashboard !== undefined) this.dashboard = dashboard;
 
     this.manifests = (props.charts ?? []).map((chart) => {
       const manifest = (props.cluster as eks.ICluster).addCdk8sChart(chart.node.id, chart);

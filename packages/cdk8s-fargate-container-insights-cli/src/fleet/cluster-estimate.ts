@@ -6,11 +6,14 @@ import type {
   ScrapedPods,
 } from 'cdk8s-fargate-container-insights/internal';
 import {
+  CLOUDWATCH_DASHBOARD_MONTHLY_USD,
   CLOUDWATCH_LOGS_PRICES_US_EAST_1,
   customMetricsMonthlyUsd,
+  DEFAULT_METRICS_DESTINATION,
   enabledPipelines,
   fargateMonthlyCost,
   MAX_NODES_PER_REPLICA,
+  sendsEmf,
 } from 'cdk8s-fargate-container-insights/internal';
 
 /**
@@ -65,6 +68,7 @@ export function accountOf(roleArn: string): string {
 
 /** The items of what the output runs besides the pipelines, in the order a bill lists them, last. */
 const WORKLOAD_ITEMS = {
+  dashboard: 'CloudWatch dashboard',
   collector: 'collector',
   sample: 'sample application',
   logs: 'Fargate container logs',
@@ -79,6 +83,17 @@ function collectorCost(sizing: CollectorSizing): CostLine {
     monthlyUsd: sizing.monthlyUsd,
     basis: `${input.replicas} × ${size} on Fargate, sized for ${input.expectedPods} pods (${sizing.nodesPerReplica} per replica) scraped every ${input.scrapeIntervalSeconds} s`,
     usage: { amount: input.replicas, unit: 'Fargate pods' },
+  };
+}
+
+/** The cluster's dashboard, which the AWS side creates (the companion construct, the CloudFormation template). */
+function dashboardCost(clusterName: string): CostLine {
+  return {
+    item: WORKLOAD_ITEMS.dashboard,
+    monthlyUsd: CLOUDWATCH_DASHBOARD_MONTHLY_USD,
+    basis: `ContainerInsights-${clusterName}, with the AWS side (the companion construct or the CloudFormation template)`,
+    note: "an account's first three dashboards are free",
+    usage: { amount: 1, unit: 'dashboards' },
   };
 }
 
@@ -118,7 +133,15 @@ export function estimateCluster(
 ): ClusterBill {
   const pipelines = enabledPipelines(options).flatMap((pipeline) => pipeline.cost(options, load));
   const tiers = priceTiersLine(pipelines, 'in the cluster');
-  const lines = [...pipelines, ...(tiers === undefined ? [] : [tiers]), collectorCost(sizing), ...workloads];
+  const lines = [
+    ...pipelines,
+    ...(tiers === undefined ? [] : [tiers]),
+    ...(sendsEmf(options.metricsDestination ?? DEFAULT_METRICS_DESTINATION)
+      ? [dashboardCost(options.clusterName)]
+      : []),
+    collectorCost(sizing),
+    ...workloads,
+  ];
   return { sizing, load, lines, totalUsd: sum(lines), ...(account === undefined ? {} : { account }) };
 }
 

@@ -1,0 +1,250 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Testing } from 'cdk8s';
+import * as fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import {
+  CollectorPrerequisites,
+  Dimension,
+  FargateContainerInsightsCollector,
+  type FargateContainerInsightsCollectorProps,
+  MetricProfile,
+  MetricSelection,
+  MetricsDestination,
+  PodHealthProfile,
+  PodNaming,
+  ValidationError,
+} from '../src';
+import { DEFAULT_METRICS } from '../src/config/catalog/profiles';
+import { dashboardSvg, PICTURE_FILE, pictureBody, seriesText } from '../tools/dashboard-picture';
+import { loadCollectorConfig } from './support/collector';
+import { budget, check, Tally } from './support/property';
+
+/**
+ * The dashboard (`CollectorPrerequisites.dashboardBody`): every graph reads
+ * only a metric in a dimension set the collector's configuration declares,
+ * as the collector reads it from its ConfigMap; the widgets tile CloudWatch's
+ * 24-column grid; what a configuration sends is what the dashboard shows.
+ */
+
+const ROLE = 'arn:aws:iam::123456789012:role/adot';
+const BASE = { clusterName: 'prod-eu', region: 'eu-west-1', serviceAccountRoleArn: ROLE } as const;
+
+interface Widget {
+  readonly type: string;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly properties: Record<string, any>;
+}
+
+/** A collector's dashboard body and the metric × dimension sets its ConfigMap declares to CloudWatch. */
+function build(props: Partial<FargateContainerInsightsCollectorProps> = {}) {
+  const chart = Testing.chart();
+  const collector = new FargateContainerInsightsCollector(chart, 'Collector', { ...BASE, ...props });
+  const configMap = Testing.synth(chart).find((o) => o.kind === 'ConfigMap' && o.metadata.name.includes('collector'));
+  const config = loadCollectorConfig(Object.values(configMap.data as Record<string, string>)[0] as string);
+  const declared = new Set<string>();
+  for (const exporter of Object.values(config.exporters as Record<string, any>)) {
+    if (exporter?.namespace !== 'ContainerInsights' || exporter.metric_declarations === undefined) continue;
+    for (const declaration of exporter.metric_declarations) {
+      for (const selector of declaration.metric_name_selectors as string[]) {
+        const name = /^\^(.+)\$$/.exec(selector)?.[1] as string;
+        for (const set of declaration.dimensions as string[][]) declared.add(key(name, set));
+      }
+    }
+  }
+  const prerequisites = CollectorPrerequisites.of({ collector });
+  const body = JSON.parse(prerequisites.dashboardBody ?? '{"widgets":[]}') as { start: string; widgets: Widget[] };
+  return { body, declared, prerequisites };
+}
+
+const key = (metric: string, dimensions: readonly string[]) => `${metric} {${[...dimensions].sort().join(',')}}`;
+
+/** Each metric × dimension set a widget reads: metric arrays, SEARCH and Metrics Insights expressions alike. */
+function readSeries(widget: Widget): string[] {
+  return (widget.properties.metrics as unknown[][]).map((entry) => {
+    const [first] = entry;
+    if (typeof first === 'string') {
+      const [namespace, metric, ...rest] = entry.filter((part) => typeof part === 'string') as string[];
+      expect(namespace).toBe('ContainerInsights');
+      expect(rest.filter((_, i) => i % 2 === 1)).toStrictEqual(
+        rest.filter((_, i) => i % 2 === 0).map((name) => (name === 'ClusterName' ? 'prod-eu' : 'fargate')),
+      );
+      return key(
+        metric as string,
+        rest.filter((_, i) => i % 2 === 0),
+      );
+    }
+    const { expression } = first as { expression: string };
+    const search =
+      /^SEARCH\('\{ContainerInsights,([^}]+)\} MetricName="([^"]+)" ClusterName="prod-eu"', '\w+', 60\)$/.exec(
+        expression,
+      );
+    if (search) return key(search[2] as string, (search[1] as string).split(','));
+    const insights =
+      /^SELECT [A-Z]+\(([a-z_]+)\) FROM SCHEMA\(ContainerInsights, ([^)]+)\) WHERE ClusterName = 'prod-eu' GROUP BY ([^O]+) ORDER BY [A-Z]+\(\) DESC LIMIT 10$/.exec(
+        expression,
+      );
+    expect(insights, expression).not.toBeNull();
+    const [, metric = '', schema = ''] = insights ?? [];
+    return key(metric, schema.split(', '));
+  });
+}
+
+/** Every check of one dashboard: declared series only, a tiled grid, a known kind per widget. */
+function expectWellFormed(body: { widgets: Widget[] }, declared: ReadonlySet<string>): void {
+  const cells = new Set<string>();
+  for (const widget of body.widgets) {
+    expect(['metric', 'alarm', 'text']).toContain(widget.type);
+    expect(widget.x + widget.width).toBeLessThanOrEqual(24);
+    for (let x = widget.x; x < widget.x + widget.width; x++) {
+      for (let y = widget.y; y < widget.y + widget.height; y++) {
+        expect(cells.has(`${x},${y}`), `${widget.properties.title} overlaps`).toBe(false);
+        cells.add(`${x},${y}`);
+      }
+    }
+    if (widget.type === 'metric') {
+      expect(widget.properties.region).toBe('eu-west-1');
+      const series = readSeries(widget);
+      expect(series.length).toBeGreaterThan(0);
+      for (const one of series) expect(declared, `${widget.properties.title}: ${one}`).toContain(one);
+    }
+  }
+  // Each row fills the grid: nothing left half-empty when a widget is dropped.
+  const rows = new Map<number, number>();
+  for (const widget of body.widgets) rows.set(widget.y, (rows.get(widget.y) ?? 0) + widget.width);
+  for (const width of rows.values()) expect(width).toBe(24);
+  expect(body.widgets.length).toBeLessThanOrEqual(500);
+}
+
+const titles = (body: { widgets: Widget[] }) => body.widgets.map((widget) => widget.properties.title ?? widget.type);
+
+describe('the dashboard', () => {
+  test('by default: the cluster, its namespaces and its top workloads, CPU, memory and network, and the collector', () => {
+    const { body, declared, prerequisites } = build();
+    expectWellFormed(body, declared);
+    expect(prerequisites.dashboardName).toBe('ContainerInsights-prod-eu');
+    expect(titles(body)).toStrictEqual([
+      'text',
+      'CPU: utilization of the pods’ limit',
+      'Memory: utilization of the pods’ limit',
+      'Network: bytes per second',
+      'CPU utilization by namespace',
+      'Memory utilization by namespace',
+      'Top 10 workloads by CPU utilization',
+      'Top 10 workloads by memory utilization',
+      'Collector: values received a minute',
+    ]);
+  });
+
+  test('with pod health: running and pending pods, restarts and unavailable replicas by workload, and the alarms by ARN', () => {
+    const { body, declared, prerequisites } = build({ podHealth: {} });
+    expectWellFormed(body, declared);
+    expect(titles(body)).toEqual(
+      expect.arrayContaining([
+        'Pods running and pending',
+        'Container restarts by workload',
+        'Unavailable replicas by workload',
+        'Alarms',
+      ]),
+    );
+    const alarms = body.widgets.find((widget) => widget.type === 'alarm')?.properties.alarms;
+    expect(alarms).toStrictEqual(
+      prerequisites.alarms.map((alarm) => `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${alarm.alarmName}`),
+    );
+    expect(alarms).toHaveLength(4);
+  });
+
+  test('a selection without memory shows no memory graph, and its row is refilled', () => {
+    const selection = MetricSelection.metrics(DEFAULT_METRICS.filter((metric) => !metric.includes('memory')));
+    const { body, declared } = build({ metricSelection: selection });
+    expectWellFormed(body, declared);
+    expect(titles(body).filter((title) => /memory/i.test(title))).toStrictEqual([]);
+    expect(titles(body)).toContain('CPU utilization by namespace');
+  });
+
+  test('over OTLP alone: no dashboard, as there is no ContainerInsights metric to graph', () => {
+    const { prerequisites } = build({ metricsDestination: MetricsDestination.OTLP });
+    expect(prerequisites.dashboardName).toBeUndefined();
+    expect(prerequisites.dashboardBody).toBeUndefined();
+    expect(build({ metricsDestination: MetricsDestination.BOTH }).prerequisites.dashboardName).toBe(
+      'ContainerInsights-prod-eu',
+    );
+  });
+
+  test(
+    'property: for every profile, selection, destination, pod naming and pod health, every graph reads what the configuration declares',
+    () => {
+      const tally = new Tally();
+      const selection = fc.oneof(
+        fc.constantFrom(MetricProfile.REFERENCE, MetricProfile.CONSOLE).map((p) => MetricSelection.profile(p)),
+        fc
+          .record({
+            metrics: fc.subarray(DEFAULT_METRICS, { minLength: 1 }),
+            sets: fc.subarray(
+              [
+                [Dimension.CLUSTER_NAME],
+                [Dimension.CLUSTER_NAME, Dimension.NAMESPACE],
+                [Dimension.CLUSTER_NAME, Dimension.NAMESPACE, Dimension.POD_NAME],
+                [Dimension.CLUSTER_NAME, Dimension.LAUNCH_TYPE],
+              ],
+              { minLength: 1 },
+            ),
+          })
+          .map(({ metrics, sets }) => MetricSelection.metrics(metrics, sets)),
+      );
+      const props = fc.record(
+        {
+          metricSelection: selection,
+          metricsDestination: fc.constantFrom(MetricsDestination.EMF, MetricsDestination.OTLP, MetricsDestination.BOTH),
+          podNaming: fc.constantFrom(PodNaming.WORKLOAD, PodNaming.WORKLOAD_AND_POD, PodNaming.POD),
+          podHealth: fc.constantFrom({}, { profile: PodHealthProfile.FULL }),
+        },
+        { requiredKeys: [] },
+      );
+      check(
+        fc.property(props, (generated) => {
+          let built: ReturnType<typeof build>;
+          try {
+            built = build(generated);
+          } catch (error) {
+            if (!(error instanceof ValidationError)) throw error;
+            tally.add('refused');
+            return;
+          }
+          expectWellFormed(built.body, built.declared);
+          tally.add(built.body.widgets.some((widget) => widget.type === 'metric') ? 'graphs' : 'no dashboard');
+        }),
+        'dashboards',
+      );
+      expect(tally.count('graphs')).toBeGreaterThan((budget('dashboards').numRuns ?? 0) / 3);
+    },
+    budget('dashboards').timeoutMs,
+  );
+});
+
+describe('the picture in the docs (docs/dashboard.svg)', () => {
+  const body = pictureBody();
+  const picture = readFileSync(join(__dirname, '..', PICTURE_FILE), 'utf8');
+
+  test('is what `npm run picture` draws from the dashboard definition now', () => {
+    expect(picture, 'run `npm run picture` and commit docs/dashboard.svg').toBe(dashboardSvg(body));
+  });
+
+  test('shows every widget of the definition, where the definition places it, with what it reads', () => {
+    const { widgets } = JSON.parse(body) as { widgets: Widget[] };
+    const rects = [...picture.matchAll(/<rect x="(\d+)" y="(\d+)" width="(\d+)" height="(\d+)"/g)].map((m) =>
+      m.slice(1).map(Number),
+    );
+    expect(rects).toStrictEqual(widgets.map((w) => [w.x * 48 + 4, w.y * 36 + 4, w.width * 48 - 8, w.height * 36 - 8]));
+    const text = picture.replaceAll(/<[^>]+>/g, ' ').replaceAll(/\s+/g, ' ');
+    for (const widget of widgets.filter((w) => w.type === 'metric')) {
+      expect(text).toContain(widget.properties.title);
+      for (const entry of widget.properties.metrics as unknown[][]) {
+        expect(text).toContain(seriesText(entry).split(' ')[0]);
+      }
+    }
+  });
+});
