@@ -16,6 +16,7 @@ import {
   ValidationError,
 } from '../src';
 import { DEFAULT_METRICS } from '../src/config/catalog/profiles';
+import type { DashboardWidgetJson as Widget } from '../src/prerequisites/dashboard-body';
 import { dashboardSvg, PICTURE_FILE, pictureBody, seriesText } from '../tools/dashboard-picture';
 import { loadCollectorConfig } from './support/collector';
 import { budget, check, Tally } from './support/property';
@@ -29,15 +30,6 @@ import { budget, check, Tally } from './support/property';
 
 const ROLE = 'arn:aws:iam::123456789012:role/adot';
 const BASE = { clusterName: 'prod-eu', region: 'eu-west-1', serviceAccountRoleArn: ROLE } as const;
-
-interface Widget {
-  readonly type: string;
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-  readonly properties: Record<string, any>;
-}
 
 /** A collector's dashboard body and the metric × dimension sets its ConfigMap declares to CloudWatch. */
 function build(props: Partial<FargateContainerInsightsCollectorProps> = {}) {
@@ -119,7 +111,8 @@ function expectWellFormed(body: { widgets: Widget[] }, declared: ReadonlySet<str
   expect(body.widgets.length).toBeLessThanOrEqual(500);
 }
 
-const titles = (body: { widgets: Widget[] }) => body.widgets.map((widget) => widget.properties.title ?? widget.type);
+const titles = (body: { widgets: Widget[] }) =>
+  body.widgets.map((widget) => String(widget.properties.title ?? widget.type));
 
 describe('the dashboard', () => {
   test('by default: the cluster, its namespaces and its top workloads, CPU, memory and network, and the collector', () => {
@@ -241,7 +234,7 @@ describe('the picture in the docs (docs/dashboard.svg)', () => {
     expect(rects).toStrictEqual(widgets.map((w) => [w.x * 48 + 4, w.y * 36 + 4, w.width * 48 - 8, w.height * 36 - 8]));
     const text = picture.replaceAll(/<[^>]+>/g, ' ').replaceAll(/\s+/g, ' ');
     for (const widget of widgets.filter((w) => w.type === 'metric')) {
-      expect(text).toContain(widget.properties.title);
+      expect(text).toContain(String(widget.properties.title));
       for (const entry of widget.properties.metrics as unknown[][]) {
         expect(text).toContain(seriesText(entry).split(' ')[0]);
       }

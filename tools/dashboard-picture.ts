@@ -1,5 +1,6 @@
 import { Testing } from 'cdk8s';
 import { CollectorPrerequisites, FargateContainerInsightsCollector } from '../src';
+import type { DashboardWidgetJson as Widget } from '../src/prerequisites/dashboard-body';
 
 /**
  * The picture of the dashboard in the docs (docs/dashboard.svg), drawn from
@@ -25,16 +26,6 @@ export function pictureBody(): string {
 
 /** Where the picture is. */
 export const PICTURE_FILE = 'docs/dashboard.svg';
-
-/** A widget as the body has it. */
-interface Widget {
-  readonly type: string;
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-  readonly properties: Record<string, unknown>;
-}
 
 const COLUMN = 48;
 const ROW = 36;

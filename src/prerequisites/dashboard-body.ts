@@ -8,6 +8,22 @@ import type { DashboardSeries, DashboardWidget, PrerequisiteDashboard } from './
  * widgets by ARN; text widgets in Markdown).
  */
 
+/** A widget of a `DashboardBody`, as CloudWatch reads it. */
+export interface DashboardWidgetJson {
+  /** `metric`, `alarm` or `text`. */
+  readonly type: string;
+  /** Column, from the left. */
+  readonly x: number;
+  /** Row, from the top. */
+  readonly y: number;
+  /** Columns wide. */
+  readonly width: number;
+  /** Rows high. */
+  readonly height: number;
+  /** The widget's properties, by type. */
+  readonly properties: Record<string, unknown>;
+}
+
 /** Where the dashboard's metrics and alarms are. */
 export interface DashboardContext {
   /** The cluster's name: every metric's `ClusterName`. */
@@ -98,7 +114,7 @@ function properties(widget: DashboardWidget, context: DashboardContext): Record<
 }
 
 /** A widget as CloudWatch reads it, at its place on the grid. */
-export function widgetJson(widget: DashboardWidget, context: DashboardContext): Record<string, unknown> {
+export function widgetJson(widget: DashboardWidget, context: DashboardContext): DashboardWidgetJson {
   const type = widget.kind === 'graph' ? 'metric' : widget.kind === 'alarms' ? 'alarm' : 'text';
   const { x, y, width, height } = widget;
   return { type, x, y, width, height, properties: properties(widget, context) };

@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { MetricsDestination } from 'cdk8s-fargate-container-insights';
+import type { DashboardWidgetJson as Widget } from 'cdk8s-fargate-container-insights/internal';
 import { FargateContainerInsightsAws } from 'cdk8s-fargate-container-insights-aws';
 import { describe, expect, test } from 'vitest';
 import { ACCOUNT, awsSide, CLUSTER, nagFindings, prerequisitesOf, REGION } from './support';
@@ -11,15 +12,6 @@ import { ACCOUNT, awsSide, CLUSTER, nagFindings, prerequisitesOf, REGION } from 
  * prerequisites' `dashboardBody`, widget for widget where it places them,
  * its alarm widget on the alarms the construct creates.
  */
-
-interface Widget {
-  readonly type: string;
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-  readonly properties: Record<string, unknown>;
-}
 
 /** A `DashboardBody` of the template: its `Fn::Join` parts, an attribute written as `<logical id>.<attribute>`. */
 function bodyOf(template: Template): { start: string; widgets: Widget[] } {

@@ -1,5 +1,6 @@
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { CollectorPrerequisites } from 'cdk8s-fargate-container-insights';
+import type { DashboardWidgetJson } from 'cdk8s-fargate-container-insights/internal';
 import type { Construct } from 'constructs';
 
 /**
@@ -9,16 +10,6 @@ import type { Construct } from 'constructs';
  * the alarms this construct creates. Users can add widgets of their own below.
  */
 
-/** A widget of the body, as CloudWatch reads it. */
-interface BodyWidgetJson {
-  readonly type: string;
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-  readonly properties: Record<string, unknown>;
-}
-
 /** One widget of the body, placed by the Dashboard; an alarm widget lists the given alarms. */
 class BodyWidget implements cloudwatch.IWidget {
   public readonly width: number;
@@ -27,7 +18,7 @@ class BodyWidget implements cloudwatch.IWidget {
   private y = 0;
 
   public constructor(
-    private readonly json: BodyWidgetJson,
+    private readonly json: DashboardWidgetJson,
     private readonly alarmArns: readonly string[],
   ) {
     this.width = json.width;
@@ -47,8 +38,8 @@ class BodyWidget implements cloudwatch.IWidget {
 }
 
 /** The body's widgets, row by row. */
-function rows(widgets: readonly BodyWidgetJson[]): BodyWidgetJson[][] {
-  const byRow = new Map<number, BodyWidgetJson[]>();
+function rows(widgets: readonly DashboardWidgetJson[]): DashboardWidgetJson[][] {
+  const byRow = new Map<number, DashboardWidgetJson[]>();
   for (const widget of widgets) byRow.set(widget.y, [...(byRow.get(widget.y) ?? []), widget]);
   return [...byRow.keys()].sort((a, b) => a - b).map((y) => byRow.get(y) ?? []);
 }
@@ -60,7 +51,7 @@ export function addDashboard(
   alarms: readonly cloudwatch.IAlarm[],
 ): cloudwatch.Dashboard | undefined {
   if (prerequisites.dashboardBody === undefined) return undefined;
-  const body = JSON.parse(prerequisites.dashboardBody) as { start: string; widgets: BodyWidgetJson[] };
+  const body = JSON.parse(prerequisites.dashboardBody) as { start: string; widgets: DashboardWidgetJson[] };
   const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', {
     dashboardName: prerequisites.dashboardName,
     start: body.start,
