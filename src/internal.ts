@@ -75,6 +75,7 @@ export { fargateMonthlyCost } from './fargate/fargate-size';
 export { applicationLogGroupName, LOG_RETENTION_DAYS } from './logging/fargate-logging';
 export { AWS_PACKAGE, companionInstalled } from './prerequisites/aws-template';
 export type { DashboardWidgetJson } from './prerequisites/dashboard-body';
+export { FLEET_DASHBOARD_NAME } from './prerequisites/fleet-dashboard';
 export type { ClusterPrerequisites } from './prerequisites/prerequisites';
 export {
   clusterPrerequisites,

@@ -33,8 +33,10 @@ describe('cdk8s-fargate-container-insights fleet', () => {
     expect(await run(['fleet', clustersFile(['a', 'b'])])).toBe(0);
     expect(readdirSync(out).sort()).toStrictEqual([OUTPUT_MARKER, 'a', 'b']);
     expect(printed(stdout)).toMatch(
-      /dist\/: 2 clusters, 4 files; \S*prerequisites\/: 2 files \(\d+\.\d\d s, 1 worker\)\./,
+      /dist\/: 2 clusters, 4 files; \S*prerequisites\/: 3 files \(\d+\.\d\d s, 1 worker\)\./,
     );
+    // Each cluster's eksctl config, and the fleet's overview dashboard.
+    expect(readdirSync(join(dir, 'prerequisites')).sort()).toStrictEqual([OUTPUT_MARKER, '_fleet', 'a', 'b']);
   });
 
   test('replaces the folder whole: a cluster taken out of the file loses its folder', async () => {

@@ -171,7 +171,9 @@ describe('estimateFleet', () => {
     // Each cluster's dashboard, at CloudWatch's $3.00 a month.
     expect(usd['CloudWatch dashboard']).toBe(6);
     const total = (c: typeof small) => c.metricsUsd + c.logsUsd + c.collectorUsd + 3;
-    expect(estimate.totalUsd).toBeCloseTo(total(small) + total(big), 9);
+    // And the fleet's overview dashboard.
+    expect(usd['fleet overview dashboard']).toBe(3);
+    expect(estimate.totalUsd).toBeCloseTo(total(small) + total(big) + 3, 9);
     expect(formatFleetCollectors(fleet, estimate)).toBe(
       `Collectors: 3 pod(s) for 2 cluster(s), about $${(small.collectorUsd + big.collectorUsd).toFixed(2)} a month on Fargate (us-east-1). More replicas recommended (set replicas in the clusters file): big (3).`,
     );

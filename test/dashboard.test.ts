@@ -18,6 +18,7 @@ import {
 import { DEFAULT_METRICS } from '../src/config/catalog/profiles';
 import type { DashboardWidgetJson as Widget } from '../src/prerequisites/dashboard-body';
 import { dashboardSvg, PICTURE_FILE, pictureBody, seriesText } from '../tools/dashboard-picture';
+import { dashboardBodyProblems } from '../tools/dashboard-schema';
 import { loadCollectorConfig } from './support/collector';
 import { budget, check, Tally } from './support/property';
 
@@ -87,6 +88,7 @@ function readSeries(widget: Widget): string[] {
 
 /** Every check of one dashboard: declared series only, a tiled grid, a known kind per widget. */
 function expectWellFormed(body: { widgets: Widget[] }, declared: ReadonlySet<string>): void {
+  if (body.widgets.length > 0) expect(dashboardBodyProblems(body)).toBeUndefined();
   const cells = new Set<string>();
   for (const widget of body.widgets) {
     expect(['metric', 'alarm', 'text']).toContain(widget.type);
@@ -239,5 +241,71 @@ describe('the picture in the docs (docs/dashboard.svg)', () => {
         expect(text).toContain(seriesText(entry).split(' ')[0]);
       }
     }
+  });
+});
+
+describe("a fleet's overview (CollectorPrerequisites.fleetDashboardBody)", () => {
+  const cluster = (clusterName: string, region: string, account: string, props = {}) => {
+    const chart = Testing.chart();
+    const collector = new FargateContainerInsightsCollector(chart, clusterName, {
+      clusterName,
+      region,
+      serviceAccountRoleArn: `arn:aws:iam::${account}:role/adot`,
+      ...props,
+    });
+    return CollectorPrerequisites.of({ collector });
+  };
+
+  test('a row per cluster with a dashboard, in order: its name, then its cluster-wide graphs in its region', () => {
+    const clusters = [
+      cluster('prod-eu', 'eu-west-1', '123456789012', { podHealth: {} }),
+      cluster('otlp-only', 'eu-west-1', '123456789012', { metricsDestination: MetricsDestination.OTLP }),
+      cluster('prod-us', 'us-east-1', '123456789012'),
+    ];
+    const { widgets } = JSON.parse(CollectorPrerequisites.fleetDashboardBody(clusters)) as { widgets: Widget[] };
+    const rows = [...new Set(widgets.map((widget) => widget.y))];
+    expect(rows).toHaveLength(2);
+    const headings = widgets.filter((widget) => widget.type === 'text').map((w) => String(w.properties.markdown));
+    expect(headings.map((text) => text.split('\n')[0])).toStrictEqual(['### prod-eu', '### prod-us']);
+    for (const [i, region] of ['eu-west-1', 'us-east-1'].entries()) {
+      const row = widgets.filter((widget) => widget.y === rows[i]);
+      expect(row.reduce((width, widget) => width + widget.width, 0)).toBe(24);
+      for (const graph of row.filter((widget) => widget.type === 'metric')) {
+        expect(graph.properties.region).toBe(region);
+        // Cluster-wide series only, each the cluster's own, and in one account: no account named.
+        for (const entry of graph.properties.metrics as unknown[][]) {
+          expect(entry.slice(0, 4)).toStrictEqual([
+            'ContainerInsights',
+            expect.any(String),
+            'ClusterName',
+            i === 0 ? 'prod-eu' : 'prod-us',
+          ]);
+          expect(entry.at(-1)).not.toHaveProperty('accountId');
+        }
+      }
+    }
+    // The cluster with pod health shows its pods; the other does not have the metric.
+    expect(
+      widgets.filter((widget) => widget.properties.title === 'Pods running and pending').map((w) => w.y),
+    ).toStrictEqual([rows[0]]);
+  });
+
+  test('across accounts, every metric names its account', () => {
+    const body = CollectorPrerequisites.fleetDashboardBody([
+      cluster('a', 'eu-west-1', '111122223333'),
+      cluster('b', 'eu-west-1', '444455556666'),
+    ]);
+    const { widgets } = JSON.parse(body) as { widgets: Widget[] };
+    const accounts = widgets
+      .filter((widget) => widget.type === 'metric')
+      .flatMap((widget) =>
+        (widget.properties.metrics as unknown[][]).map((entry) => [
+          entry[3],
+          (entry.at(-1) as { accountId: string }).accountId,
+        ]),
+      );
+    expect(new Set(accounts.map(([name, account]) => `${name} ${account}`))).toStrictEqual(
+      new Set(['a 111122223333', 'b 444455556666']),
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, normalize } from 'node:path';
+import { basename, dirname, join, normalize } from 'node:path';
 import { Testing } from 'cdk8s';
 import { afterAll, describe, expect, test, vi } from 'vitest';
 import { buildCluster, estimateLines } from '../packages/cdk8s-fargate-container-insights-cli/src/app/app';
@@ -11,6 +11,7 @@ import {
 } from '../packages/cdk8s-fargate-container-insights-cli/src/app/app-settings';
 import { run } from '../packages/cdk8s-fargate-container-insights-cli/src/cli';
 import { parseCommandLine } from '../packages/cdk8s-fargate-container-insights-cli/src/cli/arguments';
+import { FLEET_DASHBOARD_FILE } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet';
 import {
   estimateFleet,
   formatFleetCollectors,
@@ -387,7 +388,7 @@ describe('documents', () => {
   });
 
   test('every prerequisites file the docs and the example fleet name is one this tool writes', () => {
-    const written: readonly string[] = Object.values(PREREQUISITE_FILES);
+    const written: readonly string[] = [...Object.values(PREREQUISITE_FILES), basename(FLEET_DASHBOARD_FILE)];
     for (const file of [...DOCS, 'examples/fleet/clusters.yaml']) {
       for (const [, name] of text(file).matchAll(/prerequisites\/(?:[\w<>.-]+\/)*([\w-]+\.(?:json|yaml))\b/g)) {
         expect(written, `${file} names prerequisites/.../${name}`).toContain(name);

@@ -354,7 +354,7 @@ describe('with CLUSTERS_FILE (a fleet)', () => {
     const run = npmRun('check', FLEET);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain(
-      'examples/fleet/dist/ is up to date (12 files), and examples/fleet/prerequisites/ (5 files).',
+      'examples/fleet/dist/ is up to date (12 files), and examples/fleet/prerequisites/ (6 files).',
     );
   });
 

@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { OUTPUT_MARKER } from '../packages/cdk8s-fargate-container-insights-cli/src/core/output';
+import { FLEET_DASHBOARD_FILE } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet';
 import { PREREQUISITE_FILES } from '../src/prerequisites/prerequisites';
 import { cloudFormationProblems } from './cloudformation-spec';
+import { dashboardBodyProblems } from './dashboard-schema';
 import { listFiles } from './folders';
 import { object, type Schema, schemaCheck } from './json-schema';
 
@@ -91,6 +93,8 @@ const CHECKS: Readonly<Record<string, (data: unknown) => string | undefined>> = 
     return problems.length === 0 ? undefined : problems.join('; ');
   },
   [PREREQUISITE_FILES.loggingPolicy]: schemaCheck(policy),
+  // A fleet's overview dashboard (_fleet/).
+  [basename(FLEET_DASHBOARD_FILE)]: dashboardBodyProblems,
 };
 
 /** Validates one prerequisite file by its name; throws with the file and the schema errors. */

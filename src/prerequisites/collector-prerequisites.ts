@@ -5,6 +5,7 @@ import { validateProps } from '../core/validation';
 import type { FargateLogging } from '../logging/fargate-logging';
 import { type AwsTemplate, awsTemplate } from './aws-template';
 import { dashboardBody } from './dashboard-body';
+import { type FleetDashboardCluster, fleetDashboardBody } from './fleet-dashboard';
 import { type ClusterPrerequisites, clusterPrerequisites, prerequisiteFiles } from './prerequisites';
 
 /** What {@link CollectorPrerequisites.of} derives the AWS side from. */
@@ -113,6 +114,27 @@ export class CollectorPrerequisites {
         operatorMode: options.collector instanceof FargateContainerInsightsOperatorCollector,
       }),
     );
+  }
+
+  /**
+   * A fleet's overview dashboard, as `DashboardBody` JSON text: a row per
+   * cluster (its name, region and account, then its cluster-wide graphs: CPU,
+   * memory, network, pods running and pending, the collector's values), in
+   * the order given; a cluster without a dashboard (OTLP alone) has no row.
+   * With clusters in more than one account, each metric names its account,
+   * which CloudWatch reads through cross-account observability.
+   */
+  public static fleetDashboardBody(clusters: CollectorPrerequisites[]): string {
+    return JSON.stringify(fleetDashboardBody(clusters.map((cluster) => cluster.prerequisites.aws)));
+  }
+
+  /**
+   * The same from each cluster's {@link _dashboardJson}.
+   *
+   * @internal
+   */
+  public static _fleetDashboardBody(dashboards: readonly string[]): string {
+    return JSON.stringify(fleetDashboardBody(dashboards.map((json) => JSON.parse(json) as FleetDashboardCluster)));
   }
 
   /**
@@ -246,6 +268,23 @@ export class CollectorPrerequisites {
    */
   public get _template(): AwsTemplate {
     return this.render().template;
+  }
+
+  /**
+   * What a fleet's overview needs of this cluster, as JSON text.
+   *
+   * @internal
+   */
+  public get _dashboardJson(): string {
+    const { clusterName, region, partition, account, dashboard } = this.prerequisites.aws;
+    const cluster: FleetDashboardCluster = {
+      clusterName,
+      region,
+      partition,
+      account,
+      ...(dashboard ? { dashboard } : {}),
+    };
+    return JSON.stringify(cluster);
   }
 
   /**

@@ -97,6 +97,19 @@ function dashboardCost(clusterName: string): CostLine {
   };
 }
 
+/** The fleet's overview dashboard (`_fleet/`), when some cluster has a dashboard. */
+export function fleetDashboardCost(): CostLine {
+  return {
+    item: 'fleet overview dashboard',
+    monthlyUsd: CLOUDWATCH_DASHBOARD_MONTHLY_USD,
+    basis: 'ContainerInsights-fleet, a row per cluster, from the prerequisites folder',
+    usage: { amount: 1, unit: 'dashboards' },
+  };
+}
+
+/** The item of a cluster's dashboard line: a fleet's overview follows it. */
+export const DASHBOARD_ITEM = WORKLOAD_ITEMS.dashboard;
+
 const sum = (lines: readonly CostLine[]): number => lines.reduce((total, line) => total + line.monthlyUsd, 0);
 
 /** What the sample application's pods cost on Fargate. */

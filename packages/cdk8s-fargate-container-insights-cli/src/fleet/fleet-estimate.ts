@@ -13,8 +13,10 @@ import {
 import {
   accountOf,
   type ClusterBill,
+  DASHBOARD_ITEM,
   estimateCluster,
   fargateLoggingCost,
+  fleetDashboardCost,
   fleetLines,
   formatBill,
   sampleCost,
@@ -92,6 +94,9 @@ export function estimateFleet(fleet: Fleet): FleetEstimate {
       : [];
   });
   const lines = fleetLines(clusters);
+  // With the clusters' dashboards, the overview of them all (synthesizeFleet writes it with the prerequisites).
+  const dashboards = lines.findIndex((line) => line.item === DASHBOARD_ITEM);
+  if (dashboards !== -1) lines.splice(dashboards + 1, 0, fleetDashboardCost());
   return {
     pods: clusters.reduce((total, bill) => total + bill.sizing.input.replicas, 0),
     needMoreReplicas,

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { App, Chart, Yaml } from 'cdk8s';
 import type { FargateContainerInsightsCollectorProps } from 'cdk8s-fargate-container-insights';
@@ -21,6 +21,7 @@ import {
 import {
   type ClusterPrerequisites,
   clusterPrerequisites,
+  FLEET_DASHBOARD_NAME,
   orderNamespacesFirst,
   podHealthFromSettings,
 } from 'cdk8s-fargate-container-insights/internal';
@@ -156,6 +157,7 @@ export async function synthesizeClusters(
   const manifests: string[] = [];
   const prerequisites: string[] = [];
   const withoutTemplate: TemplateNotWritten[] = [];
+  const dashboards: string[] = [];
   // cdk8s writes the manifests as it synthesizes; our own files go out together.
   const batch = new FileBatch();
   clusters.forEach((cluster, i) => {
@@ -175,6 +177,7 @@ export async function synthesizeClusters(
         prerequisites.push(...names.map((file) => `${cluster.name}/${file}`));
         const template = written._template;
         if ('missing' in template) withoutTemplate.push({ clusterName: cluster.name, reason: template.missing });
+        dashboards.push(written._dashboardJson);
       }
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
@@ -186,7 +189,7 @@ export async function synthesizeClusters(
     onCluster();
   });
   await batch.write();
-  return { manifests, prerequisites, withoutTemplate };
+  return { manifests, prerequisites, withoutTemplate, dashboards };
 }
 
 /** A cluster whose prerequisites have no CloudFormation template, and why. */
@@ -205,6 +208,8 @@ export interface FleetFiles {
   readonly prerequisites: readonly string[];
   /** The clusters whose prerequisites have no CloudFormation template, in the file's order. */
   readonly withoutTemplate: readonly TemplateNotWritten[];
+  /** With prerequisites: what the fleet's overview dashboard needs of each cluster, in the file's order. */
+  readonly dashboards: readonly string[];
 }
 
 /** Fleets smaller than this are synthesized in the calling thread: starting a worker costs about 0.2 s. */
@@ -391,6 +396,7 @@ async function writeFleet(
   let manifests: string[];
   let prerequisites: string[];
   let withoutTemplate: TemplateNotWritten[];
+  let dashboards: string[];
   let done = 0;
   const onCluster = () => onProgress(++done, clusters.length);
   if (workers === 1) {
@@ -398,6 +404,7 @@ async function writeFleet(
     manifests = [...written.manifests];
     prerequisites = [...written.prerequisites];
     withoutTemplate = [...written.withoutTemplate];
+    dashboards = [...written.dashboards];
   } else {
     // Contiguous chunks, so that the first failing chunk holds the first failing cluster.
     const size = Math.ceil(clusters.length / workers);
@@ -414,6 +421,15 @@ async function writeFleet(
     manifests = written.flatMap((w) => w.manifests);
     prerequisites = written.flatMap((w) => w.prerequisites);
     withoutTemplate = written.flatMap((w) => w.withoutTemplate);
+    dashboards = written.flatMap((w) => w.dashboards);
+  }
+  if (prerequisitesDir !== undefined) {
+    const overview = fleetDashboardFile(dashboards);
+    if (overview !== undefined) {
+      mkdirSync(join(prerequisitesDir, dirname(FLEET_DASHBOARD_FILE)), { recursive: true });
+      writeFileSync(join(prerequisitesDir, overview.file), overview.text);
+      prerequisites.push(overview.file);
+    }
   }
 
   if (gitops !== undefined) {
@@ -442,5 +458,24 @@ async function writeFleet(
       await batch.write();
     }
   }
-  return { manifests: manifests.sort(), prerequisites: prerequisites.sort(), withoutTemplate };
+  return { manifests: manifests.sort(), prerequisites: prerequisites.sort(), withoutTemplate, dashboards };
+}
+
+/** The folder of the prerequisites that are the fleet's, not one cluster's: no cluster name starts with `_`. */
+const FLEET_FOLDER = '_fleet';
+
+/** The fleet's overview dashboard's file, in the prerequisites folder. */
+export const FLEET_DASHBOARD_FILE = `${FLEET_FOLDER}/${FLEET_DASHBOARD_NAME}.json`;
+
+/**
+ * The fleet's overview dashboard, as `aws cloudwatch put-dashboard` takes its body; none when no cluster has a
+ * dashboard (all send OTLP alone).
+ */
+function fleetDashboardFile(dashboards: readonly string[]): { file: string; text: string } | undefined {
+  const body = CollectorPrerequisites._fleetDashboardBody(dashboards);
+  if ((JSON.parse(body) as { widgets: unknown[] }).widgets.length === 0) return undefined;
+  return {
+    file: `${FLEET_FOLDER}/${FLEET_DASHBOARD_NAME}.json`,
+    text: `${JSON.stringify(JSON.parse(body), null, 2)}\n`,
+  };
 }
