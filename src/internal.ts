@@ -4,9 +4,12 @@
 // exact version. Every name here is one a sibling package imports (test/architecture.test.ts).
 
 export {
+  DEFAULT_ALLOW_UNLISTED_REGION,
   DEFAULT_COLLECTOR_NAMESPACE,
   DEFAULT_EXPECTED_PODS,
+  DEFAULT_FARGATE_NODES_ONLY,
   DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
+  DEFAULT_REPLICAS,
   DEFAULT_SCRAPE_INTERVAL,
   resolveCollectorProps,
 } from './collector/collector-common';
@@ -30,7 +33,7 @@ export {
   SAMPLE_GO_WEBAPP_DECLARATIONS,
 } from './config/application-metrics';
 export { POD_HEALTH_PROFILES } from './config/catalog/pod-health-metrics';
-export { METRIC_PROFILES } from './config/catalog/profiles';
+export { DEFAULT_METRIC_PROFILE, METRIC_PROFILES } from './config/catalog/profiles';
 export { enabledPipelines } from './config/collector-config';
 export { EMF_UNITS } from './config/components/awsemf-exporter';
 export { lintCollectorConfig, unescapedDollars } from './config/config-lint';

@@ -1,3 +1,4 @@
+import { App, Chart } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
 import { settingsFromEnvironment } from '../packages/cdk8s-fargate-container-insights-cli/src/app/app-settings';
 import {
@@ -5,18 +6,22 @@ import {
   resolveCluster,
   type Setting,
 } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/cluster-settings';
+import { addClusterCharts, clusterProps } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet';
 import { parseFleet } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet-file';
+import { ArgoCdSyncWaves, FargateContainerInsightsCollector } from '../src';
 import { ValidationError } from '../src/core/errors';
 import { ROLE_ARN } from './support/fixtures';
 
 /**
  * Every cluster setting is declared once, in the table of
- * src/fleet/cluster-settings.ts: its field, its default, its check and its
+ * the command-line package's src/fleet/cluster-settings.ts: its field, its default, its check and its
  * variable. These tests walk the table, so a row added there is held to the
  * same rules without a test of its own: one default, reached through
- * `resolveCluster`; one check, run for the clusters-file field (whose message
- * names `clusters[i].field`) and for the app's variable (whose message names
- * the variable).
+ * `resolveCluster`, the construct's own (a cluster with none set synthesizes
+ * what the collector's defaults give); one check, run for the clusters-file
+ * field (whose message names `clusters[i].field`), for the app's variable
+ * (whose message names the variable) and for the collector's prop of the
+ * same name (whose message names the prop).
  */
 
 const SETTINGS = Object.entries(CLUSTER_SETTINGS) as [string, Setting<unknown>][];
@@ -104,4 +109,54 @@ describe('every setting of the table', () => {
       expect(message).not.toContain(`clusters[0].${key}`);
     },
   );
+});
+
+describe("the table's defaults are the constructs'", () => {
+  test("a cluster with no optional setting synthesizes the collector that the construct's own defaults give", () => {
+    // The fleet's path: the table's defaults filled in (resolveCluster), mapped to props (clusterProps).
+    const fleetApp = new App();
+    addClusterCharts(fleetApp, REQUIRED);
+    // The construct's path: the required props alone, every other left to the construct.
+    const ownApp = new App();
+    const chart = new Chart(ownApp, fleetApp.charts[0]?.node.id as string);
+    new FargateContainerInsightsCollector(chart, 'Collector', {
+      clusterName: REQUIRED.name,
+      region: REQUIRED.region,
+      serviceAccountRoleArn: REQUIRED.serviceAccountRoleArn,
+    });
+    ArgoCdSyncWaves.addTo(ownApp); // as the fleet's manifests carry them
+    // The fleet sets every prop it has a setting for: a default the table spelled differently shows here.
+    expect(Object.keys(clusterProps(REQUIRED)).length).toBeGreaterThanOrEqual(10);
+    expect(fleetApp.charts[0]?.toJson()).toStrictEqual(chart.toJson());
+  });
+});
+
+describe('the props reach the same checks', () => {
+  const props = clusterProps(REQUIRED) as unknown as Record<string, unknown>;
+  // The settings whose prop has the field's name and takes its value as it is (not a class made from it).
+  const direct = SETTINGS.filter(
+    ([key, setting]) =>
+      key in props && ['integer', 'string', 'boolean'].includes(setting.field.type) && typeof props[key] !== 'object',
+  );
+
+  test('most settings are props of the collector under the same name', () => {
+    expect(direct.length).toBeGreaterThanOrEqual(6);
+  });
+
+  test.each(direct)('%s: a value its check refuses is refused by the collector, named as the prop', (key, setting) => {
+    const value = ({ integer: -1, string: '!!!', boolean: 'maybe' } as Record<string, unknown>)[setting.field.type];
+    // The table refuses it too: by its check, or (a boolean) by the field's type.
+    const yaml = typeof value === 'string' ? JSON.stringify(value) : String(value);
+    expect(refusal(() => parseFleet(fileWith(key, yaml), 'clusters.yaml'))).toContain(`clusters[0].${key}`);
+    const message = refusal(
+      () =>
+        new FargateContainerInsightsCollector(new Chart(new App(), 'c'), 'Collector', {
+          clusterName: REQUIRED.name,
+          region: REQUIRED.region,
+          serviceAccountRoleArn: REQUIRED.serviceAccountRoleArn,
+          [key]: value,
+        }),
+    );
+    expect(message).toContain(key);
+  });
 });

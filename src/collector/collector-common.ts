@@ -103,6 +103,15 @@ const DEFAULT_SCRAPE_TIMEOUT = Duration.seconds(40);
 /** The Fargate pods a cluster is expected to run unless told otherwise: the cost estimate's default too. */
 export const DEFAULT_EXPECTED_PODS = 100;
 
+/** The collector's replicas when unset: one scrapes every node. */
+export const DEFAULT_REPLICAS = 1;
+
+/** Whether the collector scrapes only Fargate nodes when unset. */
+export const DEFAULT_FARGATE_NODES_ONLY = true;
+
+/** Whether a region newer than the library's lists is accepted when unset. */
+export const DEFAULT_ALLOW_UNLISTED_REGION = false;
+
 /**
  * CPU and memory from the sizing, as requests and limits (Fargate runs every
  * pod with guaranteed QoS) that fill the chosen Fargate size exactly.
@@ -161,7 +170,7 @@ export function resolveCollectorProps(
   const region = validateListedRegion(
     'region',
     props.region,
-    props.allowUnlistedRegion ?? false,
+    props.allowUnlistedRegion ?? DEFAULT_ALLOW_UNLISTED_REGION,
     'allowUnlistedRegion: true',
   );
   const roleArn = validateRolePartition(
@@ -180,7 +189,7 @@ export function resolveCollectorProps(
       `Invalid scrapeTimeout "${scrapeTimeoutMs}ms": expected a duration shorter than scrapeInterval (${scrapeIntervalMs}ms).`,
     );
   }
-  const replicas = validateInteger('replicas', props.replicas ?? 1, 1, MAX_REPLICAS);
+  const replicas = validateInteger('replicas', props.replicas ?? DEFAULT_REPLICAS, 1, MAX_REPLICAS);
   const expectedPods = validateInteger(
     'expectedPods',
     props.expectedPods ?? DEFAULT_EXPECTED_PODS,
@@ -211,7 +220,7 @@ export function resolveCollectorProps(
     'metricsDestination',
     props.metricsDestination ?? DEFAULT_METRICS_DESTINATION,
     region,
-    props.allowUnlistedRegion ?? false,
+    props.allowUnlistedRegion ?? DEFAULT_ALLOW_UNLISTED_REGION,
   );
   if (!sendsEmf(metricsDestination)) refuseEmfOnlyProps(props);
   if (
@@ -263,7 +272,7 @@ export function resolveCollectorProps(
     podNaming,
     memoryLimitMiB,
     shards: replicas,
-    fargateNodesOnly: props.fargateNodesOnly ?? true,
+    fargateNodesOnly: props.fargateNodesOnly ?? DEFAULT_FARGATE_NODES_ONLY,
     logRetentionDays,
     logGroupTags,
     ...(applicationMetrics === undefined ? {} : { applicationMetrics }),

@@ -5,8 +5,9 @@ import { DIMENSIONS, type Dimension, type MetricDeclarationSpec, SCOPE_DIMENSION
 import {
   CONSOLE_DECLARATIONS,
   DEFAULT_DIMENSION_SETS,
+  DEFAULT_METRIC_PROFILE,
   METRIC_PROFILES,
-  MetricProfile,
+  type MetricProfile,
   PROFILE_DECLARATIONS,
 } from './catalog/profiles';
 import { findMetric, METRIC_CATALOG } from './metric-catalog';
@@ -140,7 +141,7 @@ export function validateMetricDeclarations(
  */
 export class MetricSelection {
   /** The AWS reference manifest's choice: `MetricProfile.REFERENCE`. */
-  public static readonly DEFAULT = MetricSelection.profile(MetricProfile.REFERENCE);
+  public static readonly DEFAULT = MetricSelection.profile(DEFAULT_METRIC_PROFILE);
 
   /** A named profile's declarations. */
   public static profile(profile: MetricProfile): MetricSelection {

@@ -37,6 +37,9 @@ export enum MetricProfile {
   CONSOLE = 'console',
 }
 
+/** The profile of the default selection (`MetricSelection.DEFAULT`). */
+export const DEFAULT_METRIC_PROFILE = MetricProfile.REFERENCE;
+
 /** Every metric profile, for validation messages. */
 export const METRIC_PROFILES: readonly MetricProfile[] = Object.values(MetricProfile);
 

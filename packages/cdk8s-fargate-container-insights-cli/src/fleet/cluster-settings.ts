@@ -2,7 +2,7 @@ import {
   AdotVersion,
   type ApplicationMetrics,
   CollectorMode,
-  MetricProfile,
+  type MetricProfile,
   type MetricsDestination,
   OperatorVersion,
   PodNaming,
@@ -10,10 +10,14 @@ import {
 import {
   APPLICATION_METRICS_DESTINATIONS,
   COLLECTOR_MODES,
+  DEFAULT_ALLOW_UNLISTED_REGION,
   DEFAULT_COLLECTOR_NAMESPACE,
   DEFAULT_EXPECTED_PODS,
+  DEFAULT_FARGATE_NODES_ONLY,
+  DEFAULT_METRIC_PROFILE,
   DEFAULT_METRICS_DESTINATION,
   DEFAULT_PERFORMANCE_LOG_RETENTION_DAYS,
+  DEFAULT_REPLICAS,
   EMF_DESTINATIONS,
   EMF_LOG_RETENTION_DAYS,
   LOG_RETENTION_DAYS,
@@ -144,14 +148,14 @@ export const CLUSTER_SETTINGS = {
       check: (input: string, value: number) => validateInteger(input, value, 1, MAX_REPLICAS),
       schema: { minimum: 1, maximum: MAX_REPLICAS },
     },
-    { default: 1, env: 'COLLECTOR_REPLICAS' },
+    { default: DEFAULT_REPLICAS, env: 'COLLECTOR_REPLICAS' },
   ),
   fargateNodesOnly: defaulted<boolean>(
     {
       type: 'boolean',
       description: 'Scrape only Fargate nodes (with podNaming pod; by workload only Fargate pods are scraped).',
     },
-    { default: true },
+    { default: DEFAULT_FARGATE_NODES_ONLY },
   ),
   sampleApp: defaulted<boolean>(
     { type: 'boolean', description: 'Also deploy the sample Go web application.' },
@@ -191,7 +195,7 @@ export const CLUSTER_SETTINGS = {
       `one of ${METRIC_PROFILES.join(', ')}`,
     ),
     {
-      default: MetricProfile.REFERENCE,
+      default: DEFAULT_METRIC_PROFILE,
       env: 'METRIC_PROFILE',
       requires: {
         setting: 'metricsDestination',
@@ -325,7 +329,7 @@ export const CLUSTER_SETTINGS = {
       description:
         "Accept a region newer than the library's lists: one the AWS SDK's partitions data it was built with does not have or where the EKS user guide says EKS runs no pods on Fargate (China, AWS GovCloud (US)), and otlp or both in a region it does not list with OTLP metrics ingestion.",
     },
-    { default: false, env: 'ALLOW_UNLISTED_REGION' },
+    { default: DEFAULT_ALLOW_UNLISTED_REGION, env: 'ALLOW_UNLISTED_REGION' },
   ),
 } as const;
 
