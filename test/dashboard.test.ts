@@ -255,57 +255,72 @@ describe("a fleet's overview (CollectorPrerequisites.fleetDashboardBody)", () =>
     });
     return CollectorPrerequisites.of({ collector });
   };
+  type Line = [string, string, string, string, ...unknown[]];
+  const linesOf = (widget: Widget | undefined) =>
+    ((widget?.properties.metrics ?? []) as Line[]).map((entry) => ({
+      cluster: entry[3],
+      ...(entry.at(-1) as { label: string; region: string; accountId?: string }),
+    }));
 
-  test('a row per cluster with a dashboard, in order: its name, then its cluster-wide graphs in its region', () => {
-    const clusters = [
+  test('a graph per cluster-wide graph, a line per cluster in its region; a cluster without a dashboard has none', () => {
+    const body = CollectorPrerequisites.fleetDashboardBody([
       cluster('prod-eu', 'eu-west-1', '123456789012', { podHealth: {} }),
       cluster('otlp-only', 'eu-west-1', '123456789012', { metricsDestination: MetricsDestination.OTLP }),
       cluster('prod-us', 'us-east-1', '123456789012'),
-    ];
-    const { widgets } = JSON.parse(CollectorPrerequisites.fleetDashboardBody(clusters)) as { widgets: Widget[] };
-    const rows = [...new Set(widgets.map((widget) => widget.y))];
-    expect(rows).toHaveLength(2);
-    const headings = widgets.filter((widget) => widget.type === 'text').map((w) => String(w.properties.markdown));
-    expect(headings.map((text) => text.split('\n')[0])).toStrictEqual(['### prod-eu', '### prod-us']);
-    for (const [i, region] of ['eu-west-1', 'us-east-1'].entries()) {
-      const row = widgets.filter((widget) => widget.y === rows[i]);
-      expect(row.reduce((width, widget) => width + widget.width, 0)).toBe(24);
-      for (const graph of row.filter((widget) => widget.type === 'metric')) {
-        expect(graph.properties.region).toBe(region);
-        // Cluster-wide series only, each the cluster's own, and in one account: no account named.
-        for (const entry of graph.properties.metrics as unknown[][]) {
-          expect(entry.slice(0, 4)).toStrictEqual([
-            'ContainerInsights',
-            expect.any(String),
-            'ClusterName',
-            i === 0 ? 'prod-eu' : 'prod-us',
-          ]);
-          expect(entry.at(-1)).not.toHaveProperty('accountId');
-        }
-      }
-    }
-    // The cluster with pod health shows its pods; the other does not have the metric.
-    expect(
-      widgets.filter((widget) => widget.properties.title === 'Pods running and pending').map((w) => w.y),
-    ).toStrictEqual([rows[0]]);
+    ]);
+    const { widgets } = JSON.parse(body) as { widgets: Widget[] };
+    expect(dashboardBodyProblems(JSON.parse(body))).toBeUndefined();
+    const byTitle = new Map(widgets.map((widget) => [String(widget.properties.title ?? 'heading'), widget]));
+    expect([...byTitle.keys()]).toStrictEqual([
+      'heading',
+      'CPU: utilization of the pods’ limit, by cluster',
+      'Memory: utilization of the pods’ limit, by cluster',
+      'Network: bytes per second, by cluster',
+      'Pods running and pending, by cluster',
+      'Collector: values received a minute, by cluster',
+    ]);
+    expect(linesOf(byTitle.get('CPU: utilization of the pods’ limit, by cluster'))).toStrictEqual([
+      { cluster: 'prod-eu', stat: 'Average', label: 'prod-eu', region: 'eu-west-1' },
+      { cluster: 'prod-us', stat: 'Average', label: 'prod-us', region: 'us-east-1' },
+    ]);
+    // Pod health is prod-eu's alone; a graph of two series labels each line with the cluster and the series.
+    expect(linesOf(byTitle.get('Pods running and pending, by cluster')).map((line) => line.label)).toStrictEqual([
+      'prod-eu running',
+      'prod-eu pending',
+    ]);
+    const cells = widgets.map((w) => [w.x, w.y, w.width]);
+    expect(cells).toStrictEqual([
+      [0, 0, 24],
+      [0, 2, 12],
+      [12, 2, 12],
+      [0, 8, 12],
+      [12, 8, 12],
+      [0, 14, 24],
+    ]);
   });
 
-  test('across accounts, every metric names its account', () => {
+  test('across accounts, every line names its account', () => {
     const body = CollectorPrerequisites.fleetDashboardBody([
       cluster('a', 'eu-west-1', '111122223333'),
       cluster('b', 'eu-west-1', '444455556666'),
     ]);
     const { widgets } = JSON.parse(body) as { widgets: Widget[] };
-    const accounts = widgets
-      .filter((widget) => widget.type === 'metric')
-      .flatMap((widget) =>
-        (widget.properties.metrics as unknown[][]).map((entry) => [
-          entry[3],
-          (entry.at(-1) as { accountId: string }).accountId,
-        ]),
-      );
-    expect(new Set(accounts.map(([name, account]) => `${name} ${account}`))).toStrictEqual(
-      new Set(['a 111122223333', 'b 444455556666']),
-    );
+    const lines = widgets.flatMap(linesOf);
+    expect(lines.length).toBeGreaterThan(4);
+    for (const line of lines) expect(line.accountId).toBe(line.cluster === 'a' ? '111122223333' : '444455556666');
+  });
+
+  test('a fleet of 1,200 clusters stays within CloudWatch’s 500 metrics a graph and 500 widgets a dashboard, every cluster drawn', () => {
+    const one = cluster('c-0000', 'eu-west-1', '123456789012')._dashboardJson;
+    const fleet = Array.from({ length: 1200 }, (_, i) => one.replaceAll('c-0000', `c-${String(i).padStart(4, '0')}`));
+    const body = JSON.parse(CollectorPrerequisites._fleetDashboardBody(fleet)) as { widgets: Widget[] };
+    expect(dashboardBodyProblems(body)).toBeUndefined();
+    const cpu = body.widgets.filter((widget) => String(widget.properties.title).startsWith('CPU'));
+    expect(cpu.map((widget) => widget.properties.title)).toStrictEqual([
+      'CPU: utilization of the pods’ limit, by cluster (1 of 3)',
+      'CPU: utilization of the pods’ limit, by cluster (2 of 3)',
+      'CPU: utilization of the pods’ limit, by cluster (3 of 3)',
+    ]);
+    expect(new Set(cpu.flatMap(linesOf).map((line) => line.cluster)).size).toBe(1200);
   });
 });

@@ -21,6 +21,7 @@ const metricOptions = object(
   {
     stat: { enum: ['Average', 'Sum', 'Maximum', 'Minimum', 'SampleCount'] },
     label: text,
+    region: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]$' },
     accountId: { type: 'string', pattern: '^[0-9]{12}$' },
   },
   ['stat'],

@@ -117,12 +117,13 @@ export class CollectorPrerequisites {
   }
 
   /**
-   * A fleet's overview dashboard, as `DashboardBody` JSON text: a row per
-   * cluster (its name, region and account, then its cluster-wide graphs: CPU,
-   * memory, network, pods running and pending, the collector's values), in
-   * the order given; a cluster without a dashboard (OTLP alone) has no row.
-   * With clusters in more than one account, each metric names its account,
-   * which CloudWatch reads through cross-account observability.
+   * A fleet's overview dashboard, as `DashboardBody` JSON text: for each
+   * cluster-wide graph of the clusters' dashboards (CPU, memory, network,
+   * pods running and pending, the collector's values), one graph with a line
+   * per cluster, each in its cluster's region, split into graphs of 500 lines
+   * (CloudWatch's most); a cluster without a dashboard (OTLP alone) has no
+   * line. With clusters in more than one account, each line names its
+   * account, which CloudWatch reads through cross-account observability.
    */
   public static fleetDashboardBody(clusters: CollectorPrerequisites[]): string {
     return JSON.stringify(fleetDashboardBody(clusters.map((cluster) => cluster.prerequisites.aws)));

@@ -1,4 +1,4 @@
-import { buildCollectorConfig } from '../config/collector-config';
+import { collectorConfigOf } from '../collector/collector-common';
 import type { CollectorConfig } from '../config/config-model';
 import type { CollectorConfigOptions } from '../config/pipelines/pipeline';
 import type { PrerequisiteAlarm } from './alarms';
@@ -90,7 +90,9 @@ function selectedName(selector: string): string | undefined {
  * Every metric × dimension set the configuration sends to CloudWatch as
  * `ContainerInsights` metrics: each awsemf exporter's declarations.
  */
-export function declaredSeries(config: CollectorConfig): DeclaredSeries[] {
+export function declaredSeries(config: CollectorConfig): readonly DeclaredSeries[] {
+  const known = declaredByConfig.get(config);
+  if (known !== undefined) return known;
   const found: DeclaredSeries[] = [];
   for (const exporter of Object.values(config.exporters)) {
     if (exporter === undefined || !('metric_declarations' in exporter) || exporter.namespace !== NAMESPACE) continue;
@@ -102,8 +104,12 @@ export function declaredSeries(config: CollectorConfig): DeclaredSeries[] {
       }
     }
   }
+  declaredByConfig.set(config, found);
   return found;
 }
+
+/** The series of each configuration built, read once: collectors of one setting share one (collectorConfigOf). */
+const declaredByConfig = new WeakMap<CollectorConfig, readonly DeclaredSeries[]>();
 
 /** What level of the cluster a series is read at: the dimensions besides `ClusterName` (and `LaunchType`). */
 type Level = 'cluster' | 'namespace' | 'workload';
@@ -289,7 +295,7 @@ export function dashboardName(clusterName: string): string {
  */
 export function clusterDashboard(options: DashboardOptions): PrerequisiteDashboard | undefined {
   const { configOptions, alarms } = options;
-  const declared = declaredSeries(buildCollectorConfig(configOptions));
+  const declared = declaredSeries(collectorConfigOf(configOptions));
   if (declared.length === 0) return undefined;
   const heading = {
     ...EMPTY,
