@@ -52,6 +52,7 @@ export {
   EMF_DESTINATIONS,
   METRICS_DESTINATIONS,
   sendsEmf,
+  validateAlarmsDestination,
   validateMetricsDestination,
 } from './config/metrics-destination';
 export type { ClusterLoad, CollectorConfigOptions, CostLine, ScrapedPods } from './config/pipelines/pipeline';

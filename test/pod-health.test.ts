@@ -5,7 +5,9 @@ import * as kplus from 'cdk8s-plus-29';
 import * as fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
+import { settingsFromEnvironment } from '../packages/cdk8s-fargate-container-insights-cli/src/app/app-settings';
 import { estimateCluster } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/cluster-estimate';
+import { parseFleet } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet-file';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import { FargateContainerInsightsOperatorCollector } from '../src/collector/fargate-container-insights-operator-collector';
 import { KUBE_STATE_METRICS_NAMES, kubeStateMetricsArgs } from '../src/collector/kube-state-metrics';
@@ -262,6 +264,32 @@ describe('bad input is refused by name before anything is created', () => {
         }),
     ).toThrow(/^Invalid podHealth\.alarms with metricsDestination "otlp"/);
     expect(Testing.synth(chart)).toStrictEqual([]);
+  });
+
+  test('the same rule, one message, names the input in a clusters file and in the app', () => {
+    const tail =
+      'the alarms watch the Container Insights metrics of the Embedded Metric Format path, which "otlp" does not send.';
+    const file = [
+      'clusters:',
+      '  - name: prod-eu',
+      '    region: eu-west-1',
+      `    serviceAccountRoleArn: ${COLLECTOR_PROPS.serviceAccountRoleArn}`,
+      '    metricsDestination: otlp',
+      '    podHealth: { alarms: { restarts: 5 } }',
+      '',
+    ].join('\n');
+    expect(() => parseFleet(file, 'clusters.yaml')).toThrow(
+      `Invalid clusters[0].podHealth alarms with metricsDestination: otlp: ${tail} Expected no clusters[0].podHealth alarms (or enabled: false), or clusters[0].metricsDestination "emf" or "both".`,
+    );
+    expect(() =>
+      settingsFromEnvironment({
+        CLUSTER_NAME: 'prod-eu',
+        AWS_REGION: 'eu-west-1',
+        COLLECTOR_ROLE_ARN: COLLECTOR_PROPS.serviceAccountRoleArn,
+        METRICS_DESTINATION: 'otlp',
+        POD_HEALTH: '{"alarms":{"restarts":5}}',
+      }),
+    ).toThrow(`Invalid POD_HEALTH alarms with METRICS_DESTINATION=otlp: ${tail}`);
   });
 });
 

@@ -19,6 +19,7 @@ import {
   EMF_DESTINATIONS,
   MetricsDestination,
   sendsEmf,
+  validateAlarmsDestination,
   validateMetricsDestination,
 } from '../config/metrics-destination';
 import { APPLICATION_ROLE_NAME } from '../config/pipelines/application-pipeline';
@@ -223,15 +224,13 @@ export function resolveCollectorProps(
     props.allowUnlistedRegion ?? DEFAULT_ALLOW_UNLISTED_REGION,
   );
   if (!sendsEmf(metricsDestination)) refuseEmfOnlyProps(props);
-  if (
-    !sendsEmf(metricsDestination) &&
-    props.podHealth?.alarms !== undefined &&
-    props.podHealth.alarms.enabled !== false
-  ) {
-    throw new ValidationError(
-      `Invalid podHealth.alarms with metricsDestination "${metricsDestination}": the alarms watch the Container Insights metrics of the Embedded Metric Format path, which "${metricsDestination}" does not send. Expected no podHealth.alarms (or enabled: false), or metricsDestination ${emfDestinationsInWords()}.`,
-    );
-  }
+  validateAlarmsDestination(
+    props.podHealth?.alarms,
+    metricsDestination,
+    'podHealth.alarms',
+    'metricsDestination',
+    `metricsDestination "${metricsDestination}"`,
+  );
   validateInstance(
     'metricSelection',
     props.metricSelection,

@@ -113,3 +113,25 @@ export function validateMetricsDestination(
   }
   return checked;
 }
+
+/**
+ * Pod health alarms need the Embedded Metric Format path, whose Container
+ * Insights metrics they watch: the one rule, for the construct's props, the
+ * clusters file and the app's variables alike, each naming its inputs.
+ *
+ * @param alarmsInput how the alarms are named: `podHealth.alarms`, `clusters[0].podHealth alarms`, `POD_HEALTH alarms`
+ * @param destinationInput how the destination is named: `metricsDestination`, `METRICS_DESTINATION`
+ * @param destinationAssignment the destination as set: `metricsDestination "otlp"`, `METRICS_DESTINATION=otlp`
+ */
+export function validateAlarmsDestination(
+  alarms: { readonly enabled?: boolean } | undefined,
+  destination: MetricsDestination,
+  alarmsInput: string,
+  destinationInput: string,
+  destinationAssignment: string,
+): void {
+  if (alarms === undefined || alarms.enabled === false || sendsEmf(destination)) return;
+  throw new ValidationError(
+    `Invalid ${alarmsInput} with ${destinationAssignment}: the alarms watch the Container Insights metrics of the Embedded Metric Format path, which "${destination}" does not send. Expected no ${alarmsInput} (or enabled: false), or ${destinationInput} ${EMF_DESTINATIONS.map((d) => JSON.stringify(d)).join(' or ')}.`,
+  );
+}

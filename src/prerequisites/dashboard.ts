@@ -245,7 +245,7 @@ function place(rows: readonly (readonly Omit<DashboardWidget, 'x' | 'y'>[])[]): 
   return placed;
 }
 
-/** A row's widgets stretched to the grid's width, in proportion, when some were dropped. */
+/** A row's widgets sharing the grid's width equally when some were dropped (the last takes what is left). */
 function fill<T extends { readonly width: number }>(row: readonly T[]): T[] {
   const total = row.reduce((sum, widget) => sum + widget.width, 0);
   if (total === DASHBOARD_COLUMNS || row.length === 0) return [...row];

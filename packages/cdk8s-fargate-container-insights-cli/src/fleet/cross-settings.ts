@@ -1,9 +1,8 @@
 import { ValidationError } from 'cdk8s-fargate-container-insights';
 import {
   DEFAULT_SCRAPE_INTERVAL,
-  EMF_DESTINATIONS,
-  sendsEmf,
   sizeCollector,
+  validateAlarmsDestination,
   validateListedRegion,
   validateMetricsDestination,
   validateOidcIssuer,
@@ -77,14 +76,14 @@ const RULES: readonly CrossSettingRule[] = [
   },
   {
     at: 'podHealth',
-    check: (c, n) => {
-      const alarms = c.podHealth?.alarms;
-      if (alarms === undefined || alarms.enabled === false || sendsEmf(c.metricsDestination)) return;
-      const destination = n.name('metricsDestination');
-      throw new ValidationError(
-        `Invalid ${n.name('podHealth')} alarms with ${n.assignment('metricsDestination', c.metricsDestination)}: the alarms watch the Container Insights metrics of the Embedded Metric Format path, which ${c.metricsDestination} does not send. Set ${destination} to ${EMF_DESTINATIONS.join(' or ')}, or leave alarms out of ${n.name('podHealth')}.`,
-      );
-    },
+    check: (c, n) =>
+      validateAlarmsDestination(
+        c.podHealth?.alarms,
+        c.metricsDestination,
+        `${n.name('podHealth')} alarms`,
+        n.name('metricsDestination'),
+        n.assignment('metricsDestination', c.metricsDestination),
+      ),
   },
   {
     at: 'expectedPods',
