@@ -78,6 +78,7 @@ export { MAX_EXPECTED_PODS, MAX_NODES_PER_REPLICA, MAX_REPLICAS, sizeCollector }
 export { fargateMonthlyCost } from './fargate/fargate-size';
 export { applicationLogGroupName, LOG_RETENTION_DAYS } from './logging/fargate-logging';
 export { AWS_PACKAGE, companionInstalled } from './prerequisites/aws-template';
+export { dashboardName } from './prerequisites/dashboard';
 export type { DashboardWidgetJson } from './prerequisites/dashboard-body';
 export { FLEET_DASHBOARD_NAME } from './prerequisites/fleet-dashboard';
 export type { ClusterPrerequisites } from './prerequisites/prerequisites';

@@ -16,7 +16,7 @@ import type { CollectorConfig } from '../config/config-model';
 import { MetricSelection } from '../config/metric-selection';
 import {
   DEFAULT_METRICS_DESTINATION,
-  EMF_DESTINATIONS,
+  emfDestinationsInWords,
   MetricsDestination,
   sendsEmf,
   validateAlarmsDestination,
@@ -336,11 +336,6 @@ const builtConfigs = new BoundedCache<string, CollectorConfig>(64);
  */
 export function collectorConfigOf(options: CollectorConfigOptions): CollectorConfig {
   return builtConfigs.get(configKey(options), () => deepFreeze(buildCollectorConfig(options)));
-}
-
-/** The destinations with the Embedded Metric Format path, for messages: `"emf" or "both"`. */
-function emfDestinationsInWords(): string {
-  return EMF_DESTINATIONS.map((d) => JSON.stringify(d)).join(' or ');
 }
 
 /** With the OTLP path alone, a prop that shapes only the EMF path would silently do nothing: refuse it. */

@@ -114,6 +114,11 @@ export function validateMetricsDestination(
   return checked;
 }
 
+/** The destinations with the Embedded Metric Format path, for messages: `"emf" or "both"`. */
+export function emfDestinationsInWords(): string {
+  return EMF_DESTINATIONS.map((d) => JSON.stringify(d)).join(' or ');
+}
+
 /**
  * Pod health alarms need the Embedded Metric Format path, whose Container
  * Insights metrics they watch: the one rule, for the construct's props, the
@@ -132,6 +137,6 @@ export function validateAlarmsDestination(
 ): void {
   if (alarms === undefined || alarms.enabled === false || sendsEmf(destination)) return;
   throw new ValidationError(
-    `Invalid ${alarmsInput} with ${destinationAssignment}: the alarms watch the Container Insights metrics of the Embedded Metric Format path, which "${destination}" does not send. Expected no ${alarmsInput} (or enabled: false), or ${destinationInput} ${EMF_DESTINATIONS.map((d) => JSON.stringify(d)).join(' or ')}.`,
+    `Invalid ${alarmsInput} with ${destinationAssignment}: the alarms watch the Container Insights metrics of the Embedded Metric Format path, which "${destination}" does not send. Expected no ${alarmsInput} (or enabled: false), or ${destinationInput} ${emfDestinationsInWords()}.`,
   );
 }

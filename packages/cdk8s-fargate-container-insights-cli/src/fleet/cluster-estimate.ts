@@ -10,7 +10,9 @@ import {
   CLOUDWATCH_LOGS_PRICES_US_EAST_1,
   customMetricsMonthlyUsd,
   DEFAULT_METRICS_DESTINATION,
+  dashboardName,
   enabledPipelines,
+  FLEET_DASHBOARD_NAME,
   fargateMonthlyCost,
   MAX_NODES_PER_REPLICA,
   sendsEmf,
@@ -91,7 +93,7 @@ function dashboardCost(clusterName: string): CostLine {
   return {
     item: WORKLOAD_ITEMS.dashboard,
     monthlyUsd: CLOUDWATCH_DASHBOARD_MONTHLY_USD,
-    basis: `ContainerInsights-${clusterName}, with the AWS side (the companion construct or the CloudFormation template)`,
+    basis: `${dashboardName(clusterName)}, with the AWS side (the companion construct or the CloudFormation template)`,
     note: "an account's first three dashboards are free",
     usage: { amount: 1, unit: 'dashboards' },
   };
@@ -102,7 +104,7 @@ export function fleetDashboardCost(): CostLine {
   return {
     item: 'fleet overview dashboard',
     monthlyUsd: CLOUDWATCH_DASHBOARD_MONTHLY_USD,
-    basis: 'ContainerInsights-fleet, a row per cluster, from the prerequisites folder',
+    basis: `${FLEET_DASHBOARD_NAME}, a line per cluster in each cluster-wide graph, from the prerequisites folder`,
     usage: { amount: 1, unit: 'dashboards' },
   };
 }

@@ -472,10 +472,7 @@ export const FLEET_DASHBOARD_FILE = `${FLEET_FOLDER}/${FLEET_DASHBOARD_NAME}.jso
  * dashboard (all send OTLP alone).
  */
 function fleetDashboardFile(dashboards: readonly string[]): { file: string; text: string } | undefined {
-  const body = CollectorPrerequisites._fleetDashboardBody(dashboards);
-  if ((JSON.parse(body) as { widgets: unknown[] }).widgets.length === 0) return undefined;
-  return {
-    file: `${FLEET_FOLDER}/${FLEET_DASHBOARD_NAME}.json`,
-    text: `${JSON.stringify(JSON.parse(body), null, 2)}\n`,
-  };
+  const body = JSON.parse(CollectorPrerequisites._fleetDashboardBody(dashboards)) as { widgets: unknown[] };
+  if (body.widgets.length === 0) return undefined;
+  return { file: FLEET_DASHBOARD_FILE, text: `${JSON.stringify(body, null, 2)}\n` };
 }
