@@ -4,7 +4,6 @@
 // exact version. Every name here is one a sibling package imports (test/architecture.test.ts).
 
 export {
-  DEFAULT_ALLOW_UNLISTED_REGION,
   DEFAULT_COLLECTOR_NAMESPACE,
   DEFAULT_EXPECTED_PODS,
   DEFAULT_FARGATE_NODES_ONLY,
@@ -22,6 +21,7 @@ export {
   MAX_ALARM_RESTARTS,
   podHealthFromSettings,
 } from './collector/pod-health';
+export { COLLECTOR_SETTING_RULES } from './collector/setting-rules';
 export {
   APPLICATION_METRICS_DESTINATIONS,
   DEFAULT_APPLICATION_LOG_GROUP,
@@ -52,14 +52,14 @@ export {
   EMF_DESTINATIONS,
   METRICS_DESTINATIONS,
   sendsEmf,
-  validateAlarmsDestination,
-  validateMetricsDestination,
 } from './config/metrics-destination';
 export type { ClusterLoad, CollectorConfigOptions, CostLine, ScrapedPods } from './config/pipelines/pipeline';
 export { nearestName } from './core/edit-distance';
 export { invalidInput, showValue } from './core/errors';
 export { orderNamespacesFirst } from './core/namespace-order';
 export { inWords, plural } from './core/plural';
+export type { InputNames, RuleProblem, SettingRule } from './core/setting-rules';
+export { DEFAULT_ALLOW_UNLISTED_REGION, ruleProblems } from './core/setting-rules';
 export { keysOf, refuseUnknownFields, unknownFieldMessage } from './core/unknown-fields';
 export {
   EMF_LOG_RETENTION_DAYS,
@@ -68,13 +68,11 @@ export {
   validateClusterName,
   validateDnsLabel,
   validateInteger,
-  validateListedRegion,
   validateLogGroupTags,
   validateRegion,
   validateRoleArn,
-  validateRolePartition,
 } from './core/validation';
-export { MAX_EXPECTED_PODS, MAX_NODES_PER_REPLICA, MAX_REPLICAS, sizeCollector } from './fargate/collector-sizing';
+export { MAX_EXPECTED_PODS, MAX_NODES_PER_REPLICA, MAX_REPLICAS } from './fargate/collector-sizing';
 export { fargateMonthlyCost } from './fargate/fargate-size';
 export { applicationLogGroupName, LOG_RETENTION_DAYS } from './logging/fargate-logging';
 export { AWS_PACKAGE, companionInstalled } from './prerequisites/aws-template';
@@ -86,7 +84,7 @@ export {
   clusterPrerequisites,
   OIDC_ISSUER,
   OIDC_ISSUER_FORM,
+  OIDC_ISSUER_RULE,
   PREREQUISITE_FILES,
-  validateOidcIssuer,
 } from './prerequisites/prerequisites';
 export { DEFAULT_SAMPLE_FARGATE_SIZE, DEFAULT_SAMPLE_REPLICAS } from './sample/sample-go-webapp';

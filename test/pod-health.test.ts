@@ -262,7 +262,7 @@ describe('bad input is refused by name before anything is created', () => {
           metricsDestination: MetricsDestination.OTLP,
           podHealth: { alarms: { restarts: 5 } },
         }),
-    ).toThrow(/^Invalid podHealth\.alarms with metricsDestination "otlp"/);
+    ).toThrow(/^Invalid podHealth\.alarms with metricsDestination: "otlp"/);
     expect(Testing.synth(chart)).toStrictEqual([]);
   });
 
@@ -279,7 +279,7 @@ describe('bad input is refused by name before anything is created', () => {
       '',
     ].join('\n');
     expect(() => parseFleet(file, 'clusters.yaml')).toThrow(
-      `Invalid clusters[0].podHealth alarms with metricsDestination: otlp: ${tail} Expected no clusters[0].podHealth alarms (or enabled: false), or clusters[0].metricsDestination "emf" or "both".`,
+      `Invalid clusters[0].podHealth.alarms with metricsDestination: otlp: ${tail} Expected no clusters[0].podHealth.alarms (or enabled: false), or clusters[0].metricsDestination "emf" or "both".`,
     );
     expect(() =>
       settingsFromEnvironment({
@@ -289,7 +289,7 @@ describe('bad input is refused by name before anything is created', () => {
         METRICS_DESTINATION: 'otlp',
         POD_HEALTH: '{"alarms":{"restarts":5}}',
       }),
-    ).toThrow(`Invalid POD_HEALTH alarms with METRICS_DESTINATION=otlp: ${tail}`);
+    ).toThrow(`Invalid POD_HEALTH.alarms with METRICS_DESTINATION=otlp: ${tail}`);
   });
 });
 

@@ -8,8 +8,15 @@ import {
 } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/cluster-settings';
 import { addClusterCharts, clusterProps } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet';
 import { parseFleet } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet-file';
-import { ArgoCdSyncWaves, FargateContainerInsightsCollector } from '../src';
+import {
+  ArgoCdSyncWaves,
+  CollectorPrerequisites,
+  FargateContainerInsightsCollector,
+  type FargateContainerInsightsCollectorProps,
+} from '../src';
+import { COLLECTOR_SETTING_RULES } from '../src/collector/setting-rules';
 import { ValidationError } from '../src/core/errors';
+import { OIDC_ISSUER_RULE } from '../src/prerequisites/prerequisites';
 import { ROLE_ARN } from './support/fixtures';
 
 /**
@@ -159,4 +166,66 @@ describe('the props reach the same checks', () => {
     );
     expect(message).toContain(key);
   });
+});
+
+describe("the rules between settings are the constructs', run by all three inputs", () => {
+  /** A breach of each rule, by the setting it is reported at: the settings as the clusters file and the props take them. */
+  const BREACHES: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+    region: { region: 'us-east-9' },
+    serviceAccountRoleArn: { region: 'cn-northwest-1', allowUnlistedRegion: true },
+    metricsDestination: { region: 'il-central-1', metricsDestination: 'otlp' },
+    podHealth: { metricsDestination: 'otlp', podHealth: { alarms: { restarts: 5 } } },
+    expectedPods: { expectedPods: 100_000 },
+    oidcIssuer: { oidcIssuer: `https://oidc.eks.us-east-1.amazonaws.com/id/${'A'.repeat(32)}` },
+  };
+  const VARIABLES = SETTINGS.flatMap(([key, s]) => (s.env === undefined ? [] : [[s.env, key] as const])).sort(
+    ([a], [b]) => b.length - a.length,
+  );
+  /** A message with every input's name as the prop's, every assignment as `key: value`: what all three must share. */
+  const unnamed = (message: string) =>
+    VARIABLES.reduce((text, [variable, key]) => text.replaceAll(variable, key), message)
+      .replace(/^\S+:\d+:\d+: /, '')
+      .replaceAll('clusters[0].', '')
+      .replace(/\b(\w+)=(\w+)/g, '$1: $2')
+      .replace(/\b(\w+): "(\w+)"/g, '$1: $2');
+
+  test('every rule of the collector and of the prerequisites has a breach here', () => {
+    const rules = [...COLLECTOR_SETTING_RULES, OIDC_ISSUER_RULE].map((rule) => rule.at);
+    expect(Object.keys(BREACHES).sort()).toStrictEqual([...new Set(rules)].sort());
+  });
+
+  test.each(Object.entries(BREACHES))(
+    '%s: refused by the file, the app and the construct, one message, each input named its own way',
+    (at, breach) => {
+      // GIVEN a cluster that breaks the rule reported at `at`
+      const setting = CLUSTER_SETTINGS[at as keyof typeof CLUSTER_SETTINGS] as Setting<unknown>;
+      const variable = setting.env as string;
+      const env = Object.fromEntries(
+        Object.entries(breach).map(([key, value]) => [
+          (CLUSTER_SETTINGS[key as keyof typeof CLUSTER_SETTINGS] as Setting<unknown>).env as string,
+          typeof value === 'string' ? value : JSON.stringify(value),
+        ]),
+      );
+      // WHEN each input takes it
+      const file = refusal(() =>
+        parseFleet(`clusters:\n  - ${JSON.stringify({ ...REQUIRED, ...breach })}\n`, 'c.yaml'),
+      );
+      const app = refusal(() => settingsFromEnvironment({ ...ENV, ...env }));
+      const construct = refusal(() => {
+        const chart = new Chart(new App(), 'c');
+        const { name, oidcIssuer, ...props } = { ...REQUIRED, ...breach } as Record<string, unknown>;
+        const collector = new FargateContainerInsightsCollector(chart, 'Collector', {
+          ...(props as unknown as FargateContainerInsightsCollectorProps),
+          clusterName: name as string,
+        });
+        if (oidcIssuer !== undefined) CollectorPrerequisites.of({ collector, oidcIssuer: oidcIssuer as string });
+      });
+      // THEN each refuses with the rule's one message, naming the setting as that input names it
+      expect(file).toMatch(new RegExp(`^c\\.yaml:\\d+:\\d+: Invalid clusters\\[0\\]\\.${at}\\b`));
+      expect(app).toMatch(new RegExp(`^Invalid ${variable}\\b`));
+      expect(construct).toMatch(new RegExp(`^Invalid ${at}\\b`));
+      expect(unnamed(file ?? '')).toStrictEqual(unnamed(construct ?? ''));
+      expect(unnamed(app ?? '')).toStrictEqual(unnamed(construct ?? ''));
+    },
+  );
 });

@@ -19,7 +19,6 @@ import {
   emfDestinationsInWords,
   MetricsDestination,
   sendsEmf,
-  validateAlarmsDestination,
   validateMetricsDestination,
 } from '../config/metrics-destination';
 import { APPLICATION_ROLE_NAME } from '../config/pipelines/application-pipeline';
@@ -29,6 +28,7 @@ import { BoundedCache } from '../core/bounded-cache';
 import { withoutEmptyResourceNames, withoutEmptySpec } from '../core/empty-defaults';
 import { showValue, ValidationError } from '../core/errors';
 import { deepFreeze } from '../core/freeze';
+import { checkSettingRules, DEFAULT_ALLOW_UNLISTED_REGION, propInputNames } from '../core/setting-rules';
 import { refuseUnknownFields } from '../core/unknown-fields';
 import {
   validateBoolean,
@@ -39,12 +39,11 @@ import {
   validateImage,
   validateInstance,
   validateInteger,
-  validateListedRegion,
   validateLogGroupTags,
   validateProps,
+  validateRegion,
   validateResources,
   validateRoleArn,
-  validateRolePartition,
 } from '../core/validation';
 import { type CollectorSizing, MAX_EXPECTED_PODS, MAX_REPLICAS, sizeCollector } from '../fargate/collector-sizing';
 import { fargateMonthlyCost } from '../fargate/fargate-size';
@@ -53,6 +52,7 @@ import { validateAlarmWindows } from './alarm-windows';
 import { COLLECTOR_PROP_NAMES, type FargateContainerInsightsCollectorProps } from './collector-props';
 import { KubeStateMetrics } from './kube-state-metrics';
 import { type ResolvedPodHealth, resolvePodHealth } from './pod-health';
+import { COLLECTOR_SETTING_RULES, type CollectorRuleKey, type CollectorRuleValues } from './setting-rules';
 
 /**
  * What both ways of running the collector share: the validation of their
@@ -110,9 +110,6 @@ export const DEFAULT_REPLICAS = 1;
 /** Whether the collector scrapes only Fargate nodes when unset. */
 export const DEFAULT_FARGATE_NODES_ONLY = true;
 
-/** Whether a region newer than the library's lists is accepted when unset. */
-export const DEFAULT_ALLOW_UNLISTED_REGION = false;
-
 /**
  * CPU and memory from the sizing, as requests and limits (Fargate runs every
  * pod with guaranteed QoS) that fill the chosen Fargate size exactly.
@@ -168,18 +165,8 @@ export function resolveCollectorProps(
     if (props[name] !== undefined) validateBoolean(name, props[name]);
   }
   const clusterName = validateClusterName('clusterName', props.clusterName);
-  const region = validateListedRegion(
-    'region',
-    props.region,
-    props.allowUnlistedRegion ?? DEFAULT_ALLOW_UNLISTED_REGION,
-    'allowUnlistedRegion: true',
-  );
-  const roleArn = validateRolePartition(
-    'serviceAccountRoleArn',
-    validateRoleArn('serviceAccountRoleArn', props.serviceAccountRoleArn),
-    'region',
-    region,
-  );
+  const region = validateRegion('region', props.region);
+  const roleArn = validateRoleArn('serviceAccountRoleArn', props.serviceAccountRoleArn);
   const namespaceName = validateDnsLabel('namespace', props.namespace ?? DEFAULT_COLLECTOR_NAMESPACE);
   const adotVersion = props.adotVersion ?? AdotVersion.DEFAULT;
   const image = validateImage('image', props.image ?? adotVersion.image);
@@ -203,10 +190,26 @@ export function resolveCollectorProps(
     podHealth === undefined
       ? undefined
       : validateFargateFit('podHealth.resources', containerRequests(podHealth.resources));
-  const sizing = sizeCollector({
+  const metricsDestination = validateMetricsDestination(
+    'metricsDestination',
+    props.metricsDestination ?? DEFAULT_METRICS_DESTINATION,
+  );
+  // Each prop is valid on its own: now the rules between them, which the clusters file and the app run too.
+  const ruleValues: CollectorRuleValues = {
+    region,
+    allowUnlistedRegion: props.allowUnlistedRegion ?? DEFAULT_ALLOW_UNLISTED_REGION,
+    serviceAccountRoleArn: roleArn,
+    metricsDestination,
+    ...(props.podHealth === undefined ? {} : { podHealth: props.podHealth }),
     expectedPods,
     replicas,
     scrapeIntervalSeconds: scrapeIntervalMs / 1000,
+  };
+  checkSettingRules(COLLECTOR_SETTING_RULES, ruleValues, propInputNames<CollectorRuleKey>(props));
+  const sizing = sizeCollector({
+    expectedPods,
+    replicas,
+    scrapeIntervalSeconds: ruleValues.scrapeIntervalSeconds,
     podHealth: podHealth !== undefined,
   });
   const resources = validateResources('resources', props.resources ?? sizedResources(sizing));
@@ -217,20 +220,7 @@ export function resolveCollectorProps(
     );
   }
   validateFargateFit('resources', containerRequests(resources));
-  const metricsDestination = validateMetricsDestination(
-    'metricsDestination',
-    props.metricsDestination ?? DEFAULT_METRICS_DESTINATION,
-    region,
-    props.allowUnlistedRegion ?? DEFAULT_ALLOW_UNLISTED_REGION,
-  );
   if (!sendsEmf(metricsDestination)) refuseEmfOnlyProps(props);
-  validateAlarmsDestination(
-    props.podHealth?.alarms,
-    metricsDestination,
-    'podHealth.alarms',
-    'metricsDestination',
-    `metricsDestination "${metricsDestination}"`,
-  );
   validateInstance(
     'metricSelection',
     props.metricSelection,

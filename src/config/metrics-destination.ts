@@ -84,20 +84,8 @@ export const OTLP_METRICS_REGIONS: readonly string[] = [
   'ap-southeast-7',
 ];
 
-/**
- * Checks a metrics destination and, when it includes OTLP, that the region
- * has the OTLP metrics endpoint.
- *
- * @param skipRegionCheck accept a region the list does not have (one added since)
- * @throws ValidationError naming the input, the region and the listed regions
- */
-export function validateMetricsDestination(
-  input: string,
-  destination: string,
-  region: string,
-  skipRegionCheck = false,
-  skipInput = 'allowUnlistedRegion',
-): MetricsDestination {
+/** Checks a metrics destination's value: one of {@link METRICS_DESTINATIONS}. */
+export function validateMetricsDestination(input: string, destination: string): MetricsDestination {
   if (!(METRICS_DESTINATIONS as readonly string[]).includes(destination)) {
     invalidInput(
       input,
@@ -105,13 +93,29 @@ export function validateMetricsDestination(
       `one of ${METRICS_DESTINATIONS.join(', ')} (emf: the classic Embedded Metric Format path; otlp: OpenTelemetry metrics for PromQL; both: both, to migrate)`,
     );
   }
-  const checked = destination as MetricsDestination;
-  if (sendsOtlp(checked) && !skipRegionCheck && !OTLP_METRICS_REGIONS.includes(region)) {
+  return destination as MetricsDestination;
+}
+
+/**
+ * Checks that a destination with OTLP is in a region with the OTLP metrics
+ * endpoint.
+ *
+ * @param skipRegionCheck accept a region the list does not have (one added since)
+ * @param skipAssignment the opt-out as the user sets it: `allowUnlistedRegion: true`, `ALLOW_UNLISTED_REGION=true`
+ * @throws ValidationError naming the input, the region and the listed regions
+ */
+export function validateOtlpRegion(
+  input: string,
+  destination: MetricsDestination,
+  region: string,
+  skipRegionCheck: boolean,
+  skipAssignment: string,
+): void {
+  if (sendsOtlp(destination) && !skipRegionCheck && !OTLP_METRICS_REGIONS.includes(region)) {
     throw new ValidationError(
-      `Invalid ${input} ${showValue(destination)} in region ${showValue(region)}: CloudWatch's OTLP metrics endpoint is not listed for that region. Expected emf there, or a region with OTLP metrics ingestion (${OTLP_METRICS_REGIONS.join(', ')}); if the endpoint has been added since, set ${skipInput}.`,
+      `Invalid ${input} ${showValue(destination)} in region ${showValue(region)}: CloudWatch's OTLP metrics endpoint is not listed for that region. Expected emf there, or a region with OTLP metrics ingestion (${OTLP_METRICS_REGIONS.join(', ')}); if the endpoint has been added since, set ${skipAssignment}.`,
     );
   }
-  return checked;
 }
 
 /** The destinations with the Embedded Metric Format path, for messages: `"emf" or "both"`. */
@@ -124,9 +128,9 @@ export function emfDestinationsInWords(): string {
  * Insights metrics they watch: the one rule, for the construct's props, the
  * clusters file and the app's variables alike, each naming its inputs.
  *
- * @param alarmsInput how the alarms are named: `podHealth.alarms`, `clusters[0].podHealth alarms`, `POD_HEALTH alarms`
+ * @param alarmsInput how the alarms are named: `podHealth.alarms`, `clusters[0].podHealth.alarms`, `POD_HEALTH.alarms`
  * @param destinationInput how the destination is named: `metricsDestination`, `METRICS_DESTINATION`
- * @param destinationAssignment the destination as set: `metricsDestination "otlp"`, `METRICS_DESTINATION=otlp`
+ * @param destinationAssignment the destination as set: `metricsDestination: "otlp"`, `METRICS_DESTINATION=otlp`
  */
 export function validateAlarmsDestination(
   alarms: { readonly enabled?: boolean } | undefined,

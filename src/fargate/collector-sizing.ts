@@ -107,7 +107,11 @@ export interface CollectorSizing {
  *
  * @param expectedPodsInput the prop or variable `expectedPods` came from, for the message
  */
-export function sizeCollector(input: CollectorSizingInput, expectedPodsInput = 'expectedPods'): CollectorSizing {
+export function sizeCollector(
+  input: CollectorSizingInput,
+  expectedPodsInput = 'expectedPods',
+  replicasInput = 'replicas',
+): CollectorSizing {
   const { expectedPods, replicas, scrapeIntervalSeconds } = input;
   if (!Number.isInteger(expectedPods) || expectedPods < 1 || expectedPods > MAX_EXPECTED_PODS) {
     invalidInput(
@@ -117,7 +121,7 @@ export function sizeCollector(input: CollectorSizingInput, expectedPodsInput = '
     );
   }
   if (!Number.isInteger(replicas) || replicas < 1 || replicas > MAX_REPLICAS) {
-    invalidInput('replicas', replicas, `a whole number of replicas from 1 to ${MAX_REPLICAS}`);
+    invalidInput(replicasInput, replicas, `a whole number of replicas from 1 to ${MAX_REPLICAS}`);
   }
   const nodesPerReplica = Math.ceil(expectedPods / replicas);
   // The replica that scrapes kube-state-metrics does that much more.

@@ -3,8 +3,14 @@ import { Construct } from 'constructs';
 import { withoutEmptySpec, withoutMutableFlag } from '../core/empty-defaults';
 import { invalidInput as invalid, ValidationError } from '../core/errors';
 import { claimNamespace } from '../core/namespace-claims';
+import {
+  checkSettingRules,
+  DEFAULT_ALLOW_UNLISTED_REGION,
+  LISTED_REGION_RULE,
+  propInputNames,
+} from '../core/setting-rules';
 import { keysOf, refuseUnknownFields } from '../core/unknown-fields';
-import { validateBoolean, validateClusterName, validateListedRegion, validateProps } from '../core/validation';
+import { validateBoolean, validateClusterName, validateProps, validateRegion } from '../core/validation';
 import {
   configMapCharacters,
   FARGATE_LOGGING_MAX_CHARACTERS,
@@ -208,11 +214,11 @@ export class FargateLogging extends Construct {
     refuseUnknownFields(undefined, props, LOGGING_PROP_NAMES);
     const clusterName = validateClusterName('clusterName', props.clusterName);
     if (props.allowUnlistedRegion !== undefined) validateBoolean('allowUnlistedRegion', props.allowUnlistedRegion);
-    this.region = validateListedRegion(
-      'region',
-      props.region,
-      props.allowUnlistedRegion ?? false,
-      'allowUnlistedRegion: true',
+    this.region = validateRegion('region', props.region);
+    checkSettingRules(
+      [LISTED_REGION_RULE],
+      { region: this.region, allowUnlistedRegion: props.allowUnlistedRegion ?? DEFAULT_ALLOW_UNLISTED_REGION },
+      propInputNames(props),
     );
     this.logGroupName = props.logGroupName ?? applicationLogGroupName(clusterName);
     if (typeof this.logGroupName !== 'string' || !LOG_GROUP_NAME.test(this.logGroupName)) {

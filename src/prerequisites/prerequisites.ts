@@ -4,6 +4,7 @@ import type { ResolvedPodHealthAlarms } from '../collector/pod-health';
 import { PIPELINES } from '../config/collector-config';
 import type { CollectorConfigOptions } from '../config/pipelines/pipeline';
 import { showValue, ValidationError } from '../core/errors';
+import type { SettingRule } from '../core/setting-rules';
 import { PATTERNS, validateDnsLabel } from '../core/validation';
 import type { FargateLogging, IamPolicyDocument } from '../logging/fargate-logging';
 import { type PrerequisiteAlarm, podHealthAlarms } from './alarms';
@@ -274,6 +275,21 @@ export function validateOidcIssuer(input: string, value: string, region: string,
   }
   return issuer[1];
 }
+
+/** The inputs of the OIDC issuer rule: the issuer, and the cluster's name and region it must match. */
+export interface OidcIssuerValues {
+  readonly oidcIssuer?: string;
+  readonly region: string;
+  readonly name: string;
+}
+
+/** A cluster's OIDC issuer is in its region: the rule the clusters file and the app run before the prerequisites do. */
+export const OIDC_ISSUER_RULE: SettingRule<OidcIssuerValues, 'oidcIssuer'> = {
+  at: 'oidcIssuer',
+  check: (v, n) => {
+    if (v.oidcIssuer !== undefined) validateOidcIssuer(n.name('oidcIssuer'), v.oidcIssuer, v.region, v.name);
+  },
+};
 
 /** An EKS OIDC issuer URL: `https://oidc.eks.<region>.amazonaws.com[.cn]/id/<32-character id>`. */
 export const OIDC_ISSUER = /^https:\/\/(oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/id\/[0-9A-Z]{32})$/;

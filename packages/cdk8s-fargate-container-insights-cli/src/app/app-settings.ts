@@ -261,7 +261,7 @@ export function settingsFromEnvironment(env: Environment): AppSettings {
 function checkAcrossSettings(env: Environment, cluster: ResolvedCluster): void {
   const problems = crossSettingProblems(cluster, {
     name: variableOf,
-    assignment: (key, value) => `${variableOf(key)}=${value}`,
+    assignment: (key, value) => `${variableOf(key)}=${String(value)}`,
     isSet: (key) => {
       const name = variableOf(key);
       return name !== key && env[name] !== undefined;

@@ -247,7 +247,7 @@ function checkAcrossSettings(cluster: Readonly<Record<string, unknown>>, index: 
   const path = (key: string): InputPath => ['clusters', index, key];
   const problems = crossSettingProblems(resolveCluster(cluster as unknown as FleetCluster), {
     name: (key) => pathLabel(path(key)),
-    assignment: (key, value) => `${key}: ${value}`,
+    assignment: (key, value) => `${key}: ${String(value)}`,
     isSet: (key) => cluster[key] !== undefined,
   });
   for (const { at, message } of problems) issues.push({ path: path(at), message });
