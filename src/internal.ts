@@ -34,26 +34,21 @@ export {
 } from './config/application-metrics';
 export { POD_HEALTH_PROFILES } from './config/catalog/pod-health-metrics';
 export { DEFAULT_METRIC_PROFILE, METRIC_PROFILES } from './config/catalog/profiles';
-export { enabledPipelines } from './config/collector-config';
 export { EMF_UNITS } from './config/components/awsemf-exporter';
 export { lintCollectorConfig, unescapedDollars } from './config/config-lint';
 export {
-  CLOUDWATCH_DASHBOARD_MONTHLY_USD,
-  CLOUDWATCH_LOGS_PRICES_US_EAST_1,
-  customMetricsMonthlyUsd,
   defaultExpectedNamespaces,
   defaultExpectedServices,
   defaultExpectedWorkloads,
-  pricesNote,
   regionsInWords,
 } from './config/cost-estimate';
 export {
   DEFAULT_METRICS_DESTINATION,
   EMF_DESTINATIONS,
   METRICS_DESTINATIONS,
-  sendsEmf,
 } from './config/metrics-destination';
-export type { ClusterLoad, CollectorConfigOptions, CostLine, ScrapedPods } from './config/pipelines/pipeline';
+export type { CostLine } from './config/pipelines/pipeline';
+export { pricesNote } from './core/aws-prices';
 export { nearestName } from './core/edit-distance';
 export { invalidInput, showValue } from './core/errors';
 export { orderNamespacesFirst } from './core/namespace-order';
@@ -72,11 +67,19 @@ export {
   validateRegion,
   validateRoleArn,
 } from './core/validation';
+export type { ClusterBill } from './cost/cluster-bill';
+export {
+  accountOf,
+  estimateCluster,
+  fargateLoggingCost,
+  sampleCost,
+  sampleScrapedPods,
+  sumOfLines,
+} from './cost/cluster-bill';
+export { fleetLines } from './cost/fleet-bill';
 export { MAX_EXPECTED_PODS, MAX_NODES_PER_REPLICA, MAX_REPLICAS } from './fargate/collector-sizing';
-export { fargateMonthlyCost } from './fargate/fargate-size';
 export { applicationLogGroupName, LOG_RETENTION_DAYS } from './logging/fargate-logging';
 export { AWS_PACKAGE, companionInstalled } from './prerequisites/aws-template';
-export { dashboardName } from './prerequisites/dashboard';
 export type { DashboardWidgetJson } from './prerequisites/dashboard-body';
 export { FLEET_DASHBOARD_NAME } from './prerequisites/fleet-dashboard';
 export type { ClusterPrerequisites } from './prerequisites/prerequisites';

@@ -96,6 +96,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   collector: ['core', 'config', 'fargate'],
   sample: ['core', 'fargate'],
   prerequisites: ['core', 'config', 'fargate', 'collector', 'logging'],
+  cost: ['core', 'config', 'fargate', 'prerequisites'],
 };
 
 /** The same for the command-line package, which sits on top of the main one. */

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { replicasAdvice } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/cluster-estimate';
+import { replicasAdvice } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/bill-text';
 import {
   estimateFleet,
   formatFleetBill,

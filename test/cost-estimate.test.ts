@@ -1,14 +1,6 @@
 import * as fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import {
-  accountOf,
-  type ClusterBill,
-  estimateCluster,
-  fleetLines,
-  formatBill,
-  PRICE_TIERS_ITEM,
-  priceTiersLine,
-} from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/cluster-estimate';
+import { formatBill } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/bill-text';
 import { Dimension } from '../src/config/catalog/metric-types';
 import { PROFILE_DECLARATIONS, REFERENCE_DECLARATIONS } from '../src/config/catalog/profiles';
 import {
@@ -18,14 +10,22 @@ import {
   estimateCustomMetrics,
   estimatePerformanceLogs,
   performanceLogsBasis,
-  pricesNote,
   regionsInWords,
 } from '../src/config/cost-estimate';
 import { METRIC_CATALOG } from '../src/config/metric-catalog';
 import { MetricsDestination } from '../src/config/metrics-destination';
 import type { CostLine } from '../src/config/pipelines/pipeline';
 import { PodNaming } from '../src/config/pod-naming';
+import { pricesNote } from '../src/core/aws-prices';
 import { ValidationError } from '../src/core/errors';
+import {
+  accountOf,
+  type ClusterBill,
+  estimateCluster,
+  PRICE_TIERS_ITEM,
+  priceTiersLine,
+} from '../src/cost/cluster-bill';
+import { fleetLines } from '../src/cost/fleet-bill';
 import { sizeCollector } from '../src/fargate/collector-sizing';
 import { buildConfig, DEFAULT_CONFIG_OPTIONS } from './support/collector';
 import { PROPERTY_SEED } from './support/property';
@@ -230,10 +230,10 @@ describe('estimateCustomMetrics', () => {
 describe('the performance log group', () => {
   test('14.1 KB per pod per scrape: about 0.62 GB per pod a month at 60 s, $0.50 per GB to ingest', () => {
     const logs = estimatePerformanceLogs({ pods: 1, scrapeIntervalSeconds: 60, retentionDays: 30 });
-    // 14,100 bytes × 1,440 scrapes a day × 30.4375 days.
-    expect(logs.ingestedGb).toBeCloseTo((14_100 * 1440 * 30.4375) / 1e9, 9);
+    // 14,100 bytes × 60 scrapes an hour × 730 hours, the month AWS prices are quoted for.
+    expect(logs.ingestedGb).toBeCloseTo((14_100 * 60 * 730) / 1e9, 9);
     expect(logs.ingestionUsd).toBeCloseTo(logs.ingestedGb * 0.5, 9);
-    expect(logs.storedGb).toBeCloseTo((logs.ingestedGb * 30) / 30.4375, 9);
+    expect(logs.storedGb).toBeCloseTo((logs.ingestedGb * 30 * 24) / 730, 9);
     expect(logs.storageUsd).toBeCloseTo(logs.storedGb * 0.03, 9);
   });
 
@@ -253,7 +253,7 @@ describe('the performance log group', () => {
     expect(performanceLogsBasis(held, 30)).toBe('61.8 GB ingested a month, at most 60.9 GB held (30-day retention)');
     const forever = estimatePerformanceLogs({ pods: 100, scrapeIntervalSeconds: 60, retentionDays: 0 });
     expect(performanceLogsBasis(forever, 0)).toBe(
-      "61.8 GB ingested a month; they never expire, so storage grows by as much every month (priced here at a year's, 741.6 GB)",
+      "61.8 GB ingested a month; they never expire, so storage grows by as much every month (priced here at a year's, 741.1 GB)",
     );
   });
 });
@@ -300,15 +300,15 @@ describe('a cluster bill: the enabled pipelines’ lines, then the collector’s
     }
   });
 
-  test('the reference profile for 100 pods of 30 workloads: $98.40 + $32.73 + the $3.00 dashboard + $10.63', () => {
+  test('the reference profile for 100 pods of 30 workloads: $98.40 + $32.71 + the $3.00 dashboard + $10.63', () => {
     const bill = estimateCluster(DEFAULT_CONFIG_OPTIONS, sizing, load);
-    expect(bill.lines.map((line) => line.monthlyUsd.toFixed(2))).toStrictEqual(['98.40', '32.73', '3.00', '10.63']);
-    expect(bill.totalUsd.toFixed(2)).toBe('144.76');
+    expect(bill.lines.map((line) => line.monthlyUsd.toFixed(2))).toStrictEqual(['98.40', '32.71', '3.00', '10.63']);
+    expect(bill.totalUsd.toFixed(2)).toBe('144.74');
   });
 
-  test('with PodNaming.POD, as the AWS reference manifest: $266.40 + $32.73 + the $3.00 dashboard + $10.63', () => {
+  test('with PodNaming.POD, as the AWS reference manifest: $266.40 + $32.71 + the $3.00 dashboard + $10.63', () => {
     const bill = estimateCluster({ ...DEFAULT_CONFIG_OPTIONS, podNaming: PodNaming.POD }, sizing, load);
-    expect(bill.lines.map((line) => line.monthlyUsd.toFixed(2))).toStrictEqual(['266.40', '32.73', '3.00', '10.63']);
+    expect(bill.lines.map((line) => line.monthlyUsd.toFixed(2))).toStrictEqual(['266.40', '32.71', '3.00', '10.63']);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { FARGATE_PRICE_US_EAST_1 } from '../src/core/aws-prices';
 import {
   FARGATE_POD_SIZES,
-  FARGATE_PRICE_US_EAST_1,
   type FargatePodSize,
   fargateMonthlyCost,
   fargatePodSize,

@@ -308,7 +308,8 @@ describe('the cost model', () => {
     const one = estimateOtlpIngestion({ pods: 1, scrapeIntervalSeconds: 60 });
     const hundred = estimateOtlpIngestion({ pods: 100, scrapeIntervalSeconds: 60 });
     expect(hundred.ingestedGb).toBeCloseTo(100 * one.ingestedGb, 9);
-    expect(one.ingestedGb).toBeCloseTo((one.bytesPerPodScrape * ((365.25 / 12) * 1440)) / 1e9, 9);
+    // 60 scrapes an hour for 730 hours, the month AWS prices are quoted for.
+    expect(one.ingestedGb).toBeCloseTo((one.bytesPerPodScrape * 60 * 730) / 1e9, 9);
     expect(hundred.monthlyUsd).toBe(0);
     expect(estimateOtlpIngestion({ pods: 100, scrapeIntervalSeconds: 60, usdPerGb: 0.5 }).monthlyUsd).toBeCloseTo(
       hundred.ingestedGb * 0.5,
@@ -449,7 +450,7 @@ describe('a fleet', () => {
     expect(otlp?.monthlyUsd).toBe(0);
     expect(formatFleetBill(fleet, estimate)).toContainEqual(
       expect.stringMatching(
-        /^ +- {2}OTLP metrics: 1 of 2 cluster\(s\), 161\.9 GB ingested in all; not priced: CloudWatch bills OTLP metrics per GB ingested, free during the public preview from 2026-04-02\.$/,
+        /^ +- {2}OTLP metrics: 1 of 2 cluster\(s\), 161\.8 GB ingested in all; not priced: CloudWatch bills OTLP metrics per GB ingested, free during the public preview from 2026-04-02\.$/,
       ),
     );
     expect(formatFleetBill(fleet, estimate).at(-1)).toMatch(/ in all, besides what is not priced\.$/);

@@ -6,7 +6,6 @@ import * as fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
 import { settingsFromEnvironment } from '../packages/cdk8s-fargate-container-insights-cli/src/app/app-settings';
-import { estimateCluster } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/cluster-estimate';
 import { parseFleet } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet-file';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import { FargateContainerInsightsOperatorCollector } from '../src/collector/fargate-container-insights-operator-collector';
@@ -25,6 +24,7 @@ import { METRICS_DESTINATIONS, MetricsDestination } from '../src/config/metrics-
 import { podHealthCustomMetrics } from '../src/config/pipelines/pod-health-cost';
 import { PodNaming } from '../src/config/pod-naming';
 import { ValidationError } from '../src/core/errors';
+import { estimateCluster } from '../src/cost/cluster-bill';
 import { sizeCollector } from '../src/fargate/collector-sizing';
 import { podHealthAlarms } from '../src/prerequisites/alarms';
 import { type KubernetesObject, validateManifest } from '../tools/manifests';

@@ -1,7 +1,6 @@
 import { Testing } from 'cdk8s';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { estimateCluster } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/cluster-estimate';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import { DEFAULT_POD_HEALTH_ALARMS } from '../src/collector/pod-health';
 import { AdotVersion } from '../src/config/adot-version';
@@ -14,6 +13,7 @@ import { MetricSelection } from '../src/config/metric-selection';
 import type { ClusterLoad } from '../src/config/pipelines/pipeline';
 import { PodNaming } from '../src/config/pod-naming';
 import { ValidationError } from '../src/core/errors';
+import { estimateCluster } from '../src/cost/cluster-bill';
 import { podHealthAlarms } from '../src/prerequisites/alarms';
 import { cadvisorSeries, type NodeState, nextNode } from './support/cadvisor-node';
 import { buildConfig } from './support/collector';

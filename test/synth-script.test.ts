@@ -257,7 +257,7 @@ test('METRICS_DESTINATION=otlp: the OTLP pipeline, its estimate instead of the c
   expect(run.status, run.stderr).toBe(0);
   expect(run.stderr).not.toContain('Container Insights custom metrics');
   expect(run.stderr).toContain(
-    '       -  OTLP metrics: 161.9 GB ingested a month (74 data points, 36.9 KB, per pod per scrape); not priced:',
+    '       -  OTLP metrics: 161.8 GB ingested a month (74 data points, 36.9 KB, per pod per scrape); not priced:',
   );
   expect(run.stderr).toMatch(/\n +\$[\d.]+ {2}in all, besides what is not priced\.\n/);
   const manifest = readFileSync(join(scratch, 'dist', 'fargate-container-insights.k8s.yaml'), 'utf8');

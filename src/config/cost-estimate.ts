@@ -1,3 +1,10 @@
+import {
+  CLOUDWATCH_LOGS_PRICES_US_EAST_1,
+  CLOUDWATCH_METRIC_PRICES_US_EAST_1,
+  DAYS_PER_MONTH,
+  type MetricPriceTier,
+  SECONDS_PER_MONTH,
+} from '../core/aws-prices';
 import { showValue, ValidationError } from '../core/errors';
 import { inWords } from '../core/plural';
 import { Dimension, type MetricDeclarationSpec } from './catalog/metric-types';
@@ -22,38 +29,10 @@ import { Dimension, type MetricDeclarationSpec } from './catalog/metric-types';
  * a pod that runs a week costs a quarter of a metric-month per metric and set.
  */
 
-/** One price tier: the metrics up to `upTo` (in total) cost `usdPerMetricMonth` each. */
-export interface MetricPriceTier {
-  /** The tier covers the metrics up to this count, from the previous tier's. */
-  readonly upTo: number;
-  /** The price of one metric for a month, in US dollars. */
-  readonly usdPerMetricMonth: number;
-}
-
-/**
- * The words a bill's heading gives its prices: every figure is at us-east-1
- * prices, the only ones this library knows, so the regions the clusters run
- * in are named beside them when they are others.
- */
-export function pricesNote(regions: readonly string[]): string {
-  const others = [...new Set(regions)].filter((region) => region !== 'us-east-1').sort();
-  if (others.length === 0) return 'us-east-1 prices';
-  const named = others.length === 1 ? `${others[0]}'s` : `those of ${inWords(others)}`;
-  return `us-east-1 prices; ${named} may differ`;
-}
-
 /** The regions of a list, each once, sorted, in words: `eu-west-1 and us-east-1`. */
 export function regionsInWords(regions: readonly string[]): string {
   return inWords([...new Set(regions)].sort());
 }
-
-/** CloudWatch custom metric prices in us-east-1, per metric-month, by tier. */
-const CLOUDWATCH_METRIC_PRICES_US_EAST_1: readonly MetricPriceTier[] = [
-  { upTo: 10_000, usdPerMetricMonth: 0.3 },
-  { upTo: 250_000, usdPerMetricMonth: 0.1 },
-  { upTo: 1_000_000, usdPerMetricMonth: 0.05 },
-  { upTo: Number.POSITIVE_INFINITY, usdPerMetricMonth: 0.02 },
-];
 
 /** What an estimate is for. */
 export interface CustomMetricsEstimateInput {
@@ -234,27 +213,6 @@ export function customMetricsBasis(input: CustomMetricsEstimateInput, estimate: 
  */
 const EMF_BYTES_PER_POD_SCRAPE = 14_100;
 
-/**
- * CloudWatch Logs prices in us-east-1: standard ingestion per GB, and storage
- * per GB-month (billed on the compressed size, which this estimate does not
- * know: it counts the uncompressed bytes, an upper bound).
- */
-export const CLOUDWATCH_LOGS_PRICES_US_EAST_1 = {
-  /** US dollars per GB ingested (standard log class). */
-  ingestionPerGb: 0.5,
-  /** US dollars per GB stored for a month. */
-  storagePerGbMonth: 0.03,
-} as const;
-
-/**
- * CloudWatch's price of a dashboard a month, in US dollars (us-east-1; an
- * account's first three dashboards, of up to 50 metrics each, are free).
- */
-export const CLOUDWATCH_DASHBOARD_MONTHLY_USD = 3;
-
-/** Days in an average month. */
-const DAYS_PER_MONTH = 365.25 / 12;
-
 /** What the performance log group's estimate is computed from. */
 export interface PerformanceLogsEstimateInput {
   /** Fargate pods running at the same time, the collector's included. */
@@ -291,7 +249,7 @@ export function estimateLogs(input: {
   readonly scrapeIntervalSeconds: number;
   readonly retentionDays: number;
 }): PerformanceLogsEstimate {
-  const scrapesPerMonth = (DAYS_PER_MONTH * 86_400) / input.scrapeIntervalSeconds;
+  const scrapesPerMonth = SECONDS_PER_MONTH / input.scrapeIntervalSeconds;
   const ingestedGb = (input.bytesPerScrape * scrapesPerMonth) / 1e9;
   const heldMonths = input.retentionDays === 0 ? 12 : input.retentionDays / DAYS_PER_MONTH;
   const storedGb = ingestedGb * heldMonths;

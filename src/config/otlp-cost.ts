@@ -1,3 +1,4 @@
+import { SECONDS_PER_MONTH } from '../core/aws-prices';
 import { type CadvisorSeriesScope, OTLP_CADVISOR_FAMILIES } from './otlp';
 
 /**
@@ -135,17 +136,6 @@ export function otlpPodScrape(pod: OtlpPodShape = TYPICAL_OTLP_POD): OtlpPodScra
   return { dataPoints, bytes };
 }
 
-/**
- * What the estimates say about the OTLP path's price: the user guide
- * describes per-GB ingestion but gives no figure, and the path launched in
- * public preview at no charge (2026-04-02).
- */
-export const OTLP_PRICE_NOTE =
-  'CloudWatch bills OTLP metrics per GB ingested, free during the public preview from 2026-04-02';
-
-/** Days in an average month. */
-const DAYS_PER_MONTH = 365.25 / 12;
-
 /** What the OTLP estimate is computed from. */
 export interface OtlpEstimateInput {
   /** Fargate pods running at the same time, the collector's included. */
@@ -185,7 +175,7 @@ export interface OtlpEstimate {
  */
 export function estimateOtlpIngestion(input: OtlpEstimateInput): OtlpEstimate {
   const scrape = otlpPodScrape(input.pod);
-  const scrapesPerMonth = (DAYS_PER_MONTH * 86_400) / input.scrapeIntervalSeconds;
+  const scrapesPerMonth = SECONDS_PER_MONTH / input.scrapeIntervalSeconds;
   const ingestedGb = (input.pods * scrapesPerMonth * scrape.bytes) / 1e9;
   return {
     dataPointsPerPodScrape: scrape.dataPoints,

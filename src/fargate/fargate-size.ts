@@ -1,3 +1,5 @@
+import { FARGATE_PRICE_US_EAST_1, type FargatePrice, HOURS_PER_MONTH } from '../core/aws-prices';
+
 /**
  * How Fargate sizes, and bills, an EKS pod. From the Amazon EKS user guide,
  * "Understand Fargate Pod configuration details" (Pod CPU and memory):
@@ -92,24 +94,6 @@ export function fargatePodSize(requests: PodRequests): FargatePodSize | undefine
 export function formatFargatePodSize(size: FargatePodSize): string {
   return `${size.vcpu}vCPU ${size.memoryGiB}GB`;
 }
-
-/** On-demand Fargate prices, in US dollars. */
-export interface FargatePrice {
-  /** Per vCPU per hour. */
-  readonly perVcpuHour: number;
-  /** Per GB of memory per hour. */
-  readonly perGbHour: number;
-}
-
-/**
- * Fargate on-demand prices for Linux/x86 (the only platform of EKS Fargate
- * pods) in US East (N. Virginia), as published on the AWS Fargate pricing page
- * in 2026. Other regions differ; pass your own prices for them.
- */
-export const FARGATE_PRICE_US_EAST_1: FargatePrice = { perVcpuHour: 0.04048, perGbHour: 0.004445 };
-
-/** Hours in the month AWS prices are quoted for (365 × 24 / 12). */
-const HOURS_PER_MONTH = 730;
 
 /** What one pod of this size costs for a month of running, in US dollars, unrounded. */
 export function fargateMonthlyCost(size: FargatePodSize, price: FargatePrice = FARGATE_PRICE_US_EAST_1): number {

@@ -1,3 +1,4 @@
+import { OTLP_PRICE_NOTE } from '../../core/aws-prices';
 import type { AttributeAction, AttributesProcessorConfig } from '../components/attributes-processor';
 import { memoryLimiterFor } from '../components/memory-limiter-processor';
 import type { PrometheusReceiverConfig, RelabelConfig } from '../components/prometheus-receiver';
@@ -6,7 +7,7 @@ import type { ServiceConfig } from '../components/service';
 import type { CollectorConfig, ProcessorConfig } from '../config-model';
 import { DEFAULT_METRICS_DESTINATION, sendsOtlp } from '../metrics-destination';
 import { OTLP_BATCH_SIZE, OTLP_CADVISOR_FAMILIES, otlpMetricsEndpoint } from '../otlp';
-import { estimateOtlpIngestion, OTLP_PRICE_NOTE, otlpBasis, otlpComparison } from '../otlp-cost';
+import { estimateOtlpIngestion, otlpBasis, otlpComparison } from '../otlp-cost';
 import {
   CADVISOR_SCRAPE_RBAC,
   cadvisorReceiver,

@@ -1,3 +1,4 @@
+import { OTLP_PRICE_NOTE } from '../../core/aws-prices';
 import { podHealthFamilies } from '../catalog/kube-state-metrics-resources';
 import {
   POD_HEALTH_LEVELS,
@@ -10,7 +11,6 @@ import {
 } from '../catalog/pod-health-metrics';
 import { customMetricsMonthlyUsd, estimateLogs } from '../cost-estimate';
 import { DEFAULT_METRICS_DESTINATION, sendsEmf, sendsOtlp } from '../metrics-destination';
-import { OTLP_PRICE_NOTE } from '../otlp-cost';
 import type { PodNaming } from '../pod-naming';
 import { performanceLogGroupName } from './emf-pipeline';
 import type { ClusterLoad, CollectorConfigOptions, CostLine } from './pipeline';

@@ -3,18 +3,18 @@ import { App } from 'cdk8s';
 import type { FargateLogging, SampleGoWebapp } from 'cdk8s-fargate-container-insights';
 import { CollectorPrerequisites, ValidationError } from 'cdk8s-fargate-container-insights';
 import type { ClusterPrerequisites } from 'cdk8s-fargate-container-insights/internal';
-import { inWords, pricesNote } from 'cdk8s-fargate-container-insights/internal';
-import { appHeader, withHeader } from '../core/generated-header';
-import { writeFiles } from '../core/output';
-import { progressOn } from '../core/progress';
 import {
   estimateCluster,
   fargateLoggingCost,
-  formatBill,
-  replicasAdvice,
+  inWords,
+  pricesNote,
   sampleCost,
   sampleScrapedPods,
-} from '../fleet/cluster-estimate';
+} from 'cdk8s-fargate-container-insights/internal';
+import { appHeader, withHeader } from '../core/generated-header';
+import { writeFiles } from '../core/output';
+import { progressOn } from '../core/progress';
+import { formatBill, replicasAdvice } from '../fleet/bill-text';
 import { addClusterCharts, type ClusterConstructs, prerequisitesOf, synthesizeFleet } from '../fleet/fleet';
 import { estimateFleet, formatFleetBill, formatFleetCollectors } from '../fleet/fleet-estimate';
 import { readFleetFile } from '../fleet/fleet-file';

@@ -1,27 +1,23 @@
-import type { CostLine } from 'cdk8s-fargate-container-insights/internal';
+import type { ClusterBill, CostLine } from 'cdk8s-fargate-container-insights/internal';
 import {
+  accountOf,
   applicationLogGroupName,
   DEFAULT_SAMPLE_FARGATE_SIZE,
   DEFAULT_SAMPLE_REPLICAS,
   defaultExpectedNamespaces,
   defaultExpectedServices,
   defaultExpectedWorkloads,
+  estimateCluster,
+  fargateLoggingCost,
+  fleetLines,
   pricesNote,
   regionsInWords,
   resolveCollectorProps,
-} from 'cdk8s-fargate-container-insights/internal';
-import {
-  accountOf,
-  type ClusterBill,
-  DASHBOARD_ITEM,
-  estimateCluster,
-  fargateLoggingCost,
-  fleetDashboardCost,
-  fleetLines,
-  formatBill,
   sampleCost,
   sampleScrapedPods,
-} from './cluster-estimate';
+  sumOfLines,
+} from 'cdk8s-fargate-container-insights/internal';
+import { formatBill } from './bill-text';
 import { type FleetCluster, resolveCluster } from './cluster-settings';
 import { clusterProps } from './fleet';
 import type { Fleet } from './fleet-spec';
@@ -94,15 +90,12 @@ export function estimateFleet(fleet: Fleet): FleetEstimate {
       : [];
   });
   const lines = fleetLines(clusters);
-  // With the clusters' dashboards, the overview of them all (synthesizeFleet writes it with the prerequisites).
-  const dashboards = lines.findIndex((line) => line.item === DASHBOARD_ITEM);
-  if (dashboards !== -1) lines.splice(dashboards + 1, 0, fleetDashboardCost());
   return {
     pods: clusters.reduce((total, bill) => total + bill.sizing.input.replicas, 0),
     needMoreReplicas,
     clusters,
     lines,
-    totalUsd: lines.reduce((total, line) => total + line.monthlyUsd, 0),
+    totalUsd: sumOfLines(lines),
   };
 }
 
