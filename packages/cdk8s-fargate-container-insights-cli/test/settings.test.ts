@@ -1,23 +1,18 @@
 import { App, Chart } from 'cdk8s';
-import { describe, expect, test } from 'vitest';
-import { settingsFromEnvironment } from '../packages/cdk8s-fargate-container-insights-cli/src/app/app-settings';
-import {
-  CLUSTER_SETTINGS,
-  resolveCluster,
-  type Setting,
-} from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/cluster-settings';
-import { addClusterCharts, clusterProps } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet';
-import { parseFleet } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet-file';
 import {
   ArgoCdSyncWaves,
   CollectorPrerequisites,
   FargateContainerInsightsCollector,
   type FargateContainerInsightsCollectorProps,
-} from '../src';
-import { COLLECTOR_SETTING_RULES } from '../src/collector/setting-rules';
-import { ValidationError } from '../src/core/errors';
-import { OIDC_ISSUER_RULE } from '../src/prerequisites/prerequisites';
-import { ROLE_ARN } from './support/fixtures';
+  ValidationError,
+} from 'cdk8s-fargate-container-insights';
+import { COLLECTOR_SETTING_RULES, OIDC_ISSUER_RULE } from 'cdk8s-fargate-container-insights/internal';
+import { describe, expect, test } from 'vitest';
+import { ROLE_ARN } from '../../../test/support/fixtures';
+import { settingsFromEnvironment } from '../src/app/app-settings';
+import { CLUSTER_SETTINGS, resolveCluster, type Setting } from '../src/fleet/cluster-settings';
+import { addClusterCharts, clusterProps } from '../src/fleet/fleet';
+import { parseFleet } from '../src/fleet/fleet-file';
 
 /**
  * Every cluster setting is declared once, in the table of

@@ -13,20 +13,28 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { App } from 'cdk8s';
+import { AdotVersion } from 'cdk8s-fargate-container-insights';
+import { EMF_LOG_RETENTION_DAYS } from 'cdk8s-fargate-container-insights/internal';
 import * as fc from 'fast-check';
 import { afterAll, afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { Document, parseAllDocuments } from 'yaml';
-import { run } from '../../packages/cdk8s-fargate-container-insights-cli/src/cli';
-import { OUTPUT_MARKER } from '../../packages/cdk8s-fargate-container-insights-cli/src/core/output';
-import type { FleetCluster } from '../../packages/cdk8s-fargate-container-insights-cli/src/fleet/cluster-settings';
-import { addClusterCharts } from '../../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet';
-import { readFleetFile } from '../../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet-file';
-import { AdotVersion } from '../../src/config/adot-version';
-import { EMF_LOG_RETENTION_DAYS } from '../../src/core/validation';
-import { readTree } from '../../tools/folders';
-import type { KubernetesObject } from '../../tools/manifests';
-import { ROLE_ARN } from '../support/fixtures';
-import { budget, check, checkAsync, expectValidAndUnique, junk, outcomeOf, Tally } from '../support/property';
+import { ROLE_ARN } from '../../../../test/support/fixtures';
+import {
+  budget,
+  check,
+  checkAsync,
+  expectValidAndUnique,
+  junk,
+  outcomeOf,
+  Tally,
+} from '../../../../test/support/property';
+import { readTree } from '../../../../tools/folders';
+import type { KubernetesObject } from '../../../../tools/manifests';
+import { run } from '../../src/cli';
+import { OUTPUT_MARKER } from '../../src/core/output';
+import type { FleetCluster } from '../../src/fleet/cluster-settings';
+import { addClusterCharts } from '../../src/fleet/fleet';
+import { readFleetFile } from '../../src/fleet/fleet-file';
 
 /**
  * Clusters files and the folders the fleet command writes, generated: every

@@ -1,25 +1,25 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ValidationError } from 'cdk8s-fargate-container-insights';
+import { SAMPLE_GO_WEBAPP_DECLARATIONS } from 'cdk8s-fargate-container-insights/internal';
 import { afterAll, describe, expect, test } from 'vitest';
-import { buildCluster, synthCluster } from '../packages/cdk8s-fargate-container-insights-cli/src/app/app';
-import { settingsFromEnvironment } from '../packages/cdk8s-fargate-container-insights-cli/src/app/app-settings';
-import { OUTPUT_MARKER } from '../packages/cdk8s-fargate-container-insights-cli/src/core/output';
-import type { FleetCluster } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/cluster-settings';
-import { synthesizeFleet } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet';
-import { readFleetFile } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet-file';
-import type { Fleet } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet-spec';
-import { SAMPLE_GO_WEBAPP_DECLARATIONS } from '../src/config/application-metrics';
-import { ValidationError } from '../src/core/errors';
-import { diffFolders, readTree } from '../tools/folders';
-import { readManifests, validateManifest } from '../tools/manifests';
-import { applyabilityProblems, applyOrderProblems } from './support/applyable';
-import { ROLE_ARN } from './support/fixtures';
+import { applyabilityProblems, applyOrderProblems } from '../../../test/support/applyable';
+import { ROLE_ARN } from '../../../test/support/fixtures';
+import { diffFolders, readTree } from '../../../tools/folders';
+import { readManifests, validateManifest } from '../../../tools/manifests';
+import { buildCluster, synthCluster } from '../src/app/app';
+import { settingsFromEnvironment } from '../src/app/app-settings';
+import { OUTPUT_MARKER } from '../src/core/output';
+import type { FleetCluster } from '../src/fleet/cluster-settings';
+import { synthesizeFleet } from '../src/fleet/fleet';
+import { readFleetFile } from '../src/fleet/fleet-file';
+import type { Fleet } from '../src/fleet/fleet-spec';
 
 const REMOTE_WRITE_URL =
   'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-12345678-abcd-ef01-2345-6789abcdef01/api/v1/remote_write';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..', '..');
 const EXAMPLE = join(ROOT, 'examples', 'fleet', 'clusters.yaml');
 
 const scratch = mkdtempSync(join(tmpdir(), 'fleet-'));

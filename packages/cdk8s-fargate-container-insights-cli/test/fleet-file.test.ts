@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ValidationError } from 'cdk8s-fargate-container-insights';
 import { afterAll, describe, expect, test } from 'vitest';
-import { pathLabel } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fields';
-import { parseFleet, readFleetFile } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet-file';
-import { ValidationError } from '../src/core/errors';
-import { errorOf, file } from './support/clusters-file';
-import { ROLE_ARN } from './support/fixtures';
+import { errorOf, file } from '../../../test/support/clusters-file';
+import { ROLE_ARN } from '../../../test/support/fixtures';
+import { pathLabel } from '../src/fleet/fields';
+import { parseFleet, readFleetFile } from '../src/fleet/fleet-file';
 
 /**
  * Reading a clusters file (src/fleet/fleet-file.ts): from disk, with its

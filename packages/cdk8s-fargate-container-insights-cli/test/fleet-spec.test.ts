@@ -1,19 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
+import { ValidationError } from 'cdk8s-fargate-container-insights';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { REQUIREMENTS } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/cluster-settings';
-import { parseFleet } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet-file';
-import {
-  type Fleet,
-  fleetJsonSchema,
-  validateFleet,
-} from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet-spec';
-import { ValidationError } from '../src/core/errors';
-import { SCHEMA_FILE, schemaText } from '../tools/clusters-schema';
-import { errorOf, file } from './support/clusters-file';
-import { ROLE_ARN } from './support/fixtures';
+import { errorOf, file } from '../../../test/support/clusters-file';
+import { ROLE_ARN } from '../../../test/support/fixtures';
+import { SCHEMA_FILE, schemaText } from '../../../tools/clusters-schema';
+import { REQUIREMENTS } from '../src/fleet/cluster-settings';
+import { parseFleet } from '../src/fleet/fleet-file';
+import { type Fleet, fleetJsonSchema, validateFleet } from '../src/fleet/fleet-spec';
 
 const APP_CLOUDWATCH = {
   cloudWatch: { declarations: [{ metrics: ['http_requests_total'], dimensionSets: [['ClusterName', 'namespace']] }] },
@@ -381,7 +377,7 @@ describe('clusters.schema.json, for editors', () => {
   });
 
   test('accepts the example clusters file, which refers to it', () => {
-    const text = readFileSync(join(__dirname, '..', 'examples', 'fleet', 'clusters.yaml'), 'utf8');
+    const text = readFileSync(join(__dirname, '..', '..', '..', 'examples', 'fleet', 'clusters.yaml'), 'utf8');
     expect(text.split('\n')[0]).toBe(
       '# yaml-language-server: $schema=../../packages/cdk8s-fargate-container-insights-cli/clusters.schema.json',
     );

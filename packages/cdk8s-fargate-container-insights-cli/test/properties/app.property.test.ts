@@ -1,10 +1,10 @@
 import * as fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { buildCluster } from '../../packages/cdk8s-fargate-container-insights-cli/src/app/app';
-import { settingsFromEnvironment } from '../../packages/cdk8s-fargate-container-insights-cli/src/app/app-settings';
-import type { KubernetesObject } from '../../tools/manifests';
-import { budget, check, expectValidAndUnique, outcomeOf, Tally } from '../support/property';
+import { budget, check, expectValidAndUnique, outcomeOf, Tally } from '../../../../test/support/property';
+import type { KubernetesObject } from '../../../../tools/manifests';
+import { buildCluster } from '../../src/app/app';
+import { settingsFromEnvironment } from '../../src/app/app-settings';
 
 /**
  * The app's environment, generated: every set of variables ends as a

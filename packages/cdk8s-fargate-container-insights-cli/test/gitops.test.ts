@@ -1,16 +1,10 @@
 import { Testing } from 'cdk8s';
+import { ArgoCdSyncWaves, FargateContainerInsightsCollector } from 'cdk8s-fargate-container-insights';
 import { describe, expect, test } from 'vitest';
-import { buildApp } from '../packages/cdk8s-fargate-container-insights-cli/src/app/app';
-import { settingsFromEnvironment } from '../packages/cdk8s-fargate-container-insights-cli/src/app/app-settings';
-import {
-  argoCdApplicationSet,
-  argoCdNormalizedName,
-  fluxObjects,
-  kustomization,
-} from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/gitops';
-import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
-import { ArgoCdSyncWaves } from '../src/gitops/argo-cd-sync-waves';
-import { type KubernetesObject, validateManifest } from '../tools/manifests';
+import { type KubernetesObject, validateManifest } from '../../../tools/manifests';
+import { buildApp } from '../src/app/app';
+import { settingsFromEnvironment } from '../src/app/app-settings';
+import { argoCdApplicationSet, argoCdNormalizedName, fluxObjects, kustomization } from '../src/fleet/gitops';
 
 const SOURCE = { repoURL: 'https://github.com/example/platform.git', branch: 'main', path: 'clusters/dist' };
 

@@ -2,11 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { run } from '../packages/cdk8s-fargate-container-insights-cli/src/cli';
-import { OUTPUT_MARKER } from '../packages/cdk8s-fargate-container-insights-cli/src/core/output';
-import { readTree } from '../tools/folders';
-import { captureConsole, type Printed } from './support/console';
-import { ROLE_ARN } from './support/fixtures';
+import { captureConsole, type Printed } from '../../../test/support/console';
+import { ROLE_ARN } from '../../../test/support/fixtures';
+import { readTree } from '../../../tools/folders';
+import { run } from '../src/cli';
+import { OUTPUT_MARKER } from '../src/core/output';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -151,7 +151,9 @@ describe('cdk8s-fargate-container-insights fleet', () => {
   });
 
   test.each([['--version'], ['-v']])('%s prints the package version', async (flag) => {
-    const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+    const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
     expect(await run([flag])).toBe(0);
     expect(printed(stdout)).toBe(`cdk8s-fargate-container-insights ${version}`);
   });
@@ -195,7 +197,10 @@ describe('cdk8s-fargate-container-insights validate', () => {
   };
 
   test("0 on the repository's dist/ and example fleet, with the Kubernetes schemas checked", async () => {
-    for (const path of [join(__dirname, '..', 'dist'), join(__dirname, '..', 'examples', 'fleet', 'dist')]) {
+    for (const path of [
+      join(__dirname, '..', '..', '..', 'dist'),
+      join(__dirname, '..', '..', '..', 'examples', 'fleet', 'dist'),
+    ]) {
       stdout.clear();
       expect(await run(['validate', path])).toBe(0);
       expect(printed(stdout)).toMatch(

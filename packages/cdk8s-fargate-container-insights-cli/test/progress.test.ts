@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseCommandLine } from '../packages/cdk8s-fargate-container-insights-cli/src/cli/arguments';
-import { progressOn } from '../packages/cdk8s-fargate-container-insights-cli/src/core/progress';
-import { synthesizeFleet } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet';
-import type { Fleet } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet-spec';
-import { ROLE_ARN } from './support/fixtures';
+import { ROLE_ARN } from '../../../test/support/fixtures';
+import { parseCommandLine } from '../src/cli/arguments';
+import { progressOn } from '../src/core/progress';
+import { synthesizeFleet } from '../src/fleet/fleet';
+import type { Fleet } from '../src/fleet/fleet-spec';
 
 /** A terminal (or not) that records what is written, and a clock the test moves. */
 function terminal(isTTY: boolean) {

@@ -1,8 +1,11 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ValidationError } from 'cdk8s-fargate-container-insights';
 import { afterAll, afterEach, beforeEach, describe, expect, type MockInstance, test, vi } from 'vitest';
-import { run } from '../packages/cdk8s-fargate-container-insights-cli/src/cli';
+import { ROLE_ARN } from '../../../test/support/fixtures';
+import { readTree } from '../../../tools/folders';
+import { run } from '../src/cli';
 import {
   checkOutputFolders,
   checkUnmarkedFolders,
@@ -10,10 +13,7 @@ import {
   OUTPUT_MARKER,
   replaceFolders,
   writeFoldersSafely,
-} from '../packages/cdk8s-fargate-container-insights-cli/src/core/output';
-import { ValidationError } from '../src/core/errors';
-import { readTree } from '../tools/folders';
-import { ROLE_ARN } from './support/fixtures';
+} from '../src/core/output';
 
 /**
  * The folders a command replaces never hold what the user owns: GIVEN a

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { checkObjectSchema } from '../packages/cdk8s-fargate-container-insights-cli/src/cli/object-schemas';
-import { OPENTELEMETRY_COLLECTOR_SPEC_TYPES } from '../packages/cdk8s-fargate-container-insights-cli/src/cli/opentelemetry-collector-fields';
-import { CRD_FIELDS_FILE, generateCrdFields } from '../tools/crd-fields';
+import { CRD_FIELDS_FILE, generateCrdFields } from '../../../tools/crd-fields';
+import { checkObjectSchema } from '../src/cli/object-schemas';
+import { OPENTELEMETRY_COLLECTOR_SPEC_TYPES } from '../src/cli/opentelemetry-collector-fields';
 
 /**
  * What the `validate` command checks one object against: a strict API
