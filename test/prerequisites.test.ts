@@ -1,8 +1,11 @@
 import { App, Testing, Yaml } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
+import {
+  addClusterCharts,
+  prerequisitesOf,
+} from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/cluster-charts';
 import type { FleetCluster } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/cluster-settings';
-import { addClusterCharts, prerequisitesOf } from '../packages/cdk8s-fargate-container-insights-cli/src/fleet/fleet';
 import { CollectorMode } from '../src/collector/collector-mode';
 import { FargateContainerInsightsCollector } from '../src/collector/fargate-container-insights-collector';
 import { CollectorPrerequisites } from '../src/prerequisites/collector-prerequisites';

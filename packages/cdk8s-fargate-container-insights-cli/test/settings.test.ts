@@ -10,8 +10,8 @@ import { COLLECTOR_SETTING_RULES, OIDC_ISSUER_RULE } from 'cdk8s-fargate-contain
 import { describe, expect, test } from 'vitest';
 import { ROLE_ARN } from '../../../test/support/fixtures';
 import { settingsFromEnvironment } from '../src/app/app-settings';
+import { addClusterCharts, clusterProps } from '../src/fleet/cluster-charts';
 import { CLUSTER_SETTINGS, resolveCluster, type Setting } from '../src/fleet/cluster-settings';
-import { addClusterCharts, clusterProps } from '../src/fleet/fleet';
 import { parseFleet } from '../src/fleet/fleet-file';
 
 /**

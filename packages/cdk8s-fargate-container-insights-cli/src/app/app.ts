@@ -15,7 +15,8 @@ import { appHeader, withHeader } from '../core/generated-header';
 import { writeFiles } from '../core/output';
 import { progressOn } from '../core/progress';
 import { formatBill, replicasAdvice } from '../fleet/bill-text';
-import { addClusterCharts, type ClusterConstructs, prerequisitesOf, synthesizeFleet } from '../fleet/fleet';
+import { addClusterCharts, type ClusterConstructs, prerequisitesOf } from '../fleet/cluster-charts';
+import { synthesizeFleet } from '../fleet/fleet';
 import { estimateFleet, formatFleetBill, formatFleetCollectors } from '../fleet/fleet-estimate';
 import { readFleetFile } from '../fleet/fleet-file';
 import {

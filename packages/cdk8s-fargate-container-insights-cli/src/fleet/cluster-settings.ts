@@ -51,7 +51,7 @@ import { applicationMetricsSchema, podHealthSchema } from './settings-schemas';
  * (src/app/app-settings.ts), the fleet's cluster type (`FleetCluster`), the
  * defaults (`resolveCluster`) and the README's variable table (checked by the
  * docs test). Adding a setting is a row here and its use in
- * `clusterProps` (src/fleet/fleet.ts).
+ * `clusterProps` (src/fleet/cluster-charts.ts).
  *
  * Plain data only (fleets cross to worker threads): no constructs here.
  */

@@ -18,8 +18,8 @@ import {
   sumOfLines,
 } from 'cdk8s-fargate-container-insights/internal';
 import { formatBill } from './bill-text';
+import { clusterProps } from './cluster-charts';
 import { type FleetCluster, resolveCluster } from './cluster-settings';
-import { clusterProps } from './fleet';
 import type { Fleet } from './fleet-spec';
 
 /**

@@ -2,32 +2,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { App, Chart, Yaml } from 'cdk8s';
-import type { FargateContainerInsightsCollectorProps } from 'cdk8s-fargate-container-insights';
-import {
-  AdotVersion,
-  ArgoCdSyncWaves,
-  CollectorMode,
-  CollectorPrerequisites,
-  FargateContainerInsightsCollector,
-  FargateContainerInsightsOperatorCollector,
-  FargateLogging,
-  MetricSelection,
-  OperatorVersion,
-  PodNaming,
-  SampleGoWebapp,
-  ValidationError,
-} from 'cdk8s-fargate-container-insights';
-import {
-  type ClusterPrerequisites,
-  clusterPrerequisites,
-  FLEET_DASHBOARD_NAME,
-  orderNamespacesFirst,
-  podHealthFromSettings,
-} from 'cdk8s-fargate-container-insights/internal';
+import { App, Yaml } from 'cdk8s';
+import { CollectorPrerequisites, ValidationError } from 'cdk8s-fargate-container-insights';
+import { FLEET_DASHBOARD_NAME } from 'cdk8s-fargate-container-insights/internal';
 import { fleetHeader, withHeader } from '../core/generated-header';
 import { FileBatch, queueFiles, writeFoldersSafely } from '../core/output';
-import { type FleetCluster, resolveCluster } from './cluster-settings';
+import { addClusterCharts, prerequisitesOf } from './cluster-charts';
+import type { FleetCluster } from './cluster-settings';
 import { type Fleet, validateFleet } from './fleet-spec';
 import {
   argoCdApplicationSet,
@@ -47,98 +28,6 @@ import {
  * linearly with the number of clusters (one App with a chart per cluster
  * grows quadratically). Large fleets are split across worker threads.
  */
-
-/** The chart (and file) names of one cluster's output. */
-const CLUSTER_CHARTS = {
-  /** The collector's chart. */
-  collector: 'fargate-container-insights',
-  /** The sample application's chart. */
-  sampleApp: 'sample-go-webapp',
-  /** The Fargate logging chart. */
-  logging: 'fargate-logging',
-} as const;
-
-/** The constructs of one cluster, as {@link addClusterCharts} creates them. */
-export interface ClusterConstructs {
-  /** The collector, in the cluster's mode. */
-  readonly collector: FargateContainerInsightsCollector | FargateContainerInsightsOperatorCollector;
-  /** The sample application, with `sampleApp`. */
-  readonly sampleApp?: SampleGoWebapp;
-  /** The Fargate logging, with `fargateLogging`. */
-  readonly logging?: FargateLogging;
-}
-
-/**
- * Adds one cluster's charts to an app: the collector (as manifests, or as an
- * operator custom resource with `collectorMode: 'operator'`) and, with `sampleApp`,
- * the sample web application; with `fargateLogging`, Fargate's log router
- * configuration. This repository's single-cluster app uses it too, so a
- * fleet's cluster folder holds what a single-cluster synth writes.
- */
-export function addClusterCharts(app: App, cluster: FleetCluster): ClusterConstructs {
-  const resolved = resolveCluster(cluster);
-  const props = clusterProps(cluster);
-  const chart = new Chart(app, CLUSTER_CHARTS.collector);
-  const collector =
-    resolved.collectorMode === CollectorMode.OPERATOR
-      ? new FargateContainerInsightsOperatorCollector(chart, 'Collector', {
-          ...props,
-          operatorVersion: OperatorVersion.of(resolved.operatorVersion),
-        })
-      : new FargateContainerInsightsCollector(chart, 'Collector', props);
-  const sampleApp = resolved.sampleApp
-    ? new SampleGoWebapp(new Chart(app, CLUSTER_CHARTS.sampleApp), 'Webapp')
-    : undefined;
-  const logging = resolved.fargateLogging
-    ? new FargateLogging(new Chart(app, CLUSTER_CHARTS.logging), 'Logging', {
-        clusterName: resolved.name,
-        region: resolved.region,
-        logRetentionDays: resolved.logRetentionDays,
-        allowUnlistedRegion: resolved.allowUnlistedRegion,
-      })
-    : undefined;
-  ArgoCdSyncWaves.addTo(app);
-  orderNamespacesFirst(app);
-  return { collector, ...(sampleApp ? { sampleApp } : {}), ...(logging ? { logging } : {}) };
-}
-
-/**
- * The collector props of a cluster's settings, each setting to its prop.
- * A metric profile is passed only when set: with OTLP alone the collector
- * refuses any metric selection.
- */
-export function clusterProps(cluster: FleetCluster): FargateContainerInsightsCollectorProps {
-  const resolved = resolveCluster(cluster);
-  return {
-    clusterName: resolved.name,
-    region: resolved.region,
-    serviceAccountRoleArn: resolved.serviceAccountRoleArn,
-    adotVersion: AdotVersion.of(resolved.adotVersion),
-    namespace: resolved.namespace,
-    replicas: resolved.replicas,
-    fargateNodesOnly: resolved.fargateNodesOnly,
-    metricSelection: cluster.metricProfile === undefined ? undefined : MetricSelection.profile(cluster.metricProfile),
-    ...(cluster.podNaming === undefined ? {} : { podNaming: PodNaming.of(cluster.podNaming) }),
-    expectedPods: resolved.expectedPods,
-    performanceLogRetentionDays: resolved.performanceLogRetentionDays,
-    performanceLogGroupTags: resolved.performanceLogGroupTags,
-    applicationMetrics: resolved.applicationMetrics,
-    metricsDestination: resolved.metricsDestination,
-    allowUnlistedRegion: resolved.allowUnlistedRegion,
-    ...(resolved.podHealth === undefined ? {} : { podHealth: podHealthFromSettings('podHealth', resolved.podHealth) }),
-  };
-}
-
-/** The prerequisites of a cluster built by {@link addClusterCharts}. */
-export function prerequisitesOf(constructs: ClusterConstructs, cluster: FleetCluster): ClusterPrerequisites {
-  return clusterPrerequisites({
-    collector: constructs.collector,
-    workloadNamespaces: constructs.sampleApp ? [constructs.sampleApp.namespace.name] : [],
-    ...(constructs.logging ? { logging: constructs.logging } : {}),
-    ...(cluster.oidcIssuer === undefined ? {} : { oidcIssuer: cluster.oidcIssuer }),
-    ...(constructs.collector instanceof FargateContainerInsightsOperatorCollector ? { operatorMode: true } : {}),
-  });
-}
 
 /**
  * Synthesizes clusters into `<outdir>/<name>/`, in this thread, and their

@@ -32,8 +32,8 @@ import { readTree } from '../../../../tools/folders';
 import type { KubernetesObject } from '../../../../tools/manifests';
 import { run } from '../../src/cli';
 import { OUTPUT_MARKER } from '../../src/core/output';
+import { addClusterCharts } from '../../src/fleet/cluster-charts';
 import type { FleetCluster } from '../../src/fleet/cluster-settings';
-import { addClusterCharts } from '../../src/fleet/fleet';
 import { readFleetFile } from '../../src/fleet/fleet-file';
 
 /**
