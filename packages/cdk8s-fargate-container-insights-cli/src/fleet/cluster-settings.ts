@@ -353,14 +353,16 @@ export type ResolvedCluster = FleetCluster & { readonly [K in DefaultedKey]-?: V
 
 /** The one place defaults are filled in: a cluster's settings, each unset one with the table's default. */
 export function resolveCluster(cluster: FleetCluster): ResolvedCluster {
-  const defaults = Object.fromEntries(
-    Object.entries(CLUSTER_SETTINGS).flatMap(([key, setting]) =>
-      'default' in setting && setting.default !== undefined ? [[key, setting.default]] : [],
-    ),
-  );
   const given = Object.fromEntries(Object.entries(cluster).filter(([, value]) => value !== undefined));
-  return { ...defaults, ...given } as ResolvedCluster;
+  return { ...DEFAULTS, ...given } as ResolvedCluster;
 }
+
+/** Each setting's default, by key: the table's, read once. */
+const DEFAULTS: Readonly<Record<string, unknown>> = Object.fromEntries(
+  Object.entries(CLUSTER_SETTINGS).flatMap(([key, setting]) =>
+    'default' in setting && setting.default !== undefined ? [[key, setting.default]] : [],
+  ),
+);
 
 /** The fields of a cluster entry, from the table. */
 export const CLUSTER_FIELDS: Readonly<Record<keyof FleetCluster, Field>> = Object.fromEntries(
