@@ -177,13 +177,15 @@ describe('the fleet command refuses, by name, a folder that is or holds what the
   });
 
   test('a folder without a marker whose every file is what this tool writes now is adopted', async () => {
+    // GIVEN output folders copied by hand, or written before the marker existed: the same files, no marker
     const dir = project();
     expect(await fleetIn(dir)).toBe(0);
-    // Copied by hand, or written before the marker existed: the same files, no marker.
     rmSync(join(dir, 'dist', OUTPUT_MARKER));
     rmSync(join(dir, 'prerequisites', OUTPUT_MARKER));
     const before = readTree(join(dir, 'dist'));
+    // WHEN the fleet is synthesized again
     expect(await fleetIn(dir)).toBe(0);
+    // THEN the folders are adopted: their files as they were, and a marker
     expect(readdirSync(join(dir, 'dist')).sort()).toStrictEqual([OUTPUT_MARKER, 'a']);
     const { [OUTPUT_MARKER]: _, ...after } = readTree(join(dir, 'dist'));
     expect(after).toStrictEqual(before);
@@ -207,11 +209,14 @@ describe('the fleet command refuses, by name, a folder that is or holds what the
   });
 
   test('a file added by hand to a folder it wrote is not deleted: the next run refuses, naming it', async () => {
+    // GIVEN a folder the fleet wrote, with a file the user added since
     const dir = project();
     expect(await fleetIn(dir)).toBe(0);
     writeFileSync(join(dir, 'dist', 'a', 'patch.yaml'), 'kind: Patch\n');
     const before = readTree(dir);
+    // WHEN the fleet is synthesized again
     expect(await fleetIn(dir)).toBe(1);
+    // THEN it refuses, naming the file, and the project is byte for byte as it was
     expect(printed()).toContain(
       'Invalid output of clusters.yaml "dist": it holds files this tool did not write (a/patch.yaml)',
     );
@@ -304,12 +309,14 @@ describe('checkUnmarkedFolders', () => {
 
 describe('writeFoldersSafely and replaceFolders', () => {
   test('a failing fill leaves every folder as it was and removes the staging folders', async () => {
+    // GIVEN an output folder written before
     const parent = mkdtempSync(join(scratch, 'write-'));
     const out = join(parent, 'out');
     await writeFoldersSafely([{ setting: 'outdir', path: out }], ([dir = '']) => {
       writeFileSync(join(dir, 'fargate-container-insights.k8s.yaml'), 'old\n');
     });
     const before = readTree(out);
+    // WHEN the next fill throws, THEN the error comes out, the folder is as it was, and no staging folder is left
     await expect(
       writeFoldersSafely([{ setting: 'outdir', path: out }], () => {
         throw new Error('boom');
