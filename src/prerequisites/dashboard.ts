@@ -90,7 +90,7 @@ function selectedName(selector: string): string | undefined {
  * Every metric × dimension set the configuration sends to CloudWatch as
  * `ContainerInsights` metrics: each awsemf exporter's declarations.
  */
-export function declaredSeries(config: CollectorConfig): readonly DeclaredSeries[] {
+function declaredSeries(config: CollectorConfig): readonly DeclaredSeries[] {
   const known = declaredByConfig.get(config);
   if (known !== undefined) return known;
   const found: DeclaredSeries[] = [];

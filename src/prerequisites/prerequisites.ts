@@ -112,7 +112,7 @@ export interface ClusterPrerequisitesOptions {
 export const OPERATOR_NAMESPACES = ['opentelemetry-operator-system', 'cert-manager'] as const;
 
 /** The EKS add-on that installs the OpenTelemetry Operator, for operator mode. */
-export const ADOT_ADDON = 'adot';
+const ADOT_ADDON = 'adot';
 
 /** An eksctl ClusterConfig (`eksctl.io/v1alpha5`), the fields we set. */
 export interface EksctlClusterConfig {
@@ -266,7 +266,7 @@ export const OIDC_ISSUER_FORM = 'an EKS OIDC issuer URL "https://oidc.eks.<regio
  *
  * @param input the prop or variable it came from, for the message
  */
-export function validateOidcIssuer(input: string, value: string, region: string, clusterName: string): string {
+function validateOidcIssuer(input: string, value: string, region: string, clusterName: string): string {
   const issuer = typeof value === 'string' ? OIDC_ISSUER.exec(value) : null;
   if (!issuer?.[1] || issuer[2] !== region) {
     throw new ValidationError(

@@ -145,7 +145,7 @@ function addLabel(include: string, label: string, value: string): MetricsTransfo
 }
 
 /** Renames labels used by every later step (cAdvisor/Prometheus names to Container Insights names). */
-export function labelRenames(): MetricsTransformProcessorConfig {
+function labelRenames(): MetricsTransformProcessorConfig {
   return {
     transforms: [
       renameLabels({
@@ -231,7 +231,7 @@ function greatestTransforms(metric: MetricDefinition): MetricsTransform[] {
  * (after the rates): one transform per label set, matching its metrics by
  * their exact names. `aggregate_labels` works on each matched metric alone.
  */
-export function sums(cadvisor: readonly MetricDefinition[]): MetricsTransformProcessorConfig {
+function sums(cadvisor: readonly MetricDefinition[]): MetricsTransformProcessorConfig {
   const byLabels = new Map<string, { labels: readonly string[]; names: string[] }>();
   for (const metric of cadvisor) {
     if (metric.source.kind !== 'cadvisor' || !metric.source.sumBy) continue;

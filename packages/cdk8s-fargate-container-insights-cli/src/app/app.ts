@@ -143,7 +143,7 @@ async function synthesizeFleetFile(env: Environment, file: string): Promise<void
 }
 
 /** An error that is not bad input, on one line. */
-export function unexpected(error: unknown): string {
+function unexpected(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return `error: unexpected failure: ${text.split('\n')[0]}`;
 }

@@ -38,7 +38,7 @@ export const TYPE_NAMES: Readonly<Record<FieldType, string>> = {
   list: 'a list',
 };
 
-export function pattern(regex: RegExp, accepted: string) {
+function pattern(regex: RegExp, accepted: string) {
   return (input: string, value: string) => {
     if (!regex.test(value)) invalidInput(input, value, accepted);
   };
@@ -72,7 +72,7 @@ export function matching(description: string, regex: RegExp, accepted: string, r
   return text(description, regex, pattern(regex, accepted), required);
 }
 
-export function typeOf(value: unknown): FieldType | 'null' | 'other' {
+function typeOf(value: unknown): FieldType | 'null' | 'other' {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') return 'string';
   if (typeof value === 'boolean') return 'boolean';
