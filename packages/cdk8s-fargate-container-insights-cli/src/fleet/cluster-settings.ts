@@ -35,12 +35,11 @@ import {
   resolveApplicationMetrics,
   validateClusterName,
   validateDnsLabel,
-  validateInteger,
   validateLogGroupTags,
   validateRegion,
   validateRoleArn,
 } from 'cdk8s-fargate-container-insights/internal';
-import { type Field, matching, oneOf, text } from './fields';
+import { type Field, matching, oneOf, text, wholeNumber } from './fields';
 import { applicationMetricsSchema, podHealthSchema } from './settings-schemas';
 
 /**
@@ -141,15 +140,10 @@ export const CLUSTER_SETTINGS = {
   namespace: defaulted<string>(text('Namespace of the collector.', PATTERNS.dnsLabel, validateDnsLabel), {
     default: DEFAULT_COLLECTOR_NAMESPACE,
   }),
-  replicas: defaulted<number>(
-    {
-      type: 'integer',
-      description: 'Collector replicas sharing the scrape.',
-      check: (input: string, value: number) => validateInteger(input, value, 1, MAX_REPLICAS),
-      schema: { minimum: 1, maximum: MAX_REPLICAS },
-    },
-    { default: DEFAULT_REPLICAS, env: 'COLLECTOR_REPLICAS' },
-  ),
+  replicas: defaulted<number>(wholeNumber('Collector replicas sharing the scrape.', 1, MAX_REPLICAS), {
+    default: DEFAULT_REPLICAS,
+    env: 'COLLECTOR_REPLICAS',
+  }),
   fargateNodesOnly: defaulted<boolean>(
     {
       type: 'boolean',
@@ -226,31 +220,23 @@ export const CLUSTER_SETTINGS = {
     },
   ),
   expectedPods: defaulted<number>(
-    {
-      type: 'integer',
-      description: 'Fargate pods the cluster is expected to run, the collector sized for them.',
-      check: (input: string, value: number) => validateInteger(input, value, 1, MAX_EXPECTED_PODS),
-      schema: { minimum: 1, maximum: MAX_EXPECTED_PODS },
-    },
+    wholeNumber('Fargate pods the cluster is expected to run, the collector sized for them.', 1, MAX_EXPECTED_PODS),
     { default: DEFAULT_EXPECTED_PODS, env: 'EXPECTED_PODS' },
   ),
   expectedWorkloads: optional<number>(
-    {
-      type: 'integer',
-      description:
-        "Workloads (Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, ownerless pods) the expected pods belong to, for the bill: with podNaming workload, PodName's values.",
-      check: (input: string, value: number) => validateInteger(input, value, 1, MAX_EXPECTED_PODS),
-      schema: { minimum: 1, maximum: MAX_EXPECTED_PODS },
-    },
+    wholeNumber(
+      "Workloads (Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, ownerless pods) the expected pods belong to, for the bill: with podNaming workload, PodName's values.",
+      1,
+      MAX_EXPECTED_PODS,
+    ),
     { defaultText: '3 for every 10 expected pods, at least one per namespace', env: 'EXPECTED_WORKLOADS' },
   ),
   expectedServices: optional<number>(
-    {
-      type: 'integer',
-      description: 'Services with ready pods, for the bill of pod health (service_number_of_running_pods per Service).',
-      check: (input: string, value: number) => validateInteger(input, value, 0, MAX_EXPECTED_PODS),
-      schema: { minimum: 0, maximum: MAX_EXPECTED_PODS },
-    },
+    wholeNumber(
+      'Services with ready pods, for the bill of pod health (service_number_of_running_pods per Service).',
+      0,
+      MAX_EXPECTED_PODS,
+    ),
     { defaultText: 'one per expected workload', env: 'EXPECTED_SERVICES' },
   ),
   podNaming: defaulted<string>(

@@ -1,5 +1,10 @@
 import { ValidationError } from 'cdk8s-fargate-container-insights';
-import { invalidInput, showValue, unknownFieldMessage } from 'cdk8s-fargate-container-insights/internal';
+import {
+  invalidInput,
+  showValue,
+  unknownFieldMessage,
+  validateInteger,
+} from 'cdk8s-fargate-container-insights/internal';
 
 /** A location in the input, as keys and indexes: `['clusters', 2, 'region']`. */
 export type InputPath = readonly (string | number)[];
@@ -55,6 +60,12 @@ export function oneOf(
     if (!values.includes(value)) invalidInput(input, value, accepted);
   };
   return { type, description, check, schema: { enum: values } };
+}
+
+/** A whole-number field from `minimum` to `maximum`: the check and the schema from the one pair of bounds. */
+export function wholeNumber(description: string, minimum: number, maximum: number): Field {
+  const check = (input: string, value: number) => validateInteger(input, value, minimum, maximum);
+  return { type: 'integer', description, check, schema: { minimum, maximum } };
 }
 
 /** A string field checked by `check`, whose values match `regex`. */
